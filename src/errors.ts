@@ -1,0 +1,62 @@
+/**
+ * Typed errors with stable codes. Every message here may reach an agent, a log line or a terminal,
+ * so a message must never contain a secret value: callers pass names, never plaintext.
+ */
+export type ErrorCode =
+  | 'BAD_INPUT'
+  | 'BAD_NAME'
+  | 'BAD_ENVIRONMENT'
+  | 'BAD_HOST'
+  | 'BAD_PLACEMENT'
+  | 'BAD_INJECT'
+  | 'UNKNOWN_PRESET'
+  | 'VALUE_TOO_SHORT'
+  | 'VALUE_IN_ARGV'
+  | 'SECRET_NOT_FOUND'
+  | 'SECRET_EXISTS'
+  | 'NO_VALUE_FOR_ENVIRONMENT'
+  | 'VERSION_NOT_FOUND'
+  | 'VERSION_CONFLICT'
+  | 'VAULT_SEALED'
+  | 'VAULT_CORRUPT'
+  | 'VAULT_LOCKED'
+  | 'VAULT_NOT_FOUND'
+  | 'KEY_ROTATION_IN_PROGRESS'
+  | 'DECRYPT_FAILED'
+  | 'TEMPLATE_SYNTAX'
+  | 'HOST_NOT_ALLOWED'
+  | 'PLACEMENT_NOT_ALLOWED'
+  | 'ADDRESS_NOT_ALLOWED'
+  | 'SCHEME_NOT_ALLOWED'
+  | 'HEADER_NOT_ALLOWED'
+  | 'REDIRECT_LIMIT'
+  | 'UPSTREAM_ERROR'
+  | 'TIMEOUT'
+  | 'AUDIT_UNAVAILABLE'
+  | 'TASK_INVALID'
+  | 'TASK_NOT_FOUND'
+  | 'INTERNAL';
+
+export class BlindfoldError extends Error {
+  readonly code: ErrorCode;
+  /** Extra, value-free facts for structured output (`--json`, MCP structuredContent). */
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>) {
+    super(message);
+    this.name = 'BlindfoldError';
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export function isBlindfoldError(err: unknown): err is BlindfoldError {
+  return err instanceof BlindfoldError;
+}
+
+/** One line for a terminal or a tool result; never a stack trace. */
+export function describeError(err: unknown): string {
+  if (err instanceof BlindfoldError) return err.message;
+  if (err instanceof Error) return err.message.split('\n')[0] ?? 'unexpected error';
+  return 'unexpected error';
+}
