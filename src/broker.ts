@@ -1,0 +1,410 @@
+/**
+ * The one service every front end (MCP tools, CLI, team server) goes through:
+ *
+ *   request → policy (names, placements, hosts) → resolve (decrypt just what is needed)
+ *           → send (guarded egress, redirects hop by hop) → redact → result
+ *
+ * It knows nothing of MCP or the CLI. Every string it returns or throws has been through the
+ * redactor, which knows every value this process has resolved.
+ */
+import { BlindfoldError, describeError } from './errors.js';
+import { createGuardedAgent, type Resolver } from './egress/connector.js';
+import {
+  DEFAULT_MAX_BYTES,
+  DEFAULT_TIMEOUT_MS,
+  MAX_MAX_BYTES,
+  MAX_TIMEOUT_MS,
+  send,
+  type OutgoingRequest,
+  type RawResponse,
+} from './egress/client.js';
+import { exactOrigin, findMatchingHost } from './policy/hosts.js';
+import { Redactor } from './redact/redactor.js';
+import { analyzeRequest, renderRequestUrl, type AgentRequest, type SecretUse } from './template/request.js';
+import { parseTemplate, renderTemplate } from './template/parse.js';
+import { closestNames } from './template/suggest.js';
+import type { SecretInfo, Vault } from './vault/vault.js';
+
+export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+export const MAX_REDIRECTS = 5;
+
+/** Who is asking: an agent connection. Its environment is fixed by the admin, never by the agent. */
+export interface Principal {
+  id: string;
+  env: string;
+  /** Secret-name globs this principal may list and use (`*` wildcard); undefined = all. */
+  secrets?: string[];
+}
+
+export interface HttpRequestInput extends AgentRequest {
+  timeoutMs?: number;
+  maxBytes?: number;
+}
+
+export interface BinarySummary {
+  contentType: string;
+  size: number;
+  /** Omitted when the bytes contained a secret (a hash of a known body is a guessing oracle). */
+  sha256?: string;
+}
+
+export interface HttpResult {
+  status: number;
+  statusText: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+  json?: unknown;
+  binary?: BinarySummary;
+  truncated: boolean;
+  redacted: string[];
+  durationMs: number;
+  redirects: number;
+  /** Set when a redirect was returned instead of followed, saying why. */
+  redirectNotFollowed?: string;
+}
+
+export interface SecretListing extends SecretInfo {
+  lastUsedAt: string | null;
+  useCount: number;
+}
+
+export interface BrokerOptions {
+  vault: Vault;
+  /** Test seam: lets tests make names resolve to private addresses. */
+  resolver?: Resolver;
+  /** Exact origins the admin allows even on special addresses (server config). */
+  allowOrigins?: string[];
+}
+
+const FORBIDDEN_HEADERS = new Set(['host', 'content-length', 'transfer-encoding', 'connection', 'upgrade', 'te', 'trailer', 'keep-alive', 'expect']);
+
+export class Broker {
+  readonly vault: Vault;
+  readonly redactor = new Redactor();
+  readonly #dispatcher;
+  readonly #configOrigins: Set<string>;
+  #usage = new Map<string, { lastUsedAt: string; useCount: number }>();
+
+  constructor(options: BrokerOptions) {
+    this.vault = options.vault;
+    this.#configOrigins = new Set((options.allowOrigins ?? []).map((o) => new URL(o).origin));
+    this.#dispatcher = createGuardedAgent({
+      resolver: options.resolver,
+      isOriginAllowed: (origin) => this.#isOriginOptedIn(origin),
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.#dispatcher.close();
+  }
+
+  async listSecrets(principal: Principal, filter?: string): Promise<SecretListing[]> {
+    await this.vault.refresh();
+    const needle = filter?.toLowerCase();
+    return this.vault
+      .list()
+      .filter((s) => mayUse(principal, s.name))
+      .filter((s) => !needle || s.name.toLowerCase().includes(needle) || s.description.toLowerCase().includes(needle))
+      .map((s) => ({ ...s, lastUsedAt: this.#usage.get(s.name)?.lastUsedAt ?? null, useCount: this.#usage.get(s.name)?.useCount ?? 0 }));
+  }
+
+  async httpRequest(principal: Principal, input: HttpRequestInput): Promise<HttpResult> {
+    const started = performance.now();
+    try {
+      return await this.#httpRequest(principal, input, started);
+    } catch (err) {
+      throw this.#scrubError(err);
+    }
+  }
+
+  async #httpRequest(principal: Principal, input: HttpRequestInput, started: number): Promise<HttpResult> {
+    await this.vault.refresh();
+    const method = input.method.toUpperCase();
+    if (!(HTTP_METHODS as readonly string[]).includes(method)) {
+      throw new BlindfoldError('BAD_INPUT', `method ${JSON.stringify(input.method)} is not supported; use one of ${HTTP_METHODS.join(', ')}`);
+    }
+    if (input.body !== undefined && input.json !== undefined) {
+      throw new BlindfoldError('BAD_INPUT', 'give either body or json, not both');
+    }
+    const timeoutMs = clamp(input.timeoutMs ?? DEFAULT_TIMEOUT_MS, 1, MAX_TIMEOUT_MS);
+    const maxBytes = clamp(input.maxBytes ?? DEFAULT_MAX_BYTES, 1, MAX_MAX_BYTES);
+    checkHeaderNames(input.headers);
+
+    const analyzed = analyzeRequest(input);
+    // The authority is literal (analyzeRequest refuses expressions there), so the destination is
+    // known before any value is resolved.
+    const target = parseTarget(renderRequestUrl(input.url, () => 'x'));
+    const secrets = this.#authorize(principal, analyzed.uses, target);
+
+    const values = new Map<string, string>();
+    for (const info of secrets) {
+      const value = this.vault.resolve(info.name, principal.env);
+      values.set(info.name, value);
+      this.redactor.add({ name: info.name, value });
+    }
+    const secretOf = (name: string) => {
+      const v = values.get(name);
+      if (v === undefined) throw new BlindfoldError('INTERNAL', `secret ${name} was not resolved`);
+      return v;
+    };
+
+    const outgoing: OutgoingRequest = {
+      method,
+      url: parseTarget(renderRequestUrl(input.url, secretOf)),
+      headers: {},
+      body: undefined,
+    };
+    for (const [k, v] of Object.entries(input.query ?? {})) {
+      outgoing.url.searchParams.append(k, renderTemplate(parseTemplate(v), { secret: secretOf }));
+    }
+    for (const [k, v] of Object.entries(input.headers ?? {})) {
+      const rendered = renderTemplate(parseTemplate(v), { secret: secretOf });
+      if (/[\r\n\0]/.test(rendered)) {
+        throw new BlindfoldError('HEADER_NOT_ALLOWED', `header ${k} would contain a line break or NUL; refused`);
+      }
+      outgoing.headers[k.toLowerCase()] = rendered;
+    }
+    if (input.json !== undefined) {
+      outgoing.body = JSON.stringify(renderJson(input.json, secretOf));
+      outgoing.headers['content-type'] ??= 'application/json';
+    } else if (input.body !== undefined) {
+      outgoing.body = renderTemplate(parseTemplate(input.body), { secret: secretOf });
+    }
+
+    const usedNames = [...values.keys()];
+    const now = new Date().toISOString();
+    for (const name of usedNames) {
+      const u = this.#usage.get(name) ?? { lastUsedAt: now, useCount: 0 };
+      this.#usage.set(name, { lastUsedAt: now, useCount: u.useCount + 1 });
+    }
+
+    const signal = AbortSignal.timeout(timeoutMs);
+    const readLimit = maxBytes + this.redactor.longestPattern + 4;
+    let response: RawResponse;
+    let redirects = 0;
+    let redirectNotFollowed: string | undefined;
+    const firstOrigin = outgoing.url.origin;
+    for (;;) {
+      response = await send(outgoing, { dispatcher: this.#dispatcher, signal, readLimit });
+      const location = response.headers.location;
+      if (![301, 302, 303, 307, 308].includes(response.status) || !location) break;
+      let next: URL;
+      try {
+        next = new URL(location, outgoing.url);
+      } catch {
+        redirectNotFollowed = 'the Location header is not a valid URL';
+        break;
+      }
+      if (next.protocol !== 'http:' && next.protocol !== 'https:') {
+        redirectNotFollowed = `redirects to ${next.protocol} are never followed`;
+        break;
+      }
+      if (usedNames.length > 0 && next.origin !== firstOrigin) {
+        redirectNotFollowed = 'the redirect leads to another origin and the request carries secrets, which never travel to another origin';
+        break;
+      }
+      for (const info of secrets) {
+        if (!findMatchingHost(info.hosts, next)) {
+          redirectNotFollowed = `the redirect target is not a host ${info.name} is bound to`;
+          break;
+        }
+      }
+      if (redirectNotFollowed) break;
+      if (redirects >= MAX_REDIRECTS) {
+        redirectNotFollowed = `more than ${MAX_REDIRECTS} redirects`;
+        break;
+      }
+      redirects++;
+      outgoing.url = next;
+      if (response.status === 303 || ((response.status === 301 || response.status === 302) && outgoing.method === 'POST')) {
+        outgoing.method = 'GET';
+        outgoing.body = undefined;
+        delete outgoing.headers['content-type'];
+      }
+    }
+
+    return { ...this.#present(response, maxBytes), url: outgoing.url.toString(), durationMs: round(performance.now() - started), redirects, ...(redirectNotFollowed ? { redirectNotFollowed } : {}) } as HttpResult;
+  }
+
+  /** Policy checks for every secret the request names; throws before anything is resolved or sent. */
+  #authorize(principal: Principal, uses: SecretUse[], target: URL): SecretInfo[] {
+    const byName = new Map<string, SecretInfo>();
+    for (const use of uses) {
+      let info = byName.get(use.name);
+      if (!info) {
+        if (!this.vault.has(use.name) || !mayUse(principal, use.name)) {
+          const visible = this.vault.names().filter((n) => mayUse(principal, n));
+          const close = closestNames(use.name, visible);
+          throw new BlindfoldError(
+            'SECRET_NOT_FOUND',
+            `no secret named ${use.name}${close.length ? `; did you mean ${close.join(', ')}?` : ''} (list_secrets shows the names you can use)`,
+            { name: use.name, suggestions: close },
+          );
+        }
+        info = this.vault.get(use.name);
+        byName.set(use.name, info);
+      }
+      if (!info.placements.includes(use.placement)) {
+        throw new BlindfoldError(
+          'PLACEMENT_NOT_ALLOWED',
+          `${use.name} may not be placed in the ${use.placement} (${use.where}); it is allowed in: ${info.placements.join(', ')}. ` +
+            `An admin can change this with \`blindfold set ${use.name} --keep-value --placement ...\``,
+          { name: use.name, placement: use.placement },
+        );
+      }
+    }
+    for (const info of byName.values()) {
+      if (!findMatchingHost(info.hosts, target)) {
+        throw new BlindfoldError(
+          'HOST_NOT_ALLOWED',
+          `${info.name} may not be sent to ${target.origin}; it is bound to ${info.hosts.join(', ') || 'no host at all'}. ` +
+            `An admin can add a host with \`blindfold set ${info.name} --keep-value --host ...\``,
+          { name: info.name, origin: target.origin, hosts: info.hosts },
+        );
+      }
+    }
+    return [...byName.values()];
+  }
+
+  #isOriginOptedIn(origin: string): boolean {
+    if (this.#configOrigins.has(origin)) return true;
+    for (const info of this.vault.list()) {
+      for (const host of info.hosts) if (exactOrigin(host) === origin) return true;
+    }
+    return false;
+  }
+
+  /** Status text, headers and body, each redacted; the body is redacted before it is truncated. */
+  #present(res: RawResponse, maxBytes: number): Omit<HttpResult, 'url' | 'durationMs' | 'redirects' | 'redirectNotFollowed'> {
+    const found = new Set<string>();
+    const scrub = (text: string) => {
+      const r = this.redactor.redact(text);
+      for (const n of r.redacted) found.add(n);
+      return r.text;
+    };
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(res.headers)) headers[scrub(k)] = scrub(v);
+    const statusText = scrub(res.statusText);
+    const contentType = res.headers['content-type'] ?? '';
+
+    if (!looksLikeText(contentType, res.body)) {
+      const latin = this.redactor.redact(res.body.toString('latin1'));
+      const utf = this.redactor.redact(res.body.toString('utf8'));
+      const hits = [...latin.redacted, ...utf.redacted];
+      for (const n of hits) found.add(n);
+      const binary: BinarySummary = { contentType: contentType || 'application/octet-stream', size: res.body.length };
+      if (hits.length === 0 && !res.cut) binary.sha256 = res.sha256;
+      return { status: res.status, statusText, headers, binary, truncated: res.cut, redacted: [...found].sort() };
+    }
+
+    const stream = this.redactor.stream();
+    let text = stream.push(new TextDecoder('utf-8').decode(res.body));
+    // When the read was cut, the held-back tail may be a partial value: it is dropped, not flushed.
+    if (!res.cut) text += stream.end();
+    for (const n of stream.redacted) found.add(n);
+    let truncated = res.cut;
+    if (text.length > maxBytes) {
+      text = text.slice(0, maxBytes);
+      truncated = true;
+    }
+    const result: Omit<HttpResult, 'url' | 'durationMs' | 'redirects' | 'redirectNotFollowed'> = {
+      status: res.status,
+      statusText,
+      headers,
+      truncated,
+      redacted: [...found].sort(),
+    };
+    if (!truncated && /\bjson\b|\+json/i.test(contentType)) {
+      try {
+        result.json = JSON.parse(text);
+        return result;
+      } catch {
+        // fall through: hand back the text as is
+      }
+    }
+    result.body = text;
+    return result;
+  }
+
+  #scrubError(err: unknown): BlindfoldError {
+    const message = this.redactor.redact(describeError(err)).text;
+    if (err instanceof BlindfoldError) {
+      return new BlindfoldError(err.code, message, err.details ? JSON.parse(this.redactor.redact(JSON.stringify(err.details)).text) : undefined);
+    }
+    return new BlindfoldError('INTERNAL', message);
+  }
+}
+
+function mayUse(principal: Principal, name: string): boolean {
+  if (!principal.secrets) return true;
+  return principal.secrets.some((glob) => globToRegExp(glob).test(name));
+}
+
+function globToRegExp(glob: string): RegExp {
+  return new RegExp(`^${glob.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+}
+
+function checkHeaderNames(headers: Record<string, string> | undefined): void {
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    const lower = name.toLowerCase();
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
+      throw new BlindfoldError('HEADER_NOT_ALLOWED', `header name ${JSON.stringify(name.slice(0, 60))} is not a valid HTTP token`);
+    }
+    if (FORBIDDEN_HEADERS.has(lower) || lower.startsWith('proxy-')) {
+      throw new BlindfoldError('HEADER_NOT_ALLOWED', `header ${name} is set by Blindfold itself and may not be given`);
+    }
+    if (/[\r\n\0]/.test(value)) {
+      throw new BlindfoldError('HEADER_NOT_ALLOWED', `header ${name} contains a line break or NUL; refused`);
+    }
+  }
+}
+
+function parseTarget(url: string): URL {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new BlindfoldError('BAD_INPUT', 'the url is not a valid absolute URL');
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new BlindfoldError('SCHEME_NOT_ALLOWED', `only http: and https: URLs are allowed, not ${parsed.protocol}`);
+  }
+  if (parsed.username || parsed.password) {
+    throw new BlindfoldError('BAD_INPUT', 'URLs with user info (user:pass@) are refused; put credentials in a header');
+  }
+  return parsed;
+}
+
+function renderJson(value: unknown, secret: (name: string) => string): unknown {
+  if (typeof value === 'string') return renderTemplate(parseTemplate(value), { secret });
+  if (Array.isArray(value)) return value.map((v) => renderJson(v, secret));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderJson(v, secret)]));
+  }
+  return value;
+}
+
+const TEXT_TYPES = /^(text\/|application\/(json|xml|javascript|ecmascript|x-www-form-urlencoded|problem\+json|problem\+xml|graphql)|[^;]*\+(json|xml))/i;
+
+function looksLikeText(contentType: string, body: Buffer): boolean {
+  if (TEXT_TYPES.test(contentType.trim())) return true;
+  if (contentType.trim() !== '') return false;
+  const head = body.subarray(0, 4096);
+  if (head.includes(0)) return false;
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(head.subarray(0, Math.max(0, head.length - 4)));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function clamp(n: number, min: number, max: number): number {
+  return Math.min(max, Math.max(min, Math.floor(n)));
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}

@@ -1,0 +1,40 @@
+import type { Command } from 'commander';
+import { BlindfoldError } from '../../errors.js';
+import { action, openVault } from '../context.js';
+import { printJson, printLine, printTable } from '../io.js';
+
+export function registerHistory(program: Command): void {
+  program
+    .command('history')
+    .description('list the stored versions of a secret (never values)')
+    .argument('<name>', 'secret name')
+    .option('--json', 'print as JSON')
+    .action(
+      action(async (name: string, opts: { json?: boolean }, cmd: Command) => {
+        const vault = await openVault(cmd);
+        const versions = vault.history(name);
+        if (opts.json) return printJson({ name, versions });
+        printTable(
+          ['VERSION', 'UPDATED', 'ENVIRONMENTS', ''],
+          versions.map((v) => [String(v.version), v.updatedAt, v.environments.join(','), v.current ? '(current)' : '']),
+        );
+      }),
+    );
+
+  program
+    .command('rollback')
+    .description('make an earlier version current again (recorded as a new version)')
+    .argument('<name>', 'secret name')
+    .requiredOption('--to <version>', 'version to restore (see `blindfold history NAME`)')
+    .option('--json', 'print the result as JSON')
+    .action(
+      action(async (name: string, opts: { to: string; json?: boolean }, cmd: Command) => {
+        const to = Number(opts.to);
+        if (!Number.isInteger(to) || to < 1) throw new BlindfoldError('BAD_INPUT', `--to expects a version number, got ${JSON.stringify(opts.to)}`);
+        const vault = await openVault(cmd);
+        const info = await vault.rollback(name, to);
+        if (opts.json) printJson({ secret: info, restored: to });
+        else printLine(`${name} restored to the values of version ${to} (now version ${info.version})`);
+      }),
+    );
+}

@@ -1,0 +1,60 @@
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { BlindfoldError } from '../../errors.js';
+import { presetFromSecretName } from '../../policy/presets.js';
+import { assertSecretName, assertValueAcceptable } from '../../vault/names.js';
+import type { SetSecretInput } from '../../vault/vault.js';
+import { action, environmentFor, openVault } from '../context.js';
+import { parseDotenv } from '../dotenv.js';
+import { collect, note, printJson, printLine, progressBar } from '../io.js';
+
+interface ImportOptions {
+  env?: string;
+  presetFromName?: boolean;
+  host?: string[];
+  allowShort?: boolean;
+  json?: boolean;
+}
+
+export function registerImport(program: Command): void {
+  program
+    .command('import')
+    .description('import every NAME=value of a .env file as secrets (values are never printed)')
+    .argument('<file>', '.env file to read')
+    .option('--env <env>', 'environment to store the values for (default: BLINDFOLD_ENV or development)')
+    .option('--preset-from-name', 'bind each secret to a preset guessed from its name (OPENAI_API_KEY → openai, ...)')
+    .option('--host <host>', 'bind every imported secret to this origin, repeatable', collect)
+    .option('--allow-short', 'accept values shorter than 8 characters')
+    .option('--json', 'print the result as JSON')
+    .action(
+      action(async (file: string, opts: ImportOptions, cmd: Command) => {
+        let text: string;
+        try {
+          text = await readFile(file, 'utf8');
+        } catch (err) {
+          throw new BlindfoldError('BAD_INPUT', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+        }
+        const env = environmentFor(opts.env);
+        const entries = parseDotenv(text, file);
+        // Validate everything before writing anything, so a bad line 40 doesn't leave 39 imported.
+        const inputs: SetSecretInput[] = entries.map((e) => {
+          try {
+            assertSecretName(e.name);
+            assertValueAcceptable(e.name, e.value, opts.allowShort ?? false);
+          } catch (err) {
+            throw new BlindfoldError('BAD_INPUT', `${file}:${e.line}: ${(err as Error).message}`);
+          }
+          const preset = opts.presetFromName ? presetFromSecretName(e.name) : undefined;
+          return { name: e.name, value: e.value, env, hosts: opts.host ?? preset?.hosts, inject: preset?.inject };
+        });
+        const vault = await openVault(cmd);
+        const bar = progressBar(`importing ${inputs.length} secrets`);
+        const result = await vault.setMany(inputs, (p) => bar.update(p.done, p.total));
+        bar.done();
+        const unbound = inputs.filter((i) => !i.hosts && vault.get(i.name).hosts.length === 0).map((i) => i.name);
+        if (unbound.length > 0) note(`${unbound.length} imported secrets have no hosts yet (${unbound.slice(0, 5).join(', ')}${unbound.length > 5 ? ', ...' : ''})`);
+        if (opts.json) printJson({ env, ...result });
+        else printLine(`imported ${inputs.length} secrets into ${env}: ${result.created.length} created, ${result.updated.length} updated`);
+      }),
+    );
+}

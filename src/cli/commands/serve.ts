@@ -1,0 +1,35 @@
+import type { Command } from 'commander';
+import { Broker } from '../../broker.js';
+import { serveStdio } from '../../mcp/stdio.js';
+import { action, environmentFor, openVault } from '../context.js';
+import { note } from '../io.js';
+
+interface ServeOptions {
+  env?: string;
+  allowOrigin?: string[];
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('run the MCP server on stdio (for Claude Desktop, VS Code, Cursor, any MCP client)')
+    .option('--env <env>', 'environment whose values are used (default: BLINDFOLD_ENV or development)')
+    .option(
+      '--allow-origin <origin>',
+      'exact origin requests may reach even on a private/loopback address, e.g. http://127.0.0.1:8080 (repeatable)',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
+    .action(
+      action(async (opts: ServeOptions, cmd: Command) => {
+        const env = environmentFor(opts.env);
+        const vault = await openVault(cmd);
+        const broker = new Broker({ vault, allowOrigins: opts.allowOrigin });
+        note(
+          `MCP server on stdio | vault ${vault.paths.vault} | environment ${env} | ${vault.names().length} secret(s)\n` +
+            `blindfold: connect a client with {"command": "npx", "args": ["blindfold", "serve"]} (see README); add secrets with \`blindfold set NAME --host HOST\``,
+        );
+        await serveStdio(broker, { id: 'stdio', env });
+        await broker.close();
+      }),
+    );
+}

@@ -1,0 +1,89 @@
+import type { Command } from 'commander';
+import { BlindfoldError } from '../../errors.js';
+import { getPreset } from '../../policy/presets.js';
+import { action, environmentFor, openVault } from '../context.js';
+import { collect, note, parseKeyValues, printJson, printLine, readSecretValue } from '../io.js';
+
+interface SetOptions {
+  env?: string;
+  description?: string;
+  meta?: string[];
+  host?: string[];
+  placement?: string[];
+  inject?: string;
+  preset?: string;
+  fromEnv?: string;
+  fromFile?: string;
+  keepValue?: boolean;
+  allowShort?: boolean;
+  ifVersion?: string;
+  json?: boolean;
+}
+
+export function registerSet(program: Command): void {
+  program
+    .command('set')
+    .description(
+      'create or update a secret; the value is read from stdin when piped, else from a hidden prompt, or from --from-env / --from-file — never from the command line',
+    )
+    .argument('<name>', 'secret name: a letter, then up to 63 letters, digits or underscores')
+    .argument('[refused...]', 'values are never accepted here (they would land in shell history and process lists)')
+    .option('--env <env>', 'environment to store the value for, or "default" for the fallback (default: BLINDFOLD_ENV or development)')
+    .option('--description <text>', 'what the secret is for (shown to agents)')
+    .option('--meta <key=value>', 'metadata entry, repeatable', collect)
+    .option('--host <host>', 'origin the secret may be sent to, repeatable: api.x.com, *.x.com, https://x.com:8443, http://127.0.0.1:8080', collect)
+    .option('--placement <where>', 'where an agent may place it: header, query, body, path (repeatable; default header)', collect)
+    .option('--inject <spec>', 'how task steps place it, e.g. "header:Authorization:Bearer {value}", "query:key:{value}"')
+    .option('--preset <id>', 'fill hosts and inject for a known API (see `blindfold presets`)')
+    .option('--from-env <VAR>', 'read the value from this environment variable')
+    .option('--from-file <path>', 'read the value from this file (one trailing newline removed)')
+    .option('--keep-value', 'change only description, metadata or policy; do not read a value')
+    .option('--allow-short', `accept a value shorter than 8 characters (weakens redaction)`)
+    .option('--if-version <n>', 'check-and-set: only write if the secret is at this version (0 = must not exist)')
+    .option('--json', 'print the result as JSON')
+    .allowUnknownOption(true)
+    .action(
+      action(async (name: string, refused: string[], opts: SetOptions, cmd: Command) => {
+        // Unknown options are allowed only so we can refuse them without echoing them: commander
+        // would print `unknown option '--value=...'`, which would put a value on the terminal.
+        if (refused.length > 0) {
+          const looksLikeOption = refused.some((a) => a.startsWith('-'));
+          throw new BlindfoldError(
+            'VALUE_IN_ARGV',
+            looksLikeOption
+              ? 'unknown option for `set` (not repeated here in case it holds a value); see `blindfold set --help`'
+              : 'a value was given on the command line; values are never taken from argv because they end up in shell history and process lists. ' +
+                  `Pipe it instead (\`printenv MY_KEY | blindfold set ${name}\`), use --from-env VAR or --from-file PATH, or run without it to be prompted`,
+          );
+        }
+        const preset = opts.preset ? getPreset(opts.preset) : undefined;
+        const env = environmentFor(opts.env);
+        const value = opts.keepValue ? undefined : await readSecretValue(name, { fromEnv: opts.fromEnv, fromFile: opts.fromFile });
+        const vault = await openVault(cmd);
+        const expectedVersion = opts.ifVersion !== undefined ? parseVersion(opts.ifVersion) : undefined;
+        const { info, created } = await vault.set({
+          name,
+          value,
+          env,
+          description: opts.description ?? (preset && !vault.has(name) ? preset.description : undefined),
+          metadata: parseKeyValues(opts.meta, '--meta'),
+          hosts: opts.host ?? preset?.hosts,
+          placements: opts.placement ?? preset?.placements,
+          inject: opts.inject ?? preset?.inject,
+          allowShort: opts.allowShort,
+          expectedVersion,
+        });
+        if (info.hosts.length === 0) {
+          note(`${name} has no hosts, so it cannot be sent anywhere yet; add one with --host or --preset`);
+        }
+        if (opts.json) printJson({ created, secret: info });
+        else printLine(`${created ? 'created' : 'updated'} ${name} (version ${info.version}${value !== undefined ? `, value for ${env}` : ''})`);
+      }),
+    );
+}
+
+function parseVersion(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0) throw new BlindfoldError('BAD_INPUT', `--if-version expects a whole number, got ${JSON.stringify(text)}`);
+  return n;
+}

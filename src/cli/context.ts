@@ -1,0 +1,83 @@
+import type { Command } from 'commander';
+import { resolveEnvironment, resolvePaths, type BlindfoldPaths } from '../config.js';
+import { BlindfoldError, describeError, type ErrorCode } from '../errors.js';
+import { Vault, type OpenOptions } from '../vault/vault.js';
+import { note } from './io.js';
+
+/** Options every command accepts (declared once on the root program). */
+export interface GlobalOptions {
+  home?: string;
+  vault?: string;
+  audit?: string;
+  tasks?: string;
+}
+
+export function globalOptions(cmd: Command): GlobalOptions {
+  return cmd.optsWithGlobals() as GlobalOptions;
+}
+
+export function pathsFor(cmd: Command): BlindfoldPaths {
+  const o = globalOptions(cmd);
+  return resolvePaths({ home: o.home, vault: o.vault, audit: o.audit, tasks: o.tasks });
+}
+
+export function environmentFor(flag: string | undefined): string {
+  return resolveEnvironment(flag);
+}
+
+export async function openVault(cmd: Command, extra: Partial<OpenOptions> = {}): Promise<Vault> {
+  return Vault.open({ paths: pathsFor(cmd), notice: note, ...extra });
+}
+
+/** Exit codes are part of the interface: scripts branch on them. Documented in the README. */
+export const EXIT = {
+  ok: 0,
+  error: 1,
+  usage: 2,
+  sealed: 3,
+  notFound: 4,
+  conflict: 5,
+} as const;
+
+const EXIT_BY_CODE: Partial<Record<ErrorCode, number>> = {
+  BAD_INPUT: EXIT.usage,
+  BAD_NAME: EXIT.usage,
+  BAD_ENVIRONMENT: EXIT.usage,
+  BAD_HOST: EXIT.usage,
+  BAD_PLACEMENT: EXIT.usage,
+  BAD_INJECT: EXIT.usage,
+  UNKNOWN_PRESET: EXIT.usage,
+  VALUE_TOO_SHORT: EXIT.usage,
+  VALUE_IN_ARGV: EXIT.usage,
+  VAULT_SEALED: EXIT.sealed,
+  VAULT_CORRUPT: EXIT.sealed,
+  KEY_ROTATION_IN_PROGRESS: EXIT.sealed,
+  DECRYPT_FAILED: EXIT.sealed,
+  SECRET_NOT_FOUND: EXIT.notFound,
+  VERSION_NOT_FOUND: EXIT.notFound,
+  TASK_NOT_FOUND: EXIT.notFound,
+  VERSION_CONFLICT: EXIT.conflict,
+  SECRET_EXISTS: EXIT.conflict,
+  VAULT_LOCKED: EXIT.conflict,
+};
+
+export function exitCodeFor(err: unknown): number {
+  if (err instanceof BlindfoldError) return EXIT_BY_CODE[err.code] ?? EXIT.error;
+  return EXIT.error;
+}
+
+/** Wraps a command action: one-line error on stderr, a stable exit code, never a stack trace. */
+export function action<A extends unknown[]>(fn: (...args: A) => Promise<void> | void): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      await fn(...args);
+    } catch (err) {
+      const code = err instanceof BlindfoldError ? err.code : 'INTERNAL';
+      process.stderr.write(`blindfold: error: ${describeError(err)}${code === 'INTERNAL' ? '' : ` [${code}]`}\n`);
+      if (process.env.BLINDFOLD_DEBUG && err instanceof Error && !(err instanceof BlindfoldError)) {
+        process.stderr.write(`${err.stack ?? ''}\n`);
+      }
+      process.exitCode = exitCodeFor(err);
+    }
+  };
+}

@@ -1,0 +1,59 @@
+import { BlindfoldError } from '../errors.js';
+
+export interface DotenvEntry {
+  name: string;
+  value: string;
+  line: number;
+}
+
+/**
+ * Parses the common .env dialect: `KEY=value`, optional `export `, `#` comments, single quotes
+ * (literal), double quotes (with \n, \", \\ escapes and multi-line values). Errors name the line,
+ * never the value.
+ */
+export function parseDotenv(text: string, file: string): DotenvEntry[] {
+  const entries: DotenvEntry[] = [];
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const lineNo = i + 1;
+    const raw = lines[i] ?? '';
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*)$/.exec(line);
+    if (!m) throw new BlindfoldError('BAD_INPUT', `${file}:${lineNo}: expected NAME=value`);
+    const name = m[1] ?? '';
+    let rest = m[2] ?? '';
+    let value: string;
+    if (rest.startsWith("'")) {
+      const end = rest.indexOf("'", 1);
+      if (end < 0) throw new BlindfoldError('BAD_INPUT', `${file}:${lineNo}: unterminated single quote for ${name}`);
+      value = rest.slice(1, end);
+    } else if (rest.startsWith('"')) {
+      let acc = rest.slice(1);
+      let closed = findClosingQuote(acc);
+      while (closed < 0 && i + 1 < lines.length) {
+        i++;
+        acc += `\n${lines[i] ?? ''}`;
+        closed = findClosingQuote(acc);
+      }
+      if (closed < 0) throw new BlindfoldError('BAD_INPUT', `${file}:${lineNo}: unterminated double quote for ${name}`);
+      value = acc
+        .slice(0, closed)
+        .replace(/\\(["\\nrt])/g, (_, c: string) => ({ n: '\n', r: '\r', t: '\t' })[c] ?? c);
+    } else {
+      const hash = rest.search(/\s#/);
+      if (hash >= 0) rest = rest.slice(0, hash);
+      value = rest.trim();
+    }
+    entries.push({ name, value, line: lineNo });
+  }
+  return entries;
+}
+
+function findClosingQuote(text: string): number {
+  for (let j = 0; j < text.length; j++) {
+    if (text[j] === '\\') j++;
+    else if (text[j] === '"') return j;
+  }
+  return -1;
+}

@@ -1,0 +1,133 @@
+/**
+ * Sends one HTTP exchange for the broker: undici through the address-guarded dispatcher, a hard
+ * deadline, decompression, and a byte cap. It never follows redirects itself — the broker decides
+ * each hop, because only it knows which secrets ride on the request (SPEC §13: undici/fetch carry
+ * custom headers like X-API-Key across origins).
+ */
+import { createHash } from 'node:crypto';
+import { pipeline, type Readable, type Transform } from 'node:stream';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import { request, type Dispatcher } from 'undici';
+import { BlindfoldError } from '../errors.js';
+import { findBlindfoldError } from './connector.js';
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+export const MAX_TIMEOUT_MS = 120_000;
+export const DEFAULT_MAX_BYTES = 1024 * 1024;
+export const MAX_MAX_BYTES = 10 * 1024 * 1024;
+
+export interface OutgoingRequest {
+  method: string;
+  url: URL;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+export interface RawResponse {
+  status: number;
+  statusText: string;
+  headers: Record<string, string>;
+  /** Decoded (decompressed) bytes, at most `readLimit` of them. */
+  body: Buffer;
+  /** True when the body went on past `readLimit` and the rest was not read. */
+  cut: boolean;
+  sha256: string;
+}
+
+export interface SendOptions {
+  dispatcher: Dispatcher;
+  /** Absolute deadline for the whole exchange (headers and body). */
+  signal: AbortSignal;
+  readLimit: number;
+}
+
+export async function send(req: OutgoingRequest, opts: SendOptions): Promise<RawResponse> {
+  let res: Dispatcher.ResponseData;
+  try {
+    res = await request(req.url, {
+      method: req.method as Dispatcher.HttpMethod,
+      headers: req.headers,
+      body: req.body ?? null,
+      dispatcher: opts.dispatcher,
+      signal: opts.signal,
+    });
+  } catch (err) {
+    throw translateError(err, req.url, opts.signal);
+  }
+  const headers = flattenHeaders(res.headers);
+  try {
+    const { body, cut } = await readCapped(decode(res.body, headers['content-encoding']), opts.readLimit);
+    return {
+      status: res.statusCode,
+      statusText: res.statusText ?? '',
+      headers,
+      body,
+      cut,
+      sha256: createHash('sha256').update(body).digest('hex'),
+    };
+  } catch (err) {
+    res.body.destroy();
+    throw translateError(err, req.url, opts.signal);
+  }
+}
+
+function flattenHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    if (v === undefined) continue;
+    out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+  }
+  return out;
+}
+
+function decode(body: Readable, encoding: string | undefined): Readable {
+  const enc = (encoding ?? '').trim().toLowerCase();
+  // pipeline (not pipe) so an upstream error reaches the reader instead of hanging it.
+  const through = (d: Transform) => pipeline(body, d, () => {});
+  if (enc === 'gzip' || enc === 'x-gzip') return through(createGunzip());
+  if (enc === 'br') return through(createBrotliDecompress());
+  // RFC 9110 "deflate" is the zlib-wrapped format; a server sending raw deflate gets a clear error.
+  if (enc === 'deflate') return through(createInflate());
+  return body;
+}
+
+async function readCapped(stream: Readable, limit: number): Promise<{ body: Buffer; cut: boolean }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    const buf = chunk as Buffer;
+    if (size + buf.length > limit) {
+      chunks.push(buf.subarray(0, limit - size));
+      size = limit;
+      stream.destroy();
+      return { body: Buffer.concat(chunks, size), cut: true };
+    }
+    chunks.push(buf);
+    size += buf.length;
+  }
+  return { body: Buffer.concat(chunks, size), cut: false };
+}
+
+/**
+ * Turns undici/DNS/TLS errors into typed, value-free errors. The message names the origin only
+ * (never the path or query, which may carry a secret); the broker redacts it once more anyway.
+ */
+function translateError(err: unknown, url: URL, signal: AbortSignal): BlindfoldError {
+  const guard = findBlindfoldError(err);
+  if (guard) return guard;
+  if (signal.aborted) {
+    return new BlindfoldError('TIMEOUT', `the request to ${url.origin} did not complete before the time limit`);
+  }
+  const code = errorCode(err);
+  return new BlindfoldError('UPSTREAM_ERROR', `the request to ${url.origin} failed: ${code}`, { cause: code });
+}
+
+function errorCode(err: unknown): string {
+  let e: unknown = err;
+  for (let depth = 0; e && depth < 5; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return err instanceof Error ? err.name : 'unknown error';
+}

@@ -1,0 +1,7 @@
+import type { Broker, Principal } from '../broker.js';
+
+/** What every tool needs: the broker and who is calling. */
+export interface ToolContext {
+  broker: Broker;
+  principal: Principal;
+}

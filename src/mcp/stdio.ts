@@ -1,0 +1,16 @@
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import type { Broker, Principal } from '../broker.js';
+import { createServer } from './server.js';
+
+/** Serves one MCP session on stdin/stdout until the client goes away. */
+export async function serveStdio(broker: Broker, principal: Principal): Promise<void> {
+  const server = createServer({ broker, principal });
+  const transport = new StdioServerTransport();
+  const closed = new Promise<void>((resolve) => {
+    transport.onclose = () => resolve();
+    process.stdin.once('end', () => resolve());
+  });
+  await server.connect(transport);
+  await closed;
+  await server.close().catch(() => {});
+}

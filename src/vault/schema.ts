@@ -1,0 +1,60 @@
+import { z } from 'zod';
+
+/** The on-disk shape of vault.json. zod is the single source of truth: a file that fails it is refused. */
+const encryptedValue = z.object({
+  v: z.number().int().positive(),
+  kid: z.number().int().positive(),
+  wk: z.string().min(1),
+  ct: z.string().min(1),
+});
+
+const policy = z.object({
+  hosts: z.array(z.string()),
+  placements: z.array(z.enum(['header', 'query', 'body', 'path'])),
+  inject: z.string(),
+});
+
+const historyEntry = z.object({
+  version: z.number().int().positive(),
+  updatedAt: z.string(),
+  values: z.record(z.string(), encryptedValue),
+});
+
+const secretRecord = z.object({
+  name: z.string(),
+  description: z.string(),
+  metadata: z.record(z.string(), z.string()),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  version: z.number().int().nonnegative(),
+  values: z.record(z.string(), encryptedValue),
+  policy,
+  history: z.array(historyEntry),
+});
+
+const keyCheck = z.object({ kid: z.number().int().positive(), box: z.string() });
+const kdf = z.union([
+  z.object({ type: z.literal('raw') }),
+  z.object({ type: z.literal('argon2id'), salt: z.string(), opslimit: z.number().int(), memlimit: z.number().int() }),
+]);
+
+export const vaultFileSchema = z.object({
+  format: z.literal(1),
+  vaultId: z.string().min(8),
+  revision: z.number().int().nonnegative(),
+  kdf,
+  keyCheck,
+  /** Present only while `rotate-key` is under way; lets a killed rotation resume. */
+  rotation: z
+    .object({ keyCheck, kdf, startedAt: z.string() })
+    .nullable(),
+  secrets: z.record(z.string(), secretRecord),
+});
+
+export type VaultFile = z.infer<typeof vaultFileSchema>;
+export type SecretRecord = z.infer<typeof secretRecord>;
+export type StoredEncryptedValue = z.infer<typeof encryptedValue>;
+export type KdfParams = z.infer<typeof kdf>;
+
+/** How many earlier versions of a secret are kept for `rollback`. */
+export const HISTORY_LIMIT = 10;
