@@ -8,6 +8,7 @@
  * redactor, which knows every value this process has resolved.
  */
 import { BlindfoldError, describeError } from './errors.js';
+import { logger } from './log.js';
 import { createGuardedAgent, type Resolver } from './egress/connector.js';
 import {
   DEFAULT_MAX_BYTES,
@@ -24,6 +25,9 @@ import { analyzeRequest, renderRequestUrl, type AgentRequest, type SecretUse } f
 import { parseTemplate, renderTemplate } from './template/parse.js';
 import { closestNames } from './template/suggest.js';
 import type { SecretInfo, Vault } from './vault/vault.js';
+import type { AuditLog } from './audit/log.js';
+import type { AuditFields } from './audit/chain.js';
+import { readAudit } from './audit/query.js';
 
 export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
@@ -72,6 +76,8 @@ export interface SecretListing extends SecretInfo {
 
 export interface BrokerOptions {
   vault: Vault;
+  /** Where every resolution and denial is recorded before anything leaves (fail closed). */
+  audit?: AuditLog;
   /** Test seam: lets tests make names resolve to private addresses. */
   resolver?: Resolver;
   /** Exact origins the admin allows even on special addresses (server config). */
@@ -85,10 +91,14 @@ export class Broker {
   readonly redactor = new Redactor();
   readonly #dispatcher;
   readonly #configOrigins: Set<string>;
+  readonly #audit: AuditLog | undefined;
   #usage = new Map<string, { lastUsedAt: string; useCount: number }>();
 
   constructor(options: BrokerOptions) {
     this.vault = options.vault;
+    this.#audit = options.audit;
+    // Usage is rebuilt from the audit trail rather than counted in the vault: no vault write per request.
+    if (options.audit) this.#usage = usageFromAudit(options.audit.path);
     this.#configOrigins = new Set((options.allowOrigins ?? []).map((o) => new URL(o).origin));
     this.#dispatcher = createGuardedAgent({
       resolver: options.resolver,
@@ -112,14 +122,38 @@ export class Broker {
 
   async httpRequest(principal: Principal, input: HttpRequestInput): Promise<HttpResult> {
     const started = performance.now();
+    const trail: RequestTrail = { principal: principal.id, env: principal.env, method: String(input.method).toUpperCase() };
     try {
-      return await this.#httpRequest(principal, input, started);
+      const result = await this.#httpRequest(principal, input, started, trail);
+      this.#recordAfter({ ...trail, action: 'request.sent', outcome: 'ok', status: result.status, durationMs: result.durationMs });
+      return result;
     } catch (err) {
-      throw this.#scrubError(err);
+      const scrubbed = this.#scrubError(err);
+      if (trail.sent) {
+        this.#recordAfter({ ...trail, action: 'request.sent', outcome: 'error', reason: scrubbed.code, durationMs: round(performance.now() - started) });
+      } else if (scrubbed.code !== 'AUDIT_UNAVAILABLE') {
+        this.#recordAfter({ ...trail, action: 'request.denied', outcome: 'denied', reason: `${scrubbed.code}: ${scrubbed.message}`.slice(0, 500) });
+      }
+      throw scrubbed;
     }
   }
 
-  async #httpRequest(principal: Principal, input: HttpRequestInput, started: number): Promise<HttpResult> {
+  /** Appends an audit entry; throws AUDIT_UNAVAILABLE, which refuses the call. */
+  #record(fields: AuditFields): void {
+    this.#audit?.append(fields);
+  }
+
+  /** For entries after the fact (the request already left): a failure is logged, not thrown. */
+  #recordAfter(fields: AuditFields & { sent?: boolean }): void {
+    const { sent: _sent, ...entry } = fields;
+    try {
+      this.#audit?.append(entry);
+    } catch (err) {
+      logger().error({ code: (err as BlindfoldError).code }, 'audit append failed after a request completed');
+    }
+  }
+
+  async #httpRequest(principal: Principal, input: HttpRequestInput, started: number, trail: RequestTrail): Promise<HttpResult> {
     await this.vault.refresh();
     const method = input.method.toUpperCase();
     if (!(HTTP_METHODS as readonly string[]).includes(method)) {
@@ -135,8 +169,16 @@ export class Broker {
     const analyzed = analyzeRequest(input);
     // The authority is literal (analyzeRequest refuses expressions there), so the destination is
     // known before any value is resolved.
-    const target = parseTarget(renderRequestUrl(input.url, () => 'x'));
+    const target = parseTarget(renderRequestUrl(input.url, (name) => `{secrets.${name}}`));
+    trail.origin = target.origin;
+    trail.path = safeDecode(target.pathname);
+    trail.secrets = analyzed.names;
     const secrets = this.#authorize(principal, analyzed.uses, target);
+    // On record before any value is decrypted or sent; if this throws, nothing happens (fail closed).
+    if (secrets.length > 0) {
+      const { sent: _sent, ...entry } = trail;
+      this.#record({ ...entry, action: 'secret.resolve', outcome: 'ok' });
+    }
 
     const values = new Map<string, string>();
     for (const info of secrets) {
@@ -180,6 +222,7 @@ export class Broker {
       this.#usage.set(name, { lastUsedAt: now, useCount: u.useCount + 1 });
     }
 
+    trail.sent = true;
     const signal = AbortSignal.timeout(timeoutMs);
     const readLimit = maxBytes + this.redactor.longestPattern + 4;
     let response: RawResponse;
@@ -335,6 +378,39 @@ export class Broker {
     }
     return new BlindfoldError('INTERNAL', message);
   }
+}
+
+interface RequestTrail {
+  principal: string;
+  env: string;
+  method: string;
+  origin?: string;
+  path?: string;
+  secrets?: string[];
+  sent?: boolean;
+}
+
+function safeDecode(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}
+
+function usageFromAudit(path: string): Map<string, { lastUsedAt: string; useCount: number }> {
+  const usage = new Map<string, { lastUsedAt: string; useCount: number }>();
+  try {
+    for (const e of readAudit(path, { action: 'secret.resolve' })) {
+      for (const name of e.secrets ?? []) {
+        const u = usage.get(name);
+        usage.set(name, { lastUsedAt: e.time, useCount: (u?.useCount ?? 0) + 1 });
+      }
+    }
+  } catch {
+    // an unreadable trail means no usage figures, not a refusal to start
+  }
+  return usage;
 }
 
 function mayUse(principal: Principal, name: string): boolean {

@@ -1,4 +1,6 @@
+import { userInfo } from 'node:os';
 import type { Command } from 'commander';
+import { AuditLog } from '../audit/log.js';
 import { resolveEnvironment, resolvePaths, type BlindfoldPaths } from '../config.js';
 import { BlindfoldError, describeError, type ErrorCode } from '../errors.js';
 import { Vault, type OpenOptions } from '../vault/vault.js';
@@ -29,6 +31,32 @@ export async function openVault(cmd: Command, extra: Partial<OpenOptions> = {}):
   return Vault.open({ paths: pathsFor(cmd), notice: note, ...extra });
 }
 
+export function cliPrincipal(): string {
+  let user = 'unknown';
+  try {
+    user = userInfo().username;
+  } catch {
+    // no passwd entry (containers); keep "unknown"
+  }
+  return `cli:${user}`;
+}
+
+export async function openAudit(vault: Vault): Promise<AuditLog> {
+  return new AuditLog({ path: vault.paths.audit, key: await vault.auditKey(), vaultId: vault.vaultId });
+}
+
+/** Opens the vault for a command that changes it: every change lands in the audit trail. */
+export async function openVaultForChange(cmd: Command, extra: Partial<OpenOptions> = {}): Promise<Vault> {
+  const vault = await openVault(cmd, extra);
+  const audit = await openAudit(vault);
+  const principal = cliPrincipal();
+  vault.onEvent((e) => {
+    audit.append({ action: e.action, principal, secrets: e.names, ...(e.env ? { env: e.env } : {}), outcome: 'ok' });
+  });
+  process.once('beforeExit', () => audit.close());
+  return vault;
+}
+
 /** Exit codes are part of the interface: scripts branch on them. Documented in the README. */
 export const EXIT = {
   ok: 0,
@@ -56,6 +84,7 @@ const EXIT_BY_CODE: Partial<Record<ErrorCode, number>> = {
   SECRET_NOT_FOUND: EXIT.notFound,
   VERSION_NOT_FOUND: EXIT.notFound,
   TASK_NOT_FOUND: EXIT.notFound,
+  AUDIT_UNAVAILABLE: EXIT.error,
   VERSION_CONFLICT: EXIT.conflict,
   SECRET_EXISTS: EXIT.conflict,
   VAULT_LOCKED: EXIT.conflict,

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { registerAudit } from './commands/audit.js';
 import { registerCheck } from './commands/check.js';
 import { registerHistory } from './commands/history.js';
 import { registerImport } from './commands/import.js';
@@ -36,7 +37,7 @@ Exit codes: 0 ok, 1 error, 2 bad usage or input, 3 vault sealed or damaged, 4 no
 5 conflict (version changed, vault busy).`,
   );
 
-for (const register of [registerInit, registerSet, registerList, registerShow, registerRm, registerHistory, registerImport, registerRotateKey, registerCheck, registerPresets, registerServe]) {
+for (const register of [registerInit, registerSet, registerList, registerShow, registerRm, registerHistory, registerImport, registerRotateKey, registerCheck, registerPresets, registerServe, registerAudit]) {
   register(program);
 }
 

@@ -49,6 +49,8 @@ export const vaultFileSchema = z.object({
     .object({ keyCheck, kdf, startedAt: z.string() })
     .nullable(),
   secrets: z.record(z.string(), secretRecord),
+  /** Keys for Blindfold's own use (the audit MAC key), wrapped like values so rotation re-wraps them. */
+  internal: z.record(z.string(), encryptedValue).optional(),
 });
 
 export type VaultFile = z.infer<typeof vaultFileSchema>;

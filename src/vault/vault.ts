@@ -9,7 +9,7 @@ import { BlindfoldError } from '../errors.js';
 import { DEFAULT_INJECT, parseInject } from '../policy/inject.js';
 import { parseHostPattern } from '../policy/hosts.js';
 import { DEFAULT_PLACEMENTS, parsePlacements, type Placement } from '../policy/placements.js';
-import { Kek, newArgon2Params, randomId, sodium } from './crypto.js';
+import { Kek, newArgon2Params, randomId, randomKey, sodium } from './crypto.js';
 import {
   createKeyFile,
   findConfiguredKey,
@@ -80,6 +80,8 @@ export interface RotationProgress {
 }
 
 const REWRAP_BATCH = 200;
+/** Not a valid secret name, so it can never collide with one. */
+const INTERNAL_AUDIT_NAME = '__audit__';
 const IMPORT_BATCH = 250;
 
 export class Vault {
@@ -174,6 +176,24 @@ export class Vault {
   /** A 32-byte sub-key for other subsystems (the audit chain), bound to the current master key. */
   deriveSubkey(purposeId: number): Uint8Array {
     return Kek.deriveAux(this.#masterKey, purposeId);
+  }
+
+  /**
+   * The audit chain's MAC key: random, stored wrapped by the KEK (so `rotate-key` re-wraps it and
+   * the chain verifies across rotations). Created on first use.
+   */
+  async auditKey(): Promise<Uint8Array> {
+    const binding = { vaultId: this.#data.vaultId, name: INTERNAL_AUDIT_NAME, env: 'internal' };
+    if (!this.#data.internal?.audit) {
+      await this.#write((file) => {
+        if (file.internal?.audit) return;
+        const key = Buffer.from(randomKey()).toString('base64');
+        file.internal = { ...file.internal, audit: this.#kek.encrypt({ ...binding, version: 1 }, key) };
+      });
+    }
+    const stored = this.#data.internal?.audit;
+    if (!stored) throw new BlindfoldError('INTERNAL', 'the audit key could not be created');
+    return new Uint8Array(Buffer.from(this.#kek.decrypt(binding, stored), 'base64'));
   }
 
   onEvent(listener: (e: VaultEvent) => void): void {
@@ -386,6 +406,12 @@ export class Vault {
     for (;;) {
       const batch = await this.#write((file) => {
         let changed = 0;
+        for (const [key, value] of Object.entries(file.internal ?? {})) {
+          if (value.kid !== newKid && file.internal) {
+            file.internal[key] = newKek.rewrap({ vaultId: file.vaultId, name: `__${key}__`, env: 'internal' }, value, this.#kek);
+            changed++;
+          }
+        }
         for (const record of Object.values(file.secrets)) {
           if (changed >= REWRAP_BATCH) break;
           const bind = (env: string) => ({ vaultId: file.vaultId, name: record.name, env });

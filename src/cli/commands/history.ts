@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { BlindfoldError } from '../../errors.js';
-import { action, openVault } from '../context.js';
+import { action, openVault, openVaultForChange } from '../context.js';
 import { printJson, printLine, printTable } from '../io.js';
 
 export function registerHistory(program: Command): void {
@@ -31,7 +31,7 @@ export function registerHistory(program: Command): void {
       action(async (name: string, opts: { to: string; json?: boolean }, cmd: Command) => {
         const to = Number(opts.to);
         if (!Number.isInteger(to) || to < 1) throw new BlindfoldError('BAD_INPUT', `--to expects a version number, got ${JSON.stringify(opts.to)}`);
-        const vault = await openVault(cmd);
+        const vault = await openVaultForChange(cmd);
         const info = await vault.rollback(name, to);
         if (opts.json) printJson({ secret: info, restored: to });
         else printLine(`${name} restored to the values of version ${to} (now version ${info.version})`);

@@ -4,7 +4,7 @@ import { BlindfoldError } from '../../errors.js';
 import { presetFromSecretName } from '../../policy/presets.js';
 import { assertSecretName, assertValueAcceptable } from '../../vault/names.js';
 import type { SetSecretInput } from '../../vault/vault.js';
-import { action, environmentFor, openVault } from '../context.js';
+import { action, environmentFor, openVaultForChange } from '../context.js';
 import { parseDotenv } from '../dotenv.js';
 import { collect, note, printJson, printLine, progressBar } from '../io.js';
 
@@ -47,7 +47,7 @@ export function registerImport(program: Command): void {
           const preset = opts.presetFromName ? presetFromSecretName(e.name) : undefined;
           return { name: e.name, value: e.value, env, hosts: opts.host ?? preset?.hosts, inject: preset?.inject };
         });
-        const vault = await openVault(cmd);
+        const vault = await openVaultForChange(cmd);
         const bar = progressBar(`importing ${inputs.length} secrets`);
         const result = await vault.setMany(inputs, (p) => bar.update(p.done, p.total));
         bar.done();

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { action, openVault } from '../context.js';
+import { action, openVaultForChange } from '../context.js';
 import { printJson, printLine } from '../io.js';
 
 export function registerRm(program: Command): void {
@@ -11,7 +11,7 @@ export function registerRm(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action(
       action(async (name: string, opts: { force?: boolean; json?: boolean }, cmd: Command) => {
-        const vault = await openVault(cmd);
+        const vault = await openVaultForChange(cmd);
         await vault.remove(name);
         if (opts.json) printJson({ removed: name });
         else printLine(`removed ${name}`);

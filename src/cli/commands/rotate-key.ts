@@ -2,7 +2,7 @@ import { rename } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { BlindfoldError } from '../../errors.js';
 import { createKeyFile, readOptionalKeyFile, type KeyMaterial } from '../../vault/keyring.js';
-import { action, openVault } from '../context.js';
+import { action, cliPrincipal, openAudit, openVault } from '../context.js';
 import { note, printJson, printLine, progressBar } from '../io.js';
 
 interface RotateOptions {
@@ -40,6 +40,10 @@ export function registerRotateKey(program: Command): void {
         } else {
           note(`the vault now opens only with the key in ${newKeyPath}; point BLINDFOLD_MASTER_KEY_FILE at it`);
         }
+        // The audit key is wrapped like a value, so it is only readable again once the rotation is complete.
+        const audit = await openAudit(vault);
+        audit.append({ action: 'key.rotate', principal: cliPrincipal(), outcome: 'ok', reason: `key id ${result.keyId}` });
+        audit.close();
         if (opts.json) printJson({ keyId: result.keyId, rewrapped: result.rewrapped });
         else printLine(`master key rotated (key id ${result.keyId}, ${result.rewrapped} data keys re-wrapped)`);
       }),

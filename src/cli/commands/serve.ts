@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { Broker } from '../../broker.js';
 import { serveStdio } from '../../mcp/stdio.js';
-import { action, environmentFor, openVault } from '../context.js';
+import { action, environmentFor, openAudit, openVault } from '../context.js';
 import { note } from '../io.js';
 
 interface ServeOptions {
@@ -23,13 +23,15 @@ export function registerServe(program: Command): void {
       action(async (opts: ServeOptions, cmd: Command) => {
         const env = environmentFor(opts.env);
         const vault = await openVault(cmd);
-        const broker = new Broker({ vault, allowOrigins: opts.allowOrigin });
+        const audit = await openAudit(vault);
+        const broker = new Broker({ vault, audit, allowOrigins: opts.allowOrigin });
         note(
           `MCP server on stdio | vault ${vault.paths.vault} | environment ${env} | ${vault.names().length} secret(s)\n` +
             `blindfold: connect a client with {"command": "npx", "args": ["blindfold", "serve"]} (see README); add secrets with \`blindfold set NAME --host HOST\``,
         );
         await serveStdio(broker, { id: 'stdio', env });
         await broker.close();
+        audit.close();
       }),
     );
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { BlindfoldError } from '../../errors.js';
 import { getPreset } from '../../policy/presets.js';
-import { action, environmentFor, openVault } from '../context.js';
+import { action, environmentFor, openVaultForChange } from '../context.js';
 import { collect, note, parseKeyValues, printJson, printLine, readSecretValue } from '../io.js';
 
 interface SetOptions {
@@ -59,7 +59,7 @@ export function registerSet(program: Command): void {
         const preset = opts.preset ? getPreset(opts.preset) : undefined;
         const env = environmentFor(opts.env);
         const value = opts.keepValue ? undefined : await readSecretValue(name, { fromEnv: opts.fromEnv, fromFile: opts.fromFile });
-        const vault = await openVault(cmd);
+        const vault = await openVaultForChange(cmd);
         const expectedVersion = opts.ifVersion !== undefined ? parseVersion(opts.ifVersion) : undefined;
         const { info, created } = await vault.set({
           name,

@@ -1,0 +1,62 @@
+/**
+ * The audit hash chain: every entry carries `prev` (the previous entry's mac) and `mac` =
+ * HMAC-SHA256(audit key, canonical JSON of the entry without `mac`). Editing, inserting, removing
+ * or reordering entries breaks the chain; a MAC'd head record catches a cut tail.
+ */
+import { createHmac } from 'node:crypto';
+
+export const AUDIT_ACTIONS = [
+  'secret.create',
+  'secret.update',
+  'secret.delete',
+  'secret.rollback',
+  'key.rotate',
+  'secret.resolve',
+  'request.denied',
+  'request.sent',
+  'task.run',
+  'vault.sealed',
+  'exec.run',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** What callers record. Never values, never query strings or bodies. */
+export interface AuditFields {
+  action: AuditAction;
+  principal: string;
+  secrets?: string[];
+  env?: string;
+  method?: string;
+  origin?: string;
+  path?: string;
+  status?: number;
+  outcome: 'ok' | 'denied' | 'error';
+  reason?: string;
+  durationMs?: number;
+  task?: string;
+}
+
+export interface AuditEntry extends AuditFields {
+  time: string;
+  seq: number;
+  prev: string;
+  mac: string;
+}
+
+/** Fields that are not part of the MAC: the mac itself and pino's level. */
+const UNSIGNED = new Set(['mac', 'level']);
+
+export function canonical(entry: Record<string, unknown>): string {
+  const keys = Object.keys(entry)
+    .filter((k) => !UNSIGNED.has(k) && entry[k] !== undefined)
+    .sort();
+  return JSON.stringify(keys.map((k) => [k, entry[k]]));
+}
+
+export function macOf(key: Uint8Array, entry: Record<string, unknown>): string {
+  return createHmac('sha256', key).update(canonical(entry)).digest('base64url');
+}
+
+export function genesis(vaultId: string): string {
+  return `genesis:${vaultId}`;
+}

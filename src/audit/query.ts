@@ -1,0 +1,140 @@
+/** Reading the audit trail back: filtered queries and chain verification. */
+import { existsSync, readFileSync } from 'node:fs';
+import { BlindfoldError } from '../errors.js';
+import { genesis, macOf, type AuditEntry } from './chain.js';
+import { headPath, KEEP_ROTATED, rotatedPath } from './log.js';
+
+export interface AuditFilter {
+  since?: Date;
+  secret?: string;
+  action?: string;
+  principal?: string;
+}
+
+/** Oldest file first, so entries come out in chain order. */
+export function auditFiles(path: string): string[] {
+  const files: string[] = [];
+  for (let n = KEEP_ROTATED + 1; n >= 1; n--) if (existsSync(rotatedPath(path, n))) files.push(rotatedPath(path, n));
+  if (existsSync(path)) files.push(path);
+  return files;
+}
+
+interface RawLine {
+  file: string;
+  line: number;
+  text: string;
+}
+
+function readLines(path: string): RawLine[] {
+  const out: RawLine[] = [];
+  for (const file of auditFiles(path)) {
+    const lines = readFileSync(file, 'utf8').split('\n');
+    lines.forEach((text, i) => {
+      if (text.trim() !== '') out.push({ file, line: i + 1, text });
+    });
+  }
+  return out;
+}
+
+export function readAudit(path: string, filter: AuditFilter = {}): AuditEntry[] {
+  const entries: AuditEntry[] = [];
+  for (const raw of readLines(path)) {
+    let e: AuditEntry;
+    try {
+      e = JSON.parse(raw.text) as AuditEntry;
+    } catch {
+      continue; // `audit verify` reports damage; queries show what can be read
+    }
+    if (filter.since && new Date(e.time) < filter.since) continue;
+    if (filter.secret && !(e.secrets ?? []).includes(filter.secret)) continue;
+    if (filter.action && e.action !== filter.action) continue;
+    if (filter.principal && e.principal !== filter.principal) continue;
+    entries.push(e);
+  }
+  return entries;
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  entries: number;
+  /** First problem found, naming the entry (file:line and seq). */
+  problem?: string;
+  /** The earliest entry does not start at genesis because older files were rotated away. */
+  startsAfterGenesis?: boolean;
+}
+
+export function verifyAudit(path: string, key: Uint8Array, vaultId: string): VerifyResult {
+  const lines = readLines(path);
+  let prevMac: string | undefined;
+  let prevSeq: number | undefined;
+  let startsAfterGenesis = false;
+  let count = 0;
+  for (const raw of lines) {
+    const where = `${raw.file}:${raw.line}`;
+    let e: AuditEntry;
+    try {
+      e = JSON.parse(raw.text) as AuditEntry;
+    } catch {
+      return { ok: false, entries: count, problem: `${where}: the line is not valid JSON (edited or cut)` };
+    }
+    const label = `${where} (seq ${String(e.seq)})`;
+    if (typeof e.seq !== 'number' || typeof e.mac !== 'string' || typeof e.prev !== 'string') {
+      return { ok: false, entries: count, problem: `${label}: missing seq, prev or mac` };
+    }
+    if (macOf(key, e as unknown as Record<string, unknown>) !== e.mac) {
+      return { ok: false, entries: count, problem: `${label}: the MAC does not match — the entry was edited or forged` };
+    }
+    if (prevMac === undefined) {
+      if (e.prev !== genesis(vaultId)) {
+        if (e.seq === 1) return { ok: false, entries: count, problem: `${label}: the first entry does not start this vault's chain` };
+        startsAfterGenesis = true;
+      }
+    } else {
+      if (e.seq !== (prevSeq ?? 0) + 1) {
+        const kind = e.seq <= (prevSeq ?? 0) ? 'reordered or duplicated' : `missing (entries ${(prevSeq ?? 0) + 1}..${e.seq - 1} removed)`;
+        return { ok: false, entries: count, problem: `${label}: sequence jumps from ${prevSeq}: entries ${kind}` };
+      }
+      if (e.prev !== prevMac) {
+        return { ok: false, entries: count, problem: `${label}: does not follow the previous entry (inserted, removed or reordered)` };
+      }
+    }
+    prevMac = e.mac;
+    prevSeq = e.seq;
+    count++;
+  }
+  const head = readHead(path, key);
+  if (head) {
+    if ((prevSeq ?? 0) < head.seq) {
+      return { ok: false, entries: count, problem: `the log ends at seq ${prevSeq ?? 0} but ${head.seq} entries were written: the tail was cut` };
+    }
+    if (prevSeq === head.seq && prevMac !== head.mac) {
+      return { ok: false, entries: count, problem: `the last entry (seq ${prevSeq}) is not the one last written` };
+    }
+  } else if (count > 0) {
+    return { ok: false, entries: count, problem: `the head record ${headPath(path)} is missing or forged` };
+  }
+  return { ok: true, entries: count, ...(startsAfterGenesis ? { startsAfterGenesis } : {}) };
+}
+
+function readHead(path: string, key: Uint8Array): { seq: number; mac: string } | undefined {
+  try {
+    const h = JSON.parse(readFileSync(headPath(path), 'utf8')) as { seq: number; mac: string; sig: string };
+    if (macOf(key, { head: { seq: h.seq, mac: h.mac } }) !== h.sig) return undefined;
+    return { seq: h.seq, mac: h.mac };
+  } catch {
+    return undefined;
+  }
+}
+
+export function parseSince(text: string): Date {
+  const m = /^(\d+)\s*(s|m|h|d|w)$/.exec(text.trim());
+  if (m) {
+    const unit = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 }[m[2] as 's' | 'm' | 'h' | 'd' | 'w'];
+    return new Date(Date.now() - Number(m[1]) * unit * 1000);
+  }
+  const d = new Date(text);
+  if (Number.isNaN(d.getTime())) {
+    throw new BlindfoldError('BAD_INPUT', `--since expects a duration like 30m, 1h, 7d or an ISO date, got ${JSON.stringify(text)}`);
+  }
+  return d;
+}

@@ -1,0 +1,70 @@
+import type { Command } from 'commander';
+import { AUDIT_ACTIONS } from '../../audit/chain.js';
+import { parseSince, readAudit, verifyAudit } from '../../audit/query.js';
+import { BlindfoldError } from '../../errors.js';
+import { action, EXIT, openVault, pathsFor } from '../context.js';
+import { printJson, printLine, printTable } from '../io.js';
+
+interface AuditOptions {
+  since?: string;
+  secret?: string;
+  action?: string;
+  principal?: string;
+  json?: boolean;
+}
+
+export function registerAudit(program: Command): void {
+  const audit = program
+    .command('audit')
+    .description('show the audit trail: every secret use, denial and admin change (never values)')
+    .option('--since <when>', 'only entries newer than a duration (30m, 1h, 7d) or an ISO date')
+    .option('--secret <name>', 'only entries naming this secret')
+    .option('--action <action>', `only this action: ${AUDIT_ACTIONS.join(', ')}`)
+    .option('--principal <id>', 'only entries by this principal (e.g. stdio, cli:alice, a token name)')
+    .option('--json', 'print as JSON lines')
+    .action(
+      action((opts: AuditOptions, cmd: Command) => {
+        if (opts.action && !(AUDIT_ACTIONS as readonly string[]).includes(opts.action)) {
+          throw new BlindfoldError('BAD_INPUT', `unknown action ${JSON.stringify(opts.action)}; one of ${AUDIT_ACTIONS.join(', ')}`);
+        }
+        const entries = readAudit(pathsFor(cmd).audit, {
+          since: opts.since ? parseSince(opts.since) : undefined,
+          secret: opts.secret,
+          action: opts.action,
+          principal: opts.principal,
+        });
+        if (opts.json) {
+          for (const e of entries) printLine(JSON.stringify(e));
+          return;
+        }
+        if (entries.length === 0) return printLine('no matching audit entries');
+        printTable(
+          ['TIME', 'SEQ', 'ACTION', 'PRINCIPAL', 'SECRETS', 'REQUEST', 'OUTCOME'],
+          entries.map((e) => [
+            e.time,
+            String(e.seq),
+            e.action,
+            e.principal,
+            (e.secrets ?? []).join(',') || '-',
+            e.origin ? `${e.method ?? ''} ${e.origin}${e.path ?? ''}${e.status ? ` → ${e.status}` : ''}` : '-',
+            e.reason ? `${e.outcome}: ${e.reason}` : e.outcome,
+          ]),
+        );
+      }),
+    );
+
+  audit
+    .command('verify')
+    .description('check the hash chain: detects edited, inserted, removed, reordered or cut entries and names the first one')
+    .option('--json', 'print the result as JSON')
+    .action(
+      action(async (opts: { json?: boolean }, cmd: Command) => {
+        const vault = await openVault(cmd);
+        const result = verifyAudit(vault.paths.audit, await vault.auditKey(), vault.vaultId);
+        if (opts.json) printJson(result);
+        else if (result.ok) printLine(`ok: ${result.entries} entries, chain intact${result.startsAfterGenesis ? ' (older rotated files were removed)' : ''}`);
+        else printLine(`TAMPERED: ${result.problem} (${result.entries} entries verified before it)`);
+        if (!result.ok) process.exitCode = EXIT.error;
+      }),
+    );
+}

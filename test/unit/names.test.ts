@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { assertEnvironment, assertSecretName, assertValueAcceptable } from '../../src/vault/names.js';
+import { parseDotenv } from '../../src/cli/dotenv.js';
+
+describe('secret names', () => {
+  it.each(['A', 'GITHUB_TOKEN', 'k2', 'a'.repeat(64), 'Mixed_Case_9'])('accepts %s', (n) => {
+    expect(assertSecretName(n)).toBe(n);
+  });
+  it.each(['', '9KEY', '_KEY', 'KEY-NAME', 'KEY NAME', 'a'.repeat(65), 'KEY.X', 'ключ', '__proto__'])('refuses %j quoting the rule', (n) => {
+    expect(() => assertSecretName(n)).toThrowError(/\^\[A-Za-z\]\[A-Za-z0-9_\]\{0,63\}\$/);
+  });
+});
+
+describe('environments', () => {
+  it.each(['development', 'staging', 'production', 'default', 'eu-west_1'])('accepts %s', (e) => {
+    expect(assertEnvironment(e)).toBe(e);
+  });
+  it.each(['', 'Prod', '1st', 'a'.repeat(33), 'pro duction'])('refuses %j', (e) => {
+    expect(() => assertEnvironment(e)).toThrowError(/environment must match/);
+  });
+});
+
+describe('values', () => {
+  it('refuses short values unless allowed, without echoing them', () => {
+    expect(() => assertValueAcceptable('K', 'abc', false)).toThrowError(/--allow-short/);
+    expect(() => assertValueAcceptable('K', 'abc', false)).not.toThrowError(/abc/);
+    expect(() => assertValueAcceptable('K', 'abc', true)).not.toThrow();
+    expect(() => assertValueAcceptable('K', '', true)).toThrowError(/empty/);
+    expect(() => assertValueAcceptable('K', '12345678', false)).not.toThrow();
+  });
+});
+
+describe('.env parsing', () => {
+  it('handles export, comments, quotes, escapes and multi-line values', () => {
+    const entries = parseDotenv(
+      ['# header', 'export A=plain value # comment', "B='single # kept'", 'C="line1\\nline2 \\"q\\""', 'D="multi', 'line"', '', 'E='].join('\n'),
+      'x.env',
+    );
+    expect(entries.map((e) => [e.name, e.value])).toEqual([
+      ['A', 'plain value'],
+      ['B', 'single # kept'],
+      ['C', 'line1\nline2 "q"'],
+      ['D', 'multi\nline'],
+      ['E', ''],
+    ]);
+  });
+  it('names the line of a bad entry, never the value', () => {
+    expect(() => parseDotenv('GOOD=1\nnot a pair with-secret-text', 'x.env')).toThrowError(/x\.env:2/);
+    expect(() => parseDotenv('GOOD=1\nnot a pair with-secret-text', 'x.env')).not.toThrowError(/with-secret-text/);
+  });
+});
