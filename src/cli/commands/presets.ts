@@ -10,7 +10,7 @@ export function registerPresets(program: Command): void {
     .option('--json', 'print as JSON')
     .action(
       action((opts: { json?: boolean }) => {
-        const presets = Object.values(PRESETS);
+        const presets = Object.values(PRESETS).map(({ namePatterns: _n, ...p }) => p);
         if (opts.json) return printJson({ presets });
         printTable(
           ['PRESET', 'HOSTS', 'INJECT', 'VALUE'],

@@ -1,0 +1,109 @@
+/**
+ * Host binding: which origins a secret may be sent to. Patterns are parsed into components and
+ * compared component by component (scheme, host, port) — never a regex over the URL string, the
+ * mistake that let secretless-broker forward credentials to look-alike hosts (SPEC §13).
+ */
+import { BlindfoldError } from '../errors.js';
+
+export interface HostPattern {
+  scheme: 'http' | 'https';
+  /** Lowercase ASCII (punycode) host without trailing dot; for a wildcard, the part after `*.`. IPv6 in brackets. */
+  host: string;
+  wildcard: boolean;
+  port: number;
+  /** `scheme://host:port` with the port always explicit, e.g. `https://*.example.com:443`. */
+  canonical: string;
+}
+
+const EXAMPLES = 'e.g. api.github.com, *.example.com, https://api.x.com:8443 or http://127.0.0.1:8080';
+const DEFAULT_PORT = { http: 80, https: 443 } as const;
+
+function bad(input: string, why: string): BlindfoldError {
+  return new BlindfoldError('BAD_HOST', `invalid host ${JSON.stringify(input.slice(0, 100))}: ${why} (${EXAMPLES})`);
+}
+
+export function parseHostPattern(input: string): HostPattern {
+  if (typeof input !== 'string') throw bad(String(input), 'not a string');
+  const text = input.trim();
+  if (text === '' || /\s/.test(text)) throw bad(input, 'empty or contains whitespace');
+  const schemeMatch = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(text);
+  const scheme = schemeMatch ? schemeMatch[1]!.toLowerCase() : 'https';
+  if (scheme !== 'http' && scheme !== 'https') throw bad(input, `only http and https origins can be bound, not ${scheme}`);
+  let rest = schemeMatch ? text.slice(schemeMatch[0].length) : text;
+  if (rest.endsWith('/')) rest = rest.slice(0, -1);
+  if (/[/?#@\\]/.test(rest)) throw bad(input, 'a host binding is an origin only: no path, query, fragment or user info');
+
+  let wildcard = false;
+  if (rest.startsWith('*.')) {
+    wildcard = true;
+    rest = rest.slice(2);
+  }
+  if (rest.includes('*')) throw bad(input, 'a wildcard may only be the whole leftmost label, as in *.example.com');
+
+  // Let the WHATWG parser do IDN, IPv4 spellings and IPv6 canonicalisation.
+  let url: URL;
+  try {
+    url = new URL(`${scheme}://${rest}/`);
+  } catch {
+    throw bad(input, 'not a valid host name, address or port');
+  }
+  if (url.username || url.password || url.pathname !== '/' || url.search || url.hash) {
+    throw bad(input, 'a host binding is an origin only');
+  }
+  let host = url.hostname.toLowerCase();
+  if (host.endsWith('.')) host = host.slice(0, -1);
+  if (host === '' || host.includes('..')) throw bad(input, 'empty host label');
+  const isIp = /^\[.*\]$/.test(host) || /^\d+\.\d+\.\d+\.\d+$/.test(host);
+  if (wildcard) {
+    if (isIp) throw bad(input, 'a wildcard cannot be combined with an IP address');
+    if (host.split('.').length < 2) throw bad(input, 'a wildcard needs at least two labels after it (*.example.com, not *.com)');
+  }
+  const port = url.port ? Number(url.port) : DEFAULT_PORT[scheme];
+  const shownHost = wildcard ? `*.${host}` : host;
+  return { scheme, host, wildcard, port, canonical: `${scheme}://${shownHost}:${port}` };
+}
+
+export function normalizeHost(input: string): string {
+  return parseHostPattern(input).canonical;
+}
+
+function urlParts(url: URL): { scheme: string; host: string; port: number } | undefined {
+  const scheme = url.protocol.replace(/:$/, '');
+  if (scheme !== 'http' && scheme !== 'https') return undefined;
+  let host = url.hostname.toLowerCase();
+  if (host.endsWith('.')) host = host.slice(0, -1);
+  const port = url.port ? Number(url.port) : DEFAULT_PORT[scheme];
+  return { scheme, host, port };
+}
+
+export function hostMatches(pattern: HostPattern | string, url: URL): boolean {
+  const p = typeof pattern === 'string' ? parseHostPattern(pattern) : pattern;
+  const u = urlParts(url);
+  if (!u || u.scheme !== p.scheme || u.port !== p.port) return false;
+  if (!p.wildcard) return u.host === p.host;
+  // Exactly one label in front of the suffix: a.example.com matches, example.com and a.b.example.com don't.
+  if (!u.host.endsWith(`.${p.host}`)) return false;
+  const label = u.host.slice(0, -(p.host.length + 1));
+  return label.length > 0 && !label.includes('.') && !label.startsWith('[');
+}
+
+export function findMatchingHost(patterns: readonly string[], url: URL): string | undefined {
+  return patterns.find((p) => {
+    try {
+      return hostMatches(p, url);
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** The exact origin (URL.origin form) an admin named, used to let a private address through the guard. */
+export function exactOrigin(pattern: string): string | undefined {
+  try {
+    const p = parseHostPattern(pattern);
+    if (p.wildcard) return undefined;
+    return new URL(`${p.scheme}://${p.host}:${p.port}`).origin;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,18 @@
+import { BlindfoldError } from '../errors.js';
+
+export const PLACEMENTS = ['header', 'query', 'body', 'path'] as const;
+export type Placement = (typeof PLACEMENTS)[number];
+export const DEFAULT_PLACEMENTS: Placement[] = ['header'];
+
+export function parsePlacements(input: readonly string[]): Placement[] {
+  const seen = new Set<Placement>();
+  for (const raw of input) {
+    const p = raw.trim().toLowerCase();
+    if (!(PLACEMENTS as readonly string[]).includes(p)) {
+      throw new BlindfoldError('BAD_PLACEMENT', `unknown placement ${JSON.stringify(raw)}: use one or more of ${PLACEMENTS.join(', ')}`);
+    }
+    seen.add(p as Placement);
+  }
+  if (seen.size === 0) throw new BlindfoldError('BAD_PLACEMENT', `give at least one placement: ${PLACEMENTS.join(', ')}`);
+  return PLACEMENTS.filter((p) => seen.has(p));
+}

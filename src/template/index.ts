@@ -1,0 +1,3 @@
+export * from './parse.js';
+export * from './request.js';
+export * from './suggest.js';
