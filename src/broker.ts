@@ -9,7 +9,7 @@
  */
 import { BlindfoldError, describeError } from './errors.js';
 import { logger } from './log.js';
-import { createGuardedAgent, type Resolver } from './egress/connector.js';
+import { assertUrlAllowedBeforeDns, createGuardedAgent, type Resolver } from './egress/connector.js';
 import {
   DEFAULT_MAX_BYTES,
   DEFAULT_TIMEOUT_MS,
@@ -198,6 +198,10 @@ export class Broker {
       headers: {},
       body: undefined,
     };
+    // Values are percent-encoded into path and query only, so the origin cannot move; checked anyway.
+    if (outgoing.url.origin !== target.origin) {
+      throw new BlindfoldError('PLACEMENT_NOT_ALLOWED', 'the rendered URL points at another origin than the template; refused');
+    }
     for (const [k, v] of Object.entries(input.query ?? {})) {
       outgoing.url.searchParams.append(k, renderTemplate(parseTemplate(v), { secret: secretOf }));
     }
@@ -230,6 +234,7 @@ export class Broker {
     let redirectNotFollowed: string | undefined;
     const firstOrigin = outgoing.url.origin;
     for (;;) {
+      assertUrlAllowedBeforeDns(outgoing.url, (origin) => this.#isOriginOptedIn(origin));
       response = await send(outgoing, { dispatcher: this.#dispatcher, signal, readLimit });
       const location = response.headers.location;
       if (![301, 302, 303, 307, 308].includes(response.status) || !location) break;
@@ -268,7 +273,8 @@ export class Broker {
       }
     }
 
-    return { ...this.#present(response, maxBytes), url: outgoing.url.toString(), durationMs: round(performance.now() - started), redirects, ...(redirectNotFollowed ? { redirectNotFollowed } : {}) } as HttpResult;
+    const finalUrl = this.redactor.redact(outgoing.url.toString()).text;
+    return { ...this.#present(response, maxBytes), url: finalUrl, durationMs: round(performance.now() - started), redirects, ...(redirectNotFollowed ? { redirectNotFollowed } : {}) } as HttpResult;
   }
 
   /** Policy checks for every secret the request names; throws before anything is resolved or sent. */

@@ -1,0 +1,199 @@
+/**
+ * Removes secret values, in every spelling from ./encodings, from text that is about to leave the
+ * server. One pass over the text finds every pattern at once, however many there are: a rolling
+ * hash of the first `q` characters at each position is tested against a bitset of the patterns'
+ * prefixes (a multi-pattern Rabin–Karp), and only a bitset hit compares strings. This keeps the
+ * cost per character flat from 100 to 10,000 secrets, which a trie-based automaton in JavaScript
+ * does not (its tables outgrow the CPU caches).
+ */
+import { encodingsOf, MIN_PATTERN_LENGTH } from './encodings.js';
+
+export interface SecretValue {
+  name: string;
+  value: string;
+}
+
+export interface RedactResult {
+  text: string;
+  /** Names of the secrets found (each once, in order of first appearance). */
+  redacted: string[];
+}
+
+export interface RedactStream {
+  /** Feed the next piece of text; returns what is safe to pass on now. */
+  push(chunk: string): string;
+  /** No more input: returns the held-back remainder, redacted. */
+  end(): string;
+  /** Names found so far. */
+  readonly redacted: string[];
+}
+
+interface Pattern {
+  text: string;
+  name: string;
+}
+
+interface Span {
+  start: number;
+  end: number;
+  name: string;
+}
+
+const PREFIX_LENGTH = 8;
+const HASH_BASE = 0x01000193;
+const GOLDEN = 0x9e3779b1 | 0;
+
+export function replacementFor(name: string): string {
+  return `[REDACTED:${name}]`;
+}
+
+export class Redactor {
+  /** Prefix hash → patterns with that prefix hash, longest first. */
+  #buckets = new Map<number, Pattern[]>();
+  #bitset = new Int32Array(1);
+  #bitsetShift = 32;
+  #q = PREFIX_LENGTH;
+  #baseToQ = 1;
+  #patterns = new Map<string, Pattern>();
+  #known = new Set<string>();
+  #longest = 0;
+  #dirty = true;
+
+  /** Length of the longest pattern: how much text a stream must hold back. */
+  get longestPattern(): number {
+    return this.#longest;
+  }
+
+  get patternCount(): number {
+    return this.#patterns.size;
+  }
+
+  /** Learns a value (idempotent). Every later call redacts it, in every encoding. */
+  add(secret: SecretValue): void {
+    const key = `${secret.name}\u0000${secret.value}`;
+    if (this.#known.has(key) || secret.value.length === 0) return;
+    this.#known.add(key);
+    for (const text of encodingsOf(secret.value)) {
+      if (this.#patterns.has(text)) continue;
+      const pattern = { text, name: secret.name };
+      this.#patterns.set(text, pattern);
+      this.#longest = Math.max(this.#longest, text.length);
+      if (!this.#dirty && text.length >= this.#q && this.#patterns.size <= this.#capacity()) this.#index(pattern);
+      else this.#dirty = true;
+    }
+  }
+
+  redact(text: string): RedactResult {
+    const spans = this.#scan(text);
+    const names: string[] = [];
+    return { text: applySpans(text, spans, text.length, names), redacted: names };
+  }
+
+  stream(): RedactStream {
+    let held = '';
+    const names: string[] = [];
+    return {
+      push: (chunk: string) => {
+        const buffer = held + chunk;
+        // Any value starting before `safe` lies wholly inside the buffer, so it is found now;
+        // one starting later may still be arriving and stays held back.
+        const safe = buffer.length - Math.max(0, this.#longest - 1);
+        if (safe <= 0) {
+          held = buffer;
+          return '';
+        }
+        const spans = this.#scan(buffer).filter((s) => s.start < safe);
+        const cut = spans.length > 0 ? Math.max(safe, spans[spans.length - 1]!.end) : safe;
+        held = buffer.slice(cut);
+        return applySpans(buffer, spans, cut, names);
+      },
+      end: () => {
+        const rest = held;
+        held = '';
+        return applySpans(rest, this.#scan(rest), rest.length, names);
+      },
+      get redacted() {
+        return names;
+      },
+    };
+  }
+
+  #capacity(): number {
+    return (this.#bitset.length * 32) / 16;
+  }
+
+  #rebuild(): void {
+    let shortest = PREFIX_LENGTH;
+    for (const p of this.#patterns.values()) shortest = Math.min(shortest, p.text.length);
+    this.#q = Math.max(MIN_PATTERN_LENGTH, shortest);
+    this.#baseToQ = 1;
+    for (let i = 1; i < this.#q; i++) this.#baseToQ = Math.imul(this.#baseToQ, HASH_BASE);
+    // About 16 bits per pattern keeps false hits (a bitset hit with no pattern) well under 1 %.
+    const bits = Math.min(26, Math.max(12, Math.ceil(Math.log2(Math.max(1, this.#patterns.size) * 16))));
+    this.#bitset = new Int32Array(1 << (bits - 5));
+    this.#bitsetShift = 32 - bits;
+    this.#buckets.clear();
+    for (const p of this.#patterns.values()) this.#index(p);
+    this.#dirty = false;
+  }
+
+  #index(pattern: Pattern): void {
+    let h = 0;
+    for (let i = 0; i < this.#q; i++) h = (Math.imul(h, HASH_BASE) + pattern.text.charCodeAt(i)) | 0;
+    const slot = Math.imul(h, GOLDEN) >>> this.#bitsetShift;
+    this.#bitset[slot >>> 5]! |= 1 << (slot & 31);
+    const bucket = this.#buckets.get(h);
+    if (bucket) {
+      bucket.push(pattern);
+      bucket.sort((a, b) => b.text.length - a.text.length);
+    } else this.#buckets.set(h, [pattern]);
+  }
+
+  /** Every occurrence, overlapping ones merged, in text order. */
+  #scan(text: string): Span[] {
+    if (this.#dirty) this.#rebuild();
+    const spans: Span[] = [];
+    const q = this.#q;
+    const n = text.length;
+    if (this.#patterns.size === 0 || n < q) return spans;
+    const bitset = this.#bitset;
+    const shift = this.#bitsetShift;
+    const baseToQ = this.#baseToQ;
+    let h = 0;
+    for (let i = 0; i < q; i++) h = (Math.imul(h, HASH_BASE) + text.charCodeAt(i)) | 0;
+    for (let i = 0; ; i++) {
+      const slot = Math.imul(h, GOLDEN) >>> shift;
+      if ((bitset[slot >>> 5]! & (1 << (slot & 31))) !== 0) {
+        const bucket = this.#buckets.get(h);
+        if (bucket) {
+          for (const p of bucket) {
+            if (text.startsWith(p.text, i)) {
+              const end = i + p.text.length;
+              const last = spans[spans.length - 1];
+              if (last && i < last.end) last.end = Math.max(last.end, end);
+              else spans.push({ start: i, end, name: p.name });
+              break;
+            }
+          }
+        }
+      }
+      if (i + q >= n) break;
+      h = (Math.imul((h - Math.imul(text.charCodeAt(i), baseToQ)) | 0, HASH_BASE) + text.charCodeAt(i + q)) | 0;
+    }
+    return spans;
+  }
+}
+
+/** text[0, upTo) with each span replaced by its marker; found names appended to `names`. */
+function applySpans(text: string, spans: Span[], upTo: number, names: string[]): string {
+  if (spans.length === 0) return text.slice(0, upTo);
+  let out = '';
+  let at = 0;
+  for (const s of spans) {
+    if (s.start >= upTo) break;
+    out += text.slice(at, s.start) + replacementFor(s.name);
+    at = s.end;
+    if (!names.includes(s.name)) names.push(s.name);
+  }
+  return out + text.slice(at, Math.max(at, upTo));
+}

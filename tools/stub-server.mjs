@@ -1,0 +1,167 @@
+// A small HTTP API on 127.0.0.1 for tests, the demo and the benchmarks. It records every request
+// and counts every TCP connection, so a test can prove that nothing reached it. Several endpoints
+// deliberately reflect credentials back, the way careless real APIs do.
+//
+//   /echo                 JSON {method, url, headers, body} of the request
+//   /headers              request headers echoed back as x-echo-<name> response headers
+//   /unauthorized         401 whose status text and body quote Authorization / x-api-key
+//   /redirect?to=&status= redirect (default 302) to `to`
+//   /redirect-echo        302 whose Location carries the Authorization value
+//   /gzip /br /deflate    compressed JSON echo
+//   /binary?size=         bytes 0..255 repeated, application/octet-stream
+//   /big?size=            `size` bytes of text
+//   /bytes?kb=            `kb` KiB of text (benchmarks)
+//   /slow?ms=             answers after `ms` milliseconds
+//   /status/:code         that status, empty JSON body
+//   /reflect?as=          the Authorization/x-api-key value re-encoded (base64, hex, url, json, html)
+import http from 'node:http';
+import zlib from 'node:zlib';
+
+/**
+ * @param {{port?: number, host?: string}} [options]
+ */
+export async function startStub(options = {}) {
+  const host = options.host ?? '127.0.0.1';
+  /** @type {{method: string, url: string, headers: Record<string, string | string[] | undefined>, body: string}[]} */
+  const requests = [];
+  let connections = 0;
+  const sockets = new Set();
+
+  const server = http.createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      requests.push({ method: req.method ?? '', url: req.url ?? '', headers: { ...req.headers }, body });
+      try {
+        route(req, res, body);
+      } catch (err) {
+        res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end(String(err));
+      }
+    });
+  });
+  server.keepAliveTimeout = 5000;
+  server.on('connection', (socket) => {
+    connections++;
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  function credential(req) {
+    const auth = req.headers.authorization ?? '';
+    const key = req.headers['x-api-key'] ?? '';
+    return String(auth || key);
+  }
+
+  function route(req, res, body) {
+    const url = new URL(req.url ?? '/', 'http://stub.invalid');
+    const q = (name, fallback) => url.searchParams.get(name) ?? fallback;
+    const echo = () => JSON.stringify({ method: req.method, url: req.url, headers: req.headers, body });
+    const path = url.pathname;
+
+    if (path === '/echo') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return res.end(echo());
+    }
+    if (path === '/headers') {
+      const headers = { 'content-type': 'text/plain' };
+      for (const [k, v] of Object.entries(req.headers)) headers[`x-echo-${k}`] = String(v);
+      res.writeHead(200, headers);
+      return res.end('headers echoed');
+    }
+    if (path === '/unauthorized') {
+      const cred = credential(req);
+      res.statusMessage = `Invalid credential ${cred}`.replace(/[^\t\x20-\x7e]/g, '?');
+      res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': `Bearer error="invalid_token" token="${cred}"` });
+      return res.end(JSON.stringify({ error: `The key ${cred} is not valid`, received: cred }));
+    }
+    if (path === '/redirect') {
+      res.writeHead(Number(q('status', '302')), { location: q('to', '/echo') });
+      return res.end();
+    }
+    if (path === '/redirect-echo') {
+      res.writeHead(302, { location: `/echo?token=${encodeURIComponent(credential(req))}` });
+      return res.end(`Moved to /echo?token=${credential(req)}`);
+    }
+    if (path === '/gzip' || path === '/br' || path === '/deflate') {
+      const raw = Buffer.from(echo());
+      const encoded =
+        path === '/gzip' ? zlib.gzipSync(raw) : path === '/br' ? zlib.brotliCompressSync(raw) : zlib.deflateSync(raw);
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': path.slice(1) });
+      return res.end(encoded);
+    }
+    if (path === '/binary') {
+      const size = Number(q('size', '1024'));
+      const buf = Buffer.alloc(size);
+      for (let i = 0; i < size; i++) buf[i] = i % 256;
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      return res.end(buf);
+    }
+    if (path === '/big' || path === '/bytes') {
+      const size = path === '/big' ? Number(q('size', '1048576')) : Number(q('kb', '1')) * 1024;
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      return res.end('abcdefghij'.repeat(Math.ceil(size / 10)).slice(0, size));
+    }
+    if (path === '/slow') {
+      const timer = setTimeout(() => {
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.end('slow');
+      }, Number(q('ms', '1000')));
+      res.on('close', () => clearTimeout(timer));
+      return;
+    }
+    if (path.startsWith('/status/')) {
+      res.writeHead(Number(path.slice('/status/'.length)) || 500, { 'content-type': 'application/json' });
+      return res.end('{}');
+    }
+    if (path === '/reflect') {
+      const cred = credential(req).replace(/^(Bearer|Basic|token) /i, '');
+      const as = q('as', 'raw');
+      const forms = {
+        raw: cred,
+        base64: Buffer.from(cred).toString('base64'),
+        base64url: Buffer.from(cred).toString('base64url'),
+        basic: Buffer.from(`user:${cred}`).toString('base64'),
+        hex: Buffer.from(cred).toString('hex'),
+        HEX: Buffer.from(cred).toString('hex').toUpperCase(),
+        url: encodeURIComponent(cred),
+        form: new URLSearchParams({ v: cred }).toString().slice(2),
+        json: JSON.stringify(cred),
+        html: cred.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;'),
+      };
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      return res.end(`reflected: ${forms[as] ?? cred}`);
+    }
+    res.writeHead(404, { 'content-type': 'text/plain' });
+    res.end('not found');
+  }
+
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, resolve);
+  });
+  const port = server.address().port;
+  const origin = `http://${host}:${port}`;
+  return {
+    url: origin,
+    origin,
+    port,
+    requests,
+    connections: () => connections,
+    reset() {
+      requests.length = 0;
+      connections = 0;
+    },
+    async close() {
+      for (const s of sockets) s.destroy();
+      await new Promise((resolve) => server.close(() => resolve(undefined)));
+    },
+  };
+}
+
+// `node tools/stub-server.mjs [port]` runs it on its own (for manual checks).
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const stub = await startStub({ port: Number(process.argv[2] ?? 0) });
+  process.stderr.write(`stub API listening on ${stub.url}\n`);
+}
