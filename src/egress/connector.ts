@@ -6,6 +6,7 @@
  * check and a connect.
  */
 import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
 import { Agent, buildConnector, type Dispatcher } from 'undici';
 import { BlindfoldError } from '../errors.js';
 import { checkAddress, isLocalName, normalizeHost, refusal } from './address-guard.js';
@@ -14,6 +15,25 @@ export type Resolver = (hostname: string) => Promise<Array<{ address: string; fa
 
 export const systemResolver: Resolver = async (hostname) =>
   (await lookup(hostname, { all: true, verbatim: true })).map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
+
+/**
+ * `host=ip[,ip...]` pins (like curl's --resolve): those names answer with the given addresses, the
+ * rest go to `fallback`. The answers still pass the address guard, so a pin cannot open a private
+ * address that the guard would refuse; it only makes DNS deterministic (tests, split-horizon DNS).
+ */
+export function pinnedResolver(pins: string[], fallback: Resolver = systemResolver): Resolver {
+  const table = new Map<string, Array<{ address: string; family: 4 | 6 }>>();
+  for (const pin of pins) {
+    const eq = pin.indexOf('=');
+    const name = pin.slice(0, eq).trim().toLowerCase().replace(/\.$/, '');
+    const addresses = pin.slice(eq + 1).split(',').map((a) => a.trim()).filter(Boolean);
+    if (eq <= 0 || addresses.length === 0 || addresses.some((a) => !isIP(a))) {
+      throw new BlindfoldError('BAD_INPUT', `--resolve wants NAME=IP[,IP...], got ${JSON.stringify(pin)}`);
+    }
+    table.set(name, addresses.map((address) => ({ address, family: isIP(address) === 6 ? 6 : 4 })));
+  }
+  return async (hostname) => table.get(hostname.toLowerCase().replace(/\.$/, '')) ?? fallback(hostname);
+}
 
 export interface GuardOptions {
   resolver?: Resolver;

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { Broker } from '../../broker.js';
+import { pinnedResolver } from '../../egress/connector.js';
 import { serveStdio } from '../../mcp/stdio.js';
 import { action, environmentFor, openAudit, openVault } from '../context.js';
 import { note } from '../io.js';
@@ -7,6 +8,7 @@ import { note } from '../io.js';
 interface ServeOptions {
   env?: string;
   allowOrigin?: string[];
+  resolve?: string[];
 }
 
 export function registerServe(program: Command): void {
@@ -19,12 +21,22 @@ export function registerServe(program: Command): void {
       'exact origin requests may reach even on a private/loopback address, e.g. http://127.0.0.1:8080 (repeatable)',
       (v: string, prev: string[] = []) => [...prev, v],
     )
+    .option(
+      '--resolve <name=ip>',
+      'answer DNS for NAME with IP (comma-separated for several); answers still pass the private-address guard (repeatable)',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
     .action(
       action(async (opts: ServeOptions, cmd: Command) => {
         const env = environmentFor(opts.env);
         const vault = await openVault(cmd);
         const audit = await openAudit(vault);
-        const broker = new Broker({ vault, audit, allowOrigins: opts.allowOrigin });
+        const broker = new Broker({
+          vault,
+          audit,
+          allowOrigins: opts.allowOrigin,
+          resolver: opts.resolve?.length ? pinnedResolver(opts.resolve) : undefined,
+        });
         note(
           `MCP server on stdio | vault ${vault.paths.vault} | environment ${env} | ${vault.names().length} secret(s)\n` +
             `blindfold: connect a client with {"command": "npx", "args": ["blindfold", "serve"]} (see README); add secrets with \`blindfold set NAME --host HOST\``,
