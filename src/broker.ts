@@ -20,6 +20,7 @@ import {
   type RawResponse,
 } from './egress/client.js';
 import { exactOrigin, findMatchingHost } from './policy/hosts.js';
+import { parseInject, renderInject } from './policy/inject.js';
 import { Redactor } from './redact/redactor.js';
 import { analyzeRequest, renderRequestUrl, type AgentRequest, type SecretUse } from './template/request.js';
 import { parseTemplate, renderTemplate } from './template/parse.js';
@@ -44,6 +45,14 @@ export interface Principal {
 export interface HttpRequestInput extends AgentRequest {
   timeoutMs?: number;
   maxBytes?: number;
+}
+
+/** How a request is made beyond what an agent can ask for: only task files (admin-written) set these. */
+export interface RequestOptions {
+  /** Secrets placed by their own inject rule (a task step's `secret_name`), replacing a same-name header. */
+  inject?: string[];
+  /** The task this request is a step of, for the audit trail. */
+  task?: string;
 }
 
 export interface BinarySummary {
@@ -120,11 +129,16 @@ export class Broker {
       .map((s) => ({ ...s, lastUsedAt: this.#usage.get(s.name)?.lastUsedAt ?? null, useCount: this.#usage.get(s.name)?.useCount ?? 0 }));
   }
 
-  async httpRequest(principal: Principal, input: HttpRequestInput): Promise<HttpResult> {
+  async httpRequest(principal: Principal, input: HttpRequestInput, options: RequestOptions = {}): Promise<HttpResult> {
     const started = performance.now();
-    const trail: RequestTrail = { principal: principal.id, env: principal.env, method: String(input.method).toUpperCase() };
+    const trail: RequestTrail = {
+      principal: principal.id,
+      env: principal.env,
+      method: String(input.method).toUpperCase(),
+      ...(options.task ? { task: options.task } : {}),
+    };
     try {
-      const result = await this.#httpRequest(principal, input, started, trail);
+      const result = await this.#httpRequest(principal, input, options, started, trail);
       this.#recordAfter({ ...trail, action: 'request.sent', outcome: 'ok', status: result.status, durationMs: result.durationMs });
       return result;
     } catch (err) {
@@ -136,6 +150,11 @@ export class Broker {
       }
       throw scrubbed;
     }
+  }
+
+  /** For callers composing the broker (task runs, exec): an entry on the same trail, fail closed. */
+  record(fields: AuditFields): void {
+    this.#record(fields);
   }
 
   /** Appends an audit entry; throws AUDIT_UNAVAILABLE, which refuses the call. */
@@ -153,7 +172,7 @@ export class Broker {
     }
   }
 
-  async #httpRequest(principal: Principal, input: HttpRequestInput, started: number, trail: RequestTrail): Promise<HttpResult> {
+  async #httpRequest(principal: Principal, input: HttpRequestInput, options: RequestOptions, started: number, trail: RequestTrail): Promise<HttpResult> {
     await this.vault.refresh();
     const method = input.method.toUpperCase();
     if (!(HTTP_METHODS as readonly string[]).includes(method)) {
@@ -172,8 +191,9 @@ export class Broker {
     const target = parseTarget(renderRequestUrl(input.url, (name) => `{secrets.${name}}`));
     trail.origin = target.origin;
     trail.path = safeDecode(target.pathname);
-    trail.secrets = analyzed.names;
-    const secrets = this.#authorize(principal, analyzed.uses, target);
+    const injected = [...new Set(options.inject ?? [])];
+    trail.secrets = [...new Set([...analyzed.names, ...injected])];
+    const secrets = this.#authorize(principal, analyzed.uses, injected, target);
     // On record before any value is decrypted or sent; if this throws, nothing happens (fail closed).
     if (secrets.length > 0) {
       const { sent: _sent, ...entry } = trail;
@@ -211,6 +231,12 @@ export class Broker {
         throw new BlindfoldError('HEADER_NOT_ALLOWED', `header ${k} would contain a line break or NUL; refused`);
       }
       outgoing.headers[k.toLowerCase()] = rendered;
+    }
+    for (const name of injected) {
+      const info = secrets.find((s) => s.name === name)!;
+      const placed = renderInject(parseInject(info.inject), secretOf(name));
+      if (placed.placement === 'header') outgoing.headers[placed.name.toLowerCase()] = placed.value;
+      else outgoing.url.searchParams.set(placed.name, placed.value);
     }
     if (input.json !== undefined) {
       outgoing.body = JSON.stringify(renderJson(input.json, secretOf));
@@ -278,23 +304,29 @@ export class Broker {
   }
 
   /** Policy checks for every secret the request names; throws before anything is resolved or sent. */
-  #authorize(principal: Principal, uses: SecretUse[], target: URL): SecretInfo[] {
+  #authorize(principal: Principal, uses: SecretUse[], injected: string[], target: URL): SecretInfo[] {
     const byName = new Map<string, SecretInfo>();
-    for (const use of uses) {
-      let info = byName.get(use.name);
+    const lookup = (name: string): SecretInfo => {
+      let info = byName.get(name);
       if (!info) {
-        if (!this.vault.has(use.name) || !mayUse(principal, use.name)) {
+        if (!this.vault.has(name) || !mayUse(principal, name)) {
           const visible = this.vault.names().filter((n) => mayUse(principal, n));
-          const close = closestNames(use.name, visible);
+          const close = closestNames(name, visible);
           throw new BlindfoldError(
             'SECRET_NOT_FOUND',
-            `no secret named ${use.name}${close.length ? `; did you mean ${close.join(', ')}?` : ''} (list_secrets shows the names you can use)`,
-            { name: use.name, suggestions: close },
+            `no secret named ${name}${close.length ? `; did you mean ${close.join(', ')}?` : ''} (list_secrets shows the names you can use)`,
+            { name, suggestions: close },
           );
         }
-        info = this.vault.get(use.name);
-        byName.set(use.name, info);
+        info = this.vault.get(name);
+        byName.set(name, info);
       }
+      return info;
+    };
+    // An inject rule is the admin's own placement for the secret, so it needs no placement grant.
+    for (const name of injected) lookup(name);
+    for (const use of uses) {
+      const info = lookup(use.name);
       if (!info.placements.includes(use.placement)) {
         throw new BlindfoldError(
           'PLACEMENT_NOT_ALLOWED',
@@ -393,6 +425,7 @@ interface RequestTrail {
   origin?: string;
   path?: string;
   secrets?: string[];
+  task?: string;
   sent?: boolean;
 }
 

@@ -87,6 +87,7 @@ const EXIT_BY_CODE: Partial<Record<ErrorCode, number>> = {
   AUDIT_UNAVAILABLE: EXIT.error,
   VERSION_CONFLICT: EXIT.conflict,
   SECRET_EXISTS: EXIT.conflict,
+  SECRET_IN_USE: EXIT.conflict,
   VAULT_LOCKED: EXIT.conflict,
 };
 

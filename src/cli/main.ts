@@ -12,6 +12,9 @@ import { registerRotateKey } from './commands/rotate-key.js';
 import { registerServe } from './commands/serve.js';
 import { registerSet } from './commands/set.js';
 import { registerShow } from './commands/show.js';
+import { registerRun } from './commands/run.js';
+import { registerTasks } from './commands/tasks.js';
+import { registerExec } from './commands/exec.js';
 import { EXIT } from './context.js';
 import { VERSION } from '../version.js';
 
@@ -37,7 +40,7 @@ Exit codes: 0 ok, 1 error, 2 bad usage or input, 3 vault sealed or damaged, 4 no
 5 conflict (version changed, vault busy).`,
   );
 
-for (const register of [registerInit, registerSet, registerList, registerShow, registerRm, registerHistory, registerImport, registerRotateKey, registerCheck, registerPresets, registerServe, registerAudit]) {
+for (const register of [registerInit, registerSet, registerList, registerShow, registerRm, registerHistory, registerImport, registerRotateKey, registerCheck, registerPresets, registerServe, registerRun, registerTasks, registerExec, registerAudit]) {
   register(program);
 }
 

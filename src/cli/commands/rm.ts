@@ -1,19 +1,40 @@
 import type { Command } from 'commander';
+import { readAudit } from '../../audit/query.js';
+import { BlindfoldError } from '../../errors.js';
+import { loadTaskFolder } from '../../tasks/loader.js';
 import { action, openVaultForChange } from '../context.js';
 import { printJson, printLine } from '../io.js';
+
+const RECENT_MS = 7 * 24 * 3600 * 1000;
 
 export function registerRm(program: Command): void {
   program
     .command('rm')
-    .description('delete a secret and all its versions')
+    .description('delete a secret and all its versions (refused, with the reason, when tasks name it or it was used in the last 7 days; --force overrides)')
     .argument('<name>', 'secret name')
     .option('--force', 'delete even when it was used recently or tasks reference it')
     .option('--json', 'print the result as JSON')
     .action(
       action(async (name: string, opts: { force?: boolean; json?: boolean }, cmd: Command) => {
         const vault = await openVaultForChange(cmd);
+        vault.get(name); // SECRET_NOT_FOUND before any warning
+        const tasks = loadTaskFolder(vault.paths.tasks, vault).tasks.filter((t) => t.secrets.includes(name));
+        let lastUse: string | undefined;
+        try {
+          lastUse = readAudit(vault.paths.audit, { secret: name, action: 'secret.resolve', since: new Date(Date.now() - RECENT_MS) }).at(-1)?.time;
+        } catch {
+          // no readable audit trail: nothing to warn about
+        }
+        const reasons = [
+          ...(tasks.length ? [`tasks name it: ${tasks.map((t) => `${t.name} (${t.file})`).join(', ')}`] : []),
+          ...(lastUse ? [`it was last used at ${lastUse}`] : []),
+        ];
+        if (reasons.length && !opts.force) {
+          throw new BlindfoldError('SECRET_IN_USE', `not removing ${name}: ${reasons.join('; ')}. Run again with --force to remove it anyway`, { reasons });
+        }
+        for (const r of reasons) process.stderr.write(`blindfold: warning: ${name}: ${r}\n`);
         await vault.remove(name);
-        if (opts.json) printJson({ removed: name });
+        if (opts.json) printJson({ removed: name, warnings: reasons });
         else printLine(`removed ${name}`);
       }),
     );

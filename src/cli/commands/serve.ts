@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { Broker } from '../../broker.js';
 import { pinnedResolver } from '../../egress/connector.js';
 import { serveStdio } from '../../mcp/stdio.js';
+import { TaskRegistry } from '../../tasks/registry.js';
 import { action, environmentFor, openAudit, openVault } from '../context.js';
 import { note } from '../io.js';
 
@@ -37,11 +38,16 @@ export function registerServe(program: Command): void {
           allowOrigins: opts.allowOrigin,
           resolver: opts.resolve?.length ? pinnedResolver(opts.resolve) : undefined,
         });
+        const tasks = new TaskRegistry(vault.paths.tasks, vault);
+        await tasks.reload();
+        tasks.watch();
         note(
-          `MCP server on stdio | vault ${vault.paths.vault} | environment ${env} | ${vault.names().length} secret(s)\n` +
+          `MCP server on stdio | vault ${vault.paths.vault} | environment ${env} | ${vault.names().length} secret(s) | ` +
+            `${tasks.tasks.length} task(s) from ${vault.paths.tasks}${tasks.problems.length ? ` (${tasks.problems.length} not loaded: see above)` : ''}\n` +
             `blindfold: connect a client with {"command": "npx", "args": ["blindfold", "serve"]} (see README); add secrets with \`blindfold set NAME --host HOST\``,
         );
-        await serveStdio(broker, { id: 'stdio', env });
+        await serveStdio(broker, { id: 'stdio', env }, tasks);
+        tasks.close();
         await broker.close();
         audit.close();
       }),

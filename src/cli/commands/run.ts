@@ -1,0 +1,71 @@
+import type { Command } from 'commander';
+import { Broker } from '../../broker.js';
+import { BlindfoldError } from '../../errors.js';
+import { loadTaskFolder, type Task } from '../../tasks/loader.js';
+import { runTask } from '../../tasks/runner.js';
+import { action, cliPrincipal, environmentFor, openAudit, openVault } from '../context.js';
+import { collect, note, printJson, printLine } from '../io.js';
+
+/** `--input k=v`: strings stay strings; other declared types are read as JSON (`--input count=3`). */
+function parseInputs(task: Task, pairs: string[]): Record<string, unknown> {
+  const inputs: Record<string, unknown> = {};
+  for (const pair of pairs) {
+    const i = pair.indexOf('=');
+    if (i <= 0) throw new BlindfoldError('BAD_INPUT', `--input expects name=value, got ${JSON.stringify(pair.slice(0, 40))}`);
+    const name = pair.slice(0, i);
+    const raw = pair.slice(i + 1);
+    const schema = task.inputs?.properties?.[name];
+    const isString = !schema || (schema.type ?? (schema.enum ? typeof schema.enum[0] : 'string')) === 'string';
+    if (isString) inputs[name] = raw;
+    else {
+      try {
+        inputs[name] = JSON.parse(raw);
+      } catch {
+        throw new BlindfoldError('BAD_INPUT', `--input ${name} must be JSON (${schema?.type}), e.g. ${name}=3 or ${name}=true`);
+      }
+    }
+  }
+  return inputs;
+}
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description('run a task file (as an agent would call its tool) and print the redacted result')
+    .argument('<task>', 'task name (see `blindfold tasks list`)')
+    .option('-i, --input <name=value>', 'an input of the task (repeatable); non-string inputs are JSON', collect, [])
+    .option('--env <env>', 'environment whose values are used (default: BLINDFOLD_ENV or development)')
+    .option('--json', 'print the whole result as JSON')
+    .addHelpText('after', '\nExample:\n  blindfold run github_create_issue --input repo=acme/api --input title="Flaky test"')
+    .action(
+      action(async (name: string, opts: { input: string[]; env?: string; json?: boolean }, cmd: Command) => {
+        const vault = await openVault(cmd);
+        const { tasks, problems } = loadTaskFolder(vault.paths.tasks, vault);
+        const task = tasks.find((t) => t.name === name);
+        if (!task) {
+          const broken = problems.find((p) => p.file.replace(/\.ya?ml$/i, '').endsWith(name));
+          throw new BlindfoldError(
+            'TASK_NOT_FOUND',
+            broken ? `task ${name} did not load: ${broken.message} (${broken.file}${broken.line ? `:${broken.line}` : ''})` : `no task named ${name} in ${vault.paths.tasks}; \`blindfold tasks list\` shows them`,
+          );
+        }
+        const audit = await openAudit(vault);
+        const broker = new Broker({ vault, audit });
+        try {
+          const result = await runTask(broker, { id: cliPrincipal(), env: environmentFor(opts.env) }, task, parseInputs(task, opts.input));
+          if (opts.json) printJson(result);
+          else {
+            for (const s of result.steps) note(`step ${s.name}: ${s.method} → HTTP ${s.status} (${s.durationMs} ms${s.redacted.length ? `, redacted ${s.redacted.join(', ')}` : ''})`);
+            printLine(typeof result.output === 'string' ? result.output : JSON.stringify(result.output, null, 2));
+          }
+          if (!result.ok) {
+            note(`step ${result.failedStep} answered with an error status; the task stopped there`);
+            process.exitCode = 1;
+          }
+        } finally {
+          await broker.close();
+          audit.close();
+        }
+      }),
+    );
+}

@@ -1,0 +1,234 @@
+/**
+ * Loads task files and checks everything that can be checked before an agent calls them: YAML and
+ * schema, template syntax, inputs and steps referenced, secrets that exist, hosts they are bound
+ * to, placements they allow, and names that would collide. A broken file is reported with its
+ * file, line and reason; the other tasks still load.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { LineCounter, parseDocument, type Document } from 'yaml';
+import { z } from 'zod';
+import { describeError } from '../errors.js';
+import { findMatchingHost } from '../policy/hosts.js';
+import { parseInject } from '../policy/inject.js';
+import { parseTemplate } from '../template/parse.js';
+import { analyzeRequest } from '../template/request.js';
+import type { SecretInfo } from '../vault/vault.js';
+import { bindStep, stepTemplates, type BindContext } from './bind.js';
+import { normalizeSteps, shapeFor, taskFileSchema, type InputSchema, type TaskStep } from './schema.js';
+
+/** Tools the server always has; a task may not shadow them. */
+export const BUILT_IN_TOOLS = ['list_secrets', 'http_request', 'request_secret'];
+
+export interface Task {
+  name: string;
+  title?: string;
+  description: string;
+  file: string;
+  inputs: InputSchema | undefined;
+  inputShape: Record<string, z.ZodType>;
+  steps: TaskStep[];
+  output: string | Record<string, string> | undefined;
+  /** Every step is GET or HEAD. */
+  readOnly: boolean;
+  /** Secrets the task uses (secret_name and explicit expressions). */
+  secrets: string[];
+}
+
+export interface TaskProblem {
+  file: string;
+  line?: number;
+  message: string;
+}
+
+export interface TaskLoad {
+  tasks: Task[];
+  problems: TaskProblem[];
+}
+
+/** What the loader needs from the vault: enough to check names, hosts and placements. */
+export interface SecretCatalog {
+  has(name: string): boolean;
+  get(name: string): SecretInfo;
+  /** Re-reads the store, so a secret added since start is seen (the vault has it). */
+  refresh?(): Promise<void>;
+}
+
+class TaskFileError extends Error {
+  constructor(
+    message: string,
+    readonly path: (string | number)[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export function taskFilesIn(folder: string): string[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(folder);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  return entries
+    .filter((f) => /\.ya?ml$/i.test(f) && !f.startsWith('.'))
+    .map((f) => join(folder, f))
+    .filter((f) => statSync(f).isFile())
+    .sort();
+}
+
+export function loadTaskFolder(folder: string, catalog: SecretCatalog): TaskLoad {
+  const tasks: Task[] = [];
+  const problems: TaskProblem[] = [];
+  const seen = new Map<string, string>();
+  for (const file of taskFilesIn(folder)) {
+    const result = loadTaskFile(file, catalog);
+    if ('problem' in result) {
+      problems.push(result.problem);
+      continue;
+    }
+    const { task } = result;
+    const other = seen.get(task.name);
+    if (other) {
+      problems.push({ file, line: result.nameLine, message: `task name ${task.name} is already used by ${basename(other)}` });
+      continue;
+    }
+    seen.set(task.name, file);
+    tasks.push(task);
+  }
+  return { tasks, problems };
+}
+
+export function loadTaskFile(file: string, catalog: SecretCatalog): { task: Task; nameLine?: number } | { problem: TaskProblem } {
+  const lines = new LineCounter();
+  let doc: Document;
+  try {
+    doc = parseDocument(readFileSync(file, 'utf8'), { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  } catch (err) {
+    return { problem: { file, message: `cannot read: ${describeError(err)}` } };
+  }
+  const lineOf = (path: (string | number)[]): number | undefined => {
+    for (let p = path; ; p = p.slice(0, -1)) {
+      const node = p.length === 0 ? doc.contents : doc.getIn(p, true);
+      const range = (node as { range?: [number, number, number] } | undefined)?.range;
+      if (range) return lines.linePos(range[0]).line;
+      if (p.length === 0) return undefined;
+    }
+  };
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!;
+    return { problem: { file, line: e.linePos?.[0].line, message: `YAML: ${e.message.split('\n')[0]}` } };
+  }
+  const parsed = taskFileSchema.safeParse(doc.toJS());
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+    const where = path.length ? `${path.join('.')}: ` : '';
+    return { problem: { file, line: lineOf(path), message: `${where}${issue.message}` } };
+  }
+  try {
+    const task = checkTask(file, parsed.data, catalog);
+    return { task, nameLine: lineOf(['name']) };
+  } catch (err) {
+    if (err instanceof TaskFileError) return { problem: { file, line: lineOf(err.path), message: err.message } };
+    return { problem: { file, message: describeError(err) } };
+  }
+}
+
+function checkTask(file: string, data: z.infer<typeof taskFileSchema>, catalog: SecretCatalog): Task {
+  if (BUILT_IN_TOOLS.includes(data.name)) {
+    throw new TaskFileError(`task name ${data.name} collides with the built-in tool of that name`, ['name']);
+  }
+  if (data.inputs && (data.inputs.type ?? 'object') !== 'object') {
+    throw new TaskFileError('inputs must be an object schema (type: object, properties, required)', ['inputs']);
+  }
+  let inputShape: Record<string, z.ZodType>;
+  try {
+    inputShape = shapeFor(data.inputs);
+  } catch (err) {
+    throw new TaskFileError(`inputs: ${describeError(err)}`, ['inputs']);
+  }
+  for (const r of data.inputs?.required ?? []) {
+    if (!data.inputs?.properties?.[r]) throw new TaskFileError(`required input ${r} is not declared in properties`, ['inputs', 'required']);
+  }
+  const declared = new Set(Object.keys(data.inputs?.properties ?? {}));
+  const steps = normalizeSteps(data);
+  const secrets = new Set<string>();
+  const earlier = new Set<string>();
+
+  for (const step of steps) {
+    if (earlier.has(step.name)) throw new TaskFileError(`two steps are named ${step.name}`, [...step.path.slice(0, 2), 'name']);
+    for (const { text, path } of stepTemplates(step)) checkReferences(text, path, declared, earlier);
+
+    // Bind with placeholders to learn where each explicit secret lands and where the request goes.
+    const placeholder: BindContext = { input: () => 'x', step: () => 'x' };
+    let target: URL;
+    let uses;
+    try {
+      const bound = bindStep(step, placeholder);
+      uses = analyzeRequest(bound).uses;
+      target = new URL(bound.url.replace(/<</g, '<'));
+    } catch (err) {
+      throw new TaskFileError(describeError(err), [...step.path, 'url']);
+    }
+    if (target.protocol !== 'https:' && target.protocol !== 'http:') {
+      throw new TaskFileError(`only http: and https: URLs are allowed, not ${target.protocol}`, [...step.path, 'url']);
+    }
+    const named = [...(step.secretName ? [{ name: step.secretName, placement: undefined }] : []), ...uses];
+    for (const use of named) {
+      const at = use.placement === undefined ? [...step.path.slice(0, 2), 'secret_name'] : [...step.path, 'url'];
+      if (!catalog.has(use.name)) throw new TaskFileError(`step ${step.name} names secret ${use.name}, which does not exist`, at);
+      const info = catalog.get(use.name);
+      if (!findMatchingHost(info.hosts, target)) {
+        throw new TaskFileError(
+          `step ${step.name} sends ${use.name} to ${target.origin}, which it is not bound to (hosts: ${info.hosts.join(', ') || 'none'})`,
+          at,
+        );
+      }
+      if (use.placement === undefined) parseInject(info.inject);
+      else if (!info.placements.includes(use.placement)) {
+        throw new TaskFileError(`step ${step.name} places ${use.name} in the ${use.placement}, which it does not allow (${info.placements.join(', ')})`, at);
+      }
+      secrets.add(use.name);
+    }
+    earlier.add(step.name);
+  }
+  const outputs = typeof data.output === 'string' ? [data.output] : Object.values(data.output ?? {});
+  for (const text of outputs) {
+    checkReferences(text, ['output'], declared, earlier);
+    if (parseTemplate(text).some((s) => s.kind === 'secret')) throw new TaskFileError('the output may not contain <secrets.*>', ['output']);
+  }
+  return {
+    name: data.name,
+    ...(data.title ? { title: data.title } : {}),
+    description: data.description,
+    file,
+    inputs: data.inputs,
+    inputShape,
+    steps,
+    output: data.output,
+    readOnly: steps.every((s) => s.method === 'GET' || s.method === 'HEAD'),
+    secrets: [...secrets],
+  };
+}
+
+function checkReferences(text: string, path: (string | number)[], inputs: Set<string>, earlierSteps: Set<string>): void {
+  let segments;
+  try {
+    segments = parseTemplate(text);
+  } catch (err) {
+    throw new TaskFileError(describeError(err), path);
+  }
+  for (const seg of segments) {
+    if (seg.kind === 'input' && !inputs.has(seg.name)) throw new TaskFileError(`<inputs.${seg.name}> is not a declared input`, path);
+    if (seg.kind === 'step' && !earlierSteps.has(seg.step)) {
+      throw new TaskFileError(`<steps.${seg.step}...> does not name an earlier step`, path);
+    }
+  }
+}
+
+export function formatProblem(p: TaskProblem): string {
+  return `${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`;
+}
+
