@@ -193,32 +193,63 @@ export class AuditLog {
   }
 
   #lock(): () => void {
-    const lockPath = `${this.path}.lock`;
-    const deadline = Date.now() + LOCK_WAIT_MS;
-    for (;;) {
-      try {
-        const fd = openSync(lockPath, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL, 0o600);
-        writeSync(fd, String(process.pid));
-        closeSync(fd);
-        return () => {
-          try {
-            unlinkSync(lockPath);
-          } catch {
-            // removed by a stale-lock breaker; nothing to do
-          }
-        };
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code !== 'EEXIST') {
-          throw new BlindfoldError('AUDIT_UNAVAILABLE', `the audit log ${this.path} cannot be locked (${code ?? 'error'}); calls that use secrets are refused`);
+    return lockAudit(this.path);
+  }
+}
+
+/** Serialises appends across processes with an O_EXCL lock file next to the log. */
+function lockAudit(path: string): () => void {
+  const lockPath = `${path}.lock`;
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+      const fd = openSync(lockPath, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL, 0o600);
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => {
+        try {
+          unlinkSync(lockPath);
+        } catch {
+          // removed by a stale-lock breaker; nothing to do
         }
-        breakStaleLock(lockPath);
-        if (Date.now() > deadline) {
-          throw new BlindfoldError('AUDIT_UNAVAILABLE', `the audit log ${this.path} stayed locked by another process; the call was refused`);
-        }
-        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+      };
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'EEXIST') {
+        throw new BlindfoldError('AUDIT_UNAVAILABLE', `the audit log ${path} cannot be locked (${code ?? 'error'}); calls that use secrets are refused`);
       }
+      breakStaleLock(lockPath);
+      if (Date.now() > deadline) {
+        throw new BlindfoldError('AUDIT_UNAVAILABLE', `the audit log ${path} stayed locked by another process; the call was refused`);
+      }
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
     }
+  }
+}
+
+/**
+ * A process that cannot open the vault (wrong or missing key: `vault.sealed`) has no audit key, so
+ * it cannot sign. It still leaves a notice, marked `"unsigned": true`, outside the chain: `audit`
+ * shows it, `audit verify` counts it separately and the chain runs on across it. Best effort: a
+ * notice that cannot be written is not an error of its own.
+ */
+export function appendUnsignedNotice(path: string, fields: AuditFields): void {
+  try {
+    if (!existsSync(dirname(path))) return;
+    const release = lockAudit(path);
+    try {
+      const fd = openSync(path, fsConstants.O_WRONLY | fsConstants.O_APPEND | fsConstants.O_CREAT, 0o600);
+      try {
+        writeSync(fd, `${JSON.stringify({ level: 'warn', time: new Date().toISOString(), ...fields, unsigned: true })}\n`);
+      } finally {
+        closeSync(fd);
+      }
+    } finally {
+      release();
+    }
+  } catch {
+    // best effort, see above
   }
 }
 
@@ -243,14 +274,26 @@ function breakStaleLock(lockPath: string): void {
   }
 }
 
+/** The last chain entry of a file (unsigned notices skipped). */
 function lastLine(fd: number, size: number): string | undefined {
   if (size <= 0) return undefined;
   const chunk = Math.min(size, 64 * 1024);
   const buf = Buffer.alloc(chunk);
   readSync(fd, buf, 0, chunk, size - chunk);
-  const text = buf.toString('utf8').replace(/\n+$/, '');
-  const i = text.lastIndexOf('\n');
-  return text.slice(i + 1) || undefined;
+  const lines = buf.toString('utf8').split('\n').filter((l) => l.trim() !== '');
+  while (lines.length > 0) {
+    const line = lines.pop()!;
+    if (!isUnsignedNotice(line)) return line;
+  }
+  return undefined;
+}
+
+export function isUnsignedNotice(line: string): boolean {
+  try {
+    return (JSON.parse(line) as { unsigned?: unknown }).unsigned === true;
+  } catch {
+    return false;
+  }
 }
 
 function parseHead(line: string, file: string): ChainHead {

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { BlindfoldError } from '../errors.js';
 import { genesis, macOf, type AuditEntry } from './chain.js';
-import { headPath, KEEP_ROTATED, rotatedPath } from './log.js';
+import { headPath, isUnsignedNotice, KEEP_ROTATED, rotatedPath } from './log.js';
 
 export interface AuditFilter {
   since?: Date;
@@ -59,6 +59,8 @@ export interface VerifyResult {
   entries: number;
   /** First problem found, naming the entry (file:line and seq). */
   problem?: string;
+  /** `vault.sealed` notices, outside the chain (written without the key). */
+  unsignedNotices?: number;
   /** The earliest entry does not start at genesis because older files were rotated away. */
   startsAfterGenesis?: boolean;
 }
@@ -69,8 +71,13 @@ export function verifyAudit(path: string, key: Uint8Array, vaultId: string): Ver
   let prevSeq: number | undefined;
   let startsAfterGenesis = false;
   let count = 0;
+  let notices = 0;
   for (const raw of lines) {
     const where = `${raw.file}:${raw.line}`;
+    if (isUnsignedNotice(raw.text)) {
+      notices++;
+      continue;
+    }
     let e: AuditEntry;
     try {
       e = JSON.parse(raw.text) as AuditEntry;
@@ -113,7 +120,7 @@ export function verifyAudit(path: string, key: Uint8Array, vaultId: string): Ver
   } else if (count > 0) {
     return { ok: false, entries: count, problem: `the head record ${headPath(path)} is missing or forged` };
   }
-  return { ok: true, entries: count, ...(startsAfterGenesis ? { startsAfterGenesis } : {}) };
+  return { ok: true, entries: count, ...(notices ? { unsignedNotices: notices } : {}), ...(startsAfterGenesis ? { startsAfterGenesis } : {}) };
 }
 
 function readHead(path: string, key: Uint8Array): { seq: number; mac: string } | undefined {

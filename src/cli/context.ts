@@ -1,6 +1,6 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
-import { AuditLog } from '../audit/log.js';
+import { appendUnsignedNotice, AuditLog } from '../audit/log.js';
 import { resolveEnvironment, resolvePaths, type BlindfoldPaths } from '../config.js';
 import { BlindfoldError, describeError, type ErrorCode } from '../errors.js';
 import { Vault, type OpenOptions } from '../vault/vault.js';
@@ -28,7 +28,20 @@ export function environmentFor(flag: string | undefined): string {
 }
 
 export async function openVault(cmd: Command, extra: Partial<OpenOptions> = {}): Promise<Vault> {
-  return Vault.open({ paths: pathsFor(cmd), notice: note, ...extra });
+  const paths = pathsFor(cmd);
+  try {
+    return await Vault.open({ paths, notice: note, ...extra });
+  } catch (err) {
+    if (err instanceof BlindfoldError && (err.code === 'VAULT_SEALED' || err.code === 'DECRYPT_FAILED')) {
+      appendUnsignedNotice(paths.audit, {
+        action: 'vault.sealed',
+        principal: cliPrincipal(),
+        outcome: 'denied',
+        reason: `${err.code}: ${cmd.name()} could not open the vault`,
+      });
+    }
+    throw err;
+  }
 }
 
 export function cliPrincipal(): string {

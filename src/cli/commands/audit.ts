@@ -42,7 +42,7 @@ export function registerAudit(program: Command): void {
           ['TIME', 'SEQ', 'ACTION', 'PRINCIPAL', 'SECRETS', 'REQUEST', 'OUTCOME'],
           entries.map((e) => [
             e.time,
-            String(e.seq),
+            typeof e.seq === 'number' ? String(e.seq) : 'unsigned',
             e.action,
             e.principal,
             (e.secrets ?? []).join(',') || '-',
@@ -62,7 +62,12 @@ export function registerAudit(program: Command): void {
         const vault = await openVault(cmd);
         const result = verifyAudit(vault.paths.audit, await vault.auditKey(), vault.vaultId);
         if (opts.json) printJson(result);
-        else if (result.ok) printLine(`ok: ${result.entries} entries, chain intact${result.startsAfterGenesis ? ' (older rotated files were removed)' : ''}`);
+        else if (result.ok) {
+          printLine(
+            `ok: ${result.entries} entries, chain intact${result.startsAfterGenesis ? ' (older rotated files were removed)' : ''}` +
+              `${result.unsignedNotices ? `; ${result.unsignedNotices} unsigned vault.sealed notice(s) outside the chain` : ''}`,
+          );
+        }
         else printLine(`TAMPERED: ${result.problem} (${result.entries} entries verified before it)`);
         if (!result.ok) process.exitCode = EXIT.error;
       }),
