@@ -104,7 +104,7 @@ export function loadTaskFile(file: string, catalog: SecretCatalog): { task: Task
   const lines = new LineCounter();
   let doc: Document;
   try {
-    doc = parseDocument(readFileSync(file, 'utf8'), { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+    doc = parseDocument(readFileSync(file, 'utf8'), { lineCounter: lines, uniqueKeys: true });
   } catch (err) {
     return { problem: { file, message: `cannot read: ${describeError(err)}` } };
   }
