@@ -28,7 +28,7 @@ import { closestNames } from './template/suggest.js';
 import type { SecretInfo, Vault } from './vault/vault.js';
 import type { AuditLog } from './audit/log.js';
 import type { AuditFields } from './audit/chain.js';
-import { readAudit } from './audit/query.js';
+import { usageFromAudit, type Usage } from './audit/query.js';
 
 export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
@@ -101,7 +101,7 @@ export class Broker {
   readonly #dispatcher;
   readonly #configOrigins: Set<string>;
   readonly #audit: AuditLog | undefined;
-  #usage = new Map<string, { lastUsedAt: string; useCount: number }>();
+  #usage = new Map<string, Usage>();
 
   constructor(options: BrokerOptions) {
     this.vault = options.vault;
@@ -435,21 +435,6 @@ function safeDecode(path: string): string {
   } catch {
     return path;
   }
-}
-
-function usageFromAudit(path: string): Map<string, { lastUsedAt: string; useCount: number }> {
-  const usage = new Map<string, { lastUsedAt: string; useCount: number }>();
-  try {
-    for (const e of readAudit(path, { action: 'secret.resolve' })) {
-      for (const name of e.secrets ?? []) {
-        const u = usage.get(name);
-        usage.set(name, { lastUsedAt: e.time, useCount: (u?.useCount ?? 0) + 1 });
-      }
-    }
-  } catch {
-    // an unreadable trail means no usage figures, not a refusal to start
-  }
-  return usage;
 }
 
 function mayUse(principal: Principal, name: string): boolean {

@@ -54,6 +54,29 @@ export function readAudit(path: string, filter: AuditFilter = {}): AuditEntry[] 
   return entries;
 }
 
+export interface Usage {
+  lastUsedAt: string;
+  useCount: number;
+}
+
+/**
+ * Per-secret usage from the trail's `secret.resolve` entries: counted from the log rather than
+ * stored in the vault, so a request never writes the vault (SPEC §7). Unreadable trail: no figures.
+ */
+export function usageFromAudit(path: string): Map<string, Usage> {
+  const usage = new Map<string, Usage>();
+  try {
+    for (const e of readAudit(path, { action: 'secret.resolve' })) {
+      for (const name of e.secrets ?? []) {
+        usage.set(name, { lastUsedAt: e.time, useCount: (usage.get(name)?.useCount ?? 0) + 1 });
+      }
+    }
+  } catch {
+    // an unreadable trail means no usage figures, not a refusal to start
+  }
+  return usage;
+}
+
 export interface VerifyResult {
   ok: boolean;
   entries: number;

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { usageFromAudit } from '../../audit/query.js';
 import { action, openVault } from '../context.js';
 import { printJson, printLine } from '../io.js';
 
@@ -12,7 +13,9 @@ export function registerShow(program: Command): void {
       action(async (name: string, opts: { json?: boolean }, cmd: Command) => {
         const vault = await openVault(cmd);
         const info = vault.get(name);
-        if (opts.json) return printJson({ secret: info });
+        const usage = usageFromAudit(vault.paths.audit).get(name);
+        const used = { lastUsedAt: usage?.lastUsedAt ?? null, useCount: usage?.useCount ?? 0 };
+        if (opts.json) return printJson({ secret: { ...info, ...used } });
         const rows: Array<[string, string]> = [
           ['name', info.name],
           ['description', info.description || '(none)'],
@@ -23,6 +26,7 @@ export function registerShow(program: Command): void {
           ['version', String(info.version)],
           ['created', info.createdAt],
           ['updated', info.updatedAt],
+          ['used', used.useCount ? `${used.useCount} time(s), last at ${used.lastUsedAt}` : 'never (per the audit trail)'],
           ...Object.entries(info.metadata).map(([k, v]): [string, string] => [`meta.${k}`, v]),
         ];
         const width = Math.max(...rows.map(([k]) => k.length));
