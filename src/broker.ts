@@ -8,7 +8,7 @@
  * redactor, which knows every value this process has resolved.
  */
 import { BlindfoldError, describeError } from './errors.js';
-import { logger } from './log.js';
+import { addLogScrubber, logger } from './log.js';
 import { assertUrlAllowedBeforeDns, createGuardedAgent, type Resolver } from './egress/connector.js';
 import {
   DEFAULT_MAX_BYTES,
@@ -101,6 +101,7 @@ export class Broker {
   readonly #dispatcher;
   readonly #configOrigins: Set<string>;
   readonly #audit: AuditLog | undefined;
+  readonly #unhookLogs: () => void;
   #usage = new Map<string, Usage>();
 
   constructor(options: BrokerOptions) {
@@ -109,6 +110,8 @@ export class Broker {
     // Usage is rebuilt from the audit trail rather than counted in the vault: no vault write per request.
     if (options.audit) this.#usage = usageFromAudit(options.audit.path);
     this.#configOrigins = new Set((options.allowOrigins ?? []).map((o) => new URL(o).origin));
+    // Second wall: any log line that somehow carries a value resolved here is scrubbed before writing.
+    this.#unhookLogs = addLogScrubber((line) => this.redactor.redact(line).text);
     this.#dispatcher = createGuardedAgent({
       resolver: options.resolver,
       isOriginAllowed: (origin) => this.#isOriginOptedIn(origin),
@@ -116,6 +119,7 @@ export class Broker {
   }
 
   async close(): Promise<void> {
+    this.#unhookLogs();
     await this.#dispatcher.close();
   }
 
@@ -140,6 +144,9 @@ export class Broker {
     try {
       const result = await this.#httpRequest(principal, input, options, started, trail);
       this.#recordAfter({ ...trail, action: 'request.sent', outcome: 'ok', status: result.status, durationMs: result.durationMs });
+      if (logger().isLevelEnabled('debug')) {
+        logger().debug({ principal: principal.id, secrets: trail.secrets, method: trail.method, origin: trail.origin, status: result.status, durationMs: result.durationMs }, 'request sent');
+      }
       return result;
     } catch (err) {
       const scrubbed = this.#scrubError(err);
@@ -148,6 +155,7 @@ export class Broker {
       } else if (scrubbed.code !== 'AUDIT_UNAVAILABLE') {
         this.#recordAfter({ ...trail, action: 'request.denied', outcome: 'denied', reason: `${scrubbed.code}: ${scrubbed.message}`.slice(0, 500) });
       }
+      logger().warn({ principal: principal.id, secrets: trail.secrets, method: trail.method, origin: trail.origin, code: scrubbed.code }, `request refused: ${scrubbed.message}`);
       throw scrubbed;
     }
   }

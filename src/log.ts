@@ -1,17 +1,74 @@
 /**
  * Operational logs: pino to stderr (stdout belongs to the MCP stdio transport). JSON unless stderr
  * is a TTY, where it is pretty-printed. Level from BLINDFOLD_LOG_LEVEL (default info).
+ *
+ * Every serialised line passes the registered scrubbers before it is written anywhere (the
+ * broker registers its redactor): no call site should log a value, and this is the second wall
+ * for the day one does. Listeners (MCP sessions that asked for log notifications) get the same,
+ * already scrubbed, line.
  */
 import pino, { type Logger } from 'pino';
 
+type Scrubber = (line: string) => string;
+type LineListener = (line: string) => void;
+
+const scrubbers = new Set<Scrubber>();
+const listeners = new Map<LineListener, number>();
 let root: Logger | undefined;
+let stderrLevel = 30;
+
+export function addLogScrubber(scrub: Scrubber): () => void {
+  scrubbers.add(scrub);
+  return () => scrubbers.delete(scrub);
+}
+
+/**
+ * Subscribes to log lines at or above `level` (a pino level number). The logger's own level is
+ * lowered to the lowest level anyone wants; stderr still gets only BLINDFOLD_LOG_LEVEL and above.
+ */
+export function onLogLine(listener: LineListener, level = 30): () => void {
+  listeners.set(listener, level);
+  adjustLevel();
+  return () => {
+    listeners.delete(listener);
+    adjustLevel();
+  };
+}
+
+function adjustLevel(): void {
+  const log = logger();
+  const wanted = Math.min(stderrLevel, ...listeners.values());
+  log.level = pino.levels.labels[wanted] ?? log.level;
+}
+
+export function scrubLogLine(line: string): string {
+  let out = line;
+  for (const scrub of scrubbers) out = scrub(out);
+  return out;
+}
 
 export function logger(): Logger {
   if (!root) {
     const level = process.env.BLINDFOLD_LOG_LEVEL ?? 'info';
-    root = process.stderr.isTTY
-      ? pino({ level, base: undefined }, pino.transport({ target: 'pino-pretty', options: { destination: 2, colorize: true } }))
-      : pino({ level, base: undefined }, pino.destination({ fd: 2, sync: true }));
+    stderrLevel = pino.levels.values[level] ?? 30;
+    const target: { write(line: string): unknown } = process.stderr.isTTY
+      ? pino.transport({ target: 'pino-pretty', options: { destination: 2, colorize: true } })
+      : pino.destination({ fd: 2, sync: true });
+    const fanOut = {
+      write(line: string) {
+        const lineLevel = Number(/"level":(\d+)/.exec(line)?.[1] ?? 30);
+        if (lineLevel >= stderrLevel) target.write(line);
+        for (const [l, min] of listeners) {
+          if (lineLevel < min) continue;
+          try {
+            l(line);
+          } catch {
+            // a listener's failure never breaks logging
+          }
+        }
+      },
+    };
+    root = pino({ level, base: undefined, hooks: { streamWrite: scrubLogLine } }, fanOut);
   }
   return root;
 }

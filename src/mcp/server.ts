@@ -1,4 +1,6 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { SetLevelRequestSchema, type LoggingLevel } from '@modelcontextprotocol/sdk/types.js';
+import { onLogLine } from '../log.js';
 import type { Broker, Principal } from '../broker.js';
 import { VERSION } from '../version.js';
 import { registerHttpRequest } from './tools/http-request.js';
@@ -31,9 +33,45 @@ export function createServer({ broker, principal, tasks }: CreateServerOptions):
   const ctx = { broker, principal };
   registerListSecrets(server, ctx);
   registerHttpRequest(server, ctx);
-  if (tasks) {
-    const stop = registerTasks(server, ctx, tasks);
-    server.server.onclose = () => stop();
-  }
+  const stopTasks = tasks ? registerTasks(server, ctx, tasks) : () => {};
+  const stopLogs = forwardLogs(server);
+  server.server.onclose = () => {
+    stopTasks();
+    stopLogs();
+  };
   return server;
+}
+
+const PINO_TO_MCP: Array<[number, LoggingLevel]> = [
+  [60, 'critical'],
+  [50, 'error'],
+  [40, 'warning'],
+  [30, 'info'],
+  [0, 'debug'],
+];
+const MCP_TO_PINO: Record<LoggingLevel, number> = { debug: 20, info: 30, notice: 35, warning: 40, error: 50, critical: 60, alert: 60, emergency: 60 };
+
+/**
+ * Operational log lines (already scrubbed by the logger) as MCP `notifications/message`, only to a
+ * client that asked with `logging/setLevel`, and only at or above the level it asked for.
+ */
+function forwardLogs(server: McpServer): () => void {
+  let stop = () => {};
+  server.server.setRequestHandler(SetLevelRequestSchema, async (request) => {
+    const asked = request.params.level;
+    stop();
+    stop = onLogLine((line) => {
+      if (!server.isConnected()) return;
+      let entry: { level?: number; [k: string]: unknown };
+      try {
+        entry = JSON.parse(line) as typeof entry;
+      } catch {
+        return;
+      }
+      const level = PINO_TO_MCP.find(([n]) => (entry.level ?? 30) >= n)![1];
+      void server.server.sendLoggingMessage({ level, logger: 'blindfold', data: entry }).catch(() => {});
+    }, MCP_TO_PINO[asked]);
+    return {};
+  });
+  return () => stop();
 }

@@ -1,3 +1,4 @@
+import { LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { filesContaining, runCli, tempHome, type TempHome } from '../helpers/cli.js';
 import { connectStdio, visible, type StdioSession } from '../helpers/mcp.js';
@@ -209,5 +210,31 @@ describe('http_request: refusals send nothing', () => {
     });
     expect(r.isError).toBe(true);
     expect(visible(r)).toMatch(/position \d+/);
+  });
+});
+
+describe('MCP logging', () => {
+  it('sends scrubbed log notifications only after the client asks, at the level it asked for', async () => {
+    const messages: Array<{ level: string; data: unknown }> = [];
+    session.client.setNotificationHandler(LoggingMessageNotificationSchema, async (n) => {
+      messages.push(n.params as { level: string; data: unknown });
+    });
+    await session.call('http_request', { method: 'GET', url: `${other.url}/echo`, headers: { Authorization: 'Bearer <secrets.DEMO_KEY>' } });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(messages).toHaveLength(0); // not asked yet
+
+    await session.client.setLoggingLevel('debug');
+    await session.call('http_request', { method: 'POST', url: `${stub.url}/echo`, headers: { Authorization: 'Bearer <secrets.DEMO_KEY>' }, body: 'token=<secrets.DEMO_KEY>' });
+    await session.call('http_request', { method: 'GET', url: `${other.url}/echo`, headers: { Authorization: 'Bearer <secrets.DEMO_KEY>' } });
+    const deadline = Date.now() + 5000;
+    while (messages.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(messages.map((m) => m.level)).toEqual(expect.arrayContaining(['debug', 'warning']));
+    hasNoValue(JSON.stringify(messages));
+
+    await session.client.setLoggingLevel('error');
+    const before = messages.length;
+    await session.call('http_request', { method: 'GET', url: `${other.url}/echo`, headers: { Authorization: 'Bearer <secrets.DEMO_KEY>' } });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(messages.length).toBe(before);
   });
 });
