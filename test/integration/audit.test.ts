@@ -138,6 +138,17 @@ describe('audit entries', () => {
   });
 });
 
+describe('rm warns about secrets in use', () => {
+  it('refuses to remove a secret used recently or named by a task, says why, and --force overrides', () => {
+    const r = runCli(['rm', 'API_KEY'], { env: t.env });
+    expect(r.code).toBe(5);
+    expect(r.stderr).toMatch(/tasks name it: ping/);
+    expect(r.stderr).toMatch(/last used at \d{4}-/);
+    expect(r.stderr).toContain('--force');
+    expect(runCli(['show', 'API_KEY'], { env: t.env }).code).toBe(0);
+  });
+});
+
 describe('audit verify', () => {
   it('passes on the untouched log', () => {
     const r = runCli(['audit', 'verify'], { env: t.env });
