@@ -1,7 +1,7 @@
 /**
  * Removes secret values, in every spelling from ./encodings, from text that is about to leave the
  * server. One pass over the text finds every pattern at once, however many there are: a rolling
- * hash of the first `q` characters at each position is tested against a bitset of the patterns'
+ * hash of the `q` characters at each position is tested against a bitset of the patterns'
  * prefixes (a multi-pattern Rabin–Karp), and only a bitset hit compares strings. This keeps the
  * cost per character flat from 100 to 10,000 secrets, which a trie-based automaton in JavaScript
  * does not (its tables outgrow the CPU caches).
@@ -40,7 +40,6 @@ interface Span {
 }
 
 const PREFIX_LENGTH = 8;
-const HASH_BASE = 0x01000193;
 const GOLDEN = 0x9e3779b1 | 0;
 
 export function replacementFor(name: string): string {
@@ -53,7 +52,8 @@ export class Redactor {
   #bitset = new Int32Array(1);
   #bitsetShift = 32;
   #q = PREFIX_LENGTH;
-  #baseToQ = 1;
+  /** Bits each character is shifted by: after q characters the oldest has left the 32-bit hash. */
+  #shiftPerChar = 4;
   #patterns = new Map<string, Pattern>();
   #known = new Set<string>();
   #longest = 0;
@@ -126,8 +126,7 @@ export class Redactor {
     let shortest = PREFIX_LENGTH;
     for (const p of this.#patterns.values()) shortest = Math.min(shortest, p.text.length);
     this.#q = Math.max(MIN_PATTERN_LENGTH, shortest);
-    this.#baseToQ = 1;
-    for (let i = 1; i < this.#q; i++) this.#baseToQ = Math.imul(this.#baseToQ, HASH_BASE);
+    this.#shiftPerChar = Math.ceil(32 / this.#q);
     // About 16 bits per pattern keeps false hits (a bitset hit with no pattern) well under 1 %.
     const bits = Math.min(26, Math.max(12, Math.ceil(Math.log2(Math.max(1, this.#patterns.size) * 16))));
     this.#bitset = new Int32Array(1 << (bits - 5));
@@ -139,7 +138,7 @@ export class Redactor {
 
   #index(pattern: Pattern): void {
     let h = 0;
-    for (let i = 0; i < this.#q; i++) h = (Math.imul(h, HASH_BASE) + pattern.text.charCodeAt(i)) | 0;
+    for (let i = 0; i < this.#q; i++) h = ((h << this.#shiftPerChar) + pattern.text.charCodeAt(i)) | 0;
     const slot = Math.imul(h, GOLDEN) >>> this.#bitsetShift;
     this.#bitset[slot >>> 5]! |= 1 << (slot & 31);
     const bucket = this.#buckets.get(h);
@@ -158,9 +157,10 @@ export class Redactor {
     if (this.#patterns.size === 0 || n < q) return spans;
     const bitset = this.#bitset;
     const shift = this.#bitsetShift;
-    const baseToQ = this.#baseToQ;
+    const step = this.#shiftPerChar;
+    // A shift-and-add hash of the last q characters: older ones fall off the top of the 32 bits.
     let h = 0;
-    for (let i = 0; i < q; i++) h = (Math.imul(h, HASH_BASE) + text.charCodeAt(i)) | 0;
+    for (let i = 0; i < q; i++) h = ((h << step) + text.charCodeAt(i)) | 0;
     for (let i = 0; ; i++) {
       const slot = Math.imul(h, GOLDEN) >>> shift;
       if ((bitset[slot >>> 5]! & (1 << (slot & 31))) !== 0) {
@@ -178,7 +178,7 @@ export class Redactor {
         }
       }
       if (i + q >= n) break;
-      h = (Math.imul((h - Math.imul(text.charCodeAt(i), baseToQ)) | 0, HASH_BASE) + text.charCodeAt(i + q)) | 0;
+      h = ((h << step) + text.charCodeAt(i + q)) | 0;
     }
     return spans;
   }
