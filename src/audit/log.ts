@@ -11,13 +11,14 @@
  * the request hot path (SPEC §10 B1 allows ~0.3 ms for everything Blindfold does), and the lock is
  * held for two writes. A lock left by a killed process is recognised by its dead pid.
  */
-import { closeSync, existsSync, fstatSync, fsyncSync, openSync, readSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync, constants as fsConstants, readFileSync, mkdirSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, openSync, readSync, renameSync, statSync, unlinkSync, writeSync, constants as fsConstants, readFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { BlindfoldError } from '../errors.js';
 import { genesis, macOf, type AuditEntry, type AuditFields } from './chain.js';
 
 const FSYNC_INTERVAL_MS = 1_000;
+const HEAD_RECORD_BYTES = 256;
 const LOCK_WAIT_MS = 5_000;
 export const DEFAULT_ROTATE_BYTES = 10 * 1024 * 1024;
 export const KEEP_ROTATED = 9;
@@ -48,6 +49,7 @@ export class AuditLog {
   readonly #vaultId: string;
   readonly #rotateBytes: number;
   #fd: number | undefined;
+  #headFd: number | undefined;
   #knownSize = -1;
   #head: ChainHead | undefined;
   #dirty = false;
@@ -112,6 +114,7 @@ export class AuditLog {
     if (this.#fd !== undefined && this.#dirty) {
       try {
         fsyncSync(this.#fd);
+        if (this.#headFd !== undefined) fsyncSync(this.#headFd);
       } catch {
         // the next append reports the problem
       }
@@ -124,6 +127,14 @@ export class AuditLog {
     this.#timer = undefined;
     this.flush();
     this.#closeFd();
+    if (this.#headFd !== undefined) {
+      try {
+        closeSync(this.#headFd);
+      } catch {
+        // already gone
+      }
+      this.#headFd = undefined;
+    }
   }
 
   #open(): number {
@@ -163,10 +174,16 @@ export class AuditLog {
     return { seq: 0, mac: genesis(this.#vaultId) };
   }
 
+  /**
+   * The head record is rewritten in place (fixed size, padded) on a kept-open descriptor: a
+   * truncating rewrite per entry costs ~0.17 ms on ext4, more than everything else an append does.
+   */
   #writeHead(): void {
     if (!this.#head) return;
     const record = { seq: this.#head.seq, mac: this.#head.mac };
-    writeFileSync(headPath(this.path), JSON.stringify({ ...record, sig: macOf(this.#key, { head: record }) }), { mode: 0o600 });
+    const text = JSON.stringify({ ...record, sig: macOf(this.#key, { head: record }) });
+    this.#headFd ??= openSync(headPath(this.path), fsConstants.O_WRONLY | fsConstants.O_CREAT, 0o600);
+    writeSync(this.#headFd, text.padEnd(HEAD_RECORD_BYTES, ' '), 0);
   }
 
   #scheduleFsync(): void {
@@ -203,7 +220,6 @@ function lockAudit(path: string): () => void {
   const deadline = Date.now() + LOCK_WAIT_MS;
   for (;;) {
     try {
-      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
       const fd = openSync(lockPath, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL, 0o600);
       writeSync(fd, String(process.pid));
       closeSync(fd);
@@ -216,6 +232,10 @@ function lockAudit(path: string): () => void {
       };
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' && !existsSync(dirname(path))) {
+        mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+        continue;
+      }
       if (code !== 'EEXIST') {
         throw new BlindfoldError('AUDIT_UNAVAILABLE', `the audit log ${path} cannot be locked (${code ?? 'error'}); calls that use secrets are refused`);
       }

@@ -8,7 +8,7 @@
  * update. A file that does not parse is refused and never written over.
  */
 import { randomBytes } from 'node:crypto';
-import { constants as fsConstants } from 'node:fs';
+import { constants as fsConstants, statSync } from 'node:fs';
 import { chmod, mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Low, type Adapter } from 'lowdb';
@@ -109,9 +109,10 @@ export class VaultStore {
     return this.#db.data;
   }
 
+  /** Synchronous on purpose: called on every request, and a stat is cheaper than a thread-pool hop. */
   async fingerprint(): Promise<StoreFingerprint | null> {
     try {
-      const st = await stat(this.path);
+      const st = statSync(this.path);
       return { mtimeMs: st.mtimeMs, size: st.size, ino: st.ino };
     } catch {
       return null;

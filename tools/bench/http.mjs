@@ -12,6 +12,7 @@ import { startStub } from '../stub-server.mjs';
 
 const CLI = new URL('../../dist/cli/main.js', import.meta.url).pathname;
 const BARE = new URL('./bare-server.mjs', import.meta.url).pathname;
+const NO_AUDIT = new URL('./no-audit-server.mjs', import.meta.url).pathname;
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -66,6 +67,11 @@ export async function run({ samples = 500, total = 2000 } = {}) {
     const r = await blindfold.callTool({ name: 'http_request', arguments: { method: 'GET', url, headers: { Authorization: 'Bearer <secrets.BENCH_KEY>' } } });
     if (r.isError) throw new Error(r.content[0].text);
   };
+  const noAudit = await connect(process.execPath, [NO_AUDIT], env);
+  const viaNoAudit = async () => {
+    const r = await noAudit.callTool({ name: 'http_request', arguments: { method: 'GET', url, headers: { Authorization: 'Bearer <secrets.BENCH_KEY>' } } });
+    if (r.isError) throw new Error(r.content[0].text);
+  };
   const bare = await connect(process.execPath, [BARE], env);
   const viaBare = async () => {
     await bare.callTool({ name: 'fetch', arguments: { url, headers: { authorization: `Bearer ${key}` } } });
@@ -75,7 +81,9 @@ export async function run({ samples = 500, total = 2000 } = {}) {
     directMs: await latency(direct, samples),
     bareSdkMs: await latency(viaBare, samples),
     blindfoldMs: await latency(viaBlindfold, samples),
+    noAuditMs: await latency(viaNoAudit, samples),
   };
+  b1.noAuditAddedMs = b1.noAuditMs - b1.directMs;
   b1.bareAddedMs = b1.bareSdkMs - b1.directMs;
   b1.blindfoldAddedMs = b1.blindfoldMs - b1.directMs;
 
@@ -88,6 +96,7 @@ export async function run({ samples = 500, total = 2000 } = {}) {
   b2.blindfoldRatio = b2.blindfoldRps / b2.directRps;
 
   await blindfold.close();
+  await noAudit.close();
   await bare.close();
   await dispatcher.close();
   await stub.close();
