@@ -1,10 +1,10 @@
 // Task files served as MCP tools, driven over stdio by the SDK's real Client against the loopback
 // stub; plus `blindfold run` and `blindfold tasks check` as child processes.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { filesContaining, runCli, runCliAsync, tempHome, type TempHome } from '../helpers/cli.js';
+import { filesContaining, REPO, runCli, runCliAsync, tempHome, type TempHome } from '../helpers/cli.js';
 import { connectStdio, visible, type StdioSession } from '../helpers/mcp.js';
 import { startStub, type Stub } from '../helpers/stub.js';
 
@@ -275,5 +275,25 @@ describe('blindfold run', () => {
 
   it('an unknown task exits 4', () => {
     expect(runCli(['run', 'nope'], { env: t.env }).code).toBe(4);
+  });
+});
+
+describe('README task examples', () => {
+  it('every task file shown in the README loads with `tasks check`', () => {
+    const h = tempHome();
+    try {
+      const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+      const blocks = [...readme.matchAll(/```yaml\n(# ~\/\.blindfold\/tasks\/([\w.-]+)[^\n]*\n[\s\S]*?)```/g)];
+      expect(blocks.length).toBeGreaterThanOrEqual(2);
+      mkdirSync(join(h.home, 'tasks'), { recursive: true });
+      for (const [, text, file] of blocks) writeFileSync(join(h.home, 'tasks', file!), text!);
+      expect(runCli(['set', 'GITHUB_PAT', '--preset', 'github'], { env: h.env, input: 'ghp_readme_example_123456' }).code).toBe(0);
+      expect(runCli(['set', 'SLACK_BOT_TOKEN', '--preset', 'slack'], { env: h.env, input: 'xoxb-readme-example-123456' }).code).toBe(0);
+      const r = runCli(['tasks', 'check'], { env: h.env });
+      expect(r.code, r.stdout).toBe(0);
+      expect(r.stdout).toContain(`${blocks.length} task(s) ok, 0 problem(s)`);
+    } finally {
+      h.cleanup();
+    }
   });
 });
