@@ -32,7 +32,12 @@ function lowerPercentHex(text: string): string {
 
 /** encodeURIComponent, plus the form encoding (`+` for space, `!'()~` escaped) and lowercase hex. */
 export function urlEncodings(value: string): string[] {
-  const component = encodeURIComponent(value);
+  let component: string;
+  try {
+    component = encodeURIComponent(value);
+  } catch {
+    return []; // a lone surrogate has no URL encoding; nothing to search for
+  }
   const strict = component.replace(/[!'()*~]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
   const form = new URLSearchParams({ v: value }).toString().slice(2);
   const componentPlus = component.replace(/%20/g, '+');
