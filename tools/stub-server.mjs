@@ -14,6 +14,7 @@
 //   /slow?ms=             answers after `ms` milliseconds
 //   /status/:code         that status, empty JSON body
 //   /reflect?as=          the Authorization/x-api-key value re-encoded (base64, hex, url, json, html)
+//   /last                 the credential of the previous request that carried one (a stateful leak)
 import http from 'node:http';
 import zlib from 'node:zlib';
 
@@ -25,6 +26,7 @@ export async function startStub(options = {}) {
   /** @type {{method: string, url: string, headers: Record<string, string | string[] | undefined>, body: string}[]} */
   const requests = [];
   let connections = 0;
+  let lastCredential = '';
   const sockets = new Set();
 
   const server = http.createServer((req, res) => {
@@ -59,6 +61,11 @@ export async function startStub(options = {}) {
     const q = (name, fallback) => url.searchParams.get(name) ?? fallback;
     const echo = () => JSON.stringify({ method: req.method, url: req.url, headers: req.headers, body });
     const path = url.pathname;
+    if (path === '/last') {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      return res.end(`previous credential: ${lastCredential}`);
+    }
+    if (credential(req)) lastCredential = credential(req);
 
     if (path === '/echo') {
       res.writeHead(200, { 'content-type': 'application/json' });

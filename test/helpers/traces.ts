@@ -1,0 +1,31 @@
+// The spellings of a value an agent must never see (SPEC §1 promise 4, issue 4's encodings).
+import { expect } from 'vitest';
+
+export function spellingsOf(value: string): Record<string, string> {
+  const b = Buffer.from(value);
+  const html = value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return {
+    raw: value,
+    base64: b.toString('base64').replace(/=+$/, ''),
+    base64url: b.toString('base64url'),
+    // base64 of "user:"+value: the characters that encode value bytes only (from offset 8)
+    basicAuth: Buffer.from(`user:${value}`).toString('base64').slice(8, -4),
+    hex: b.toString('hex'),
+    HEX: b.toString('hex').toUpperCase(),
+    url: encodeURIComponent(value),
+    urlLower: encodeURIComponent(value).replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()),
+    form: new URLSearchParams({ v: value }).toString().slice(2),
+    json: JSON.stringify(value).slice(1, -1),
+    html,
+  };
+}
+
+/** Asserts that none of the values appears in `text` in any spelling. */
+export function expectNoTrace(text: string, values: string[], where = 'agent view'): void {
+  for (const v of values) {
+    for (const [kind, spelling] of Object.entries(spellingsOf(v))) {
+      if (spelling.length < 8) continue;
+      expect(text.includes(spelling), `${where}: ${kind} spelling of a secret value found`).toBe(false);
+    }
+  }
+}
