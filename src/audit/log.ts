@@ -18,6 +18,18 @@ import { BlindfoldError } from '../errors.js';
 import { genesis, macOf, type AuditEntry, type AuditFields } from './chain.js';
 
 const FSYNC_INTERVAL_MS = 1_000;
+/**
+ * How long a writer keeps the cross-process lock after an append. Under load the lock file's
+ * create/unlink (the costliest part of an append) is paid once per lease, not once per entry; a
+ * CLI process that wants to append meanwhile waits at most this long.
+ */
+const LEASE_MS = 10;
+/** The writer holding the lease on each path in this process (two instances must not deadlock). */
+const leaseHolders = new Map<string, AuditLog>();
+// A process ending while it holds a lease lets go at once (a killed one is detected by its pid).
+process.once('exit', () => {
+  for (const holder of [...leaseHolders.values()]) holder.releaseLease();
+});
 const HEAD_RECORD_BYTES = 256;
 const LOCK_WAIT_MS = 5_000;
 export const DEFAULT_ROTATE_BYTES = 10 * 1024 * 1024;
@@ -53,7 +65,12 @@ export class AuditLog {
   #knownSize = -1;
   #head: ChainHead | undefined;
   #dirty = false;
+  #headDirty = false;
   #timer: NodeJS.Timeout | undefined;
+  #releaseLock: (() => void) | undefined;
+  #leaseTimer: NodeJS.Timeout | undefined;
+  /** Whether, under the current lease, the file size was checked for other writers' entries. */
+  #sizeChecked = false;
   #line: string | undefined;
   readonly #pino: Logger;
 
@@ -71,11 +88,16 @@ export class AuditLog {
 
   /** Appends one entry; throws AUDIT_UNAVAILABLE when it cannot be written (callers then refuse). */
   append(fields: AuditFields): AuditEntry {
-    const release = this.#lock();
+    this.#acquireLease();
     try {
       const fd = this.#open();
-      const size = fstatSync(fd).size;
-      if (size !== this.#knownSize || !this.#head) this.#head = this.#readHead(fd, size);
+      if (!this.#sizeChecked || !this.#head) {
+        // Another process may have appended since our last lease: re-read the chain's end.
+        const size = fstatSync(fd).size;
+        if (size !== this.#knownSize || !this.#head) this.#head = this.#readHead(fd, size);
+        this.#knownSize = size;
+        this.#sizeChecked = true;
+      }
       const entry: AuditEntry = {
         time: new Date().toISOString(),
         seq: this.#head.seq + 1,
@@ -90,21 +112,49 @@ export class AuditLog {
       if (!line) throw new Error('serialisation failed');
       const bytes = Buffer.from(line);
       if (writeSync(fd, bytes) !== bytes.length) throw new Error('short write');
-      this.#knownSize = size + bytes.length;
+      this.#knownSize += bytes.length;
       this.#head = { seq: entry.seq, mac: entry.mac };
-      this.#writeHead();
+      this.#headDirty = true;
       this.#scheduleFsync();
       if (this.#knownSize >= this.#rotateBytes) this.#rotate();
       return entry;
     } catch (err) {
-      if (err instanceof BlindfoldError) throw err;
       this.#closeFd();
+      this.releaseLease();
+      if (err instanceof BlindfoldError) throw err;
       throw new BlindfoldError(
         'AUDIT_UNAVAILABLE',
         `the audit log ${this.path} cannot be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); ` +
           'calls that use secrets are refused until it can',
       );
+    }
+  }
+
+  #acquireLease(): void {
+    if (this.#releaseLock) return;
+    const other = leaseHolders.get(this.path);
+    if (other && other !== this) other.releaseLease();
+    this.#releaseLock = lockAudit(this.path);
+    leaseHolders.set(this.path, this);
+    this.#sizeChecked = false;
+    this.#leaseTimer = setTimeout(() => this.releaseLease(), LEASE_MS);
+    this.#leaseTimer.unref();
+  }
+
+  /** Writes the head record and lets other writers in. Called by the lease timer and on close. */
+  releaseLease(): void {
+    if (!this.#releaseLock) return;
+    clearTimeout(this.#leaseTimer);
+    this.#leaseTimer = undefined;
+    try {
+      if (this.#headDirty) this.#writeHead();
+      this.#headDirty = false;
+    } catch {
+      // the head only lags; `audit verify` accepts a log longer than its head
     } finally {
+      const release = this.#releaseLock;
+      this.#releaseLock = undefined;
+      if (leaseHolders.get(this.path) === this) leaseHolders.delete(this.path);
       release();
     }
   }
@@ -123,6 +173,7 @@ export class AuditLog {
   }
 
   close(): void {
+    this.releaseLease();
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
     this.flush();
@@ -207,10 +258,6 @@ export class AuditLog {
       if (existsSync(from)) renameSync(from, rotatedPath(this.path, n + 1));
     }
     renameSync(this.path, rotatedPath(this.path, 1));
-  }
-
-  #lock(): () => void {
-    return lockAudit(this.path);
   }
 }
 

@@ -42,6 +42,11 @@ describe('concurrent writers', () => {
     const check = JSON.parse(runCli(['check', '--json'], { env: t.env }).stdout);
     expect(check.values).toBe(200);
     expect(modeOf(join(t.home, 'vault.json'))).toBe(0o600);
+    // The 8 writers also shared one audit chain: every create is on it, in one unbroken chain.
+    const verify = runCli(['audit', 'verify', '--json'], { env: t.env });
+    expect(verify.code, verify.stdout + verify.stderr).toBe(0);
+    const creates = runCli(['audit', '--action', 'secret.create', '--json'], { env: t.env }).stdout.trim().split('\n');
+    expect(creates).toHaveLength(200);
   }, 180_000);
 });
 
