@@ -18,14 +18,11 @@ export function checkAddress(ip: string): AddressCheck {
   } catch {
     return { allowed: false, range: 'unparseable' };
   }
-  if (addr.kind() === 'ipv6') {
-    const v6 = addr as ipaddr.IPv6;
-    const parts = v6.parts;
-    // ::a.b.c.d (IPv4-compatible, deprecated) is not in ipaddr's table.
-    if (parts.slice(0, 6).every((p) => p === 0)) return { allowed: false, range: parts[7] === 1 && parts[6] === 0 ? 'loopback' : 'ipv4Compatible' };
-  }
   const range = addr.range();
-  return range === 'unicast' ? { allowed: true } : { allowed: false, range };
+  if (range !== 'unicast') return { allowed: false, range };
+  // ::a.b.c.d (IPv4-compatible, deprecated) is not in ipaddr's table.
+  if (addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).parts.slice(0, 6).every((p) => p === 0)) return { allowed: false, range: 'ipv4Compatible' };
+  return { allowed: true };
 }
 
 export function normalizeHost(hostname: string): { kind: 'ip'; ip: string; family: 4 | 6 } | { kind: 'name'; name: string } {
