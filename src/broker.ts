@@ -22,7 +22,7 @@ import {
 import { exactOrigin, findMatchingHost } from './policy/hosts.js';
 import { parseInject, renderInject } from './policy/inject.js';
 import { Redactor } from './redact/redactor.js';
-import { analyzeRequest, renderRequestUrl, type AgentRequest, type SecretUse } from './template/request.js';
+import { analyzeRequest, HTTP_METHODS, renderRequestUrl, type AgentRequest, type SecretUse } from './template/request.js';
 import { parseTemplate, renderTemplate } from './template/parse.js';
 import { closestNames } from './template/suggest.js';
 import type { SecretInfo, Vault } from './vault/vault.js';
@@ -30,8 +30,7 @@ import type { AuditLog } from './audit/log.js';
 import type { AuditFields } from './audit/chain.js';
 import { usageFromAudit, type Usage } from './audit/query.js';
 
-export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
-export type HttpMethod = (typeof HTTP_METHODS)[number];
+export { HTTP_METHODS, type HttpMethod } from './template/request.js';
 export const MAX_REDIRECTS = 5;
 
 /** Who is asking: an agent connection. Its environment is fixed by the admin, never by the agent. */

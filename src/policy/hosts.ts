@@ -54,11 +54,14 @@ export function parseHostPattern(input: string): HostPattern {
   if (host.endsWith('.')) host = host.slice(0, -1);
   if (host === '' || host.includes('..')) throw bad(input, 'empty host label');
   const isIp = /^\[.*\]$/.test(host) || /^\d+\.\d+\.\d+\.\d+$/.test(host);
+  // "example.com.." or ".example.com": a name with an empty label is no host anyone can mean.
+  if (!isIp && host.split('.').some((label) => label === '')) throw bad(input, 'empty host label');
   if (wildcard) {
     if (isIp) throw bad(input, 'a wildcard cannot be combined with an IP address');
     if (host.split('.').length < 2) throw bad(input, 'a wildcard needs at least two labels after it (*.example.com, not *.com)');
   }
   const port = url.port ? Number(url.port) : DEFAULT_PORT[scheme];
+  if (port < 1 || port > 65535) throw bad(input, 'the port must be between 1 and 65535');
   const shownHost = wildcard ? `*.${host}` : host;
   return { scheme, host, wildcard, port, canonical: `${scheme}://${shownHost}:${port}` };
 }

@@ -4,7 +4,7 @@
  * produces the tool's `inputSchema`.
  */
 import { z } from 'zod';
-import { HTTP_METHODS } from '../broker.js';
+import { HTTP_METHODS } from '../template/request.js';
 
 /** Tool names MCP clients accept everywhere: letters, digits, `_` and `-`, at most 64. */
 export const TASK_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;

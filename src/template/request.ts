@@ -9,6 +9,9 @@ import { parseTemplate, renderTemplate, type RenderContext, type Segment } from 
 
 export type Placement = 'header' | 'query' | 'body' | 'path';
 
+export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+
 export interface AgentRequest {
   method: string;
   url: string;

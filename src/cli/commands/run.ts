@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
-import { Broker } from '../../broker.js';
 import { BlindfoldError } from '../../errors.js';
-import { loadTaskFolder, type Task } from '../../tasks/loader.js';
-import { runTask } from '../../tasks/runner.js';
+import type { Task } from '../../tasks/loader.js';
 import { action, cliPrincipal, environmentFor, openAudit, openVault } from '../context.js';
 import { collect, note, printJson, printLine } from '../io.js';
 
@@ -40,6 +38,7 @@ export function registerRun(program: Command): void {
     .action(
       action(async (name: string, opts: { input: string[]; env?: string; json?: boolean }, cmd: Command) => {
         const vault = await openVault(cmd);
+        const [{ loadTaskFolder }, { runTask }] = await Promise.all([import('../../tasks/loader.js'), import('../../tasks/runner.js')]);
         const { tasks, problems } = loadTaskFolder(vault.paths.tasks, vault);
         const task = tasks.find((t) => t.name === name);
         if (!task) {
@@ -50,6 +49,7 @@ export function registerRun(program: Command): void {
           );
         }
         const audit = await openAudit(vault);
+        const { Broker } = await import('../../broker.js'); // the HTTP stack, only for commands that send
         const broker = new Broker({ vault, audit });
         try {
           const result = await runTask(broker, { id: cliPrincipal(), env: environmentFor(opts.env) }, task, parseInputs(task, opts.input));

@@ -1,8 +1,4 @@
 import type { Command } from 'commander';
-import { Broker } from '../../broker.js';
-import { pinnedResolver } from '../../egress/connector.js';
-import { serveStdio } from '../../mcp/stdio.js';
-import { TaskRegistry } from '../../tasks/registry.js';
 import { action, environmentFor, openAudit, openVault } from '../context.js';
 import { note } from '../io.js';
 
@@ -29,6 +25,13 @@ export function registerServe(program: Command): void {
     )
     .action(
       action(async (opts: ServeOptions, cmd: Command) => {
+        // Loaded here, not at the top: every other command starts faster without the server stack.
+        const [{ Broker }, { pinnedResolver }, { serveStdio }, { TaskRegistry }] = await Promise.all([
+          import('../../broker.js'),
+          import('../../egress/connector.js'),
+          import('../../mcp/stdio.js'),
+          import('../../tasks/registry.js'),
+        ]);
         const env = environmentFor(opts.env);
         const vault = await openVault(cmd);
         const audit = await openAudit(vault);

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { formatProblem, loadTaskFolder } from '../../tasks/loader.js';
 import { action, openVault } from '../context.js';
 import { printJson, printLine, printTable } from '../io.js';
 
@@ -13,6 +12,7 @@ export function registerTasks(program: Command): void {
     .action(
       action(async (opts: { json?: boolean }, cmd: Command) => {
         const vault = await openVault(cmd);
+        const { loadTaskFolder } = await import('../../tasks/loader.js');
         const { tasks: loaded, problems } = loadTaskFolder(vault.paths.tasks, vault);
         const rows = loaded.map((t) => ({
           name: t.name,
@@ -26,6 +26,7 @@ export function registerTasks(program: Command): void {
         if (opts.json) return printJson({ folder: vault.paths.tasks, tasks: rows, problems });
         if (rows.length === 0) printLine(`no tasks in ${vault.paths.tasks}`);
         else printTable(['NAME', 'INPUTS', 'SECRETS', 'DESCRIPTION'], rows.map((r) => [r.name, r.inputs.join(',') || '-', r.secrets.join(',') || '-', r.description.split('\n')[0]!.slice(0, 60)]));
+        const { formatProblem } = await import('../../tasks/loader.js');
         for (const p of problems) process.stderr.write(`blindfold: not loaded: ${formatProblem(p)}\n`);
       }),
     );
@@ -37,6 +38,7 @@ export function registerTasks(program: Command): void {
     .action(
       action(async (opts: { json?: boolean }, cmd: Command) => {
         const vault = await openVault(cmd);
+        const { formatProblem, loadTaskFolder } = await import('../../tasks/loader.js');
         const { tasks: loaded, problems } = loadTaskFolder(vault.paths.tasks, vault);
         if (opts.json) printJson({ folder: vault.paths.tasks, ok: problems.length === 0, tasks: loaded.map((t) => t.name), problems });
         else {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { HTTP_METHODS } from '../../broker.js';
+import { HTTP_METHODS } from '../../template/request.js';
 import { DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MS, MAX_MAX_BYTES, MAX_TIMEOUT_MS } from '../../egress/client.js';
 import type { ToolContext } from '../context.js';
 import { toolError } from '../results.js';
