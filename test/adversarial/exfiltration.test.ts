@@ -274,6 +274,32 @@ describe('requests that would move or smuggle a secret are refused with nothing 
   });
 });
 
+describe('proxy variables are never honoured', () => {
+  it('HTTP_PROXY, HTTPS_PROXY and ALL_PROXY pointing at the attacker change nothing', async () => {
+    const proxyUrl = `http://127.0.0.1:${attacker.port}`;
+    const session = await connectStdio({ ...t.env, HTTP_PROXY: proxyUrl, HTTPS_PROXY: proxyUrl, ALL_PROXY: proxyUrl, http_proxy: proxyUrl, https_proxy: proxyUrl });
+    try {
+      const r = await call(session, { method: 'GET', url: `${api.url}/echo`, headers: bearer });
+      expect(r.isError, visible(r)).toBeFalsy();
+      expect(api.requests).toHaveLength(1);
+      expectNoTrace(visible(r), VALUES);
+      attackerSawNothing();
+    } finally {
+      await session.close();
+    }
+  });
+});
+
+describe('binary bodies', () => {
+  it('are summarised by type, size and sha256, never returned raw', async () => {
+    const r = await call(plain, { method: 'GET', url: `${api.url}/binary?size=4096`, headers: bearer });
+    const sc = r.structuredContent as { binary?: { contentType: string; size: number; sha256?: string }; body?: string };
+    expect(sc.binary).toMatchObject({ contentType: 'application/octet-stream', size: 4096 });
+    expect(sc.binary!.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(sc.body).toBeUndefined();
+  });
+});
+
 describe('error paths carry no value', () => {
   it('connection refused on a bound origin', async () => {
     const closed = await startStub();
