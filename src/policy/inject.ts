@@ -24,7 +24,7 @@ function bad(why: string): BlindfoldError {
 
 export function parseInject(spec: string): InjectRule {
   if (typeof spec !== 'string' || spec.trim() === '') throw bad('empty');
-  if (/[\r\n\0]/.test(spec)) throw bad('line breaks and NUL are not allowed');
+  if (/[\u0000-\u0008\u000a-\u001f\u007f]/.test(spec)) throw bad('line breaks, NUL and other control characters are not allowed');
   const first = spec.indexOf(':');
   const second = first < 0 ? -1 : spec.indexOf(':', first + 1);
   if (first < 0 || second < 0) throw bad('expected PLACEMENT:NAME:FORMAT');

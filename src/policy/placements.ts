@@ -6,8 +6,9 @@ export const DEFAULT_PLACEMENTS: Placement[] = ['header'];
 
 export function parsePlacements(input: readonly string[]): Placement[] {
   const seen = new Set<Placement>();
+  if (!Array.isArray(input)) throw new BlindfoldError('BAD_PLACEMENT', `give a list of placements: ${PLACEMENTS.join(', ')}`);
   for (const raw of input) {
-    const p = raw.trim().toLowerCase();
+    const p = typeof raw === 'string' ? raw.trim().toLowerCase() : '';
     if (!(PLACEMENTS as readonly string[]).includes(p)) {
       throw new BlindfoldError('BAD_PLACEMENT', `unknown placement ${JSON.stringify(raw)}: use one or more of ${PLACEMENTS.join(', ')}`);
     }

@@ -30,35 +30,102 @@ function lowerPercentHex(text: string): string {
   return text.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase());
 }
 
-/** encodeURIComponent, plus the form encoding (`+` for space, `!'()~` escaped) and lowercase hex. */
+/**
+ * Percent-encoding as common encoders do it. They differ only in which ASCII characters they leave
+ * alone and in how they write a space, so each profile is [characters kept, space as "+"]:
+ * JS encodeURIComponent (and with "+"), WHATWG/Java form encoding, PHP urlencode, RFC 3986 (PHP
+ * rawurlencode, .NET), Python quote (keeps "/"), Python quote_plus / Go QueryEscape, Go PathEscape.
+ */
+const URL_PROFILES: ReadonlyArray<readonly [string, boolean]> = [
+  ["-_.!~*'()", false],
+  ["-_.!~*'()", true],
+  ['-_.*', true],
+  ['-_.', true],
+  ['-_.', false],
+  ['-_.~', false],
+  ['-_.~', true],
+  ['-_.~/', false],
+  ['-_.~/', true],
+  ['-_.~$&+,/:;=@', false],
+];
+
+/** Per profile, which byte values are written as they are. */
+const URL_KEEP = URL_PROFILES.map(([keep, plus]) => {
+  const table = new Uint8Array(128);
+  for (let b = 0; b < 128; b++) {
+    const c = String.fromCharCode(b);
+    table[b] = /[A-Za-z0-9]/.test(c) || keep.includes(c) ? 1 : 0;
+  }
+  return [table, plus] as const;
+});
+
+function percentEncode(bytes: Uint8Array, keep: Uint8Array, spacePlus: boolean): string {
+  let out = '';
+  for (const b of bytes) {
+    if (b < 0x80 && keep[b] === 1) out += String.fromCharCode(b);
+    else if (b === 0x20 && spacePlus) out += '+';
+    else out += b < 0x10 ? `%0${b.toString(16).toUpperCase()}` : `%${b.toString(16).toUpperCase()}`;
+  }
+  return out;
+}
+
+/** encodeURIComponent and the other common percent-encodings (URL_PROFILES), each also with lowercase hex. */
 export function urlEncodings(value: string): string[] {
-  let component: string;
   try {
-    component = encodeURIComponent(value);
+    encodeURIComponent(value);
   } catch {
     return []; // a lone surrogate has no URL encoding; nothing to search for
   }
-  const strict = component.replace(/[!'()*~]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
-  const form = new URLSearchParams({ v: value }).toString().slice(2);
-  const componentPlus = component.replace(/%20/g, '+');
-  const out = [component, strict, form, componentPlus];
-  return [...out, ...out.map(lowerPercentHex)];
+  if (/^[A-Za-z0-9._-]*$/.test(value)) return [value]; // every encoder leaves these alone
+  const bytes = new TextEncoder().encode(value);
+  const out = new Set<string>();
+  for (const [keep, plus] of URL_KEEP) {
+    const encoded = percentEncode(bytes, keep, plus);
+    out.add(encoded);
+    out.add(lowerPercentHex(encoded));
+  }
+  return [...out];
 }
 
-/** JSON string escaping as JSON.stringify does it, with `\/` and with every non-ASCII as `\uXXXX`. */
+const hex4 = (c: string) => c.charCodeAt(0).toString(16).padStart(4, '0');
+
+/**
+ * JSON string escaping as JSON.stringify does it, and as other encoders do: `\/` for "/" (PHP),
+ * every non-ASCII as `\uXXXX` (Python, PHP), `<>&` and U+2028/9 as `\u` escapes (Go), with
+ * lowercase or uppercase hex, in every combination.
+ */
 export function jsonEncodings(value: string): string[] {
   const plain = JSON.stringify(value).slice(1, -1);
-  const asciiOnly = plain.replace(/[\u0080-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
-  const asciiUpper = plain.replace(/[\u0080-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0'));
-  return [plain, plain.replace(/\//g, '\\/'), asciiOnly, asciiUpper];
+  const out = new Set<string>([plain]);
+  const variants = (applies: boolean) => (applies ? [false, true] : [false]);
+  const hasEscape = plain.includes('\\u');
+  if (!hasEscape && !/[/<>&\u0080-\uffff]/.test(plain)) return [plain]; // every encoder writes it the same way
+  for (const htmlSafe of variants(/[<>&\u2028\u2029]/.test(plain))) {
+    for (const ascii of variants(/[\u0080-\uffff]/.test(plain))) {
+      for (const slash of variants(plain.includes('/'))) {
+        // Token by token (an escape or one character) so an escaped backslash is never mistaken for an escape.
+        const escaped = plain.replace(/\\(?:u[0-9a-f]{4}|[^u])|[^\\]/g, (t) => {
+          if (t.length > 1) return t;
+          if (htmlSafe && /[<>&\u2028\u2029]/.test(t)) return '\\u' + hex4(t);
+          if (ascii && t.charCodeAt(0) > 0x7f) return '\\u' + hex4(t);
+          if (slash && t === '/') return '\\/';
+          return t;
+        });
+        out.add(escaped);
+        if (hasEscape || htmlSafe || ascii) out.add(escaped.replace(/\\(?:u[0-9a-f]{4}|[^u])/g, (t) => (t.length === 6 ? '\\u' + t.slice(2).toUpperCase() : t)));
+      }
+    }
+  }
+  return [...out];
 }
 
 /** HTML/XML escaping of the five special characters in the spellings common templating engines use. */
 export function htmlEncodings(value: string): string[] {
+  if (!/[&<>"']/.test(value)) return [value];
   const base = value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   const out: string[] = [];
   for (const quot of ['&quot;', '&#34;', '&#x22;']) {
-    for (const apos of ['&#39;', '&#x27;', '&apos;']) {
+    for (const apos of ['&#39;', '&#039;', '&#x27;', '&apos;']) {
       out.push(base.replace(/"/g, quot).replace(/'/g, apos));
     }
   }
@@ -88,6 +155,9 @@ export function encodingsOf(value: string): string[] {
     for (const f of hexEncodings(bytes)) forms.add(f);
   };
   addAll(value);
+  // A value that is not well-formed UTF-16 (a lone surrogate) goes out, and comes back, with U+FFFD in its place.
+  const wellFormed = Buffer.from(value, 'utf8').toString('utf8');
+  if (wellFormed !== value) addAll(wellFormed);
   if (/[\r\n]/.test(value)) {
     for (const line of value.split(/\r?\n|\r/)) {
       if (line.trim().length >= MIN_LINE_LENGTH) addAll(line);

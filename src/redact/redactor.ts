@@ -91,7 +91,35 @@ export class Redactor {
 
   stream(): RedactStream {
     let held = '';
+    /**
+     * How many leading characters of `held` were already replaced by the last marker passed on:
+     * a match that straddled the safe point. Holding back from the safe point (not from the end of
+     * that match) keeps an overlapping occurrence that is still arriving findable, so it merges
+     * with the marker already sent instead of leaking its tail (as redact() on the whole text).
+     */
+    let covered = 0;
     const names: string[] = [];
+    /** Emits buffer[from, upTo) with spans replaced; returns the text and where emission stopped. */
+    const emit = (buffer: string, spans: Span[], from: number, upTo: number): { out: string; at: number } => {
+      let out = '';
+      let at = from;
+      for (const s of spans) {
+        if (s.start >= upTo) break;
+        if (s.start < at) {
+          // Overlaps text already replaced by a marker: the same redaction continues.
+          at = Math.max(at, s.end);
+          continue;
+        }
+        out += buffer.slice(at, s.start) + replacementFor(s.name);
+        at = s.end;
+        if (!names.includes(s.name)) names.push(s.name);
+      }
+      if (at < upTo) {
+        out += buffer.slice(at, upTo);
+        at = upTo;
+      }
+      return { out, at };
+    };
     return {
       push: (chunk: string) => {
         const buffer = held + chunk;
@@ -102,15 +130,18 @@ export class Redactor {
           held = buffer;
           return '';
         }
-        const spans = this.#scan(buffer).filter((s) => s.start < safe);
-        const cut = spans.length > 0 ? Math.max(safe, spans[spans.length - 1]!.end) : safe;
-        held = buffer.slice(cut);
-        return applySpans(buffer, spans, cut, names);
+        const spans = this.#scan(buffer);
+        const { out, at } = emit(buffer, spans, covered, safe);
+        held = buffer.slice(safe);
+        covered = at - safe;
+        return out;
       },
       end: () => {
         const rest = held;
+        const { out } = emit(rest, this.#scan(rest), covered, rest.length);
         held = '';
-        return applySpans(rest, this.#scan(rest), rest.length, names);
+        covered = 0;
+        return out;
       },
       get redacted() {
         return names;
