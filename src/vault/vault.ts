@@ -88,6 +88,7 @@ export class Vault {
   readonly paths: BlindfoldPaths;
   readonly store: VaultStore;
   #data: VaultFile;
+  #listing: readonly SecretInfo[] | undefined;
   #kek: Kek;
   #masterKey: Uint8Array;
   #fingerprint: StoreFingerprint | null = null;
@@ -211,10 +212,14 @@ export class Vault {
     this.#fingerprint = fp;
   }
 
-  list(): SecretInfo[] {
-    return Object.values(this.#data.secrets)
-      .map(toInfo)
-      .sort((a, b) => a.name.localeCompare(b.name));
+  /** Sorted by name; built once per vault revision (list_secrets is called often, writes are rare). */
+  list(): readonly SecretInfo[] {
+    this.#listing ??= Object.freeze(
+      Object.values(this.#data.secrets)
+        .map((record) => Object.freeze(toInfo(record)))
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+    );
+    return this.#listing;
   }
 
   names(): string[] {
@@ -491,6 +496,7 @@ export class Vault {
       throw new BlindfoldError('VAULT_SEALED', `the vault file ${this.paths.vault} was replaced by another vault`);
     }
     this.#data = data;
+    this.#listing = undefined;
   }
 
   #emit(event: VaultEvent): void {
