@@ -47,7 +47,7 @@ export function registerServe(program: Command): void {
         note(
           `MCP server on stdio | vault ${vault.paths.vault} | environment ${env} | ${vault.names().length} secret(s) | ` +
             `${tasks.tasks.length} task(s) from ${vault.paths.tasks}${tasks.problems.length ? ` (${tasks.problems.length} not loaded: see above)` : ''}\n` +
-            `blindfold: connect a client with {"command": "npx", "args": ["blindfold", "serve"]} (see README); add secrets with \`blindfold set NAME --host HOST\``,
+            `blindfold: connect a client with {"command": "node", "args": [${JSON.stringify(process.argv[1] ?? 'dist/cli/main.js')}, "serve"]} (README: "Connect an MCP client"); add secrets with \`blindfold set NAME --host HOST\``,
         );
         await serveStdio(broker, { id: 'stdio', env }, tasks);
         tasks.close();
