@@ -472,6 +472,7 @@ export class Vault {
 
   /** Locked read→modify→write; refuses if the file on disk is not the vault our key opens. */
   async #write<R>(mutate: (file: VaultFile) => R, opts: { skipKeyCheck?: boolean } = {}): Promise<R> {
+    let written: VaultFile | undefined;
     const result = await this.store.update((current) => {
       if (!current) throw new BlindfoldError('VAULT_NOT_FOUND', `the vault file ${this.paths.vault} disappeared; nothing was written`);
       if (current.vaultId !== this.#data.vaultId) {
@@ -480,14 +481,16 @@ export class Vault {
       if (!opts.skipKeyCheck && !this.#kek.verifyKeyCheck(current.vaultId, current.keyCheck)) {
         throw new BlindfoldError('VAULT_SEALED', 'the vault was re-keyed by another process; reopen it with the new key (nothing was written)');
       }
-      const next = structuredClone(current);
-      const result = mutate(next);
-      return { next, result };
+      // `current` was parsed from disk inside this lock and is shared with nobody: change it in place.
+      const result = mutate(current);
+      written = current;
+      return { next: current, result };
     });
-    // Our own write is the freshest state; adopt it so later reads need no extra disk read.
-    const data = await this.store.read();
-    if (data) this.#adopt(data);
-    this.#fingerprint = await this.store.fingerprint();
+    // What we wrote is the freshest state we know; adopt it without reading it back. The
+    // fingerprint is dropped, so the next refresh() re-reads once in case another writer
+    // followed ours before we got here.
+    if (written) this.#adopt(written);
+    this.#fingerprint = null;
     return result;
   }
 
