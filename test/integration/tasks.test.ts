@@ -221,6 +221,18 @@ describe('task files as MCP tools', () => {
   });
 });
 
+describe('a broken task file in a running server', () => {
+  it('is reported on stderr with its file, line and the missing secret; the other tools stay', async () => {
+    writeTask('broken-live.yaml', `name: broken_live\ndescription: names a missing secret\nsteps:\n  - kind: http\n    method: GET\n    url: ${stub.origin}/echo\n    secret_name: NO_SUCH_SECRET\n`);
+    const deadline = Date.now() + 10_000;
+    while (!session.stderr().includes('broken-live.yaml') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(session.stderr()).toMatch(/broken-live\.yaml:7: .*NO_SUCH_SECRET/);
+    const names = (await session.client.listTools()).tools.map((x) => x.name);
+    expect(names).not.toContain('broken_live');
+    expect(names).toEqual(expect.arrayContaining(['create_issue', 'get_repo', 'http_request', 'list_secrets']));
+  });
+});
+
 describe('task loading reports problems with file, line and reason', () => {
   it('a task naming a missing secret, or an unbound host, is reported; the others still load', () => {
     const h = tempHome();
