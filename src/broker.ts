@@ -101,13 +101,15 @@ export class Broker {
   readonly #configOrigins: Set<string>;
   readonly #audit: AuditLog | undefined;
   readonly #unhookLogs: () => void;
-  #usage = new Map<string, Usage>();
+  /** Usage counted from the audit trail, read on first need (not at start: the trail can be large). */
+  #usageFromTrail: Map<string, Usage> | undefined;
+  readonly #auditPath: string | undefined;
 
   constructor(options: BrokerOptions) {
     this.vault = options.vault;
     this.#audit = options.audit;
-    // Usage is rebuilt from the audit trail rather than counted in the vault: no vault write per request.
-    if (options.audit) this.#usage = usageFromAudit(options.audit.path);
+    // Usage comes from the audit trail rather than counters in the vault: no vault write per request.
+    this.#auditPath = options.audit?.path;
     this.#configOrigins = new Set((options.allowOrigins ?? []).map((o) => new URL(o).origin));
     // Second wall: any log line that somehow carries a value resolved here is scrubbed before writing.
     this.#unhookLogs = addLogScrubber((line) => this.redactor.redact(line).text);
@@ -130,6 +132,11 @@ export class Broker {
       .filter((s) => mayUse(principal, s.name))
       .filter((s) => !needle || s.name.toLowerCase().includes(needle) || s.description.toLowerCase().includes(needle))
       .map((s) => ({ ...s, lastUsedAt: this.#usage.get(s.name)?.lastUsedAt ?? null, useCount: this.#usage.get(s.name)?.useCount ?? 0 }));
+  }
+
+  get #usage(): Map<string, Usage> {
+    this.#usageFromTrail ??= this.#auditPath ? usageFromAudit(this.#auditPath) : new Map();
+    return this.#usageFromTrail;
   }
 
   async httpRequest(principal: Principal, input: HttpRequestInput, options: RequestOptions = {}): Promise<HttpResult> {
@@ -201,6 +208,8 @@ export class Broker {
     const injected = [...new Set(options.inject ?? [])];
     trail.secrets = [...new Set([...analyzed.names, ...injected])];
     const secrets = this.#authorize(principal, analyzed.uses, injected, target);
+    // Usage is read from the trail before this request adds its own entry to it (no double count).
+    const usage = this.#usage;
     // On record before any value is decrypted or sent; if this throws, nothing happens (fail closed).
     if (secrets.length > 0) {
       const { sent: _sent, ...entry } = trail;
@@ -255,8 +264,8 @@ export class Broker {
     const usedNames = [...values.keys()];
     const now = new Date().toISOString();
     for (const name of usedNames) {
-      const u = this.#usage.get(name) ?? { lastUsedAt: now, useCount: 0 };
-      this.#usage.set(name, { lastUsedAt: now, useCount: u.useCount + 1 });
+      const u = usage.get(name) ?? { lastUsedAt: now, useCount: 0 };
+      usage.set(name, { lastUsedAt: now, useCount: u.useCount + 1 });
     }
 
     trail.sent = true;
