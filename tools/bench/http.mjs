@@ -26,17 +26,6 @@ async function connect(command, args, env) {
   return client;
 }
 
-async function latency(fn, n) {
-  for (let i = 0; i < 50; i++) await fn(); // warm-up: JIT, connection pools, automaton build
-  const samples = [];
-  for (let i = 0; i < n; i++) {
-    const t = performance.now();
-    await fn();
-    samples.push(performance.now() - t);
-  }
-  return median(samples);
-}
-
 async function throughput(fn, concurrency, total) {
   for (let i = 0; i < 50; i++) await fn();
   let next = 0;
@@ -77,12 +66,22 @@ export async function run({ samples = 500, total = 2000 } = {}) {
     await bare.callTool({ name: 'fetch', arguments: { url, headers: { authorization: `Bearer ${key}` } } });
   };
 
-  const b1 = {
-    directMs: await latency(direct, samples),
-    bareSdkMs: await latency(viaBare, samples),
-    blindfoldMs: await latency(viaBlindfold, samples),
-    noAuditMs: await latency(viaNoAudit, samples),
-  };
+  // Interleaved in blocks: each round times a block of calls on every path, so a noisy moment on
+  // the machine hits all of them alike instead of whichever path happened to be measured then.
+  const paths = { directMs: direct, bareSdkMs: viaBare, blindfoldMs: viaBlindfold, noAuditMs: viaNoAudit };
+  for (const fn of Object.values(paths)) for (let i = 0; i < 50; i++) await fn();
+  const timings = Object.fromEntries(Object.keys(paths).map((k) => [k, []]));
+  const BLOCK = 50; // calls in a row per path, so each process stays warm within its block
+  for (let done = 0; done < samples; done += BLOCK) {
+    for (const [k, fn] of Object.entries(paths)) {
+      for (let i = 0; i < BLOCK; i++) {
+        const t = performance.now();
+        await fn();
+        timings[k].push(performance.now() - t);
+      }
+    }
+  }
+  const b1 = Object.fromEntries(Object.entries(timings).map(([k, xs]) => [k, median(xs)]));
   b1.noAuditAddedMs = b1.noAuditMs - b1.directMs;
   b1.bareAddedMs = b1.bareSdkMs - b1.directMs;
   b1.blindfoldAddedMs = b1.blindfoldMs - b1.directMs;

@@ -17,7 +17,8 @@ sections.push(`## B1 — added latency of one http_request (1 KiB response, loop
 | Blindfold \`http_request\` over stdio, audit trail left out (before) | ${f(http.b1.noAuditMs, 3)} ms | ${f(http.b1.noAuditAddedMs, 3)} ms |
 | Blindfold \`http_request\` over stdio, audit on (\`blindfold serve\`) | ${f(http.b1.blindfoldMs, 3)} ms | **${f(http.b1.blindfoldAddedMs, 3)} ms** |
 
-Target: ≤ 1 ms added. Median of ${http.samples} sequential calls after 50 warm-up calls. The "before" row is the same
+Target: ≤ 1 ms added. Median of ${http.samples} sequential calls per path after 50 warm-up calls each, the paths
+interleaved in blocks of 50 calls so that noise on the machine falls on all of them alike. The "before" row is the same
 built server without the audit trail (tools/bench/no-audit-server.mjs), measured in the same run.
 
 ## B2 — throughput, 32 concurrent calls over one stdio session
