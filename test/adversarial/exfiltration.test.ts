@@ -34,7 +34,8 @@ function attackerSawNothing(): void {
 
 beforeAll(async () => {
   api = await startStub();
-  attacker = await startStub({ host: '::' });
+  // On '::' the attacker is reachable over IPv4 and IPv6 loopback alike; a host without IPv6 falls back to IPv4.
+  attacker = await startStub({ host: '::' }).catch(() => startStub({ host: '127.0.0.1' }));
   t = tempHome();
   const set = (name: string, value: string, ...flags: string[]) => {
     const r = runCli(['set', name, ...flags], { env: t.env, input: value });
