@@ -59,9 +59,11 @@ export function registerAudit(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action(
       action(async (opts: { json?: boolean }, cmd: Command) => {
+        // `audit` has its own --json, which commander hands to the parent when both are given.
+        const json = opts.json ?? (cmd.parent?.opts() as { json?: boolean } | undefined)?.json;
         const vault = await openVault(cmd);
         const result = verifyAudit(vault.paths.audit, await vault.auditKey(), vault.vaultId);
-        if (opts.json) printJson(result);
+        if (json) printJson(result);
         else if (result.ok) {
           printLine(
             `ok: ${result.entries} entries, chain intact${result.startsAfterGenesis ? ' (older rotated files were removed)' : ''}` +
