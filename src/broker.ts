@@ -365,12 +365,23 @@ export class Broker {
     return [...byName.values()];
   }
 
+  /** Exact origins named in secrets' hosts, rebuilt only when the vault listing changes. */
+  #optedIn: { listing: readonly SecretInfo[]; origins: Set<string> } | undefined;
+
   #isOriginOptedIn(origin: string): boolean {
     if (this.#configOrigins.has(origin)) return true;
-    for (const info of this.vault.list()) {
-      for (const host of info.hosts) if (exactOrigin(host) === origin) return true;
+    const listing = this.vault.list();
+    if (this.#optedIn?.listing !== listing) {
+      const origins = new Set<string>();
+      for (const info of listing) {
+        for (const host of info.hosts) {
+          const exact = exactOrigin(host);
+          if (exact) origins.add(exact);
+        }
+      }
+      this.#optedIn = { listing, origins };
     }
-    return false;
+    return this.#optedIn.origins.has(origin);
   }
 
   /** Status text, headers and body, each redacted; the body is redacted before it is truncated. */
