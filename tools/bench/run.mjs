@@ -45,6 +45,10 @@ try {
   if (err?.code !== 'ERR_MODULE_NOT_FOUND') throw err;
 }
 
+process.stderr.write('Broker cost per call at 1 and 10,000 secrets...\n');
+const scale = await import('./scale.mjs');
+sections.push(scale.markdown(await scale.run()));
+
 const doc = `# Benchmarks
 
 Produced by \`npm run bench\` (tools/bench/run.mjs) on ${machine}, ${new Date().toISOString().slice(0, 10)}.
