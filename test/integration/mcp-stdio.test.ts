@@ -53,6 +53,20 @@ describe('tools over stdio', () => {
     expect(byName.http_request?.inputSchema.properties).toHaveProperty('url');
   });
 
+  it('offers agents no way to read, write or delete a value, nor to choose the environment (promise 6)', async () => {
+    const { tools } = await session.client.listTools();
+    expect(tools.map((x) => x.name).sort()).toEqual(['http_request', 'list_secrets']);
+    for (const tool of tools) {
+      const props = Object.keys(tool.inputSchema.properties ?? {});
+      expect(props.filter((p) => /env|environment|value|secret/i.test(p)), tool.name).toEqual([]);
+    }
+    // Unknown arguments (an attempt to pick the environment) change nothing: the server's own is used.
+    stub.reset();
+    const r = await session.call('http_request', { method: 'GET', url: `${stub.url}/echo`, headers: { Authorization: 'Bearer <secrets.DEMO_KEY>' }, env: 'production' });
+    expect(r.isError, visible(r)).toBeFalsy();
+    expect(stub.requests[0]!.headers.authorization).toBe(`Bearer ${DEMO_VALUE}`);
+  });
+
   it('list_secrets shows names, hosts and placements but no value', async () => {
     const r = await session.call('list_secrets', {});
     expect(r.isError).toBeFalsy();
