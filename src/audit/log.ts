@@ -8,8 +8,9 @@
  * much of the tail — which `audit verify` then reports as a cut.
  *
  * Cross-process ordering uses a tiny O_EXCL lock file rather than proper-lockfile: an append is on
- * the request hot path (SPEC §10 B1 allows ~0.3 ms for everything Blindfold does), and the lock is
- * held for two writes. A lock left by a killed process is recognised by its dead pid.
+ * the request hot path. A writer keeps the lock as a short lease (LEASE_MS) across its appends and
+ * writes the head record when it lets go, so a burst of requests pays for one lock, not one per
+ * entry. A lock left by a killed process is recognised by its dead pid.
  */
 import { closeSync, existsSync, fstatSync, fsyncSync, openSync, readSync, renameSync, statSync, unlinkSync, writeSync, constants as fsConstants, readFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
