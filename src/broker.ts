@@ -426,7 +426,18 @@ export class Broker {
     };
     if (!truncated && /\bjson\b|\+json/i.test(contentType)) {
       try {
-        result.json = JSON.parse(text);
+        // Parsing decodes every JSON escape (\u0022, \u00e9, ...): spellings the text scan may not
+        // know turn back into raw values here, so the parsed strings are scanned once more.
+        const scrubDeep = (v: unknown): unknown =>
+          typeof v === 'string'
+            ? scrub(v)
+            : Array.isArray(v)
+              ? v.map(scrubDeep)
+              : v && typeof v === 'object'
+                ? Object.fromEntries(Object.entries(v).map(([k, x]) => [scrub(k), scrubDeep(x)]))
+                : v;
+        result.json = scrubDeep(JSON.parse(text));
+        result.redacted = [...found].sort();
         return result;
       } catch {
         // fall through: hand back the text as is

@@ -59,7 +59,7 @@ export async function send(req: OutgoingRequest, opts: SendOptions): Promise<Raw
     const { body, cut } = await readCapped(decode(res.body, headers['content-encoding']), opts.readLimit);
     return {
       status: res.statusCode,
-      statusText: res.statusText ?? '',
+      statusText: utf8Text(res.statusText ?? ''),
       headers,
       body,
       cut,
@@ -75,9 +75,25 @@ function flattenHeaders(raw: Record<string, string | string[] | undefined>): Rec
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(raw)) {
     if (v === undefined) continue;
-    out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+    out[k.toLowerCase()] = utf8Text(Array.isArray(v) ? v.join(', ') : v);
   }
   return out;
+}
+
+/**
+ * undici hands header bytes over as Latin-1 text. Most servers write UTF-8 there, so a non-ASCII
+ * value they echo would reach the redactor as mojibake ("Ã©" for "é"): a spelling it does not look
+ * for, and one the agent undoes in one line. Bytes that are valid UTF-8 are read as UTF-8; others
+ * stay Latin-1 (which is also how a Latin-1 value sent in a header comes back).
+ */
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+function utf8Text(text: string): string {
+  if (!/[\x80-\xff]/.test(text) || /[^\x00-\xff]/.test(text)) return text;
+  try {
+    return STRICT_UTF8.decode(Buffer.from(text, 'latin1'));
+  } catch {
+    return text;
+  }
 }
 
 function decode(body: Readable, encoding: string | undefined): Readable {

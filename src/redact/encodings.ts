@@ -99,7 +99,15 @@ export function jsonEncodings(value: string): string[] {
   const out = new Set<string>([plain]);
   const variants = (applies: boolean) => (applies ? [false, true] : [false]);
   const hasEscape = plain.includes('\\u');
-  if (!hasEscape && !/[/<>&\u0080-\uffff]/.test(plain)) return [plain]; // every encoder writes it the same way
+  if (!hasEscape && !/[/<>&'+`"\u0080-\uffff]/.test(plain)) return [plain]; // every encoder writes it the same way
+  // .NET System.Text.Json's default encoder: '"' as \u0022, and ' + ` < > & and all non-ASCII as \u escapes.
+  const dotnet = plain.replace(/\\(?:u[0-9a-f]{4}|[^u])|[^\\]/g, (t) => {
+    if (t === '\\"') return '\\u0022';
+    if (t.length > 1) return t;
+    return /[<>&'+`\u0080-\uffff]/.test(t) ? '\\u' + hex4(t).toUpperCase() : t;
+  });
+  out.add(dotnet);
+  out.add(dotnet.replace(/\\u([0-9A-F]{4})/g, (_m, h: string) => '\\u' + h.toLowerCase()));
   for (const htmlSafe of variants(/[<>&\u2028\u2029]/.test(plain))) {
     for (const ascii of variants(/[\u0080-\uffff]/.test(plain))) {
       for (const slash of variants(plain.includes('/'))) {
