@@ -105,6 +105,10 @@ export function exactOrigin(pattern: string): string | undefined {
   try {
     const p = parseHostPattern(pattern);
     if (p.wildcard) return undefined;
+    // Only an explicit http:// origin or an address literal is an opt-in (SPEC §3, README "Hosts"):
+    // a bare or https name stays under the address guard, whatever its DNS answers.
+    const isAddress = p.host.startsWith('[') || /^\d+\.\d+\.\d+\.\d+$/.test(p.host);
+    if (p.scheme !== 'http' && !isAddress) return undefined;
     return new URL(`${p.scheme}://${p.host}:${p.port}`).origin;
   } catch {
     return undefined;

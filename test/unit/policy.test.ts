@@ -209,10 +209,13 @@ describe('findMatchingHost', () => {
   });
 });
 
-describe('exactOrigin', () => {
-  it('gives the URL.origin form of an exact pattern and nothing for wildcards or junk', () => {
+describe('exactOrigin (the admin opt-in that lets a request reach a private address)', () => {
+  it('is an explicit http:// origin or an address literal; never a wildcard, an https name or junk', () => {
     expect(exactOrigin('http://127.0.0.1:8080')).toBe('http://127.0.0.1:8080');
-    expect(exactOrigin('api.github.com')).toBe('https://api.github.com');
+    expect(exactOrigin('http://internal.example:8080')).toBe('http://internal.example:8080');
+    expect(exactOrigin('https://10.0.0.5:8443')).toBe('https://10.0.0.5:8443');
+    expect(exactOrigin('api.github.com')).toBeUndefined();
+    expect(exactOrigin('https://api.github.com')).toBeUndefined();
     expect(exactOrigin('http://[::1]')).toBe('http://[::1]');
     expect(exactOrigin('*.example.com')).toBeUndefined();
     expect(exactOrigin('ftp://x')).toBeUndefined();
