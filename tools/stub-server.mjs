@@ -15,6 +15,13 @@
 //   /status/:code         that status, empty JSON body
 //   /reflect?as=          the Authorization/x-api-key value re-encoded (base64, hex, url, json, html)
 //   /last                 the credential of the previous request that carried one (a stateful leak)
+//                         /reflect also takes src=body|query (reflect the body / the `v` query
+//                         parameter instead), type=json (answer application/json {"reflected": ...}),
+//                         and the JSON spellings of other stacks: as=json-ascii (Python ensure_ascii),
+//                         json-php (\/ and \u escapes), json-dotnet (System.Text.Json default encoder),
+//                         json-all (every character \u-escaped)
+//   /reflect-header?as=   the same forms in response headers (x-reflected, set-cookie, link), UTF-8 bytes
+//   /reflect-status?as=   the same forms in the status text (UTF-8 bytes)
 import http from 'node:http';
 import zlib from 'node:zlib';
 
@@ -122,10 +129,23 @@ export async function startStub(options = {}) {
       res.writeHead(Number(path.slice('/status/'.length)) || 500, { 'content-type': 'application/json' });
       return res.end('{}');
     }
-    if (path === '/reflect') {
-      const cred = credential(req).replace(/^(Bearer|Basic|token) /i, '');
+    if (path === '/reflect' || path === '/reflect-header' || path === '/reflect-status') {
+      const src = q('src', 'credential');
+      const cred =
+        src === 'body' ? body : src === 'query' ? q('v', '') : credential(req).replace(/^(Bearer|Basic|token) /i, '');
       const as = q('as', 'raw');
+      const u4 = (c, upper) => {
+        const h = c.charCodeAt(0).toString(16).padStart(4, '0');
+        return `\\u${upper ? h.toUpperCase() : h}`;
+      };
+      const jsonInner = JSON.stringify(cred).slice(1, -1);
       const forms = {
+        'json-ascii': jsonInner.replace(/[\u0080-\uffff]/g, (c) => u4(c, false)),
+        'json-php': jsonInner.replace(/\//g, '\\/').replace(/[\u0080-\uffff]/g, (c) => u4(c, false)),
+        'json-dotnet': jsonInner
+          .replace(/\\"/g, '\\u0022')
+          .replace(/[\u0080-\uffff'+<>&`]/g, (c) => u4(c, true)),
+        'json-all': [...cred].map((c) => (c.length === 1 ? u4(c, false) : [...c].map((x) => u4(x, false)).join(''))).join(''),
         raw: cred,
         base64: Buffer.from(cred).toString('base64'),
         base64url: Buffer.from(cred).toString('base64url'),
@@ -137,8 +157,31 @@ export async function startStub(options = {}) {
         json: JSON.stringify(cred),
         html: cred.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;'),
       };
+      const form = forms[as] ?? cred;
+      // Header and status bytes go out as the form's UTF-8 bytes, as a Go or Python server writes them.
+      const wire = (text) => Buffer.from(text, 'utf8').toString('latin1').replace(/[\r\n\0]/g, ' ');
+      if (path === '/reflect-header') {
+        res.writeHead(200, {
+          'content-type': 'text/plain',
+          'x-reflected': wire(form),
+          'set-cookie': `session=${wire(form)}; Path=/; HttpOnly`,
+          link: `<https://api.example/next?k=${wire(form)}>; rel="next"`,
+        });
+        return res.end('see headers');
+      }
+      if (path === '/reflect-status') {
+        res.statusMessage = wire(`bad key ${form}`).replace(/[^\t\x20-\x7e\x80-\xff]/g, '?');
+        res.writeHead(403, { 'content-type': 'text/plain' });
+        return res.end('forbidden');
+      }
+      if (q('type', 'text') === 'json') {
+        // The JSON forms are already string contents; any other form is JSON-escaped here.
+        const inner = as.startsWith('json') && as !== 'json' ? form : JSON.stringify(form).slice(1, -1);
+        res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+        return res.end(`{"reflected":"${inner}","note":"echo"}`);
+      }
       res.writeHead(200, { 'content-type': 'text/plain' });
-      return res.end(`reflected: ${forms[as] ?? cred}`);
+      return res.end(`reflected: ${form}`);
     }
     res.writeHead(404, { 'content-type': 'text/plain' });
     res.end('not found');

@@ -1,0 +1,79 @@
+// Shared pieces of the adversarial suites (test/adversarial/): the hostile agent drives the real
+// server over MCP; the "attacker" is a second stub server that no secret is bound to.
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { expect } from 'vitest';
+import { filesContaining, runCli, type TempHome } from './cli.js';
+import { visible, type StdioSession } from './mcp.js';
+import { startStub, type Stub } from './stub.js';
+import { expectNoTrace, spellingsOf } from './traces.js';
+
+/** A stub on '::' (IPv4 and IPv6 loopback both reach it), or 127.0.0.1 where IPv6 is missing. */
+export async function startAttacker(): Promise<Stub> {
+  return startStub({ host: '::' }).catch(() => startStub({ host: '127.0.0.1' }));
+}
+
+export function setSecret(t: TempHome, name: string, value: string, ...flags: string[]): void {
+  const r = runCli(['set', name, ...flags], { env: t.env, input: value });
+  expect(r.code, r.stderr).toBe(0);
+}
+
+/** The attacker's stub saw neither a request nor a TCP connection. */
+export function expectUntouched(stub: Stub, label = 'attacker'): void {
+  expect(stub.requests, `${label} received a request`).toHaveLength(0);
+  expect(stub.connections(), `${label} received a TCP connection`).toBe(0);
+}
+
+/**
+ * Spellings beyond test/helpers/traces.ts that common server stacks produce: JSON with non-ASCII
+ * as \u escapes (Python, PHP, lower hex; .NET, upper hex), PHP's "\/", .NET's default encoder
+ * (\u0022 for '"', \u0027, \u002B, \u003C, \u003E, \u0026, \u0060), and the UTF-8 bytes of the
+ * value read as Latin-1 (how an HTTP client decodes a UTF-8 header it was sent).
+ */
+export function extraSpellingsOf(value: string): Record<string, string> {
+  const u4 = (c: string, upper: boolean) => {
+    const h = c.charCodeAt(0).toString(16).padStart(4, '0');
+    return `\\u${upper ? h.toUpperCase() : h}`;
+  };
+  const json = JSON.stringify(value).slice(1, -1);
+  return {
+    jsonAscii: json.replace(/[\u0080-\uffff]/g, (c) => u4(c, false)),
+    jsonAsciiUpper: json.replace(/[\u0080-\uffff]/g, (c) => u4(c, true)),
+    jsonPhp: json.replace(/\//g, '\\/').replace(/[\u0080-\uffff]/g, (c) => u4(c, false)),
+    jsonDotnet: json.replace(/\\"/g, '\\u0022').replace(/[\u0080-\uffff'+<>&`]/g, (c) => u4(c, true)),
+    utf8AsLatin1: Buffer.from(value, 'utf8').toString('latin1'),
+  };
+}
+
+/** Every spelling the brief lists (traces.ts) plus extraSpellingsOf, in one text. */
+export function expectNoSpelling(text: string, values: string[], where = 'agent view'): void {
+  expectNoTrace(text, values, where);
+  for (const v of values) {
+    for (const [kind, spelling] of Object.entries(extraSpellingsOf(v))) {
+      if (spelling.length < 8 || spelling === v) continue;
+      // As it is, and as it reads inside JSON (the agent's structuredContent is JSON text).
+      for (const form of new Set([spelling, JSON.stringify(spelling).slice(1, -1)])) {
+        expect(text.includes(form), `${where}: ${kind} spelling of a secret value found`).toBe(false);
+      }
+    }
+  }
+}
+
+/** What the agent saw (content + structuredContent) holds no value in any spelling. */
+export function expectAgentSawNothing(result: CallToolResult, values: string[]): void {
+  const text = visible(result);
+  expectNoSpelling(text, values);
+  // The structured body, decoded once more (a JSON string inside JSON), must be clean too.
+  for (const block of result.content ?? []) {
+    if (block.type === 'text') expectNoSpelling(block.text, values, 'text content');
+  }
+}
+
+/** End of a suite: no value in any server's stderr, nor in any file under the home folder. */
+export function expectNoValueAtRest(t: TempHome, sessions: StdioSession[], values: string[]): void {
+  const stderr = sessions.map((s) => s.stderr()).join('\n');
+  for (const v of values) expect(stderr.includes(v), 'server stderr holds a raw value').toBe(false);
+  expectNoTrace(stderr, values, 'server stderr');
+  expect(filesContaining(t.home, values)).toEqual([]);
+}
+
+export { spellingsOf };
