@@ -4,7 +4,7 @@ import { appendUnsignedNotice, AuditLog } from '../audit/log.js';
 import { resolveEnvironment, resolvePaths, type BlindfoldPaths } from '../config.js';
 import { BlindfoldError, describeError, type ErrorCode } from '../errors.js';
 import { Vault, type OpenOptions } from '../vault/vault.js';
-import { note } from './io.js';
+import { note, promptHidden } from './io.js';
 
 /** Options every command accepts (declared once on the root program). */
 export interface GlobalOptions {
@@ -30,7 +30,7 @@ export function environmentFor(flag: string | undefined): string {
 export async function openVault(cmd: Command, extra: Partial<OpenOptions> = {}): Promise<Vault> {
   const paths = pathsFor(cmd);
   try {
-    return await Vault.open({ paths, notice: note, ...extra });
+    return await Vault.open({ paths, notice: note, askPassphrase: passphrasePrompt(), ...extra });
   } catch (err) {
     if (err instanceof BlindfoldError && (err.code === 'VAULT_SEALED' || err.code === 'DECRYPT_FAILED')) {
       appendUnsignedNotice(paths.audit, {
@@ -42,6 +42,12 @@ export async function openVault(cmd: Command, extra: Partial<OpenOptions> = {}):
     }
     throw err;
   }
+}
+
+/** Only a terminal can be asked: piped stdin may be a value on its way to `set`. */
+function passphrasePrompt(): (() => Promise<string>) | undefined {
+  if (!process.stdin.isTTY) return undefined;
+  return () => promptHidden('Passphrase for the vault (input hidden): ');
 }
 
 export function cliPrincipal(): string {
@@ -58,13 +64,25 @@ export async function openAudit(vault: Vault): Promise<AuditLog> {
   return new AuditLog({ path: vault.paths.audit, key: await vault.auditKey(), vaultId: vault.vaultId });
 }
 
-/** Opens the vault for a command that changes it: every change lands in the audit trail. */
+/**
+ * Opens the vault for a command that changes it: every change is appended to the audit trail
+ * inside the vault's write lock, before the new file lands; a failed append writes nothing.
+ */
 export async function openVaultForChange(cmd: Command, extra: Partial<OpenOptions> = {}): Promise<Vault> {
   const vault = await openVault(cmd, extra);
   const audit = await openAudit(vault);
   const principal = cliPrincipal();
-  vault.onEvent((e) => {
-    audit.append({ action: e.action, principal, secrets: e.names, ...(e.env ? { env: e.env } : {}), outcome: 'ok' });
+  vault.recordChangesWith(async (events) => {
+    for (const e of events) {
+      await audit.append({
+        action: e.action,
+        principal,
+        secrets: e.names,
+        ...(e.env ? { env: e.env } : {}),
+        ...(e.reason ? { reason: e.reason } : {}),
+        outcome: 'ok',
+      });
+    }
   });
   process.once('beforeExit', () => audit.close());
   return vault;
@@ -96,6 +114,8 @@ const EXIT_BY_CODE: Partial<Record<ErrorCode, number>> = {
   DECRYPT_FAILED: EXIT.sealed,
   SECRET_NOT_FOUND: EXIT.notFound,
   VERSION_NOT_FOUND: EXIT.notFound,
+  VAULT_NOT_FOUND: EXIT.notFound,
+  VAULT_KEY_ROTATED: EXIT.sealed,
   TASK_NOT_FOUND: EXIT.notFound,
   AUDIT_UNAVAILABLE: EXIT.error,
   VERSION_CONFLICT: EXIT.conflict,

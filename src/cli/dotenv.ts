@@ -1,4 +1,7 @@
-import { BlindfoldError } from '../errors.js';
+export interface DotenvProblem {
+  line: number;
+  message: string;
+}
 
 export interface DotenvEntry {
   name: string;
@@ -9,10 +12,11 @@ export interface DotenvEntry {
 /**
  * Parses the common .env dialect: `KEY=value`, optional `export `, `#` comments, single quotes
  * (literal), double quotes (with \n, \", \\ escapes and multi-line values). Errors name the line,
- * never the value.
+ * never the value. Every bad line is reported, not only the first, so one run shows them all.
  */
-export function parseDotenv(text: string, file: string): DotenvEntry[] {
+export function parseDotenv(text: string): { entries: DotenvEntry[]; problems: DotenvProblem[] } {
   const entries: DotenvEntry[] = [];
+  const problems: DotenvProblem[] = [];
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
     const lineNo = i + 1;
@@ -20,13 +24,19 @@ export function parseDotenv(text: string, file: string): DotenvEntry[] {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) continue;
     const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*)$/.exec(line);
-    if (!m) throw new BlindfoldError('BAD_INPUT', `${file}:${lineNo}: expected NAME=value`);
+    if (!m) {
+      problems.push({ line: lineNo, message: `expected NAME=value` });
+      continue;
+    }
     const name = m[1] ?? '';
     let rest = m[2] ?? '';
     let value: string;
     if (rest.startsWith("'")) {
       const end = rest.indexOf("'", 1);
-      if (end < 0) throw new BlindfoldError('BAD_INPUT', `${file}:${lineNo}: unterminated single quote for ${name}`);
+      if (end < 0) {
+        problems.push({ line: lineNo, message: `unterminated single quote for ${name}` });
+        continue;
+      }
       value = rest.slice(1, end);
     } else if (rest.startsWith('"')) {
       let acc = rest.slice(1);
@@ -36,7 +46,10 @@ export function parseDotenv(text: string, file: string): DotenvEntry[] {
         acc += `\n${lines[i] ?? ''}`;
         closed = findClosingQuote(acc);
       }
-      if (closed < 0) throw new BlindfoldError('BAD_INPUT', `${file}:${lineNo}: unterminated double quote for ${name}`);
+      if (closed < 0) {
+        problems.push({ line: lineNo, message: `unterminated double quote for ${name}` });
+        continue;
+      }
       value = acc
         .slice(0, closed)
         .replace(/\\(["\\nrt])/g, (_, c: string) => ({ n: '\n', r: '\r', t: '\t' })[c] ?? c);
@@ -47,7 +60,7 @@ export function parseDotenv(text: string, file: string): DotenvEntry[] {
     }
     entries.push({ name, value, line: lineNo });
   }
-  return entries;
+  return { entries, problems };
 }
 
 function findClosingQuote(text: string): number {

@@ -10,7 +10,8 @@ import { BlindfoldError } from '../errors.js';
 import { deriveFromPassphrase, MASTER_KEY_BYTES, randomKey, toBase64, type Argon2Params } from './crypto.js';
 import type { KdfParams } from './schema.js';
 
-export type KeySource = 'env' | 'env-file' | 'home-file';
+/** `prompt`: typed at a hidden prompt (passphrase vaults, when nothing is configured and stdin is a TTY). */
+export type KeySource = 'env' | 'env-file' | 'home-file' | 'prompt';
 
 /** The key material as configured, before any vault-specific derivation. */
 export interface KeyMaterial {

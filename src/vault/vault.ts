@@ -2,86 +2,55 @@
  * The vault service: secrets with per-environment encrypted values, policy and history, over the
  * locked store. Nothing here knows about MCP or the CLI. Plaintext exists only as the argument of
  * `set` and the return value of `resolve`; it is never logged, cached or put in an error.
+ *
+ * Every change is handed to the change recorder (the audit trail) inside the store's write lock,
+ * after the change is computed and before the new file is renamed into place: if recording fails,
+ * nothing is written (promise 9).
  */
-import { rename } from 'node:fs/promises';
-import type { BlindfoldPaths } from '../config.js';
 import { BlindfoldError } from '../errors.js';
-import { DEFAULT_INJECT, parseInject } from '../policy/inject.js';
-import { parseHostPattern } from '../policy/hosts.js';
-import { DEFAULT_PLACEMENTS, parsePlacements, type Placement } from '../policy/placements.js';
-import { Kek, newArgon2Params, randomId, randomKey, sodium } from './crypto.js';
+import type { BlindfoldPaths } from '../config.js';
+import { Kek, newArgon2Params, randomKey } from './crypto.js';
+import { masterKeyFor, type KeyMaterial } from './keyring.js';
+import { DEFAULT_ENVIRONMENT } from './names.js';
+import { AUDIT_KEY_BINDING, openVaultFile, type OpenOptions } from './open.js';
 import {
-  createKeyFile,
-  findConfiguredKey,
-  keyFileIsPrivate,
-  masterKeyFor,
-  readOptionalKeyFile,
-  type KeyMaterial,
-} from './keyring.js';
-import { assertEnvironment, assertSecretName, assertValueAcceptable, DEFAULT_ENVIRONMENT } from './names.js';
-import { HISTORY_LIMIT, type KdfParams, type SecretRecord, type StoredEncryptedValue, type VaultFile } from './schema.js';
-import { VaultStore, type StoreFingerprint } from './store.js';
+  applyRollback,
+  applySet,
+  historyOf,
+  notFound,
+  prepareSet,
+  toInfo,
+  type HistoryInfo,
+  type SecretInfo,
+  type SetOutcome,
+  type SetSecretInput,
+  type ValueSealer,
+} from './records.js';
+import { countValues, finishRotation, rewrapBatch } from './rotation.js';
+import type { KdfParams, SecretRecord, VaultFile } from './schema.js';
+import type { VaultKeys } from './keys.js';
+import type { StoreFingerprint, VaultStore } from './store.js';
 
-/** Everything about a secret except its value. */
-export interface SecretInfo {
-  name: string;
-  description: string;
-  metadata: Record<string, string>;
-  environments: string[];
-  hosts: string[];
-  placements: Placement[];
-  inject: string;
-  createdAt: string;
-  updatedAt: string;
-  version: number;
-}
-
-export interface HistoryInfo {
-  version: number;
-  updatedAt: string;
-  environments: string[];
-  current: boolean;
-}
-
-export interface SetSecretInput {
-  name: string;
-  /** Omit to change only description, metadata or policy of an existing secret. */
-  value?: string;
-  env?: string;
-  description?: string;
-  metadata?: Record<string, string>;
-  hosts?: string[];
-  placements?: string[];
-  inject?: string;
-  allowShort?: boolean;
-  /** Check-and-set: refuse unless the secret is at this version (0 = must not exist yet). */
-  expectedVersion?: number;
-}
+export type { HistoryInfo, SecretInfo, SetOutcome, SetSecretInput } from './records.js';
+export type { OpenOptions } from './open.js';
+export { prepareSet as validateSetInput } from './records.js';
 
 export interface VaultEvent {
   action: 'secret.create' | 'secret.update' | 'secret.delete' | 'secret.rollback' | 'key.rotate';
   names: string[];
   env?: string;
   version?: number;
+  reason?: string;
 }
 
-export interface OpenOptions {
-  paths: BlindfoldPaths;
-  env?: NodeJS.ProcessEnv;
-  /** Human-facing notices (first-run key creation and the like) — stderr in the CLI. */
-  notice?: (message: string) => void;
-  /** Only `rotate-key` may open a vault whose rotation was interrupted. */
-  allowRotationInProgress?: boolean;
-}
+/** Records changes durably (the audit trail); a throw refuses the change. */
+export type ChangeRecorder = (events: VaultEvent[]) => Promise<void>;
 
 export interface RotationProgress {
   done: number;
   total: number;
 }
 
-const REWRAP_BATCH = 200;
-/** Not a valid secret name, so it can never collide with one. */
-const INTERNAL_AUDIT_NAME = '__audit__';
 const IMPORT_BATCH = 250;
 
 export class Vault {
@@ -89,75 +58,20 @@ export class Vault {
   readonly store: VaultStore;
   #data: VaultFile;
   #listing: readonly SecretInfo[] | undefined;
-  #kek: Kek;
-  #masterKey: Uint8Array;
+  readonly #keys: VaultKeys;
   #fingerprint: StoreFingerprint | null = null;
-  #listeners: Array<(e: VaultEvent) => void> = [];
-  readonly #env: NodeJS.ProcessEnv;
+  #recorder: ChangeRecorder | undefined;
 
-  private constructor(paths: BlindfoldPaths, store: VaultStore, data: VaultFile, masterKey: Uint8Array, env: NodeJS.ProcessEnv) {
+  private constructor(paths: BlindfoldPaths, store: VaultStore, data: VaultFile, keys: VaultKeys) {
     this.paths = paths;
     this.store = store;
     this.#data = data;
-    this.#masterKey = masterKey;
-    this.#kek = new Kek(masterKey, data.keyCheck.kid);
-    this.#env = env;
+    this.#keys = keys;
   }
 
   static async open(options: OpenOptions): Promise<Vault> {
-    await sodium();
-    const env = options.env ?? process.env;
-    const notice = options.notice ?? (() => {});
-    const { paths } = options;
-    const store = new VaultStore(paths.vault);
-    let data = await store.read();
-    let material = await findConfiguredKey({ env, keyFile: paths.keyFile });
-
-    if (!data) {
-      if (!material) {
-        material = await createKeyFile(paths.keyFile).catch(async (err) => {
-          // Another process created it between our look and our create: use theirs.
-          const existing = await readOptionalKeyFile(paths.keyFile);
-          if (existing) return existing;
-          throw err;
-        });
-        if (material.source === 'home-file') {
-          notice(`created a new master key at ${paths.keyFile} (0600); back it up: without it the vault cannot be opened`);
-        }
-      }
-      const created = await createVaultFile(store, material);
-      if (created.createdHere) notice(`created an empty vault at ${paths.vault}`);
-      data = created.data;
-    }
-
-    if (!material) {
-      throw new BlindfoldError(
-        'VAULT_SEALED',
-        `the vault ${paths.vault} is sealed: no master key found (set BLINDFOLD_MASTER_KEY or BLINDFOLD_MASTER_KEY_FILE, or restore ${paths.keyFile})`,
-      );
-    }
-    if (material.source !== 'env' && !(await keyFileIsPrivate(material.origin))) {
-      notice(`warning: the key file ${material.origin} is readable by other users; run chmod 600 on it`);
-    }
-
-    let masterKey = masterKeyFor(material, data.kdf);
-    if (!new Kek(masterKey, data.keyCheck.kid).verifyKeyCheck(data.vaultId, data.keyCheck)) {
-      const finished = await finishInterruptedRotation(paths, data, material, notice);
-      if (!finished) {
-        throw new BlindfoldError(
-          'VAULT_SEALED',
-          `the vault ${paths.vault} is sealed: the master key from ${material.origin} is not the key this vault was made with (nothing was changed)`,
-        );
-      }
-      masterKey = finished;
-    }
-    if (data.rotation && !options.allowRotationInProgress) {
-      throw new BlindfoldError(
-        'KEY_ROTATION_IN_PROGRESS',
-        'a key rotation was interrupted; run `blindfold rotate-key` again to finish it before using the vault',
-      );
-    }
-    const vault = new Vault(paths, store, data, masterKey, env);
+    const { store, data, keys } = await openVaultFile(options);
+    const vault = new Vault(options.paths, store, data, keys);
     vault.#fingerprint = await store.fingerprint();
     return vault;
   }
@@ -167,47 +81,49 @@ export class Vault {
   }
 
   get keyId(): number {
-    return this.#kek.kid;
+    return this.#keys.current.kid;
   }
 
   get rotationPending(): boolean {
     return this.#data.rotation !== null;
   }
 
-  /** A 32-byte sub-key for other subsystems (the audit chain), bound to the current master key. */
-  deriveSubkey(purposeId: number): Uint8Array {
-    return Kek.deriveAux(this.#masterKey, purposeId);
+  /** Where this process's key came from (so `rotate-key` knows which key to replace). */
+  get keySource(): KeyMaterial['source'] {
+    return this.#keys.material.source;
+  }
+
+  /** Every change from now on goes through this recorder, inside the write lock. */
+  recordChangesWith(recorder: ChangeRecorder): void {
+    this.#recorder = recorder;
   }
 
   /**
    * The audit chain's MAC key: random, stored wrapped by the KEK (so `rotate-key` re-wraps it and
-   * the chain verifies across rotations). Created on first use.
+   * the chain verifies across rotations). New vaults get it at creation; older ones on first use.
    */
   async auditKey(): Promise<Uint8Array> {
-    const binding = { vaultId: this.#data.vaultId, name: INTERNAL_AUDIT_NAME, env: 'internal' };
+    const binding = { vaultId: this.#data.vaultId, ...AUDIT_KEY_BINDING };
     if (!this.#data.internal?.audit) {
       await this.#write((file) => {
         if (file.internal?.audit) return;
         const key = Buffer.from(randomKey()).toString('base64');
-        file.internal = { ...file.internal, audit: this.#kek.encrypt({ ...binding, version: 1 }, key) };
+        file.internal = { ...file.internal, audit: this.#keys.current.encrypt({ ...binding, version: 1 }, key) };
       });
     }
     const stored = this.#data.internal?.audit;
     if (!stored) throw new BlindfoldError('INTERNAL', 'the audit key could not be created');
-    return new Uint8Array(Buffer.from(this.#kek.decrypt(binding, stored), 'base64'));
+    return new Uint8Array(Buffer.from(this.#keys.forKid(stored.kid).decrypt(binding, stored), 'base64'));
   }
 
-  onEvent(listener: (e: VaultEvent) => void): void {
-    this.#listeners.push(listener);
-  }
-
-  /** Picks up writes made by other processes; cheap when nothing changed (one stat). */
+  /** Picks up writes made by other processes, and the new key after a rotation; one stat when nothing changed. */
   async refresh(): Promise<void> {
     const fp = await this.store.fingerprint();
     const old = this.#fingerprint;
     if (fp && old && fp.mtimeMs === old.mtimeMs && fp.size === old.size && fp.ino === old.ino) return;
     const data = await this.store.read();
     if (!data) throw new BlindfoldError('VAULT_NOT_FOUND', `the vault file ${this.paths.vault} disappeared`);
+    await this.#keys.follow(data);
     this.#adopt(data);
     this.#fingerprint = fp;
   }
@@ -235,19 +151,14 @@ export class Vault {
   }
 
   history(name: string): HistoryInfo[] {
-    const record = this.#record(name);
-    return [
-      { version: record.version, updatedAt: record.updatedAt, environments: Object.keys(record.values).sort(), current: true },
-      ...[...record.history]
-        .reverse()
-        .map((h) => ({ version: h.version, updatedAt: h.updatedAt, environments: Object.keys(h.values).sort(), current: false })),
-    ];
+    return historyOf(this.#record(name));
   }
 
   /** Decrypts the value for an environment, falling back to `default`. The caller must not keep it. */
   resolve(name: string, env: string): string {
     const record = this.#record(name);
-    const value = record.values[env] ?? record.values[DEFAULT_ENVIRONMENT];
+    const usedEnv = record.values[env] ? env : DEFAULT_ENVIRONMENT;
+    const value = record.values[usedEnv];
     if (!value) {
       throw new BlindfoldError(
         'NO_VALUE_FOR_ENVIRONMENT',
@@ -255,143 +166,82 @@ export class Vault {
         { name, env },
       );
     }
-    const usedEnv = record.values[env] ? env : DEFAULT_ENVIRONMENT;
-    return this.#kek.decrypt({ vaultId: this.#data.vaultId, name, env: usedEnv }, value);
+    return this.#keys.forKid(value.kid).decrypt({ vaultId: this.#data.vaultId, name, env: usedEnv }, value);
   }
 
-  async set(input: SetSecretInput): Promise<{ info: SecretInfo; created: boolean }> {
+  async set(input: SetSecretInput): Promise<SetOutcome> {
     const change = prepareSet(input);
-    const outcome = await this.#write((file) => this.#applySet(file, change));
-    this.#emit({ action: outcome.created ? 'secret.create' : 'secret.update', names: [change.name], env: change.env, version: outcome.info.version });
-    return outcome;
+    return this.#write((file, record) => {
+      const outcome = applySet(file, change, this.#sealer(), new Date().toISOString());
+      if (outcome.changed) record(setEvent(outcome, change.env));
+      return outcome;
+    }, { onlyIfRecorded: true });
   }
 
   /**
    * Stores many values (import). All are validated before the first write; they land in locked
    * batches so a progress bar can move and one huge write does not hold the lock for long.
    */
-  async setMany(inputs: SetSecretInput[], onProgress?: (p: RotationProgress) => void): Promise<{ created: string[]; updated: string[] }> {
+  async setMany(inputs: SetSecretInput[], onProgress?: (p: RotationProgress) => void): Promise<{ created: string[]; updated: string[]; unchanged: string[] }> {
     const changes = inputs.map(prepareSet);
-    const created: string[] = [];
-    const updated: string[] = [];
+    const out = { created: [] as string[], updated: [] as string[], unchanged: [] as string[] };
     for (let i = 0; i < changes.length; i += IMPORT_BATCH) {
       const batch = changes.slice(i, i + IMPORT_BATCH);
-      const outcomes = await this.#write((file) => batch.map((c) => this.#applySet(file, c)));
-      for (const o of outcomes) {
-        (o.created ? created : updated).push(o.info.name);
-        this.#emit({ action: o.created ? 'secret.create' : 'secret.update', names: [o.info.name], version: o.info.version });
-      }
+      const now = new Date().toISOString();
+      const outcomes = await this.#write((file, record) =>
+        batch.map((c) => {
+          const o = applySet(file, c, this.#sealer(), now);
+          if (o.changed) record(setEvent(o, c.env));
+          return o;
+        }),
+        { onlyIfRecorded: true },
+      );
+      for (const o of outcomes) (o.created ? out.created : o.changed ? out.updated : out.unchanged).push(o.info.name);
       onProgress?.({ done: Math.min(i + IMPORT_BATCH, changes.length), total: changes.length });
     }
-    return { created, updated };
+    return out;
   }
 
   /** Decrypts every stored value (current and history) to prove the file is intact; returns the count. */
   verifyAll(): number {
     let checked = 0;
     for (const record of Object.values(this.#data.secrets)) {
-      const check = (env: string, value: StoredEncryptedValue) => {
-        const plain = this.#kek.decrypt({ vaultId: this.#data.vaultId, name: record.name, env }, value);
-        checked += plain.length >= 0 ? 1 : 0;
-      };
-      for (const [env, value] of Object.entries(record.values)) check(env, value);
-      for (const h of record.history) for (const [env, value] of Object.entries(h.values)) check(env, value);
+      for (const values of [record.values, ...record.history.map((h) => h.values)]) {
+        for (const [env, value] of Object.entries(values)) {
+          this.#keys.forKid(value.kid).decrypt({ vaultId: this.#data.vaultId, name: record.name, env }, value);
+          checked++;
+        }
+      }
     }
     return checked;
   }
 
-  #applySet(file: VaultFile, change: PreparedSet): { info: SecretInfo; created: boolean } {
-    const { name, env, input } = change;
-    const existing = Object.hasOwn(file.secrets, name) ? file.secrets[name] : undefined;
-    const currentVersion = existing?.version ?? 0;
-    if (input.expectedVersion !== undefined && input.expectedVersion !== currentVersion) {
-      throw new BlindfoldError(
-        'VERSION_CONFLICT',
-        `${name} is at version ${currentVersion}, not ${input.expectedVersion}: someone else changed it; re-read and retry`,
-      );
-    }
-    if (!existing && input.value === undefined) {
-      throw new BlindfoldError('SECRET_NOT_FOUND', `${name} does not exist yet; give it a value to create it`);
-    }
-    const now = new Date().toISOString();
-    const record: SecretRecord = existing ?? {
-      name,
-      description: '',
-      metadata: {},
-      createdAt: now,
-      updatedAt: now,
-      version: 0,
-      values: {},
-      policy: { hosts: [], placements: [...DEFAULT_PLACEMENTS], inject: DEFAULT_INJECT },
-      history: [],
-    };
-    if (input.value !== undefined) {
-      if (existing && existing.version > 0) {
-        record.history.push({ version: existing.version, updatedAt: existing.updatedAt, values: { ...existing.values } });
-        record.history = record.history.slice(-HISTORY_LIMIT);
-      }
-      record.version = currentVersion + 1;
-      record.values = {
-        ...record.values,
-        [env]: this.#kek.encrypt({ vaultId: file.vaultId, name, env, version: record.version }, input.value),
-      };
-    }
-    if (input.description !== undefined) record.description = input.description;
-    if (input.metadata !== undefined) record.metadata = { ...record.metadata, ...input.metadata };
-    if (change.hosts) record.policy.hosts = change.hosts;
-    if (change.placements) record.policy.placements = change.placements;
-    if (change.inject) record.policy.inject = change.inject;
-    record.updatedAt = now;
-    file.secrets[name] = record;
-    return { info: toInfo(record), created: !existing };
-  }
-
   async remove(name: string): Promise<void> {
-    assertSecretName(name);
-    await this.#write((file) => {
+    await this.#write((file, record) => {
       if (!Object.hasOwn(file.secrets, name)) throw notFound(name, Object.keys(file.secrets));
       delete file.secrets[name];
+      record({ action: 'secret.delete', names: [name] });
     });
-    this.#emit({ action: 'secret.delete', names: [name] });
   }
 
   async rollback(name: string, toVersion: number): Promise<SecretInfo> {
-    assertSecretName(name);
-    const info = await this.#write((file) => {
-      const record = file.secrets[name];
-      if (!record) throw notFound(name, Object.keys(file.secrets));
-      const target = record.history.find((h) => h.version === toVersion);
-      if (!target) {
-        const kept = record.history.map((h) => h.version).join(', ') || 'none';
-        throw new BlindfoldError(
-          'VERSION_NOT_FOUND',
-          `${name} has no stored version ${toVersion} (current ${record.version}; earlier versions kept: ${kept})`,
-        );
-      }
-      const now = new Date().toISOString();
-      record.history.push({ version: record.version, updatedAt: record.updatedAt, values: record.values });
-      record.history = record.history.slice(-HISTORY_LIMIT);
-      // Ciphertexts carry the version they were written at in their own binding, so they move as-is.
-      record.values = structuredClone(target.values);
-      record.version += 1;
-      record.updatedAt = now;
-      return toInfo(record);
+    return this.#write((file, record) => {
+      const info = applyRollback(file, name, toVersion, new Date().toISOString());
+      record({ action: 'secret.rollback', names: [name], version: info.version });
+      return info;
     });
-    this.#emit({ action: 'secret.rollback', names: [name], version: info.version });
-    return info;
   }
 
   /**
-   * Replaces the master key. Resumable: the new key is written to `newKey` storage by the caller
-   * first, the vault records the rotation, data keys are re-wrapped in batches (each a committed
-   * write), and the final write switches the key check. A kill at any point leaves a vault that
-   * `rotate-key` run again completes.
+   * Replaces the master key (see rotation.ts for the steps). The caller has stored the new key
+   * where it will be found (a key file) before calling, so a kill at any point can be resumed.
    */
   async rotateKey(newMaterial: KeyMaterial, onProgress?: (p: RotationProgress) => void): Promise<{ rewrapped: number; keyId: number }> {
     const pending = this.#data.rotation;
-    const newKid = pending ? pending.keyCheck.kid : this.#kek.kid + 1;
+    const newKid = pending ? pending.keyCheck.kid : this.#keys.current.kid + 1;
     const newKdf: KdfParams = pending ? pending.kdf : newMaterial.raw ? { type: 'raw' } : newArgon2Params();
     const newKek = new Kek(masterKeyFor(newMaterial, newKdf), newKid);
+    const from = (kid: number) => (kid === newKid ? newKek : this.#keys.forKid(kid));
 
     if (pending) {
       if (!newKek.verifyKeyCheck(this.#data.vaultId, pending.keyCheck)) {
@@ -401,67 +251,38 @@ export class Vault {
         );
       }
     } else {
-      await this.#write((file) => {
+      await this.#write((file, record) => {
         file.rotation = { keyCheck: newKek.createKeyCheck(file.vaultId), kdf: newKdf, startedAt: new Date().toISOString() };
+        record({ action: 'key.rotate', names: [], reason: `started: key id ${newKid}` });
       });
     }
 
-    const total = this.#countValues();
+    const total = countValues(this.#data);
     let rewrapped = 0;
     for (;;) {
-      const batch = await this.#write((file) => {
-        let changed = 0;
-        for (const [key, value] of Object.entries(file.internal ?? {})) {
-          if (value.kid !== newKid && file.internal) {
-            file.internal[key] = newKek.rewrap({ vaultId: file.vaultId, name: `__${key}__`, env: 'internal' }, value, this.#kek);
-            changed++;
-          }
-        }
-        for (const record of Object.values(file.secrets)) {
-          if (changed >= REWRAP_BATCH) break;
-          const bind = (env: string) => ({ vaultId: file.vaultId, name: record.name, env });
-          for (const [env, value] of Object.entries(record.values)) {
-            if (value.kid !== newKid) {
-              record.values[env] = newKek.rewrap(bind(env), value, this.#kek);
-              changed++;
-            }
-          }
-          for (const h of record.history) {
-            for (const [env, value] of Object.entries(h.values)) {
-              if (value.kid !== newKid) {
-                h.values[env] = newKek.rewrap(bind(env), value, this.#kek);
-                changed++;
-              }
-            }
-          }
-        }
-        return changed;
-      });
+      const batch = await this.#write((file) => rewrapBatch(file, newKek, from));
       if (batch === 0) break;
       rewrapped += batch;
       onProgress?.({ done: Math.min(rewrapped, total), total });
     }
-
-    await this.#write((file) => {
-      if (!file.rotation) return;
-      file.keyCheck = file.rotation.keyCheck;
-      file.kdf = file.rotation.kdf;
-      file.rotation = null;
-    }, { skipKeyCheck: true });
-    this.#kek = newKek;
-    this.#masterKey = masterKeyFor(newMaterial, newKdf);
+    await this.#write(
+      (file, record) => {
+        finishRotation(file, newKek, from);
+        record({ action: 'key.rotate', names: [], reason: `completed: key id ${newKid}` });
+      },
+      { skipKeyCheck: true },
+    );
+    this.#keys.adopt(newKek);
     onProgress?.({ done: total, total });
-    this.#emit({ action: 'key.rotate', names: [] });
     return { rewrapped, keyId: newKid };
   }
 
-  #countValues(): number {
-    let n = 0;
-    for (const r of Object.values(this.#data.secrets)) {
-      n += Object.keys(r.values).length;
-      for (const h of r.history) n += Object.keys(h.values).length;
-    }
-    return n;
+  #sealer(): ValueSealer {
+    return {
+      seal: (file, name, env, version, value) => this.#keys.current.encrypt({ vaultId: file.vaultId, name, env, version }, value),
+      equals: (file, name, env, stored, value) =>
+        this.#keys.forKid(stored.kid).decrypt({ vaultId: file.vaultId, name, env }, stored) === value,
+    };
   }
 
   #record(name: string): SecretRecord {
@@ -470,19 +291,31 @@ export class Vault {
     return record;
   }
 
-  /** Locked read→modify→write; refuses if the file on disk is not the vault our key opens. */
-  async #write<R>(mutate: (file: VaultFile) => R, opts: { skipKeyCheck?: boolean } = {}): Promise<R> {
+  /**
+   * Locked read→modify→record→write; refuses if the file on disk is not the vault our key opens.
+   * With `onlyIfRecorded`, a mutation that recorded no event (nothing changed) writes nothing.
+   */
+  async #write<R>(
+    mutate: (file: VaultFile, record: (e: VaultEvent) => void) => R,
+    opts: { skipKeyCheck?: boolean; onlyIfRecorded?: boolean } = {},
+  ): Promise<R> {
     let written: VaultFile | undefined;
-    const result = await this.store.update((current) => {
+    const result = await this.store.update(async (current) => {
       if (!current) throw new BlindfoldError('VAULT_NOT_FOUND', `the vault file ${this.paths.vault} disappeared; nothing was written`);
       if (current.vaultId !== this.#data.vaultId) {
         throw new BlindfoldError('VAULT_SEALED', `the vault file ${this.paths.vault} was replaced by another vault; nothing was written`);
       }
-      if (!opts.skipKeyCheck && !this.#kek.verifyKeyCheck(current.vaultId, current.keyCheck)) {
+      if (!opts.skipKeyCheck && !this.#keys.current.verifyKeyCheck(current.vaultId, current.keyCheck)) {
         throw new BlindfoldError('VAULT_SEALED', 'the vault was re-keyed by another process; reopen it with the new key (nothing was written)');
       }
+      const events: VaultEvent[] = [];
       // `current` was parsed from disk inside this lock and is shared with nobody: change it in place.
-      const result = mutate(current);
+      const result = mutate(current, (e) => events.push(e));
+      if (events.length > 0) {
+        if (!this.#recorder) throw new BlindfoldError('AUDIT_UNAVAILABLE', 'no audit trail is attached to this vault; the change was refused');
+        await this.#recorder(events);
+      }
+      if (opts.onlyIfRecorded && events.length === 0) return { result };
       written = current;
       return { next: current, result };
     });
@@ -501,87 +334,8 @@ export class Vault {
     this.#data = data;
     this.#listing = undefined;
   }
-
-  #emit(event: VaultEvent): void {
-    for (const l of this.#listeners) l(event);
-  }
 }
 
-interface PreparedSet {
-  name: string;
-  env: string;
-  input: SetSecretInput;
-  hosts?: string[];
-  placements?: Placement[];
-  inject?: string;
-}
-
-/** Validates and normalises a change before the lock is taken, so bad input never blocks writers. */
-function prepareSet(input: SetSecretInput): PreparedSet {
-  const name = assertSecretName(input.name);
-  const env = assertEnvironment(input.env ?? DEFAULT_ENVIRONMENT);
-  if (input.value !== undefined) assertValueAcceptable(name, input.value, input.allowShort ?? false);
-  const change: PreparedSet = { name, env, input };
-  if (input.hosts) change.hosts = [...new Set(input.hosts.map((h) => parseHostPattern(h).canonical))];
-  if (input.placements) change.placements = parsePlacements(input.placements);
-  if (input.inject !== undefined) change.inject = parseInject(input.inject).canonical;
-  return change;
-}
-
-function toInfo(record: SecretRecord): SecretInfo {
-  return {
-    name: record.name,
-    description: record.description,
-    metadata: { ...record.metadata },
-    environments: Object.keys(record.values).sort(),
-    hosts: [...record.policy.hosts],
-    placements: [...record.policy.placements] as Placement[],
-    inject: record.policy.inject,
-    createdAt: record.createdAt,
-    updatedAt: record.updatedAt,
-    version: record.version,
-  };
-}
-
-export function notFound(name: string, existing: string[]): BlindfoldError {
-  return new BlindfoldError('SECRET_NOT_FOUND', `no secret named ${name}`, { name, existing: existing.length });
-}
-
-async function createVaultFile(store: VaultStore, material: KeyMaterial): Promise<{ data: VaultFile; createdHere: boolean }> {
-  return store.update<{ data: VaultFile; createdHere: boolean }>((current) => {
-    if (current) return { result: { data: current, createdHere: false } };
-    const kdf: KdfParams = material.raw ? { type: 'raw' } : newArgon2Params();
-    const vaultId = randomId();
-    const kek = new Kek(masterKeyFor(material, kdf), 1);
-    const data: VaultFile = {
-      format: 1,
-      vaultId,
-      revision: 0,
-      kdf,
-      keyCheck: kek.createKeyCheck(vaultId),
-      rotation: null,
-      secrets: {},
-    };
-    return { next: data, result: { data, createdHere: true } };
-  });
-}
-
-/**
- * A rotation whose final vault write landed but whose key-file swap did not: the vault now checks
- * against master.key.next. Finish the swap so the home key file is the one that opens the vault.
- */
-async function finishInterruptedRotation(
-  paths: BlindfoldPaths,
-  data: VaultFile,
-  material: KeyMaterial,
-  notice: (m: string) => void,
-): Promise<Uint8Array | undefined> {
-  if (material.source !== 'home-file') return undefined;
-  const next = await readOptionalKeyFile(paths.nextKeyFile);
-  if (!next) return undefined;
-  const key = masterKeyFor(next, data.kdf);
-  if (!new Kek(key, data.keyCheck.kid).verifyKeyCheck(data.vaultId, data.keyCheck)) return undefined;
-  await rename(paths.nextKeyFile, paths.keyFile);
-  notice(`finished an interrupted key rotation: ${paths.keyFile} now holds the new key`);
-  return key;
+function setEvent(outcome: SetOutcome, env: string): VaultEvent {
+  return { action: outcome.created ? 'secret.create' : 'secret.update', names: [outcome.info.name], env, version: outcome.info.version };
 }

@@ -125,6 +125,7 @@ describe('listings never print values', () => {
   it('imports a .env file, with presets guessed from names', () => {
     const file = join(t.home, '..', 'prod.env');
     writeFileSync(file, `# comment\nexport OPENAI_API_KEY=${VALUE_A}\nGITHUB_TOKEN="${VALUE_B}"\nOTHER_KEY='${VALUE_A}-x' # trailing\n`);
+    expect(cli(['init']).code).toBe(0);
     const r = cli(['import', file, '--env', 'production', '--preset-from-name', '--json']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout + r.stderr).not.toContain(VALUE_A);

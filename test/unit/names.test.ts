@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { assertEnvironment, assertSecretName, assertValueAcceptable } from '../../src/vault/names.js';
-import { parseDotenv } from '../../src/cli/dotenv.js';
 
 describe('secret names', () => {
   it.each(['A', 'GITHUB_TOKEN', 'k2', 'a'.repeat(64), 'Mixed_Case_9'])('accepts %s', (n) => {
@@ -27,25 +26,5 @@ describe('values', () => {
     expect(() => assertValueAcceptable('K', 'abc', true)).not.toThrow();
     expect(() => assertValueAcceptable('K', '', true)).toThrowError(/empty/);
     expect(() => assertValueAcceptable('K', '12345678', false)).not.toThrow();
-  });
-});
-
-describe('.env parsing', () => {
-  it('handles export, comments, quotes, escapes and multi-line values', () => {
-    const entries = parseDotenv(
-      ['# header', 'export A=plain value # comment', "B='single # kept'", 'C="line1\\nline2 \\"q\\""', 'D="multi', 'line"', '', 'E='].join('\n'),
-      'x.env',
-    );
-    expect(entries.map((e) => [e.name, e.value])).toEqual([
-      ['A', 'plain value'],
-      ['B', 'single # kept'],
-      ['C', 'line1\nline2 "q"'],
-      ['D', 'multi\nline'],
-      ['E', ''],
-    ]);
-  });
-  it('names the line of a bad entry, never the value', () => {
-    expect(() => parseDotenv('GOOD=1\nnot a pair with-secret-text', 'x.env')).toThrowError(/x\.env:2/);
-    expect(() => parseDotenv('GOOD=1\nnot a pair with-secret-text', 'x.env')).not.toThrowError(/with-secret-text/);
   });
 });

@@ -2,8 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { BlindfoldError } from '../../errors.js';
 import { presetFromSecretName } from '../../policy/presets.js';
-import { assertSecretName, assertValueAcceptable } from '../../vault/names.js';
-import type { SetSecretInput } from '../../vault/vault.js';
+import { validateSetInput, type SetSecretInput } from '../../vault/vault.js';
 import { action, environmentFor, openVaultForChange } from '../context.js';
 import { parseDotenv } from '../dotenv.js';
 import { collect, note, printJson, printLine, progressBar } from '../io.js';
@@ -35,18 +34,24 @@ export function registerImport(program: Command): void {
           throw new BlindfoldError('BAD_INPUT', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
         }
         const env = environmentFor(opts.env);
-        const entries = parseDotenv(text, file);
-        // Validate everything before writing anything, so a bad line 40 doesn't leave 39 imported.
-        const inputs: SetSecretInput[] = entries.map((e) => {
-          try {
-            assertSecretName(e.name);
-            assertValueAcceptable(e.name, e.value, opts.allowShort ?? false);
-          } catch (err) {
-            throw new BlindfoldError('BAD_INPUT', `${file}:${e.line}: ${(err as Error).message}`);
-          }
+        const { entries, problems } = parseDotenv(text);
+        // Validate everything before writing anything, so a bad line 40 doesn't leave 39 imported,
+        // and report every bad line at once rather than one per run.
+        const inputs: SetSecretInput[] = [];
+        for (const e of entries) {
           const preset = opts.presetFromName ? presetFromSecretName(e.name) : undefined;
-          return { name: e.name, value: e.value, env, hosts: opts.host ?? preset?.hosts, inject: preset?.inject };
-        });
+          const input = { name: e.name, value: e.value, env, hosts: opts.host ?? preset?.hosts, inject: preset?.inject, allowShort: opts.allowShort };
+          try {
+            validateSetInput(input);
+            inputs.push(input);
+          } catch (err) {
+            problems.push({ line: e.line, message: (err as Error).message });
+          }
+        }
+        if (problems.length > 0) {
+          const lines = problems.sort((a, b) => a.line - b.line).map((p) => `${file}:${p.line}: ${p.message}`);
+          throw new BlindfoldError('BAD_INPUT', `nothing imported: ${lines.length} bad line(s):\n  ${lines.join('\n  ')}`, { problems: lines });
+        }
         const vault = await openVaultForChange(cmd);
         const bar = progressBar(`importing ${inputs.length} secrets`);
         const result = await vault.setMany(inputs, (p) => bar.update(p.done, p.total));
@@ -54,7 +59,12 @@ export function registerImport(program: Command): void {
         const unbound = inputs.filter((i) => !i.hosts && vault.get(i.name).hosts.length === 0).map((i) => i.name);
         if (unbound.length > 0) note(`${unbound.length} imported secrets have no hosts yet (${unbound.slice(0, 5).join(', ')}${unbound.length > 5 ? ', ...' : ''})`);
         if (opts.json) printJson({ env, ...result });
-        else printLine(`imported ${inputs.length} secrets into ${env}: ${result.created.length} created, ${result.updated.length} updated`);
+        else {
+          printLine(
+            `imported ${inputs.length} secrets into ${env}: ${result.created.length} created, ${result.updated.length} updated, ` +
+              `${result.unchanged.length} unchanged`,
+          );
+        }
       }),
     );
 }

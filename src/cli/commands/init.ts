@@ -9,7 +9,7 @@ export function registerInit(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action(
       action(async (opts: { json?: boolean }, cmd: Command) => {
-        const vault = await openVault(cmd);
+        const vault = await openVault(cmd, { create: true });
         const result = { home: vault.paths.home, vault: vault.paths.vault, vaultId: vault.vaultId, secrets: vault.names().length };
         if (opts.json) printJson(result);
         else printLine(`vault ready at ${result.vault} (${result.secrets} secrets)`);

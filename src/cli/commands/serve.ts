@@ -33,7 +33,7 @@ export function registerServe(program: Command): void {
           import('../../tasks/registry.js'),
         ]);
         const env = environmentFor(opts.env);
-        const vault = await openVault(cmd);
+        const vault = await openVault(cmd, { create: true });
         const audit = await openAudit(vault);
         const broker = new Broker({
           vault,

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { BlindfoldError } from '../../errors.js';
 import { getPreset } from '../../policy/presets.js';
 import { action, environmentFor, openVaultForChange } from '../context.js';
+import { validateSetInput } from '../../vault/vault.js';
 import { collect, note, parseKeyValues, printJson, printLine, readSecretValue } from '../io.js';
 
 interface SetOptions {
@@ -58,25 +59,31 @@ export function registerSet(program: Command): void {
         }
         const preset = opts.preset ? getPreset(opts.preset) : undefined;
         const env = environmentFor(opts.env);
-        const value = opts.keepValue ? undefined : await readSecretValue(name, { fromEnv: opts.fromEnv, fromFile: opts.fromFile });
-        const vault = await openVaultForChange(cmd);
         const expectedVersion = opts.ifVersion !== undefined ? parseVersion(opts.ifVersion) : undefined;
-        const { info, created } = await vault.set({
+        const settings = {
           name,
-          value,
           env,
-          description: opts.description ?? (preset && !vault.has(name) ? preset.description : undefined),
           metadata: parseKeyValues(opts.meta, '--meta'),
           hosts: opts.host ?? preset?.hosts,
           placements: opts.placement ?? preset?.placements,
           inject: opts.inject ?? preset?.inject,
           allowShort: opts.allowShort,
           expectedVersion,
-        });
+        };
+        // Everything is checked before anyone types a value and before the vault is opened: a
+        // refused `set` prompts for nothing and creates no home.
+        validateSetInput(settings);
+        const value = opts.keepValue ? undefined : await readSecretValue(name, { fromEnv: opts.fromEnv, fromFile: opts.fromFile });
+        const change = { ...settings, value };
+        validateSetInput(change);
+        const vault = await openVaultForChange(cmd, { create: true });
+        const description = opts.description ?? (preset && !vault.has(name) ? preset.description : undefined);
+        const { info, created, changed } = await vault.set({ ...change, description });
         if (info.hosts.length === 0) {
           note(`${name} has no hosts, so it cannot be sent anywhere yet; add one with --host or --preset`);
         }
-        if (opts.json) printJson({ created, secret: info });
+        if (opts.json) printJson({ created, changed, secret: info });
+        else if (!changed) printLine(`unchanged ${name} (version ${info.version}: the value and settings given are the ones stored)`);
         else printLine(`${created ? 'created' : 'updated'} ${name} (version ${info.version}${value !== undefined ? `, value for ${env}` : ''})`);
       }),
     );

@@ -1,0 +1,163 @@
+/**
+ * Opening a vault: find the key, create the vault where that is allowed, check the key before
+ * anything is touched, and finish a key rotation whose last step (the key file swap) was cut off.
+ */
+import { rename } from 'node:fs/promises';
+import type { BlindfoldPaths } from '../config.js';
+import { BlindfoldError } from '../errors.js';
+import { Kek, newArgon2Params, randomId, randomKey, sodium } from './crypto.js';
+import {
+  createKeyFile,
+  findConfiguredKey,
+  interpretKeyText,
+  keyFileIsPrivate,
+  masterKeyFor,
+  readOptionalKeyFile,
+  type KeyMaterial,
+} from './keyring.js';
+import { VaultKeys } from './keys.js';
+import type { KdfParams, VaultFile } from './schema.js';
+import { VaultStore } from './store.js';
+
+/** Not a valid secret name, so it can never collide with one. */
+export const AUDIT_KEY_BINDING = { name: '__audit__', env: 'internal' } as const;
+
+export interface OpenOptions {
+  paths: BlindfoldPaths;
+  env?: NodeJS.ProcessEnv;
+  /** Human-facing notices (first-run key creation and the like) — stderr in the CLI. */
+  notice?: (message: string) => void;
+  /** Only `rotate-key` may open a vault whose rotation was interrupted. */
+  allowRotationInProgress?: boolean;
+  /**
+   * Whether a missing vault (and key) may be created. Only `init`, `set` and `serve` do: anything
+   * else on a typo'd home must say so, not invent an empty vault and report "no secrets".
+   */
+  create?: boolean;
+  /** Asks for a passphrase (hidden) when the vault is passphrase-based and no key is configured. */
+  askPassphrase?: () => Promise<string>;
+}
+
+export interface OpenedVault {
+  store: VaultStore;
+  data: VaultFile;
+  keys: VaultKeys;
+}
+
+export async function openVaultFile(options: OpenOptions): Promise<OpenedVault> {
+  await sodium();
+  const env = options.env ?? process.env;
+  const notice = options.notice ?? (() => {});
+  const { paths } = options;
+  const store = new VaultStore(paths.vault);
+  let data = await store.read();
+  let material = await findConfiguredKey({ env, keyFile: paths.keyFile });
+
+  if (!data) {
+    if (!options.create) {
+      throw new BlindfoldError(
+        'VAULT_NOT_FOUND',
+        `no vault at ${paths.vault}; create one with \`blindfold init\`, or point BLINDFOLD_HOME, --home or --vault at the vault you meant (nothing was created)`,
+        { path: paths.vault },
+      );
+    }
+    if (!material) {
+      material = await createKeyFile(paths.keyFile).catch(async (err) => {
+        // Another process created it between our look and our create: use theirs.
+        const existing = await readOptionalKeyFile(paths.keyFile);
+        if (existing) return existing;
+        throw err;
+      });
+      if (material.source === 'home-file') {
+        notice(`created a new master key at ${paths.keyFile} (0600); back it up: without it the vault cannot be opened`);
+      }
+    }
+    const created = await createVaultFile(store, material);
+    if (created.createdHere) notice(`created an empty vault at ${paths.vault}`);
+    data = created.data;
+  }
+
+  if (!material && data.kdf.type !== 'raw' && options.askPassphrase) {
+    material = interpretKeyText(await options.askPassphrase(), 'prompt', 'the passphrase typed at the prompt');
+  }
+  if (!material) throw sealedWithoutKey(paths, data);
+  if ((material.source === 'home-file' || material.source === 'env-file') && !(await keyFileIsPrivate(material.origin))) {
+    notice(`warning: the key file ${material.origin} is readable by other users; run chmod 600 on it`);
+  }
+
+  let kek = new Kek(masterKeyFor(material, data.kdf), data.keyCheck.kid);
+  if (!kek.verifyKeyCheck(data.vaultId, data.keyCheck)) {
+    const finished = await finishInterruptedRotation(paths, data, material, notice);
+    if (!finished) {
+      throw new BlindfoldError(
+        'VAULT_SEALED',
+        `the vault ${paths.vault} is sealed: the master key from ${material.origin} is not the key this vault was made with (nothing was changed)`,
+      );
+    }
+    ({ kek, material } = finished);
+  }
+  if (data.rotation && !options.allowRotationInProgress) {
+    throw new BlindfoldError(
+      'KEY_ROTATION_IN_PROGRESS',
+      'a key rotation was interrupted; run `blindfold rotate-key` again to finish it before using the vault',
+    );
+  }
+  const keys = new VaultKeys(material, kek, paths);
+  await keys.follow(data);
+  return { store, data, keys };
+}
+
+function sealedWithoutKey(paths: BlindfoldPaths, data: VaultFile): BlindfoldError {
+  if (data.kdf.type !== 'raw') {
+    return new BlindfoldError(
+      'VAULT_SEALED',
+      `the vault ${paths.vault} is sealed: it is protected by a passphrase and none was given ` +
+        '(set BLINDFOLD_MASTER_KEY or BLINDFOLD_MASTER_KEY_FILE, or run the command in a terminal to be asked for it)',
+    );
+  }
+  return new BlindfoldError(
+    'VAULT_SEALED',
+    `the vault ${paths.vault} is sealed: no master key found (set BLINDFOLD_MASTER_KEY or BLINDFOLD_MASTER_KEY_FILE, or restore ${paths.keyFile})`,
+  );
+}
+
+async function createVaultFile(store: VaultStore, material: KeyMaterial): Promise<{ data: VaultFile; createdHere: boolean }> {
+  return store.update<{ data: VaultFile; createdHere: boolean }>((current) => {
+    if (current) return { result: { data: current, createdHere: false } };
+    const kdf: KdfParams = material.raw ? { type: 'raw' } : newArgon2Params();
+    const vaultId = randomId();
+    const kek = new Kek(masterKeyFor(material, kdf), 1);
+    const data: VaultFile = {
+      format: 1,
+      vaultId,
+      revision: 0,
+      kdf,
+      keyCheck: kek.createKeyCheck(vaultId),
+      rotation: null,
+      secrets: {},
+      // The audit key exists from the start, so no later admin change has to write it unaudited.
+      internal: { audit: kek.encrypt({ vaultId, ...AUDIT_KEY_BINDING, version: 1 }, Buffer.from(randomKey()).toString('base64')) },
+    };
+    return { next: data, result: { data, createdHere: true } };
+  });
+}
+
+/**
+ * A rotation whose final vault write landed but whose key-file swap did not: the vault now checks
+ * against master.key.next. Finish the swap so the home key file is the one that opens the vault.
+ */
+async function finishInterruptedRotation(
+  paths: BlindfoldPaths,
+  data: VaultFile,
+  material: KeyMaterial,
+  notice: (m: string) => void,
+): Promise<{ kek: Kek; material: KeyMaterial } | undefined> {
+  if (material.source !== 'home-file') return undefined;
+  const next = await readOptionalKeyFile(paths.nextKeyFile);
+  if (!next) return undefined;
+  const kek = new Kek(masterKeyFor(next, data.kdf), data.keyCheck.kid);
+  if (!kek.verifyKeyCheck(data.vaultId, data.keyCheck)) return undefined;
+  await rename(paths.nextKeyFile, paths.keyFile);
+  notice(`finished an interrupted key rotation: ${paths.keyFile} now holds the new key`);
+  return { kek, material: { ...next, origin: paths.keyFile } };
+}
