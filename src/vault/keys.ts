@@ -26,6 +26,8 @@ export class VaultKeys {
   readonly #material: KeyMaterial;
   readonly #paths: BlindfoldPaths;
   #current: Kek;
+  /** Whether the last vault read named a key this process could not load (retried on every refresh). */
+  #missing = false;
 
   constructor(material: KeyMaterial, current: Kek, paths: BlindfoldPaths) {
     this.#material = material;
@@ -70,6 +72,12 @@ export class VaultKeys {
     }
     const current = this.#keks.get(data.keyCheck.kid);
     if (current) this.#current = current;
+    this.#missing = wanted.some(({ keyCheck }) => !this.#keks.has(keyCheck.kid));
+  }
+
+  /** True while a key the vault needs is not held: the admin may still put it where we look. */
+  get missing(): boolean {
+    return this.#missing;
   }
 
   async #load(vaultId: string, keyCheck: VaultFile['keyCheck'], kdf: KdfParams): Promise<Kek | undefined> {

@@ -120,7 +120,10 @@ export class Vault {
   async refresh(): Promise<void> {
     const fp = await this.store.fingerprint();
     const old = this.#fingerprint;
-    if (fp && old && fp.mtimeMs === old.mtimeMs && fp.size === old.size && fp.ino === old.ino) return;
+    if (fp && old && fp.mtimeMs === old.mtimeMs && fp.size === old.size && fp.ino === old.ino) {
+      if (this.#keys.missing) await this.#keys.follow(this.#data);
+      return;
+    }
     const data = await this.store.read();
     if (!data) throw new BlindfoldError('VAULT_NOT_FOUND', `the vault file ${this.paths.vault} disappeared`);
     await this.#keys.follow(data);
