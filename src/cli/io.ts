@@ -44,10 +44,11 @@ async function readAllStdin(): Promise<string> {
 /** Reads a line from the TTY with echo off. The prompt goes to stderr; nothing is echoed. */
 export function promptHidden(prompt: string): Promise<string> {
   const stdin = process.stdin;
+  // Echo goes off before the prompt shows: keys typed the moment it appears must not be echoed.
+  stdin.setRawMode(true);
   process.stderr.write(prompt);
   return new Promise((resolve, reject) => {
     let value = '';
-    stdin.setRawMode(true);
     stdin.resume();
     stdin.setEncoding('utf8');
     const finish = (err?: Error) => {
