@@ -114,3 +114,25 @@ export function exactOrigin(pattern: string): string | undefined {
     return undefined;
   }
 }
+
+/**
+ * An origin given in server config (`serve --allow-origin`): scheme, host and optional port and
+ * nothing else. A path or query would suggest a narrower grant than the origin-wide one it is.
+ * The input is not repeated in the error: a mistyped argument may hold anything.
+ */
+export function parseConfigOrigin(text: string, flag = '--allow-origin'): string {
+  const refuse = (why: string) =>
+    new BlindfoldError('BAD_INPUT', `${flag} expects an origin such as http://127.0.0.1:8080 (http or https, a host, an optional port): ${why}`);
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw refuse(/^[a-z]+:\/\//i.test(text) ? 'it is not a valid URL' : 'it has no scheme (http:// or https://)');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw refuse('only http and https are supported');
+  if (url.username || url.password) throw refuse('it must not contain a user name or password');
+  if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash || /^[a-z]+:\/\/[^/]+\/./i.test(text)) {
+    throw refuse('it has a path, query or fragment; an origin ends after the host and port');
+  }
+  return url.origin;
+}

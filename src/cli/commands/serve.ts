@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { action, environmentFor, openAudit, openVault } from '../context.js';
+import { clientEntryFor } from '../client-config.js';
 import { note } from '../io.js';
+import { parseConfigOrigin } from '../../policy/hosts.js';
 
 interface ServeOptions {
   env?: string;
@@ -33,21 +35,27 @@ export function registerServe(program: Command): void {
           import('../../tasks/registry.js'),
         ]);
         const env = environmentFor(opts.env);
+        const allowOrigins = (opts.allowOrigin ?? []).map((o) => parseConfigOrigin(o));
         const vault = await openVault(cmd, { create: true });
         const audit = await openAudit(vault);
         const broker = new Broker({
           vault,
           audit,
-          allowOrigins: opts.allowOrigin,
+          allowOrigins,
           resolver: opts.resolve?.length ? pinnedResolver(opts.resolve) : undefined,
         });
         const tasks = new TaskRegistry(vault.paths.tasks, vault);
         await tasks.reload();
         tasks.watch();
+        const entry = clientEntryFor(vault.paths, env, [
+          ...allowOrigins.flatMap((o) => ['--allow-origin', o]),
+          ...(opts.resolve ?? []).flatMap((r) => ['--resolve', r]),
+        ]);
         note(
           `MCP server on stdio | vault ${vault.paths.vault} | environment ${env} | ${vault.names().length} secret(s) | ` +
             `${tasks.tasks.length} task(s) from ${vault.paths.tasks}${tasks.problems.length ? ` (${tasks.problems.length} not loaded: see above)` : ''}\n` +
-            `blindfold: connect a client with {"command": "node", "args": [${JSON.stringify(process.argv[1] ?? 'dist/cli/main.js')}, "serve"]} (README: "Connect an MCP client"); add secrets with \`blindfold set NAME --host HOST\``,
+            `blindfold: connect a client with this server entry (README: "Connect an MCP client"): ${JSON.stringify(entry)}\n` +
+            'blindfold: add secrets with `blindfold set NAME --host HOST`',
         );
         await serveStdio(broker, { id: 'stdio', env }, tasks);
         tasks.close();
