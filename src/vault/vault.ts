@@ -9,8 +9,8 @@
  */
 import { BlindfoldError } from '../errors.js';
 import type { BlindfoldPaths } from '../config.js';
-import { Kek, newArgon2Params, randomKey } from './crypto.js';
-import { masterKeyFor, type KeyMaterial } from './keyring.js';
+import { randomKey } from './crypto.js';
+import type { KeyMaterial } from './keyring.js';
 import { DEFAULT_ENVIRONMENT } from './names.js';
 import { AUDIT_KEY_BINDING, openVaultFile, type OpenOptions } from './open.js';
 import {
@@ -26,8 +26,9 @@ import {
   type SetSecretInput,
   type ValueSealer,
 } from './records.js';
-import { countValues, finishRotation, rewrapBatch } from './rotation.js';
-import type { KdfParams, SecretRecord, VaultFile } from './schema.js';
+import type { ChangeRecorder, VaultEvent, VaultWrite } from './changes.js';
+import { rotateMasterKey, type RotationProgress } from './rotation.js';
+import type { SecretRecord, VaultFile } from './schema.js';
 import type { VaultKeys } from './keys.js';
 import type { StoreFingerprint, VaultStore } from './store.js';
 
@@ -35,21 +36,7 @@ export type { HistoryInfo, SecretInfo, SetOutcome, SetSecretInput } from './reco
 export type { OpenOptions } from './open.js';
 export { prepareSet as validateSetInput } from './records.js';
 
-export interface VaultEvent {
-  action: 'secret.create' | 'secret.update' | 'secret.delete' | 'secret.rollback' | 'key.rotate';
-  names: string[];
-  env?: string;
-  version?: number;
-  reason?: string;
-}
-
-/** Records changes durably (the audit trail); a throw refuses the change. */
-export type ChangeRecorder = (events: VaultEvent[]) => Promise<void>;
-
-export interface RotationProgress {
-  done: number;
-  total: number;
-}
+export type { ChangeRecorder, VaultEvent } from './changes.js';
 
 const IMPORT_BATCH = 250;
 
@@ -240,44 +227,8 @@ export class Vault {
    * where it will be found (a key file) before calling, so a kill at any point can be resumed.
    */
   async rotateKey(newMaterial: KeyMaterial, onProgress?: (p: RotationProgress) => void): Promise<{ rewrapped: number; keyId: number }> {
-    const pending = this.#data.rotation;
-    const newKid = pending ? pending.keyCheck.kid : this.#keys.current.kid + 1;
-    const newKdf: KdfParams = pending ? pending.kdf : newMaterial.raw ? { type: 'raw' } : newArgon2Params();
-    const newKek = new Kek(masterKeyFor(newMaterial, newKdf), newKid);
-    const from = (kid: number) => (kid === newKid ? newKek : this.#keys.forKid(kid));
-
-    if (pending) {
-      if (!newKek.verifyKeyCheck(this.#data.vaultId, pending.keyCheck)) {
-        throw new BlindfoldError(
-          'VAULT_SEALED',
-          `an interrupted rotation is waiting for a different new key than the one from ${newMaterial.origin}; supply the same new key to finish it`,
-        );
-      }
-    } else {
-      await this.#write((file, record) => {
-        file.rotation = { keyCheck: newKek.createKeyCheck(file.vaultId), kdf: newKdf, startedAt: new Date().toISOString() };
-        record({ action: 'key.rotate', names: [], reason: `started: key id ${newKid}` });
-      });
-    }
-
-    const total = countValues(this.#data);
-    let rewrapped = 0;
-    for (;;) {
-      const batch = await this.#write((file) => rewrapBatch(file, newKek, from));
-      if (batch === 0) break;
-      rewrapped += batch;
-      onProgress?.({ done: Math.min(rewrapped, total), total });
-    }
-    await this.#write(
-      (file, record) => {
-        finishRotation(file, newKek, from);
-        record({ action: 'key.rotate', names: [], reason: `completed: key id ${newKid}` });
-      },
-      { skipKeyCheck: true },
-    );
-    this.#keys.adopt(newKek);
-    onProgress?.({ done: total, total });
-    return { rewrapped, keyId: newKid };
+    const steps = { file: () => this.#data, keys: this.#keys, write: this.#write.bind(this) };
+    return rotateMasterKey(steps, newMaterial, onProgress);
   }
 
   #sealer(): ValueSealer {
