@@ -63,8 +63,8 @@ export async function openVaultForChange(cmd: Command, extra: Partial<OpenOption
   const vault = await openVault(cmd, extra);
   const audit = await openAudit(vault);
   const principal = cliPrincipal();
-  vault.onEvent((e) => {
-    audit.append({ action: e.action, principal, secrets: e.names, ...(e.env ? { env: e.env } : {}), outcome: 'ok' });
+  vault.onEvent(async (e) => {
+    await audit.append({ action: e.action, principal, secrets: e.names, ...(e.env ? { env: e.env } : {}), outcome: 'ok' });
   });
   process.once('beforeExit', () => audit.close());
   return vault;

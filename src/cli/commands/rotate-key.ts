@@ -42,7 +42,7 @@ export function registerRotateKey(program: Command): void {
         }
         // The audit key is wrapped like a value, so it is only readable again once the rotation is complete.
         const audit = await openAudit(vault);
-        audit.append({ action: 'key.rotate', principal: cliPrincipal(), outcome: 'ok', reason: `key id ${result.keyId}` });
+        await audit.append({ action: 'key.rotate', principal: cliPrincipal(), outcome: 'ok', reason: `key id ${result.keyId}` });
         audit.close();
         if (opts.json) printJson({ keyId: result.keyId, rewrapped: result.rewrapped });
         else printLine(`master key rotated (key id ${result.keyId}, ${result.rewrapped} data keys re-wrapped)`);
