@@ -149,7 +149,7 @@ export class Broker {
     };
     try {
       const result = await this.#httpRequest(principal, input, options, started, trail);
-      this.#recordAfter({ ...trail, action: 'request.sent', outcome: 'ok', status: result.status, durationMs: result.durationMs });
+      await this.#recordAfter({ ...trail, action: 'request.sent', outcome: 'ok', status: result.status, durationMs: result.durationMs });
       if (logger().isLevelEnabled('debug')) {
         logger().debug({ principal: principal.id, secrets: trail.secrets, method: trail.method, origin: trail.origin, status: result.status, durationMs: result.durationMs }, 'request sent');
       }
@@ -157,9 +157,9 @@ export class Broker {
     } catch (err) {
       const scrubbed = this.#scrubError(err);
       if (trail.sent) {
-        this.#recordAfter({ ...trail, action: 'request.sent', outcome: 'error', reason: scrubbed.code, durationMs: round(performance.now() - started) });
+        await this.#recordAfter({ ...trail, action: 'request.sent', outcome: 'error', reason: scrubbed.code, durationMs: round(performance.now() - started) });
       } else if (scrubbed.code !== 'AUDIT_UNAVAILABLE') {
-        this.#recordAfter({ ...trail, action: 'request.denied', outcome: 'denied', reason: `${scrubbed.code}: ${scrubbed.message}`.slice(0, 500) });
+        await this.#recordAfter({ ...trail, action: 'request.denied', outcome: 'denied', reason: `${scrubbed.code}: ${scrubbed.message}`.slice(0, 500) });
       }
       logger().warn({ principal: principal.id, secrets: trail.secrets, method: trail.method, origin: trail.origin, code: scrubbed.code }, `request refused: ${scrubbed.message}`);
       throw scrubbed;
@@ -167,20 +167,20 @@ export class Broker {
   }
 
   /** For callers composing the broker (task runs, exec): an entry on the same trail, fail closed. */
-  record(fields: AuditFields): void {
-    this.#record(fields);
+  async record(fields: AuditFields): Promise<void> {
+    await this.#record(fields);
   }
 
   /** Appends an audit entry; throws AUDIT_UNAVAILABLE, which refuses the call. */
-  #record(fields: AuditFields): void {
-    this.#audit?.append(fields);
+  async #record(fields: AuditFields): Promise<void> {
+    await this.#audit?.append(fields);
   }
 
   /** For entries after the fact (the request already left): a failure is logged, not thrown. */
-  #recordAfter(fields: AuditFields & { sent?: boolean }): void {
+  async #recordAfter(fields: AuditFields & { sent?: boolean }): Promise<void> {
     const { sent: _sent, ...entry } = fields;
     try {
-      this.#audit?.append(entry);
+      await this.#audit?.append(entry);
     } catch (err) {
       logger().error({ code: (err as BlindfoldError).code }, 'audit append failed after a request completed');
     }
@@ -213,7 +213,7 @@ export class Broker {
     // On record before any value is decrypted or sent; if this throws, nothing happens (fail closed).
     if (secrets.length > 0) {
       const { sent: _sent, ...entry } = trail;
-      this.#record({ ...entry, action: 'secret.resolve', outcome: 'ok' });
+      await this.#record({ ...entry, action: 'secret.resolve', outcome: 'ok' });
     }
 
     const values = new Map<string, string>();

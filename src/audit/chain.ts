@@ -17,6 +17,7 @@ export const AUDIT_ACTIONS = [
   'task.run',
   'vault.sealed',
   'exec.run',
+  'audit.rotated',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -34,6 +35,9 @@ export interface AuditFields {
   reason?: string;
   durationMs?: number;
   task?: string;
+  /** `audit.rotated`: the seqs of the file just rotated away (signed evidence of what moved). */
+  firstSeq?: number;
+  lastSeq?: number;
 }
 
 export interface AuditEntry extends AuditFields {

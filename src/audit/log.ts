@@ -2,21 +2,28 @@
  * The audit writer. JSON lines through pino into `audit.jsonl`, one hash chain shared by every
  * process that writes (CLI commands and servers), with a MAC'd head record beside it.
  *
- * Appends are synchronous and happen before a request leaves: if one throws, the caller refuses
- * the call (fail closed). Each line is written with write(2), so a crashed process loses nothing it
- * appended; fsync is grouped (at most every FSYNC_INTERVAL_MS), so a power loss can lose up to that
- * much of the tail — which `audit verify` then reports as a cut.
+ * Appends happen before a request leaves: if one rejects, the caller refuses the call (fail
+ * closed). When the lock is free the entry is written synchronously inside `append` (the returned
+ * promise is already settled); only a busy lock makes it wait, on timers (lock.ts). Each line is
+ * written with write(2), so a crashed process loses nothing it appended; fsync is grouped (at most
+ * every FSYNC_INTERVAL_MS), so a power loss can lose up to that much of the tail — which
+ * `audit verify` then reports as a cut.
  *
- * Cross-process ordering uses a tiny O_EXCL lock file rather than proper-lockfile: an append is on
- * the request hot path. A writer keeps the lock as a short lease (LEASE_MS) across its appends and
- * writes the head record when it lets go, so a burst of requests pays for one lock, not one per
- * entry. A lock left by a killed process is recognised by its dead pid.
+ * A writer keeps the lock as a short lease (LEASE_MS) across its appends and writes the head record
+ * when it lets go, so a burst of requests pays for one lock, not one per entry.
  */
-import { closeSync, existsSync, fstatSync, fsyncSync, openSync, readSync, renameSync, statSync, unlinkSync, writeSync, constants as fsConstants, readFileSync, mkdirSync } from 'node:fs';
+import { fstatSync, fsyncSync, openSync, writeSync, constants as fsConstants, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { BlindfoldError } from '../errors.js';
 import { genesis, macOf, type AuditEntry, type AuditFields } from './chain.js';
+import {
+  closeQuietly, endOfPrevious, firstSeq, firstSeqOf, headPath, lastLine, parseHead, rotationFields, sameFile, shiftRotated, unavailable, writeHeadRecord, type ChainHead,
+} from './files.js';
+import { lockAudit, STALE_LOCK_MS, tryLockAudit, type Release } from './lock.js';
+
+export { headPath, isUnsignedNotice, KEEP_ROTATED, rotatedPath } from './files.js';
+export { appendUnsignedNotice } from './notice.js';
 
 const FSYNC_INTERVAL_MS = 1_000;
 /**
@@ -31,10 +38,7 @@ const leaseHolders = new Map<string, AuditLog>();
 process.once('exit', () => {
   for (const holder of [...leaseHolders.values()]) holder.releaseLease();
 });
-const HEAD_RECORD_BYTES = 256;
-const LOCK_WAIT_MS = 5_000;
 export const DEFAULT_ROTATE_BYTES = 10 * 1024 * 1024;
-export const KEEP_ROTATED = 9;
 
 export interface AuditLogOptions {
   path: string;
@@ -43,17 +47,10 @@ export interface AuditLogOptions {
   rotateBytes?: number;
 }
 
-interface ChainHead {
-  seq: number;
-  mac: string;
-}
-
-export function headPath(path: string): string {
-  return `${path}.head`;
-}
-
-export function rotatedPath(path: string, n: number): string {
-  return `${path}.${n}`;
+interface Waiting {
+  fields: AuditFields;
+  resolve: (entry: AuditEntry) => void;
+  reject: (err: unknown) => void;
 }
 
 export class AuditLog {
@@ -65,13 +62,21 @@ export class AuditLog {
   #headFd: number | undefined;
   #knownSize = -1;
   #head: ChainHead | undefined;
+  /** Seq of the first entry of the open file (kept in the head record). */
+  #fileFirst: number | undefined;
+  /** Set when the file was found rotated without its `audit.rotated` entry (a crash mid-rotation). */
+  #rotatedFrom: number | undefined;
   #dirty = false;
   #headDirty = false;
   #timer: NodeJS.Timeout | undefined;
-  #releaseLock: (() => void) | undefined;
+  #releaseLock: Release | undefined;
   #leaseTimer: NodeJS.Timeout | undefined;
-  /** Whether, under the current lease, the file size was checked for other writers' entries. */
+  #leaseStart = 0;
+  /** Whether, under the current lease, the file was checked for other writers' entries. */
   #sizeChecked = false;
+  /** Appends waiting for a busy lock, in call order (later calls queue behind them). */
+  readonly #queue: Waiting[] = [];
+  #draining = false;
   #line: string | undefined;
   readonly #pino: Logger;
 
@@ -87,55 +92,104 @@ export class AuditLog {
     );
   }
 
-  /** Appends one entry; throws AUDIT_UNAVAILABLE when it cannot be written (callers then refuse). */
-  append(fields: AuditFields): AuditEntry {
-    this.#acquireLease();
-    try {
-      const fd = this.#open();
-      if (!this.#sizeChecked || !this.#head) {
-        // Another process may have appended since our last lease: re-read the chain's end.
-        const size = fstatSync(fd).size;
-        if (size !== this.#knownSize || !this.#head) this.#head = this.#readHead(fd, size);
-        this.#knownSize = size;
-        this.#sizeChecked = true;
+  /** Appends one entry; rejects with AUDIT_UNAVAILABLE when it cannot be written (callers then refuse). */
+  append(fields: AuditFields): Promise<AuditEntry> {
+    if (this.#queue.length === 0) {
+      try {
+        if (this.#tryLease()) return Promise.resolve(this.#write(fields));
+      } catch (err) {
+        return Promise.reject(this.#failed(err));
       }
-      const entry: AuditEntry = {
-        time: new Date().toISOString(),
-        seq: this.#head.seq + 1,
-        ...fields,
-        prev: this.#head.mac,
-        mac: '',
-      };
-      entry.mac = macOf(this.#key, entry as unknown as Record<string, unknown>);
-      this.#line = undefined;
-      this.#pino.info(entry);
-      const line = this.#line as string | undefined;
-      if (!line) throw new Error('serialisation failed');
-      const bytes = Buffer.from(line);
-      if (writeSync(fd, bytes) !== bytes.length) throw new Error('short write');
-      this.#knownSize += bytes.length;
-      this.#head = { seq: entry.seq, mac: entry.mac };
-      this.#headDirty = true;
-      this.#scheduleFsync();
-      if (this.#knownSize >= this.#rotateBytes) this.#rotate();
-      return entry;
-    } catch (err) {
-      this.#closeFd();
-      this.releaseLease();
-      if (err instanceof BlindfoldError) throw err;
-      throw new BlindfoldError(
-        'AUDIT_UNAVAILABLE',
-        `the audit log ${this.path} cannot be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); ` +
-          'calls that use secrets are refused until it can',
-      );
+    }
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ fields, resolve, reject });
+      if (!this.#draining) void this.#drain();
+    });
+  }
+
+  /** Writes queued appends once the lock is ours; the wait is on timers, the thread stays free. */
+  async #drain(): Promise<void> {
+    this.#draining = true;
+    try {
+      while (this.#queue.length > 0) {
+        try {
+          if (!this.#tryLease()) this.#takeLease(await lockAudit(this.path));
+        } catch (err) {
+          const failure = this.#failed(err);
+          for (const w of this.#queue.splice(0)) w.reject(failure);
+          return;
+        }
+        const next = this.#queue.shift()!;
+        try {
+          next.resolve(this.#write(next.fields));
+        } catch (err) {
+          next.reject(this.#failed(err));
+        }
+      }
+    } finally {
+      this.#draining = false;
     }
   }
 
-  #acquireLease(): void {
-    if (this.#releaseLock) return;
+  #write(fields: AuditFields): AuditEntry {
+    const fd = this.#open();
+    if (!this.#sizeChecked || !this.#head) {
+      // Another process may have appended since our last lease: re-read the chain's end.
+      const size = fstatSync(fd).size;
+      if (size !== this.#knownSize || !this.#head) this.#head = this.#readHead(fd, size);
+      this.#knownSize = size;
+      this.#sizeChecked = true;
+    }
+    if (this.#rotatedFrom !== undefined) {
+      this.#writeEntry(fd, rotationFields(this.path, this.#rotatedFrom, this.#head.seq));
+      this.#rotatedFrom = undefined;
+    }
+    const entry = this.#writeEntry(fd, fields);
+    if (this.#knownSize >= this.#rotateBytes) this.#rotate();
+    return entry;
+  }
+
+  #writeEntry(fd: number, fields: AuditFields): AuditEntry {
+    const head = this.#head!;
+    const entry: AuditEntry = { time: new Date().toISOString(), seq: head.seq + 1, ...fields, prev: head.mac, mac: '' };
+    entry.mac = macOf(this.#key, entry as unknown as Record<string, unknown>);
+    this.#line = undefined;
+    this.#pino.info(entry);
+    const line = this.#line as string | undefined;
+    if (!line) throw new Error('serialisation failed');
+    const bytes = Buffer.from(line);
+    if (writeSync(fd, bytes) !== bytes.length) throw new Error('short write');
+    this.#knownSize += bytes.length;
+    this.#fileFirst ??= entry.seq;
+    this.#head = { seq: entry.seq, mac: entry.mac };
+    this.#headDirty = true;
+    this.#scheduleFsync();
+    return entry;
+  }
+
+  #failed(err: unknown): BlindfoldError {
+    this.#closeFd();
+    this.releaseLease();
+    return unavailable(this.path, err);
+  }
+
+  /** Takes the lease if the lock is free (or already ours); false when another writer has it. */
+  #tryLease(): boolean {
+    // A lease held far longer than LEASE_MS means this thread stalled; another writer may have
+    // broken the lock as stale meanwhile, so it is taken afresh.
+    if (this.#releaseLock && performance.now() - this.#leaseStart > STALE_LOCK_MS / 2) this.releaseLease();
+    if (this.#releaseLock) return true;
     const other = leaseHolders.get(this.path);
     if (other && other !== this) other.releaseLease();
-    this.#releaseLock = lockAudit(this.path);
+    const release = tryLockAudit(this.path);
+    if (!release) return false;
+    this.#takeLease(release);
+    return true;
+  }
+
+  #takeLease(release: Release): void {
+    this.#releaseLock = release;
+    this.#leaseStart = performance.now();
     leaseHolders.set(this.path, this);
     this.#sizeChecked = false;
     this.#leaseTimer = setTimeout(() => this.releaseLease(), LEASE_MS);
@@ -148,7 +202,10 @@ export class AuditLog {
     clearTimeout(this.#leaseTimer);
     this.#leaseTimer = undefined;
     try {
-      if (this.#headDirty) this.#writeHead();
+      if (this.#headDirty && this.#head) {
+        this.#headFd ??= openSync(headPath(this.path), fsConstants.O_WRONLY | fsConstants.O_CREAT, 0o600);
+        writeHeadRecord(this.#headFd, this.#key, { ...this.#head, ...(this.#fileFirst !== undefined ? { first: this.#fileFirst } : {}) });
+      }
       this.#headDirty = false;
     } catch {
       // the head only lags; `audit verify` accepts a log longer than its head
@@ -179,63 +236,39 @@ export class AuditLog {
     this.#timer = undefined;
     this.flush();
     this.#closeFd();
-    if (this.#headFd !== undefined) {
-      try {
-        closeSync(this.#headFd);
-      } catch {
-        // already gone
-      }
-      this.#headFd = undefined;
-    }
+    closeQuietly(this.#headFd);
+    this.#headFd = undefined;
   }
 
   #open(): number {
+    // Once per lease: another process may have rotated the file this descriptor still points at.
+    if (this.#fd !== undefined && !this.#sizeChecked && !sameFile(this.#fd, this.path)) this.#closeFd();
     if (this.#fd === undefined) {
       mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
       this.#fd = openSync(this.path, fsConstants.O_RDWR | fsConstants.O_APPEND | fsConstants.O_CREAT, 0o600);
       this.#knownSize = -1;
+      this.#sizeChecked = false;
+      this.#fileFirst = firstSeq(this.#fd);
     }
     return this.#fd;
   }
 
   #closeFd(): void {
-    if (this.#fd !== undefined) {
-      try {
-        closeSync(this.#fd);
-      } catch {
-        // already gone
-      }
-    }
+    closeQuietly(this.#fd);
     this.#fd = undefined;
     this.#head = undefined;
+    this.#fileFirst = undefined;
   }
 
   /** The chain's current end: the last line of the file, or of the newest rotated file, or genesis. */
   #readHead(fd: number, size: number): ChainHead {
     const last = lastLine(fd, size);
     if (last) return parseHead(last, this.path);
-    if (existsSync(rotatedPath(this.path, 1))) {
-      const rfd = openSync(rotatedPath(this.path, 1), 'r');
-      try {
-        const line = lastLine(rfd, fstatSync(rfd).size);
-        if (line) return parseHead(line, rotatedPath(this.path, 1));
-      } finally {
-        closeSync(rfd);
-      }
-    }
-    return { seq: 0, mac: genesis(this.#vaultId) };
-  }
-
-  /**
-   * The head record is rewritten in place (fixed size, padded) on a kept-open descriptor: a
-   * truncating rewrite per entry costs ~0.17 ms on ext4, more than everything else an append does.
-   */
-  #writeHead(): void {
-    if (!this.#head) return;
-    const record = { seq: this.#head.seq, mac: this.#head.mac };
-    const text = JSON.stringify({ ...record, sig: macOf(this.#key, { head: record }) });
-    this.#headFd ??= openSync(headPath(this.path), fsConstants.O_WRONLY | fsConstants.O_CREAT, 0o600);
-    writeSync(this.#headFd, text.padEnd(HEAD_RECORD_BYTES, ' '), 0);
+    const previous = endOfPrevious(this.path);
+    if (!previous) return { seq: 0, mac: genesis(this.#vaultId) };
+    // Rotated, but the rotation record never made it into this file: it goes first now.
+    this.#rotatedFrom = previous.firstSeq;
+    return previous.head;
   }
 
   #scheduleFsync(): void {
@@ -248,128 +281,20 @@ export class AuditLog {
     this.#timer.unref();
   }
 
-  /** Shifts audit.jsonl → .1 → .2 …; the next entry's `prev` carries the chain into the new file. */
+  /**
+   * Shifts audit.jsonl → .1 → .2 … (dropping the oldest past KEEP_ROTATED) and opens the new file
+   * with a signed `audit.rotated` entry whose `prev` carries the chain on.
+   */
   #rotate(): void {
+    const from = this.#fileFirst ?? firstSeqOf(this.path) ?? 1;
+    const head = this.#head;
     this.flush();
     this.#closeFd();
-    const oldest = rotatedPath(this.path, KEEP_ROTATED);
-    if (existsSync(oldest)) unlinkSync(oldest);
-    for (let n = KEEP_ROTATED - 1; n >= 1; n--) {
-      const from = rotatedPath(this.path, n);
-      if (existsSync(from)) renameSync(from, rotatedPath(this.path, n + 1));
-    }
-    renameSync(this.path, rotatedPath(this.path, 1));
+    shiftRotated(this.path);
+    const fd = this.#open();
+    this.#knownSize = fstatSync(fd).size;
+    this.#sizeChecked = true;
+    this.#head = head;
+    this.#writeEntry(fd, rotationFields(this.path, from, head!.seq));
   }
-}
-
-/** Serialises appends across processes with an O_EXCL lock file next to the log. */
-function lockAudit(path: string): () => void {
-  const lockPath = `${path}.lock`;
-  const deadline = Date.now() + LOCK_WAIT_MS;
-  for (;;) {
-    try {
-      const fd = openSync(lockPath, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL, 0o600);
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      return () => {
-        try {
-          unlinkSync(lockPath);
-        } catch {
-          // removed by a stale-lock breaker; nothing to do
-        }
-      };
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' && !existsSync(dirname(path))) {
-        mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-        continue;
-      }
-      if (code !== 'EEXIST') {
-        throw new BlindfoldError('AUDIT_UNAVAILABLE', `the audit log ${path} cannot be locked (${code ?? 'error'}); calls that use secrets are refused`);
-      }
-      breakStaleLock(lockPath);
-      if (Date.now() > deadline) {
-        throw new BlindfoldError('AUDIT_UNAVAILABLE', `the audit log ${path} stayed locked by another process; the call was refused`);
-      }
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
-    }
-  }
-}
-
-/**
- * A process that cannot open the vault (wrong or missing key: `vault.sealed`) has no audit key, so
- * it cannot sign. It still leaves a notice, marked `"unsigned": true`, outside the chain: `audit`
- * shows it, `audit verify` counts it separately and the chain runs on across it. Best effort: a
- * notice that cannot be written is not an error of its own.
- */
-export function appendUnsignedNotice(path: string, fields: AuditFields): void {
-  try {
-    if (!existsSync(dirname(path))) return;
-    const release = lockAudit(path);
-    try {
-      const fd = openSync(path, fsConstants.O_WRONLY | fsConstants.O_APPEND | fsConstants.O_CREAT, 0o600);
-      try {
-        writeSync(fd, `${JSON.stringify({ level: 'warn', time: new Date().toISOString(), ...fields, unsigned: true })}\n`);
-      } finally {
-        closeSync(fd);
-      }
-    } finally {
-      release();
-    }
-  } catch {
-    // best effort, see above
-  }
-}
-
-function breakStaleLock(lockPath: string): void {
-  try {
-    const pid = Number(readFileSync(lockPath, 'utf8'));
-    const age = Date.now() - statSync(lockPath).mtimeMs;
-    let alive = true;
-    if (Number.isInteger(pid) && pid > 0) {
-      try {
-        process.kill(pid, 0);
-      } catch (e) {
-        alive = (e as NodeJS.ErrnoException).code === 'EPERM';
-      }
-    } else {
-      // Created but pid not yet written; only stale if it stays that way.
-      alive = age < 1_000;
-    }
-    if (!alive) unlinkSync(lockPath);
-  } catch {
-    // it went away meanwhile
-  }
-}
-
-/** The last chain entry of a file (unsigned notices skipped). */
-function lastLine(fd: number, size: number): string | undefined {
-  if (size <= 0) return undefined;
-  const chunk = Math.min(size, 64 * 1024);
-  const buf = Buffer.alloc(chunk);
-  readSync(fd, buf, 0, chunk, size - chunk);
-  const lines = buf.toString('utf8').split('\n').filter((l) => l.trim() !== '');
-  while (lines.length > 0) {
-    const line = lines.pop()!;
-    if (!isUnsignedNotice(line)) return line;
-  }
-  return undefined;
-}
-
-export function isUnsignedNotice(line: string): boolean {
-  try {
-    return (JSON.parse(line) as { unsigned?: unknown }).unsigned === true;
-  } catch {
-    return false;
-  }
-}
-
-function parseHead(line: string, file: string): ChainHead {
-  try {
-    const e = JSON.parse(line) as { seq?: unknown; mac?: unknown };
-    if (typeof e.seq === 'number' && typeof e.mac === 'string') return { seq: e.seq, mac: e.mac };
-  } catch {
-    // fall through
-  }
-  throw new BlindfoldError('AUDIT_UNAVAILABLE', `the last line of the audit log ${file} is damaged; run \`blindfold audit verify\``);
 }

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { BlindfoldError } from '../errors.js';
 import { genesis, macOf, type AuditEntry } from './chain.js';
-import { headPath, isUnsignedNotice, KEEP_ROTATED, rotatedPath } from './log.js';
+import { headPath, isUnsignedNotice, KEEP_ROTATED, readHeadRecord, rotatedPath, type HeadRecord } from './files.js';
 
 export interface AuditFilter {
   since?: Date;
@@ -90,12 +90,13 @@ export interface VerifyResult {
 
 export function verifyAudit(path: string, key: Uint8Array, vaultId: string): VerifyResult {
   const lines = readLines(path);
+  const head = readHeadRecord(path, key);
   let prevMac: string | undefined;
   let prevSeq: number | undefined;
   let startsAfterGenesis = false;
   let count = 0;
   let notices = 0;
-  for (const raw of lines) {
+  for (const [index, raw] of lines.entries()) {
     const where = `${raw.file}:${raw.line}`;
     if (isUnsignedNotice(raw.text)) {
       notices++;
@@ -117,6 +118,11 @@ export function verifyAudit(path: string, key: Uint8Array, vaultId: string): Ver
     if (prevMac === undefined) {
       if (e.prev !== genesis(vaultId)) {
         if (e.seq === 1) return { ok: false, entries: count, problem: `${label}: the first entry does not start this vault's chain` };
+        // Only a rotation may drop the front, and it leaves a signed `audit.rotated` entry first
+        // in the file after the ones it moved; anything else was cut.
+        if (e.action !== 'audit.rotated' || e.lastSeq !== e.seq - 1) {
+          return { ok: false, entries: count, problem: `${label}: ${frontCut(lines.slice(index + 1), raw.file, e.seq, head, path)}` };
+        }
         startsAfterGenesis = true;
       }
     } else {
@@ -132,7 +138,6 @@ export function verifyAudit(path: string, key: Uint8Array, vaultId: string): Ver
     prevSeq = e.seq;
     count++;
   }
-  const head = readHead(path, key);
   if (head) {
     if ((prevSeq ?? 0) < head.seq) {
       return { ok: false, entries: count, problem: `the log ends at seq ${prevSeq ?? 0} but ${head.seq} entries were written: the tail was cut` };
@@ -146,14 +151,29 @@ export function verifyAudit(path: string, key: Uint8Array, vaultId: string): Ver
   return { ok: true, entries: count, ...(notices ? { unsignedNotices: notices } : {}), ...(startsAfterGenesis ? { startsAfterGenesis } : {}) };
 }
 
-function readHead(path: string, key: Uint8Array): { seq: number; mac: string } | undefined {
-  try {
-    const h = JSON.parse(readFileSync(headPath(path), 'utf8')) as { seq: number; mac: string; sig: string };
-    if (macOf(key, { head: { seq: h.seq, mac: h.mac } }) !== h.sig) return undefined;
-    return { seq: h.seq, mac: h.mac };
-  } catch {
-    return undefined;
+/**
+ * Describes entries cut from the front of `file`, whose first entry left is `seq`. Where the file
+ * began is said by the `audit.rotated` entry opening the next file, or for the current file by the
+ * head record; with neither, only "before seq" can be said.
+ */
+function frontCut(rest: RawLine[], file: string, seq: number, head: HeadRecord | undefined, path: string): string {
+  let first: number | undefined;
+  const next = rest.find((r) => r.file !== file && !isUnsignedNotice(r.text));
+  if (next) {
+    try {
+      const e = JSON.parse(next.text) as AuditEntry;
+      if (e.action === 'audit.rotated' && typeof e.firstSeq === 'number') first = e.firstSeq;
+    } catch {
+      // the loop reports that line if it gets there
+    }
+  } else if (file === path) {
+    first = head?.first;
   }
+  if (first === undefined || first >= seq) {
+    return `entries before seq ${seq} are missing, and no rotation record accounts for them: the front of the log was cut`;
+  }
+  const range = first === seq - 1 ? `entry ${first} is` : `entries ${first}..${seq - 1} are`;
+  return `${range} missing, and no rotation record accounts for them: the front of the log was cut (first missing seq ${first})`;
 }
 
 export function parseSince(text: string): Date {

@@ -86,7 +86,7 @@ export async function runTask(broker: Broker, principal: Principal, task: Task, 
       }
     }
   } catch (err) {
-    broker.record({ action: 'task.run', principal: principal.id, env: principal.env, task: task.name, secrets: task.secrets, outcome: 'error', reason: (err as BlindfoldError).code ?? 'INTERNAL' });
+    await broker.record({ action: 'task.run', principal: principal.id, env: principal.env, task: task.name, secrets: task.secrets, outcome: 'error', reason: (err as BlindfoldError).code ?? 'INTERNAL' });
     throw err;
   }
   let output: unknown;
@@ -100,7 +100,7 @@ export async function runTask(broker: Broker, principal: Principal, task: Task, 
   // Pieces of redacted responses could be joined into a value again: the whole output is scanned once more.
   output = output === undefined ? null : JSON.parse(broker.redactor.redact(JSON.stringify(output ?? null)).text);
   const durationMs = Math.round((performance.now() - started) * 10) / 10;
-  broker.record({
+  await broker.record({
     action: 'task.run',
     principal: principal.id,
     env: principal.env,

@@ -30,7 +30,8 @@ function auditEntries(env = t.env): Array<Record<string, unknown>> {
   const r = runCli(['audit', '--json'], { env });
   outputs.push(r.stdout, r.stderr);
   expect(r.code, r.stderr).toBe(0);
-  return r.stdout.trim() ? r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>) : [];
+  // One JSON document, like every other --json.
+  return JSON.parse(r.stdout) as Array<Record<string, unknown>>;
 }
 
 /** Every spelling of every value used here (test/helpers/traces.ts). */
@@ -121,13 +122,29 @@ describe('audit entries', () => {
   });
 
   it('filters by secret, action, principal and time', () => {
-    const byAction = runCli(['audit', '--action', 'request.denied', '--json'], { env: t.env }).stdout.trim().split('\n');
+    const byAction = JSON.parse(runCli(['audit', '--action', 'request.denied', '--json'], { env: t.env }).stdout) as unknown[];
     expect(byAction).toHaveLength(1);
-    const bySecret = runCli(['audit', '--secret', 'API_KEY_2', '--json'], { env: t.env }).stdout.trim().split('\n').map((l) => JSON.parse(l));
-    expect(bySecret.every((e: { secrets: string[] }) => e.secrets.includes('API_KEY_2'))).toBe(true);
-    expect(runCli(['audit', '--since', '1h', '--principal', 'stdio', '--json'], { env: t.env }).stdout.trim().split('\n').length).toBeGreaterThanOrEqual(8);
+    const bySecret = JSON.parse(runCli(['audit', '--secret', 'API_KEY_2', '--json'], { env: t.env }).stdout) as Array<{ secrets: string[] }>;
+    expect(bySecret.length).toBeGreaterThan(0);
+    expect(bySecret.every((e) => e.secrets.includes('API_KEY_2'))).toBe(true);
+    expect((JSON.parse(runCli(['audit', '--since', '1h', '--principal', 'stdio', '--json'], { env: t.env }).stdout) as unknown[]).length).toBeGreaterThanOrEqual(8);
+    expect(JSON.parse(runCli(['audit', '--action', 'exec.run', '--json'], { env: t.env }).stdout)).toEqual([]);
     expect(runCli(['audit', '--since', '2000-01-01T00:00:00Z'], { env: t.env }).stdout).toContain('request.sent');
     expect(runCli(['audit', '--action', 'nonsense'], { env: t.env }).code).toBe(2);
+  });
+
+  it('--json prints one pretty JSON array, --jsonl one entry per line', () => {
+    const json = runCli(['audit', '--json'], { env: t.env });
+    expect(json.code, json.stderr).toBe(0);
+    expect(json.stdout.startsWith('[\n  {')).toBe(true);
+    const all = JSON.parse(json.stdout) as Array<Record<string, unknown>>;
+    const jsonl = runCli(['audit', '--jsonl'], { env: t.env });
+    expect(jsonl.code, jsonl.stderr).toBe(0);
+    const lines = jsonl.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(all.length);
+    expect(lines.map((l) => JSON.parse(l) as unknown)).toEqual(all);
+    expect(runCli(['audit', '--help'], { env: t.env }).stdout).toMatch(/--jsonl/);
+    outputs.push(json.stdout, jsonl.stdout);
   });
 
   it('show reports usage from the trail', () => {
@@ -200,6 +217,14 @@ describe('audit verify', () => {
     });
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/TAMPERED: .*audit\.jsonl:3 \(seq 4\)/);
+  });
+
+  it('detects a cut at the front (one entry, then several), naming the first missing seq', () => {
+    for (const cut of [1, 4]) {
+      const r = tamper((lines) => lines.slice(cut));
+      expect(r.code, `cut ${cut}`).toBe(1);
+      expect(r.stdout).toMatch(new RegExp(`TAMPERED: .*audit\\.jsonl:1 \\(seq ${cut + 1}\\): .*first missing seq 1\\b`));
+    }
   });
 
   it('detects a cut tail', () => {

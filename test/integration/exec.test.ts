@@ -89,7 +89,7 @@ describe('blindfold exec', () => {
 
   it('records the use in the audit trail', () => {
     const r = runCli(['audit', '--secret', 'EXEC_KEY', '--json'], { env: t.env });
-    const entries = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { action: string; reason?: string });
+    const entries = JSON.parse(r.stdout) as Array<{ action: string; reason?: string }>;
     expect(entries.some((e) => e.action === 'secret.resolve' && e.reason?.startsWith('exec '))).toBe(true);
     noTrace(r.stdout);
   });

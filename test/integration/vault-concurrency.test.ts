@@ -45,7 +45,7 @@ describe('concurrent writers', () => {
     // The 8 writers also shared one audit chain: every create is on it, in one unbroken chain.
     const verify = runCli(['audit', 'verify', '--json'], { env: t.env });
     expect(verify.code, verify.stdout + verify.stderr).toBe(0);
-    const creates = runCli(['audit', '--action', 'secret.create', '--json'], { env: t.env }).stdout.trim().split('\n');
+    const creates = JSON.parse(runCli(['audit', '--action', 'secret.create', '--json'], { env: t.env }).stdout) as unknown[];
     expect(creates).toHaveLength(200);
   }, 180_000);
 });

@@ -11,6 +11,7 @@ interface AuditOptions {
   action?: string;
   principal?: string;
   json?: boolean;
+  jsonl?: boolean;
 }
 
 export function registerAudit(program: Command): void {
@@ -21,7 +22,8 @@ export function registerAudit(program: Command): void {
     .option('--secret <name>', 'only entries naming this secret')
     .option('--action <action>', `only this action: ${AUDIT_ACTIONS.join(', ')}`)
     .option('--principal <id>', 'only entries by this principal (e.g. stdio, cli:alice, a token name)')
-    .option('--json', 'print as JSON lines')
+    .option('--json', 'print as one JSON array')
+    .option('--jsonl', 'print as JSON lines, one entry per line (for streaming tools)')
     .action(
       action((opts: AuditOptions, cmd: Command) => {
         if (opts.action && !(AUDIT_ACTIONS as readonly string[]).includes(opts.action)) {
@@ -33,7 +35,9 @@ export function registerAudit(program: Command): void {
           action: opts.action,
           principal: opts.principal,
         });
-        if (opts.json) {
+        // --json is one document like every other command's; lines stay available for streams.
+        if (opts.json) return printJson(entries);
+        if (opts.jsonl) {
           for (const e of entries) printLine(JSON.stringify(e));
           return;
         }

@@ -64,7 +64,7 @@ is held back by at most one value's length until more arrives or the child ends.
         const names = [...new Set(mappings.map((m) => m.name))];
         for (const name of names) if (!vault.has(name)) throw new BlindfoldError('SECRET_NOT_FOUND', `no secret named ${name}`);
         // On record before any value is decrypted (fail closed), like every other use.
-        audit.append({ action: 'secret.resolve', principal: cliPrincipal(), secrets: names, env, outcome: 'ok', reason: `exec ${command[0]}` });
+        await audit.append({ action: 'secret.resolve', principal: cliPrincipal(), secrets: names, env, outcome: 'ok', reason: `exec ${command[0]}` });
         audit.flush();
 
         const redactor = new Redactor();
