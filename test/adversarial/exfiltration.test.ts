@@ -73,8 +73,8 @@ afterAll(async () => {
   t.cleanup();
 });
 
-describe('SSRF: every URL of shared/testdata/ssrf-urls.txt is refused with no connection opened', () => {
-  const lines = readFileSync(join(REPO, '../shared/testdata/ssrf-urls.txt'), 'utf8')
+describe('SSRF: every URL of test/fixtures/ssrf-urls.txt is refused with no connection opened', () => {
+  const lines = readFileSync(join(REPO, 'test/fixtures/ssrf-urls.txt'), 'utf8')
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l && !l.startsWith('#'));
