@@ -30,7 +30,7 @@ import zlib from 'node:zlib';
  */
 export async function startStub(options = {}) {
   const host = options.host ?? '127.0.0.1';
-  /** @type {{method: string, url: string, headers: Record<string, string | string[] | undefined>, body: string}[]} */
+  /** @type {{method: string, url: string, headers: Record<string, string | string[] | undefined>, rawHeaders: string[], body: string}[]} */
   const requests = [];
   let connections = 0;
   let lastCredential = '';
@@ -41,7 +41,8 @@ export async function startStub(options = {}) {
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
-      requests.push({ method: req.method ?? '', url: req.url ?? '', headers: { ...req.headers }, body });
+      // rawHeaders too: node keeps only the first of some repeated headers (User-Agent, Host) in `headers`.
+      requests.push({ method: req.method ?? '', url: req.url ?? '', headers: { ...req.headers }, rawHeaders: [...req.rawHeaders], body });
       try {
         route(req, res, body);
       } catch (err) {

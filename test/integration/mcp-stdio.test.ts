@@ -4,6 +4,7 @@ import { filesContaining, runCli, tempHome, type TempHome } from '../helpers/cli
 import { connectStdio, visible, type StdioSession } from '../helpers/mcp.js';
 import { startStub, type Stub } from '../helpers/stub.js';
 import { expectNoTrace } from '../helpers/traces.js';
+import { VERSION } from '../../src/version.js';
 
 const DEMO_VALUE = 'demo-key-Zq9xW2vR7tY4uP1sK8mN3bV6';
 const QUERY_VALUE = 'query-key-Hj5Lk2Mn8Bv4Cx1Zq7Wr3Ty9';
@@ -133,6 +134,30 @@ describe('http_request: the value goes out, never comes back', () => {
     expect(r.isError, visible(r)).toBeFalsy();
     expect(stub.requests[0]!.url).toContain(`key=${encodeURIComponent(QUERY_VALUE)}`);
     hasNoValue(visible(r));
+  });
+});
+
+describe('http_request: User-Agent', () => {
+  /** Every User-Agent header line the stub received, repeats included (node keeps only the first in `headers`). */
+  const userAgents = (i: number) => {
+    const raw = stub.requests[i]!.rawHeaders;
+    const found: string[] = [];
+    for (let j = 0; j + 1 < raw.length; j += 2) if (raw[j]!.toLowerCase() === 'user-agent') found.push(raw[j + 1]!);
+    return found;
+  };
+
+  it('sends User-Agent: blindfold/<version> when the agent sets none (GitHub refuses requests without one)', async () => {
+    stub.reset();
+    const r = await session.call('http_request', { method: 'GET', url: `${stub.url}/echo` });
+    expect(r.isError, visible(r)).toBeFalsy();
+    expect(userAgents(0)).toEqual([`blindfold/${VERSION}`]);
+  });
+
+  it('an agent-set User-Agent, in any case, wins and is the only one sent', async () => {
+    stub.reset();
+    const r = await session.call('http_request', { method: 'GET', url: `${stub.url}/echo`, headers: { 'uSeR-aGeNt': 'agent-tool/2.1' } });
+    expect(r.isError, visible(r)).toBeFalsy();
+    expect(userAgents(0)).toEqual(['agent-tool/2.1']);
   });
 });
 
