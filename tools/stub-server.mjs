@@ -7,6 +7,7 @@
 //   /unauthorized         401 whose status text and body quote Authorization / x-api-key
 //   /redirect?to=&status= redirect (default 302) to `to`
 //   /redirect-echo        302 whose Location carries the Authorization value
+//   /loop?n=              302 to /loop?n=<n+1>, for ever (a redirect loop no chain length ends)
 //   /gzip /br /deflate    compressed JSON echo
 //   /binary?size=         bytes 0..255 repeated, application/octet-stream
 //   /big?size=            `size` bytes of text
@@ -93,6 +94,10 @@ export async function startStub(options = {}) {
     }
     if (path === '/redirect') {
       res.writeHead(Number(q('status', '302')), { location: q('to', '/echo') });
+      return res.end();
+    }
+    if (path === '/loop') {
+      res.writeHead(302, { location: `/loop?n=${Number(q('n', '0')) + 1}` });
       return res.end();
     }
     if (path === '/redirect-echo') {
