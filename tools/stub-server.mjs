@@ -3,6 +3,7 @@
 // deliberately reflect credentials back, the way careless real APIs do.
 //
 //   /echo                 JSON {method, url, headers, body} of the request
+//   /repos/...            the same echo, for task files shaped like a REST API (any path under it)
 //   /headers              request headers echoed back as x-echo-<name> response headers
 //   /unauthorized         401 whose status text and body quote Authorization / x-api-key
 //   /redirect?to=&status= redirect (default 302) to `to`
@@ -76,7 +77,7 @@ export async function startStub(options = {}) {
     }
     if (credential(req)) lastCredential = credential(req);
 
-    if (path === '/echo') {
+    if (path === '/echo' || path.startsWith('/repos/')) {
       res.writeHead(200, { 'content-type': 'application/json' });
       return res.end(echo());
     }

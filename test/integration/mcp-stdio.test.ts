@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { filesContaining, runCli, tempHome, type TempHome } from '../helpers/cli.js';
 import { connectStdio, visible, type StdioSession } from '../helpers/mcp.js';
 import { startStub, type Stub } from '../helpers/stub.js';
-import { expectNoTrace } from '../helpers/traces.js';
+import { expectNoTrace, expectOutcome } from '../helpers/traces.js';
 import { VERSION } from '../../src/version.js';
 
 const DEMO_VALUE = 'demo-key-Zq9xW2vR7tY4uP1sK8mN3bV6';
@@ -104,7 +104,7 @@ describe('http_request: the value goes out, never comes back', () => {
       url: `${stub.url}/headers`,
       headers: { 'X-Api-Key': '<secrets.HEADER_ONLY>' },
     });
-    expect(r.isError, visible(r)).toBeFalsy();
+    expectOutcome(r, { redacted: ['HEADER_ONLY'] });
     expect(JSON.stringify((r.structuredContent as { headers: unknown }).headers)).toContain('[REDACTED:HEADER_ONLY]');
     hasNoValue(visible(r));
   });
@@ -115,6 +115,7 @@ describe('http_request: the value goes out, never comes back', () => {
       url: `${stub.url}/unauthorized`,
       headers: { Authorization: 'Bearer <secrets.DEMO_KEY>' },
     });
+    expectOutcome(r, { redacted: ['DEMO_KEY'] });
     expect((r.structuredContent as { status: number }).status).toBe(401);
     hasNoValue(visible(r));
   });
@@ -125,13 +126,14 @@ describe('http_request: the value goes out, never comes back', () => {
       url: `${stub.url}/redirect-echo`,
       headers: { Authorization: 'Bearer <secrets.DEMO_KEY>' },
     });
+    expectOutcome(r, { redacted: ['DEMO_KEY'] });
     hasNoValue(visible(r));
   });
 
   it('puts a query-placed secret in the query string, percent-encoded', async () => {
     stub.reset();
     const r = await session.call('http_request', { method: 'GET', url: `${stub.url}/echo?key=<secrets.QUERY_KEY>` });
-    expect(r.isError, visible(r)).toBeFalsy();
+    expectOutcome(r, { redacted: ['QUERY_KEY'] });
     expect(stub.requests[0]!.url).toContain(`key=${encodeURIComponent(QUERY_VALUE)}`);
     hasNoValue(visible(r));
   });
@@ -191,7 +193,7 @@ describe('http_request: refusals send nothing', () => {
     it(`refuses a secret in the authority: ${url}`, async () => {
       stub.reset();
       const r = await session.call('http_request', { method: 'GET', url });
-      expect(r.isError).toBe(true);
+      expectOutcome(r, { error: 'PLACEMENT_NOT_ALLOWED' });
       expect(stub.requests).toHaveLength(0);
       hasNoValue(visible(r));
     });
@@ -220,7 +222,7 @@ describe('http_request: refusals send nothing', () => {
       url: `${stub.url}/redirect?status=302&to=${encodeURIComponent('/echo')}`,
       headers: { Authorization: 'Bearer <secrets.DEMO_KEY>' },
     });
-    expect(r.isError, visible(r)).toBeFalsy();
+    expectOutcome(r, { redacted: ['DEMO_KEY'] });
     expect((r.structuredContent as { status: number; redirects: number }).redirects).toBe(1);
     expect(stub.requests.map((q) => q.url.split('?')[0])).toEqual(['/redirect', '/echo']);
     hasNoValue(visible(r));

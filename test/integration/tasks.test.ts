@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { filesContaining, REPO, runCli, runCliAsync, tempHome, type TempHome } from '../helpers/cli.js';
 import { connectStdio, visible, type StdioSession } from '../helpers/mcp.js';
 import { startStub, type Stub } from '../helpers/stub.js';
-import { expectNoTrace } from '../helpers/traces.js';
+import { expectNoTrace, expectOutcome } from '../helpers/traces.js';
 
 const GH_VALUE = 'ghp_task+Value/with=Odd&Chars"<9f8e7d6c';
 const KEY_VALUE = 'xkey-Task-7Hq2Lm9Vb4Nc1Zx8Rt5Wy3';
@@ -117,7 +117,7 @@ describe('task files as MCP tools', () => {
   it('sends one request with the secret injected by its rule, typed JSON inputs, and a redacted result', async () => {
     stub.reset();
     const r = await session.call('create_issue', { repo: 'acme/api', title: 'Flaky <b>test</b>', labels: ['bug', 'ci'] });
-    expect(r.isError, visible(r)).toBeFalsy();
+    expectOutcome(r, { redacted: ['GH_PAT'] });
     expect(stub.requests).toHaveLength(1);
     const req = stub.requests[0]!;
     expect(req.headers.authorization).toBe(`Bearer ${GH_VALUE}`);
@@ -134,6 +134,7 @@ describe('task files as MCP tools', () => {
   it('an injected header replaces the same header written in the step', async () => {
     stub.reset();
     const r = await session.call('get_repo', { repo: 'acme' });
+    expectOutcome(r, { redacted: ['X_KEY'] });
     expect(stub.requests).toHaveLength(1);
     expect(stub.requests[0]!.headers['x-api-key']).toBe(KEY_VALUE);
     expect(stub.requests[0]!.url).toBe('/repos/acme/info');
@@ -143,7 +144,7 @@ describe('task files as MCP tools', () => {
   it('an input never becomes template syntax: <secrets.OTHER_KEY> in an input is sent as text', async () => {
     stub.reset();
     const r = await session.call('create_issue', { repo: '<secrets.OTHER_KEY>', title: '<secrets.GH_PAT> <<secrets.X_KEY>' });
-    expect(r.isError, visible(r)).toBeFalsy();
+    expectOutcome(r, { redacted: ['GH_PAT'] });
     const req = stub.requests[0]!;
     expect(req.body).toContain('<secrets.GH_PAT> <<secrets.X_KEY>');
     expect(req.url).toBe(`/echo?repo=${encodeURIComponent('<secrets.OTHER_KEY>')}`);
@@ -183,7 +184,8 @@ describe('task files as MCP tools', () => {
         expect(req.url.endsWith('/info')).toBe(true);
         expect(req.headers['x-injected']).toBeUndefined();
       }
-      if (stub.requests.length === 0) expect(r.isError).toBe(true);
+      // Sent on the task's origin (the stub echoes /repos/..., key and all), or refused before sending.
+      expectOutcome(r, stub.requests.length > 0 ? { redacted: ['X_KEY'] } : { error: 'BAD_INPUT' });
       hasNoValue(visible(r));
     });
   }
@@ -268,8 +270,9 @@ describe('blindfold run', () => {
     stub.reset();
     const r = await runCliAsync(['run', 'create_issue', '--input', 'repo=acme/cli', '--input', 'title=From the CLI', '--input', 'labels=["x"]', '--json'], { env: t.env }).done;
     expect(r.code, r.stderr).toBe(0);
-    const result = JSON.parse(r.stdout) as { ok: boolean; output: { status: number } };
+    const result = JSON.parse(r.stdout) as { ok: boolean; steps: Array<{ redacted: string[] }> };
     expect(result.ok).toBe(true);
+    expect(result.steps[0]!.redacted).toContain('GH_PAT');
     expect(stub.requests[0]!.headers.authorization).toBe(`Bearer ${GH_VALUE}`);
     hasNoValue(r.stdout + r.stderr);
   });
