@@ -253,27 +253,36 @@ describe('http_request: refusals send nothing', () => {
 });
 
 describe('MCP logging', () => {
+  // Notifications arrive in the order the server sends them. So "nothing was sent" is checked by
+  // the arrival of a later notification that must come after it, never by a sleep.
   it('sends scrubbed log notifications only after the client asks, at the level it asked for', async () => {
     const messages: Array<{ level: string; data: unknown }> = [];
     session.client.setNotificationHandler(LoggingMessageNotificationSchema, async (n) => {
       messages.push(n.params as { level: string; data: unknown });
     });
-    await session.call('http_request', { method: 'GET', url: `${other.url}/echo`, headers: { Authorization: 'Bearer <secrets.DEMO_KEY>' } });
-    await new Promise((r) => setTimeout(r, 200));
-    expect(messages).toHaveLength(0); // not asked yet
+    const refused = () => session.call('http_request', { method: 'GET', url: `${other.url}/echo`, headers: { Authorization: 'Bearer <secrets.DEMO_KEY>' } });
+    const sent = () => session.call('http_request', { method: 'POST', url: `${stub.url}/echo`, headers: { Authorization: 'Bearer <secrets.DEMO_KEY>' }, body: 'token=<secrets.DEMO_KEY>' });
+    const until = async (n: number) => {
+      const deadline = Date.now() + 5000;
+      while (messages.length < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      await session.client.ping(); // and anything sent before the ping's answer has arrived too
+    };
 
+    await refused(); // a warning, but not asked yet: must not be sent
     await session.client.setLoggingLevel('debug');
-    await session.call('http_request', { method: 'POST', url: `${stub.url}/echo`, headers: { Authorization: 'Bearer <secrets.DEMO_KEY>' }, body: 'token=<secrets.DEMO_KEY>' });
-    await session.call('http_request', { method: 'GET', url: `${other.url}/echo`, headers: { Authorization: 'Bearer <secrets.DEMO_KEY>' } });
-    const deadline = Date.now() + 5000;
-    while (messages.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    expect(messages.map((m) => m.level)).toEqual(expect.arrayContaining(['debug', 'warning']));
+    await sent();
+    await refused();
+    await until(2);
+    // Had the first warning been sent, it would come first.
+    expect(messages.map((m) => m.level)).toEqual(['debug', 'warning']);
     hasNoValue(JSON.stringify(messages));
 
     await session.client.setLoggingLevel('error');
     const before = messages.length;
-    await session.call('http_request', { method: 'GET', url: `${other.url}/echo`, headers: { Authorization: 'Bearer <secrets.DEMO_KEY>' } });
-    await new Promise((r) => setTimeout(r, 200));
-    expect(messages.length).toBe(before);
+    await refused(); // a warning, below the level asked for: must not be sent
+    await session.client.setLoggingLevel('debug');
+    await sent();
+    await until(before + 1);
+    expect(messages.slice(before).map((m) => m.level)).toEqual(['debug']);
   });
 });
