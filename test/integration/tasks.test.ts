@@ -8,6 +8,7 @@ import { filesContaining, runCli, runCliAsync, tempHome, type TempHome } from '.
 import { connectStdio, visible, type StdioSession } from '../helpers/mcp.js';
 import { startStub, type Stub } from '../helpers/stub.js';
 import { expectNoTrace, expectOutcome } from '../helpers/traces.js';
+import { VERSION } from '../../src/version.js';
 
 const GH_VALUE = 'ghp_task+Value/with=Odd&Chars"<9f8e7d6c';
 const KEY_VALUE = 'xkey-Task-7Hq2Lm9Vb4Nc1Zx8Rt5Wy3';
@@ -45,7 +46,7 @@ steps:
     method: POST
     url: ${origin}/echo?repo=<inputs.repo>
     secret_name: GH_PAT
-    headers: {Accept: application/json, X-Title: "<inputs.title>"}
+    headers: {Accept: application/json, X-Title: "<inputs.title>", user-AGENT: acme-issues/1.0}
     json: {title: "<inputs.title>", labels: "<inputs.labels>", draft: "<inputs.draft>"}
 output:
   status: <steps.create.status>
@@ -124,6 +125,8 @@ describe('task files as MCP tools', () => {
     expect(req.url).toBe('/echo?repo=acme%2Fapi');
     expect(JSON.parse(req.body)).toEqual({ title: 'Flaky <b>test</b>', labels: ['bug', 'ci'], draft: false });
     expect(req.headers['x-title']).toBe('Flaky <b>test</b>');
+    // The task's User-Agent wins over blindfold's default, and is the only one sent.
+    expect(req.rawHeaders.filter((_, i) => i % 2 === 1 && /^user-agent$/i.test(req.rawHeaders[i - 1]!))).toEqual(['acme-issues/1.0']);
     const sc = r.structuredContent as { ok: boolean; output: { status: number; echoed: string }; steps: Array<{ redacted: string[] }> };
     expect(sc.ok).toBe(true);
     expect(sc.output.status).toBe(200);
@@ -138,6 +141,7 @@ describe('task files as MCP tools', () => {
     expect(stub.requests).toHaveLength(1);
     expect(stub.requests[0]!.headers['x-api-key']).toBe(KEY_VALUE);
     expect(stub.requests[0]!.url).toBe('/repos/acme/info');
+    expect(stub.requests[0]!.headers['user-agent']).toBe(`blindfold/${VERSION}`);
     hasNoValue(visible(r));
   });
 
