@@ -302,10 +302,8 @@ export class Broker {
         }
       }
       if (redirectNotFollowed) break;
-      if (redirects >= MAX_REDIRECTS) {
-        redirectNotFollowed = `more than ${MAX_REDIRECTS} redirects`;
-        break;
-      }
+      // A loop has no useful answer to return (the next hop would just redirect again): refused.
+      if (redirects >= MAX_REDIRECTS) throw new BlindfoldError('REDIRECT_LIMIT', `more than ${MAX_REDIRECTS} redirects; stopped following at ${next.origin}`);
       redirects++;
       outgoing.url = next;
       if (response.status === 303 || ((response.status === 301 || response.status === 302) && outgoing.method === 'POST')) {

@@ -3,10 +3,12 @@
 // deliberately reflect credentials back, the way careless real APIs do.
 //
 //   /echo                 JSON {method, url, headers, body} of the request
+//   /repos/...            the same echo, for task files shaped like a REST API (any path under it)
 //   /headers              request headers echoed back as x-echo-<name> response headers
 //   /unauthorized         401 whose status text and body quote Authorization / x-api-key
 //   /redirect?to=&status= redirect (default 302) to `to`
 //   /redirect-echo        302 whose Location carries the Authorization value
+//   /loop?n=              302 to /loop?n=<n+1>, for ever (a redirect loop no chain length ends)
 //   /gzip /br /deflate    compressed JSON echo
 //   /binary?size=         bytes 0..255 repeated, application/octet-stream
 //   /big?size=            `size` bytes of text
@@ -30,7 +32,7 @@ import zlib from 'node:zlib';
  */
 export async function startStub(options = {}) {
   const host = options.host ?? '127.0.0.1';
-  /** @type {{method: string, url: string, headers: Record<string, string | string[] | undefined>, body: string}[]} */
+  /** @type {{method: string, url: string, headers: Record<string, string | string[] | undefined>, rawHeaders: string[], body: string}[]} */
   const requests = [];
   let connections = 0;
   let lastCredential = '';
@@ -41,7 +43,8 @@ export async function startStub(options = {}) {
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
-      requests.push({ method: req.method ?? '', url: req.url ?? '', headers: { ...req.headers }, body });
+      // rawHeaders too: node keeps only the first of some repeated headers (User-Agent, Host) in `headers`.
+      requests.push({ method: req.method ?? '', url: req.url ?? '', headers: { ...req.headers }, rawHeaders: [...req.rawHeaders], body });
       try {
         route(req, res, body);
       } catch (err) {
@@ -74,7 +77,7 @@ export async function startStub(options = {}) {
     }
     if (credential(req)) lastCredential = credential(req);
 
-    if (path === '/echo') {
+    if (path === '/echo' || path.startsWith('/repos/')) {
       res.writeHead(200, { 'content-type': 'application/json' });
       return res.end(echo());
     }
@@ -92,6 +95,10 @@ export async function startStub(options = {}) {
     }
     if (path === '/redirect') {
       res.writeHead(Number(q('status', '302')), { location: q('to', '/echo') });
+      return res.end();
+    }
+    if (path === '/loop') {
+      res.writeHead(302, { location: `/loop?n=${Number(q('n', '0')) + 1}` });
       return res.end();
     }
     if (path === '/redirect-echo') {

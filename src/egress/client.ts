@@ -9,6 +9,7 @@ import { pipeline, type Readable, type Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { request, type Dispatcher } from 'undici';
 import { BlindfoldError } from '../errors.js';
+import { VERSION } from '../version.js';
 import { findBlindfoldError } from './connector.js';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -46,7 +47,7 @@ export async function send(req: OutgoingRequest, opts: SendOptions): Promise<Raw
   try {
     res = await request(req.url, {
       method: req.method as Dispatcher.HttpMethod,
-      headers: req.headers,
+      headers: withUserAgent(req.headers),
       body: req.body ?? null,
       dispatcher: opts.dispatcher,
       signal: opts.signal,
@@ -69,6 +70,16 @@ export async function send(req: OutgoingRequest, opts: SendOptions): Promise<Raw
     res.body.destroy();
     throw translateError(err, req.url, opts.signal);
   }
+}
+
+/**
+ * Some APIs (GitHub's among them) refuse a request that has no User-Agent, and undici sends none.
+ * One set by the agent or a task wins, whatever the case of its name; never a second one beside it.
+ */
+export const DEFAULT_USER_AGENT = `blindfold/${VERSION}`;
+function withUserAgent(headers: Record<string, string>): Record<string, string> {
+  if (Object.keys(headers).some((k) => k.toLowerCase() === 'user-agent')) return headers;
+  return { ...headers, 'user-agent': DEFAULT_USER_AGENT };
 }
 
 function flattenHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {

@@ -24,6 +24,9 @@ export function createServer({ broker, principal, tasks }: CreateServerOptions):
     { name: 'blindfold', version: VERSION, title: 'Blindfold' },
     {
       capabilities: { tools: { listChanged: true }, logging: {} },
+      // Replacing the task tools removes and registers several at once, one notification each;
+      // coalesced (same tick) into one.
+      debouncedNotificationMethods: ['notifications/tools/list_changed'],
       instructions:
         'Blindfold lets you call HTTP APIs with credentials you never see. Call list_secrets for the names you may use, ' +
         'then http_request with <secrets.NAME> where the credential goes. Values are filled in server-side, sent only to ' +

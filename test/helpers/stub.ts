@@ -6,6 +6,8 @@ export interface StubRequest {
   method: string;
   url: string;
   headers: Record<string, string | string[] | undefined>;
+  /** Name, value, name, value… as received, repeats included. */
+  rawHeaders: string[];
   body: string;
 }
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { filesContaining, runCli, tempHome, type TempHome } from '../helpers/cli.js';
 import { connectStdio, visible, type StdioSession } from '../helpers/mcp.js';
 import { startStub, type Stub } from '../helpers/stub.js';
-import { expectNoTrace } from '../helpers/traces.js';
+import { expectNoTrace, expectOutcome } from '../helpers/traces.js';
 
 const VALUE = 'load-test-Value+/="&<>-1234567890';
 let t: TempHome;
@@ -39,7 +39,10 @@ it('1,000 concurrent http_request calls: no error, no leak, every call audited',
   expect(results.filter((r) => r.isError)).toEqual([]);
   expect(stub.requests).toHaveLength(1000);
   expect(stub.requests.every((r) => r.headers.authorization === `Bearer ${VALUE}`)).toBe(true);
-  for (const r of results) expectNoTrace(visible(r as Parameters<typeof visible>[0]), [VALUE]);
+  for (const r of results as Array<Parameters<typeof visible>[0]>) {
+    expectOutcome(r, { redacted: ['LOAD_KEY'] });
+    expectNoTrace(visible(r), [VALUE]);
+  }
 
   const listed = await session.call('list_secrets', {});
   expect((listed.structuredContent as { secrets: Array<{ useCount: number }> }).secrets[0]!.useCount).toBe(1000);

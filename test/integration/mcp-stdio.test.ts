@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { filesContaining, runCli, tempHome, type TempHome } from '../helpers/cli.js';
 import { connectStdio, visible, type StdioSession } from '../helpers/mcp.js';
 import { startStub, type Stub } from '../helpers/stub.js';
-import { expectNoTrace } from '../helpers/traces.js';
+import { expectNoTrace, expectOutcome } from '../helpers/traces.js';
+import { VERSION } from '../../src/version.js';
 
 const DEMO_VALUE = 'demo-key-Zq9xW2vR7tY4uP1sK8mN3bV6';
 const QUERY_VALUE = 'query-key-Hj5Lk2Mn8Bv4Cx1Zq7Wr3Ty9';
@@ -103,7 +104,7 @@ describe('http_request: the value goes out, never comes back', () => {
       url: `${stub.url}/headers`,
       headers: { 'X-Api-Key': '<secrets.HEADER_ONLY>' },
     });
-    expect(r.isError, visible(r)).toBeFalsy();
+    expectOutcome(r, { redacted: ['HEADER_ONLY'] });
     expect(JSON.stringify((r.structuredContent as { headers: unknown }).headers)).toContain('[REDACTED:HEADER_ONLY]');
     hasNoValue(visible(r));
   });
@@ -114,6 +115,7 @@ describe('http_request: the value goes out, never comes back', () => {
       url: `${stub.url}/unauthorized`,
       headers: { Authorization: 'Bearer <secrets.DEMO_KEY>' },
     });
+    expectOutcome(r, { redacted: ['DEMO_KEY'] });
     expect((r.structuredContent as { status: number }).status).toBe(401);
     hasNoValue(visible(r));
   });
@@ -124,15 +126,40 @@ describe('http_request: the value goes out, never comes back', () => {
       url: `${stub.url}/redirect-echo`,
       headers: { Authorization: 'Bearer <secrets.DEMO_KEY>' },
     });
+    expectOutcome(r, { redacted: ['DEMO_KEY'] });
     hasNoValue(visible(r));
   });
 
   it('puts a query-placed secret in the query string, percent-encoded', async () => {
     stub.reset();
     const r = await session.call('http_request', { method: 'GET', url: `${stub.url}/echo?key=<secrets.QUERY_KEY>` });
-    expect(r.isError, visible(r)).toBeFalsy();
+    expectOutcome(r, { redacted: ['QUERY_KEY'] });
     expect(stub.requests[0]!.url).toContain(`key=${encodeURIComponent(QUERY_VALUE)}`);
     hasNoValue(visible(r));
+  });
+});
+
+describe('http_request: User-Agent', () => {
+  /** Every User-Agent header line the stub received, repeats included (node keeps only the first in `headers`). */
+  const userAgents = (i: number) => {
+    const raw = stub.requests[i]!.rawHeaders;
+    const found: string[] = [];
+    for (let j = 0; j + 1 < raw.length; j += 2) if (raw[j]!.toLowerCase() === 'user-agent') found.push(raw[j + 1]!);
+    return found;
+  };
+
+  it('sends User-Agent: blindfold/<version> when the agent sets none (GitHub refuses requests without one)', async () => {
+    stub.reset();
+    const r = await session.call('http_request', { method: 'GET', url: `${stub.url}/echo` });
+    expect(r.isError, visible(r)).toBeFalsy();
+    expect(userAgents(0)).toEqual([`blindfold/${VERSION}`]);
+  });
+
+  it('an agent-set User-Agent, in any case, wins and is the only one sent', async () => {
+    stub.reset();
+    const r = await session.call('http_request', { method: 'GET', url: `${stub.url}/echo`, headers: { 'uSeR-aGeNt': 'agent-tool/2.1' } });
+    expect(r.isError, visible(r)).toBeFalsy();
+    expect(userAgents(0)).toEqual(['agent-tool/2.1']);
   });
 });
 
@@ -166,7 +193,7 @@ describe('http_request: refusals send nothing', () => {
     it(`refuses a secret in the authority: ${url}`, async () => {
       stub.reset();
       const r = await session.call('http_request', { method: 'GET', url });
-      expect(r.isError).toBe(true);
+      expectOutcome(r, { error: 'PLACEMENT_NOT_ALLOWED' });
       expect(stub.requests).toHaveLength(0);
       hasNoValue(visible(r));
     });
@@ -195,7 +222,7 @@ describe('http_request: refusals send nothing', () => {
       url: `${stub.url}/redirect?status=302&to=${encodeURIComponent('/echo')}`,
       headers: { Authorization: 'Bearer <secrets.DEMO_KEY>' },
     });
-    expect(r.isError, visible(r)).toBeFalsy();
+    expectOutcome(r, { redacted: ['DEMO_KEY'] });
     expect((r.structuredContent as { status: number; redirects: number }).redirects).toBe(1);
     expect(stub.requests.map((q) => q.url.split('?')[0])).toEqual(['/redirect', '/echo']);
     hasNoValue(visible(r));
@@ -226,27 +253,36 @@ describe('http_request: refusals send nothing', () => {
 });
 
 describe('MCP logging', () => {
+  // Notifications arrive in the order the server sends them. So "nothing was sent" is checked by
+  // the arrival of a later notification that must come after it, never by a sleep.
   it('sends scrubbed log notifications only after the client asks, at the level it asked for', async () => {
     const messages: Array<{ level: string; data: unknown }> = [];
     session.client.setNotificationHandler(LoggingMessageNotificationSchema, async (n) => {
       messages.push(n.params as { level: string; data: unknown });
     });
-    await session.call('http_request', { method: 'GET', url: `${other.url}/echo`, headers: { Authorization: 'Bearer <secrets.DEMO_KEY>' } });
-    await new Promise((r) => setTimeout(r, 200));
-    expect(messages).toHaveLength(0); // not asked yet
+    const refused = () => session.call('http_request', { method: 'GET', url: `${other.url}/echo`, headers: { Authorization: 'Bearer <secrets.DEMO_KEY>' } });
+    const sent = () => session.call('http_request', { method: 'POST', url: `${stub.url}/echo`, headers: { Authorization: 'Bearer <secrets.DEMO_KEY>' }, body: 'token=<secrets.DEMO_KEY>' });
+    const until = async (n: number) => {
+      const deadline = Date.now() + 5000;
+      while (messages.length < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      await session.client.ping(); // and anything sent before the ping's answer has arrived too
+    };
 
+    await refused(); // a warning, but not asked yet: must not be sent
     await session.client.setLoggingLevel('debug');
-    await session.call('http_request', { method: 'POST', url: `${stub.url}/echo`, headers: { Authorization: 'Bearer <secrets.DEMO_KEY>' }, body: 'token=<secrets.DEMO_KEY>' });
-    await session.call('http_request', { method: 'GET', url: `${other.url}/echo`, headers: { Authorization: 'Bearer <secrets.DEMO_KEY>' } });
-    const deadline = Date.now() + 5000;
-    while (messages.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    expect(messages.map((m) => m.level)).toEqual(expect.arrayContaining(['debug', 'warning']));
+    await sent();
+    await refused();
+    await until(2);
+    // Had the first warning been sent, it would come first.
+    expect(messages.map((m) => m.level)).toEqual(['debug', 'warning']);
     hasNoValue(JSON.stringify(messages));
 
     await session.client.setLoggingLevel('error');
     const before = messages.length;
-    await session.call('http_request', { method: 'GET', url: `${other.url}/echo`, headers: { Authorization: 'Bearer <secrets.DEMO_KEY>' } });
-    await new Promise((r) => setTimeout(r, 200));
-    expect(messages.length).toBe(before);
+    await refused(); // a warning, below the level asked for: must not be sent
+    await session.client.setLoggingLevel('debug');
+    await sent();
+    await until(before + 1);
+    expect(messages.slice(before).map((m) => m.level)).toEqual(['debug']);
   });
 });

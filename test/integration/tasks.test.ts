@@ -1,13 +1,14 @@
 // Task files served as MCP tools, driven over stdio by the SDK's real Client against the loopback
-// stub; plus `blindfold run` and `blindfold tasks check` as child processes.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+// stub; plus `blindfold run` as a child process (`tasks check` is in tasks-check.test.ts).
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { filesContaining, REPO, runCli, runCliAsync, tempHome, type TempHome } from '../helpers/cli.js';
+import { filesContaining, runCli, runCliAsync, tempHome, type TempHome } from '../helpers/cli.js';
 import { connectStdio, visible, type StdioSession } from '../helpers/mcp.js';
 import { startStub, type Stub } from '../helpers/stub.js';
-import { expectNoTrace } from '../helpers/traces.js';
+import { expectNoTrace, expectOutcome } from '../helpers/traces.js';
+import { VERSION } from '../../src/version.js';
 
 const GH_VALUE = 'ghp_task+Value/with=Odd&Chars"<9f8e7d6c';
 const KEY_VALUE = 'xkey-Task-7Hq2Lm9Vb4Nc1Zx8Rt5Wy3';
@@ -45,7 +46,7 @@ steps:
     method: POST
     url: ${origin}/echo?repo=<inputs.repo>
     secret_name: GH_PAT
-    headers: {Accept: application/json, X-Title: "<inputs.title>"}
+    headers: {Accept: application/json, X-Title: "<inputs.title>", user-AGENT: acme-issues/1.0}
     json: {title: "<inputs.title>", labels: "<inputs.labels>", draft: "<inputs.draft>"}
 output:
   status: <steps.create.status>
@@ -117,13 +118,15 @@ describe('task files as MCP tools', () => {
   it('sends one request with the secret injected by its rule, typed JSON inputs, and a redacted result', async () => {
     stub.reset();
     const r = await session.call('create_issue', { repo: 'acme/api', title: 'Flaky <b>test</b>', labels: ['bug', 'ci'] });
-    expect(r.isError, visible(r)).toBeFalsy();
+    expectOutcome(r, { redacted: ['GH_PAT'] });
     expect(stub.requests).toHaveLength(1);
     const req = stub.requests[0]!;
     expect(req.headers.authorization).toBe(`Bearer ${GH_VALUE}`);
     expect(req.url).toBe('/echo?repo=acme%2Fapi');
     expect(JSON.parse(req.body)).toEqual({ title: 'Flaky <b>test</b>', labels: ['bug', 'ci'], draft: false });
     expect(req.headers['x-title']).toBe('Flaky <b>test</b>');
+    // The task's User-Agent wins over blindfold's default, and is the only one sent.
+    expect(req.rawHeaders.filter((_, i) => i % 2 === 1 && /^user-agent$/i.test(req.rawHeaders[i - 1]!))).toEqual(['acme-issues/1.0']);
     const sc = r.structuredContent as { ok: boolean; output: { status: number; echoed: string }; steps: Array<{ redacted: string[] }> };
     expect(sc.ok).toBe(true);
     expect(sc.output.status).toBe(200);
@@ -134,16 +137,18 @@ describe('task files as MCP tools', () => {
   it('an injected header replaces the same header written in the step', async () => {
     stub.reset();
     const r = await session.call('get_repo', { repo: 'acme' });
+    expectOutcome(r, { redacted: ['X_KEY'] });
     expect(stub.requests).toHaveLength(1);
     expect(stub.requests[0]!.headers['x-api-key']).toBe(KEY_VALUE);
     expect(stub.requests[0]!.url).toBe('/repos/acme/info');
+    expect(stub.requests[0]!.headers['user-agent']).toBe(`blindfold/${VERSION}`);
     hasNoValue(visible(r));
   });
 
   it('an input never becomes template syntax: <secrets.OTHER_KEY> in an input is sent as text', async () => {
     stub.reset();
     const r = await session.call('create_issue', { repo: '<secrets.OTHER_KEY>', title: '<secrets.GH_PAT> <<secrets.X_KEY>' });
-    expect(r.isError, visible(r)).toBeFalsy();
+    expectOutcome(r, { redacted: ['GH_PAT'] });
     const req = stub.requests[0]!;
     expect(req.body).toContain('<secrets.GH_PAT> <<secrets.X_KEY>');
     expect(req.url).toBe(`/echo?repo=${encodeURIComponent('<secrets.OTHER_KEY>')}`);
@@ -183,7 +188,8 @@ describe('task files as MCP tools', () => {
         expect(req.url.endsWith('/info')).toBe(true);
         expect(req.headers['x-injected']).toBeUndefined();
       }
-      if (stub.requests.length === 0) expect(r.isError).toBe(true);
+      // Sent on the task's origin (the stub echoes /repos/..., key and all), or refused before sending.
+      expectOutcome(r, stub.requests.length > 0 ? { redacted: ['X_KEY'] } : { error: 'BAD_INPUT' });
       hasNoValue(visible(r));
     });
   }
@@ -233,43 +239,15 @@ describe('a broken task file in a running server', () => {
   });
 });
 
-describe('task loading reports problems with file, line and reason', () => {
-  it('a task naming a missing secret, or an unbound host, is reported; the others still load', () => {
-    const h = tempHome();
-    try {
-      const dir = join(h.home, 'tasks');
-      mkdirSync(dir, { recursive: true });
-      expect(runCli(['set', 'GOOD_KEY', '--host', 'https://api.example.com'], { env: h.env, input: 'good-key-value-123456' }).code).toBe(0);
-      writeFileSync(join(dir, 'good.yaml'), 'name: good\ndescription: fine\nsteps:\n  - kind: http\n    method: GET\n    url: https://api.example.com/x\n    secret_name: GOOD_KEY\n');
-      writeFileSync(join(dir, 'missing.yaml'), 'name: missing\ndescription: names a secret that does not exist\nsteps:\n  - kind: http\n    method: GET\n    url: https://api.example.com/x\n    secret_name: NO_SUCH_KEY\n');
-      writeFileSync(join(dir, 'unbound.yaml'), 'name: unbound\ndescription: wrong host\nsteps:\n  - kind: http\n    method: GET\n    url: https://evil.example.net/x\n    secret_name: GOOD_KEY\n');
-      writeFileSync(join(dir, 'broken.yaml'), 'name: broken\ndescription: bad yaml\nsteps: [\n');
-      writeFileSync(join(dir, 'builtin.yaml'), 'name: http_request\ndescription: collides\nsteps:\n  - kind: http\n    method: GET\n    url: https://api.example.com/x\n');
-      const r = runCli(['tasks', 'check'], { env: h.env });
-      expect(r.code).toBe(1);
-      expect(r.stdout).toContain('ok      good');
-      expect(r.stdout).toMatch(/missing\.yaml:7: .*NO_SUCH_KEY.*does not exist/);
-      expect(r.stdout).toMatch(/unbound\.yaml:7: .*https:\/\/evil\.example\.net.*not bound/);
-      expect(r.stdout).toMatch(/broken\.yaml:\d+: YAML/);
-      expect(r.stdout).toMatch(/builtin\.yaml:1: .*collides with the built-in tool/);
-      const json = JSON.parse(runCli(['tasks', 'check', '--json'], { env: h.env }).stdout) as { ok: boolean; tasks: string[] };
-      expect(json).toMatchObject({ ok: false, tasks: ['good'] });
-      const list = runCli(['tasks', 'list', '--json'], { env: h.env });
-      expect(JSON.parse(list.stdout).tasks.map((x: { name: string }) => x.name)).toEqual(['good']);
-    } finally {
-      h.cleanup();
-    }
-  });
-});
-
 describe('blindfold run', () => {
   // Async: the stub lives in this process, so a blocking spawnSync would starve it.
   it('runs a task from the CLI with --input and prints the redacted result', async () => {
     stub.reset();
     const r = await runCliAsync(['run', 'create_issue', '--input', 'repo=acme/cli', '--input', 'title=From the CLI', '--input', 'labels=["x"]', '--json'], { env: t.env }).done;
     expect(r.code, r.stderr).toBe(0);
-    const result = JSON.parse(r.stdout) as { ok: boolean; output: { status: number } };
+    const result = JSON.parse(r.stdout) as { ok: boolean; steps: Array<{ redacted: string[] }> };
     expect(result.ok).toBe(true);
+    expect(result.steps[0]!.redacted).toContain('GH_PAT');
     expect(stub.requests[0]!.headers.authorization).toBe(`Bearer ${GH_VALUE}`);
     hasNoValue(r.stdout + r.stderr);
   });
@@ -284,25 +262,5 @@ describe('blindfold run', () => {
 
   it('an unknown task exits 4', () => {
     expect(runCli(['run', 'nope'], { env: t.env }).code).toBe(4);
-  });
-});
-
-describe('README task examples', () => {
-  it('every task file shown in the README loads with `tasks check`', () => {
-    const h = tempHome();
-    try {
-      const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
-      const blocks = [...readme.matchAll(/```yaml\n(# ~\/\.blindfold\/tasks\/([\w.-]+)[^\n]*\n[\s\S]*?)```/g)];
-      expect(blocks.length).toBeGreaterThanOrEqual(2);
-      mkdirSync(join(h.home, 'tasks'), { recursive: true });
-      for (const [, text, file] of blocks) writeFileSync(join(h.home, 'tasks', file!), text!);
-      expect(runCli(['set', 'GITHUB_PAT', '--preset', 'github'], { env: h.env, input: 'ghp_readme_example_123456' }).code).toBe(0);
-      expect(runCli(['set', 'SLACK_BOT_TOKEN', '--preset', 'slack'], { env: h.env, input: 'xoxb-readme-example-123456' }).code).toBe(0);
-      const r = runCli(['tasks', 'check'], { env: h.env });
-      expect(r.code, r.stdout).toBe(0);
-      expect(r.stdout).toContain(`${blocks.length} task(s) ok, 0 problem(s)`);
-    } finally {
-      h.cleanup();
-    }
   });
 });
