@@ -61,10 +61,12 @@ async function readAllStdin(): Promise<string> {
 /** Reads a line from the TTY with echo off. The prompt goes to stderr; nothing is echoed. */
 export function promptHidden(prompt: string): Promise<string> {
   const stdin = process.stdin;
+  // Echo goes off before the prompt appears: keys typed (or pasted) as soon as it shows must
+  // neither be echoed nor turned into signals by the terminal's line discipline.
+  stdin.setRawMode(true);
   process.stderr.write(prompt);
   return new Promise((resolve, reject) => {
     let value = '';
-    stdin.setRawMode(true);
     stdin.resume();
     stdin.setEncoding('utf8');
     const finish = (err?: Error) => {
