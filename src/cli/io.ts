@@ -15,6 +15,10 @@ export function endQuietlyWhenStdoutCloses(): void {
     if (err.code === 'EPIPE') process.exit(0);
     throw err;
   });
+  // A closed stderr (`2>&1 | head`) loses only notices; the command's own work goes on.
+  process.stderr.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+  });
 }
 
 export interface ValueSourceOptions {
