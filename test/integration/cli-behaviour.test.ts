@@ -134,6 +134,19 @@ describe('errors that say why', () => {
     expect(r.stderr).toContain('NO_SUCH_SECRET');
   });
 
+  it('run refuses an --input name that is no name, without repeating it', () => {
+    const dir = join(t.home, '..', 'good-tasks');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, 'ping.yaml'),
+      'name: ping\ndescription: Ping.\nsteps:\n  - name: go\n    kind: http\n    method: GET\n    url: https://api.example.com/ping\n    secret_name: GITHUB_TOKEN\n',
+    );
+    const r = runCli(['run', 'ping', '--tasks', dir, '--input', 'sk-live-Zq81xYv27Lm=1'], { env: t.env });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/--input/);
+    expect(r.stderr).not.toContain('Zq81xYv27Lm');
+  });
+
   it('show, history and rm of a missing name suggest close names', () => {
     for (const cmd of ['show', 'history', 'rm']) {
       const r = runCli([cmd, 'GITHUB_TOKN'], { env: t.env });

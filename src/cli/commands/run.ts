@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { BlindfoldError } from '../../errors.js';
 import type { Task, TaskProblem } from '../../tasks/loader.js';
 import { TASK_NAME } from '../../tasks/schema.js';
-import { whyNotAName } from '../../vault/names.js';
+import { SECRET_NAME_RULE, whyNotAName } from '../../vault/names.js';
 import { action, cliPrincipal, environmentFor, openAudit, openVault } from '../context.js';
 import { collect, note, printJson, printLine } from '../io.js';
 
@@ -14,6 +14,9 @@ function parseInputs(task: Task, pairs: string[]): Record<string, unknown> {
     // The pair is not repeated: without a name it may be a bare value.
     if (i <= 0) throw new BlindfoldError('BAD_INPUT', '--input expects name=value; one was given without a name or "=" (not repeated here)');
     const name = pair.slice(0, i);
+    // Input names follow the secret-name rule; anything else is not repeated (the task runner's
+    // "unrecognized key" message would quote it, and it may be a value).
+    if (!SECRET_NAME_RULE.test(name)) throw new BlindfoldError('BAD_INPUT', `--input: an input name is not valid (not repeated here): ${whyNotAName(name, 64, 'letters, digits and _')}`);
     const raw = pair.slice(i + 1);
     const schema = task.inputs?.properties?.[name];
     const isString = !schema || (schema.type ?? (schema.enum ? typeof schema.enum[0] : 'string')) === 'string';
