@@ -1,6 +1,6 @@
 /**
  * Operational logs: pino to stderr (stdout belongs to the MCP stdio transport). JSON unless stderr
- * is a TTY, where it is pretty-printed. Level from BLINDFOLD_LOG_LEVEL (default info).
+ * is a TTY, where it is pretty-printed (coloured unless NO_COLOR is set). Level from BLINDFOLD_LOG_LEVEL (default info).
  *
  * Every serialised line passes the registered scrubbers before it is written anywhere (the
  * broker registers its redactor): no call site should log a value, and this is the second wall
@@ -47,12 +47,17 @@ export function scrubLogLine(line: string): string {
   return out;
 }
 
+/** https://no-color.org: any non-empty NO_COLOR turns colour off (an empty one does not). */
+export function colorWanted(env: NodeJS.ProcessEnv = process.env): boolean {
+  return !env.NO_COLOR;
+}
+
 export function logger(): Logger {
   if (!root) {
     const level = process.env.BLINDFOLD_LOG_LEVEL ?? 'info';
     stderrLevel = pino.levels.values[level] ?? 30;
     const target: { write(line: string): unknown } = process.stderr.isTTY
-      ? pino.transport({ target: 'pino-pretty', options: { destination: 2, colorize: true } })
+      ? pino.transport({ target: 'pino-pretty', options: { destination: 2, colorize: colorWanted() } })
       : pino.destination({ fd: 2, sync: true });
     const fanOut = {
       write(line: string) {

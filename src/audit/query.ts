@@ -184,7 +184,7 @@ export function parseSince(text: string): Date {
   }
   const d = new Date(text);
   if (Number.isNaN(d.getTime())) {
-    throw new BlindfoldError('BAD_INPUT', `--since expects a duration like 30m, 1h, 7d or an ISO date, got ${JSON.stringify(text)}`);
+    throw new BlindfoldError('BAD_INPUT', '--since expects a duration like 30m, 1h, 7d or an ISO date (what was given is not repeated)');
   }
   return d;
 }

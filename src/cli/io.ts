@@ -5,6 +5,22 @@
 import { readFile } from 'node:fs/promises';
 import { BlindfoldError } from '../errors.js';
 
+/**
+ * `blindfold list | head -1`: once the reader has gone, there is nobody left to tell anything, so
+ * the command ends quietly with 0, like git, instead of dying on an unhandled EPIPE with a stack
+ * trace. Installed once at start-up, so every command gets it.
+ */
+export function endQuietlyWhenStdoutCloses(): void {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
+  // A closed stderr (`2>&1 | head`) loses only notices; the command's own work goes on.
+  process.stderr.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+  });
+}
+
 export interface ValueSourceOptions {
   fromEnv?: string;
   fromFile?: string;
@@ -21,14 +37,19 @@ export async function readSecretValue(name: string, opts: ValueSourceOptions): P
   }
   if (opts.fromEnv) {
     const value = process.env[opts.fromEnv];
-    if (value === undefined) throw new BlindfoldError('BAD_INPUT', `environment variable ${opts.fromEnv} is not set`);
+    if (value === undefined) {
+      // Quoted only when it could be a variable name: `--from-env sk-live-…` is a value in the wrong place.
+      const named = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/.test(opts.fromEnv) ? `environment variable ${opts.fromEnv}` : 'the variable given to --from-env (not repeated: not a variable name)';
+      throw new BlindfoldError('BAD_INPUT', `${named} is not set`);
+    }
     return value;
   }
   if (opts.fromFile) {
     try {
       return stripFinalNewline(await readFile(opts.fromFile, 'utf8'));
     } catch (err) {
-      throw new BlindfoldError('BAD_INPUT', `cannot read ${opts.fromFile}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+      // The path is not repeated: `--from-file sk-live-…` is a value given where a path was expected.
+      throw new BlindfoldError('BAD_INPUT', `cannot read the file given to --from-file: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
     }
   }
   if (process.stdin.isTTY) return promptHidden(`Value for ${name} (input hidden): `);
@@ -44,7 +65,8 @@ async function readAllStdin(): Promise<string> {
 /** Reads a line from the TTY with echo off. The prompt goes to stderr; nothing is echoed. */
 export function promptHidden(prompt: string): Promise<string> {
   const stdin = process.stdin;
-  // Echo goes off before the prompt shows: keys typed the moment it appears must not be echoed.
+  // Echo goes off before the prompt appears: keys typed (or pasted) as soon as it shows must
+  // neither be echoed nor turned into signals by the terminal's line discipline.
   stdin.setRawMode(true);
   process.stderr.write(prompt);
   return new Promise((resolve, reject) => {
@@ -62,7 +84,12 @@ export function promptHidden(prompt: string): Promise<string> {
     const onData = (chunk: string) => {
       for (const ch of chunk) {
         if (ch === '\r' || ch === '\n' || ch === '\u0004') return finish();
-        if (ch === '\u0003') return finish(new BlindfoldError('BAD_INPUT', 'cancelled'));
+        if (ch === '\u0003') {
+          // Ctrl-C: the terminal is restored first, then exit 130 (128 + SIGINT) as a shell would.
+          // Nothing has been written yet: values are read before the vault is opened.
+          finish();
+          process.exit(130);
+        }
         if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);
         else value += ch;
       }
@@ -116,7 +143,8 @@ export function parseKeyValues(pairs: string[] | undefined, flag: string): Recor
   const out: Record<string, string> = {};
   for (const pair of pairs) {
     const i = pair.indexOf('=');
-    if (i <= 0) throw new BlindfoldError('BAD_INPUT', `${flag} expects key=value, got ${JSON.stringify(pair.slice(0, 40))}`);
+    // The pair is not repeated: its text may be a value given without a key.
+    if (i <= 0) throw new BlindfoldError('BAD_INPUT', `${flag} expects key=value; one was given without a key or "=" (not repeated here)`);
     out[pair.slice(0, i)] = pair.slice(i + 1);
   }
   return out;

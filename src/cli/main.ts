@@ -16,7 +16,11 @@ import { registerRun } from './commands/run.js';
 import { registerTasks } from './commands/tasks.js';
 import { registerExec } from './commands/exec.js';
 import { EXIT } from './context.js';
+import { endQuietlyWhenStdoutCloses } from './io.js';
+import { safeUsageError } from './usage.js';
 import { VERSION } from '../version.js';
+
+endQuietlyWhenStdoutCloses();
 
 const program = new Command();
 program
@@ -25,7 +29,13 @@ program
   .version(VERSION)
   .option('--home <dir>', 'home folder for vault, key, audit log and tasks (default: BLINDFOLD_HOME or ~/.blindfold)')
   .option('--vault <file>', 'vault file (default: <home>/vault.json)')
+  .option('--audit <file>', 'audit log (default: <home>/audit.jsonl)')
+  .option('--tasks <dir>', 'folder of task files (default: <home>/tasks)')
   .showHelpAfterError('(run with --help for usage)')
+  // Commander quotes what it could not parse (`unknown option '--token=sk-live-…'`); every usage
+  // error passes through here so nothing that may hold a value reaches the terminal (promise 1).
+  // Subcommands inherit this (they are created after it).
+  .configureOutput({ outputError: (text, write) => write(safeUsageError(text)) })
   .exitOverride((err) => {
     // commander's own usage errors (missing argument, unknown command) exit 2, like other CLIs.
     process.exit(err.exitCode === 0 ? 0 : EXIT.usage);
@@ -37,7 +47,9 @@ The master key comes from BLINDFOLD_MASTER_KEY or BLINDFOLD_MASTER_KEY_FILE, or 
 <home>/master.key that the first run creates. Values are never accepted as arguments.
 
 Exit codes: 0 ok, 1 error, 2 bad usage or input, 3 vault sealed or damaged, 4 not found,
-5 conflict (version changed, vault busy).`,
+5 conflict (version changed, vault busy), 127 \`exec\` command not found (126 not executable),
+130 cancelled with Ctrl-C at a prompt. \`exec\` otherwise exits as its command did.
+NO_COLOR (any non-empty value) turns off colour in log output.`,
   );
 
 for (const register of [registerInit, registerSet, registerList, registerShow, registerRm, registerHistory, registerImport, registerRotateKey, registerCheck, registerPresets, registerServe, registerRun, registerTasks, registerExec, registerAudit]) {

@@ -28,7 +28,7 @@ export function pinnedResolver(pins: string[], fallback: Resolver = systemResolv
     const name = pin.slice(0, eq).trim().toLowerCase().replace(/\.$/, '');
     const addresses = pin.slice(eq + 1).split(',').map((a) => a.trim()).filter(Boolean);
     if (eq <= 0 || addresses.length === 0 || addresses.some((a) => !isIP(a))) {
-      throw new BlindfoldError('BAD_INPUT', `--resolve wants NAME=IP[,IP...], got ${JSON.stringify(pin)}`);
+      throw new BlindfoldError('BAD_INPUT', '--resolve wants NAME=IP[,IP...]; one was not (not repeated here in case it holds a value)');
     }
     table.set(name, addresses.map((address) => ({ address, family: isIP(address) === 6 ? 6 : 4 })));
   }

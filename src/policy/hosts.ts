@@ -18,9 +18,15 @@ export interface HostPattern {
 const EXAMPLES = 'e.g. api.github.com, *.example.com, https://api.x.com:8443 or http://127.0.0.1:8080';
 const DEFAULT_PORT = { http: 80, https: 443 } as const;
 
-function bad(input: string, why: string): BlindfoldError {
-  return new BlindfoldError('BAD_HOST', `invalid host ${JSON.stringify(input.slice(0, 100))}: ${why} (${EXAMPLES})`);
+// The input is not repeated: a string that is no valid host may be a value typed where a host was
+// expected, and this message reaches terminals and logs (promise 1). `why` never quotes it either.
+function bad(_input: string, why: string): BlindfoldError {
+  return new BlindfoldError('BAD_HOST', `invalid host (not repeated here in case it holds a value): ${why} (${EXAMPLES})`);
 }
+
+// After IDN, a host name is letters, digits, hyphens (and the underscores some real names carry).
+// The URL parser alone accepts `API_KEY=sk-live-…` as a name, which would store a value as a host.
+const HOST_LABEL = /^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$/;
 
 export function parseHostPattern(input: string): HostPattern {
   if (typeof input !== 'string') throw bad(String(input), 'not a string');
@@ -28,7 +34,7 @@ export function parseHostPattern(input: string): HostPattern {
   if (text === '' || /\s/.test(text)) throw bad(input, 'empty or contains whitespace');
   const schemeMatch = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(text);
   const scheme = schemeMatch ? schemeMatch[1]!.toLowerCase() : 'https';
-  if (scheme !== 'http' && scheme !== 'https') throw bad(input, `only http and https origins can be bound, not ${scheme}`);
+  if (scheme !== 'http' && scheme !== 'https') throw bad(input, 'only http and https origins can be bound');
   let rest = schemeMatch ? text.slice(schemeMatch[0].length) : text;
   if (rest.endsWith('/')) rest = rest.slice(0, -1);
   if (/[/?#@\\]/.test(rest)) throw bad(input, 'a host binding is an origin only: no path, query, fragment or user info');
@@ -56,6 +62,7 @@ export function parseHostPattern(input: string): HostPattern {
   const isIp = /^\[.*\]$/.test(host) || /^\d+\.\d+\.\d+\.\d+$/.test(host);
   // "example.com.." or ".example.com": a name with an empty label is no host anyone can mean.
   if (!isIp && host.split('.').some((label) => label === '')) throw bad(input, 'empty host label');
+  if (!isIp && !host.split('.').every((label) => HOST_LABEL.test(label))) throw bad(input, 'a host name is letters, digits and hyphens');
   if (wildcard) {
     if (isIp) throw bad(input, 'a wildcard cannot be combined with an IP address');
     if (host.split('.').length < 2) throw bad(input, 'a wildcard needs at least two labels after it (*.example.com, not *.com)');

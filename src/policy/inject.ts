@@ -31,13 +31,14 @@ export function parseInject(spec: string): InjectRule {
   const placement = spec.slice(0, first).trim().toLowerCase();
   const name = spec.slice(first + 1, second).trim();
   const format = spec.slice(second + 1);
-  if (placement !== 'header' && placement !== 'query') throw bad(`placement must be header or query, not ${JSON.stringify(placement)}`);
+  // What failed is described, not repeated: it may be a value typed in the wrong place (promise 1).
+  if (placement !== 'header' && placement !== 'query') throw bad('the placement (before the first ":") must be header or query');
   if (placement === 'header') {
-    if (!HEADER_TOKEN.test(name)) throw bad(`${JSON.stringify(name)} is not a valid header name`);
+    if (!HEADER_TOKEN.test(name)) throw bad('the header name (between the first two ":") is not a valid header name');
     const lower = name.toLowerCase();
     if (FORBIDDEN_HEADERS.has(lower) || lower.startsWith('proxy-')) throw bad(`the ${name} header is managed by Blindfold and cannot carry a secret`);
   } else if (name === '' || /[&=#?\s]/.test(name)) {
-    throw bad(`${JSON.stringify(name)} is not a usable query parameter name`);
+    throw bad('the query parameter name (between the first two ":") is empty or holds &, =, #, ? or spaces');
   }
   const slots = format.match(/\{[^}]*\}/g) ?? [];
   if (slots.length !== 1 || (slots[0] !== '{value}' && slots[0] !== '{value:base64}')) {

@@ -10,7 +10,9 @@ export function parsePlacements(input: readonly string[]): Placement[] {
   for (const raw of input) {
     const p = typeof raw === 'string' ? raw.trim().toLowerCase() : '';
     if (!(PLACEMENTS as readonly string[]).includes(p)) {
-      throw new BlindfoldError('BAD_PLACEMENT', `unknown placement ${JSON.stringify(raw)}: use one or more of ${PLACEMENTS.join(', ')}`);
+      // Quoted only while it is a plain word (a typo): anything else may be a value in the wrong place.
+      const what = typeof raw === 'string' && /^[A-Za-z]{1,16}$/.test(raw) ? JSON.stringify(raw) : '(not repeated here)';
+      throw new BlindfoldError('BAD_PLACEMENT', `unknown placement ${what}: use one or more of ${PLACEMENTS.join(', ')}`);
     }
     seen.add(p as Placement);
   }

@@ -52,7 +52,9 @@ export const PRESETS: Record<string, Preset> = Object.fromEntries(list.map((p) =
 
 export function getPreset(id: string): Preset {
   const preset = Object.hasOwn(PRESETS, id) ? PRESETS[id] : undefined;
-  if (!preset) throw new BlindfoldError('UNKNOWN_PRESET', `unknown preset ${JSON.stringify(id)}; known presets: ${Object.keys(PRESETS).join(', ')}`);
+  // Quoted only while it looks like a preset id (letters and -): anything else may be a value.
+  const what = /^[a-z][a-z-]{0,23}$/i.test(id) ? ` ${JSON.stringify(id)}` : ' (not repeated here)';
+  if (!preset) throw new BlindfoldError('UNKNOWN_PRESET', `unknown preset${what}; known presets: ${Object.keys(PRESETS).join(', ')}`);
   return preset;
 }
 

@@ -10,11 +10,30 @@ export const DEFAULT_ENVIRONMENT = 'default';
  */
 export const MIN_VALUE_LENGTH = 8;
 
+/**
+ * What is wrong with a name-like input, said without repeating it: input that fails a name rule
+ * may be a value typed in the wrong place (`set API_KEY=sk-live-…`, Doppler's habit), and error
+ * messages reach terminals, logs and agents (promise 1). Single characters are safe to show.
+ */
+export function whyNotAName(input: string, maxLength: number, allowed: string): string {
+  if (input.length === 0) return 'it is empty';
+  if (input.includes('=')) return 'it contains "=" (give the name alone: a value is never taken from the command line)';
+  if (input.length > maxLength) return `it is ${input.length} characters long (at most ${maxLength})`;
+  if (!/^[A-Za-z]/.test(input)) return 'it does not start with a letter';
+  return `it contains a character other than ${allowed}`;
+}
+
+/** Quotes a name only once it matches its rule; otherwise describes it without its content. */
+export function quoteName(input: string, rule: RegExp = SECRET_NAME_RULE): string {
+  return typeof input === 'string' && rule.test(input) ? JSON.stringify(input) : '(not repeated here: it is not a valid name)';
+}
+
 export function assertSecretName(name: string): string {
   if (typeof name !== 'string' || !SECRET_NAME_RULE.test(name)) {
+    const why = typeof name === 'string' ? whyNotAName(name, 64, 'letters, digits and _') : 'it is not text';
     throw new BlindfoldError(
       'BAD_NAME',
-      `invalid secret name ${JSON.stringify(String(name).slice(0, 80))}: a name must match ${SECRET_NAME_RULE.source} ` +
+      `invalid secret name (not repeated here in case it holds a value): ${why}. A name must match ${SECRET_NAME_RULE.source} ` +
         '(a letter, then up to 63 letters, digits or underscores), e.g. GITHUB_TOKEN',
     );
   }
@@ -23,9 +42,10 @@ export function assertSecretName(name: string): string {
 
 export function assertEnvironment(env: string): string {
   if (typeof env !== 'string' || !ENVIRONMENT_RULE.test(env)) {
+    const why = typeof env !== 'string' ? 'it is not text' : /^[A-Z]/.test(env) ? 'it starts with a capital letter' : whyNotAName(env, 32, 'lowercase letters, digits, _ and -');
     throw new BlindfoldError(
       'BAD_ENVIRONMENT',
-      `invalid environment ${JSON.stringify(String(env).slice(0, 40))}: an environment must match ${ENVIRONMENT_RULE.source}, ` +
+      `invalid environment (not repeated here in case it holds a value): ${why}. An environment must match ${ENVIRONMENT_RULE.source}, ` +
         'e.g. development, staging, production, or "default" for the fallback value',
     );
   }

@@ -1,35 +1,25 @@
-// Runs the CLI on a real pseudo-terminal (python3's pty module), so code paths that only a person
-// at a terminal reaches — hidden prompts, raw mode, Ctrl-C — run as they would for them.
+// Runs a command on a real pseudo-terminal (python3's pty module; there is no node-pty here), so
+// code paths only a person at a terminal reaches — hidden prompts, raw mode, Ctrl-C, colour —
+// run as they would for them.
 import { spawnSync } from 'node:child_process';
 import { CLI } from './cli.js';
 
+// Waits for each step's text on the screen, then types that step's keys; reads until the child
+// exits (or 20 s pass) and reports its exit code, everything it showed and how many steps ran.
 const DRIVER = `
-import os, pty, sys, time, json, select
-args, env, script = json.loads(sys.argv[1])
+import json, os, pty, select, sys, time
+argv, env, steps = json.loads(sys.argv[1])
 pid, fd = pty.fork()
 if pid == 0:
-    os.execve(args[0], args, env)
-out = b''
-def read_until(needle, timeout):
-    global out
-    end = time.time() + timeout
-    while needle.encode() not in out and time.time() < end:
-        r, _, _ = select.select([fd], [], [], 0.1)
-        if r:
-            try:
-                chunk = os.read(fd, 4096)
-            except OSError:
-                return
-            if not chunk:
-                return
-            out += chunk
-for wait_for, send in script:
-    read_until(wait_for, 10)
-    os.write(fd, send.encode())
-while True:
-    r, _, _ = select.select([fd], [], [], 10)
-    if not r:
-        break
+    os.execve(argv[0], argv, env)
+out, done, deadline = b'', 0, time.time() + 20
+while time.time() < deadline:
+    while done < len(steps) and steps[done][0].encode() in out:
+        os.write(fd, steps[done][1].encode())
+        done += 1
+    ready, _, _ = select.select([fd], [], [], 0.1)
+    if not ready:
+        continue
     try:
         chunk = os.read(fd, 4096)
     except OSError:
@@ -38,22 +28,24 @@ while True:
         break
     out += chunk
 _, status = os.waitpid(pid, 0)
-code = os.waitstatus_to_exitcode(status)
-sys.stdout.write(json.dumps({"code": code, "output": out.decode("utf-8", "replace")}))
+print(json.dumps({'code': os.waitstatus_to_exitcode(status), 'output': out.decode('utf8', 'replace'), 'stepsRun': done}))
 `;
 
 export interface TtyResult {
   code: number;
   /** stdout and stderr together, as the terminal showed them. */
   output: string;
+  /** How many of the script's steps saw their text and typed their keys. */
+  stepsRun: number;
 }
 
-/** `script`: pairs of [text to wait for on the screen, keys to type then]. */
-export function runCliOnTty(args: string[], env: NodeJS.ProcessEnv, script: Array<[string, string]>): TtyResult {
-  const r = spawnSync('python3', ['-c', DRIVER, JSON.stringify([[process.execPath, CLI, ...args], env, script])], {
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
+/** `steps`: pairs of [text to wait for on the screen ('' = at once), keys to type then]. */
+export function runOnTty(argv: string[], env: NodeJS.ProcessEnv, steps: Array<[string, string]> = []): TtyResult {
+  const r = spawnSync('python3', ['-c', DRIVER, JSON.stringify([argv, env, steps])], { encoding: 'utf8', timeout: 60_000 });
   if (r.status !== 0) throw new Error(`pty driver failed: ${r.stderr}`);
   return JSON.parse(r.stdout) as TtyResult;
+}
+
+export function runCliOnTty(args: string[], env: NodeJS.ProcessEnv, steps: Array<[string, string]> = []): TtyResult {
+  return runOnTty([process.execPath, CLI, ...args], env, steps);
 }

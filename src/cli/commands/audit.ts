@@ -27,7 +27,7 @@ export function registerAudit(program: Command): void {
     .action(
       action((opts: AuditOptions, cmd: Command) => {
         if (opts.action && !(AUDIT_ACTIONS as readonly string[]).includes(opts.action)) {
-          throw new BlindfoldError('BAD_INPUT', `unknown action ${JSON.stringify(opts.action)}; one of ${AUDIT_ACTIONS.join(', ')}`);
+          throw new BlindfoldError('BAD_INPUT', `unknown action (not repeated here); one of ${AUDIT_ACTIONS.join(', ')}`);
         }
         const entries = readAudit(pathsFor(cmd).audit, {
           since: opts.since ? parseSince(opts.since) : undefined,

@@ -14,10 +14,11 @@ const OWN_KEY_VARIABLES = /^BLINDFOLD_(MASTER_KEY|MASTER_KEY_FILE|NEW_MASTER_KEY
 function parseMapping(spec: string): { name: string; variable: string } {
   const [name = '', variable = name] = spec.split(':');
   assertSecretName(name);
+  // From here the name is known good; the variable part is quoted only once it is a valid name.
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable)) {
-    throw new BlindfoldError('BAD_INPUT', `-s ${spec}: ${JSON.stringify(variable)} is not a valid environment variable name`);
+    throw new BlindfoldError('BAD_INPUT', `-s ${name}:…: the part after ":" is not a valid environment variable name (not repeated here)`);
   }
-  if (OWN_KEY_VARIABLES.test(variable)) throw new BlindfoldError('BAD_INPUT', `-s ${spec}: ${variable} is reserved for Blindfold's own key`);
+  if (OWN_KEY_VARIABLES.test(variable)) throw new BlindfoldError('BAD_INPUT', `-s ${name}:${variable}: ${variable} is reserved for Blindfold's own key`);
   return { name, variable };
 }
 
@@ -36,6 +37,11 @@ function maskInto(source: NodeJS.ReadableStream, target: NodeJS.WriteStream, red
       resolve();
     });
   });
+}
+
+/** The command is named only while it looks like a program name or path: it might be a value. */
+function commandLabel(file: string): string {
+  return /^[A-Za-z0-9_./+-]{1,200}$/.test(file) && !/\d{4,}|[A-Za-z0-9]{24,}/.test(file) ? file : 'the command (not repeated here: it does not look like a program name)';
 }
 
 export function registerExec(program: Command): void {
@@ -64,7 +70,7 @@ is held back by at most one value's length until more arrives or the child ends.
         const names = [...new Set(mappings.map((m) => m.name))];
         for (const name of names) if (!vault.has(name)) throw new BlindfoldError('SECRET_NOT_FOUND', `no secret named ${name}`);
         // On record before any value is decrypted (fail closed), like every other use.
-        await audit.append({ action: 'secret.resolve', principal: cliPrincipal(), secrets: names, env, outcome: 'ok', reason: `exec ${command[0]}` });
+        await audit.append({ action: 'secret.resolve', principal: cliPrincipal(), secrets: names, env, outcome: 'ok', reason: `exec ${commandLabel(command[0]!)}` });
         audit.flush();
 
         const redactor = new Redactor();
@@ -82,13 +88,20 @@ is held back by at most one value's length until more arrives or the child ends.
         const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((s) => [s, forward(s)] as const);
         for (const [s, h] of handlers) process.on(s, h);
         const masked = Promise.all([maskInto(child.stdout!, process.stdout, redactor), maskInto(child.stderr!, process.stderr, redactor)]);
-        const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
-          child.once('error', (err) => reject(new BlindfoldError('BAD_INPUT', `cannot run ${file}: ${(err as NodeJS.ErrnoException).code ?? err.message}`)));
+        const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; failed?: string }>((resolve) => {
+          child.once('error', (err: NodeJS.ErrnoException) => resolve({ code: null, signal: null, failed: err.code ?? 'error' }));
           child.once('close', (code, signal) => resolve({ code, signal }));
         });
         await masked;
         for (const [s, h] of handlers) process.off(s, h);
         audit.close();
+        if (exit.failed) {
+          // Like a shell: 127 when the command is not found, 126 when it cannot be executed.
+          const notFound = exit.failed === 'ENOENT';
+          process.stderr.write(`blindfold: error: cannot run ${commandLabel(file!)}: ${notFound ? 'command not found' : exit.failed}\n`);
+          process.exitCode = notFound ? 127 : 126;
+          return;
+        }
         // Exit as the child did: same code, or 128 + signal number like a shell.
         process.exitCode = exit.signal ? 128 + (constants.signals[exit.signal] ?? 0) : (exit.code ?? 1);
       }),

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { BlindfoldError } from '../../errors.js';
 import { action, openVault, openVaultForChange } from '../context.js';
+import { requireSecret } from '../lookup.js';
 import { printJson, printLine, printTable } from '../io.js';
 
 export function registerHistory(program: Command): void {
@@ -12,6 +13,7 @@ export function registerHistory(program: Command): void {
     .action(
       action(async (name: string, opts: { json?: boolean }, cmd: Command) => {
         const vault = await openVault(cmd);
+        requireSecret(vault, name);
         const versions = vault.history(name);
         if (opts.json) return printJson({ name, versions });
         printTable(
@@ -30,8 +32,10 @@ export function registerHistory(program: Command): void {
     .action(
       action(async (name: string, opts: { to: string; json?: boolean }, cmd: Command) => {
         const to = Number(opts.to);
-        if (!Number.isInteger(to) || to < 1) throw new BlindfoldError('BAD_INPUT', `--to expects a version number, got ${JSON.stringify(opts.to)}`);
+        // What was given is not repeated: a non-number here may be a value typed in the wrong place.
+        if (opts.to.trim() === '' || !Number.isInteger(to) || to < 1) throw new BlindfoldError('BAD_INPUT', '--to expects a version number (see `blindfold history NAME`)');
         const vault = await openVaultForChange(cmd);
+        requireSecret(vault, name);
         const info = await vault.rollback(name, to);
         if (opts.json) printJson({ secret: info, restored: to });
         else printLine(`${name} restored to the values of version ${to} (now version ${info.version})`);

@@ -31,7 +31,7 @@ export function registerImport(program: Command): void {
         try {
           text = await readFile(file, 'utf8');
         } catch (err) {
-          throw new BlindfoldError('BAD_INPUT', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+          throw new BlindfoldError('BAD_INPUT', `cannot read the .env file given (path not repeated: it may be a value): ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
         }
         const env = environmentFor(opts.env);
         const { entries, problems } = parseDotenv(text);

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { readAudit } from '../../audit/query.js';
 import { BlindfoldError } from '../../errors.js';
 import { action, openVaultForChange } from '../context.js';
+import { requireSecret } from '../lookup.js';
 import { printJson, printLine } from '../io.js';
 
 const RECENT_MS = 7 * 24 * 3600 * 1000;
@@ -16,7 +17,7 @@ export function registerRm(program: Command): void {
     .action(
       action(async (name: string, opts: { force?: boolean; json?: boolean }, cmd: Command) => {
         const vault = await openVaultForChange(cmd);
-        vault.get(name); // SECRET_NOT_FOUND before any warning
+        requireSecret(vault, name); // SECRET_NOT_FOUND before any warning
         const { loadTaskFolder } = await import('../../tasks/loader.js'); // YAML parsing only where needed
         const tasks = loadTaskFolder(vault.paths.tasks, vault).tasks.filter((t) => t.secrets.includes(name));
         let lastUse: string | undefined;

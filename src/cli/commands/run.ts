@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { BlindfoldError } from '../../errors.js';
-import type { Task } from '../../tasks/loader.js';
+import type { Task, TaskProblem } from '../../tasks/loader.js';
+import { TASK_NAME } from '../../tasks/schema.js';
+import { SECRET_NAME_RULE, whyNotAName } from '../../vault/names.js';
 import { action, cliPrincipal, environmentFor, openAudit, openVault } from '../context.js';
 import { collect, note, printJson, printLine } from '../io.js';
 
@@ -9,8 +11,12 @@ function parseInputs(task: Task, pairs: string[]): Record<string, unknown> {
   const inputs: Record<string, unknown> = {};
   for (const pair of pairs) {
     const i = pair.indexOf('=');
-    if (i <= 0) throw new BlindfoldError('BAD_INPUT', `--input expects name=value, got ${JSON.stringify(pair.slice(0, 40))}`);
+    // The pair is not repeated: without a name it may be a bare value.
+    if (i <= 0) throw new BlindfoldError('BAD_INPUT', '--input expects name=value; one was given without a name or "=" (not repeated here)');
     const name = pair.slice(0, i);
+    // Input names follow the secret-name rule; anything else is not repeated (the task runner's
+    // "unrecognized key" message would quote it, and it may be a value).
+    if (!SECRET_NAME_RULE.test(name)) throw new BlindfoldError('BAD_INPUT', `--input: an input name is not valid (not repeated here): ${whyNotAName(name, 64, 'letters, digits and _')}`);
     const raw = pair.slice(i + 1);
     const schema = task.inputs?.properties?.[name];
     const isString = !schema || (schema.type ?? (schema.enum ? typeof schema.enum[0] : 'string')) === 'string';
@@ -26,6 +32,21 @@ function parseInputs(task: Task, pairs: string[]): Record<string, unknown> {
   return inputs;
 }
 
+/**
+ * A task that is not there may be a file that failed to load, whose task name the loader never
+ * learned. So every load problem is told (file, line, why) rather than only "no task named X".
+ */
+function notLoaded(name: string, folder: string, problems: TaskProblem[], format: (p: TaskProblem) => string): BlindfoldError {
+  if (problems.length === 0) return new BlindfoldError('TASK_NOT_FOUND', `no task named ${name} in ${folder}; \`blindfold tasks list\` shows them`);
+  const shown = problems.slice(0, 5).map(format).join('; ');
+  const more = problems.length > 5 ? `; and ${problems.length - 5} more (\`blindfold tasks check\`)` : '';
+  return new BlindfoldError(
+    'TASK_NOT_FOUND',
+    `no task named ${name} loaded from ${folder}; ${problems.length} task file(s) failed to load, it may be one of them: ${shown}${more}`,
+    { problems },
+  );
+}
+
 export function registerRun(program: Command): void {
   program
     .command('run')
@@ -38,16 +59,12 @@ export function registerRun(program: Command): void {
     .action(
       action(async (name: string, opts: { input: string[]; env?: string; json?: boolean }, cmd: Command) => {
         const vault = await openVault(cmd);
-        const [{ loadTaskFolder }, { runTask }] = await Promise.all([import('../../tasks/loader.js'), import('../../tasks/runner.js')]);
+        // Checked before anything is repeated: a value typed as the task name must not be echoed.
+        if (!TASK_NAME.test(name)) throw new BlindfoldError('BAD_INPUT', `invalid task name (not repeated here in case it holds a value): ${whyNotAName(name, 64, 'letters, digits, _ and -')}`);
+        const [{ loadTaskFolder, formatProblem }, { runTask }] = await Promise.all([import('../../tasks/loader.js'), import('../../tasks/runner.js')]);
         const { tasks, problems } = loadTaskFolder(vault.paths.tasks, vault);
         const task = tasks.find((t) => t.name === name);
-        if (!task) {
-          const broken = problems.find((p) => p.file.replace(/\.ya?ml$/i, '').endsWith(name));
-          throw new BlindfoldError(
-            'TASK_NOT_FOUND',
-            broken ? `task ${name} did not load: ${broken.message} (${broken.file}${broken.line ? `:${broken.line}` : ''})` : `no task named ${name} in ${vault.paths.tasks}; \`blindfold tasks list\` shows them`,
-          );
-        }
+        if (!task) throw notLoaded(name, vault.paths.tasks, problems, formatProblem);
         const audit = await openAudit(vault);
         const { Broker } = await import('../../broker.js'); // the HTTP stack, only for commands that send
         const broker = new Broker({ vault, audit });

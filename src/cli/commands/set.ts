@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
 import { BlindfoldError } from '../../errors.js';
 import { getPreset } from '../../policy/presets.js';
+import { assertSecretName } from '../../vault/names.js';
 import { action, environmentFor, openVaultForChange } from '../context.js';
 import { validateSetInput } from '../../vault/vault.js';
+import { flagIsNameable } from '../usage.js';
 import { collect, note, parseKeyValues, printJson, printLine, readSecretValue } from '../io.js';
 
 interface SetOptions {
@@ -45,14 +47,20 @@ export function registerSet(program: Command): void {
     .allowUnknownOption(true)
     .action(
       action(async (name: string, refused: string[], opts: SetOptions, cmd: Command) => {
+        // Checked first: the name is repeated below (prompt, hints), and `set API_KEY=sk-…` must
+        // be refused before it could be.
+        assertSecretName(name);
         // Unknown options are allowed only so we can refuse them without echoing them: commander
         // would print `unknown option '--value=...'`, which would put a value on the terminal.
         if (refused.length > 0) {
-          const looksLikeOption = refused.some((a) => a.startsWith('-'));
+          const options = refused.filter((a) => a.startsWith('-'));
+          // Plain flags are named (`--frobnicate`); `--token=…` and anything odd are not.
+          const named = options.filter(flagIsNameable).map((f) => `'${f}'`);
           throw new BlindfoldError(
             'VALUE_IN_ARGV',
-            looksLikeOption
-              ? 'unknown option for `set` (not repeated here in case it holds a value); see `blindfold set --help`'
+            options.length > 0
+              ? `unknown option for \`set\`${named.length ? ` ${named.join(', ')}` : ''}` +
+                  `${named.length < options.length ? ' (one or more not repeated here: it carries a value or is not a plain --flag)' : ''}; see \`blindfold set --help\``
               : 'a value was given on the command line; values are never taken from argv because they end up in shell history and process lists. ' +
                   `Pipe it instead (\`printenv MY_KEY | blindfold set ${name}\`), use --from-env VAR or --from-file PATH, or run without it to be prompted`,
           );
@@ -91,6 +99,7 @@ export function registerSet(program: Command): void {
 
 function parseVersion(text: string): number {
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 0) throw new BlindfoldError('BAD_INPUT', `--if-version expects a whole number, got ${JSON.stringify(text)}`);
+  // What was given is not repeated: a non-number here may be a value typed in the wrong place.
+  if (text.trim() === '' || !Number.isInteger(n) || n < 0) throw new BlindfoldError('BAD_INPUT', '--if-version expects a whole number (0 = must not exist yet)');
   return n;
 }

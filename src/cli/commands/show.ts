@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { usageFromAudit } from '../../audit/query.js';
 import { action, openVault } from '../context.js';
+import { requireSecret } from '../lookup.js';
 import { printJson, printLine } from '../io.js';
 
 export function registerShow(program: Command): void {
@@ -12,6 +13,7 @@ export function registerShow(program: Command): void {
     .action(
       action(async (name: string, opts: { json?: boolean }, cmd: Command) => {
         const vault = await openVault(cmd);
+        requireSecret(vault, name);
         const info = vault.get(name);
         const usage = usageFromAudit(vault.paths.audit).get(name);
         const used = { lastUsedAt: usage?.lastUsedAt ?? null, useCount: usage?.useCount ?? 0 };
