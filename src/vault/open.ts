@@ -54,13 +54,7 @@ export async function openVaultFile(options: OpenOptions): Promise<OpenedVault> 
   let material = await findConfiguredKey({ env, keyFile: paths.keyFile });
 
   if (!data) {
-    if (!options.create) {
-      throw new BlindfoldError(
-        'VAULT_NOT_FOUND',
-        `no vault at ${paths.vault}; create one with \`blindfold init\`, or point BLINDFOLD_HOME, --home or --vault at the vault you meant (nothing was created)`,
-        { path: paths.vault },
-      );
-    }
+    if (!options.create) throw vaultNotFound(paths.vault);
     if (!material) {
       material = await createKeyFile(paths.keyFile).catch(async (err) => {
         // Another process created it between our look and our create: use theirs.
@@ -105,6 +99,15 @@ export async function openVaultFile(options: OpenOptions): Promise<OpenedVault> 
   const keys = new VaultKeys(material, kek, paths);
   await keys.follow(data);
   return { store, data, keys };
+}
+
+/** A missing vault is named, never silently created (a typo in BLINDFOLD_HOME would look empty). */
+export function vaultNotFound(path: string): BlindfoldError {
+  return new BlindfoldError(
+    'VAULT_NOT_FOUND',
+    `no vault at ${path}; create one with \`blindfold init\`, or point BLINDFOLD_HOME, --home or --vault at the vault you meant (nothing was created)`,
+    { path },
+  );
 }
 
 function sealedWithoutKey(paths: BlindfoldPaths, data: VaultFile): BlindfoldError {

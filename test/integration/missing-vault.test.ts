@@ -26,6 +26,8 @@ const readOnly: string[][] = [
   ['tasks', 'list'],
   ['exec', '-s', 'FOO', '--', 'true'],
   ['audit', 'verify'],
+  ['audit'],
+  ['audit', '--json'],
 ];
 
 describe('a missing vault is reported, never created', () => {

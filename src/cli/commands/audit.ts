@@ -1,7 +1,9 @@
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { AUDIT_ACTIONS } from '../../audit/chain.js';
 import { parseSince, readAudit, verifyAudit } from '../../audit/query.js';
 import { BlindfoldError } from '../../errors.js';
+import { vaultNotFound } from '../../vault/open.js';
 import { action, EXIT, openVault, pathsFor } from '../context.js';
 import { printJson, printLine, printTable } from '../io.js';
 
@@ -29,7 +31,10 @@ export function registerAudit(program: Command): void {
         if (opts.action && !(AUDIT_ACTIONS as readonly string[]).includes(opts.action)) {
           throw new BlindfoldError('BAD_INPUT', `unknown action (not repeated here); one of ${AUDIT_ACTIONS.join(', ')}`);
         }
-        const entries = readAudit(pathsFor(cmd).audit, {
+        const paths = pathsFor(cmd);
+        // The trail is read without the key, but a missing vault still means a wrong home, not "no entries".
+        if (!existsSync(paths.vault)) throw vaultNotFound(paths.vault);
+        const entries = readAudit(paths.audit, {
           since: opts.since ? parseSince(opts.since) : undefined,
           secret: opts.secret,
           action: opts.action,
