@@ -1,6 +1,7 @@
 // `serve` prints the exact client entry that starts this same server, with the env block a client
 // needs when the home is not the default (clients pass servers a minimal environment); and it
 // refuses an --allow-origin that is not an origin, before anything starts.
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,6 +43,22 @@ describe('serve banner', () => {
     const listed = await client.callTool({ name: 'list_secrets', arguments: {} });
     await client.close();
     expect(JSON.stringify(listed.structuredContent)).toContain('BANNER_KEY');
+  });
+
+
+  it('names BLINDFOLD_MASTER_KEY in the entry but never prints the key', async () => {
+    const key = randomBytes(32).toString('base64');
+    const keyed = tempHome({ BLINDFOLD_MASTER_KEY: key });
+    try {
+      const session = await connectStdio(keyed.env);
+      await session.client.listTools();
+      const banner = session.stderr();
+      await session.close();
+      expect(banner).toContain('"BLINDFOLD_MASTER_KEY":"<your key');
+      expect(banner).not.toContain(key);
+    } finally {
+      keyed.cleanup();
+    }
   });
 });
 
