@@ -197,8 +197,10 @@ describe('crashes at chosen points inside a write', () => {
 
     // A real crash with no help from the test: the dead writer's lock is taken over once stale.
     killAt(['set', 'LAST', '--host', 'api.example.com'], 'before-rename:1', { input: valueFor('LAST'), ageLock: false });
+    const lockedAt = statSync(`${vaultPath()}.lock`).mtimeMs;
     const last = runCli(['set', 'LAST', '--host', 'api.example.com'], { env: t.env, input: valueFor('LAST') });
     expect(last.code, last.stderr).toBe(0);
+    expect(Date.now() - lockedAt).toBeGreaterThanOrEqual(2_500); // it waited for the lock to go stale
     expected.set('LAST', valueFor('LAST'));
     await expectVault(expected);
     expect(strayTemps()).toEqual([]);
