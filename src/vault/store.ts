@@ -6,6 +6,9 @@
  * is fsynced, renamed over the vault and the folder is fsynced; read→modify→write happens inside a
  * proper-lockfile lock with a fresh read, so concurrent CLI processes and a server never lose an
  * update. A file that does not parse is refused and never written over.
+ *
+ * The write path carries crash points for the kill -9 tests (faults.ts): inert unless the
+ * BLINDFOLD_FAULT variable names one, and then all they do is SIGKILL this process there.
  */
 import { randomBytes } from 'node:crypto';
 import { constants as fsConstants, statSync } from 'node:fs';
@@ -14,6 +17,7 @@ import { basename, dirname, join } from 'node:path';
 import { Low, type Adapter } from 'lowdb';
 import lockfile from 'proper-lockfile';
 import { BlindfoldError } from '../errors.js';
+import { beginWrite, faultPoint } from './faults.js';
 import { vaultFileSchema, type VaultFile } from './schema.js';
 
 const FILE_MODE = 0o600;
@@ -35,12 +39,23 @@ class AtomicJsonFile implements Adapter<VaultFile> {
     return parseVaultText(text, this.path);
   }
 
+  /** This process's number for the latest write, for the crash points of the kill -9 tests (faults.ts). */
+  lastWrite = 0;
+
   async write(data: VaultFile): Promise<void> {
+    const n = beginWrite();
+    this.lastWrite = n;
     const dir = dirname(this.path);
     const tmp = join(dir, `.${basename(this.path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+    const bytes = Buffer.from(JSON.stringify(data, null, 1));
+    const half = bytes.length >> 1;
     const handle = await open(tmp, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL, FILE_MODE);
     try {
-      await handle.writeFile(JSON.stringify(data, null, 1));
+      // Two halves (writeFile continues at the handle's position) so a crash can land between them.
+      await handle.writeFile(bytes.subarray(0, half));
+      faultPoint('temp-partial', n);
+      await handle.writeFile(bytes.subarray(half));
+      faultPoint('after-temp-write', n);
       await handle.sync();
     } catch (err) {
       await handle.close().catch(() => {});
@@ -48,7 +63,9 @@ class AtomicJsonFile implements Adapter<VaultFile> {
       throw err;
     }
     await handle.close();
+    faultPoint('before-rename', n);
     await rename(tmp, this.path);
+    faultPoint('after-rename', n);
     // The rename is only durable once the directory entry is.
     const dirHandle = await open(dir, 'r');
     try {
@@ -91,11 +108,13 @@ export interface StoreFingerprint {
 /** One instance per process and vault file. */
 export class VaultStore {
   readonly path: string;
+  readonly #adapter: AtomicJsonFile;
   readonly #db: Low<VaultFile | null>;
 
   constructor(path: string) {
     this.path = path;
-    this.#db = new Low<VaultFile | null>(new AtomicJsonFile(path) as Adapter<VaultFile | null>, null);
+    this.#adapter = new AtomicJsonFile(path);
+    this.#db = new Low<VaultFile | null>(this.#adapter as Adapter<VaultFile | null>, null);
   }
 
   async ensureFolder(): Promise<void> {
@@ -134,6 +153,7 @@ export class VaultStore {
         this.#db.data = next;
         await this.#db.write();
         await chmod(this.path, FILE_MODE);
+        faultPoint('after-commit', this.#adapter.lastWrite);
       }
       await this.#removeStrayTempFiles();
       return result;
