@@ -28,6 +28,7 @@ import { closestNames } from './template/suggest.js';
 import type { SecretInfo, Vault } from './vault/vault.js';
 import type { AuditLog } from './audit/log.js';
 import type { AuditFields } from './audit/chain.js';
+import type { SuspensionList } from './policy/suspensions.js';
 import { usageFromAudit, type Usage } from './audit/query.js';
 
 export { HTTP_METHODS, type HttpMethod } from './template/request.js';
@@ -90,6 +91,8 @@ export interface BrokerOptions {
   resolver?: Resolver;
   /** Exact origins the admin allows even on special addresses (server config). */
   allowOrigins?: string[];
+  /** Principals the tripwire suspended (promise 4a); without it a hit still refuses the call. */
+  suspensions?: SuspensionList;
 }
 
 const FORBIDDEN_HEADERS = new Set(['host', 'content-length', 'transfer-encoding', 'connection', 'upgrade', 'te', 'trailer', 'keep-alive', 'expect']);
@@ -104,12 +107,14 @@ export class Broker {
   /** Usage counted from the audit trail, read on first need (not at start: the trail can be large). */
   #usageFromTrail: Map<string, Usage> | undefined;
   readonly #auditPath: string | undefined;
+  readonly #suspensions: SuspensionList | undefined;
 
   constructor(options: BrokerOptions) {
     this.vault = options.vault;
     this.#audit = options.audit;
     // Usage comes from the audit trail rather than counters in the vault: no vault write per request.
     this.#auditPath = options.audit?.path;
+    this.#suspensions = options.suspensions;
     this.#configOrigins = new Set((options.allowOrigins ?? []).map((o) => new URL(o).origin));
     // Second wall: any log line that somehow carries a value resolved here is scrubbed before writing.
     this.#unhookLogs = addLogScrubber((line) => this.redactor.redact(line).text);
@@ -186,8 +191,38 @@ export class Broker {
     }
   }
 
+  /**
+   * Promise 4a, the tripwire. A stored value can reach an agent's input only by guessing, so
+   * secret material in it refuses the call, is recorded as an attack and suspends the principal
+   * until a human clears it. The refusal names no input: it must not confirm which guess matched.
+   * Task runs screen the agent's inputs (not the rendered steps, which hold upstream text).
+   */
+  async screenInput(principal: Principal, agentInput: unknown): Promise<void> {
+    this.#refuseIfSuspended(principal);
+    if (this.redactor.redact(JSON.stringify(agentInput) ?? '').redacted.length === 0) return;
+    // Suspended first: if the audit entry then cannot be written, the principal is still stopped.
+    this.#suspensions?.suspend(principal.id, 'secret material in its input (tripwire)');
+    await this.#record({ action: 'request.attack', principal: principal.id, env: principal.env, outcome: 'denied', reason: 'secret material in the agent input' });
+    logger().warn({ principal: principal.id }, 'tripwire: secret material in an agent input; principal suspended');
+    throw new BlindfoldError(
+      'REQUEST_REFUSED',
+      `the request was refused and ${principal.id} is suspended: its input held secret material, which an agent can only have by guessing. ` +
+        `An admin can review it with \`blindfold audit --action request.attack\` and lift the suspension with \`blindfold clear ${principal.id}\``,
+    );
+  }
+
+  #refuseIfSuspended(principal: Principal): void {
+    if (!this.#suspensions?.isSuspended(principal.id)) return;
+    throw new BlindfoldError(
+      'PRINCIPAL_SUSPENDED',
+      `${principal.id} is suspended after a tripwire hit; nothing is sent until an admin runs \`blindfold clear ${principal.id}\``,
+    );
+  }
+
   async #httpRequest(principal: Principal, input: HttpRequestInput, options: RequestOptions, started: number, trail: RequestTrail): Promise<HttpResult> {
     await this.vault.refresh();
+    if (options.task) this.#refuseIfSuspended(principal);
+    else await this.screenInput(principal, input);
     const method = input.method.toUpperCase();
     if (!(HTTP_METHODS as readonly string[]).includes(method)) {
       throw new BlindfoldError('BAD_INPUT', `method ${JSON.stringify(input.method)} is not supported; use one of ${HTTP_METHODS.join(', ')}`);

@@ -10,6 +10,8 @@ export interface BlindfoldPaths {
   nextKeyFile: string;
   audit: string;
   tasks: string;
+  /** Principals the tripwire suspended (shared by every process using this home). */
+  suspensions: string;
 }
 
 export interface PathOverrides {
@@ -28,6 +30,7 @@ export function resolvePaths(overrides: PathOverrides = {}, env: NodeJS.ProcessE
     nextKeyFile: join(home, 'master.key.next'),
     audit: resolve(overrides.audit ?? join(home, 'audit.jsonl')),
     tasks: resolve(overrides.tasks ?? join(home, 'tasks')),
+    suspensions: join(home, 'suspended.json'),
   };
 }
 

@@ -37,6 +37,8 @@ export type ErrorCode =
   | 'AUDIT_UNAVAILABLE'
   | 'TASK_INVALID'
   | 'TASK_NOT_FOUND'
+  | 'REQUEST_REFUSED'
+  | 'PRINCIPAL_SUSPENDED'
   | 'INTERNAL';
 
 export class BlindfoldError extends Error {

@@ -17,6 +17,8 @@ export const AUDIT_ACTIONS = [
   'task.run',
   'vault.sealed',
   'exec.run',
+  'request.attack',
+  'principal.cleared',
   'audit.rotated',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

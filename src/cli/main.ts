@@ -15,6 +15,7 @@ import { registerShow } from './commands/show.js';
 import { registerRun } from './commands/run.js';
 import { registerTasks } from './commands/tasks.js';
 import { registerExec } from './commands/exec.js';
+import { registerSuspensions } from './commands/suspensions.js';
 import { EXIT } from './context.js';
 import { endQuietlyWhenStdoutCloses } from './io.js';
 import { safeUsageError } from './usage.js';
@@ -52,7 +53,7 @@ Exit codes: 0 ok, 1 error, 2 bad usage or input, 3 vault sealed or damaged, 4 no
 NO_COLOR (any non-empty value) turns off colour in log output.`,
   );
 
-for (const register of [registerInit, registerSet, registerList, registerShow, registerRm, registerHistory, registerImport, registerRotateKey, registerCheck, registerPresets, registerServe, registerRun, registerTasks, registerExec, registerAudit]) {
+for (const register of [registerInit, registerSet, registerList, registerShow, registerRm, registerHistory, registerImport, registerRotateKey, registerCheck, registerPresets, registerServe, registerRun, registerTasks, registerExec, registerAudit, registerSuspensions]) {
   register(program);
 }
 

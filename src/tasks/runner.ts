@@ -64,6 +64,8 @@ function renderOutput(template: string, ctx: BindContext): unknown {
 
 export async function runTask(broker: Broker, principal: Principal, task: Task, rawInputs: unknown): Promise<TaskResult> {
   const started = performance.now();
+  // Before anything echoes an input back (a schema error could): guessed secret material trips the wire.
+  await broker.screenInput(principal, rawInputs);
   const inputs = validateInputs(task, rawInputs);
   const results = new Map<string, HttpResult>();
   const ctx: BindContext = {

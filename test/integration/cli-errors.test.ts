@@ -124,7 +124,7 @@ describe('no CLI output repeats a value-looking argument', () => {
   it('in any position of any command', async () => {
     const shapes = await discover();
     const names = shapes.map((s) => s.path.join(' '));
-    for (const c of ['init', 'set', 'list', 'show', 'rm', 'history', 'rollback', 'import', 'rotate-key', 'check', 'presets', 'serve', 'run', 'tasks list', 'tasks check', 'exec', 'audit', 'audit verify']) {
+    for (const c of ['init', 'set', 'list', 'show', 'rm', 'history', 'rollback', 'import', 'rotate-key', 'check', 'presets', 'serve', 'run', 'tasks list', 'tasks check', 'exec', 'audit', 'audit verify', 'suspended', 'clear']) {
       expect(names).toContain(c);
     }
     const cases = [[VALUE_ARG], [VALUE_FLAG], ['help', VALUE_ARG], ...shapes.flatMap(casesFor)];

@@ -28,6 +28,8 @@ const readOnly: string[][] = [
   ['audit', 'verify'],
   ['audit'],
   ['audit', '--json'],
+  ['suspended'],
+  ['clear', 'stdio'],
 ];
 
 describe('a missing vault is reported, never created', () => {

@@ -3,6 +3,7 @@ import { action, environmentFor, openAudit, openVault } from '../context.js';
 import { clientEntryFor } from '../client-config.js';
 import { note } from '../io.js';
 import { parseConfigOrigin } from '../../policy/hosts.js';
+import { SuspensionList } from '../../policy/suspensions.js';
 
 interface ServeOptions {
   env?: string;
@@ -42,6 +43,7 @@ export function registerServe(program: Command): void {
           vault,
           audit,
           allowOrigins,
+          suspensions: new SuspensionList(vault.paths.suspensions),
           resolver: opts.resolve?.length ? pinnedResolver(opts.resolve) : undefined,
         });
         const tasks = new TaskRegistry(vault.paths.tasks, vault);
