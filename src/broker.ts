@@ -446,8 +446,10 @@ export class Broker {
     if (!res.cut) text += stream.end();
     for (const n of stream.redacted) found.add(n);
     let truncated = res.cut;
-    if (text.length > maxBytes) {
-      text = text.slice(0, maxBytes);
+    // The cap is on the body as it travels in the tool result (JSON-escaped UTF-8), not on characters.
+    const fits = jsonPrefixWithin(text, maxBytes);
+    if (fits < text.length) {
+      text = text.slice(0, fits);
       truncated = true;
     }
     const result: Omit<HttpResult, 'url' | 'durationMs' | 'redirects' | 'redirectNotFollowed'> = {
@@ -461,17 +463,27 @@ export class Broker {
       try {
         // Parsing decodes every JSON escape (\u0022, \u00e9, ...): spellings the text scan may not
         // know turn back into raw values here, so the parsed strings are scanned once more.
-        const scrubDeep = (v: unknown): unknown =>
-          typeof v === 'string'
+        // Nesting past MAX_JSON_DEPTH stays text: every consumer down the line recurses on it (a
+        // Python client's parser stops near 1000 levels).
+        const scrubDeep = (v: unknown, depth: number): unknown => {
+          if (depth > MAX_JSON_DEPTH) throw new RangeError('nested too deep');
+          return typeof v === 'string'
             ? scrub(v)
             : Array.isArray(v)
-              ? v.map(scrubDeep)
+              ? v.map((x) => scrubDeep(x, depth + 1))
               : v && typeof v === 'object'
-                ? Object.fromEntries(Object.entries(v).map(([k, x]) => [scrub(k), scrubDeep(x)]))
+                ? Object.fromEntries(Object.entries(v).map(([k, x]) => [scrub(k), scrubDeep(x, depth + 1)]))
                 : v;
-        result.json = scrubDeep(JSON.parse(text));
+        };
+        const json = scrubDeep(JSON.parse(text), 0);
+        // Parsed values can serialise longer than their text (`1e9` is 10 characters once parsed):
+        // past the cap, the text (already within it) is handed back as the body instead.
+        if (Buffer.byteLength(JSON.stringify(json) ?? '') <= maxBytes) {
+          result.json = json;
+          result.redacted = [...found].sort();
+          return result;
+        }
         result.redacted = [...found].sort();
-        return result;
       } catch {
         // fall through: hand back the text as is
       }
@@ -570,6 +582,35 @@ function looksLikeText(contentType: string, body: Buffer): boolean {
   } catch {
     return false;
   }
+}
+
+/** Deeper JSON answers come back as text (`body`), not parsed (`json`). */
+export const MAX_JSON_DEPTH = 256;
+
+/**
+ * How many leading UTF-16 units of `text` fit in `budget` bytes once JSON-escaped and UTF-8 encoded
+ * (the quotes not counted). Never ends between the halves of a surrogate pair.
+ */
+export function jsonPrefixWithin(text: string, budget: number): number {
+  let used = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    let cost: number;
+    let units = 1;
+    if (c === 0x22 || c === 0x5c || c === 0x08 || c === 0x09 || c === 0x0a || c === 0x0c || c === 0x0d) cost = 2;
+    else if (c < 0x20) cost = 6;
+    else if (c < 0x80) cost = 1;
+    else if (c < 0x800) cost = 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      cost = 4;
+      units = 2;
+    } else if (c >= 0xd800 && c <= 0xdfff) cost = 6; // a lone surrogate is written \udxxx
+    else cost = 3;
+    if (used + cost > budget) return i;
+    used += cost;
+    i += units - 1;
+  }
+  return text.length;
 }
 
 function clamp(n: number, min: number, max: number): number {

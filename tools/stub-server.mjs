@@ -190,6 +190,26 @@ export async function startStub(options = {}) {
       res.writeHead(200, { 'content-type': 'text/plain' });
       return res.end(`reflected: ${form}`);
     }
+    // side doors (issue 10)
+    //   /breach?guess=&type=  gzip-compressed `token=<credential>&guess=<guess>` (text/plain, or
+    //                         application/octet-stream with type=binary): a BREACH length oracle
+    //   /deep?levels=&kind=&width=  `levels` of nested JSON arrays (kind=array) or objects
+    //                         (kind=object) around an array of `width` `fill`s (default 0)
+    if (path === '/breach') {
+      const cred = credential(req).replace(/^(Bearer|Basic|token) /i, '');
+      const raw = Buffer.from(`token=${cred}&guess=${q('guess', '')}`);
+      const type = q('type', 'text') === 'binary' ? 'application/octet-stream' : 'text/plain';
+      const encoded = zlib.gzipSync(raw);
+      res.writeHead(200, { 'content-type': type, 'content-encoding': 'gzip', 'content-length': String(encoded.length) });
+      return res.end(encoded);
+    }
+    if (path === '/deep') {
+      const levels = Number(q('levels', '2000'));
+      const inner = `[${Array(Number(q('width', '0'))).fill(q('fill', '0')).join(',')}]`;
+      const text = q('kind', 'array') === 'object' ? `${'{"a":'.repeat(levels)}${inner}${'}'.repeat(levels)}` : `${'['.repeat(levels)}${inner}${']'.repeat(levels)}`;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return res.end(text);
+    }
     res.writeHead(404, { 'content-type': 'text/plain' });
     res.end('not found');
   }

@@ -57,7 +57,11 @@ export async function send(req: OutgoingRequest, opts: SendOptions): Promise<Raw
   }
   const headers = flattenHeaders(res.headers);
   try {
-    const { body, cut } = await readCapped(decode(res.body, headers['content-encoding']), opts.readLimit);
+    const codings = contentCodings(headers['content-encoding']);
+    // A HEAD, 204 or 304 answer has no body to decode, but its headers still state the encoded size.
+    const bodiless = req.method === 'HEAD' || res.statusCode === 204 || res.statusCode === 304;
+    const { body, cut } = await readCapped(bodiless ? res.body : decode(res.body, codings), opts.readLimit);
+    if (codings.length > 0) dropEncodedFraming(headers);
     return {
       status: res.statusCode,
       statusText: utf8Text(res.statusText ?? ''),
@@ -107,15 +111,42 @@ function utf8Text(text: string): string {
   }
 }
 
-function decode(body: Readable, encoding: string | undefined): Readable {
-  const enc = (encoding ?? '').trim().toLowerCase();
-  // pipeline (not pipe) so an upstream error reaches the reader instead of hanging it.
-  const through = (d: Transform) => pipeline(body, d, () => {});
-  if (enc === 'gzip' || enc === 'x-gzip') return through(createGunzip());
-  if (enc === 'br') return through(createBrotliDecompress());
-  // RFC 9110 "deflate" is the zlib-wrapped format; a server sending raw deflate gets a clear error.
-  if (enc === 'deflate') return through(createInflate());
-  return body;
+/**
+ * A decoded body is handed on without the headers that describe its encoded form: what the agent
+ * sees must not depend on the compressed size of a reply (BREACH, SPEC §13). `content-length` and
+ * `content-range` count encoded bytes, digests hash them, `content-encoding` names a coding that is
+ * no longer there. The decoded size is the body itself (`binary.size` for a summarised body). A reply
+ * that was not compressed keeps them: there they describe the bytes handed on.
+ */
+export const ENCODED_FRAMING_HEADERS = ['content-length', 'content-encoding', 'content-range', 'content-md5', 'digest', 'content-digest', 'repr-digest', 'transfer-encoding'];
+function dropEncodedFraming(headers: Record<string, string>): void {
+  for (const name of ENCODED_FRAMING_HEADERS) delete headers[name];
+}
+
+function contentCodings(encoding: string | undefined): string[] {
+  return (encoding ?? '')
+    .split(',')
+    .map((c) => c.trim().toLowerCase())
+    .filter((c) => c !== '' && c !== 'identity');
+}
+
+/**
+ * Undoes each content coding, last applied first (RFC 9110 §8.4: "gzip, br" was gzipped, then
+ * brotli'd). A coding it cannot undo is refused rather than passed on still compressed: the size of
+ * compressed bytes is exactly the figure an agent may not see.
+ */
+function decode(body: Readable, codings: string[]): Readable {
+  let stream = body;
+  for (const enc of [...codings].reverse()) {
+    // pipeline (not pipe) so an upstream error reaches the reader instead of hanging it.
+    const through = (d: Transform) => pipeline(stream, d, () => {});
+    if (enc === 'gzip' || enc === 'x-gzip') stream = through(createGunzip());
+    else if (enc === 'br') stream = through(createBrotliDecompress());
+    // RFC 9110 "deflate" is the zlib-wrapped format; a server sending raw deflate gets a clear error.
+    else if (enc === 'deflate') stream = through(createInflate());
+    else throw new BlindfoldError('UPSTREAM_ERROR', `the reply is encoded with ${JSON.stringify(enc.slice(0, 40))}, which Blindfold cannot decode (it decodes gzip, br and deflate); ask without that Accept-Encoding`);
+  }
+  return stream;
 }
 
 async function readCapped(stream: Readable, limit: number): Promise<{ body: Buffer; cut: boolean }> {

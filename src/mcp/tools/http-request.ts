@@ -3,7 +3,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { HTTP_METHODS } from '../../template/request.js';
 import { DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MS, MAX_MAX_BYTES, MAX_TIMEOUT_MS } from '../../egress/client.js';
 import type { ToolContext } from '../context.js';
-import { toolError } from '../results.js';
+import { preview, toolError } from '../results.js';
 
 export const httpRequestInput = {
   method: z.enum(HTTP_METHODS).describe('HTTP method'),
@@ -50,14 +50,15 @@ export function registerHttpRequest(server: McpServer, ctx: ToolContext): void {
     async (args) => {
       try {
         const result = await ctx.broker.httpRequest(ctx.principal, args);
-        const size = result.body?.length ?? (result.json !== undefined ? JSON.stringify(result.json).length : result.binary?.size ?? 0);
+        const size = result.body !== undefined ? Buffer.byteLength(result.body) : result.json !== undefined ? Buffer.byteLength(JSON.stringify(result.json)) : (result.binary?.size ?? 0);
         const summary =
           `HTTP ${result.status} ${result.statusText} from ${result.url} (${size} bytes, ${result.durationMs} ms` +
           `${result.truncated ? ', truncated' : ''}${result.redacted.length ? `, redacted: ${result.redacted.join(', ')}` : ''})` +
           `${result.redirectNotFollowed ? `\nredirect not followed: ${result.redirectNotFollowed}` : ''}`;
-        const preview = result.body ?? (result.json !== undefined ? JSON.stringify(result.json, null, 2) : result.binary ? `[binary ${result.binary.contentType}, ${result.binary.size} bytes]` : '');
+        // A short summary and the start of the body; the body itself travels once, in structuredContent.
+        const start = result.body !== undefined ? preview(result.body) : result.json !== undefined ? preview(result.json) : result.binary ? `[binary ${result.binary.contentType}, ${result.binary.size} bytes]` : '';
         return {
-          content: [{ type: 'text', text: preview ? `${summary}\n\n${preview}` : summary }],
+          content: [{ type: 'text', text: start ? `${summary}\n\n${start}` : summary }],
           structuredContent: result as unknown as Record<string, unknown>,
         };
       } catch (err) {

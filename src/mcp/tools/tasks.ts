@@ -3,7 +3,7 @@ import type { McpServer, RegisteredTool } from '@modelcontextprotocol/sdk/server
 import type { Task, TaskRegistry } from '../../tasks/index.js';
 import { runTask } from '../../tasks/runner.js';
 import type { ToolContext } from '../context.js';
-import { toolError } from '../results.js';
+import { preview, toolError } from '../results.js';
 
 const taskOutput = {
   task: z.string(),
@@ -40,10 +40,11 @@ function registerTask(server: McpServer, ctx: ToolContext, task: Task): Register
         const summary = result.ok
           ? `${task.name}: ${result.steps.length} step(s) done in ${result.durationMs} ms`
           : `${task.name}: step ${result.failedStep} answered HTTP ${last?.status}; the task stopped there`;
-        const output = typeof result.output === 'string' ? result.output : JSON.stringify(result.output, null, 2);
+        // The output travels once, in structuredContent; the text quotes its start, compact.
+        const output = preview(result.output);
         return {
           ...(result.ok ? {} : { isError: true }),
-          content: [{ type: 'text' as const, text: `${summary}\n\n${output}` }],
+          content: [{ type: 'text' as const, text: output ? `${summary}\n\n${output}` : summary }],
           structuredContent: result as unknown as Record<string, unknown>,
         };
       } catch (err) {
