@@ -87,8 +87,8 @@ export function assertValueAcceptable(name: string, value: string, allowShort: b
     const why = guess.patterns.filter((p) => p !== 'random').map((p) => PATTERN_WORDS[p]);
     throw new BlindfoldError(
       'BAD_INPUT',
-      `the value for ${name} is easy to guess (about ${Math.floor(guess.bits)} bits estimated, at least ${MIN_GUESS_BITS} needed: ` +
-        `${why.length ? `it is made of ${why.join(', ')}` : PATTERN_WORDS.random}); an agent guessing it trips the wire only after it has it ` +
+      `the value for ${name} is easy to guess (estimated below the ${MIN_GUESS_BITS}-bit floor: ` +
+        `${why.length ? `it contains ${why.join(', ')}` : PATTERN_WORDS.random}); values like this are what an agent or an attacker tries first ` +
         '(pass --allow-guessable if this really is the credential)',
     );
   }
