@@ -239,7 +239,9 @@ export class Broker {
     // known before any value is resolved.
     const target = parseTarget(renderRequestUrl(input.url, (name) => `{secrets.${name}}`));
     trail.origin = target.origin;
-    trail.path = safeDecode(target.pathname);
+    // As sent on the wire (percent-encoded, `<secrets.X>` as %7Bsecrets.X%7D), never decoded: a
+    // decoded path would carry the agent's control characters into an admin's terminal.
+    trail.path = target.pathname;
     const injected = [...new Set(options.inject ?? [])];
     trail.secrets = [...new Set([...analyzed.names, ...injected])];
     const secrets = this.#authorize(principal, analyzed.uses, injected, target);
@@ -510,14 +512,6 @@ interface RequestTrail {
   secrets?: string[];
   task?: string;
   sent?: boolean;
-}
-
-function safeDecode(path: string): string {
-  try {
-    return decodeURIComponent(path);
-  } catch {
-    return path;
-  }
 }
 
 function mayUse(principal: Principal, name: string): boolean {

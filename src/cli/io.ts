@@ -98,8 +98,30 @@ export function promptHidden(prompt: string): Promise<string> {
   });
 }
 
+/**
+ * Characters a terminal acts on rather than shows: C0 (0x00–0x1F), DEL (0x7F) and C1 (0x80–0x9F,
+ * where 0x9B is a one-byte CSI, the same as ESC [). Text an agent or a file chose (an audit entry's
+ * path, reason, principal…) passes through these before it reaches a screen, so it cannot clear
+ * it, move the cursor, retitle the window or forge rows.
+ */
+const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/** For text output: each control character becomes a visible `\xHH`; everything else is kept. */
+export function escapeControls(text: string): string {
+  return text.replace(CONTROL_CHARS, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/**
+ * JSON.stringify escapes C0 but leaves DEL and C1 raw (valid JSON, still acted on by a terminal
+ * reading `--json` output). Outside strings JSON has none of them, so `\uXXXX` here is the same
+ * document with every such character spelled as an escape.
+ */
+export function toJson(data: unknown, indent?: number): string {
+  return JSON.stringify(data, null, indent).replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 export function printJson(data: unknown): void {
-  process.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
+  process.stdout.write(`${toJson(data, 2)}\n`);
 }
 
 export function printLine(line = ''): void {
@@ -111,7 +133,9 @@ export function note(message: string): void {
   process.stderr.write(`blindfold: ${message}\n`);
 }
 
-export function printTable(headers: string[], rows: string[][]): void {
+/** Cells are escaped (escapeControls): one row per line, whatever text a cell holds. */
+export function printTable(headers: string[], unsafeRows: string[][]): void {
+  const rows = unsafeRows.map((r) => r.map((c) => escapeControls(c)));
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const fmt = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
   printLine(fmt(headers));

@@ -1,4 +1,5 @@
 import { BlindfoldError } from '../errors.js';
+import { estimateGuessBits, MIN_GUESS_BITS, type GuessPattern } from './entropy.js';
 
 export const SECRET_NAME_RULE = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 export const ENVIRONMENT_RULE = /^[a-z][a-z0-9_-]{0,31}$/;
@@ -52,18 +53,43 @@ export function assertEnvironment(env: string): string {
   return env;
 }
 
-export function assertValueAcceptable(name: string, value: string, allowShort: boolean): void {
+const PATTERN_WORDS: Record<GuessPattern, string> = {
+  digits: 'digits only (a PIN)',
+  date: 'a date or year',
+  repeat: 'repeated characters',
+  sequence: 'a sequence like abcd or 1234',
+  keyboard: 'a keyboard run like qwerty',
+  word: 'a common password or word',
+  random: 'too few characters of too few kinds',
+};
+
+/**
+ * Refuses values that are empty, hold NUL, are short (unless allowShort) or guessable (unless
+ * allowGuessable: estimated below MIN_GUESS_BITS, see entropy.ts). Messages say why, never the value.
+ */
+export function assertValueAcceptable(name: string, value: string, allowShort: boolean, allowGuessable = false): void {
   if (value.length === 0) {
     throw new BlindfoldError('BAD_INPUT', `no value given for ${name}: the input was empty`);
   }
   if (/[\0]/.test(value)) {
     throw new BlindfoldError('BAD_INPUT', `the value for ${name} contains a NUL byte; refusing it`);
   }
+  const guess = allowGuessable ? undefined : estimateGuessBits(value);
+  const guessable = guess !== undefined && guess.bits < MIN_GUESS_BITS;
   if (!allowShort && value.length < MIN_VALUE_LENGTH) {
     throw new BlindfoldError(
       'VALUE_TOO_SHORT',
       `the value for ${name} is shorter than ${MIN_VALUE_LENGTH} characters; short values cannot be redacted safely ` +
-        '(pass --allow-short if this really is the credential)',
+        `(pass --allow-short if this really is the credential${guessable ? ', and --allow-guessable: it is also easy to guess' : ''})`,
+    );
+  }
+  if (guessable) {
+    const why = guess.patterns.filter((p) => p !== 'random').map((p) => PATTERN_WORDS[p]);
+    throw new BlindfoldError(
+      'BAD_INPUT',
+      `the value for ${name} is easy to guess (estimated below the ${MIN_GUESS_BITS}-bit floor: ` +
+        `${why.length ? `it contains ${why.join(', ')}` : PATTERN_WORDS.random}); values like this are what an agent or an attacker tries first ` +
+        '(pass --allow-guessable if this really is the credential)',
     );
   }
 }

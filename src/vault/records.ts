@@ -41,6 +41,8 @@ export interface SetSecretInput {
   placements?: string[];
   inject?: string;
   allowShort?: boolean;
+  /** Accept a value of low estimated entropy (PIN, date, word…; see entropy.ts). */
+  allowGuessable?: boolean;
   /** Check-and-set: refuse unless the secret is at this version (0 = must not exist yet). */
   expectedVersion?: number;
 }
@@ -74,7 +76,7 @@ export interface ValueSealer {
 export function prepareSet(input: SetSecretInput): PreparedSet {
   const name = assertSecretName(input.name);
   const env = assertEnvironment(input.env ?? DEFAULT_ENVIRONMENT);
-  if (input.value !== undefined) assertValueAcceptable(name, input.value, input.allowShort ?? false);
+  if (input.value !== undefined) assertValueAcceptable(name, input.value, input.allowShort ?? false, input.allowGuessable ?? false);
   const change: PreparedSet = { name, env, input };
   if (input.hosts) change.hosts = [...new Set(input.hosts.map((h) => parseHostPattern(h).canonical))];
   if (input.placements) change.placements = parsePlacements(input.placements);

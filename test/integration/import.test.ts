@@ -24,7 +24,9 @@ describe('import', () => {
   it('honours --allow-short', () => {
     const file = envFile('PIN_CODE=ab12\n');
     expect(cli(['import', file]).code).toBe(2);
-    const r = cli(['import', file, '--allow-short']);
+    // A four-character PIN is guessable as well as short: both flags are needed.
+    expect(cli(['import', file, '--allow-short']).code).toBe(2);
+    const r = cli(['import', file, '--allow-short', '--allow-guessable']);
     expect(r.code, r.stderr).toBe(0);
     expect(versions()).toEqual({ PIN_CODE: 1 });
   });

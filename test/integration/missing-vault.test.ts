@@ -54,7 +54,7 @@ describe('a missing vault is reported, never created', () => {
 
   it('import needs an initialised vault too', () => {
     const env = join(t.home, '..', 'x.env');
-    writeFileSync(env, 'FOO_KEY=abcdefgh12345678\n');
+    writeFileSync(env, 'FOO_KEY=Kq3Lw5Mz7Nx9Pv2R\n');
     const r = cli(['import', env]);
     expect(r.code).toBe(4);
     expect(existsSync(t.home)).toBe(false);

@@ -56,7 +56,11 @@ describe('first run and files', () => {
     let r = cli(['set', 'SHORT', '--host', 'x.example.com'], 'abc');
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--allow-short');
+    // Five characters are guessable too: the short flag alone is not enough, both are needed.
     r = cli(['set', 'SHORT', '--host', 'x.example.com', '--allow-short'], 'abc12');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--allow-guessable');
+    r = cli(['set', 'SHORT', '--host', 'x.example.com', '--allow-short', '--allow-guessable'], 'abc12');
     expect(r.code, r.stderr).toBe(0);
     r = cli(['set', '9bad-name'], VALUE_A);
     expect(r.code).toBe(2);

@@ -23,8 +23,13 @@ describe('values', () => {
   it('refuses short values unless allowed, without echoing them', () => {
     expect(() => assertValueAcceptable('K', 'abc', false)).toThrowError(/--allow-short/);
     expect(() => assertValueAcceptable('K', 'abc', false)).not.toThrowError(/abc/);
-    expect(() => assertValueAcceptable('K', 'abc', true)).not.toThrow();
+    // Three characters are also guessable: --allow-short alone is not enough (see entropy.test.ts).
+    expect(() => assertValueAcceptable('K', 'abc', true)).toThrowError(/--allow-guessable/);
+    expect(() => assertValueAcceptable('K', 'abc', true, true)).not.toThrow();
     expect(() => assertValueAcceptable('K', '', true)).toThrowError(/empty/);
-    expect(() => assertValueAcceptable('K', '12345678', false)).not.toThrow();
+    // Eight characters are long enough; 12345678 is not refused for length but for being a sequence.
+    expect(() => assertValueAcceptable('K', 'Xq7#mP2v', false)).not.toThrow();
+    expect(() => assertValueAcceptable('K', '12345678', false)).toThrowError(/--allow-guessable/);
+    expect(() => assertValueAcceptable('K', '12345678', false, true)).not.toThrow();
   });
 });

@@ -5,7 +5,7 @@ import { parseSince, readAudit, verifyAudit } from '../../audit/query.js';
 import { BlindfoldError } from '../../errors.js';
 import { vaultNotFound } from '../../vault/open.js';
 import { action, EXIT, openVault, pathsFor } from '../context.js';
-import { printJson, printLine, printTable } from '../io.js';
+import { escapeControls, printJson, printLine, printTable, toJson } from '../io.js';
 
 interface AuditOptions {
   since?: string;
@@ -43,20 +43,23 @@ export function registerAudit(program: Command): void {
         // --json is one document like every other command's; lines stay available for streams.
         if (opts.json) return printJson(entries);
         if (opts.jsonl) {
-          for (const e of entries) printLine(JSON.stringify(e));
+          for (const e of entries) printLine(toJson(e));
           return;
         }
         if (entries.length === 0) return printLine('no matching audit entries');
+        // Entries' text is whatever the file holds (an agent chose the path; a hand-edited line can
+        // hold anything): printTable escapes control characters, and a non-string becomes text first.
+        const text = (v: unknown) => (v === undefined || v === null ? '' : String(v));
         printTable(
           ['TIME', 'SEQ', 'ACTION', 'PRINCIPAL', 'SECRETS', 'REQUEST', 'OUTCOME'],
           entries.map((e) => [
-            e.time,
+            text(e.time),
             typeof e.seq === 'number' ? String(e.seq) : 'unsigned',
-            e.action,
-            e.principal,
-            (e.secrets ?? []).join(',') || '-',
-            e.origin ? `${e.method ?? ''} ${e.origin}${e.path ?? ''}${e.status ? ` → ${e.status}` : ''}` : '-',
-            e.reason ? `${e.outcome}: ${e.reason}` : e.outcome,
+            text(e.action),
+            text(e.principal),
+            (Array.isArray(e.secrets) ? e.secrets.map(text) : []).join(',') || '-',
+            e.origin ? `${text(e.method)} ${text(e.origin)}${text(e.path)}${e.status ? ` → ${text(e.status)}` : ''}` : '-',
+            e.reason ? `${text(e.outcome)}: ${text(e.reason)}` : text(e.outcome),
           ]),
         );
       }),
@@ -79,7 +82,7 @@ export function registerAudit(program: Command): void {
               `${result.unsignedNotices ? `; ${result.unsignedNotices} unsigned vault.sealed notice(s) outside the chain` : ''}`,
           );
         }
-        else printLine(`TAMPERED: ${result.problem} (${result.entries} entries verified before it)`);
+        else printLine(escapeControls(`TAMPERED: ${result.problem} (${result.entries} entries verified before it)`));
         if (!result.ok) process.exitCode = EXIT.error;
       }),
     );

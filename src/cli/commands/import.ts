@@ -12,6 +12,7 @@ interface ImportOptions {
   presetFromName?: boolean;
   host?: string[];
   allowShort?: boolean;
+  allowGuessable?: boolean;
   json?: boolean;
 }
 
@@ -24,6 +25,7 @@ export function registerImport(program: Command): void {
     .option('--preset-from-name', 'bind each secret to a preset guessed from its name (OPENAI_API_KEY → openai, ...)')
     .option('--host <host>', 'bind every imported secret to this origin, repeatable', collect)
     .option('--allow-short', 'accept values shorter than 8 characters')
+    .option('--allow-guessable', 'accept values of low estimated entropy (PINs, dates, common words)')
     .option('--json', 'print the result as JSON')
     .action(
       action(async (file: string, opts: ImportOptions, cmd: Command) => {
@@ -40,7 +42,7 @@ export function registerImport(program: Command): void {
         const inputs: SetSecretInput[] = [];
         for (const e of entries) {
           const preset = opts.presetFromName ? presetFromSecretName(e.name) : undefined;
-          const input = { name: e.name, value: e.value, env, hosts: opts.host ?? preset?.hosts, inject: preset?.inject, allowShort: opts.allowShort };
+          const input = { name: e.name, value: e.value, env, hosts: opts.host ?? preset?.hosts, inject: preset?.inject, allowShort: opts.allowShort, allowGuessable: opts.allowGuessable };
           try {
             validateSetInput(input);
             inputs.push(input);

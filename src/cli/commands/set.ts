@@ -19,6 +19,7 @@ interface SetOptions {
   fromFile?: string;
   keepValue?: boolean;
   allowShort?: boolean;
+  allowGuessable?: boolean;
   ifVersion?: string;
   json?: boolean;
 }
@@ -42,6 +43,7 @@ export function registerSet(program: Command): void {
     .option('--from-file <path>', 'read the value from this file (one trailing newline removed)')
     .option('--keep-value', 'change only description, metadata or policy; do not read a value')
     .option('--allow-short', `accept a value shorter than 8 characters (weakens redaction)`)
+    .option('--allow-guessable', 'accept a value of low estimated entropy (PIN, date, common word, keyboard run): one an agent could guess')
     .option('--if-version <n>', 'check-and-set: only write if the secret is at this version (0 = must not exist)')
     .option('--json', 'print the result as JSON')
     .allowUnknownOption(true)
@@ -76,6 +78,7 @@ export function registerSet(program: Command): void {
           placements: opts.placement ?? preset?.placements,
           inject: opts.inject ?? preset?.inject,
           allowShort: opts.allowShort,
+          allowGuessable: opts.allowGuessable,
           expectedVersion,
         };
         // Everything is checked before anyone types a value and before the vault is opened: a
