@@ -5,7 +5,8 @@
  *           → send (guarded egress, redirects hop by hop) → redact → result
  *
  * It knows nothing of MCP or the CLI. Every string it returns or throws has been through the
- * redactor, which knows every value this process has resolved.
+ * redactor, which holds fingerprints of every value in the vault (all environments and kept
+ * versions, resolved here or not), re-indexed whenever the vault's revision changes.
  */
 import { BlindfoldError, describeError } from './errors.js';
 import { addLogScrubber, logger } from './log.js';
@@ -104,6 +105,8 @@ export class Broker {
   /** Usage counted from the audit trail, read on first need (not at start: the trail can be large). */
   #usageFromTrail: Map<string, Usage> | undefined;
   readonly #auditPath: string | undefined;
+  /** Vault revision the redactor last indexed (-1: never). */
+  #indexedRevision = -1;
 
   constructor(options: BrokerOptions) {
     this.vault = options.vault;
@@ -113,10 +116,22 @@ export class Broker {
     this.#configOrigins = new Set((options.allowOrigins ?? []).map((o) => new URL(o).origin));
     // Second wall: any log line that somehow carries a value resolved here is scrubbed before writing.
     this.#unhookLogs = addLogScrubber((line) => this.redactor.redact(line).text);
+    this.#indexVault();
     this.#dispatcher = createGuardedAgent({
       resolver: options.resolver,
       isOriginAllowed: (origin) => this.#isOriginOptedIn(origin),
     });
+  }
+
+  /**
+   * Feeds the redactor every value of the vault when its revision moved (at start, and after a
+   * refresh that read a change): one comparison per request otherwise, no decryption. Values are
+   * only ever added, so a value deleted or replaced since start stays redacted.
+   */
+  #indexVault(): void {
+    if (this.#indexedRevision === this.vault.revision) return;
+    this.#indexedRevision = this.vault.revision;
+    for (const secret of this.vault.everyValue()) this.redactor.add(secret);
   }
 
   async close(): Promise<void> {
@@ -188,6 +203,7 @@ export class Broker {
 
   async #httpRequest(principal: Principal, input: HttpRequestInput, options: RequestOptions, started: number, trail: RequestTrail): Promise<HttpResult> {
     await this.vault.refresh();
+    this.#indexVault();
     const method = input.method.toUpperCase();
     if (!(HTTP_METHODS as readonly string[]).includes(method)) {
       throw new BlindfoldError('BAD_INPUT', `method ${JSON.stringify(input.method)} is not supported; use one of ${HTTP_METHODS.join(', ')}`);
