@@ -2,12 +2,16 @@
  * Removes secret material from text that is about to leave the server: decode, then match windows.
  *
  * Index: for every value, every window of W = 12 characters (a value shorter than W is one window
- * of its own length), lowercased, is stored as a keyed fingerprint only — a polynomial rolling hash
- * mod 2^32 with a random odd base (the bucket key, rolled in O(1) per character) and a second
- * polynomial hash mod 2^26 − 5 with another random base (checked on a bucket hit). Both bases come
- * from crypto.randomBytes per Redactor, and the value string is not kept after `add`. Windows that
- * lie entirely inside a public part of a value (a vendor prefix such as `sk-live-` or `ghp_`, a PEM
- * armour line, a JWT's header segment) are not indexed: they are the same for everyone's keys.
+ * of its own length), lowercased, is stored as a keyed fingerprint only, two 32-bit halves:
+ *  - the bucket key, a keyed tabulation hash rolled in O(1) per character with no removal step:
+ *    h = (h << ⌈32/L⌉) + T[c], T a random word per character (random multiplier and mask outside
+ *    ASCII), so a character has left the 32 bits when it leaves the window;
+ *  - a keyed multiply–xorshift hash of the whole window, checked on a bucket hit.
+ * All keys come from crypto.randomBytes per Redactor; the value string is not kept after `add`.
+ * Windows that lie entirely inside a public part of a value (a leading vendor prefix such as
+ * `sk-live-` or `ghp_`, a PEM armour line, a standard JWT header and the `eyJ` every payload starts
+ * with) are not indexed: they are the same in everyone's keys. A window that reaches one character
+ * past a public part is indexed.
  *
  * Scan: the text is read as the identity view plus every decoded view (./views: HTML references,
  * JSON escapes, repeated percent-decoding, base64/hex runs, latin1 and UTF-16 re-reads, line-break
@@ -46,11 +50,6 @@ interface Span {
   name: string;
 }
 
-interface Entry {
-  h2: number;
-  len: number;
-  name: string;
-}
 
 /** Window length: a hit needs this many consecutive characters of a value (in some view). */
 export const WINDOW = 12;
@@ -70,8 +69,7 @@ export const STREAM_HOLD_BACK = WINDOW * SPAN_PER_CHAR;
  * so the context is 8 characters of spelling per window character, not W − 1.
  */
 const CONTEXT = WINDOW * 8;
-const P2 = 67108859; // 2^26 − 5, prime: products with a base below it stay exact in a double
-const GOLDEN = 0x9e3779b1 | 0;
+const SLOT_MIX = 0x85ebca6b | 0;
 
 /** Lowercase of each UTF-16 unit when it stays one unit (else the unit itself). */
 const LOWER = new Uint16Array(65536);
@@ -129,11 +127,24 @@ export function replacementFor(name: string): string {
 export class Redactor {
   /** Keyed tabulation: a random 32-bit word per (lowercased) ASCII character. */
   readonly #t = new Int32Array(128);
-  /** Keys for characters outside ASCII, and the fingerprint's polynomial base. */
+  /** Keys for characters outside ASCII, and for the fingerprint's second half. */
   readonly #km: number;
   readonly #kx: number;
-  readonly #b2: number;
-  #table = new Map<number, Entry[]>();
+  readonly #k2: number;
+  readonly #k3: number;
+  /**
+   * Fingerprints, in an open-addressing table (typed arrays: a lookup is a few loads, not a Map
+   * probe): slot → entry index + 1 (0 = empty); per entry its two hash halves, window length and
+   * secret name (as an index into #names).
+   */
+  #slots = new Int32Array(1 << 10);
+  #slotShift = 32 - 10;
+  #eh1 = new Int32Array(1 << 9);
+  #eh2 = new Int32Array(1 << 9);
+  #elen = new Uint8Array(1 << 9);
+  #ename = new Int32Array(1 << 9);
+  #names: string[] = [];
+  #nameIndex = new Map<string, number>();
   #entries = 0;
   /** Reused buffer for reading ASCII text as bytes. */
   #scratch = Buffer.alloc(0);
@@ -145,11 +156,13 @@ export class Redactor {
   #minLength = WINDOW;
 
   constructor() {
-    const r = randomBytes(128 * 4 + 12);
-    for (let c = 0; c < 128; c++) this.#t[c] = r.readInt32LE(4 * LOWER[c]!);
+    const r = randomBytes(128 * 4 + 16);
+    // The low bit of each word says "base64 alphabet", so the scan notes runs without another lookup.
+    for (let c = 0; c < 128; c++) this.#t[c] = (r.readInt32LE(4 * LOWER[c]!) & ~1) | B64_CLASS[c]!;
     this.#km = r.readInt32LE(512) | 1;
     this.#kx = r.readInt32LE(516);
-    this.#b2 = 2 + (r.readUInt32LE(520) % (P2 - 3));
+    this.#k2 = r.readInt32LE(520) | 1;
+    this.#k3 = r.readInt32LE(524);
   }
 
   /** How much text a stream holds back (0 while nothing is indexed). */
@@ -200,20 +213,40 @@ export class Redactor {
     return c < 128 ? this.#t[c]! : Math.imul(lowerAt(s, i, c), this.#km) ^ this.#kx;
   }
 
-  /** The fingerprint proper: a keyed polynomial hash of the lowercased window, mod 2^26 − 5. */
+  /** The second half of the fingerprint: a keyed multiply–xorshift hash of the lowercased window (32 bits). */
   #h2(s: string, from: number, to: number): number {
-    let h = 0;
-    for (let k = from; k < to; k++) h = (h * this.#b2 + lowerAt(s, k, s.charCodeAt(k))) % P2;
+    const k2 = this.#k2;
+    let h = this.#k3;
+    for (let k = from; k < to; k++) {
+      const c = s.charCodeAt(k);
+      h = Math.imul(h ^ (c < 128 ? LOWER[c]! : lowerAt(s, k, c)), k2);
+      h ^= h >>> 15;
+    }
     return h;
   }
 
   #insert(h1: number, h2: number, len: number, name: string): void {
-    const bucket = this.#table.get(h1);
-    if (bucket?.some((e) => e.h2 === h2 && e.len === len)) return; // same window, first name kept
-    const entry = { h2, len, name };
-    if (bucket) bucket.push(entry);
-    else this.#table.set(h1, [entry]);
+    const mask = this.#slots.length - 1;
+    let slot = Math.imul(h1, SLOT_MIX) >>> this.#slotShift;
+    for (let e = this.#slots[slot]!; e !== 0; e = this.#slots[slot]!) {
+      // Same window already known: the first name learnt keeps it.
+      if (this.#eh1[e - 1] === h1 && this.#eh2[e - 1] === h2 && this.#elen[e - 1] === len) return;
+      slot = (slot + 1) & mask;
+    }
+    const index = this.#entries;
+    if (index === this.#eh1.length) this.#growEntries();
+    let nameIndex = this.#nameIndex.get(name);
+    if (nameIndex === undefined) {
+      nameIndex = this.#names.push(name) - 1;
+      this.#nameIndex.set(name, nameIndex);
+    }
+    this.#eh1[index] = h1;
+    this.#eh2[index] = h2;
+    this.#elen[index] = len;
+    this.#ename[index] = nameIndex;
+    this.#slots[slot] = index + 1;
     this.#entries++;
+    if (this.#entries * 2 > this.#slots.length) this.#growSlots();
     if (!this.#lengths.includes(len)) {
       this.#lengths = [...this.#lengths, len].sort((a, b) => b - a);
       this.#minLength = Math.min(...this.#lengths);
@@ -222,8 +255,33 @@ export class Redactor {
     else this.#setBit(h1);
   }
 
+  #growEntries(): void {
+    const size = this.#eh1.length * 2;
+    const grow = <T extends Int32Array | Uint8Array>(a: T, make: (n: number) => T): T => {
+      const b = make(size);
+      b.set(a);
+      return b;
+    };
+    this.#eh1 = grow(this.#eh1, (n) => new Int32Array(n));
+    this.#eh2 = grow(this.#eh2, (n) => new Int32Array(n));
+    this.#elen = grow(this.#elen, (n) => new Uint8Array(n));
+    this.#ename = grow(this.#ename, (n) => new Int32Array(n));
+  }
+
+  #growSlots(): void {
+    const slots = new Int32Array(this.#slots.length * 2);
+    this.#slotShift--;
+    const mask = slots.length - 1;
+    for (let e = 0; e < this.#entries; e++) {
+      let slot = Math.imul(this.#eh1[e]!, SLOT_MIX) >>> this.#slotShift;
+      while (slots[slot] !== 0) slot = (slot + 1) & mask;
+      slots[slot] = e + 1;
+    }
+    this.#slots = slots;
+  }
+
   #setBit(h1: number): void {
-    const slot = Math.imul(h1, GOLDEN) >>> this.#bitsetShift;
+    const slot = h1 >>> this.#bitsetShift; // the top bits mix every character's random word
     this.#bitset[slot >>> 5]! |= 1 << (slot & 31);
   }
 
@@ -232,7 +290,7 @@ export class Redactor {
     const bits = Math.min(27, Math.max(12, Math.ceil(Math.log2(Math.max(1, this.#entries) * 32))));
     this.#bitset = new Int32Array(1 << (bits - 5));
     this.#bitsetShift = 32 - bits;
-    for (const h1 of this.#table.keys()) this.#setBit(h1);
+    for (let e = 0; e < this.#entries; e++) this.#setBit(this.#eh1[e]!);
     this.#dirty = false;
   }
 
@@ -369,6 +427,7 @@ export class Redactor {
 
   #scanWindows(v: View, len: number, hits: Span[]): void {
     const s = v.text;
+    const starts = v.start;
     const n = s.length;
     const t = this.#t;
     const km = this.#km;
@@ -381,13 +440,13 @@ export class Redactor {
     for (let i = 0; i < n; i++) {
       const c = s.charCodeAt(i);
       if (c < 128) h = ((h << shift) + t[c]!) | 0;
-      else if (c === BREAK) {
+      else if (c === BREAK && starts !== null && starts[i] === -1) {
         h = 0;
         lastBreak = i;
         continue;
       } else h = ((h << shift) + (Math.imul(lowerAt(s, i, c), km) ^ kx)) | 0;
       if (i - lastBreak < len) continue;
-      const slot = Math.imul(h, GOLDEN) >>> bshift;
+      const slot = h >>> bshift;
       if ((bitset[slot >>> 5]! & (1 << (slot & 31))) !== 0) this.#verify(v, i - len + 1, i + 1, h, len, hits);
     }
   }
@@ -417,28 +476,20 @@ export class Redactor {
     for (let i = 0; i < n; i++) {
       const c = s.charCodeAt(i);
       if (c < 128) {
-        h = ((h << shift) + t[c]!) | 0;
-        if (B64_CLASS[c] === 1) run++;
-        else if (run !== 0) {
-          if (run >= minRun) runs.push(i - run, i);
-          run = 0;
-        }
+        const tc = t[c]!;
+        h = ((h << shift) + tc) | 0;
+        run = (run + 1) & -(tc & 1);
+        if (run === minRun) runs.push(i - minRun + 1, i + 1);
       } else {
-        if (run >= minRun) runs.push(i - run, i);
         run = 0;
         if (c >= 0xc2 && c <= 0xf4) high = true;
-        if (c === BREAK) {
-          h = 0;
-          lastBreak = i;
-          continue;
-        }
+        // The original text has no breaks: a U+FFFF in it is a character like any other.
         h = ((h << shift) + (Math.imul(lowerAt(s, i, c), km) ^ kx)) | 0;
       }
       if (i - lastBreak < len) continue;
-      const slot = Math.imul(h, GOLDEN) >>> bshift;
+      const slot = h >>> bshift;
       if ((bitset[slot >>> 5]! & (1 << (slot & 31))) !== 0) this.#verify(v, i - len + 1, i + 1, h, len, hits);
     }
-    if (run >= minRun) runs.push(n - run, n);
     return high;
   }
 
@@ -451,29 +502,28 @@ export class Redactor {
     let h = 0;
     let run = 0;
     for (let i = 0; i < n; i++) {
-      const c = bytes[i]!;
-      h = ((h << shift) + t[c]!) | 0;
-      if (B64_CLASS[c] === 1) run++;
-      else if (run !== 0) {
-        if (run >= minRun) runs.push(i - run, i);
-        run = 0;
-      }
+      const tc = t[bytes[i]!]!;
+      h = ((h << shift) + tc) | 0;
+      // Length of the current base64-alphabet run; its start is noted once it is long enough (the
+      // views extend it forward themselves).
+      run = (run + 1) & -(tc & 1);
+      if (run === minRun) runs.push(i - minRun + 1, i + 1);
       if (i < len - 1) continue;
-      const slot = Math.imul(h, GOLDEN) >>> bshift;
+      const slot = h >>> bshift;
       if ((bitset[slot >>> 5]! & (1 << (slot & 31))) !== 0) this.#verify(v, i - len + 1, i + 1, h, len, hits);
     }
-    if (run >= minRun) runs.push(n - run, n);
   }
 
   #verify(v: View, from: number, to: number, h1: number, len: number, hits: Span[]): void {
-    const bucket = this.#table.get(h1);
-    if (!bucket) return;
-    const h2 = this.#h2(v.text, from, to);
-    for (const e of bucket) {
-      if (e.h2 === h2 && e.len === len) {
-        hits.push({ start: v.start ? v.start[from]! : from, end: v.end ? v.end[to - 1]! : to, name: e.name });
-        return;
-      }
+    const slots = this.#slots;
+    const mask = slots.length - 1;
+    let h2: number | undefined;
+    for (let slot = Math.imul(h1, SLOT_MIX) >>> this.#slotShift, e = slots[slot]!; e !== 0; slot = (slot + 1) & mask, e = slots[slot]!) {
+      if (this.#eh1[e - 1] !== h1 || this.#elen[e - 1] !== len) continue;
+      h2 ??= this.#h2(v.text, from, to);
+      if (this.#eh2[e - 1] !== h2) continue;
+      hits.push({ start: v.start ? v.start[from]! : from, end: v.end ? v.end[to - 1]! : to, name: this.#names[this.#ename[e - 1]!]! });
+      return;
     }
   }
 }

@@ -414,7 +414,7 @@ function emitText(b: Builder, bytes: number[], bs: number[], be: number[], min: 
   const d = utf8(bytes, bs, be, true);
   let from = 0;
   for (let k = 0; k <= d.text.length; k++) {
-    if (k < d.text.length && d.text.charCodeAt(k) !== BREAK) continue;
+    if (k < d.text.length && d.s[k] !== -1) continue;
     if (k - from >= min) {
       b.brk();
       b.emit({ text: d.text.slice(from, k), s: d.s.slice(from, k), e: d.e.slice(from, k) }, 0, 0);
@@ -454,8 +454,27 @@ function base64View(v: View, o: ViewOptions): View | null {
   return b.empty ? null : b.build('base64');
 }
 
+/**
+ * The caller notes where each base64-alphabet run starts (and where it reached the minimum length);
+ * a hex run can start anywhere inside one, so the ranges are taken to the runs' ends.
+ */
+function wholeRuns(text: string, ranges: number[] | null): number[] | null {
+  if (!ranges) return null;
+  const out: number[] = [];
+  for (let r = 0; r < ranges.length; r += 2) {
+    let j = ranges[r + 1]!;
+    while (j < text.length) {
+      const c = text.charCodeAt(j);
+      if (c >= 128 || B64[c]! < 0) break;
+      j++;
+    }
+    out.push(ranges[r]!, j);
+  }
+  return out;
+}
+
 function hexView(v: View, o: ViewOptions): View | null {
-  const runs = runsOf(v.text, HEX, o.minHex, false, v.depth === 0 ? o.rootRuns : null);
+  const runs = runsOf(v.text, HEX, o.minHex, false, v.depth === 0 ? wholeRuns(v.text, o.rootRuns) : null);
   if (runs.length === 0) return null;
   const b = new Builder(v);
   for (const idx of runs) {
