@@ -522,7 +522,12 @@ export class Redactor {
       if (this.#eh1[e - 1] !== h1 || this.#elen[e - 1] !== len) continue;
       h2 ??= this.#h2(v.text, from, to);
       if (this.#eh2[e - 1] !== h2) continue;
-      hits.push({ start: v.start ? v.start[from]! : from, end: v.end ? v.end[to - 1]! : to, name: this.#names[this.#ename[e - 1]!]! });
+      const start = v.start ? v.start[from]! : from;
+      const end = v.end ? v.end[to - 1]! : to;
+      // Consecutive windows of one occurrence extend the last span instead of adding one each.
+      const last = hits[hits.length - 1];
+      if (last && start >= last.start && start <= last.end) last.end = Math.max(last.end, end);
+      else hits.push({ start, end, name: this.#names[this.#ename[e - 1]!]! });
       return;
     }
   }
