@@ -107,6 +107,7 @@ export class Broker {
   readonly #auditPath: string | undefined;
   /** Vault revision the redactor last indexed (-1: never). */
   #indexedRevision = -1;
+  #indexTimer: NodeJS.Immediate | undefined;
 
   constructor(options: BrokerOptions) {
     this.vault = options.vault;
@@ -116,7 +117,9 @@ export class Broker {
     this.#configOrigins = new Set((options.allowOrigins ?? []).map((o) => new URL(o).origin));
     // Second wall: any log line that somehow carries a value resolved here is scrubbed before writing.
     this.#unhookLogs = addLogScrubber((line) => this.redactor.redact(line).text);
-    this.#indexVault();
+    // Indexed right after start (not inside it, so the first tools/list is not kept waiting on
+    // decrypting every value); a request that comes first indexes synchronously before resolving.
+    this.#indexTimer = setImmediate(() => this.#indexVault());
     this.#dispatcher = createGuardedAgent({
       resolver: options.resolver,
       isOriginAllowed: (origin) => this.#isOriginOptedIn(origin),
@@ -135,6 +138,7 @@ export class Broker {
   }
 
   async close(): Promise<void> {
+    clearImmediate(this.#indexTimer);
     this.#unhookLogs();
     await this.#dispatcher.close();
   }
