@@ -433,20 +433,27 @@ function base64View(v: View, o: ViewOptions): View | null {
       const bytes: number[] = [];
       const bs: number[] = [];
       const be: number[] = [];
-      for (let g = align; g + 1 < idx.length; g += 4) {
-        const q = [idx[g]!, idx[g + 1]!, idx[g + 2], idx[g + 3]];
-        const val = (k: number) => B64[v.text.charCodeAt(q[k]!)]!;
-        bytes.push(((val(0) << 2) | (val(1) >> 4)) & 0xff);
-        bs.push(q[0]!);
-        be.push(q[1]! + 1);
-        if (q[2] === undefined) break;
-        bytes.push(((val(1) << 4) | (val(2) >> 2)) & 0xff);
-        bs.push(q[1]!);
-        be.push(q[2] + 1);
-        if (q[3] === undefined) break;
-        bytes.push(((val(2) << 6) | val(3)) & 0xff);
-        bs.push(q[2]);
-        be.push(q[3] + 1);
+      const t = v.text;
+      const m = idx.length;
+      for (let g = align; g + 1 < m; g += 4) {
+        const p0 = idx[g]!;
+        const p1 = idx[g + 1]!;
+        const v0 = B64[t.charCodeAt(p0)]!;
+        const v1 = B64[t.charCodeAt(p1)]!;
+        bytes.push(((v0 << 2) | (v1 >> 4)) & 0xff);
+        bs.push(p0);
+        be.push(p1 + 1);
+        if (g + 2 >= m) break;
+        const p2 = idx[g + 2]!;
+        const v2 = B64[t.charCodeAt(p2)]!;
+        bytes.push(((v1 << 4) | (v2 >> 2)) & 0xff);
+        bs.push(p1);
+        be.push(p2 + 1);
+        if (g + 3 >= m) break;
+        const p3 = idx[g + 3]!;
+        bytes.push(((v2 << 6) | B64[t.charCodeAt(p3)]!) & 0xff);
+        bs.push(p2);
+        be.push(p3 + 1);
       }
       emitText(b, bytes, bs, be, o.minWindow);
     }
