@@ -5,7 +5,8 @@
  *           → send (guarded egress, redirects hop by hop) → redact → result
  *
  * It knows nothing of MCP or the CLI. Every string it returns or throws has been through the
- * redactor, which knows every value this process has resolved.
+ * redactor, which holds fingerprints of every value in the vault (all environments and kept
+ * versions, resolved here or not), re-indexed whenever the vault's revision changes.
  */
 import { BlindfoldError, describeError } from './errors.js';
 import { addLogScrubber, logger } from './log.js';
@@ -108,6 +109,9 @@ export class Broker {
   #usageFromTrail: Map<string, Usage> | undefined;
   readonly #auditPath: string | undefined;
   readonly #suspensions: SuspensionList | undefined;
+  /** Vault revision the redactor last indexed (-1: never). */
+  #indexedRevision = -1;
+  #indexTimer: NodeJS.Immediate | undefined;
 
   constructor(options: BrokerOptions) {
     this.vault = options.vault;
@@ -118,13 +122,28 @@ export class Broker {
     this.#configOrigins = new Set((options.allowOrigins ?? []).map((o) => new URL(o).origin));
     // Second wall: any log line that somehow carries a value resolved here is scrubbed before writing.
     this.#unhookLogs = addLogScrubber((line) => this.redactor.redact(line).text);
+    // Indexed right after start (not inside it, so the first tools/list is not kept waiting on
+    // decrypting every value); a request that comes first indexes synchronously before resolving.
+    this.#indexTimer = setImmediate(() => this.#indexVault());
     this.#dispatcher = createGuardedAgent({
       resolver: options.resolver,
       isOriginAllowed: (origin) => this.#isOriginOptedIn(origin),
     });
   }
 
+  /**
+   * Feeds the redactor every value of the vault when its revision moved (at start, and after a
+   * refresh that read a change): one comparison per request otherwise, no decryption. Values are
+   * only ever added, so a value deleted or replaced since start stays redacted.
+   */
+  #indexVault(): void {
+    if (this.#indexedRevision === this.vault.revision) return;
+    this.#indexedRevision = this.vault.revision;
+    for (const secret of this.vault.everyValue()) this.redactor.add(secret);
+  }
+
   async close(): Promise<void> {
+    clearImmediate(this.#indexTimer);
     this.#unhookLogs();
     await this.#dispatcher.close();
   }
@@ -199,6 +218,9 @@ export class Broker {
    */
   async screenInput(principal: Principal, agentInput: unknown): Promise<void> {
     this.#refuseIfSuspended(principal);
+    // The wire knows every value in the vault: index it now if the vault moved since (one stat).
+    await this.vault.refresh();
+    this.#indexVault();
     if (this.redactor.redact(JSON.stringify(agentInput) ?? '').redacted.length === 0) return;
     // Suspended first: if the audit entry then cannot be written, the principal is still stopped.
     this.#suspensions?.suspend(principal.id, 'secret material in its input (tripwire)');
@@ -221,6 +243,7 @@ export class Broker {
 
   async #httpRequest(principal: Principal, input: HttpRequestInput, options: RequestOptions, started: number, trail: RequestTrail): Promise<HttpResult> {
     await this.vault.refresh();
+    this.#indexVault();
     if (options.task) this.#refuseIfSuspended(principal);
     else await this.screenInput(principal, input);
     const method = input.method.toUpperCase();

@@ -24,11 +24,13 @@
 //                         json-all (every character \u-escaped)
 //   /reflect-header?as=   the same forms in response headers (x-reflected, set-cookie, link), UTF-8 bytes
 //   /reflect-status?as=   the same forms in the status text (UTF-8 bytes)
+//   /reflect-known?i=&as= the i-th of `options.known` (values the test gave out of band: a secret this
+//                         server process never resolved) in a decoded-view spelling (issue 10)
 import http from 'node:http';
 import zlib from 'node:zlib';
 
 /**
- * @param {{port?: number, host?: string}} [options]
+ * @param {{port?: number, host?: string, known?: string[]}} [options]
  */
 export async function startStub(options = {}) {
   const host = options.host ?? '127.0.0.1';
@@ -135,6 +137,26 @@ export async function startStub(options = {}) {
     if (path.startsWith('/status/')) {
       res.writeHead(Number(path.slice('/status/'.length)) || 500, { 'content-type': 'application/json' });
       return res.end('{}');
+    }
+    // decoded views (issue 10)
+    if (path === '/reflect-known') {
+      const known = options.known ?? [];
+      const value = known[Number(q('i', '0'))] ?? '';
+      const cp = (c) => c.codePointAt(0);
+      const forms = {
+        raw: value,
+        'html-dec': [...value].map((c) => `&#${cp(c)};`).join(''),
+        'html-hex': [...value].map((c) => `&#x${cp(c).toString(16)};`).join(''),
+        'json-u': [...value].map((c) => [...c].map((x) => `\\u${x.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')).join(''),
+        'base64-76': Buffer.from(`${'x'.repeat(50)}${value}${'y'.repeat(80)}`).toString('base64').replace(/(.{76})/g, '$1\r\n'),
+        pct2: encodeURIComponent(encodeURIComponent(value)),
+        upper: value.toUpperCase(),
+        'cut-first': value.slice(0, 14),
+        'cut-last': value.slice(-14),
+      };
+      const form = forms[q('as', 'raw')] ?? value;
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'x-known': Buffer.from(forms['cut-last']).toString('base64') });
+      return res.end(`<p>reflected: ${form}</p>`);
     }
     if (path === '/reflect' || path === '/reflect-header' || path === '/reflect-status') {
       const src = q('src', 'credential');

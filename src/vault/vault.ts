@@ -48,6 +48,7 @@ export class Vault {
   readonly #keys: VaultKeys;
   #fingerprint: StoreFingerprint | null = null;
   #recorder: ChangeRecorder | undefined;
+  #revision = 0;
 
   private constructor(paths: BlindfoldPaths, store: VaultStore, data: VaultFile, keys: VaultKeys) {
     this.paths = paths;
@@ -108,7 +109,10 @@ export class Vault {
     const fp = await this.store.fingerprint();
     const old = this.#fingerprint;
     if (fp && old && fp.mtimeMs === old.mtimeMs && fp.size === old.size && fp.ino === old.ino) {
-      if (this.#keys.missing) await this.#keys.follow(this.#data);
+      if (this.#keys.missing) {
+        await this.#keys.follow(this.#data);
+        if (!this.#keys.missing) this.#revision++; // values under the followed key are readable now
+      }
       return;
     }
     const data = await this.store.read();
@@ -190,6 +194,34 @@ export class Vault {
       onProgress?.({ done: Math.min(i + IMPORT_BATCH, changes.length), total: changes.length });
     }
     return out;
+  }
+
+  /**
+   * Every stored value, decrypted: each secret's every environment, current and kept versions — what
+   * the redactor indexes so that any value any principal may use is redacted, resolved here or not.
+   * A value whose key this process cannot load (a rotation not yet followed) is skipped. `revision`
+   * changes whenever the data it reads from changes, so a caller re-reads only then.
+   */
+  *everyValue(): Generator<{ name: string; value: string }> {
+    const vaultId = this.#data.vaultId;
+    for (const record of Object.values(this.#data.secrets)) {
+      for (const values of [record.values, ...record.history.map((h) => h.values)]) {
+        for (const [env, value] of Object.entries(values)) {
+          let plain: string;
+          try {
+            plain = this.#keys.forKid(value.kid).decrypt({ vaultId, name: record.name, env }, value);
+          } catch {
+            continue;
+          }
+          yield { name: record.name, value: plain };
+        }
+      }
+    }
+  }
+
+  /** Bumped each time the in-memory data is replaced (a refresh that read a change, or our own write). */
+  get revision(): number {
+    return this.#revision;
   }
 
   /** Decrypts every stored value (current and history) to prove the file is intact; returns the count. */
@@ -287,6 +319,7 @@ export class Vault {
     }
     this.#data = data;
     this.#listing = undefined;
+    this.#revision++;
   }
 }
 

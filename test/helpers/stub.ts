@@ -21,4 +21,5 @@ export interface Stub {
   close(): Promise<void>;
 }
 
-export const startStub: (options?: { port?: number; host?: string }) => Promise<Stub> = start;
+/** `known`: values /reflect-known reflects (given out of band: the server process never resolved them). */
+export const startStub: (options?: { port?: number; host?: string; known?: string[] }) => Promise<Stub> = start;

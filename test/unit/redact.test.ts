@@ -1,9 +1,11 @@
 // Unit tests for src/redact: every encoding a value can come back in, streaming across chunk
-// boundaries, overlapping and multi-line values, and scale.
+// boundaries, overlapping and multi-line values, scale, and (issue 10) decoded views: references
+// and escapes of any character, wrapped base64, repeated percent-encoding, case, cut values.
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { base64Core, encodingsOf, hexEncodings, htmlEncodings, jsonEncodings, MIN_PATTERN_LENGTH, urlEncodings } from '../../src/redact/encodings.js';
-import { Redactor, replacementFor } from '../../src/redact/redactor.js';
+import { publicParts, Redactor, replacementFor, STREAM_HOLD_BACK, WINDOW } from '../../src/redact/redactor.js';
+import { expectNoWindow, survivingWindow } from '../helpers/windows.js';
 
 const SECRET = 'sk-Live_4f9a+/=Zx "q\'<&>é\\';
 const mark = (name = 'KEY') => replacementFor(name);
@@ -150,8 +152,10 @@ describe('Redactor.redact', () => {
 
   it('leaves unrelated text alone and reports nothing', () => {
     const r = redactorWith(['KEY', 'sk-abcdef123456']);
-    const text = 'nothing to see: sk-abcdef12345 sk-abcdef1234567x'.replace('1234567x', '');
+    // Pieces shorter than a window (W = 12) are not the value; 12 characters of it are.
+    const text = 'nothing to see: sk-abcdef12 bcdef123456 sk-abcdef';
     expect(r.redact(text)).toEqual({ text, redacted: [] });
+    expect(r.redact('cut: sk-abcdef123 end').text).toBe(`cut: ${mark()} end`);
     expect(new Redactor().redact('sk-abcdef123456')).toEqual({ text: 'sk-abcdef123456', redacted: [] });
     expect(r.redact('')).toEqual({ text: '', redacted: [] });
   });
@@ -198,10 +202,16 @@ describe('Redactor.redact', () => {
   it('multi-line values: the whole value and each long line on its own', () => {
     const pem = '-----BEGIN KEY-----\nMIIEvQIBADANBgkqhkiG9w0B\r\nAQEFAASCBKcwggSjAgEAAoIB\n-----END KEY-----';
     const r = redactorWith(['PEM', pem]);
-    expect(r.redact(`x${pem}y`).text).toBe(`x${mark('PEM')}y`);
+    // The armour lines are public (the same in every key): their windows are not indexed, so up to
+    // W − 1 characters of them stay; every character of the body is covered.
+    const whole = r.redact(`x${pem}y`).text;
+    expect(whole).toMatch(/^x-{5}BEG\[REDACTED:PEM\]Y-{5}y$/);
+    expect(publicParts(pem)).toEqual([[0, 19], [pem.length - 17, pem.length]]);
     const out = r.redact('line: MIIEvQIBADANBgkqhkiG9w0B and AQEFAASCBKcwggSjAgEAAoIB');
-    expect(out.text).toBe(`line: ${mark('PEM')} and ${mark('PEM')}`);
-    expect(r.redact(JSON.stringify({ pem })).text).toBe(`{"pem":"${mark('PEM')}"}`);
+    // Lines joined by a space are a form of the value too, and matching ignores case: " MIIEvQIBADA"
+    // and "kqhkiG9w0B a" are 12 characters of "...-----\nMIIE...9w0B\r\nAQEF..." read that way.
+    expect(out.text).toBe(`line:${mark('PEM')}nd${mark('PEM')}`);
+    expect(r.redact(JSON.stringify({ pem })).text).toBe(`{"pem":"-----BEG${mark('PEM')}Y-----"}`);
     expect(r.redact(Buffer.from('MIIEvQIBADANBgkqhkiG9w0B').toString('base64')).text).not.toContain(Buffer.from('MIIEvQIBADANBgkqhkiG9w0B').toString('base64').slice(2, -2));
   });
 
@@ -217,8 +227,11 @@ describe('Redactor.redact', () => {
 
   it('a value that is a prefix of another: the longer match wins at the same position', () => {
     const r = redactorWith(['SHORT', 'prefix-12345'], ['LONG', 'prefix-12345-and-more']);
-    expect(r.redact('prefix-12345-and-more!').text).toBe(`${mark('LONG')}!`);
-    expect(r.redact('prefix-12345-and-less').text).toBe(`${mark('SHORT')}-and-less`);
+    // The shared windows carry the first name learnt; the marker covers both values whole.
+    expect(r.redact('prefix-12345-and-more!').text).toBe(`${mark('SHORT')}!`);
+    // "x-12345-and-" is 12 characters of LONG: the marker takes them too.
+    expect(r.redact('prefix-12345-and-less').text).toBe(`${mark('SHORT')}less`);
+    expect(r.redact('x-12345-and-more!').text).toBe(`${mark('LONG')}!`);
   });
 
   it('self-overlapping values are redacted as one run', () => {
@@ -294,7 +307,8 @@ describe('Redactor.stream', () => {
     const text = `a${value}b second-secret-xyz c ${encodeURIComponent(value)} ${Buffer.from(value).toString('base64')}`;
     const out = streamAll(r, [...text]);
     expect(out.text).toBe(r.redact(text).text);
-    expect(out.text).toBe(`a${mark()}b ${mark('B')} c ${mark()} ${mark()}`);
+    // Base64 padding carries none of the value's bits: it stays after the marker.
+    expect(out.text).toBe(`a${mark()}b ${mark('B')} c ${mark()} ${mark()}=`);
     expect(out.redacted).toEqual(['KEY', 'B']);
   });
 
@@ -306,9 +320,10 @@ describe('Redactor.stream', () => {
     expect(s.end()).toBe('');
     const r2 = redactorWith(['KEY', value]);
     const s2 = r2.stream();
-    const big = 'x'.repeat(1000);
+    const big = 'x'.repeat(STREAM_HOLD_BACK + 1000);
     const first = s2.push(big);
-    expect(first.length).toBeGreaterThan(900);
+    expect(r2.longestPattern).toBe(STREAM_HOLD_BACK);
+    expect(first.length).toBe(1000);
     expect(first + s2.end()).toBe(big);
   });
 
@@ -336,5 +351,114 @@ describe('Redactor.stream', () => {
     expect(o1).toBe(mark());
     expect(o2).toBe('unrelated ');
     expect(s2.redacted).toEqual([]);
+  });
+});
+
+describe('decode, then match windows (issue 10)', () => {
+  const V = 'sk-Live_4f9a+/=Zx9Qw2Lp7Kd&<é>';
+  const hexRef = (c: string) => `&#x${c.codePointAt(0)!.toString(16)};`;
+  const NAMES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '+': '&plus;', '/': '&sol;', '=': '&equals;', '_': '&lowbar;', '-': '&hyphen;' };
+  const u = (c: string) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0');
+  const reflections: Record<string, string> = {
+    'HTML decimal references of every character': [...V].map((c) => `&#${c.codePointAt(0)};`).join(''),
+    'HTML hex references of every character': [...V].map(hexRef).join(''),
+    'HTML hex references, uppercase X and leading zeros': [...V].map((c) => `&#X00${c.codePointAt(0)!.toString(16).toUpperCase()}`).join(';'),
+    'HTML named references where a name exists, hex otherwise': [...V].map((c) => NAMES[c] ?? (/[a-z0-9]/i.test(c) ? c : hexRef(c))).join(''),
+    'JSON \\u escapes of every character': [...V].map(u).join(''),
+    'base64 wrapped at 76 columns': Buffer.from(`${'lorem ipsum '.repeat(4)}${V}${' dolor'.repeat(20)}`).toString('base64').replace(/(.{76})/g, '$1\r\n'),
+    'base64url of user:value': Buffer.from(`user:${V}`).toString('base64url'),
+    'double percent-encoded': encodeURIComponent(encodeURIComponent(V)),
+    'triple percent-encoded': encodeURIComponent(encodeURIComponent(encodeURIComponent(V))),
+    'percent-encoded JSON \\u escapes': encodeURIComponent([...V].map(u).join('')),
+    'HTML-escaped JSON': JSON.stringify(V).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;'),
+    uppercased: V.toUpperCase(),
+    'cut to its first 14 characters': V.slice(0, 14),
+    'cut to its last 14 characters': V.slice(-14),
+    'embedded mid-string with other text': `Dear user, your key ${V} was rejected; please retry.`,
+    'hex of the UTF-8 bytes, uppercase': Buffer.from(V).toString('hex').toUpperCase(),
+    'UTF-8 read as latin1 (mojibake)': Buffer.from(V).toString('latin1'),
+    'UTF-16LE bytes read as latin1': Buffer.from(V, 'utf16le').toString('latin1'),
+    'line breaks as <br>': `${V.slice(0, 10)}<br/>${V.slice(10)}`.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/&lt;br\//, '<br/'),
+  };
+  for (const [how, form] of Object.entries(reflections)) {
+    it(`${how}: no window of the value is left`, () => {
+      const r = redactorWith(['KEY', V]);
+      const text = `{"before":1,"echo":"${form}","after":2}`;
+      // The reflection really holds the value (a decoder written for the test finds it)...
+      expect(survivingWindow(text, V), how).not.toBeNull();
+      const out = r.redact(text);
+      // ...and after redaction none of its windows is left, however decoded.
+      expectNoWindow(out.text, V, how);
+      expect(out.redacted).toEqual(['KEY']);
+      expect(out.text.startsWith('{"before":1,"echo":"')).toBe(true);
+      expect(out.text.endsWith('","after":2}')).toBe(true);
+      // Streamed in small pieces, nothing is left either.
+      let streamed = '';
+      const s = r.stream();
+      for (let i = 0; i < text.length; i += 7) streamed += s.push(text.slice(i, i + 7));
+      streamed += s.end();
+      expectNoWindow(streamed, V, `${how} (streamed)`);
+    });
+  }
+
+  it('a value never added is not caught (the index is all there is)', () => {
+    const r = redactorWith(['KEY', V]);
+    const other = 'ghp_9Zk2LmQx7Rt4Yu1Io8Pa';
+    expect(r.redact(`a ${other} b`)).toEqual({ text: `a ${other} b`, redacted: [] });
+  });
+
+  it('public parts: a vendor prefix, PEM armour and a standard JWT header are not windows of their own', () => {
+    expect(publicParts('github_pat_11ABCDEFG0123456789')).toEqual([[0, 11]]);
+    expect(publicParts('sk-live-abc')).toEqual([[0, 8]]);
+    const jwt = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U';
+    expect(publicParts(jwt)).toEqual([[0, 40]]);
+    const r = redactorWith(['JWT', jwt]);
+    // Another token with the same standard header is not redacted for its header alone.
+    const other = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJhbm90aGVyIn0.x';
+    expect(r.redact(other).text).toBe(other);
+    // The public header may stay (it is the same in every such token); nothing after it does.
+    const out = r.redact(`t=${jwt};`).text;
+    expect(out).toMatch(/^t=eyJhbGciOi[A-Za-z0-9]*\[REDACTED:JWT\];$/);
+    expectNoWindow(out, jwt.slice(40), 'jwt');
+  });
+
+  it('the index keeps fingerprints only: no value string is reachable from the redactor', () => {
+    const r = redactorWith(['KEY', V]);
+    const seen = new Set<unknown>();
+    const strings: string[] = [];
+    const walk = (x: unknown, depth: number) => {
+      if (depth > 6 || x === null || seen.has(x)) return;
+      if (typeof x === 'string') return void strings.push(x);
+      if (typeof x !== 'object') return;
+      seen.add(x);
+      if (x instanceof Map) for (const [k, v] of x) (walk(k, depth + 1), walk(v, depth + 1));
+      else if (!ArrayBuffer.isView(x)) for (const v of Object.values(x)) walk(v, depth + 1);
+    };
+    // Private fields are not enumerable; the public surface and anything it exposes hold no value.
+    walk(r, 0);
+    for (const s of strings) expect(s.toLowerCase().includes(V.slice(3, 3 + WINDOW).toLowerCase())).toBe(false);
+    expect(r.patternCount).toBeGreaterThan(0);
+  });
+
+  it('redactBytes: UTF-16LE and UTF-16BE bodies, and latin1', () => {
+    const r = redactorWith(['KEY', 'Zq9-Lm4Np7Qx2Rt5Yu8Io']);
+    for (const enc of ['utf16le', 'utf16be'] as const) {
+      const body = `pre Zq9-Lm4Np7Qx2Rt5Yu8Io post`;
+      const le = Buffer.from(body, 'utf16le');
+      const bytes = enc === 'utf16le' ? le : Buffer.from(le).swap16();
+      const out = r.redactBytes(bytes);
+      expect(out.redacted, enc).toEqual(['KEY']);
+      expectNoWindow(out.text.replace(/\u0000/g, ''), 'Zq9-Lm4Np7Qx2Rt5Yu8Io', enc);
+    }
+    const latin = r.redactBytes(Buffer.from('x Zq9-Lm4Np7Qx2Rt5Yu8Io y', 'latin1'), 'iso-8859-1');
+    expect(latin.text).toBe(`x ${mark()} y`);
+  });
+
+  it('never throws, on any string', () => {
+    const r = redactorWith(['KEY', V]);
+    for (const t of ['&#xffffffff;', '&#99999999;', '\\u{110000}', '%', '%%%', '\\', '\uffff\ud800', 'A'.repeat(5000), '%25'.repeat(3000), '&amp;'.repeat(2000)]) {
+      expect(() => r.redact(t)).not.toThrow();
+      expect(() => r.redactBytes(Buffer.from(t))).not.toThrow();
+    }
   });
 });

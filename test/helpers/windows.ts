@@ -1,0 +1,76 @@
+// Checks that no window of a value survives in a text, in the text as it is or in any of its
+// decodings (written independently of src/redact/views.ts: plain regex decoders, nested twice).
+import { expect } from 'vitest';
+
+export const W = 12;
+
+function html(t: string): string {
+  const named: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0', sol: '/', plus: '+', equals: '=' };
+  return t.replace(/&#(\d+);?|&#x([0-9a-f]+);?|&([a-z]+);/gi, (m, d?: string, h?: string, n?: string) => {
+    const cp = d ? parseInt(d, 10) : h ? parseInt(h, 16) : -1;
+    if (cp >= 0) return cp <= 0x10ffff ? String.fromCodePoint(cp) : m;
+    return named[n!] ?? m;
+  });
+}
+
+function json(t: string): string {
+  return t.replace(/\\u([0-9a-f]{4})|\\(.)/gi, (_m, u?: string, c?: string) => (u ? String.fromCharCode(parseInt(u, 16)) : ({ n: '\n', r: '\r', t: '\t' } as Record<string, string>)[c!] ?? c!));
+}
+
+function percent(t: string, plus: boolean): string {
+  const s = plus ? t.replace(/\+/g, ' ') : t;
+  return s.replace(/(?:%[0-9a-f]{2})+/gi, (m) => Buffer.from(m.replace(/%/g, ''), 'hex').toString('utf8'));
+}
+
+function base64Runs(t: string): string[] {
+  const out: string[] = [];
+  for (const m of t.replace(/\r?\n/g, '').matchAll(/[A-Za-z0-9+/_-]{8,}/g)) {
+    for (let a = 0; a < 4; a++) out.push(Buffer.from(m[0].slice(a).replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8'));
+  }
+  return out;
+}
+
+function hexRuns(t: string): string[] {
+  const out: string[] = [];
+  for (const m of t.matchAll(/[0-9a-f]{8,}/gi)) for (let a = 0; a < 2; a++) out.push(Buffer.from(m[0].slice(a, a + ((m[0].length - a) & ~1)), 'hex').toString('utf8'));
+  return out;
+}
+
+/** The text and what each decoder makes of it, nested `depth` times. */
+export function decodings(text: string, depth = 2): string[] {
+  const all = new Set<string>([text]);
+  let layer = [text];
+  for (let d = 0; d < depth; d++) {
+    const next: string[] = [];
+    for (const t of layer) {
+      for (const x of [html(t), json(t), percent(t, false), percent(t, true), t.replace(/\u0000/g, ''), ...base64Runs(t), ...hexRuns(t)]) {
+        if (!all.has(x)) {
+          all.add(x);
+          next.push(x);
+        }
+      }
+    }
+    layer = next;
+  }
+  return [...all];
+}
+
+/** Windows of W characters of the value (lowercased); a shorter value is its own window. */
+export function windowsOf(value: string): string[] {
+  const v = value.toLowerCase();
+  if (v.length <= W) return [v];
+  const out: string[] = [];
+  for (let i = 0; i + W <= v.length; i++) out.push(v.slice(i, i + W));
+  return out;
+}
+
+/** The first window of `value` found in `text` or any decoding of it, or null. */
+export function survivingWindow(text: string, value: string, depth = 2): string | null {
+  const views = decodings(text, depth).map((t) => t.toLowerCase());
+  for (const w of windowsOf(value)) for (const v of views) if (v.includes(w)) return w;
+  return null;
+}
+
+export function expectNoWindow(text: string, value: string, label = ''): void {
+  expect(survivingWindow(text, value), `${label}: a window of the value survived in ${JSON.stringify(text.slice(0, 300))}`).toBeNull();
+}

@@ -1,0 +1,75 @@
+// Issue 10 through the real server over MCP: the redactor knows every value of the vault, not just
+// the ones this server process resolved. A stub bound to the used secret reflects, in decoded-view
+// spellings, values it was given out of band by the test: an older version of the used secret, its
+// value in another environment, another secret bound to the same stub that no call ever used, and
+// a secret another process adds while the server runs. None of them may reach the agent.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempHome, type TempHome } from '../helpers/cli.js';
+import { connectStdio, visible, type StdioSession } from '../helpers/mcp.js';
+import { startStub, type Stub } from '../helpers/stub.js';
+import { setSecret } from '../helpers/adversarial.js';
+import { survivingWindow } from '../helpers/windows.js';
+
+const USED_OLD = 'old-Version+Of/The=Used-Key-7Hq2Lw9Zp';
+const USED_NOW = 'now-Version+Of/The=Used-Key-3Rt5Yu8Io';
+const USED_PROD = 'prod-Only+Value/Never=Here-Kd4Mn6Bv1';
+const OTHER = 'other-Secret&Same<Stub>-Xc0Vb9Nm8Qw';
+const LATER = 'added-Later-By-Another-Process-Pl5Ok3';
+const KNOWN = [USED_OLD, USED_PROD, OTHER, LATER];
+const FORMS = ['raw', 'html-dec', 'html-hex', 'json-u', 'base64-76', 'pct2', 'upper', 'cut-first', 'cut-last'];
+
+let t: TempHome;
+let api: Stub;
+let session: StdioSession;
+
+beforeAll(async () => {
+  api = await startStub({ known: KNOWN });
+  t = tempHome();
+  setSecret(t, 'USED', USED_OLD, '--host', api.origin);
+  setSecret(t, 'USED', USED_NOW, '--host', api.origin);
+  setSecret(t, 'USED', USED_PROD, '--env', 'production', '--host', api.origin);
+  setSecret(t, 'OTHER', OTHER, '--host', api.origin);
+  session = await connectStdio(t.env);
+});
+
+afterAll(async () => {
+  await session?.close();
+  await api?.close();
+  const stderr = session?.stderr() ?? '';
+  for (const v of [...KNOWN, USED_NOW]) expect(stderr.includes(v)).toBe(false);
+  t?.cleanup();
+});
+
+const reflect = (i: number, as: string) =>
+  session.call('http_request', { method: 'GET', url: `${api.url}/reflect-known?i=${i}&as=${as}`, headers: { 'X-Api-Key': '<secrets.USED>' } });
+
+const cases: Array<[string, number, string]> = [
+  ['an older version of the used secret', 0, 'USED'],
+  ['the used secret in another environment', 1, 'USED'],
+  ['another secret bound to the same stub, never resolved', 2, 'OTHER'],
+];
+
+describe('values this server process never resolved are redacted', () => {
+  for (const [what, i, name] of cases) {
+    for (const as of FORMS) {
+      it(`${what}, reflected as ${as}`, async () => {
+        const r = await reflect(i, as);
+        expect(r.isError, visible(r)).toBeFalsy();
+        // The stub really got the current value (the request worked) and reflected the other one.
+        expect(api.requests.at(-1)!.headers['x-api-key']).toBe(USED_NOW);
+        const seen = visible(r);
+        expect(survivingWindow(seen, KNOWN[i]!), `${what} as ${as}: ${seen.slice(0, 400)}`).toBeNull();
+        expect((r.structuredContent as { redacted: string[] }).redacted).toContain(name);
+      });
+    }
+  }
+
+  it('a secret another process adds while the server runs is redacted from the next call on', async () => {
+    setSecret(t, 'LATER', LATER, '--host', 'https://elsewhere.example');
+    for (const as of ['raw', 'html-hex', 'base64-76']) {
+      const r = await reflect(3, as);
+      expect(survivingWindow(visible(r), LATER), as).toBeNull();
+      expect((r.structuredContent as { redacted: string[] }).redacted).toContain('LATER');
+    }
+  });
+});
