@@ -107,6 +107,7 @@ function lowerAt(s: string, i: number, c: number): number {
 
 /** Public parts of a value (vendor prefixes, PEM armour, a JWT header): windows wholly inside are not indexed. */
 const VENDOR_PREFIX = /^(?:sk-(?:live|test|proj|ant(?:-api\d+)?|or-v\d+)?-|sk_(?:live|test)_|rk_(?:live|test)_|pk_(?:live|test)_|ghp_|gho_|ghu_|ghs_|ghr_|github_pat_|xox[abprs]-|glpat-|AKIA|ASIA|AIza|SG\.|npm_|pypi-|dop_v1_|hf_)/;
+const PUBLIC_JWT_PAYLOAD_PREFIX = 12;
 const STANDARD_JWT_HEADERS = /^eyJ(?:hbGciOi|0eXAiOi)[A-Za-z0-9_-]*$/;
 export function publicParts(value: string): Array<[number, number]> {
   const parts: Array<[number, number]> = [];
@@ -114,9 +115,10 @@ export function publicParts(value: string): Array<[number, number]> {
   if (prefix) parts.push([0, prefix[0].length]);
   const armour = /-----(?:BEGIN|END) [A-Z0-9 ]+-----/g;
   for (let m = armour.exec(value); m; m = armour.exec(value)) parts.push([m.index, m.index + m[0].length]);
-  // A JWT's header is one of a few standard ones, and every payload starts with `eyJ` ('{"').
+  // A JWT's header is one of a few standard ones, and a payload's first 12 characters are the
+  // base64 of `{"` and its first claim's name (`{"sub":"`, `{"iss":"`), shared by most tokens.
   const jwt = /^([A-Za-z0-9_-]+)\.eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$/.exec(value);
-  if (jwt && STANDARD_JWT_HEADERS.test(jwt[1]!)) parts.push([0, jwt[1]!.length + 4]);
+  if (jwt && STANDARD_JWT_HEADERS.test(jwt[1]!)) parts.push([0, jwt[1]!.length + 1 + PUBLIC_JWT_PAYLOAD_PREFIX]);
   return parts;
 }
 

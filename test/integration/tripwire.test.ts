@@ -9,6 +9,15 @@ import { expectNoTrace } from '../helpers/traces.js';
 
 const VALUE = 'trip-Kx7Qm2Vb9Lw4Zr8Nt3Yp6Hs1';
 const OWN_TOKEN = 'sk-live-agents-own-0Rf5Gd2Js8Ue4Wa';
+// Stored secrets whose public parts (a standard JWT header, PEM armour) an agent's own tokens share.
+const JWT_HEADER = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9';
+const STORED_JWT = `${JWT_HEADER}.eyJzdWIiOiJzdG9yZWQtc2VydmljZS05OTEyIn0.Qm9uZ1Nlcn1ZaWdHd0F4TDd6cEtuUXZS`;
+const OWN_JWT = `${JWT_HEADER}.eyJzdWIiOiJhZ2VudC1vd24tdXNlci00NDQxIn0.ZmFrZVNpZ25hdHVyZUFnZW50T3duMTIz`;
+const pem = (body: string) => `-----BEGIN PRIVATE KEY-----\n${body}\n-----END PRIVATE KEY-----`;
+const STORED_PEM = pem('MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7Vb3kQz8Rt2Lm');
+// The agent's own certificate. (Two RSA private keys of one size share their DER prefix, which a
+// window can span: that case is not promised, see README "Not promised".)
+const OWN_PEM = '-----BEGIN CERTIFICATE-----\nMIIDdzCCAl+gAwIBAgIUY2kN8qZ4Tb1Vw7Rx3Pq9Lm5Jc0swDQYJKoZIhvcNAQEL\n-----END CERTIFICATE-----';
 let t: TempHome;
 let stub: Stub;
 let session: StdioSession;
@@ -18,11 +27,15 @@ beforeAll(async () => {
   t = tempHome();
   const r = runCli(['set', 'TRIP_KEY', '--host', stub.origin, '--placement', 'header', '--placement', 'body'], { env: t.env, input: VALUE });
   expect(r.code, r.stderr).toBe(0);
+  for (const [name, value] of [['STORED_JWT', STORED_JWT], ['STORED_PEM', STORED_PEM]] as const) {
+    const stored = runCli(['set', name, '--host', stub.origin], { env: t.env, input: value });
+    expect(stored.code, stored.stderr).toBe(0);
+  }
   session = await connectStdio(t.env);
 });
 afterAll(async () => {
   await session.close();
-  expectNoTrace(session.stderr(), [VALUE]);
+  expectNoTrace(session.stderr(), [VALUE, STORED_JWT, STORED_PEM]);
   await stub.close();
   t.cleanup();
 });
@@ -31,13 +44,18 @@ const legit = () => session.call('http_request', { method: 'GET', url: `${stub.u
 const code = (r: Awaited<ReturnType<typeof legit>>) => (r.structuredContent as { code?: string } | undefined)?.code ?? visible(r);
 
 describe('the tripwire', () => {
-  it('lets an agent send its own unrelated token and see it back', async () => {
+  it('lets an agent send its own unrelated tokens (sk-live-…, a JWT, a PEM certificate) and see them back', async () => {
     expect((await legit()).isError).toBeFalsy();
-    stub.reset();
-    const r = await session.call('http_request', { method: 'POST', url: `${stub.url}/echo`, body: `mine=${OWN_TOKEN}` });
-    expect(r.isError, visible(r)).toBeFalsy();
-    expect(visible(r)).toContain(OWN_TOKEN);
-    expect(stub.requests).toHaveLength(1);
+    for (const own of [OWN_TOKEN, OWN_JWT, OWN_PEM]) {
+      stub.reset();
+      const r = await session.call('http_request', { method: 'POST', url: `${stub.url}/echo`, body: own });
+      expect(r.isError, visible(r)).toBeFalsy();
+      // The stub's /echo answers JSON, parsed or as text: the token as it reads inside JSON, once or twice.
+      const seen = JSON.stringify(r.structuredContent);
+      const once = JSON.stringify(own).slice(1, -1);
+      expect(seen.includes(once) || seen.includes(JSON.stringify(once).slice(1, -1)), seen).toBe(true);
+      expect(stub.requests).toHaveLength(1);
+    }
   });
 
   it('refuses a guessed value without saying which input held it, and sends nothing', async () => {
