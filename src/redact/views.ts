@@ -423,6 +423,43 @@ function emitText(b: Builder, bytes: number[], bs: number[], be: number[], min: 
   }
 }
 
+/**
+ * Whether the run, decoded at this alignment, has a well-formed UTF-8 stretch of at least `min`
+ * bytes. A stretch decodes to at most as many UTF-16 units as it has bytes, so a run without one
+ * cannot give emitText a stretch of `min` units: skipping it loses nothing.
+ */
+function mayHoldText(t: string, idx: number[], align: number, min: number): boolean {
+  let stretch = 0;
+  let need = 0;
+  let acc = 0;
+  let bits = 0;
+  for (let g = align; g < idx.length; g++) {
+    acc = (acc << 6) | B64[t.charCodeAt(idx[g]!)]!;
+    bits += 6;
+    if (bits < 8) continue;
+    bits -= 8;
+    const byte = (acc >> bits) & 0xff;
+    acc &= (1 << bits) - 1;
+    if (need > 0) {
+      if ((byte & 0xc0) === 0x80) {
+        need--;
+        if (++stretch >= min) return true;
+        continue;
+      }
+      // A sequence cut short: this byte starts afresh.
+      need = 0;
+      stretch = 0;
+    }
+    if (byte < 0x80) stretch++;
+    else if (byte >= 0xc2 && byte <= 0xdf) (need = 1), stretch++;
+    else if (byte >= 0xe0 && byte <= 0xef) (need = 2), stretch++;
+    else if (byte >= 0xf0 && byte <= 0xf4) (need = 3), stretch++;
+    else stretch = 0;
+    if (stretch >= min) return true;
+  }
+  return false;
+}
+
 function base64View(v: View, o: ViewOptions): View | null {
   const runs = runsOf(v.text, B64, o.minBase64, true, v.depth === 0 ? o.rootRuns : null);
   if (runs.length === 0) return null;
@@ -430,6 +467,9 @@ function base64View(v: View, o: ViewOptions): View | null {
   for (const idx of runs) {
     // The run may start mid-stream (glued to other text): decode at each of the 4 alignments.
     for (let align = 0; align < 4; align++) {
+      // Most runs (binary data, ids, text that only looks like base64) decode to no UTF-8 stretch
+      // a window long: find that out on bytes alone before building position maps.
+      if (!mayHoldText(v.text, idx, align, o.minWindow)) continue;
       const bytes: number[] = [];
       const bs: number[] = [];
       const be: number[] = [];
