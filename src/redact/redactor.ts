@@ -361,25 +361,34 @@ export class Redactor {
       }
       return { out, at };
     };
+    /**
+     * Text already passed on, kept as left context when the held-back tail is scanned again: a
+     * decoded run (base64 glued to what came before it) must be decoded from where it starts, or a
+     * window in the tail is missed. Context is scanned, never emitted again.
+     */
+    let context = '';
     return {
       push: (chunk: string) => {
-        const buffer = held + chunk;
+        const buffer = context + held + chunk;
+        const base = context.length;
         // A window whose spelling starts before `safe` lies wholly inside the buffer (its spelling
         // is at most STREAM_HOLD_BACK characters), so it is found now; a later one stays held.
         const safe = buffer.length - (this.#entries === 0 ? 0 : STREAM_HOLD_BACK);
-        if (safe <= 0) {
-          held = buffer;
+        if (safe <= base) {
+          held = buffer.slice(base);
           return '';
         }
         const spans = this.#scan(buffer);
-        const { out, at } = emit(buffer, spans, covered, safe);
+        const { out, at } = emit(buffer, spans, base + covered, safe);
+        context = buffer.slice(Math.max(0, safe - STREAM_HOLD_BACK), safe);
         held = buffer.slice(safe);
         covered = at - safe;
         return out;
       },
       end: () => {
-        const rest = held;
-        const { out } = emit(rest, this.#scan(rest), covered, rest.length);
+        const buffer = context + held;
+        const { out } = emit(buffer, this.#scan(buffer), context.length + covered, buffer.length);
+        context = '';
         held = '';
         covered = 0;
         return out;

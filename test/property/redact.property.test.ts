@@ -102,8 +102,11 @@ describe('redactor: no encoding of a value survives', () => {
   it('one pass, every form, random surrounding text', () => {
     fc.assert(
       fc.property(valueArb, textArb, textArb, (value, before, after) => {
-        // See below: a "%" glued before a short value's percent-encoding is another escape.
-        fc.pre(!(before.endsWith('%') && value.length < 14));
+        // See below: a "%" glued before a short value's percent-encoding is another escape, and so is
+        // a lone backslash before its JSON form (backslash + `0aaaaaa\ra` reads as the escape `\0`):
+        // the escape eats the value's first characters, and a value under 14 has no whole window
+        // left (README, "Not promised").
+        fc.pre(!((before.endsWith('%') || before.endsWith('\\')) && value.length < 14));
         const r = new Redactor();
         r.add({ name: NAME, value });
         for (const [kind, form] of forms(value)) {
@@ -120,6 +123,18 @@ describe('redactor: no encoding of a value survives', () => {
     );
   });
 
+  it('a held-back tail is decoded with its left context (regression: a base64 run glued to earlier forms)', () => {
+    // Found by the property below: the whole body pushed at once, so end() scanned the last
+    // STREAM_HOLD_BACK characters alone and decoded the glued base64 run from the wrong place.
+    const value = '\u0800\u{10000}\u{10000}(\u{10000}\u{10000}\u0800-';
+    const r = new Redactor();
+    r.add({ name: NAME, value });
+    const text = forms(value).map(([, f]) => f).join('');
+    for (const piece of pieces(streamed(r, text, [0]))) {
+      for (const [tk, trace] of traces(value)) expect(piece.includes(trace), `${tk} survived`).toBe(false);
+    }
+  });
+
   it('all forms in one body, streamed with random chunking, leaks nothing (one pass neither)', () => {
     fc.assert(
       fc.property(
@@ -131,7 +146,8 @@ describe('redactor: no encoding of a value survives', () => {
           // ("%" + "aa…" is "%aa"): an ambiguity of percent-encoding itself. The two characters it
           // takes are still covered by windows of a value of at least W + 2 characters, not of a
           // shorter one (documented limitation of decode-then-match).
-          fc.pre(!(glue.endsWith('%') && value.length < 14));
+          // A lone backslash glued before a short value's JSON form is the same kind of ambiguity.
+          fc.pre(!((glue.endsWith('%') || glue.endsWith('\\')) && value.length < 14));
           const r = new Redactor();
           r.add({ name: NAME, value });
           const text = forms(value).map(([, f]) => f).join(glue) + glue;
