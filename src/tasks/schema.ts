@@ -1,10 +1,11 @@
 /**
- * The task file format (SPEC §6) as zod schemas, and the JSON Schema subset that describes a task's
- * inputs turned into zod, so one definition validates `blindfold run --input`, MCP tool calls and
- * produces the tool's `inputSchema`.
+ * The task file format (SPEC §6) as zod schemas, including the strict gate on which JSON Schema
+ * keywords a task's `inputs` may use (input-schema.ts turns what passes into zod).
  */
 import { z } from 'zod';
 import { HTTP_METHODS } from '../template/request.js';
+
+export { shapeFor, zodFor } from './input-schema.js';
 
 /** Tool names MCP clients accept everywhere: letters, digits, `_` and `-`, at most 64. */
 export const TASK_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
@@ -45,7 +46,12 @@ export const inputSchemaSchema: z.ZodType<InputSchema> = z.lazy(() =>
       minItems: count.optional(),
       maxItems: count.optional(),
       items: inputSchemaSchema.optional(),
-      properties: z.record(z.string().regex(INPUT_NAME, 'input names are a letter, then letters, digits or _'), inputSchemaSchema).optional(),
+      properties: z
+        .record(z.string().regex(INPUT_NAME, 'input names are a letter, then letters, digits or _'), inputSchemaSchema, {
+          // Say what is wrong with the name, not zod's generic "Invalid key in record".
+          error: (issue) => (issue.code === 'invalid_key' ? issue.issues[0]?.message : undefined),
+        })
+        .optional(),
       required: z.array(z.string()).optional(),
     })
     .strict(),
@@ -126,63 +132,4 @@ export function normalizeSteps(file: TaskFile): TaskStep[] {
     const secretName = step.secret_name ?? inner;
     return { name, path: [...path, 'arguments'], ...req, ...(secretName ? { secretName } : {}) };
   });
-}
-
-/** JSON Schema subset → zod, with descriptions and defaults carried over for the tool's inputSchema. */
-export function zodFor(schema: InputSchema): z.ZodType {
-  let t: z.ZodType;
-  if (schema.enum) {
-    const values = schema.enum;
-    t = values.every((v) => typeof v === 'string')
-      ? z.enum(values as [string, ...string[]])
-      : z.union(values.map((v) => z.literal(v)) as unknown as [z.ZodLiteral, z.ZodLiteral, ...z.ZodLiteral[]]);
-    if (values.length === 1) t = z.literal(values[0]!);
-  } else {
-    switch (schema.type ?? 'string') {
-      case 'string': {
-        let s = z.string();
-        if (schema.minLength !== undefined) s = s.min(schema.minLength);
-        if (schema.maxLength !== undefined) s = s.max(schema.maxLength);
-        if (schema.pattern !== undefined) s = s.regex(new RegExp(schema.pattern));
-        t = s;
-        break;
-      }
-      case 'number':
-      case 'integer': {
-        let n = schema.type === 'integer' ? z.number().int() : z.number();
-        if (schema.minimum !== undefined) n = n.min(schema.minimum);
-        if (schema.maximum !== undefined) n = n.max(schema.maximum);
-        t = n;
-        break;
-      }
-      case 'boolean':
-        t = z.boolean();
-        break;
-      case 'array': {
-        let a = z.array(schema.items ? zodFor(schema.items) : z.unknown());
-        if (schema.minItems !== undefined) a = a.min(schema.minItems);
-        if (schema.maxItems !== undefined) a = a.max(schema.maxItems);
-        t = a;
-        break;
-      }
-      case 'object':
-        t = z.object(shapeFor(schema)).strict();
-        break;
-    }
-  }
-  if (schema.description) t = t.describe(schema.description);
-  return t;
-}
-
-/** The properties of an object schema as a zod shape (what McpServer.registerTool takes). */
-export function shapeFor(schema: InputSchema | undefined): Record<string, z.ZodType> {
-  const shape: Record<string, z.ZodType> = {};
-  const required = new Set(schema?.required ?? []);
-  for (const [name, prop] of Object.entries(schema?.properties ?? {})) {
-    let t = zodFor(prop);
-    if (prop.default !== undefined) t = t.default(prop.default as never);
-    else if (!required.has(name)) t = t.optional();
-    shape[name] = t;
-  }
-  return shape;
 }

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { normalizeObjectSchema } from '@modelcontextprotocol/sdk/server/zod-compat.js';
 import { toJsonSchemaCompat } from '@modelcontextprotocol/sdk/server/zod-json-schema-compat.js';
 import { afterAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { BlindfoldError } from '../../src/errors.js';
 import { loadTaskFile, type SecretCatalog, type Task } from '../../src/tasks/loader.js';
 import { validateInputs } from '../../src/tasks/runner.js';
@@ -118,6 +119,13 @@ describe('array keywords', () => {
     expect(emitted(t).properties.labels).toEqual({ type: 'array', items: { type: 'string', maxLength: 3 } });
   });
 
+  it('items follow the same rules as properties: untyped is a string, objects refuse undeclared keys', () => {
+    const t = taskWith({ tags: { type: 'array', items: { description: 'tag' } }, people: { type: 'array', items: { type: 'object', properties: { login: { type: 'string' } } } } });
+    expect(run(t, { tags: ['a'], people: [{ login: 'octo' }] })).toEqual({ ok: { tags: ['a'], people: [{ login: 'octo' }] } });
+    expect(run(t, { tags: [1] })).toEqual({ refused: expect.stringMatching(/tags\.0: .*expected string, received number/) });
+    expect(run(t, { people: [{ login: 'octo', admin: true }] })).toEqual({ refused: expect.stringMatching(/people\.0: Unrecognized key: "admin"/) });
+  });
+
   it('an array without items takes any elements', () => {
     const t = taskWith({ a: { type: 'array' } }, ['a']);
     expect(run(t, { a: [1, 'x', { y: null }] })).toEqual({ ok: { a: [1, 'x', { y: null }] } });
@@ -215,6 +223,8 @@ describe('default', () => {
     const schema = emitted(t);
     expect(schema.properties).toMatchObject({ draft: { type: 'boolean', default: false }, count: { type: 'integer', default: 10 }, mode: { enum: ['fast', 'slow'], default: 'fast' } });
     expect(schema.required ?? []).toEqual([]);
+    // ...while the parsed inputs always hold a defaulted input (the runner reads them without a fallback).
+    expect(z.toJSONSchema(z.object(t.inputShape), { io: 'output' }).required?.sort()).toEqual(['count', 'draft', 'mode']);
   });
 
   it('in a nested object is applied there too', () => {
