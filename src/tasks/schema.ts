@@ -3,14 +3,19 @@
  * keywords a task's `inputs` may use (input-schema.ts turns what passes into zod).
  */
 import { z } from 'zod';
+import { MAX_MAX_BYTES, MAX_TIMEOUT_MS } from '../egress/client.js';
 import { HTTP_METHODS } from '../template/request.js';
+import { SECRET_NAME_RULE } from '../vault/names.js';
 
 export { shapeFor, zodFor } from './input-schema.js';
 
 /** Tool names MCP clients accept everywhere: letters, digits, `_` and `-`, at most 64. */
 export const TASK_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
-const STEP_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
-const INPUT_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+/** Step and input names are what `<steps.NAME…>` and `<inputs.NAME>` can reference (template/parse.ts). */
+const REFERENCE_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+const stepName = z.string().regex(REFERENCE_NAME, 'step names are a letter, then letters, digits or _');
+// The rule's message, not the text: a value pasted where the name goes must not reach logs (promise 1).
+const secretName = z.string().regex(SECRET_NAME_RULE, 'secret_name is the name of a secret: a letter, then up to 63 letters, digits or _');
 
 export interface InputSchema {
   type?: 'string' | 'number' | 'integer' | 'boolean' | 'array' | 'object';
@@ -47,7 +52,7 @@ export const inputSchemaSchema: z.ZodType<InputSchema> = z.lazy(() =>
       maxItems: count.optional(),
       items: inputSchemaSchema.optional(),
       properties: z
-        .record(z.string().regex(INPUT_NAME, 'input names are a letter, then letters, digits or _'), inputSchemaSchema, {
+        .record(z.string().regex(REFERENCE_NAME, 'input names are a letter, then letters, digits or _'), inputSchemaSchema, {
           // Say what is wrong with the name, not zod's generic "Invalid key in record".
           error: (issue) => (issue.code === 'invalid_key' ? issue.issues[0]?.message : undefined),
         })
@@ -67,15 +72,15 @@ const requestFields = {
   query: z.record(z.string(), z.string()).optional(),
   body: z.string().optional(),
   json: z.unknown().optional(),
-  timeoutMs: z.number().int().min(1).max(120_000).optional(),
-  maxBytes: z.number().int().min(1).max(10 * 1024 * 1024).optional(),
+  timeoutMs: z.number().int().min(1).max(MAX_TIMEOUT_MS).optional(),
+  maxBytes: z.number().int().min(1).max(MAX_MAX_BYTES).optional(),
 };
 
 const httpStep = z
   .object({
-    name: z.string().regex(STEP_NAME, 'step names are a letter, then letters, digits or _').optional(),
+    name: stepName.optional(),
     kind: z.literal('http'),
-    secret_name: z.string().optional(),
+    secret_name: secretName.optional(),
     ...requestFields,
   })
   .strict();
@@ -83,11 +88,11 @@ const httpStep = z
 /** The agent-platform spelling: `kind: tool_call`, `tool: http`, the request under `arguments`. */
 const toolCallStep = z
   .object({
-    name: z.string().regex(STEP_NAME, 'step names are a letter, then letters, digits or _').optional(),
+    name: stepName.optional(),
     kind: z.literal('tool_call'),
     tool: z.literal('http'),
-    secret_name: z.string().optional(),
-    arguments: z.object({ secret_name: z.string().optional(), ...requestFields }).strict(),
+    secret_name: secretName.optional(),
+    arguments: z.object({ secret_name: secretName.optional(), ...requestFields }).strict(),
   })
   .strict();
 

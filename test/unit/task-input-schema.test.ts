@@ -12,7 +12,8 @@ import { z } from 'zod';
 import { BlindfoldError } from '../../src/errors.js';
 import { loadTaskFile, type SecretCatalog, type Task } from '../../src/tasks/loader.js';
 import { validateInputs } from '../../src/tasks/runner.js';
-import { inputSchemaSchema, shapeFor, type InputSchema } from '../../src/tasks/schema.js';
+import { MAX_MAX_BYTES, MAX_TIMEOUT_MS } from '../../src/egress/client.js';
+import { inputSchemaSchema, shapeFor, taskFileSchema, type InputSchema } from '../../src/tasks/schema.js';
 
 function taskWith(properties: Record<string, InputSchema>, required: string[] = []): Task {
   const inputs: InputSchema = { type: 'object', properties, required };
@@ -354,5 +355,43 @@ describe('the strict gate on the keywords a task file may use', () => {
       expect(r).toHaveProperty('problem');
       expect((r as { problem: { message: string } }).problem.message).toMatch(/^inputs: Invalid regular expression/);
     });
+  });
+});
+
+describe('the rest of a task file shares its facts with the modules that own them', () => {
+  const file = (step: Record<string, unknown>) => ({ name: 't', description: 'd', steps: [{ kind: 'http', method: 'GET', url: 'https://example.com/', ...step }] });
+  const firstIssue = (step: Record<string, unknown>) => {
+    const r = taskFileSchema.safeParse(file(step));
+    return r.success ? undefined : r.error.issues[0]!;
+  };
+
+  it('timeoutMs and maxBytes go up to the limits http_request has (egress/client.ts), not beyond', () => {
+    expect(firstIssue({ timeoutMs: MAX_TIMEOUT_MS, maxBytes: MAX_MAX_BYTES })).toBeUndefined();
+    expect(firstIssue({ timeoutMs: MAX_TIMEOUT_MS + 1 })).toMatchObject({ path: ['steps', 0, 'timeoutMs'], code: 'too_big' });
+    expect(firstIssue({ maxBytes: MAX_MAX_BYTES + 1 })).toMatchObject({ path: ['steps', 0, 'maxBytes'], code: 'too_big' });
+    const call = { name: 't', description: 'd', steps: [{ kind: 'tool_call', tool: 'http', arguments: { method: 'GET', url: 'https://example.com/', timeoutMs: MAX_TIMEOUT_MS + 1 } }] };
+    expect(taskFileSchema.safeParse(call).error?.issues[0]).toMatchObject({ path: ['steps', 0, 'arguments', 'timeoutMs'], code: 'too_big' });
+  });
+
+  it('secret_name must be a secret name (vault/names.ts), and a value put there is not repeated', () => {
+    expect(firstIssue({ secret_name: 'GITHUB_PAT' })).toBeUndefined();
+    const value = 'ghp_R3alLooking-Value/123';
+    const request = { method: 'GET', url: 'https://example.com/' };
+    const spellings = [
+      { kind: 'http', secret_name: value, ...request },
+      { kind: 'tool_call', tool: 'http', secret_name: value, arguments: request },
+      { kind: 'tool_call', tool: 'http', arguments: { secret_name: value, ...request } },
+    ];
+    for (const step of spellings) {
+      const r = taskFileSchema.safeParse({ name: 't', description: 'd', steps: [step] });
+      expect(r.success).toBe(false);
+      expect(r.error!.issues[0]!.message).toMatch(/^secret_name is the name of a secret/);
+      expect(JSON.stringify(r.error!.issues.map((i) => i.message))).not.toContain('ghp_');
+    }
+  });
+
+  it('a step name must be one <steps.NAME> can reference', () => {
+    expect(firstIssue({ name: 'create_issue' })).toBeUndefined();
+    expect(firstIssue({ name: 'create-issue' })).toMatchObject({ path: ['steps', 0, 'name'], message: 'step names are a letter, then letters, digits or _' });
   });
 });
