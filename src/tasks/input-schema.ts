@@ -1,10 +1,11 @@
 /**
  * A task's `inputs` (the JSON Schema subset `inputSchemaSchema` admits) turned into zod by zod's own
  * `z.fromJSONSchema`, so one definition validates `blindfold run --input`, MCP tool calls and
- * produces the tool's `inputSchema`. Two house rules differ from plain JSON Schema and are written
+ * produces the tool's `inputSchema`. Three house rules differ from plain JSON Schema and are written
  * into the schema before conversion rather than patched on after.
  */
 import { z } from 'zod';
+import { BlindfoldError } from '../errors.js';
 import type { InputSchema } from './schema.js';
 
 type JsonSchema = Parameters<typeof z.fromJSONSchema>[0];
@@ -20,7 +21,7 @@ function withHouseRules(schema: InputSchema): Record<string, unknown> {
   const out: Record<string, unknown> = { ...schema };
   if (schema.type === undefined && schema.enum === undefined) out.type = 'string';
   if (schema.items) out.items = withHouseRules(schema.items);
-  if ((out.type ?? schema.type) === 'object' && schema.enum === undefined) {
+  if (out.type === 'object' && schema.enum === undefined) {
     const properties = Object.entries(schema.properties ?? {});
     out.properties = Object.fromEntries(properties.map(([name, prop]) => [name, withHouseRules(prop)]));
     const defaulted = properties.filter(([, prop]) => prop.default !== undefined).map(([name]) => name);
@@ -39,6 +40,6 @@ export function zodFor(schema: InputSchema): z.ZodType {
 export function shapeFor(schema: InputSchema | undefined): Record<string, z.ZodType> {
   // Only the properties and which are required: a description or default on `inputs` itself has no zod form in a shape.
   const object = zodFor({ type: 'object', properties: schema?.properties ?? {}, required: schema?.required ?? [] });
-  if (!(object instanceof z.ZodObject)) throw new Error('inputs did not convert to an object schema');
+  if (!(object instanceof z.ZodObject)) throw new BlindfoldError('INTERNAL', 'inputs did not convert to an object schema');
   return { ...object.shape };
 }
