@@ -4,13 +4,10 @@
  * others handle (keys, arrays in objects, `__proto__` kept as a plain key).
  */
 
-/** Thrown past `maxDepth`: a caller that limits depth decides what a too-deep value becomes. */
-export class JsonTooDeep extends RangeError {}
-
 export interface JsonWalk {
   /** Rewrites object keys (scrubbing does); keys stay as they are without it. */
   key?: (key: string) => string;
-  /** Deepest nesting walked; deeper throws JsonTooDeep. */
+  /** Deepest nesting walked; deeper throws a RangeError. */
   maxDepth?: number;
 }
 
@@ -22,7 +19,7 @@ export function mapJson(value: unknown, onString: (text: string, path: readonly 
   const path: (string | number)[] = [];
   const maxDepth = walk.maxDepth ?? Number.POSITIVE_INFINITY;
   const visit = (v: unknown, depth: number): unknown => {
-    if (depth > maxDepth) throw new JsonTooDeep('nested too deep');
+    if (depth > maxDepth) throw new RangeError('nested too deep');
     if (typeof v === 'string') return onString(v, path);
     if (Array.isArray(v)) return v.map((x, i) => inside(i, x, depth));
     if (v && typeof v === 'object') {

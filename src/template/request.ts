@@ -6,6 +6,7 @@
  * Every template is parsed once; rendering reuses the parsed form.
  */
 import { BlindfoldError } from '../errors.js';
+import { checkHeaders } from '../policy/headers.js';
 import type { Placement } from '../policy/placements.js';
 import { mapJson } from './json.js';
 import { parseTemplate, renderTemplate, type RenderContext, type Segment } from './parse.js';
@@ -135,6 +136,7 @@ export function parseRequest(input: HttpRequestInput): ParsedRequest {
     throw new BlindfoldError('BAD_INPUT', `method ${JSON.stringify(input.method)} is not supported; use one of ${HTTP_METHODS.join(', ')}`);
   }
   if (input.body !== undefined && input.json !== undefined) throw new BlindfoldError('BAD_INPUT', 'give either body or json, not both');
+  checkHeaders(input.headers);
   const templates = new Map<string, Segment[]>();
   const { uses, names } = analyze(input, templates);
   const target = parseTarget(renderUrl(input.url, { secret: (name) => `{secrets.${name}}` }));
