@@ -71,7 +71,7 @@ export function authorizeSecrets(catalog: SecretCatalog, principal: Principal | 
     if (!findMatchingHost(info.hosts, wanted.target)) {
       throw new BlindfoldError(
         'HOST_NOT_ALLOWED',
-        `${info.name} may not be sent to ${wanted.target.origin}; it is bound to ${info.hosts.join(', ') || 'no host at all'}. ` +
+        `${info.name} may not be sent to ${wanted.target.origin}, a host it is not bound to; its hosts: ${info.hosts.join(', ') || 'none at all'}. ` +
           `An admin can add a host with \`blindfold set ${info.name} --keep-value --host ...\``,
         { name: info.name, origin: wanted.target.origin, hosts: info.hosts },
       );
