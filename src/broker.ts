@@ -17,7 +17,7 @@ import { authorizeSecrets, mayUse, redirectRefusal, type Principal } from './pol
 import { checkHeaderValue } from './policy/headers.js';
 import { OriginOptIns } from './policy/hosts.js';
 import { parseInject, renderInject } from './policy/inject.js';
-import type { SuspensionList } from './policy/suspensions.js';
+import { suspendedRefusal, tripwireRefusal, type SuspensionList } from './policy/suspensions.js';
 import { Redactor } from './redact/redactor.js';
 import { presentResponse, redactJsonValue, scrubError, type ResponseView } from './redact/response.js';
 import { parseRequest, renderRequest, type HttpRequestInput, type ParsedRequest } from './template/request.js';
@@ -151,13 +151,9 @@ export class Broker {
         isOriginOptedIn: (origin) => this.#optIns.has(origin),
         refuseHop: (first, next) => redirectRefusal(secrets, first, next),
       });
-      const result: HttpResult = {
-        ...presentResponse(this.#redactor, exchange.response, request.maxBytes),
-        url: this.#redactor.redact(exchange.url.toString()).text,
-        durationMs: round(performance.now() - started),
-        redirects: exchange.redirects,
-        ...(exchange.redirectNotFollowed ? { redirectNotFollowed: exchange.redirectNotFollowed } : {}),
-      };
+      const { response, url, ...redirects } = exchange;
+      const shown = presentResponse(this.#redactor, response, request.maxBytes);
+      const result: HttpResult = { ...shown, url: this.#redactor.redact(url.toString()).text, durationMs: round(performance.now() - started), ...redirects };
       await this.#recordAfter({ ...trail, action: 'request.sent', outcome: 'ok', status: result.status, durationMs: result.durationMs });
       if (logger().isLevelEnabled('debug')) logger().debug({ ...trail, status: result.status, durationMs: result.durationMs }, 'request sent');
       return result;
@@ -219,8 +215,7 @@ export class Broker {
 
   /**
    * Promise 4a, the tripwire. A stored value can reach an agent's input only by guessing, so
-   * secret material in it refuses the call, is recorded as an attack and suspends the principal
-   * until a human clears it. The refusal names no input: it must not confirm which guess matched.
+   * secret material in it refuses the call, is recorded as an attack and suspends the principal.
    */
   async screenInput(principal: Principal, agentInput: unknown): Promise<void> {
     this.#refuseIfSuspended(principal);
@@ -231,16 +226,11 @@ export class Broker {
     this.#suspensions?.suspend(principal.id, 'secret material in its input (tripwire)');
     await this.record({ action: 'request.attack', principal: principal.id, env: principal.env, outcome: 'denied', reason: 'secret material in the agent input' });
     logger().warn({ principal: principal.id }, 'tripwire: secret material in an agent input; principal suspended');
-    throw new BlindfoldError(
-      'REQUEST_REFUSED',
-      `the request was refused and ${principal.id} is suspended: its input held secret material, which an agent can only have by guessing. ` +
-        `An admin can review it with \`blindfold audit --action request.attack\` and lift the suspension with \`blindfold clear ${principal.id}\``,
-    );
+    throw tripwireRefusal(principal.id);
   }
 
   #refuseIfSuspended(principal: Principal): void {
-    if (!this.#suspensions?.isSuspended(principal.id)) return;
-    throw new BlindfoldError('PRINCIPAL_SUSPENDED', `${principal.id} is suspended after a tripwire hit; nothing is sent until an admin runs \`blindfold clear ${principal.id}\``);
+    if (this.#suspensions?.isSuspended(principal.id)) throw suspendedRefusal(principal.id);
   }
 }
 
