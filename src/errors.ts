@@ -2,44 +2,45 @@
  * Typed errors with stable codes. Every message here may reach an agent, a log line or a terminal,
  * so a message must never contain a secret value: callers pass names, never plaintext.
  */
-export type ErrorCode =
-  | 'BAD_INPUT'
-  | 'BAD_NAME'
-  | 'BAD_ENVIRONMENT'
-  | 'BAD_HOST'
-  | 'BAD_PLACEMENT'
-  | 'BAD_INJECT'
-  | 'UNKNOWN_PRESET'
-  | 'VALUE_TOO_SHORT'
-  | 'VALUE_IN_ARGV'
-  | 'SECRET_NOT_FOUND'
-  | 'SECRET_EXISTS'
-  | 'SECRET_IN_USE'
-  | 'NO_VALUE_FOR_ENVIRONMENT'
-  | 'VERSION_NOT_FOUND'
-  | 'VERSION_CONFLICT'
-  | 'VAULT_SEALED'
-  | 'VAULT_CORRUPT'
-  | 'VAULT_LOCKED'
-  | 'VAULT_NOT_FOUND'
-  | 'KEY_ROTATION_IN_PROGRESS'
-  | 'VAULT_KEY_ROTATED'
-  | 'DECRYPT_FAILED'
-  | 'TEMPLATE_SYNTAX'
-  | 'HOST_NOT_ALLOWED'
-  | 'PLACEMENT_NOT_ALLOWED'
-  | 'ADDRESS_NOT_ALLOWED'
-  | 'SCHEME_NOT_ALLOWED'
-  | 'HEADER_NOT_ALLOWED'
-  | 'REDIRECT_LIMIT'
-  | 'UPSTREAM_ERROR'
-  | 'TIMEOUT'
-  | 'AUDIT_UNAVAILABLE'
-  | 'TASK_INVALID'
-  | 'TASK_NOT_FOUND'
-  | 'REQUEST_REFUSED'
-  | 'PRINCIPAL_SUSPENDED'
-  | 'INTERNAL';
+/** Every code a BlindfoldError can carry; callers branch on these, so they never change meaning. */
+export const ERROR_CODES = [
+  'BAD_INPUT',
+  'BAD_NAME',
+  'BAD_ENVIRONMENT',
+  'BAD_HOST',
+  'BAD_PLACEMENT',
+  'BAD_INJECT',
+  'UNKNOWN_PRESET',
+  'VALUE_TOO_SHORT',
+  'VALUE_IN_ARGV',
+  'SECRET_NOT_FOUND',
+  'SECRET_IN_USE',
+  'NO_VALUE_FOR_ENVIRONMENT',
+  'VERSION_NOT_FOUND',
+  'VERSION_CONFLICT',
+  'VAULT_SEALED',
+  'VAULT_CORRUPT',
+  'VAULT_LOCKED',
+  'VAULT_NOT_FOUND',
+  'KEY_ROTATION_IN_PROGRESS',
+  'VAULT_KEY_ROTATED',
+  'DECRYPT_FAILED',
+  'TEMPLATE_SYNTAX',
+  'HOST_NOT_ALLOWED',
+  'PLACEMENT_NOT_ALLOWED',
+  'ADDRESS_NOT_ALLOWED',
+  'SCHEME_NOT_ALLOWED',
+  'HEADER_NOT_ALLOWED',
+  'REDIRECT_LIMIT',
+  'UPSTREAM_ERROR',
+  'TIMEOUT',
+  'AUDIT_UNAVAILABLE',
+  'TASK_NOT_FOUND',
+  'REQUEST_REFUSED',
+  'PRINCIPAL_SUSPENDED',
+  'INTERNAL',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export class BlindfoldError extends Error {
   readonly code: ErrorCode;
@@ -52,10 +53,6 @@ export class BlindfoldError extends Error {
     this.code = code;
     this.details = details;
   }
-}
-
-export function isBlindfoldError(err: unknown): err is BlindfoldError {
-  return err instanceof BlindfoldError;
 }
 
 /** One line for a terminal or a tool result; never a stack trace. */

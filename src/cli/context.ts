@@ -119,7 +119,6 @@ const EXIT_BY_CODE: Partial<Record<ErrorCode, number>> = {
   TASK_NOT_FOUND: EXIT.notFound,
   AUDIT_UNAVAILABLE: EXIT.error,
   VERSION_CONFLICT: EXIT.conflict,
-  SECRET_EXISTS: EXIT.conflict,
   SECRET_IN_USE: EXIT.conflict,
   VAULT_LOCKED: EXIT.conflict,
 };

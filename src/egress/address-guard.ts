@@ -25,7 +25,7 @@ export function checkAddress(ip: string): AddressCheck {
   return { allowed: true };
 }
 
-export function normalizeHost(hostname: string): { kind: 'ip'; ip: string; family: 4 | 6 } | { kind: 'name'; name: string } {
+export function classifyHost(hostname: string): { kind: 'ip'; ip: string; family: 4 | 6 } | { kind: 'name'; name: string } {
   const bare = hostname.replace(/^\[|\]$/g, '');
   if (ipaddr.isValid(bare) && (ipaddr.IPv4.isValidFourPartDecimal(bare) || bare.includes(':'))) {
     const addr = ipaddr.parse(bare);

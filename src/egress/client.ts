@@ -12,11 +12,6 @@ import { BlindfoldError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { findBlindfoldError } from './connector.js';
 
-export const DEFAULT_TIMEOUT_MS = 30_000;
-export const MAX_TIMEOUT_MS = 120_000;
-export const DEFAULT_MAX_BYTES = 1024 * 1024;
-export const MAX_MAX_BYTES = 10 * 1024 * 1024;
-
 export interface OutgoingRequest {
   method: string;
   url: URL;
@@ -80,7 +75,7 @@ export async function send(req: OutgoingRequest, opts: SendOptions): Promise<Raw
  * Some APIs (GitHub's among them) refuse a request that has no User-Agent, and undici sends none.
  * One set by the agent or a task wins, whatever the case of its name; never a second one beside it.
  */
-export const DEFAULT_USER_AGENT = `blindfold/${VERSION}`;
+const DEFAULT_USER_AGENT = `blindfold/${VERSION}`;
 function withUserAgent(headers: Record<string, string>): Record<string, string> {
   if (Object.keys(headers).some((k) => k.toLowerCase() === 'user-agent')) return headers;
   return { ...headers, 'user-agent': DEFAULT_USER_AGENT };
@@ -118,7 +113,7 @@ function utf8Text(text: string): string {
  * no longer there. The decoded size is the body itself (`binary.size` for a summarised body). A reply
  * that was not compressed keeps them: there they describe the bytes handed on.
  */
-export const ENCODED_FRAMING_HEADERS = ['content-length', 'content-encoding', 'content-range', 'content-md5', 'digest', 'content-digest', 'repr-digest', 'transfer-encoding'];
+const ENCODED_FRAMING_HEADERS = ['content-length', 'content-encoding', 'content-range', 'content-md5', 'digest', 'content-digest', 'repr-digest', 'transfer-encoding'];
 function dropEncodedFraming(headers: Record<string, string>): void {
   for (const name of ENCODED_FRAMING_HEADERS) delete headers[name];
 }

@@ -9,7 +9,7 @@ import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { Agent, buildConnector, type Dispatcher } from 'undici';
 import { BlindfoldError } from '../errors.js';
-import { checkAddress, isLocalName, normalizeHost, refusal } from './address-guard.js';
+import { checkAddress, isLocalName, classifyHost, refusal } from './address-guard.js';
 
 export type Resolver = (hostname: string) => Promise<Array<{ address: string; family: 4 | 6 }>>;
 
@@ -48,7 +48,7 @@ export function assertUrlAllowedBeforeDns(url: URL, isOriginAllowed: (origin: st
     throw new BlindfoldError('SCHEME_NOT_ALLOWED', `only http: and https: requests are made, not ${url.protocol}`);
   }
   if (isOriginAllowed(url.origin)) return;
-  const host = normalizeHost(url.hostname);
+  const host = classifyHost(url.hostname);
   if (host.kind === 'ip') {
     const check = checkAddress(host.ip);
     if (!check.allowed) throw refusal(url.hostname, check.range);
@@ -74,7 +74,7 @@ export function createGuardedAgent(opts: GuardOptions = {}): Dispatcher {
       return;
     }
     const optedIn = isOriginAllowed(origin);
-    const host = normalizeHost(options.hostname);
+    const host = classifyHost(options.hostname);
     pickAddress(host, resolver, optedIn).then(
       (ip) => {
         base({ ...options, hostname: ip, servername: host.kind === 'name' ? host.name : undefined }, callback);
@@ -86,7 +86,7 @@ export function createGuardedAgent(opts: GuardOptions = {}): Dispatcher {
   return new Agent({ connect });
 }
 
-async function pickAddress(host: ReturnType<typeof normalizeHost>, resolver: Resolver, optedIn: boolean): Promise<string> {
+async function pickAddress(host: ReturnType<typeof classifyHost>, resolver: Resolver, optedIn: boolean): Promise<string> {
   if (host.kind === 'ip') {
     const check = checkAddress(host.ip);
     if (!check.allowed && !optedIn) throw refusal(host.ip, check.range);

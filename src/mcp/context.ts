@@ -1,7 +1,6 @@
-import type { Broker, Principal } from '../broker.js';
+import type { Blindfold } from '../open.js';
 
-/** What every tool needs: the broker and who is calling. */
+/** What every tool needs: the handle of the principal on the other end of this connection. */
 export interface ToolContext {
-  broker: Broker;
-  principal: Principal;
+  blindfold: Blindfold;
 }

@@ -1,25 +1,18 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { SetLevelRequestSchema, type LoggingLevel } from '@modelcontextprotocol/sdk/types.js';
 import { onLogLine } from '../log.js';
-import type { Broker, Principal } from '../broker.js';
+import type { Blindfold } from '../open.js';
 import { VERSION } from '../version.js';
 import { registerHttpRequest } from './tools/http-request.js';
 import { registerListSecrets } from './tools/list-secrets.js';
 import { registerTasks } from './tools/tasks.js';
-import type { TaskRegistry } from '../tasks/registry.js';
-
-export interface CreateServerOptions {
-  broker: Broker;
-  principal: Principal;
-  /** Task files served as tools of their own; the tool list follows the folder. */
-  tasks?: TaskRegistry;
-}
 
 /**
- * One McpServer per connection (stdio has one; the HTTP transport makes one per session), all
- * sharing the broker. Tools are thin: parse input, call the broker, shape the result.
+ * One McpServer per connection (stdio has one; the HTTP transport makes one per session), each
+ * over the handle of the principal on the other end. Tools are thin: call the handle, shape the
+ * result. Usable in-process over the SDK's InMemoryTransport.
  */
-export function createServer({ broker, principal, tasks }: CreateServerOptions): McpServer {
+export function createServer(blindfold: Blindfold): McpServer {
   const server = new McpServer(
     { name: 'blindfold', version: VERSION, title: 'Blindfold' },
     {
@@ -33,10 +26,10 @@ export function createServer({ broker, principal, tasks }: CreateServerOptions):
         'the hosts each secret is bound to, and scrubbed from responses.',
     },
   );
-  const ctx = { broker, principal };
+  const ctx = { blindfold };
   registerListSecrets(server, ctx);
   registerHttpRequest(server, ctx);
-  const stopTasks = tasks ? registerTasks(server, ctx, tasks) : () => {};
+  const stopTasks = registerTasks(server, ctx);
   const stopLogs = forwardLogs(server);
   server.server.onclose = () => {
     stopTasks();

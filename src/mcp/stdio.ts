@@ -1,10 +1,9 @@
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import type { Broker, Principal } from '../broker.js';
 import { logger } from '../log.js';
+import type { Blindfold } from '../open.js';
 import { createServer } from './server.js';
-import type { TaskRegistry } from '../tasks/registry.js';
 
 /**
  * The SDK's stdio transport with two holes closed: answers are written one at a time, each waiting
@@ -72,8 +71,8 @@ export class GuardedStdioTransport extends StdioServerTransport {
 }
 
 /** Serves one MCP session on stdin/stdout until the client goes away. */
-export async function serveStdio(broker: Broker, principal: Principal, tasks?: TaskRegistry): Promise<void> {
-  const server = createServer({ broker, principal, ...(tasks ? { tasks } : {}) });
+export async function serveStdio(blindfold: Blindfold): Promise<void> {
+  const server = createServer(blindfold);
   const transport = new GuardedStdioTransport();
   const closed = new Promise<void>((resolve) => {
     transport.onclose = () => resolve();

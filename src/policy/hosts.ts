@@ -73,10 +73,6 @@ export function parseHostPattern(input: string): HostPattern {
   return { scheme, host, wildcard, port, canonical: `${scheme}://${shownHost}:${port}` };
 }
 
-export function normalizeHost(input: string): string {
-  return parseHostPattern(input).canonical;
-}
-
 function urlParts(url: URL): { scheme: string; host: string; port: number } | undefined {
   const scheme = url.protocol.replace(/:$/, '');
   if (scheme !== 'http' && scheme !== 'https') return undefined;
@@ -119,6 +115,39 @@ export function exactOrigin(pattern: string): string | undefined {
     return new URL(`${p.scheme}://${p.host}:${p.port}`).origin;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * The origins the address guard lets through although their address is special: those named in
+ * server config, and every exact origin an admin bound a secret to. Rebuilt only when the vault's
+ * listing changes (a new array), so a call costs one identity check and one set lookup.
+ */
+export class OriginOptIns {
+  readonly #config: Set<string>;
+  #fromListing: { listing: readonly { hosts: readonly string[] }[]; origins: Set<string> } | undefined;
+
+  constructor(
+    configOrigins: readonly string[],
+    private readonly listing: () => readonly { hosts: readonly string[] }[],
+  ) {
+    this.#config = new Set(configOrigins.map((o) => new URL(o).origin));
+  }
+
+  has(origin: string): boolean {
+    if (this.#config.has(origin)) return true;
+    const listing = this.listing();
+    if (this.#fromListing?.listing !== listing) {
+      const origins = new Set<string>();
+      for (const info of listing) {
+        for (const host of info.hosts) {
+          const exact = exactOrigin(host);
+          if (exact) origins.add(exact);
+        }
+      }
+      this.#fromListing = { listing, origins };
+    }
+    return this.#fromListing.origins.has(origin);
   }
 }
 

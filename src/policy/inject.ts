@@ -4,9 +4,14 @@
  * piece by piece (superfly/tokenizer's lesson, SPEC §13).
  */
 import { BlindfoldError } from '../errors.js';
+import { HEADER_TOKEN, isManagedHeader } from './headers.js';
+import type { Placement } from './placements.js';
+
+/** Where an inject rule can put a value: a header or a query parameter, never the path or body. */
+type InjectPlacement = Extract<Placement, 'header' | 'query'>;
 
 export interface InjectRule {
-  placement: 'header' | 'query';
+  placement: InjectPlacement;
   name: string;
   format: string;
   encoding: 'raw' | 'base64';
@@ -15,8 +20,6 @@ export interface InjectRule {
 
 export const DEFAULT_INJECT = 'header:Authorization:Bearer {value}';
 const EXAMPLE = 'e.g. "header:Authorization:Bearer {value}", "header:x-api-key:{value}", "query:key:{value}", "header:Authorization:Basic {value:base64}"';
-const HEADER_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const FORBIDDEN_HEADERS = new Set(['host', 'content-length', 'transfer-encoding', 'connection', 'upgrade', 'te', 'trailer', 'keep-alive']);
 
 function bad(why: string): BlindfoldError {
   return new BlindfoldError('BAD_INJECT', `invalid inject rule: ${why} (${EXAMPLE})`);
@@ -35,8 +38,7 @@ export function parseInject(spec: string): InjectRule {
   if (placement !== 'header' && placement !== 'query') throw bad('the placement (before the first ":") must be header or query');
   if (placement === 'header') {
     if (!HEADER_TOKEN.test(name)) throw bad('the header name (between the first two ":") is not a valid header name');
-    const lower = name.toLowerCase();
-    if (FORBIDDEN_HEADERS.has(lower) || lower.startsWith('proxy-')) throw bad(`the ${name} header is managed by Blindfold and cannot carry a secret`);
+    if (isManagedHeader(name)) throw bad(`the ${name} header is managed by Blindfold and cannot carry a secret`);
   } else if (name === '' || /[&=#?\s]/.test(name)) {
     throw bad('the query parameter name (between the first two ":") is empty or holds &, =, #, ? or spaces');
   }
@@ -49,7 +51,7 @@ export function parseInject(spec: string): InjectRule {
 }
 
 /** Applies a rule to a plaintext. The plaintext never goes into an error. */
-export function renderInject(rule: InjectRule, value: string): { placement: 'header' | 'query'; name: string; value: string } {
+export function renderInject(rule: InjectRule, value: string): { placement: InjectPlacement; name: string; value: string } {
   const encoded = rule.encoding === 'base64' ? Buffer.from(value, 'utf8').toString('base64') : value;
   const slot = rule.encoding === 'base64' ? '{value:base64}' : '{value}';
   const i = rule.format.indexOf(slot);

@@ -98,3 +98,17 @@ export class SuspensionList {
     return count;
   }
 }
+
+/** Every call of a suspended principal is refused until a human clears it. */
+export function suspendedRefusal(principal: string): BlindfoldError {
+  return new BlindfoldError('PRINCIPAL_SUSPENDED', `${principal} is suspended after a tripwire hit; nothing is sent until an admin runs \`blindfold clear ${principal}\``);
+}
+
+/** The tripwire's answer names no input: it must not confirm which guess matched. */
+export function tripwireRefusal(principal: string): BlindfoldError {
+  return new BlindfoldError(
+    'REQUEST_REFUSED',
+    `the request was refused and ${principal} is suspended: its input held secret material, which an agent can only have by guessing. ` +
+      `An admin can review it with \`blindfold audit --action request.attack\` and lift the suspension with \`blindfold clear ${principal}\``,
+  );
+}

@@ -7,18 +7,14 @@
  * literally in the task file, never moves.
  */
 import { BlindfoldError } from '../errors.js';
+import { mapJson } from '../template/json.js';
 import { parseTemplate, type Segment } from '../template/parse.js';
-import { splitUrlTemplate, type AgentRequest } from '../template/request.js';
+import { splitUrlTemplate, type HttpRequestInput } from '../template/request.js';
 import type { TaskStep } from './schema.js';
 
 export interface BindContext {
   input(name: string): unknown;
   step(step: string, path: string[]): unknown;
-}
-
-export interface BoundRequest extends AgentRequest {
-  timeoutMs?: number;
-  maxBytes?: number;
 }
 
 /** `<` is the only character that opens template syntax; doubled, the broker reads it as text. */
@@ -38,9 +34,9 @@ function valueOf(seg: Exclude<Segment, { kind: 'text' | 'secret' }>, ctx: BindCo
 }
 
 /** Re-emits a template with inputs and steps substituted and secret expressions left for the broker. */
-function bindText(source: string, ctx: BindContext, encode: (s: string) => string): string {
+function bindText(source: string | Segment[], ctx: BindContext, encode: (s: string) => string): string {
   let out = '';
-  for (const seg of parseTemplate(source)) {
+  for (const seg of typeof source === 'string' ? parseTemplate(source) : source) {
     if (seg.kind === 'text') out += escapeTemplate(seg.text);
     else if (seg.kind === 'secret') out += `<secrets.${seg.name}>`;
     else out += encode(asText(valueOf(seg, ctx)));
@@ -67,29 +63,17 @@ export function bindUrl(url: string, ctx: BindContext): string {
 
 /** JSON bodies: a string that is exactly one `<inputs.X>` or `<steps...>` takes the value's own type. */
 function bindJson(value: unknown, ctx: BindContext): unknown {
-  if (typeof value === 'string') {
-    const segs = parseTemplate(value);
+  return mapJson(value, (text) => {
+    const segs = parseTemplate(text);
     const only = segs.length === 1 ? segs[0]! : undefined;
-    if (only && (only.kind === 'input' || only.kind === 'step')) return escapeDeep(valueOf(only, ctx));
-    return bindText(value, ctx, escapeTemplate);
-  }
-  if (Array.isArray(value)) return value.map((v) => bindJson(v, ctx));
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, bindJson(v, ctx)]));
-  }
-  return value;
+    if (only && (only.kind === 'input' || only.kind === 'step')) return mapJson(valueOf(only, ctx), escapeTemplate);
+    return bindText(segs, ctx, escapeTemplate);
+  });
 }
 
-function escapeDeep(value: unknown): unknown {
-  if (typeof value === 'string') return escapeTemplate(value);
-  if (Array.isArray(value)) return value.map(escapeDeep);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escapeDeep(v)]));
-  return value;
-}
-
-export function bindStep(step: TaskStep, ctx: BindContext): BoundRequest {
+export function bindStep(step: TaskStep, ctx: BindContext): HttpRequestInput {
   const text = (s: string) => bindText(s, ctx, escapeTemplate);
-  const req: BoundRequest = { method: step.method, url: bindUrl(step.url, ctx) };
+  const req: HttpRequestInput = { method: step.method, url: bindUrl(step.url, ctx) };
   if (step.headers) req.headers = Object.fromEntries(Object.entries(step.headers).map(([k, v]) => [k, text(v)]));
   if (step.query) req.query = Object.fromEntries(Object.entries(step.query).map(([k, v]) => [k, text(v)]));
   if (step.body !== undefined) req.body = text(step.body);
@@ -105,11 +89,6 @@ export function stepTemplates(step: TaskStep): Array<{ text: string; path: (stri
   for (const [k, v] of Object.entries(step.headers ?? {})) out.push({ text: v, path: [...step.path, 'headers', k] });
   for (const [k, v] of Object.entries(step.query ?? {})) out.push({ text: v, path: [...step.path, 'query', k] });
   if (step.body !== undefined) out.push({ text: step.body, path: [...step.path, 'body'] });
-  const walk = (v: unknown, path: (string | number)[]) => {
-    if (typeof v === 'string') out.push({ text: v, path });
-    else if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...path, i]));
-    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, [...path, k]);
-  };
-  if (step.json !== undefined) walk(step.json, [...step.path, 'json']);
+  if (step.json !== undefined) mapJson(step.json, (text, path) => out.push({ text, path: [...step.path, 'json', ...path] }));
   return out;
 }

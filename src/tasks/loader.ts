@@ -8,12 +8,10 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
-import { describeError } from '../errors.js';
-import { findMatchingHost } from '../policy/hosts.js';
-import { parseInject } from '../policy/inject.js';
+import { BlindfoldError, describeError } from '../errors.js';
+import { authorizeSecrets, type SecretCatalog as PolicyCatalog } from '../policy/authorize.js';
 import { parseTemplate } from '../template/parse.js';
-import { analyzeRequest } from '../template/request.js';
-import type { SecretInfo } from '../vault/vault.js';
+import { parseRequest } from '../template/request.js';
 import { bindStep, stepTemplates, type BindContext } from './bind.js';
 import { normalizeSteps, shapeFor, taskFileSchema, type InputSchema, type TaskStep } from './schema.js';
 
@@ -47,9 +45,7 @@ export interface TaskLoad {
 }
 
 /** What the loader needs from the vault: enough to check names, hosts and placements. */
-export interface SecretCatalog {
-  has(name: string): boolean;
-  get(name: string): SecretInfo;
+export interface SecretCatalog extends PolicyCatalog {
   /** Re-reads the store, so a secret added since start is seen (the vault has it). */
   refresh?(): Promise<void>;
 }
@@ -161,37 +157,7 @@ function checkTask(file: string, data: z.infer<typeof taskFileSchema>, catalog: 
     if (earlier.has(step.name)) throw new TaskFileError(`two steps are named ${step.name}`, [...step.path.slice(0, 2), 'name']);
     for (const { text, path } of stepTemplates(step)) checkReferences(text, path, declared, earlier);
 
-    // Bind with placeholders to learn where each explicit secret lands and where the request goes.
-    const placeholder: BindContext = { input: () => 'x', step: () => 'x' };
-    let target: URL;
-    let uses;
-    try {
-      const bound = bindStep(step, placeholder);
-      uses = analyzeRequest(bound).uses;
-      target = new URL(bound.url.replace(/<</g, '<'));
-    } catch (err) {
-      throw new TaskFileError(describeError(err), [...step.path, 'url']);
-    }
-    if (target.protocol !== 'https:' && target.protocol !== 'http:') {
-      throw new TaskFileError(`only http: and https: URLs are allowed, not ${target.protocol}`, [...step.path, 'url']);
-    }
-    const named = [...(step.secretName ? [{ name: step.secretName, placement: undefined }] : []), ...uses];
-    for (const use of named) {
-      const at = use.placement === undefined ? [...step.path.slice(0, 2), 'secret_name'] : [...step.path, 'url'];
-      if (!catalog.has(use.name)) throw new TaskFileError(`step ${step.name} names secret ${use.name}, which does not exist`, at);
-      const info = catalog.get(use.name);
-      if (!findMatchingHost(info.hosts, target)) {
-        throw new TaskFileError(
-          `step ${step.name} sends ${use.name} to ${target.origin}, which it is not bound to (hosts: ${info.hosts.join(', ') || 'none'})`,
-          at,
-        );
-      }
-      if (use.placement === undefined) parseInject(info.inject);
-      else if (!info.placements.includes(use.placement)) {
-        throw new TaskFileError(`step ${step.name} places ${use.name} in the ${use.placement}, which it does not allow (${info.placements.join(', ')})`, at);
-      }
-      secrets.add(use.name);
-    }
+    for (const name of authorizeStep(step, catalog)) secrets.add(name);
     earlier.add(step.name);
   }
   const outputs = typeof data.output === 'string' ? [data.output] : Object.values(data.output ?? {});
@@ -211,6 +177,28 @@ function checkTask(file: string, data: z.infer<typeof taskFileSchema>, catalog: 
     readOnly: steps.every((s) => s.method === 'GET' || s.method === 'HEAD'),
     secrets: [...secrets],
   };
+}
+
+/**
+ * The step bound with placeholder inputs, then put to the same authorization as every call: the
+ * secrets exist, go only to hosts they are bound to, in placements they allow.
+ */
+function authorizeStep(step: TaskStep, catalog: SecretCatalog): string[] {
+  const placeholder: BindContext = { input: () => 'x', step: () => 'x' };
+  let request;
+  try {
+    request = parseRequest(bindStep(step, placeholder));
+  } catch (err) {
+    throw new TaskFileError(describeError(err), [...step.path, 'url']);
+  }
+  const injected = step.secretName ? [step.secretName] : [];
+  try {
+    return authorizeSecrets(catalog, undefined, { uses: request.uses, injected, target: request.target }).map((s) => s.name);
+  } catch (err) {
+    const name = err instanceof BlindfoldError ? err.details?.name : undefined;
+    const at = step.secretName && (name === undefined || name === step.secretName) ? [...step.path.slice(0, 2), 'secret_name'] : [...step.path, 'url'];
+    throw new TaskFileError(`step ${step.name}: ${describeError(err)}`, at);
+  }
 }
 
 function checkReferences(text: string, path: (string | number)[], inputs: Set<string>, earlierSteps: Set<string>): void {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PLACEMENTS } from '../policy/placements.js';
 
 /** The on-disk shape of vault.json. zod is the single source of truth: a file that fails it is refused. */
 const encryptedValue = z.object({
@@ -10,7 +11,7 @@ const encryptedValue = z.object({
 
 const policy = z.object({
   hosts: z.array(z.string()),
-  placements: z.array(z.enum(['header', 'query', 'body', 'path'])),
+  placements: z.array(z.enum(PLACEMENTS)),
   inject: z.string(),
 });
 

@@ -1,7 +1,7 @@
 // Unit tests for src/egress/address-guard: which IP addresses a request made for an agent may reach.
 import { describe, expect, it } from 'vitest';
 import { BlindfoldError } from '../../src/errors.js';
-import { checkAddress, isLocalName, normalizeHost, refusal } from '../../src/egress/address-guard.js';
+import { checkAddress, isLocalName, classifyHost, refusal } from '../../src/egress/address-guard.js';
 
 describe('checkAddress refuses special-purpose addresses', () => {
   it.each([
@@ -80,7 +80,7 @@ describe('checkAddress allows public unicast', () => {
   });
 });
 
-describe('normalizeHost', () => {
+describe('classifyHost', () => {
   it.each([
     ['127.0.0.1', { kind: 'ip', ip: '127.0.0.1', family: 4 }],
     ['[::1]', { kind: 'ip', ip: '::1', family: 6 }],
@@ -91,21 +91,21 @@ describe('normalizeHost', () => {
     ['API.Example.COM.', { kind: 'name', name: 'api.example.com' }],
     ['localhost', { kind: 'name', name: 'localhost' }],
   ])('%s', (input, expected) => {
-    expect(normalizeHost(input)).toEqual(expected);
+    expect(classifyHost(input)).toEqual(expected);
   });
 
   it('treats non-decimal IPv4 spellings as names (never as a public IP)', () => {
     // WHATWG URL parsing turns these into dotted quads before they get here; if one slips
     // through it must not be classified as some other IP.
     for (const s of ['127.1', '0x7f000001']) {
-      const n = normalizeHost(s);
+      const n = classifyHost(s);
       expect(n.kind).toBe('name');
     }
   });
 
   it('a normalised IP round-trips through checkAddress with the same verdict', () => {
     for (const host of ['[::ffff:127.0.0.1]', '169.254.169.254', '[64:ff9b::7f00:1]', '8.8.8.8', '[2606:4700::1111]']) {
-      const n = normalizeHost(host);
+      const n = classifyHost(host);
       expect(n.kind).toBe('ip');
       if (n.kind === 'ip') expect(checkAddress(n.ip)).toEqual(checkAddress(host));
     }

@@ -4,9 +4,10 @@
 import { resolvePaths } from '../../dist/config.js';
 import { Broker } from '../../dist/broker.js';
 import { serveStdio } from '../../dist/mcp/stdio.js';
+import { Blindfold } from '../../dist/open.js';
 import { Vault } from '../../dist/vault/vault.js';
 
 const vault = await Vault.open({ paths: resolvePaths(), notice: () => {} });
 const broker = new Broker({ vault });
-await serveStdio(broker, { id: 'bench-no-audit', env: 'development' });
+await serveStdio(new Blindfold({ broker, release: () => broker.close() }, { id: 'bench-no-audit', env: 'development' }));
 await broker.close();

@@ -1,0 +1,16 @@
+/**
+ * Blindfold as a library: open a handle for one principal and make calls with secrets it never
+ * sees, through the same broker, promises and audit trail as the MCP tools. Named exports only.
+ * Importing this module starts nothing, opens nothing and prints nothing.
+ */
+export { openBlindfold, Blindfold, type OpenBlindfoldOptions } from './open.js';
+export { createServer } from './mcp/server.js';
+export { toolDefinitions, taskToolDefinition, type ToolDefinition } from './mcp/definitions.js';
+export { BlindfoldError, ERROR_CODES, type ErrorCode } from './errors.js';
+export type { HttpResult, SecretListing } from './broker.js';
+export type { Principal } from './policy/authorize.js';
+export type { Placement } from './policy/placements.js';
+export type { BinarySummary } from './redact/response.js';
+export type { Task } from './tasks/loader.js';
+export type { StepOutcome, TaskResult } from './tasks/runner.js';
+export { HTTP_METHODS, REQUEST_LIMITS, type HttpMethod, type HttpRequestInput } from './template/request.js';

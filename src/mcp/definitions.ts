@@ -1,0 +1,112 @@
+/**
+ * The tools Blindfold offers, as data: name, title, description, zod input and output schemas,
+ * annotations. The MCP server registers these, and runtime adapters (AI SDK, LangChain, OpenAI
+ * Agents, Claude Agent SDK) reuse them, so every front end describes a tool the same way.
+ * Importing this module starts nothing and reaches nothing.
+ */
+import { z } from 'zod';
+import { PLACEMENTS } from '../policy/placements.js';
+import { HTTP_METHODS, REQUEST_LIMITS } from '../template/request.js';
+import type { Task } from '../tasks/loader.js';
+
+export interface ToolDefinition<In extends z.ZodRawShape = z.ZodRawShape, Out extends z.ZodRawShape = z.ZodRawShape> {
+  name: string;
+  title: string;
+  description: string;
+  inputSchema: In;
+  outputSchema: Out;
+  annotations: { readOnlyHint: boolean; destructiveHint: boolean; idempotentHint: boolean; openWorldHint: boolean };
+}
+
+const secretListing = z.object({
+  name: z.string(),
+  description: z.string(),
+  metadata: z.record(z.string(), z.string()),
+  environments: z.array(z.string()).describe('environments that have a value (including "default")'),
+  hosts: z.array(z.string()).describe('origins this secret may be sent to'),
+  placements: z.array(z.enum(PLACEMENTS)).describe('where <secrets.NAME> may appear in http_request'),
+  inject: z.string().describe('how task steps place the secret'),
+  updatedAt: z.string(),
+  lastUsedAt: z.string().nullable(),
+  useCount: z.number().int(),
+});
+
+const listSecrets = {
+  name: 'list_secrets',
+  title: 'List secrets',
+  description:
+    'List the secrets you can use (names, descriptions, allowed hosts and placements; never values). ' +
+    'Use a name as <secrets.NAME> in http_request; the server fills in the value and scrubs it from the response.',
+  inputSchema: { filter: z.string().max(200).optional().describe('case-insensitive text to match in names and descriptions') },
+  outputSchema: { secrets: z.array(secretListing), environment: z.string() },
+  annotations: { readOnlyHint: true, openWorldHint: false, idempotentHint: true, destructiveHint: false },
+} satisfies ToolDefinition;
+
+const { timeoutMs, maxBytes } = REQUEST_LIMITS;
+
+const httpRequest = {
+  name: 'http_request',
+  title: 'HTTP request with secrets',
+  description:
+    'Make an HTTP request. Write <secrets.NAME> where a credential goes (e.g. header "Authorization": "Bearer <secrets.GITHUB_TOKEN>"); ' +
+    'the server substitutes the value, sends it only to the hosts the secret is bound to, and removes it from the response. ' +
+    'You never see the value. Call list_secrets for the names, hosts and allowed placements.',
+  inputSchema: {
+    method: z.enum(HTTP_METHODS).describe('HTTP method'),
+    url: z.string().max(8192).describe('absolute http(s) URL; <secrets.NAME> may appear in the path or query (if the secret allows), never in the host'),
+    headers: z.record(z.string(), z.string()).optional().describe('request headers; values may contain <secrets.NAME>'),
+    query: z.record(z.string(), z.string()).optional().describe('query parameters added to the URL; values may contain <secrets.NAME>'),
+    body: z.string().optional().describe('raw request body; may contain <secrets.NAME> if the secret allows body placement'),
+    json: z.unknown().optional().describe('JSON request body (instead of body); string values may contain <secrets.NAME>'),
+    timeoutMs: z.number().int().min(1).max(timeoutMs.max).optional().describe(`default ${timeoutMs.default}`),
+    maxBytes: z.number().int().min(1).max(maxBytes.max).optional().describe(`response body cap, default ${maxBytes.default}`),
+  },
+  outputSchema: {
+    status: z.number().int(),
+    statusText: z.string(),
+    url: z.string(),
+    headers: z.record(z.string(), z.string()),
+    body: z.string().optional(),
+    json: z.unknown().optional(),
+    binary: z.object({ contentType: z.string(), size: z.number().int(), sha256: z.string().optional() }).optional(),
+    truncated: z.boolean(),
+    redacted: z.array(z.string()).describe('secrets whose values (in any encoding) were scrubbed from this response'),
+    durationMs: z.number(),
+    redirects: z.number().int(),
+    redirectNotFollowed: z.string().optional(),
+  },
+  annotations: { readOnlyHint: false, openWorldHint: true, destructiveHint: true, idempotentHint: false },
+} satisfies ToolDefinition;
+
+/** The built-in tools, by name. */
+export const toolDefinitions = { list_secrets: listSecrets, http_request: httpRequest } as const;
+
+const taskOutput = {
+  task: z.string(),
+  ok: z.boolean().describe('false when a step answered with an error status and the task stopped there'),
+  output: z.unknown().describe('the task output (redacted)'),
+  steps: z.array(
+    z.object({
+      name: z.string(),
+      method: z.string(),
+      status: z.number().int(),
+      durationMs: z.number(),
+      redacted: z.array(z.string()),
+      truncated: z.boolean(),
+    }),
+  ),
+  failedStep: z.string().optional(),
+  durationMs: z.number(),
+};
+
+/** The tool a task file becomes: named after the task, its inputs as the input schema. */
+export function taskToolDefinition(task: Task): ToolDefinition<Record<string, z.ZodType>, typeof taskOutput> {
+  return {
+    name: task.name,
+    title: task.title ?? task.name,
+    description: `${task.description}\n(Blindfold task from ${task.file.split(/[\\/]/).pop()}; credentials are filled in server-side and never shown.)`,
+    inputSchema: task.inputShape,
+    outputSchema: taskOutput,
+    annotations: { readOnlyHint: task.readOnly, destructiveHint: !task.readOnly, openWorldHint: true, idempotentHint: task.readOnly },
+  };
+}

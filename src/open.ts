@@ -1,0 +1,134 @@
+/**
+ * The composition root: vault, audit trail, suspensions, broker and tasks wired together once,
+ * for `blindfold serve` and for code that imports Blindfold. What comes out is a handle for one
+ * principal; the vault stays in here, so nothing holding the handle can reach a value.
+ */
+import { AuditLog } from './audit/log.js';
+import { Broker, type HttpResult, type SecretListing } from './broker.js';
+import { resolveEnvironment, resolvePaths } from './config.js';
+import { pinnedResolver, type Resolver } from './egress/connector.js';
+import { BlindfoldError } from './errors.js';
+import type { Principal } from './policy/authorize.js';
+import { parseConfigOrigin } from './policy/hosts.js';
+import { SuspensionList } from './policy/suspensions.js';
+import type { Task, TaskProblem } from './tasks/loader.js';
+import { TaskRegistry } from './tasks/registry.js';
+import { runTask, type TaskResult } from './tasks/runner.js';
+import type { HttpRequestInput } from './template/request.js';
+import { Vault } from './vault/vault.js';
+
+export interface OpenBlindfoldOptions {
+  /** Home folder (vault, key, audit, tasks); default BLINDFOLD_HOME or ~/.blindfold. */
+  home?: string;
+  /** Environment whose values are used; default BLINDFOLD_ENV or development. */
+  env?: string;
+  /** Who is calling, for the audit trail and suspensions: recorded as `plugin:<name>`; default `library`. */
+  principal?: string;
+  /** Folder of task files; default `<home>/tasks`. */
+  tasks?: string;
+  /** Exact origins requests may reach even on a private or loopback address (like `serve --allow-origin`). */
+  allowOrigins?: string[];
+  /** `NAME=IP[,IP...]` DNS answers (like `serve --resolve`); they still pass the address guard. */
+  resolve?: string[];
+}
+
+/** How the pieces are set up around an opened vault. */
+export interface Assembly {
+  principal: Principal;
+  allowOrigins?: string[];
+  resolver?: Resolver;
+  /** Reload task tools when the tasks folder changes (a long-running server). */
+  watchTasks?: boolean;
+}
+
+/** What a handle shares with the broker: the broker itself, the tasks, and how to let go of them. */
+export interface BlindfoldCore {
+  broker: Broker;
+  tasks?: TaskRegistry;
+  release(): Promise<void>;
+}
+
+export class Blindfold {
+  readonly principal: Principal;
+  readonly #core: BlindfoldCore;
+
+  constructor(core: BlindfoldCore, principal: Principal) {
+    this.#core = core;
+    this.principal = principal;
+  }
+
+  /** The secrets this principal may use: names, policy and usage, never values. */
+  listSecrets(filter?: string): Promise<SecretListing[]> {
+    return this.#core.broker.listSecrets(this.principal, filter);
+  }
+
+  /** An HTTP call with `<secrets.NAME>` expressions, resolved, sent and redacted by the broker. */
+  httpRequest(input: HttpRequestInput): Promise<HttpResult> {
+    return this.#core.broker.httpRequest(this.principal, input);
+  }
+
+  /** Runs a task file by its name with the given inputs. */
+  async runTask(name: string, inputs: Record<string, unknown> = {}): Promise<TaskResult> {
+    const task = this.#core.tasks?.get(name);
+    if (!task) throw new BlindfoldError('TASK_NOT_FOUND', `no task named ${name} is loaded`);
+    return runTask(this.#core.broker, this.principal, task, inputs);
+  }
+
+  /** The tasks loaded now (each one a tool of its own). */
+  tasks(): Task[] {
+    return this.#core.tasks?.tasks ?? [];
+  }
+
+  /** Task files that did not load, with file, line and reason. */
+  taskProblems(): TaskProblem[] {
+    return this.#core.tasks?.problems ?? [];
+  }
+
+  /** Called whenever the set of tasks changes; returns the unsubscribe. */
+  onTasksChanged(listener: () => void): () => void {
+    return this.#core.tasks?.onChange(listener) ?? (() => {});
+  }
+
+  /** Releases the tasks watcher, connections and the audit trail; the process can then exit. */
+  close(): Promise<void> {
+    return this.#core.release();
+  }
+}
+
+/** Opens Blindfold for code that imports it: the same broker, promises and audit as the MCP tools. */
+export async function openBlindfold(options: OpenBlindfoldOptions = {}): Promise<Blindfold> {
+  const name = options.principal ?? 'library';
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(name)) {
+    throw new BlindfoldError('BAD_INPUT', 'principal: a name is letters, digits, _ . and - (at most 64; not repeated here)');
+  }
+  const env = resolveEnvironment(options.env);
+  const vault = await Vault.open({ paths: resolvePaths({ home: options.home, tasks: options.tasks }) });
+  return assembleBlindfold(vault, {
+    principal: { id: `plugin:${name}`, env },
+    ...(options.allowOrigins ? { allowOrigins: options.allowOrigins.map((o) => parseConfigOrigin(o, 'allowOrigins')) } : {}),
+    ...(options.resolve?.length ? { resolver: pinnedResolver(options.resolve) } : {}),
+  });
+}
+
+/** Wires an opened vault into a handle: the one place a broker is built for a long-lived caller. */
+export async function assembleBlindfold(vault: Vault, assembly: Assembly): Promise<Blindfold> {
+  const audit = new AuditLog({ path: vault.paths.audit, key: await vault.auditKey(), vaultId: vault.vaultId });
+  const broker = new Broker({
+    vault,
+    audit,
+    suspensions: new SuspensionList(vault.paths.suspensions),
+    ...(assembly.allowOrigins ? { allowOrigins: assembly.allowOrigins } : {}),
+    ...(assembly.resolver ? { resolver: assembly.resolver } : {}),
+  });
+  const tasks = new TaskRegistry(vault.paths.tasks, vault);
+  await tasks.reload();
+  if (assembly.watchTasks) tasks.watch();
+  let released: Promise<void> | undefined;
+  const release = () =>
+    (released ??= (async () => {
+      tasks.close();
+      await broker.close();
+      audit.close();
+    })());
+  return new Blindfold({ broker, tasks, release }, assembly.principal);
+}

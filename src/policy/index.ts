@@ -1,4 +1,0 @@
-export * from './hosts.js';
-export * from './inject.js';
-export * from './placements.js';
-export * from './presets.js';

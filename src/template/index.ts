@@ -1,3 +1,0 @@
-export * from './parse.js';
-export * from './request.js';
-export * from './suggest.js';
