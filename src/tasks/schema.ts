@@ -3,8 +3,7 @@
  * keywords a task's `inputs` may use (input-schema.ts turns what passes into zod).
  */
 import { z } from 'zod';
-import { MAX_MAX_BYTES, MAX_TIMEOUT_MS } from '../egress/client.js';
-import { HTTP_METHODS } from '../template/request.js';
+import { HTTP_METHODS, REQUEST_LIMITS } from '../template/request.js';
 import { SECRET_NAME_RULE } from '../vault/names.js';
 
 export { shapeFor, zodFor } from './input-schema.js';
@@ -72,8 +71,8 @@ const requestFields = {
   query: z.record(z.string(), z.string()).optional(),
   body: z.string().optional(),
   json: z.unknown().optional(),
-  timeoutMs: z.number().int().min(1).max(MAX_TIMEOUT_MS).optional(),
-  maxBytes: z.number().int().min(1).max(MAX_MAX_BYTES).optional(),
+  timeoutMs: z.number().int().min(1).max(REQUEST_LIMITS.timeoutMs.max).optional(),
+  maxBytes: z.number().int().min(1).max(REQUEST_LIMITS.maxBytes.max).optional(),
 };
 
 const httpStep = z

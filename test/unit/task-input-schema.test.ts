@@ -12,7 +12,10 @@ import { z } from 'zod';
 import { BlindfoldError } from '../../src/errors.js';
 import { loadTaskFile, type SecretCatalog, type Task } from '../../src/tasks/loader.js';
 import { validateInputs } from '../../src/tasks/runner.js';
-import { MAX_MAX_BYTES, MAX_TIMEOUT_MS } from '../../src/egress/client.js';
+import { REQUEST_LIMITS } from '../../src/template/request.js';
+
+const MAX_TIMEOUT_MS = REQUEST_LIMITS.timeoutMs.max;
+const MAX_MAX_BYTES = REQUEST_LIMITS.maxBytes.max;
 import { inputSchemaSchema, shapeFor, taskFileSchema, type InputSchema } from '../../src/tasks/schema.js';
 
 function taskWith(properties: Record<string, InputSchema>, required: string[] = []): Task {
@@ -365,7 +368,7 @@ describe('the rest of a task file shares its facts with the modules that own the
     return r.success ? undefined : r.error.issues[0]!;
   };
 
-  it('timeoutMs and maxBytes go up to the limits http_request has (egress/client.ts), not beyond', () => {
+  it('timeoutMs and maxBytes go up to the limits http_request has (template/request.ts), not beyond', () => {
     expect(firstIssue({ timeoutMs: MAX_TIMEOUT_MS, maxBytes: MAX_MAX_BYTES })).toBeUndefined();
     expect(firstIssue({ timeoutMs: MAX_TIMEOUT_MS + 1 })).toMatchObject({ path: ['steps', 0, 'timeoutMs'], code: 'too_big' });
     expect(firstIssue({ maxBytes: MAX_MAX_BYTES + 1 })).toMatchObject({ path: ['steps', 0, 'maxBytes'], code: 'too_big' });
