@@ -30,7 +30,6 @@ function s(): Sodium {
 
 export const MASTER_KEY_BYTES = 32;
 const KEK_CONTEXT = 'BFKEK___';
-const AUX_CONTEXT = 'BFAUX___';
 const KEY_CHECK_PLAINTEXT = 'blindfold key check v1';
 
 export interface EncryptedValue {
@@ -75,11 +74,6 @@ export class Kek {
     }
     this.kid = kid;
     this.#key = s().crypto_kdf_derive_from_key(32, kid, KEK_CONTEXT, masterKey);
-  }
-
-  /** A sub-key for a purpose other than wrapping (e.g. the audit chain), tied to this key id. */
-  static deriveAux(masterKey: Uint8Array, purposeId: number): Uint8Array {
-    return s().crypto_kdf_derive_from_key(32, purposeId, AUX_CONTEXT, masterKey);
   }
 
   createKeyCheck(vaultId: string): KeyCheck {
