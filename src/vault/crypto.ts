@@ -199,6 +199,23 @@ export function deriveFromPassphrase(passphrase: string, params: Argon2Params): 
   );
 }
 
+/** A 32-byte key for one purpose, derived from another key; `context` is 8 characters naming the family. */
+export function deriveKey(key: Uint8Array, purposeId: number, context: string): Uint8Array {
+  return s().crypto_kdf_derive_from_key(MASTER_KEY_BYTES, purposeId, context, key);
+}
+
+/** Keyed BLAKE2b of `message`, base64: binds data stored in the clear to what it belongs with. */
+export function keyedMac(key: Uint8Array, message: string): string {
+  return toBase64(s().crypto_generichash(32, message, key));
+}
+
+export function keyedMacMatches(key: Uint8Array, message: string, expected: string): boolean {
+  const sodium = s();
+  const want = fromBase64(expected);
+  const got = sodium.crypto_generichash(32, message, key);
+  return want.length === got.length && sodium.memcmp(want, got);
+}
+
 export function randomKey(): Uint8Array {
   return s().randombytes_buf(MASTER_KEY_BYTES);
 }

@@ -8,7 +8,7 @@
  * `rotate-key`, which commits a start write, re-wrap batches and a final switch, can be stopped
  * mid-rotation). Just before dying it writes one line, `blindfold: FAULT <point> (write <n>)`, to
  * stderr so a test can tell that the kill landed there and not somewhere else. The points, in the
- * order a write passes them (see AtomicJsonFile.write in store.ts):
+ * order a write passes them (see AtomicJsonFile.write in file.ts):
  *
  *   temp-partial      half of the new content is in the unique temp file (a torn temp file)
  *   after-temp-write  all of it is written to the temp file, not yet fsynced
