@@ -11,6 +11,11 @@
  *   lands whole or not at all. Concurrent updates, from this process or another, never lose one.
  * - every landed update raises the document's `revision` by one;
  * - documents handed out are the caller's own: changing one changes nothing stored.
+ *
+ * A PostgreSQL store fits the same shape: `update` is one transaction that locks the vault's row
+ * (SELECT … FOR UPDATE), runs `mutate`, writes what differs from what it read (per secret, so a
+ * `set` stays cheap at 100,000 secrets), bumps the revision and NOTIFYs; `changedSince` compares
+ * revisions and `watch` is LISTEN. The master key never reaches it: documents hold ciphertext.
  */
 import { BlindfoldError } from '../errors.js';
 

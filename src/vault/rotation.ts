@@ -1,7 +1,7 @@
 /**
  * Master key rotation as data steps. A rotation is several committed writes so that a kill at any
  * point can be resumed: (1) record the new key's check, (2) re-wrap data keys in batches, (3) switch
- * the key check and re-wrap Blindfold's own internal keys (the audit MAC key) in the same write.
+ * the key check and re-wrap Blindfold's own internal keys (internal-keys.ts) in the same write.
  * The internal keys move last on purpose: until the switch, the vault still opens with the old key,
  * and with it the audit key that signs the rotation's own audit entries. The key file holding the
  * new key is managed around these steps by key-file-rotation.ts.

@@ -255,6 +255,11 @@ export class Vault {
     return openInternalKey(this.#keys, this.#data.vaultId, purpose, stored);
   }
 
+  /** Frees what the store holds (watchers, connections); the vault is not used afterwards. */
+  async close(): Promise<void> {
+    await this.store.close();
+  }
+
   #record(name: string): SecretRecord {
     const record = Object.hasOwn(this.#data.secrets, name) ? this.#data.secrets[name] : undefined;
     if (!record) throw notFound(name, Object.keys(this.#data.secrets));
