@@ -21,7 +21,7 @@ export interface Fingerprinter {
   fingerprint: (value: string) => string;
 }
 
-const MAC_CONTEXT = 'BFINDEX_';
+const MAC_CONTEXT = 'BFFPMAC_';
 const MAC_PURPOSE = 1;
 
 export class FingerprintBinder {

@@ -12,7 +12,7 @@ import { BlindfoldError } from '../errors.js';
 import type { BlindfoldPaths } from '../config.js';
 import type { ChangeRecorder, VaultEvent, WriteOptions } from './changes.js';
 import { FingerprintBinder, type Fingerprinter } from './fingerprints.js';
-import { openInternalKey, sealNewInternalKey, type InternalKeyPurpose } from './internal-keys.js';
+import { indexKeyFrom, openInternalKey, sealNewInternalKey, type InternalKeyPurpose } from './internal-keys.js';
 import type { KeyMaterial } from './keyring.js';
 import type { VaultKeys } from './keys.js';
 import { openVaultFile, type OpenOptions } from './open.js';
@@ -104,7 +104,7 @@ export class Vault {
 
   /** The key the redaction index's fingerprints are made with: stable across rotations and restarts. */
   async indexKey(): Promise<Uint8Array> {
-    return this.#internalKey('index');
+    return indexKeyFrom(await this.#internalKey('audit'));
   }
 
   /** Picks up writes made by other processes, and the new key after a rotation; one stat when nothing changed. */

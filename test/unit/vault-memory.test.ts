@@ -146,24 +146,26 @@ describe('stored fingerprints', () => {
 });
 
 describe('the index key', () => {
-  it('is created with the vault, stable across opens, and created on first use in an older vault', async () => {
+  it('exists with the vault, is stable across opens, is not the audit key, and appears on first use in an older vault', async () => {
     const { vault, store, key } = await openVault();
-    expect((await storedDocument(store)).internal?.index).toBeDefined();
     const first = await vault.indexKey();
     expect(first).toHaveLength(32);
     const { vault: again } = await openVault(store, key);
     expect(Buffer.from(await again.indexKey())).toEqual(Buffer.from(first));
     expect(Buffer.from(first)).not.toEqual(Buffer.from(await again.auditKey()));
+    const { vault: elsewhere } = await openVault();
+    expect(Buffer.from(await elsewhere.indexKey())).not.toEqual(Buffer.from(first));
 
+    // A vault from before internal keys: the key is created (wrapped) on first use, then kept.
     const old = new MemoryStore<VaultFile>();
     const { key: oldKey } = await openVault(old);
     await old.update((doc) => {
-      delete doc!.internal!.index;
+      delete doc!.internal;
       return { next: doc!, result: undefined };
     });
     const { vault: upgraded } = await openVault(old, oldKey);
     const created = await upgraded.indexKey();
-    expect((await storedDocument(old)).internal?.index).toBeDefined();
+    expect((await storedDocument(old)).internal?.audit).toBeDefined();
     const { vault: upgradedAgain } = await openVault(old, oldKey);
     expect(Buffer.from(await upgradedAgain.indexKey())).toEqual(Buffer.from(created));
   });
@@ -177,8 +179,7 @@ describe('the index key', () => {
     const newKey = randomBytes(32).toString('base64');
     await vault.rotateKey(interpretKeyText(newKey, 'env', 'the test'));
     const doc = await storedDocument(store);
-    expect(doc.internal?.index?.kid).toBe(2);
-    expect(doc.internal?.audit?.kid).toBe(2);
+    expect(doc.internal?.audit?.kid).toBe(2); // what the index key comes from moved to the new key
 
     const { vault: rotated } = await openVault(store, newKey);
     expect(Buffer.from(await rotated.indexKey())).toEqual(indexKey);
