@@ -8,6 +8,7 @@
  * so rotating the master key re-wraps 48-byte data keys and leaves value ciphertexts alone, and
  * moving a ciphertext to another record, environment or version fails authentication.
  */
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import sodiumModule from 'libsodium-wrappers-sumo';
 import { BlindfoldError } from '../errors.js';
 
@@ -204,16 +205,19 @@ export function deriveKey(key: Uint8Array, purposeId: number, context: string): 
   return s().crypto_kdf_derive_from_key(MASTER_KEY_BYTES, purposeId, context, key);
 }
 
-/** Keyed BLAKE2b of `message`, base64: binds data stored in the clear to what it belongs with. */
+/**
+ * HMAC-SHA256 of `message`, base64: binds data stored in the clear to what it belongs with. Node's
+ * native HMAC, not libsodium's: checked for every stored value at start, where a WebAssembly call
+ * per value would cost about as much as decrypting it.
+ */
 export function keyedMac(key: Uint8Array, message: string): string {
-  return toBase64(s().crypto_generichash(32, message, key));
+  return createHmac('sha256', key).update(message).digest('base64');
 }
 
 export function keyedMacMatches(key: Uint8Array, message: string, expected: string): boolean {
-  const sodium = s();
-  const want = fromBase64(expected);
-  const got = sodium.crypto_generichash(32, message, key);
-  return want.length === got.length && sodium.memcmp(want, got);
+  const want = Buffer.from(expected, 'base64');
+  const got = createHmac('sha256', key).update(message).digest();
+  return want.length === got.length && timingSafeEqual(want, got);
 }
 
 export function randomKey(): Uint8Array {
