@@ -22,9 +22,9 @@
  */
 import { writeSync } from 'node:fs';
 
-export const FAULT_ENV = 'BLINDFOLD_FAULT';
+const FAULT_ENV = 'BLINDFOLD_FAULT';
 
-export const FAULT_POINTS = ['temp-partial', 'after-temp-write', 'before-rename', 'after-rename', 'after-commit'] as const;
+const FAULT_POINTS = ['temp-partial', 'after-temp-write', 'before-rename', 'after-rename', 'after-commit'] as const;
 export type FaultPoint = (typeof FAULT_POINTS)[number];
 
 interface Armed {

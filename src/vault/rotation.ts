@@ -75,7 +75,7 @@ export async function rotateMasterKey(
 }
 
 /** Re-wraps up to REWRAP_BATCH secret values not yet under `to` (whole records at a time); returns how many it moved. */
-export function rewrapBatch(file: VaultFile, to: Kek, from: (kid: number) => Kek): number {
+function rewrapBatch(file: VaultFile, to: Kek, from: (kid: number) => Kek): number {
   let changed = 0;
   for (const record of Object.values(file.secrets)) {
     if (changed >= REWRAP_BATCH) break;
@@ -89,7 +89,7 @@ export function rewrapBatch(file: VaultFile, to: Kek, from: (kid: number) => Kek
 }
 
 /** The last step: internal keys follow, and the vault's key check becomes the new key's. */
-export function finishRotation(file: VaultFile, to: Kek, from: (kid: number) => Kek): void {
+function finishRotation(file: VaultFile, to: Kek, from: (kid: number) => Kek): void {
   if (!file.rotation) return;
   const internal = file.internal ?? {};
   for (const [purpose, value] of Object.entries(internal)) {
