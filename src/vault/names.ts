@@ -88,3 +88,13 @@ export function assertValueAcceptable(name: string, value: string, allowShort: b
     );
   }
 }
+
+/**
+ * Names the secret only when the name could be one: anything else may be a value pasted in the
+ * wrong place (`API_KEY=sk-...`), which an error must not repeat. Close names are the caller's to
+ * suggest: only it knows which names its principal may see.
+ */
+export function notFound(name: string, existing: string[]): BlindfoldError {
+  const shown = SECRET_NAME_RULE.test(name) ? `named ${name}` : 'with that name (it is not a valid secret name)';
+  return new BlindfoldError('SECRET_NOT_FOUND', `no secret ${shown}`, { existing: existing.length });
+}

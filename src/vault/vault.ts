@@ -16,14 +16,12 @@ import { indexKeyFrom, openInternalKey, sealNewInternalKey, type InternalKeyPurp
 import type { KeyMaterial } from './keyring.js';
 import type { VaultKeys } from './keys.js';
 import { openVaultFile, type OpenOptions } from './open.js';
+import { applyRollback, historyOf, type HistoryInfo } from './versions.js';
+import { notFound } from './names.js';
 import {
-  applyRollback,
   applySet,
-  historyOf,
-  notFound,
   prepareSet,
   toInfo,
-  type HistoryInfo,
   type SecretInfo,
   type SetOutcome,
   type SetSecretInput,
@@ -34,7 +32,8 @@ import type { SecretRecord, VaultFile } from './schema.js';
 import type { VaultStore } from './store.js';
 import { writeRecorded } from './write.js';
 
-export type { HistoryInfo, SecretInfo, SetOutcome, SetSecretInput } from './records.js';
+export type { SecretInfo, SetOutcome, SetSecretInput } from './records.js';
+export type { HistoryInfo } from './versions.js';
 export type { OpenOptions } from './open.js';
 export { prepareSet as validateSetInput } from './records.js';
 export type { Fingerprinter } from './fingerprints.js';
@@ -227,7 +226,7 @@ export class Vault {
 
   async rollback(name: string, toVersion: number): Promise<SecretInfo> {
     return this.#write((file, record) => {
-      const info = applyRollback(file, name, toVersion, new Date().toISOString());
+      const info = toInfo(applyRollback(file, name, toVersion, new Date().toISOString()));
       record({ action: 'secret.rollback', names: [name], version: info.version });
       return info;
     });

@@ -1,8 +1,10 @@
-// The pure record functions (src/vault/records.ts): validating a change, applying it to a vault
+// The pure record functions (src/vault/records.ts, versions.ts): validating a change, applying it to a vault
 // document, rollback and the value-free views — with no I/O and no cryptography: the sealer here
 // "encrypts" by tagging the value with its binding, so every stored field can be checked.
 import { describe, expect, it } from 'vitest';
-import { applyRollback, applySet, historyOf, notFound, prepareSet, toInfo, type ValueSealer } from '../../src/vault/records.js';
+import { notFound } from '../../src/vault/names.js';
+import { applySet, prepareSet, toInfo, type ValueSealer } from '../../src/vault/records.js';
+import { applyRollback, historyOf } from '../../src/vault/versions.js';
 import { HISTORY_LIMIT, type VaultFile } from '../../src/vault/schema.js';
 
 const NOW = '2030-01-01T00:00:00.000Z';
@@ -100,7 +102,7 @@ describe('applyRollback and the views', () => {
     const file = emptyFile();
     set(file, { name: 'API', value: VALUE_1 });
     set(file, { name: 'API', value: VALUE_2 });
-    const info = applyRollback(file, 'API', 1, LATER);
+    const info = toInfo(applyRollback(file, 'API', 1, LATER));
     expect(info).toMatchObject({ version: 3, updatedAt: LATER });
     // The ciphertext still carries the version it was written at: its binding moves with it.
     expect(file.secrets.API!.values.default).toMatchObject({ v: 1, ct: `API/default/1:${VALUE_1}` });
