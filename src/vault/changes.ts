@@ -12,8 +12,12 @@ export interface VaultEvent {
 /** Records changes durably (the audit trail); a throw refuses the change. */
 export type ChangeRecorder = (events: VaultEvent[]) => Promise<void>;
 
-/** A locked read→modify→record→write of the vault file (see Vault#write). */
-export type VaultWrite = <R>(
-  mutate: (file: VaultFile, record: (e: VaultEvent) => void) => R,
-  opts?: { skipKeyCheck?: boolean; onlyIfRecorded?: boolean },
-) => Promise<R>;
+export interface WriteOptions {
+  /** Rotation's final step switches the key check itself. */
+  skipKeyCheck?: boolean;
+  /** A mutation that recorded no event (nothing changed) writes nothing. */
+  onlyIfRecorded?: boolean;
+}
+
+/** A locked read→modify→record→write of the vault's document (write.ts). */
+export type VaultWrite = <R>(mutate: (file: VaultFile, record: (e: VaultEvent) => void) => R, opts?: WriteOptions) => Promise<R>;

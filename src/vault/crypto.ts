@@ -8,6 +8,7 @@
  * so rotating the master key re-wraps 48-byte data keys and leaves value ciphertexts alone, and
  * moving a ciphertext to another record, environment or version fails authentication.
  */
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import sodiumModule from 'libsodium-wrappers-sumo';
 import { BlindfoldError } from '../errors.js';
 
@@ -30,7 +31,6 @@ function s(): Sodium {
 
 export const MASTER_KEY_BYTES = 32;
 const KEK_CONTEXT = 'BFKEK___';
-const AUX_CONTEXT = 'BFAUX___';
 const KEY_CHECK_PLAINTEXT = 'blindfold key check v1';
 
 export interface EncryptedValue {
@@ -75,11 +75,6 @@ export class Kek {
     }
     this.kid = kid;
     this.#key = s().crypto_kdf_derive_from_key(32, kid, KEK_CONTEXT, masterKey);
-  }
-
-  /** A sub-key for a purpose other than wrapping (e.g. the audit chain), tied to this key id. */
-  static deriveAux(masterKey: Uint8Array, purposeId: number): Uint8Array {
-    return s().crypto_kdf_derive_from_key(32, purposeId, AUX_CONTEXT, masterKey);
   }
 
   createKeyCheck(vaultId: string): KeyCheck {
@@ -203,6 +198,26 @@ export function deriveFromPassphrase(passphrase: string, params: Argon2Params): 
     params.memlimit,
     sodium.crypto_pwhash_ALG_ARGON2ID13,
   );
+}
+
+/** A 32-byte key for one purpose, derived from another key; `context` is 8 characters naming the family. */
+export function deriveKey(key: Uint8Array, purposeId: number, context: string): Uint8Array {
+  return s().crypto_kdf_derive_from_key(MASTER_KEY_BYTES, purposeId, context, key);
+}
+
+/**
+ * HMAC-SHA256 of `message`, base64: binds data stored in the clear to what it belongs with. Node's
+ * native HMAC, not libsodium's: checked for every stored value at start, where a WebAssembly call
+ * per value would cost about as much as decrypting it.
+ */
+export function keyedMac(key: Uint8Array, message: string): string {
+  return createHmac('sha256', key).update(message).digest('base64');
+}
+
+export function keyedMacMatches(key: Uint8Array, message: string, expected: string): boolean {
+  const want = Buffer.from(expected, 'base64');
+  const got = createHmac('sha256', key).update(message).digest();
+  return want.length === got.length && timingSafeEqual(want, got);
 }
 
 export function randomKey(): Uint8Array {

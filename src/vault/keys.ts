@@ -48,7 +48,7 @@ export class VaultKeys {
   /** The key that wrapped a stored value; VAULT_KEY_ROTATED when this process cannot load it. */
   forKid(kid: number): Kek {
     const kek = this.#keks.get(kid);
-    if (!kek) throw this.rotatedError(kid);
+    if (!kek) throw this.#rotatedError(kid);
     return kek;
   }
 
@@ -109,7 +109,7 @@ export class VaultKeys {
     }
   }
 
-  rotatedError(kid: number): BlindfoldError {
+  #rotatedError(kid: number): BlindfoldError {
     const since = `the vault was re-keyed (key id ${kid}) by \`blindfold rotate-key\` after this process loaded its key`;
     const restart: Record<KeyMaterial['source'], string> = {
       env: 'restart it with BLINDFOLD_MASTER_KEY set to the new key, or with BLINDFOLD_MASTER_KEY_FILE naming the new key file',

@@ -2,14 +2,14 @@ import { BlindfoldError } from '../errors.js';
 import { estimateGuessBits, MIN_GUESS_BITS, type GuessPattern } from './entropy.js';
 
 export const SECRET_NAME_RULE = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
-export const ENVIRONMENT_RULE = /^[a-z][a-z0-9_-]{0,31}$/;
+const ENVIRONMENT_RULE = /^[a-z][a-z0-9_-]{0,31}$/;
 /** The fallback environment, used where an environment has no value of its own. */
 export const DEFAULT_ENVIRONMENT = 'default';
 /**
  * Short values make redaction destroy unrelated text and turn the redactor into an oracle
  * (an agent could guess a 3-character value by watching what gets masked).
  */
-export const MIN_VALUE_LENGTH = 8;
+const MIN_VALUE_LENGTH = 8;
 
 /**
  * What is wrong with a name-like input, said without repeating it: input that fails a name rule
@@ -22,11 +22,6 @@ export function whyNotAName(input: string, maxLength: number, allowed: string): 
   if (input.length > maxLength) return `it is ${input.length} characters long (at most ${maxLength})`;
   if (!/^[A-Za-z]/.test(input)) return 'it does not start with a letter';
   return `it contains a character other than ${allowed}`;
-}
-
-/** Quotes a name only once it matches its rule; otherwise describes it without its content. */
-export function quoteName(input: string, rule: RegExp = SECRET_NAME_RULE): string {
-  return typeof input === 'string' && rule.test(input) ? JSON.stringify(input) : '(not repeated here: it is not a valid name)';
 }
 
 export function assertSecretName(name: string): string {
@@ -92,4 +87,14 @@ export function assertValueAcceptable(name: string, value: string, allowShort: b
         '(pass --allow-guessable if this really is the credential)',
     );
   }
+}
+
+/**
+ * Names the secret only when the name could be one: anything else may be a value pasted in the
+ * wrong place (`API_KEY=sk-...`), which an error must not repeat. Close names are the caller's to
+ * suggest: only it knows which names its principal may see.
+ */
+export function notFound(name: string, existing: string[]): BlindfoldError {
+  const shown = SECRET_NAME_RULE.test(name) ? `named ${name}` : 'with that name (it is not a valid secret name)';
+  return new BlindfoldError('SECRET_NOT_FOUND', `no secret ${shown}`, { existing: existing.length });
 }

@@ -2,10 +2,11 @@
  * Opening a vault: find the key, create the vault where that is allowed, check the key before
  * anything is touched, and finish a key rotation whose last step (the key file swap) was cut off.
  */
-import { rename } from 'node:fs/promises';
 import type { BlindfoldPaths } from '../config.js';
 import { BlindfoldError } from '../errors.js';
-import { Kek, newArgon2Params, randomId, randomKey, sodium } from './crypto.js';
+import { Kek, newArgon2Params, randomId, sodium } from './crypto.js';
+import { sealNewInternalKeys } from './internal-keys.js';
+import { finishInterruptedKeyFileSwap } from './key-file-rotation.js';
 import {
   createKeyFile,
   findConfiguredKey,
@@ -17,10 +18,7 @@ import {
 } from './keyring.js';
 import { VaultKeys } from './keys.js';
 import type { KdfParams, VaultFile } from './schema.js';
-import { VaultStore } from './store.js';
-
-/** Not a valid secret name, so it can never collide with one. */
-export const AUDIT_KEY_BINDING = { name: '__audit__', env: 'internal' } as const;
+import { vaultFileStore, type VaultStore } from './store.js';
 
 export interface OpenOptions {
   paths: BlindfoldPaths;
@@ -36,11 +34,15 @@ export interface OpenOptions {
   create?: boolean;
   /** Asks for a passphrase (hidden) when the vault is passphrase-based and no key is configured. */
   askPassphrase?: () => Promise<string>;
+  /** Where the vault's document lives; the file at `paths.vault` unless given (tests use a MemoryStore). */
+  store?: VaultStore;
 }
 
 export interface OpenedVault {
   store: VaultStore;
   data: VaultFile;
+  /** The store's stamp for `data` (see SecretStore.changedSince); null when unknown. */
+  stamp: string | null;
   keys: VaultKeys;
 }
 
@@ -49,12 +51,15 @@ export async function openVaultFile(options: OpenOptions): Promise<OpenedVault> 
   const env = options.env ?? process.env;
   const notice = options.notice ?? (() => {});
   const { paths } = options;
-  const store = new VaultStore(paths.vault);
-  let data = await store.read();
+  const store = options.store ?? vaultFileStore(paths.vault);
+  const snapshot = await store.read();
+  let data = snapshot.document;
+  // A vault created here is re-read on the first refresh: another process may have written since.
+  let stamp: string | null = snapshot.stamp;
   let material = await findConfiguredKey({ env, keyFile: paths.keyFile });
 
   if (!data) {
-    if (!options.create) throw vaultNotFound(paths.vault);
+    if (!options.create) throw vaultNotFound(store.location);
     if (!material) {
       material = await createKeyFile(paths.keyFile).catch(async (err) => {
         // Another process created it between our look and our create: use theirs.
@@ -67,25 +72,26 @@ export async function openVaultFile(options: OpenOptions): Promise<OpenedVault> 
       }
     }
     const created = await createVaultFile(store, material);
-    if (created.createdHere) notice(`created an empty vault at ${paths.vault}`);
+    if (created.createdHere) notice(`created an empty vault at ${store.location}`);
     data = created.data;
+    stamp = null;
   }
 
   if (!material && data.kdf.type !== 'raw' && options.askPassphrase) {
     material = interpretKeyText(await options.askPassphrase(), 'prompt', 'the passphrase typed at the prompt');
   }
-  if (!material) throw sealedWithoutKey(paths, data);
+  if (!material) throw sealedWithoutKey(store.location, paths.keyFile, data);
   if ((material.source === 'home-file' || material.source === 'env-file') && !(await keyFileIsPrivate(material.origin))) {
     notice(`warning: the key file ${material.origin} is readable by other users; run chmod 600 on it`);
   }
 
   let kek = new Kek(masterKeyFor(material, data.kdf), data.keyCheck.kid);
   if (!kek.verifyKeyCheck(data.vaultId, data.keyCheck)) {
-    const finished = await finishInterruptedRotation(paths, data, material, notice);
+    const finished = await finishInterruptedKeyFileSwap(paths, data, material, notice);
     if (!finished) {
       throw new BlindfoldError(
         'VAULT_SEALED',
-        `the vault ${paths.vault} is sealed: the master key from ${material.origin} is not the key this vault was made with (nothing was changed)`,
+        `the vault ${store.location} is sealed: the master key from ${material.origin} is not the key this vault was made with (nothing was changed)`,
       );
     }
     ({ kek, material } = finished);
@@ -98,7 +104,7 @@ export async function openVaultFile(options: OpenOptions): Promise<OpenedVault> 
   }
   const keys = new VaultKeys(material, kek, paths);
   await keys.follow(data);
-  return { store, data, keys };
+  return { store, data, stamp, keys };
 }
 
 /** A missing vault is named, never silently created (a typo in BLINDFOLD_HOME would look empty). */
@@ -110,17 +116,17 @@ export function vaultNotFound(path: string): BlindfoldError {
   );
 }
 
-function sealedWithoutKey(paths: BlindfoldPaths, data: VaultFile): BlindfoldError {
+function sealedWithoutKey(location: string, keyFile: string, data: VaultFile): BlindfoldError {
   if (data.kdf.type !== 'raw') {
     return new BlindfoldError(
       'VAULT_SEALED',
-      `the vault ${paths.vault} is sealed: it is protected by a passphrase and none was given ` +
+      `the vault ${location} is sealed: it is protected by a passphrase and none was given ` +
         '(set BLINDFOLD_MASTER_KEY or BLINDFOLD_MASTER_KEY_FILE, or run the command in a terminal to be asked for it)',
     );
   }
   return new BlindfoldError(
     'VAULT_SEALED',
-    `the vault ${paths.vault} is sealed: no master key found (set BLINDFOLD_MASTER_KEY or BLINDFOLD_MASTER_KEY_FILE, or restore ${paths.keyFile})`,
+    `the vault ${location} is sealed: no master key found (set BLINDFOLD_MASTER_KEY or BLINDFOLD_MASTER_KEY_FILE, or restore ${keyFile})`,
   );
 }
 
@@ -138,29 +144,8 @@ async function createVaultFile(store: VaultStore, material: KeyMaterial): Promis
       keyCheck: kek.createKeyCheck(vaultId),
       rotation: null,
       secrets: {},
-      // The audit key exists from the start, so no later admin change has to write it unaudited.
-      internal: { audit: kek.encrypt({ vaultId, ...AUDIT_KEY_BINDING, version: 1 }, Buffer.from(randomKey()).toString('base64')) },
+      internal: sealNewInternalKeys(kek, vaultId),
     };
     return { next: data, result: { data, createdHere: true } };
   });
-}
-
-/**
- * A rotation whose final vault write landed but whose key-file swap did not: the vault now checks
- * against master.key.next. Finish the swap so the home key file is the one that opens the vault.
- */
-async function finishInterruptedRotation(
-  paths: BlindfoldPaths,
-  data: VaultFile,
-  material: KeyMaterial,
-  notice: (m: string) => void,
-): Promise<{ kek: Kek; material: KeyMaterial } | undefined> {
-  if (material.source !== 'home-file') return undefined;
-  const next = await readOptionalKeyFile(paths.nextKeyFile);
-  if (!next) return undefined;
-  const kek = new Kek(masterKeyFor(next, data.kdf), data.keyCheck.kid);
-  if (!kek.verifyKeyCheck(data.vaultId, data.keyCheck)) return undefined;
-  await rename(paths.nextKeyFile, paths.keyFile);
-  notice(`finished an interrupted key rotation: ${paths.keyFile} now holds the new key`);
-  return { kek, material: { ...next, origin: paths.keyFile } };
 }

@@ -1,13 +1,15 @@
 /**
  * Secret records as data: validating a change, applying it to a vault file, and the value-free
- * views (info, history) the rest of the program sees. No I/O here; encryption is passed in.
+ * view (info) the rest of the program sees. No I/O here; encryption is passed in. Earlier versions
+ * (history, rollback) are versions.ts.
  */
 import { BlindfoldError } from '../errors.js';
 import { DEFAULT_INJECT, parseInject } from '../policy/inject.js';
 import { parseHostPattern } from '../policy/hosts.js';
 import { DEFAULT_PLACEMENTS, parsePlacements, type Placement } from '../policy/placements.js';
-import { assertEnvironment, assertSecretName, assertValueAcceptable, DEFAULT_ENVIRONMENT, SECRET_NAME_RULE } from './names.js';
-import { HISTORY_LIMIT, type SecretRecord, type StoredEncryptedValue, type VaultFile } from './schema.js';
+import { assertEnvironment, assertSecretName, assertValueAcceptable, DEFAULT_ENVIRONMENT } from './names.js';
+import type { SecretRecord, StoredEncryptedValue, VaultFile } from './schema.js';
+import { keepCurrentVersion } from './versions.js';
 
 /** Everything about a secret except its value. */
 export interface SecretInfo {
@@ -21,13 +23,6 @@ export interface SecretInfo {
   createdAt: string;
   updatedAt: string;
   version: number;
-}
-
-export interface HistoryInfo {
-  version: number;
-  updatedAt: string;
-  environments: string[];
-  current: boolean;
 }
 
 export interface SetSecretInput {
@@ -113,10 +108,7 @@ export function applySet(file: VaultFile, change: PreparedSet, sealer: ValueSeal
   // Re-importing the same file must not pile up versions: an identical value is no change.
   const sameValue = stored !== undefined && input.value !== undefined && sealer.equals(file, name, env, stored, input.value);
   if (input.value !== undefined && !sameValue) {
-    if (existing && existing.version > 0) {
-      record.history.push({ version: existing.version, updatedAt: existing.updatedAt, values: { ...existing.values } });
-      record.history = record.history.slice(-HISTORY_LIMIT);
-    }
+    if (existing && existing.version > 0) keepCurrentVersion(record);
     record.version = currentVersion + 1;
     record.values = { ...record.values, [env]: sealer.seal(file, name, env, record.version, input.value) };
   }
@@ -129,35 +121,6 @@ export function applySet(file: VaultFile, change: PreparedSet, sealer: ValueSeal
   if (changed) record.updatedAt = now;
   file.secrets[name] = record;
   return { info: toInfo(record), created: !existing, changed };
-}
-
-export function applyRollback(file: VaultFile, name: string, toVersion: number, now: string): SecretInfo {
-  const record = file.secrets[name];
-  if (!record) throw notFound(name, Object.keys(file.secrets));
-  const target = record.history.find((h) => h.version === toVersion);
-  if (!target) {
-    const kept = record.history.map((h) => h.version).join(', ') || 'none';
-    throw new BlindfoldError(
-      'VERSION_NOT_FOUND',
-      `${name} has no stored version ${toVersion} (current ${record.version}; earlier versions kept: ${kept})`,
-    );
-  }
-  record.history.push({ version: record.version, updatedAt: record.updatedAt, values: record.values });
-  record.history = record.history.slice(-HISTORY_LIMIT);
-  // Ciphertexts carry the version they were written at in their own binding, so they move as-is.
-  record.values = structuredClone(target.values);
-  record.version += 1;
-  record.updatedAt = now;
-  return toInfo(record);
-}
-
-export function historyOf(record: SecretRecord): HistoryInfo[] {
-  return [
-    { version: record.version, updatedAt: record.updatedAt, environments: Object.keys(record.values).sort(), current: true },
-    ...[...record.history]
-      .reverse()
-      .map((h) => ({ version: h.version, updatedAt: h.updatedAt, environments: Object.keys(h.values).sort(), current: false })),
-  ];
 }
 
 export function toInfo(record: SecretRecord): SecretInfo {
@@ -173,14 +136,4 @@ export function toInfo(record: SecretRecord): SecretInfo {
     updatedAt: record.updatedAt,
     version: record.version,
   };
-}
-
-/**
- * Names the secret only when the name could be one: anything else may be a value pasted in the
- * wrong place (`API_KEY=sk-...`), which an error must not repeat. Close names are the caller's to
- * suggest: only it knows which names its principal may see.
- */
-export function notFound(name: string, existing: string[]): BlindfoldError {
-  const shown = SECRET_NAME_RULE.test(name) ? `named ${name}` : 'with that name (it is not a valid secret name)';
-  return new BlindfoldError('SECRET_NOT_FOUND', `no secret ${shown}`, { existing: existing.length });
 }

@@ -7,6 +7,8 @@ const encryptedValue = z.object({
   kid: z.number().int().positive(),
   wk: z.string().min(1),
   ct: z.string().min(1),
+  /** The value's secret-window fingerprints for the redaction index, bound to it by a MAC (fingerprints.ts). */
+  fp: z.object({ windows: z.string(), mac: z.string().min(1) }).optional(),
 });
 
 const policy = z.object({
@@ -50,7 +52,7 @@ export const vaultFileSchema = z.object({
     .object({ keyCheck, kdf, startedAt: z.string() })
     .nullable(),
   secrets: z.record(z.string(), secretRecord),
-  /** Keys for Blindfold's own use (the audit MAC key), wrapped like values so rotation re-wraps them. */
+  /** Keys for Blindfold's own use (internal-keys.ts), wrapped like values so rotation re-wraps them. */
   internal: z.record(z.string(), encryptedValue).optional(),
 });
 

@@ -4,38 +4,39 @@
  * `set` and the return value of `resolve`; it is never logged, cached or put in an error.
  *
  * Every change is handed to the change recorder (the audit trail) inside the store's write lock,
- * after the change is computed and before the new file is renamed into place: if recording fails,
- * nothing is written (promise 9).
+ * after the change is computed and before it lands (write.ts): if recording fails, nothing is
+ * written (promise 9). With a fingerprinter attached, every value written carries its redaction
+ * fingerprints (fingerprints.ts), so the redaction index is built without decrypting.
  */
 import { BlindfoldError } from '../errors.js';
 import type { BlindfoldPaths } from '../config.js';
-import { randomKey } from './crypto.js';
+import type { ChangeRecorder, VaultEvent, WriteOptions } from './changes.js';
+import { FingerprintBinder, type Fingerprinter } from './fingerprints.js';
+import { indexKeyFrom, openInternalKey, sealNewInternalKey, type InternalKeyPurpose } from './internal-keys.js';
 import type { KeyMaterial } from './keyring.js';
-import { DEFAULT_ENVIRONMENT } from './names.js';
-import { AUDIT_KEY_BINDING, openVaultFile, type OpenOptions } from './open.js';
+import type { VaultKeys } from './keys.js';
+import { openVaultFile, type OpenOptions } from './open.js';
+import { applyRollback, historyOf, type HistoryInfo } from './versions.js';
+import { notFound } from './names.js';
 import {
-  applyRollback,
   applySet,
-  historyOf,
-  notFound,
   prepareSet,
   toInfo,
-  type HistoryInfo,
   type SecretInfo,
   type SetOutcome,
   type SetSecretInput,
-  type ValueSealer,
 } from './records.js';
-import type { ChangeRecorder, VaultEvent, VaultWrite } from './changes.js';
+import { decryptEvery, fingerprintEvery, resolveValue, valueSealer, verifyEvery } from './plaintext.js';
 import { rotateMasterKey, type RotationProgress } from './rotation.js';
 import type { SecretRecord, VaultFile } from './schema.js';
-import type { VaultKeys } from './keys.js';
-import type { StoreFingerprint, VaultStore } from './store.js';
+import type { VaultStore } from './store.js';
+import { writeRecorded } from './write.js';
 
-export type { HistoryInfo, SecretInfo, SetOutcome, SetSecretInput } from './records.js';
+export type { SecretInfo, SetOutcome, SetSecretInput } from './records.js';
+export type { HistoryInfo } from './versions.js';
 export type { OpenOptions } from './open.js';
 export { prepareSet as validateSetInput } from './records.js';
-
+export type { Fingerprinter } from './fingerprints.js';
 export type { ChangeRecorder, VaultEvent } from './changes.js';
 
 const IMPORT_BATCH = 250;
@@ -46,22 +47,23 @@ export class Vault {
   #data: VaultFile;
   #listing: readonly SecretInfo[] | undefined;
   readonly #keys: VaultKeys;
-  #fingerprint: StoreFingerprint | null = null;
+  /** The store's stamp for #data; null forces the next refresh to read. */
+  #stamp: string | null;
   #recorder: ChangeRecorder | undefined;
+  #fingerprints: FingerprintBinder | undefined;
   #revision = 0;
 
-  private constructor(paths: BlindfoldPaths, store: VaultStore, data: VaultFile, keys: VaultKeys) {
+  private constructor(paths: BlindfoldPaths, store: VaultStore, data: VaultFile, keys: VaultKeys, stamp: string | null) {
     this.paths = paths;
     this.store = store;
     this.#data = data;
     this.#keys = keys;
+    this.#stamp = stamp;
   }
 
   static async open(options: OpenOptions): Promise<Vault> {
-    const { store, data, keys } = await openVaultFile(options);
-    const vault = new Vault(options.paths, store, data, keys);
-    vault.#fingerprint = await store.fingerprint();
-    return vault;
+    const { store, data, keys, stamp } = await openVaultFile(options);
+    return new Vault(options.paths, store, data, keys, stamp);
   }
 
   get vaultId(): string {
@@ -87,39 +89,37 @@ export class Vault {
   }
 
   /**
-   * The audit chain's MAC key: random, stored wrapped by the KEK (so `rotate-key` re-wraps it and
-   * the chain verifies across rotations). New vaults get it at creation; older ones on first use.
+   * Values written from now on carry their fingerprints, and `everyFingerprint` can be called.
+   * The fingerprinter is expected to be keyed by `indexKey()`.
    */
+  async fingerprintWith(fingerprinter: Fingerprinter): Promise<void> {
+    this.#fingerprints = new FingerprintBinder(await this.indexKey(), fingerprinter);
+  }
+
+  /** The audit chain's MAC key (so the chain verifies across rotations: rotate-key re-wraps it). */
   async auditKey(): Promise<Uint8Array> {
-    const binding = { vaultId: this.#data.vaultId, ...AUDIT_KEY_BINDING };
-    if (!this.#data.internal?.audit) {
-      await this.#write((file) => {
-        if (file.internal?.audit) return;
-        const key = Buffer.from(randomKey()).toString('base64');
-        file.internal = { ...file.internal, audit: this.#keys.current.encrypt({ ...binding, version: 1 }, key) };
-      });
-    }
-    const stored = this.#data.internal?.audit;
-    if (!stored) throw new BlindfoldError('INTERNAL', 'the audit key could not be created');
-    return new Uint8Array(Buffer.from(this.#keys.forKid(stored.kid).decrypt(binding, stored), 'base64'));
+    return this.#internalKey('audit');
+  }
+
+  /** The key the redaction index's fingerprints are made with: stable across rotations and restarts. */
+  async indexKey(): Promise<Uint8Array> {
+    return indexKeyFrom(await this.#internalKey('audit'));
   }
 
   /** Picks up writes made by other processes, and the new key after a rotation; one stat when nothing changed. */
   async refresh(): Promise<void> {
-    const fp = await this.store.fingerprint();
-    const old = this.#fingerprint;
-    if (fp && old && fp.mtimeMs === old.mtimeMs && fp.size === old.size && fp.ino === old.ino) {
+    if (!(await this.store.changedSince(this.#stamp))) {
       if (this.#keys.missing) {
         await this.#keys.follow(this.#data);
         if (!this.#keys.missing) this.#revision++; // values under the followed key are readable now
       }
       return;
     }
-    const data = await this.store.read();
-    if (!data) throw new BlindfoldError('VAULT_NOT_FOUND', `the vault file ${this.paths.vault} disappeared`);
-    await this.#keys.follow(data);
-    this.#adopt(data);
-    this.#fingerprint = fp;
+    const { document, stamp } = await this.store.read();
+    if (!document) throw new BlindfoldError('VAULT_NOT_FOUND', `the vault file ${this.store.location} disappeared`);
+    await this.#keys.follow(document);
+    this.#adopt(document);
+    this.#stamp = stamp;
   }
 
   /** Sorted by name; built once per vault revision (list_secrets is called often, writes are rare). */
@@ -150,23 +150,13 @@ export class Vault {
 
   /** Decrypts the value for an environment, falling back to `default`. The caller must not keep it. */
   resolve(name: string, env: string): string {
-    const record = this.#record(name);
-    const usedEnv = record.values[env] ? env : DEFAULT_ENVIRONMENT;
-    const value = record.values[usedEnv];
-    if (!value) {
-      throw new BlindfoldError(
-        'NO_VALUE_FOR_ENVIRONMENT',
-        `${name} has no value for environment "${env}" and no default value; an admin can add one with \`blindfold set ${name} --env ${env}\``,
-        { name, env },
-      );
-    }
-    return this.#keys.forKid(value.kid).decrypt({ vaultId: this.#data.vaultId, name, env: usedEnv }, value);
+    return resolveValue(this.#keys, this.#data, this.#record(name), env);
   }
 
   async set(input: SetSecretInput): Promise<SetOutcome> {
     const change = prepareSet(input);
     return this.#write((file, record) => {
-      const outcome = applySet(file, change, this.#sealer(), new Date().toISOString());
+      const outcome = applySet(file, change, valueSealer(this.#keys, this.#fingerprints), new Date().toISOString());
       if (outcome.changed) record(setEvent(outcome, change.env));
       return outcome;
     }, { onlyIfRecorded: true });
@@ -184,7 +174,7 @@ export class Vault {
       const now = new Date().toISOString();
       const outcomes = await this.#write((file, record) =>
         batch.map((c) => {
-          const o = applySet(file, c, this.#sealer(), now);
+          const o = applySet(file, c, valueSealer(this.#keys, this.#fingerprints), now);
           if (o.changed) record(setEvent(o, c.env));
           return o;
         }),
@@ -202,21 +192,18 @@ export class Vault {
    * A value whose key this process cannot load (a rotation not yet followed) is skipped. `revision`
    * changes whenever the data it reads from changes, so a caller re-reads only then.
    */
-  *everyValue(): Generator<{ name: string; value: string }> {
-    const vaultId = this.#data.vaultId;
-    for (const record of Object.values(this.#data.secrets)) {
-      for (const values of [record.values, ...record.history.map((h) => h.values)]) {
-        for (const [env, value] of Object.entries(values)) {
-          let plain: string;
-          try {
-            plain = this.#keys.forKid(value.kid).decrypt({ vaultId, name: record.name, env }, value);
-          } catch {
-            continue;
-          }
-          yield { name: record.name, value: plain };
-        }
-      }
-    }
+  everyValue(): Generator<{ name: string; value: string }> {
+    return decryptEvery(this.#keys, this.#data);
+  }
+
+  /**
+   * The redaction index of every stored value (the same set as `everyValue`), from the stored
+   * fingerprints; a value with none that is still its own (written before fingerprints, or without
+   * a fingerprinter) is decrypted and fingerprinted here instead, so none is missed.
+   */
+  everyFingerprint(): Array<{ name: string; fingerprints: string }> {
+    if (!this.#fingerprints) throw new BlindfoldError('INTERNAL', 'everyFingerprint needs a fingerprinter (fingerprintWith) first');
+    return fingerprintEvery(this.#keys, this.#data, this.#fingerprints);
   }
 
   /** Bumped each time the in-memory data is replaced (a refresh that read a change, or our own write). */
@@ -226,16 +213,7 @@ export class Vault {
 
   /** Decrypts every stored value (current and history) to prove the file is intact; returns the count. */
   verifyAll(): number {
-    let checked = 0;
-    for (const record of Object.values(this.#data.secrets)) {
-      for (const values of [record.values, ...record.history.map((h) => h.values)]) {
-        for (const [env, value] of Object.entries(values)) {
-          this.#keys.forKid(value.kid).decrypt({ vaultId: this.#data.vaultId, name: record.name, env }, value);
-          checked++;
-        }
-      }
-    }
-    return checked;
+    return verifyEvery(this.#keys, this.#data);
   }
 
   async remove(name: string): Promise<void> {
@@ -248,7 +226,7 @@ export class Vault {
 
   async rollback(name: string, toVersion: number): Promise<SecretInfo> {
     return this.#write((file, record) => {
-      const info = applyRollback(file, name, toVersion, new Date().toISOString());
+      const info = toInfo(applyRollback(file, name, toVersion, new Date().toISOString()));
       record({ action: 'secret.rollback', names: [name], version: info.version });
       return info;
     });
@@ -263,12 +241,22 @@ export class Vault {
     return rotateMasterKey(steps, newMaterial, onProgress);
   }
 
-  #sealer(): ValueSealer {
-    return {
-      seal: (file, name, env, version, value) => this.#keys.current.encrypt({ vaultId: file.vaultId, name, env, version }, value),
-      equals: (file, name, env, stored, value) =>
-        this.#keys.forKid(stored.kid).decrypt({ vaultId: file.vaultId, name, env }, stored) === value,
-    };
+  /** Internal keys are random, wrapped by the KEK; new vaults get them at creation, older ones on first use. */
+  async #internalKey(purpose: InternalKeyPurpose): Promise<Uint8Array> {
+    if (!this.#data.internal?.[purpose]) {
+      await this.#write((file) => {
+        if (file.internal?.[purpose]) return;
+        file.internal = { ...file.internal, [purpose]: sealNewInternalKey(this.#keys.current, file.vaultId, purpose) };
+      });
+    }
+    const stored = this.#data.internal?.[purpose];
+    if (!stored) throw new BlindfoldError('INTERNAL', `the ${purpose} key could not be created`);
+    return openInternalKey(this.#keys, this.#data.vaultId, purpose, stored);
+  }
+
+  /** Frees what the store holds (watchers, connections); the vault is not used afterwards. */
+  async close(): Promise<void> {
+    await this.store.close();
   }
 
   #record(name: string): SecretRecord {
@@ -277,45 +265,19 @@ export class Vault {
     return record;
   }
 
-  /**
-   * Locked read→modify→record→write; refuses if the file on disk is not the vault our key opens.
-   * With `onlyIfRecorded`, a mutation that recorded no event (nothing changed) writes nothing.
-   */
-  async #write<R>(
-    mutate: (file: VaultFile, record: (e: VaultEvent) => void) => R,
-    opts: { skipKeyCheck?: boolean; onlyIfRecorded?: boolean } = {},
-  ): Promise<R> {
-    let written: VaultFile | undefined;
-    const result = await this.store.update(async (current) => {
-      if (!current) throw new BlindfoldError('VAULT_NOT_FOUND', `the vault file ${this.paths.vault} disappeared; nothing was written`);
-      if (current.vaultId !== this.#data.vaultId) {
-        throw new BlindfoldError('VAULT_SEALED', `the vault file ${this.paths.vault} was replaced by another vault; nothing was written`);
-      }
-      if (!opts.skipKeyCheck && !this.#keys.current.verifyKeyCheck(current.vaultId, current.keyCheck)) {
-        throw new BlindfoldError('VAULT_SEALED', 'the vault was re-keyed by another process; reopen it with the new key (nothing was written)');
-      }
-      const events: VaultEvent[] = [];
-      // `current` was parsed from disk inside this lock and is shared with nobody: change it in place.
-      const result = mutate(current, (e) => events.push(e));
-      if (events.length > 0) {
-        if (!this.#recorder) throw new BlindfoldError('AUDIT_UNAVAILABLE', 'no audit trail is attached to this vault; the change was refused');
-        await this.#recorder(events);
-      }
-      if (opts.onlyIfRecorded && events.length === 0) return { result };
-      written = current;
-      return { next: current, result };
-    });
-    // What we wrote is the freshest state we know; adopt it without reading it back. The
-    // fingerprint is dropped, so the next refresh() re-reads once in case another writer
-    // followed ours before we got here.
+  /** See write.ts. What landed is the freshest state we know: adopted without reading it back. */
+  async #write<R>(mutate: (file: VaultFile, record: (e: VaultEvent) => void) => R, opts: WriteOptions = {}): Promise<R> {
+    const context = { store: this.store, vaultId: this.#data.vaultId, keys: this.#keys, recorder: this.#recorder };
+    const { result, written } = await writeRecorded(context, mutate, opts);
     if (written) this.#adopt(written);
-    this.#fingerprint = null;
+    // The next refresh re-reads once, in case another writer followed ours before we got here.
+    this.#stamp = null;
     return result;
   }
 
   #adopt(data: VaultFile): void {
     if (data.vaultId !== this.#data.vaultId) {
-      throw new BlindfoldError('VAULT_SEALED', `the vault file ${this.paths.vault} was replaced by another vault`);
+      throw new BlindfoldError('VAULT_SEALED', `the vault file ${this.store.location} was replaced by another vault`);
     }
     this.#data = data;
     this.#listing = undefined;

@@ -8,7 +8,7 @@
  * `rotate-key`, which commits a start write, re-wrap batches and a final switch, can be stopped
  * mid-rotation). Just before dying it writes one line, `blindfold: FAULT <point> (write <n>)`, to
  * stderr so a test can tell that the kill landed there and not somewhere else. The points, in the
- * order a write passes them (see AtomicJsonFile.write in store.ts):
+ * order a write passes them (see AtomicJsonFile.write in file.ts):
  *
  *   temp-partial      half of the new content is in the unique temp file (a torn temp file)
  *   after-temp-write  all of it is written to the temp file, not yet fsynced
@@ -22,9 +22,9 @@
  */
 import { writeSync } from 'node:fs';
 
-export const FAULT_ENV = 'BLINDFOLD_FAULT';
+const FAULT_ENV = 'BLINDFOLD_FAULT';
 
-export const FAULT_POINTS = ['temp-partial', 'after-temp-write', 'before-rename', 'after-rename', 'after-commit'] as const;
+const FAULT_POINTS = ['temp-partial', 'after-temp-write', 'before-rename', 'after-rename', 'after-commit'] as const;
 export type FaultPoint = (typeof FAULT_POINTS)[number];
 
 interface Armed {

@@ -1,0 +1,58 @@
+/**
+ * Stored fingerprints (SPEC §7): the redaction index is made of keyed fingerprints of each value's
+ * secret windows. They are computed when a value is written — the plaintext is at hand then — by a
+ * fingerprinter the caller injects (the redactor's, keyed by the vault's index key: the vault never
+ * needs to know how windows are cut), and stored beside the value's ciphertext, so building the
+ * index at start or after a change decrypts nothing.
+ *
+ * A stored fingerprint is bound to its value by a MAC, under a key derived from the index key, over
+ * the vault, name, environment, version, the value's ciphertext and the fingerprinter's scheme. A
+ * fingerprint moved to another value, left beside an edited ciphertext or made by another scheme
+ * fails that check, and the value is then decrypted and fingerprinted afresh: nothing is missed.
+ */
+import { deriveKey, keyedMac, keyedMacMatches } from './crypto.js';
+import type { StoredEncryptedValue } from './schema.js';
+import type { StoredValueSlot } from './values.js';
+
+export interface Fingerprinter {
+  /** Names the fingerprint format and its keying; stored fingerprints of another scheme are redone. */
+  scheme: string;
+  /** A compact serialisation of the value's secret-window fingerprints. */
+  fingerprint: (value: string) => string;
+}
+
+const MAC_CONTEXT = 'BFFPMAC_';
+const MAC_PURPOSE = 1;
+
+export class FingerprintBinder {
+  readonly #macKey: Uint8Array;
+  readonly #fingerprinter: Fingerprinter;
+
+  constructor(indexKey: Uint8Array, fingerprinter: Fingerprinter) {
+    this.#macKey = deriveKey(indexKey, MAC_PURPOSE, MAC_CONTEXT);
+    this.#fingerprinter = fingerprinter;
+  }
+
+  /** Fingerprints a value being written and stores the result beside its ciphertext. */
+  attach(vaultId: string, name: string, env: string, sealed: StoredEncryptedValue, value: string): StoredEncryptedValue {
+    const windows = this.#fingerprinter.fingerprint(value);
+    return { ...sealed, fp: { windows, mac: keyedMac(this.#macKey, this.#bound(vaultId, name, env, sealed, windows)) } };
+  }
+
+  /** The stored fingerprint of a value, if it has one that is still its own; undefined otherwise. */
+  stored(vaultId: string, slot: StoredValueSlot): string | undefined {
+    const fp = slot.value.fp;
+    if (!fp) return undefined;
+    const message = this.#bound(vaultId, slot.record.name, slot.env, slot.value, fp.windows);
+    return keyedMacMatches(this.#macKey, message, fp.mac) ? fp.windows : undefined;
+  }
+
+  /** For a value whose stored fingerprint is missing or stale: computed from the decrypted value, kept nowhere. */
+  fresh(value: string): string {
+    return this.#fingerprinter.fingerprint(value);
+  }
+
+  #bound(vaultId: string, name: string, env: string, value: StoredEncryptedValue, windows: string): string {
+    return JSON.stringify(['blindfold/fingerprint/v1', this.#fingerprinter.scheme, vaultId, name, env, value.v, value.ct, windows]);
+  }
+}

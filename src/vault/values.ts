@@ -1,0 +1,30 @@
+/**
+ * Walking every stored value of a vault: each secret's every environment, current and kept
+ * versions. Re-wrapping, redaction indexing and integrity checks must all reach the same set, so
+ * they all walk it here.
+ */
+import type { SecretRecord, StoredEncryptedValue, VaultFile } from './schema.js';
+
+export interface StoredValueSlot {
+  record: SecretRecord;
+  env: string;
+  value: StoredEncryptedValue;
+  /** The map holding it (current values or one kept version), for replacing it in place. */
+  holder: Record<string, StoredEncryptedValue>;
+}
+
+export function* valuesOf(record: SecretRecord): Generator<StoredValueSlot> {
+  for (const holder of [record.values, ...record.history.map((h) => h.values)]) {
+    for (const [env, value] of Object.entries(holder)) yield { record, env, value, holder };
+  }
+}
+
+export function* storedValues(file: VaultFile): Generator<StoredValueSlot> {
+  for (const record of Object.values(file.secrets)) yield* valuesOf(record);
+}
+
+export function countValues(file: VaultFile): number {
+  let n = 0;
+  for (const _ of storedValues(file)) n++;
+  return n;
+}
