@@ -59,7 +59,7 @@ describe('compression oracle (BREACH)', () => {
   /** Everything the agent sees, minus the echoed guess itself and the timing. */
   function agentView(r: CallToolResult, guess: string): string {
     expect(r.isError, visible(r)).toBeFalsy();
-    const sc = structuredClone(r.structuredContent) as unknown as Structured & Record<string, unknown>;
+    const sc = structuredClone(r.structuredContent) as unknown as Partial<Structured>;
     const strip = (s: string) => s.split(guess).join('<guess>').split(encodeURIComponent(guess)).join('<guess>');
     delete sc.durationMs;
     delete (sc.headers as Record<string, string>).date;
