@@ -1,0 +1,53 @@
+// In-process doubles for CLI steps that only set a test up or check its result: seeding a vault
+// with `blindfold set` spawns a process (~0.25 s of CPU) per secret, while the same Vault and
+// AuditLog code in this process takes milliseconds. Tests about the CLI's own behaviour (arguments,
+// output, exit codes, stdin, kill -9, concurrency) still spawn it. Built from today's internals;
+// the one place to switch to the public API (openBlindfold()) once src/index.ts has it.
+import { AuditLog } from '../../src/audit/log.js';
+import { cliPrincipal } from '../../src/cli/context.js';
+import { resolveEnvironment, resolvePaths } from '../../src/config.js';
+import { Vault, type SetSecretInput } from '../../src/vault/vault.js';
+
+export interface OpenedForChange {
+  vault: Vault;
+  audit: AuditLog;
+  close(): void;
+}
+
+/**
+ * Opens (creating, as `init` and `set` do) the vault of a test home the way a changing CLI command
+ * does: every change lands on the audit trail under the CLI's principal, inside the write lock.
+ */
+export async function openForChange(env: NodeJS.ProcessEnv): Promise<OpenedForChange> {
+  const vault = await Vault.open({ paths: resolvePaths({}, env), env, create: true });
+  const audit = new AuditLog({ path: vault.paths.audit, key: await vault.auditKey(), vaultId: vault.vaultId });
+  const principal = cliPrincipal();
+  vault.recordChangesWith(async (events) => {
+    for (const e of events) {
+      await audit.append({
+        action: e.action,
+        principal,
+        secrets: e.names,
+        ...(e.env ? { env: e.env } : {}),
+        ...(e.reason ? { reason: e.reason } : {}),
+        outcome: 'ok',
+      });
+    }
+  });
+  return { vault, audit, close: () => audit.close() };
+}
+
+/** What a series of `blindfold set NAME --host …` (or a bare `init`, for no secrets) leaves behind. */
+export async function seedVault(env: NodeJS.ProcessEnv, secrets: SetSecretInput[] = []): Promise<void> {
+  const opened = await openForChange(env);
+  try {
+    for (const s of secrets) await opened.vault.set({ ...s, env: resolveEnvironment(s.env, env) });
+  } finally {
+    opened.close();
+  }
+}
+
+/** The vault of a test home, opened read-only for checking what a command left behind. */
+export function openVaultOf(env: NodeJS.ProcessEnv): Promise<Vault> {
+  return Vault.open({ paths: resolvePaths({}, env), env });
+}
