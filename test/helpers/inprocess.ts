@@ -47,6 +47,40 @@ export async function seedVault(env: NodeJS.ProcessEnv, secrets: SetSecretInput[
   }
 }
 
+/**
+ * `blindfold set NAME <flags>` with the value on stdin, done in-process: for tests whose subject is
+ * what a stored secret does later, not `set` itself. Takes the CLI's flags so a setup line reads
+ * the same either way; a flag it does not know (--preset, say) is an error, not silently dropped.
+ */
+export async function seedSecret(env: NodeJS.ProcessEnv, name: string, value: string, ...flags: string[]): Promise<void> {
+  await seedVault(env, [setInputFromFlags(name, value, flags)]);
+}
+
+function setInputFromFlags(name: string, value: string, flags: string[]): SetSecretInput {
+  const input: SetSecretInput = { name, value };
+  const hosts: string[] = [];
+  const placements: string[] = [];
+  for (let i = 0; i < flags.length; i++) {
+    const flag = flags[i]!;
+    if (flag === '--allow-short') input.allowShort = true;
+    else if (flag === '--allow-guessable') input.allowGuessable = true;
+    else {
+      const arg = flags[++i];
+      if (arg === undefined) throw new Error(`seedSecret: ${flag} needs a value`);
+      if (flag === '--host') hosts.push(arg);
+      else if (flag === '--placement') placements.push(arg);
+      else if (flag === '--inject') input.inject = arg;
+      else if (flag === '--description') input.description = arg;
+      else if (flag === '--env') input.env = arg;
+      else throw new Error(`seedSecret: ${flag} is not supported here; spawn \`blindfold set\` for it`);
+    }
+  }
+  // As in the CLI: a flag not given leaves the setting to the vault's default.
+  if (hosts.length) input.hosts = hosts;
+  if (placements.length) input.placements = placements;
+  return input;
+}
+
 /** The vault of a test home, opened read-only for checking what a command left behind. */
 export function openVaultOf(env: NodeJS.ProcessEnv): Promise<Vault> {
   return Vault.open({ paths: resolvePaths({}, env), env });
