@@ -6,7 +6,8 @@ import { spawn } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, runCli, tempHome, type TempHome } from '../helpers/cli.js';
+import { CLI, tempHome, type TempHome } from '../helpers/cli.js';
+import { seedSecret } from '../helpers/inprocess.js';
 import { connectStdio, visible, type StdioSession } from '../helpers/mcp.js';
 import { startStub, type Stub } from '../helpers/stub.js';
 import { expectNoTrace } from '../helpers/traces.js';
@@ -20,8 +21,7 @@ let session: StdioSession;
 beforeAll(async () => {
   stub = await startStub();
   t = tempHome();
-  const r = runCli(['set', 'BREACH_KEY', '--host', stub.origin], { env: t.env, input: KEY });
-  expect(r.code, r.stderr).toBe(0);
+  await seedSecret(t.env, 'BREACH_KEY', KEY, '--host', stub.origin);
   session = await connectStdio(t.env);
 });
 

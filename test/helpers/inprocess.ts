@@ -53,6 +53,8 @@ export async function seedVault(env: NodeJS.ProcessEnv, secrets: SetSecretInput[
  * the same either way; a flag it does not know (--preset, say) is an error, not silently dropped.
  */
 export async function seedSecret(env: NodeJS.ProcessEnv, name: string, value: string, ...flags: string[]): Promise<void> {
+  // The CLI strips one final newline from piped input; here the value is stored as given.
+  if (/\n$/.test(value)) throw new Error('seedSecret: a value ending in a newline would differ from what `set` stores');
   await seedVault(env, [setInputFromFlags(name, value, flags)]);
 }
 

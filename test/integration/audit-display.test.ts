@@ -6,6 +6,7 @@ import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempHome, type TempHome } from '../helpers/cli.js';
+import { seedSecret } from '../helpers/inprocess.js';
 import { connectStdio, visible } from '../helpers/mcp.js';
 import { startStub, type Stub } from '../helpers/stub.js';
 
@@ -29,7 +30,7 @@ function cli(args: string[], input?: string) {
 beforeAll(async () => {
   stub = await startStub();
   t = tempHome();
-  expect(cli(['set', 'API_KEY', '--host', stub.origin], VALUE).code).toBe(0);
+  await seedSecret(t.env, 'API_KEY', VALUE, '--host', stub.origin);
   const session = await connectStdio(t.env);
   try {
     const ok = await session.call('http_request', { method: 'GET', url: `${stub.url}${EVIL_PATH}`, headers: { Authorization: 'Bearer <secrets.API_KEY>' } });
