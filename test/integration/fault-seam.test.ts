@@ -4,12 +4,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CLI, runCli, tempHome, type TempHome } from '../helpers/cli.js';
+import { CLI, tempHome, type TempHome } from '../helpers/cli.js';
+import { seedVault } from '../helpers/inprocess.js';
 
 let t: TempHome;
-beforeEach(() => {
+beforeEach(async () => {
   t = tempHome();
-  expect(runCli(['init'], { env: t.env }).code).toBe(0);
+  await seedVault(t.env); // what `blindfold init` leaves
 });
 afterEach(() => t.cleanup());
 
