@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync, statSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { filesContaining, modeOf, runCli, runCliAsync, tempHome, type TempHome } from '../helpers/cli.js';
-import { openVaultOf, seedVault } from '../helpers/inprocess.js';
+import { openVaultOf, seedSecret, seedVault } from '../helpers/inprocess.js';
 
 const VALUE_A = 'sk-live-AAAA-7f3c9e1b2d4a6f8e0c1b3d5f7a9e';
 const VALUE_B = 'ghp_BBBB_0123456789abcdefABCDEF0123456789';
@@ -113,9 +113,9 @@ describe('listings never print values', () => {
     expect(history.map((v: { version: number }) => v.version)).toEqual([2, 1]);
   });
 
-  it('rolls back to an earlier version as a new version', () => {
-    setOk('ROLL_KEY', VALUE_A, '--host', 'a.example.com');
-    setOk('ROLL_KEY', VALUE_B);
+  it('rolls back to an earlier version as a new version', async () => {
+    await seedSecret(t.env, 'ROLL_KEY', VALUE_A, '--host', 'a.example.com');
+    await seedSecret(t.env, 'ROLL_KEY', VALUE_B);
     const r = cli(['rollback', 'ROLL_KEY', '--to', '1', '--json']);
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).secret.version).toBe(3);
@@ -123,8 +123,8 @@ describe('listings never print values', () => {
     expect(cli(['check']).code).toBe(0);
   });
 
-  it('removes a secret; a missing one exits 4', () => {
-    setOk('GONE_KEY', VALUE_A, '--host', 'a.example.com');
+  it('removes a secret; a missing one exits 4', async () => {
+    await seedSecret(t.env, 'GONE_KEY', VALUE_A, '--host', 'a.example.com');
     expect(cli(['rm', 'GONE_KEY']).code).toBe(0);
     expect(cli(['show', 'GONE_KEY']).code).toBe(4);
     expect(cli(['rm', 'GONE_KEY']).code).toBe(4);
