@@ -3,9 +3,17 @@
 // AuditLog code in this process takes milliseconds. Tests about the CLI's own behaviour (arguments,
 // output, exit codes, stdin, kill -9, concurrency) still spawn it. Built from today's internals;
 // the one place to switch to the public API (openBlindfold()) once src/index.ts has it.
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { AuditLog } from '../../src/audit/log.js';
+import { Broker } from '../../src/broker.js';
 import { cliPrincipal } from '../../src/cli/context.js';
 import { resolveEnvironment, resolvePaths } from '../../src/config.js';
+import type { Resolver } from '../../src/egress/connector.js';
+import { createServer } from '../../src/mcp/server.js';
+import { SuspensionList } from '../../src/policy/suspensions.js';
+import { TaskRegistry } from '../../src/tasks/registry.js';
 import { Vault, type SetSecretInput } from '../../src/vault/vault.js';
 
 export interface OpenedForChange {
@@ -86,4 +94,39 @@ function setInputFromFlags(name: string, value: string, flags: string[]): SetSec
 /** The vault of a test home, opened read-only for checking what a command left behind. */
 export function openVaultOf(env: NodeJS.ProcessEnv): Promise<Vault> {
   return Vault.open({ paths: resolvePaths({}, env), env });
+}
+
+export interface InProcessSession {
+  client: Client;
+  call(name: string, args: Record<string, unknown>): Promise<CallToolResult>;
+  close(): Promise<void>;
+}
+
+/**
+ * The server `blindfold serve` runs (vault, audit, broker, task folder, createServer), in this
+ * process over the SDK's InMemoryTransport: for tests that need a server's effects, not its stdio.
+ */
+export async function connectInProcess(env: NodeJS.ProcessEnv, options: { allowOrigins?: string[]; resolver?: Resolver } = {}): Promise<InProcessSession> {
+  const vault = await Vault.open({ paths: resolvePaths({}, env), env, create: true });
+  const audit = new AuditLog({ path: vault.paths.audit, key: await vault.auditKey(), vaultId: vault.vaultId });
+  const broker = new Broker({ vault, audit, allowOrigins: options.allowOrigins ?? [], suspensions: new SuspensionList(vault.paths.suspensions), resolver: options.resolver });
+  const tasks = new TaskRegistry(vault.paths.tasks, vault);
+  await tasks.reload();
+  tasks.watch();
+  const server = createServer({ broker, principal: { id: 'stdio', env: resolveEnvironment(undefined, env) }, tasks });
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  await server.connect(serverSide);
+  const client = new Client({ name: 'blindfold-test', version: '1.0.0' });
+  await client.connect(clientSide);
+  return {
+    client,
+    call: async (name, args) => (await client.callTool({ name, arguments: args })) as CallToolResult,
+    close: async () => {
+      await client.close();
+      await server.close();
+      tasks.close();
+      await broker.close();
+      audit.close();
+    },
+  };
 }
