@@ -1,8 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
+/** The heavy reliability tests (SPEC §11) run apart, with `npm run test:stress` (vitest.stress.config.ts). */
+export const STRESS_TESTS = 'test/stress/**/*.test.ts';
+
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    exclude: ['**/node_modules/**', STRESS_TESTS],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Integration tests spawn real processes; two cores are all CI has.

@@ -26,11 +26,11 @@ beforeAll(async () => {
   api = await startStub();
   attacker = await startAttacker();
   t = tempHome();
-  setSecret(t, 'KEY', KEY, '--host', api.origin, '--placement', 'header', '--placement', 'query', '--placement', 'body', '--placement', 'path');
+  await setSecret(t, 'KEY', KEY, '--host', api.origin, '--placement', 'header', '--placement', 'query', '--placement', 'body', '--placement', 'path');
   // A bare name (no explicit scheme, not an address): SPEC §3 / README make only an explicit scheme
   // or a private address the admin's opt-in to special addresses, so this is no opt-in.
-  setSecret(t, 'BARE', BARE, '--host', `bare.test:${attacker.port}`);
-  setSecret(t, 'MULTI', MULTI, '--host', api.origin, '--placement', 'header', '--placement', 'body');
+  await setSecret(t, 'BARE', BARE, '--host', `bare.test:${attacker.port}`);
+  await setSecret(t, 'MULTI', MULTI, '--host', api.origin, '--placement', 'header', '--placement', 'body');
   session = await connectStdio(t.env, [
     '--resolve', 'bare.test=127.0.0.1',
     '--resolve', 'zero.test=0.0.0.0',

@@ -25,8 +25,8 @@ beforeAll(async () => {
   api = await startStub();
   attacker = await startAttacker();
   t = tempHome();
-  setSecret(t, 'UNI', UNI, '--host', api.origin, '--placement', 'header', '--placement', 'query', '--placement', 'body', '--placement', 'path');
-  setSecret(t, 'CJK', CJK, '--host', api.origin, '--placement', 'query', '--placement', 'body', '--placement', 'path');
+  await setSecret(t, 'UNI', UNI, '--host', api.origin, '--placement', 'header', '--placement', 'query', '--placement', 'body', '--placement', 'path');
+  await setSecret(t, 'CJK', CJK, '--host', api.origin, '--placement', 'query', '--placement', 'body', '--placement', 'path');
   session = await connectStdio(t.env);
 });
 

@@ -5,6 +5,7 @@
 // ssrf.test.ts.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { filesContaining, runCli, tempHome, type TempHome } from '../helpers/cli.js';
+import { seedSecret } from '../helpers/inprocess.js';
 import { connectStdio, visible, type StdioSession } from '../helpers/mcp.js';
 import { startStub, type Stub } from '../helpers/stub.js';
 import { expectNoTrace, expectOutcome } from '../helpers/traces.js';
@@ -32,13 +33,10 @@ beforeAll(async () => {
   // On '::' the attacker is reachable over IPv4 and IPv6 loopback alike; a host without IPv6 falls back to IPv4.
   attacker = await startStub({ host: '::' }).catch(() => startStub({ host: '127.0.0.1' }));
   t = tempHome();
-  const set = (name: string, value: string, ...flags: string[]) => {
-    const r = runCli(['set', name, ...flags], { env: t.env, input: value });
-    expect(r.code, r.stderr).toBe(0);
-  };
-  set('KEY', KEY, '--host', api.origin, '--placement', 'header', '--placement', 'query', '--placement', 'body');
-  set('PATHKEY', PATHKEY, '--host', api.origin, '--placement', 'path');
-  set('HDR', HDR, '--host', api.origin);
+  const set = (name: string, value: string, ...flags: string[]) => seedSecret(t.env, name, value, ...flags);
+  await set('KEY', KEY, '--host', api.origin, '--placement', 'header', '--placement', 'query', '--placement', 'body');
+  await set('PATHKEY', PATHKEY, '--host', api.origin, '--placement', 'path');
+  await set('HDR', HDR, '--host', api.origin);
   plain = await connectStdio(t.env);
 });
 

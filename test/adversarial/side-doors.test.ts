@@ -6,7 +6,8 @@ import { spawn } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, runCli, tempHome, type TempHome } from '../helpers/cli.js';
+import { CLI, tempHome, type TempHome } from '../helpers/cli.js';
+import { seedSecret } from '../helpers/inprocess.js';
 import { connectStdio, visible, type StdioSession } from '../helpers/mcp.js';
 import { startStub, type Stub } from '../helpers/stub.js';
 import { expectNoTrace } from '../helpers/traces.js';
@@ -20,8 +21,7 @@ let session: StdioSession;
 beforeAll(async () => {
   stub = await startStub();
   t = tempHome();
-  const r = runCli(['set', 'BREACH_KEY', '--host', stub.origin], { env: t.env, input: KEY });
-  expect(r.code, r.stderr).toBe(0);
+  await seedSecret(t.env, 'BREACH_KEY', KEY, '--host', stub.origin);
   session = await connectStdio(t.env);
 });
 
@@ -59,7 +59,7 @@ describe('compression oracle (BREACH)', () => {
   /** Everything the agent sees, minus the echoed guess itself and the timing. */
   function agentView(r: CallToolResult, guess: string): string {
     expect(r.isError, visible(r)).toBeFalsy();
-    const sc = structuredClone(r.structuredContent) as unknown as Structured & Record<string, unknown>;
+    const sc = structuredClone(r.structuredContent) as unknown as Partial<Structured>;
     const strip = (s: string) => s.split(guess).join('<guess>').split(encodeURIComponent(guess)).join('<guess>');
     delete sc.durationMs;
     delete (sc.headers as Record<string, string>).date;

@@ -30,9 +30,9 @@ beforeAll(async () => {
   api = await startStub();
   attacker = await startAttacker();
   t = tempHome();
-  setSecret(t, 'KEY', KEY, '--host', api.origin, '--placement', 'header', '--placement', 'query', '--placement', 'body');
+  await setSecret(t, 'KEY', KEY, '--host', api.origin, '--placement', 'header', '--placement', 'query', '--placement', 'body');
   // A wildcard binding is not an exact-origin opt-in: names under it must still pass the address guard.
-  setSecret(t, 'WILD', WILD, '--host', `http://*.evil.test:${attacker.port}`);
+  await setSecret(t, 'WILD', WILD, '--host', `http://*.evil.test:${attacker.port}`);
   plain = await connectStdio(t.env);
   pinned = await connectStdio(t.env, [
     '--resolve', 'evil.test=127.0.0.1',

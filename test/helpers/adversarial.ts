@@ -2,7 +2,8 @@
 // server over MCP; the "attacker" is a second stub server that no secret is bound to.
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { expect } from 'vitest';
-import { filesContaining, runCli, type TempHome } from './cli.js';
+import { filesContaining, type TempHome } from './cli.js';
+import { seedSecret } from './inprocess.js';
 import { visible, type StdioSession } from './mcp.js';
 import { startStub, type Stub } from './stub.js';
 import { expectNoTrace, expectOutcome, spellingsOf, type Outcome } from './traces.js';
@@ -12,9 +13,9 @@ export async function startAttacker(): Promise<Stub> {
   return startStub({ host: '::' }).catch(() => startStub({ host: '127.0.0.1' }));
 }
 
-export function setSecret(t: TempHome, name: string, value: string, ...flags: string[]): void {
-  const r = runCli(['set', name, ...flags], { env: t.env, input: value });
-  expect(r.code, r.stderr).toBe(0);
+/** Stores a secret as `blindfold set NAME <flags>` would, in-process (set is not what these suites test). */
+export function setSecret(t: TempHome, name: string, value: string, ...flags: string[]): Promise<void> {
+  return seedSecret(t.env, name, value, ...flags);
 }
 
 /** The attacker's stub saw neither a request nor a TCP connection. */

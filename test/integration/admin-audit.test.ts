@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempHome, type TempHome } from '../helpers/cli.js';
+import { seedSecret } from '../helpers/inprocess.js';
 
 const VALUE = 'sk-live-audit-first-9f8e7d6c5b4a';
 const NEW_VALUE = 'sk-live-audit-second-0a1b2c3d4e5f';
@@ -11,13 +12,10 @@ const NEW_VALUE = 'sk-live-audit-second-0a1b2c3d4e5f';
 let t: TempHome;
 const cli = (args: string[], input?: string) => runCli(args, { env: t.env, input });
 
-beforeAll(() => {
+beforeAll(async () => {
   t = tempHome();
-  for (const v of [VALUE, `${VALUE}-v2`]) {
-    const r = cli(['set', 'FOO', '--host', 'api.example.com'], v);
-    expect(r.code, r.stderr).toBe(0);
-  }
-  expect(cli(['set', 'BAR', '--host', 'api.example.com'], VALUE).code).toBe(0);
+  for (const v of [VALUE, `${VALUE}-v2`]) await seedSecret(t.env, 'FOO', v, '--host', 'api.example.com');
+  await seedSecret(t.env, 'BAR', VALUE, '--host', 'api.example.com');
   writeFileSync(join(t.home, 'more.env'), `BAZ=${NEW_VALUE}\nFOO=${NEW_VALUE}\n`);
   // root ignores file modes, so a directory in the log's place is what makes it unwritable here.
   rmSync(join(t.home, 'audit.jsonl'));

@@ -6,7 +6,8 @@ import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempHome, type TempHome } from '../helpers/cli.js';
-import { connectStdio, visible } from '../helpers/mcp.js';
+import { connectInProcess, seedSecret } from '../helpers/inprocess.js';
+import { visible } from '../helpers/mcp.js';
 import { startStub, type Stub } from '../helpers/stub.js';
 
 const VALUE = 'display-Value-Qw8Er7Ty6Ui5Op4As3';
@@ -29,8 +30,9 @@ function cli(args: string[], input?: string) {
 beforeAll(async () => {
   stub = await startStub();
   t = tempHome();
-  expect(cli(['set', 'API_KEY', '--host', stub.origin], VALUE).code).toBe(0);
-  const session = await connectStdio(t.env);
+  await seedSecret(t.env, 'API_KEY', VALUE, '--host', stub.origin);
+  // The server only writes the entries here; what is under test is how `audit` shows them.
+  const session = await connectInProcess(t.env);
   try {
     const ok = await session.call('http_request', { method: 'GET', url: `${stub.url}${EVIL_PATH}`, headers: { Authorization: 'Bearer <secrets.API_KEY>' } });
     expect(ok.isError, visible(ok)).toBeFalsy();

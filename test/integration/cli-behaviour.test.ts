@@ -5,16 +5,15 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, REPO, runCli, tempHome, type RunResult, type TempHome } from '../helpers/cli.js';
+import { openVaultOf, seedVault } from '../helpers/inprocess.js';
 import { runCliOnTty, runOnTty } from '../helpers/tty.js';
 
 let t: TempHome;
 
-beforeAll(() => {
+beforeAll(async () => {
   t = tempHome();
-  for (const name of ['GITHUB_TOKEN', 'OPENAI_API_KEY']) {
-    const r = runCli(['set', name, '--host', 'api.example.com'], { env: t.env, input: `value-for-${name}-0123456789` });
-    expect(r.code, r.stderr).toBe(0);
-  }
+  const names = ['GITHUB_TOKEN', 'OPENAI_API_KEY'];
+  await seedVault(t.env, names.map((name) => ({ name, value: `value-for-${name}-0123456789`, hosts: ['api.example.com'] })));
 });
 afterAll(() => t?.cleanup());
 
@@ -40,12 +39,12 @@ describe('a closed stdout (blindfold list | head -1)', () => {
 });
 
 describe('Ctrl-C at the hidden prompt', () => {
-  it('exits 130 like a shell and stores nothing', () => {
+  it('exits 130 like a shell and stores nothing', async () => {
     const r = runCliOnTty(['set', 'CANCELLED_KEY'], t.env, [['input hidden', 'typed-so-far\u0003']]);
     expect(r.stepsRun).toBe(1);
     expect(r.code).toBe(130);
     expect(r.output).not.toContain('typed-so-far');
-    expect(runCli(['list'], { env: t.env }).stdout).not.toContain('CANCELLED_KEY');
+    expect((await openVaultOf(t.env)).names()).not.toContain('CANCELLED_KEY');
   });
 });
 

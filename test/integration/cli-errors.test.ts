@@ -8,7 +8,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, runCli, tempHome, type RunResult, type TempHome } from '../helpers/cli.js';
+import { CLI, tempHome, type RunResult, type TempHome } from '../helpers/cli.js';
+import { seedVault } from '../helpers/inprocess.js';
 
 const SECRET = 'rand' + randomBytes(9).toString('hex');
 const VALUE_ARG = `API_KEY=sk-live-${SECRET}`;
@@ -110,11 +111,10 @@ function casesFor(shape: CommandShape): string[][] {
   return cases;
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   t = tempHome();
   cwd = mkdtempSync(join(tmpdir(), 'blindfold-cwd-'));
-  const r = runCli(['set', 'K', '--host', 'api.example.com'], { env: t.env, input: 'a-harmless-test-value-1234' });
-  expect(r.code, r.stderr).toBe(0);
+  await seedVault(t.env, [{ name: 'K', value: 'a-harmless-test-value-1234', hosts: ['api.example.com'] }]);
   mkdirSync(join(t.home, 'tasks'), { recursive: true });
   writeFileSync(join(t.home, 'tasks', 't.yaml'), 'name: t\ndescription: test\nsteps: [}\n');
 });

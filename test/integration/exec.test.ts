@@ -2,6 +2,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { filesContaining, runCli, runCliAsync, tempHome, type TempHome } from '../helpers/cli.js';
+import { seedSecret } from '../helpers/inprocess.js';
 import { expectNoTrace } from '../helpers/traces.js';
 
 const VALUE = 'exec-Value+/=with"quotes\'&<>-9aB8cD7eF';
@@ -20,10 +21,10 @@ function noTrace(text: string): void {
   expectNoTrace(text, [VALUE, SECOND]);
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   t = tempHome({ BLINDFOLD_MASTER_KEY: randomBytes(32).toString('base64') });
-  expect(runCli(['set', 'EXEC_KEY', '--host', 'https://api.example.com'], { env: t.env, input: VALUE }).code).toBe(0);
-  expect(runCli(['set', 'SECOND_KEY', '--host', 'https://api.example.com'], { env: t.env, input: SECOND }).code).toBe(0);
+  await seedSecret(t.env, 'EXEC_KEY', VALUE, '--host', 'https://api.example.com');
+  await seedSecret(t.env, 'SECOND_KEY', SECOND, '--host', 'https://api.example.com');
 });
 
 afterAll(() => {

@@ -6,6 +6,7 @@ import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempHome, type TempHome } from '../helpers/cli.js';
+import { seedSecret } from '../helpers/inprocess.js';
 import { connectStdio, visible, type StdioSession } from '../helpers/mcp.js';
 import { startStub, type Stub } from '../helpers/stub.js';
 import { expectNoTrace } from '../helpers/traces.js';
@@ -27,11 +28,10 @@ afterAll(async () => {
   for (const h of homes) h.cleanup();
 });
 
-function home(extra: NodeJS.ProcessEnv = {}): TempHome {
+async function home(extra: NodeJS.ProcessEnv = {}): Promise<TempHome> {
   const t = tempHome(extra);
   homes.push(t);
-  const r = runCli(['set', 'ROT_KEY', '--host', stub.origin], { env: t.env, input: VALUE });
-  expect(r.code, r.stderr).toBe(0);
+  await seedSecret(t.env, 'ROT_KEY', VALUE, '--host', stub.origin);
   return t;
 }
 
@@ -56,7 +56,7 @@ function rotate(env: NodeJS.ProcessEnv, ...args: string[]): void {
 
 describe('a running server across rotate-key', () => {
   it('with the home key file: keeps serving after one rotation and after another', async () => {
-    const t = home();
+    const t = await home();
     const s = await serve(t.env);
     await callOk(s);
     rotate(t.env);
@@ -68,7 +68,7 @@ describe('a running server across rotate-key', () => {
   it('with BLINDFOLD_MASTER_KEY_FILE: follows the file once the admin puts the new key in it', async () => {
     const keyFile = join(homes[0]!.home, '..', 'env.key');
     writeFileSync(keyFile, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
-    const t = home({ BLINDFOLD_MASTER_KEY_FILE: keyFile });
+    const t = await home({ BLINDFOLD_MASTER_KEY_FILE: keyFile });
     const s = await serve(t.env);
     await callOk(s);
     const newKey = join(t.home, '..', 'new.key');
@@ -82,7 +82,7 @@ describe('a running server across rotate-key', () => {
   });
 
   it('with BLINDFOLD_MASTER_KEY inline: refuses with VAULT_KEY_ROTATED saying what to restart with, and sends nothing', async () => {
-    const t = home({ BLINDFOLD_MASTER_KEY: randomBytes(32).toString('base64') });
+    const t = await home({ BLINDFOLD_MASTER_KEY: randomBytes(32).toString('base64') });
     const s = await serve(t.env);
     await callOk(s);
     const newKey = join(t.home, '..', 'new-inline.key');

@@ -1,6 +1,7 @@
 import { LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { filesContaining, runCli, tempHome, type TempHome } from '../helpers/cli.js';
+import { filesContaining, tempHome, type TempHome } from '../helpers/cli.js';
+import { seedSecret } from '../helpers/inprocess.js';
 import { connectStdio, visible, type StdioSession } from '../helpers/mcp.js';
 import { startStub, type Stub } from '../helpers/stub.js';
 import { expectNoTrace, expectOutcome } from '../helpers/traces.js';
@@ -24,13 +25,10 @@ beforeAll(async () => {
   stub = await startStub();
   other = await startStub();
   t = tempHome();
-  const set = (name: string, value: string, ...flags: string[]) => {
-    const r = runCli(['set', name, ...flags], { env: t.env, input: value });
-    expect(r.code, r.stderr).toBe(0);
-  };
-  set('DEMO_KEY', DEMO_VALUE, '--host', stub.origin, '--description', 'demo API key', '--placement', 'header', '--placement', 'body');
-  set('QUERY_KEY', QUERY_VALUE, '--host', stub.origin, '--placement', 'query');
-  set('HEADER_ONLY', SHORT_HEADER_VALUE, '--host', stub.origin);
+  const set = (name: string, value: string, ...flags: string[]) => seedSecret(t.env, name, value, ...flags);
+  await set('DEMO_KEY', DEMO_VALUE, '--host', stub.origin, '--description', 'demo API key', '--placement', 'header', '--placement', 'body');
+  await set('QUERY_KEY', QUERY_VALUE, '--host', stub.origin, '--placement', 'query');
+  await set('HEADER_ONLY', SHORT_HEADER_VALUE, '--host', stub.origin);
   session = await connectStdio(t.env);
 });
 

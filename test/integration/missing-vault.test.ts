@@ -5,6 +5,7 @@ import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli, tempHome, type TempHome } from '../helpers/cli.js';
+import { seedVault } from '../helpers/inprocess.js';
 
 let t: TempHome;
 beforeEach(() => {
@@ -43,8 +44,8 @@ describe('a missing vault is reported, never created', () => {
     });
   }
 
-  it('--vault naming a missing file is reported with that path', () => {
-    expect(cli(['init']).code).toBe(0);
+  it('--vault naming a missing file is reported with that path', async () => {
+    await seedVault(t.env); // what `blindfold init` leaves
     const missing = join(t.home, 'nonexistent.json');
     const r = cli(['--vault', missing, 'list']);
     expect(r.code).toBe(4);

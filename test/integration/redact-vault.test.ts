@@ -25,10 +25,10 @@ let session: StdioSession;
 beforeAll(async () => {
   api = await startStub({ known: KNOWN });
   t = tempHome();
-  setSecret(t, 'USED', USED_OLD, '--host', api.origin);
-  setSecret(t, 'USED', USED_NOW, '--host', api.origin);
-  setSecret(t, 'USED', USED_PROD, '--env', 'production', '--host', api.origin);
-  setSecret(t, 'OTHER', OTHER, '--host', api.origin);
+  await setSecret(t, 'USED', USED_OLD, '--host', api.origin);
+  await setSecret(t, 'USED', USED_NOW, '--host', api.origin);
+  await setSecret(t, 'USED', USED_PROD, '--env', 'production', '--host', api.origin);
+  await setSecret(t, 'OTHER', OTHER, '--host', api.origin);
   session = await connectStdio(t.env);
 });
 
@@ -65,7 +65,7 @@ describe('values this server process never resolved are redacted', () => {
   }
 
   it('a secret another process adds while the server runs is redacted from the next call on', async () => {
-    setSecret(t, 'LATER', LATER, '--host', 'https://elsewhere.example');
+    await setSecret(t, 'LATER', LATER, '--host', 'https://elsewhere.example');
     for (const as of ['raw', 'html-hex', 'base64-76']) {
       const r = await reflect(3, as);
       expect(survivingWindow(visible(r), LATER), as).toBeNull();

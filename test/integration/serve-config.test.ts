@@ -9,13 +9,13 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempHome, type TempHome } from '../helpers/cli.js';
+import { seedSecret } from '../helpers/inprocess.js';
 import { connectStdio } from '../helpers/mcp.js';
 
 let t: TempHome;
-beforeAll(() => {
+beforeAll(async () => {
   t = tempHome();
-  const r = runCli(['set', 'BANNER_KEY', '--host', 'api.example.com'], { env: t.env, input: 'banner-value-1234567890' });
-  expect(r.code, r.stderr).toBe(0);
+  await seedSecret(t.env, 'BANNER_KEY', 'banner-value-1234567890', '--host', 'api.example.com');
 });
 afterAll(() => t.cleanup());
 

@@ -4,14 +4,15 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO, runCli, tempHome } from '../helpers/cli.js';
+import { seedSecret } from '../helpers/inprocess.js';
 
 describe('task loading reports problems with file, line and reason', () => {
-  it('a task naming a missing secret, or an unbound host, is reported; the others still load', () => {
+  it('a task naming a missing secret, or an unbound host, is reported; the others still load', async () => {
     const h = tempHome();
     try {
       const dir = join(h.home, 'tasks');
       mkdirSync(dir, { recursive: true });
-      expect(runCli(['set', 'GOOD_KEY', '--host', 'https://api.example.com'], { env: h.env, input: 'good-key-value-123456' }).code).toBe(0);
+      await seedSecret(h.env, 'GOOD_KEY', 'good-key-value-123456', '--host', 'https://api.example.com');
       writeFileSync(join(dir, 'good.yaml'), 'name: good\ndescription: fine\nsteps:\n  - kind: http\n    method: GET\n    url: https://api.example.com/x\n    secret_name: GOOD_KEY\n');
       writeFileSync(join(dir, 'missing.yaml'), 'name: missing\ndescription: names a secret that does not exist\nsteps:\n  - kind: http\n    method: GET\n    url: https://api.example.com/x\n    secret_name: NO_SUCH_KEY\n');
       writeFileSync(join(dir, 'unbound.yaml'), 'name: unbound\ndescription: wrong host\nsteps:\n  - kind: http\n    method: GET\n    url: https://evil.example.net/x\n    secret_name: GOOD_KEY\n');

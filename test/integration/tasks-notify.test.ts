@@ -5,7 +5,8 @@ import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, tempHome, type TempHome } from '../helpers/cli.js';
+import { tempHome, type TempHome } from '../helpers/cli.js';
+import { seedSecret } from '../helpers/inprocess.js';
 import { connectStdio, type StdioSession } from '../helpers/mcp.js';
 import { startStub, type Stub } from '../helpers/stub.js';
 
@@ -47,8 +48,7 @@ beforeAll(async () => {
   stub = await startStub();
   t = tempHome();
   tasksDir = join(t.home, 'tasks');
-  const r = runCli(['set', 'KEY', '--host', stub.origin], { env: t.env, input: 'notify-key-Value-8Jd3Kf7Lq2' });
-  expect(r.code, r.stderr).toBe(0);
+  await seedSecret(t.env, 'KEY', 'notify-key-Value-8Jd3Kf7Lq2', '--host', stub.origin);
   mkdirSync(tasksDir, { recursive: true });
   writeFileSync(join(tasksDir, 'first.yaml'), task('first_task'));
   writeFileSync(join(tasksDir, BROKEN), `name: broken\ndescription: x\nsteps:\n  - kind: http\n    method: GET\n    url: ${stub.origin}/echo\n    secret_name: NO_SUCH_SECRET\n`);

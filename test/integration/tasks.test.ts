@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { filesContaining, runCli, runCliAsync, tempHome, type TempHome } from '../helpers/cli.js';
+import { seedSecret } from '../helpers/inprocess.js';
 import { connectStdio, visible, type StdioSession } from '../helpers/mcp.js';
 import { startStub, type Stub } from '../helpers/stub.js';
 import { expectNoTrace, expectOutcome } from '../helpers/traces.js';
@@ -75,13 +76,10 @@ beforeAll(async () => {
   other = await startStub();
   t = tempHome();
   tasksDir = join(t.home, 'tasks');
-  const set = (name: string, value: string, ...flags: string[]) => {
-    const r = runCli(['set', name, ...flags], { env: t.env, input: value });
-    expect(r.code, r.stderr).toBe(0);
-  };
-  set('GH_PAT', GH_VALUE, '--host', stub.origin);
-  set('X_KEY', KEY_VALUE, '--host', stub.origin, '--inject', 'header:x-api-key:{value}');
-  set('OTHER_KEY', OTHER_VALUE, '--host', other.origin);
+  const set = (name: string, value: string, ...flags: string[]) => seedSecret(t.env, name, value, ...flags);
+  await set('GH_PAT', GH_VALUE, '--host', stub.origin);
+  await set('X_KEY', KEY_VALUE, '--host', stub.origin, '--inject', 'header:x-api-key:{value}');
+  await set('OTHER_KEY', OTHER_VALUE, '--host', other.origin);
   mkdirSync(tasksDir, { recursive: true });
   writeTask('create-issue.yaml', createIssue(stub.origin));
   writeTask('get-repo.yml', repoPath(stub.origin));

@@ -3,6 +3,7 @@
 // principal until a human clears it; nothing is sent meanwhile.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempHome, type TempHome } from '../helpers/cli.js';
+import { seedSecret } from '../helpers/inprocess.js';
 import { connectStdio, visible, type StdioSession } from '../helpers/mcp.js';
 import { startStub, type Stub } from '../helpers/stub.js';
 import { expectNoTrace } from '../helpers/traces.js';
@@ -25,11 +26,9 @@ let session: StdioSession;
 beforeAll(async () => {
   stub = await startStub();
   t = tempHome();
-  const r = runCli(['set', 'TRIP_KEY', '--host', stub.origin, '--placement', 'header', '--placement', 'body'], { env: t.env, input: VALUE });
-  expect(r.code, r.stderr).toBe(0);
+  await seedSecret(t.env, 'TRIP_KEY', VALUE, '--host', stub.origin, '--placement', 'header', '--placement', 'body');
   for (const [name, value] of [['STORED_JWT', STORED_JWT], ['STORED_PEM', STORED_PEM]] as const) {
-    const stored = runCli(['set', name, '--host', stub.origin], { env: t.env, input: value });
-    expect(stored.code, stored.stderr).toBe(0);
+    await seedSecret(t.env, name, value, '--host', stub.origin);
   }
   session = await connectStdio(t.env);
 });

@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync, statSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { filesContaining, modeOf, runCli, tempHome, type TempHome } from '../helpers/cli.js';
+import { filesContaining, modeOf, runCli, runCliAsync, tempHome, type TempHome } from '../helpers/cli.js';
+import { openVaultOf, seedSecret, seedVault } from '../helpers/inprocess.js';
 
 const VALUE_A = 'sk-live-AAAA-7f3c9e1b2d4a6f8e0c1b3d5f7a9e';
 const VALUE_B = 'ghp_BBBB_0123456789abcdefABCDEF0123456789';
@@ -15,6 +16,9 @@ afterEach(() => t.cleanup());
 
 const cli = (args: string[], input?: string) => runCli(args, { env: t.env, input });
 const vaultPath = () => join(t.home, 'vault.json');
+
+/** A vault holding one secret, made in-process: the tests using it are about other commands. */
+const seedOne = (name = 'KEY_ONE') => seedVault(t.env, [{ name, value: VALUE_A, hosts: ['a.example.com'] }]);
 
 function setOk(name: string, value: string, ...flags: string[]) {
   const r = cli(['set', name, ...flags], value);
@@ -109,9 +113,9 @@ describe('listings never print values', () => {
     expect(history.map((v: { version: number }) => v.version)).toEqual([2, 1]);
   });
 
-  it('rolls back to an earlier version as a new version', () => {
-    setOk('ROLL_KEY', VALUE_A, '--host', 'a.example.com');
-    setOk('ROLL_KEY', VALUE_B);
+  it('rolls back to an earlier version as a new version', async () => {
+    await seedSecret(t.env, 'ROLL_KEY', VALUE_A, '--host', 'a.example.com');
+    await seedSecret(t.env, 'ROLL_KEY', VALUE_B);
     const r = cli(['rollback', 'ROLL_KEY', '--to', '1', '--json']);
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).secret.version).toBe(3);
@@ -119,8 +123,8 @@ describe('listings never print values', () => {
     expect(cli(['check']).code).toBe(0);
   });
 
-  it('removes a secret; a missing one exits 4', () => {
-    setOk('GONE_KEY', VALUE_A, '--host', 'a.example.com');
+  it('removes a secret; a missing one exits 4', async () => {
+    await seedSecret(t.env, 'GONE_KEY', VALUE_A, '--host', 'a.example.com');
     expect(cli(['rm', 'GONE_KEY']).code).toBe(0);
     expect(cli(['show', 'GONE_KEY']).code).toBe(4);
     expect(cli(['rm', 'GONE_KEY']).code).toBe(4);
@@ -142,21 +146,23 @@ describe('listings never print values', () => {
 });
 
 describe('sealed and damaged vaults', () => {
-  it('a wrong key fails clearly and leaves the vault byte-identical', () => {
-    setOk('KEY_ONE', VALUE_A, '--host', 'a.example.com');
+  it('a wrong key fails clearly and leaves the vault byte-identical', async () => {
+    await seedOne();
     const before = readFileSync(vaultPath());
     const wrongKey = Buffer.alloc(32, 7).toString('base64');
-    for (const args of [['list'], ['set', 'KEY_TWO'], ['rm', 'KEY_ONE'], ['rotate-key'], ['check']]) {
-      const r = runCli(args, { env: { ...t.env, BLINDFOLD_MASTER_KEY: wrongKey }, input: VALUE_B });
-      expect(r.code, args.join(' ')).toBe(3);
+    const commands = [['list'], ['set', 'KEY_TWO'], ['rm', 'KEY_ONE'], ['rotate-key'], ['check']];
+    // All refused before touching anything, so they may as well run at once.
+    const results = await Promise.all(commands.map((args) => runCliAsync(args, { env: { ...t.env, BLINDFOLD_MASTER_KEY: wrongKey }, input: VALUE_B }).done));
+    for (const [i, r] of results.entries()) {
+      expect(r.code, commands[i]!.join(' ')).toBe(3);
       expect(r.stderr).toContain('sealed');
       expect(r.stderr).not.toContain(wrongKey);
     }
     expect(readFileSync(vaultPath()).equals(before)).toBe(true);
   });
 
-  it('a missing key file with an existing vault is sealed, and no new key is made', () => {
-    setOk('KEY_ONE', VALUE_A, '--host', 'a.example.com');
+  it('a missing key file with an existing vault is sealed, and no new key is made', async () => {
+    await seedOne();
     const keyFile = join(t.home, 'master.key');
     const key = readFileSync(keyFile);
     writeFileSync(keyFile, ''); // emptied
@@ -175,14 +181,15 @@ describe('sealed and damaged vaults', () => {
     ['truncated', null],
     ['not a vault', '{"hello": "world"}'],
   ] as const) {
-    it(`refuses a vault file that is ${label} and leaves it byte-identical`, () => {
-      setOk('KEY_ONE', VALUE_A, '--host', 'a.example.com');
+    it(`refuses a vault file that is ${label} and leaves it byte-identical`, async () => {
+      await seedOne();
       const full = readFileSync(vaultPath(), 'utf8');
       const broken = content ?? full.slice(0, Math.floor(full.length / 2));
       writeFileSync(vaultPath(), broken);
-      for (const args of [['list'], ['set', 'KEY_TWO', '--host', 'b.example.com'], ['init']]) {
-        const r = cli(args, VALUE_B);
-        expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(3);
+      const commands = [['list'], ['set', 'KEY_TWO', '--host', 'b.example.com'], ['init']];
+      const results = await Promise.all(commands.map((args) => runCliAsync(args, { env: t.env, input: VALUE_B }).done));
+      for (const [i, r] of results.entries()) {
+        expect(r.code, `${commands[i]!.join(' ')}: ${r.stderr}`).toBe(3);
         expect(r.stderr).toMatch(/vault file .* (is empty|holds null|not valid JSON|not a valid Blindfold vault)/);
       }
       expect(readFileSync(vaultPath(), 'utf8')).toBe(broken);
@@ -201,10 +208,14 @@ describe('tampering with ciphertexts fails authentication cleanly', () => {
     return bytes.toString('base64');
   };
 
-  beforeEach(() => {
-    setOk('FIRST_KEY', VALUE_A, '--host', 'a.example.com');
-    setOk('SECOND_KEY', VALUE_B, '--host', 'a.example.com');
-    expect(cli(['check']).code).toBe(0);
+  beforeEach(async () => {
+    await seedVault(t.env, [
+      { name: 'FIRST_KEY', value: VALUE_A, hosts: ['a.example.com'] },
+      { name: 'SECOND_KEY', value: VALUE_B, hosts: ['a.example.com'] },
+    ]);
+    // Both values decrypt before the tampering (what `blindfold check` would say).
+    const vault = await openVaultOf(t.env);
+    expect([vault.resolve('FIRST_KEY', 'development'), vault.resolve('SECOND_KEY', 'development')]).toEqual([VALUE_A, VALUE_B]);
   });
 
   const cases: Array<[string, (v: Vault) => void]> = [

@@ -9,12 +9,13 @@ import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuditLog, appendUnsignedNotice } from '../../src/audit/log.js';
 import { readAudit, verifyAudit } from '../../src/audit/query.js';
+import type { AuditFields } from '../../src/audit/chain.js';
 
 let dir: string;
 let path: string;
 const key = new Uint8Array(randomBytes(32));
 const vaultId = 'vault-under-test';
-const entry = { action: 'secret.resolve', principal: 'stdio', secrets: ['KEY'], outcome: 'ok' } as const;
+const entry: AuditFields = { action: 'secret.resolve', principal: 'stdio', secrets: ['KEY'], outcome: 'ok' };
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'blindfold-audit-lock-'));
