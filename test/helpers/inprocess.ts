@@ -2,18 +2,16 @@
 // with `blindfold set` spawns a process (~0.25 s of CPU) per secret, while the same Vault and
 // AuditLog code in this process takes milliseconds. Tests about the CLI's own behaviour (arguments,
 // output, exit codes, stdin, kill -9, concurrency) still spawn it. Built from today's internals;
-// the one place to switch to the public API (openBlindfold()) once src/index.ts has it.
+// the server is assembled by the same composition root (src/open.ts) as `serve` and openBlindfold().
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { AuditLog } from '../../src/audit/log.js';
-import { Broker } from '../../src/broker.js';
 import { cliPrincipal } from '../../src/cli/context.js';
 import { resolveEnvironment, resolvePaths } from '../../src/config.js';
 import type { Resolver } from '../../src/egress/connector.js';
 import { createServer } from '../../src/mcp/server.js';
-import { SuspensionList } from '../../src/policy/suspensions.js';
-import { TaskRegistry } from '../../src/tasks/registry.js';
+import { assembleBlindfold } from '../../src/open.js';
 import { Vault, type SetSecretInput } from '../../src/vault/vault.js';
 
 export interface OpenedForChange {
@@ -108,12 +106,13 @@ export interface InProcessSession {
  */
 export async function connectInProcess(env: NodeJS.ProcessEnv, options: { allowOrigins?: string[]; resolver?: Resolver } = {}): Promise<InProcessSession> {
   const vault = await Vault.open({ paths: resolvePaths({}, env), env, create: true });
-  const audit = new AuditLog({ path: vault.paths.audit, key: await vault.auditKey(), vaultId: vault.vaultId });
-  const broker = new Broker({ vault, audit, allowOrigins: options.allowOrigins ?? [], suspensions: new SuspensionList(vault.paths.suspensions), resolver: options.resolver });
-  const tasks = new TaskRegistry(vault.paths.tasks, vault);
-  await tasks.reload();
-  tasks.watch();
-  const server = createServer({ broker, principal: { id: 'stdio', env: resolveEnvironment(undefined, env) }, tasks });
+  const blindfold = await assembleBlindfold(vault, {
+    principal: { id: 'stdio', env: resolveEnvironment(undefined, env) },
+    allowOrigins: options.allowOrigins ?? [],
+    ...(options.resolver ? { resolver: options.resolver } : {}),
+    watchTasks: true,
+  });
+  const server = createServer(blindfold);
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await server.connect(serverSide);
   const client = new Client({ name: 'blindfold-test', version: '1.0.0' });
@@ -124,9 +123,7 @@ export async function connectInProcess(env: NodeJS.ProcessEnv, options: { allowO
     close: async () => {
       await client.close();
       await server.close();
-      tasks.close();
-      await broker.close();
-      audit.close();
+      await blindfold.close();
     },
   };
 }

@@ -336,7 +336,7 @@ describe('the strict gate on the keywords a task file may use', () => {
   describe('in a task file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bf-input-schema-'));
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
-    const noSecrets: SecretCatalog = { has: () => false, get: () => { throw new Error('no secrets here'); } };
+    const noSecrets: SecretCatalog = { has: () => false, names: () => [], get: () => { throw new Error('no secrets here'); } };
     const load = (inputs: string) => {
       const file = join(dir, 'task.yaml');
       writeFileSync(file, `name: t\ndescription: d\ninputs:\n  type: object\n  properties:\n${inputs}\nsteps:\n  - kind: http\n    method: GET\n    url: https://example.com/x\n`);
