@@ -20,10 +20,19 @@ export function blindfoldTools(blindfold: Blindfold, options: PluginOptions = {}
       tool({
         name: blindfoldTool.definition.name,
         description: blindfoldTool.definition.description,
-        parameters: z.toJSONSchema(blindfoldTool.input, { io: 'input' }) as unknown as JsonParameters,
+        parameters: jsonSchemaOf(blindfoldTool.input),
         strict: false,
         execute: async (args: unknown) => JSON.stringify(await blindfoldTool.call(args)),
         errorFunction: (_context, err) => refusalText(err),
       }) as unknown as FunctionTool,
   );
+}
+
+/**
+ * Plain JSON Schema: zod marks its output as a Standard Schema (a hidden `~standard` field), which
+ * the Agents SDK accepts only in strict mode; the spread copies the visible fields alone.
+ */
+function jsonSchemaOf(input: z.ZodObject<z.ZodRawShape>): JsonParameters {
+  const { $schema: _dialect, ...schema } = z.toJSONSchema(input, { io: 'input' });
+  return { ...schema } as unknown as JsonParameters;
 }
