@@ -45,6 +45,11 @@ try {
   if (err?.code !== 'ERR_MODULE_NOT_FOUND') throw err;
 }
 
+// B8: the plugin path (openBlindfold in-process, as the runtime adapters use it).
+process.stderr.write('B8: plugin path...\n');
+const plugin = await import('./plugin.mjs');
+sections.push(plugin.markdown(await plugin.run()));
+
 process.stderr.write('Broker cost per call at 1 and 10,000 secrets...\n');
 const scale = await import('./scale.mjs');
 sections.push(scale.markdown(await scale.run()));

@@ -1,0 +1,108 @@
+/**
+ * What every runtime adapter shares: the tools a Blindfold handle offers, described by the MCP tool
+ * definitions (one source of truth for names, descriptions and input schemas) and run through the
+ * handle, so the broker stays the only way to a value and an adapter only translates shapes.
+ * Importing this module loads no agent runtime.
+ */
+import { z } from 'zod';
+import { BlindfoldError } from '../errors.js';
+import { taskToolDefinition, toolDefinitions, type ToolDefinition } from '../mcp/definitions.js';
+import { toolError } from '../mcp/results.js';
+import type { Blindfold } from '../open.js';
+
+/** The tools an adapter can expose: the two built-ins and, as one group, every loaded task. */
+export const TOOL_GROUPS = ['list_secrets', 'http_request', 'tasks'] as const;
+export type ToolGroup = (typeof TOOL_GROUPS)[number];
+
+export interface PluginOptions {
+  /**
+   * Which tools the agent gets; default all. `['tasks']` gives an agent only the admin's task
+   * tools, with no raw `http_request`.
+   */
+  expose?: readonly ToolGroup[];
+}
+
+export interface PluginTool {
+  readonly definition: ToolDefinition;
+  /** The input schema as one zod object, for runtimes that take a schema rather than a shape. */
+  readonly input: z.ZodObject<z.ZodRawShape>;
+  /**
+   * Validates the input as the MCP server does, runs it through the handle (tripwire, policy,
+   * audit, redaction all happen there) and gives back the same redacted structure that the MCP
+   * tool puts in `structuredContent`. A refusal is thrown as a PluginToolError.
+   */
+  call(args: unknown): Promise<Record<string, unknown>>;
+}
+
+/**
+ * A refusal as an adapter hands it to a runtime: the same `CODE: message` text an MCP client gets,
+ * and no stack trace into Blindfold's internals (runtimes keep thrown errors in their traces).
+ */
+export class PluginToolError extends Error {
+  readonly code: string;
+
+  constructor(cause: unknown) {
+    const text = refusalText(cause);
+    super(text);
+    this.name = 'PluginToolError';
+    this.code = cause instanceof BlindfoldError ? cause.code : 'INTERNAL';
+    this.stack = `${this.name}: ${text}`;
+  }
+}
+
+/** The text an MCP client reads for a refusal (src/mcp/results.ts), so every front end says the same. */
+export function refusalText(err: unknown): string {
+  if (err instanceof PluginToolError) return err.message;
+  const [first] = toolError(err).content;
+  return first?.type === 'text' ? first.text : 'INTERNAL: unexpected error';
+}
+
+/** The tools the handle offers now, filtered by `expose`; tasks are those loaded at this moment. */
+export function pluginTools(blindfold: Blindfold, options: PluginOptions = {}): PluginTool[] {
+  const expose = new Set<ToolGroup>(options.expose ?? TOOL_GROUPS);
+  for (const group of expose) {
+    if (!TOOL_GROUPS.includes(group)) throw new BlindfoldError('BAD_INPUT', `expose: unknown tool group (one of ${TOOL_GROUPS.join(', ')})`);
+  }
+  const tools: PluginTool[] = [];
+  if (expose.has('list_secrets')) {
+    const shape = z.object(toolDefinitions.list_secrets.outputSchema);
+    tools.push(
+      pluginTool(toolDefinitions.list_secrets, async ({ filter }) =>
+        // Parsing through the output schema keeps exactly the fields the MCP tool declares.
+        shape.parse({ secrets: await blindfold.listSecrets(filter as string | undefined), environment: blindfold.principal.env }),
+      ),
+    );
+  }
+  if (expose.has('http_request')) {
+    tools.push(pluginTool(toolDefinitions.http_request, async (args) => ({ ...(await blindfold.httpRequest(args as unknown as Parameters<Blindfold['httpRequest']>[0])) })));
+  }
+  if (expose.has('tasks')) {
+    for (const task of blindfold.tasks()) {
+      tools.push(pluginTool(taskToolDefinition(task), async (args) => ({ ...(await blindfold.runTask(task.name, args)) })));
+    }
+  }
+  return tools;
+}
+
+function pluginTool(definition: ToolDefinition, run: (args: Record<string, unknown>) => Promise<Record<string, unknown>>): PluginTool {
+  const input = z.object(definition.inputSchema);
+  return {
+    definition,
+    input,
+    async call(args) {
+      try {
+        // The MCP SDK parses arguments with the same object schema before a tool runs.
+        const parsed = input.safeParse(args ?? {});
+        if (!parsed.success) throw new BlindfoldError('BAD_INPUT', `invalid arguments for ${definition.name}: ${issuesOf(parsed.error)}`);
+        return await run(parsed.data);
+      } catch (err) {
+        throw new PluginToolError(err);
+      }
+    },
+  };
+}
+
+/** Where and why the input did not fit, never the input itself (it may hold a guessed value). */
+function issuesOf(error: z.ZodError): string {
+  return error.issues.map((issue) => `${issue.path.join('.') || '(input)'}: ${issue.message}`).join('; ');
+}
