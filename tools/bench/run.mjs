@@ -45,6 +45,10 @@ try {
   if (err?.code !== 'ERR_MODULE_NOT_FOUND') throw err;
 }
 
+process.stderr.write('B4: cold start and --help...\n');
+const coldStart = await import('./cold-start.mjs');
+sections.push(coldStart.markdown(await coldStart.run()));
+
 process.stderr.write('Broker cost per call at 1 and 10,000 secrets...\n');
 const scale = await import('./scale.mjs');
 sections.push(scale.markdown(await scale.run()));
