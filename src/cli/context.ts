@@ -4,7 +4,10 @@ import { appendUnsignedNotice, AuditLog } from '../audit/log.js';
 import { resolveEnvironment, resolvePaths, type BlindfoldPaths } from '../config.js';
 import { BlindfoldError, describeError, type ErrorCode } from '../errors.js';
 import { Vault, type OpenOptions } from '../vault/vault.js';
+import { EXIT } from './exit-codes.js';
 import { note, promptHidden } from './io.js';
+
+export { EXIT };
 
 /** Options every command accepts (declared once on the root program). */
 export interface GlobalOptions {
@@ -87,16 +90,6 @@ export async function openVaultForChange(cmd: Command, extra: Partial<OpenOption
   process.once('beforeExit', () => audit.close());
   return vault;
 }
-
-/** Exit codes are part of the interface: scripts branch on them. Documented in the README. */
-export const EXIT = {
-  ok: 0,
-  error: 1,
-  usage: 2,
-  sealed: 3,
-  notFound: 4,
-  conflict: 5,
-} as const;
 
 const EXIT_BY_CODE: Partial<Record<ErrorCode, number>> = {
   BAD_INPUT: EXIT.usage,

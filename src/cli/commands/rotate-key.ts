@@ -10,47 +10,35 @@ interface RotateOptions {
   json?: boolean;
 }
 
-export function registerRotateKey(program: Command): void {
-  program
-    .command('rotate-key')
-    .description(
-      'replace the master key: re-wraps every data key under a new key. Safe to interrupt; run it again to finish. ' +
-        'With the default key file the new key replaces master.key; with BLINDFOLD_MASTER_KEY(_FILE) or a typed passphrase pass --new-key-file. ' +
-        'Running servers that read the key from a file pick up the new key by themselves',
-    )
-    .option('--new-key-file <path>', 'file holding the new key (base64 of 32 bytes or a passphrase); created with a random key if missing')
-    .option('--json', 'print the result as JSON')
-    .action(
-      action(async (opts: RotateOptions, cmd: Command) => {
-        const vault = await openVaultForChange(cmd, { allowRotationInProgress: true });
-        const usesHomeKey = vault.keySource === 'home-file';
-        if (usesHomeKey && opts.newKeyFile) {
-          throw new BlindfoldError('BAD_INPUT', `the key file ${vault.paths.keyFile} is rotated in place; --new-key-file is for keys given through BLINDFOLD_MASTER_KEY(_FILE)`);
-        }
-        const newKeyPath = usesHomeKey ? vault.paths.nextKeyFile : opts.newKeyFile;
-        if (!newKeyPath) {
-          throw new BlindfoldError('BAD_INPUT', 'the master key does not come from the home key file; pass --new-key-file PATH for the new key');
-        }
-        const existing = await readOptionalKeyFile(newKeyPath);
-        const material: KeyMaterial = existing ?? (await createKeyFile(newKeyPath));
-        if (vault.rotationPending) note('resuming an interrupted key rotation');
-        const bar = progressBar('re-wrapping data keys');
-        let result: { rewrapped: number; keyId: number };
-        try {
-          result = await vault.rotateKey(material, (p) => bar.update(p.done, p.total));
-        } catch (err) {
-          // A rotation that never started (e.g. its audit entry was refused) leaves no new key behind.
-          if (!existing && !vault.rotationPending) await unlink(newKeyPath).catch(() => {});
-          throw err;
-        }
-        bar.done();
-        if (usesHomeKey) {
-          await rename(newKeyPath, vault.paths.keyFile);
-        } else {
-          note(`the vault now opens only with the key in ${newKeyPath}; point BLINDFOLD_MASTER_KEY_FILE at it`);
-        }
-        if (opts.json) printJson({ keyId: result.keyId, rewrapped: result.rewrapped });
-        else printLine(`master key rotated (key id ${result.keyId}, ${result.rewrapped} data keys re-wrapped)`);
-      }),
-    );
-}
+/** `blindfold rotate-key`, as declared in ../definitions.ts. */
+export const rotateKeyAction = action(async (opts: RotateOptions, cmd: Command) => {
+  const vault = await openVaultForChange(cmd, { allowRotationInProgress: true });
+  const usesHomeKey = vault.keySource === 'home-file';
+  if (usesHomeKey && opts.newKeyFile) {
+    throw new BlindfoldError('BAD_INPUT', `the key file ${vault.paths.keyFile} is rotated in place; --new-key-file is for keys given through BLINDFOLD_MASTER_KEY(_FILE)`);
+  }
+  const newKeyPath = usesHomeKey ? vault.paths.nextKeyFile : opts.newKeyFile;
+  if (!newKeyPath) {
+    throw new BlindfoldError('BAD_INPUT', 'the master key does not come from the home key file; pass --new-key-file PATH for the new key');
+  }
+  const existing = await readOptionalKeyFile(newKeyPath);
+  const material: KeyMaterial = existing ?? (await createKeyFile(newKeyPath));
+  if (vault.rotationPending) note('resuming an interrupted key rotation');
+  const bar = progressBar('re-wrapping data keys');
+  let result: { rewrapped: number; keyId: number };
+  try {
+    result = await vault.rotateKey(material, (p) => bar.update(p.done, p.total));
+  } catch (err) {
+    // A rotation that never started (e.g. its audit entry was refused) leaves no new key behind.
+    if (!existing && !vault.rotationPending) await unlink(newKeyPath).catch(() => {});
+    throw err;
+  }
+  bar.done();
+  if (usesHomeKey) {
+    await rename(newKeyPath, vault.paths.keyFile);
+  } else {
+    note(`the vault now opens only with the key in ${newKeyPath}; point BLINDFOLD_MASTER_KEY_FILE at it`);
+  }
+  if (opts.json) printJson({ keyId: result.keyId, rewrapped: result.rewrapped });
+  else printLine(`master key rotated (key id ${result.keyId}, ${result.rewrapped} data keys re-wrapped)`);
+});
