@@ -30,6 +30,8 @@ await build({
   platform: 'node',
   target: 'node20',
   sourcemap: true,
+  // Like tsc's maps in the rest of dist/: they point at the sources rather than carry them.
+  sourcesContent: false,
   // pino starts its transports (pino-pretty on a terminal) in worker threads loaded by file path
   // from its own folder, so it stays a package resolved at run time.
   external: ['pino', 'pino-pretty'],
