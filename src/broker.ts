@@ -34,6 +34,8 @@ import { usageFromAudit, type Usage } from './audit/query.js';
 
 export { HTTP_METHODS, type HttpMethod } from './template/request.js';
 export const MAX_REDIRECTS = 5;
+/** Values fed to the redactor per turn of the event loop while the index is built after start. */
+const INDEX_SLICE = 200;
 
 /** Who is asking: an agent connection. Its environment is fixed by the admin, never by the agent. */
 export interface Principal {
@@ -111,6 +113,8 @@ export class Broker {
   readonly #suspensions: SuspensionList | undefined;
   /** Vault revision the redactor last indexed (-1: never). */
   #indexedRevision = -1;
+  /** The values of that revision not yet fed to the redactor (undefined: none left). */
+  #indexPending: Iterator<{ name: string; value: string }> | undefined;
   #indexTimer: NodeJS.Immediate | undefined;
 
   constructor(options: BrokerOptions) {
@@ -122,9 +126,10 @@ export class Broker {
     this.#configOrigins = new Set((options.allowOrigins ?? []).map((o) => new URL(o).origin));
     // Second wall: any log line that somehow carries a value resolved here is scrubbed before writing.
     this.#unhookLogs = addLogScrubber((line) => this.redactor.redact(line).text);
-    // Indexed right after start (not inside it, so the first tools/list is not kept waiting on
-    // decrypting every value); a request that comes first indexes synchronously before resolving.
-    this.#indexTimer = setImmediate(() => this.#indexVault());
+    // Indexed after start in slices, each its own turn of the event loop, so that answering
+    // initialize and tools/list never waits for every value of a large vault (B4); a request that
+    // comes first finishes the index synchronously before it resolves or screens anything.
+    this.#indexTimer = setImmediate(() => this.#indexInSlices());
     this.#dispatcher = createGuardedAgent({
       resolver: options.resolver,
       isOriginAllowed: (origin) => this.#isOriginOptedIn(origin),
@@ -134,12 +139,29 @@ export class Broker {
   /**
    * Feeds the redactor every value of the vault when its revision moved (at start, and after a
    * refresh that read a change): one comparison per request otherwise, no decryption. Values are
-   * only ever added, so a value deleted or replaced since start stays redacted.
+   * only ever added, so a value deleted or replaced since start stays redacted. Feeds at most
+   * `limit` values (all by default) and says whether every value of the current revision is in.
    */
-  #indexVault(): void {
-    if (this.#indexedRevision === this.vault.revision) return;
-    this.#indexedRevision = this.vault.revision;
-    for (const secret of this.vault.everyValue()) this.redactor.add(secret);
+  #indexVault(limit = Infinity): boolean {
+    if (!this.#indexPending) {
+      if (this.#indexedRevision === this.vault.revision) return true;
+      this.#indexedRevision = this.vault.revision;
+      this.#indexPending = this.vault.everyValue();
+    }
+    for (let fed = 0; fed < limit; fed++) {
+      const next = this.#indexPending.next();
+      if (next.done) {
+        this.#indexPending = undefined;
+        // A revision that moved while it was being fed is indexed again from its start.
+        return this.#indexVault(limit - fed);
+      }
+      this.redactor.add(next.value);
+    }
+    return false;
+  }
+
+  #indexInSlices(): void {
+    if (!this.#indexVault(INDEX_SLICE)) this.#indexTimer = setImmediate(() => this.#indexInSlices());
   }
 
   async close(): Promise<void> {
