@@ -35,7 +35,7 @@ import { usageFromAudit, type Usage } from './audit/query.js';
 export { HTTP_METHODS, type HttpMethod } from './template/request.js';
 export const MAX_REDIRECTS = 5;
 /** Values fed to the redactor per turn of the event loop while the index is built after start. */
-const INDEX_SLICE = 200;
+const INDEX_SLICE = 50;
 
 /** Who is asking: an agent connection. Its environment is fixed by the admin, never by the agent. */
 export interface Principal {
