@@ -19,6 +19,7 @@ import { OriginOptIns } from './policy/hosts.js';
 import { parseInject, renderInject } from './policy/inject.js';
 import { suspendedRefusal, tripwireRefusal, type SuspensionList } from './policy/suspensions.js';
 import { Redactor } from './redact/redactor.js';
+import { VaultIndex } from './redact/vault-index.js';
 import { presentResponse, redactJsonValue, scrubError, type ResponseView } from './redact/response.js';
 import { parseRequest, renderRequest, type HttpRequestInput, type ParsedRequest } from './template/request.js';
 import type { SecretInfo, Vault } from './vault/vault.js';
@@ -65,9 +66,11 @@ export interface BrokerOptions {
 /** What the audit trail says of a request, filled in as the request is understood. */
 type RequestTrail = Omit<AuditFields, 'action' | 'outcome'> & { env: string };
 
+const NOTHING_INDEXED = new Redactor();
+
 export class Broker {
   readonly #vault: Vault;
-  readonly #redactor = new Redactor();
+  readonly #index: VaultIndex;
   readonly #dispatcher;
   readonly #optIns: OriginOptIns;
   readonly #audit: AuditLog | undefined;
@@ -75,9 +78,6 @@ export class Broker {
   readonly #unhookLogs: () => void;
   /** Usage counted from the audit trail (no vault write per request), read on first need. */
   #usageFromTrail: Map<string, Usage> | undefined;
-  /** Vault revision the redactor last indexed (-1: never). */
-  #indexedRevision = -1;
-  #indexTimer: NodeJS.Immediate | undefined;
 
   constructor(options: BrokerOptions) {
     this.#vault = options.vault;
@@ -86,21 +86,19 @@ export class Broker {
     this.#optIns = new OriginOptIns(options.allowOrigins ?? [], () => this.#vault.list());
     // Second wall: any log line that somehow carries a value resolved here is scrubbed before writing.
     this.#unhookLogs = addLogScrubber((line) => this.#redactor.redact(line).text);
-    // Indexed right after start, so the first tools/list is not kept waiting on every value; a
-    // request that comes first indexes synchronously before resolving.
-    this.#indexTimer = setImmediate(() => this.#indexVault());
+    // Built after start, so the first tools/list is not kept waiting on every value; a request
+    // that comes first completes it before resolving or screening anything.
+    this.#index = new VaultIndex(this.#vault);
     this.#dispatcher = createGuardedAgent({ resolver: options.resolver, isOriginAllowed: (origin) => this.#optIns.has(origin) });
   }
 
-  /** Values are only ever added, so a value deleted or replaced since start stays redacted. */
-  #indexVault(): void {
-    if (this.#indexedRevision === this.#vault.revision) return;
-    this.#indexedRevision = this.#vault.revision;
-    for (const secret of this.#vault.everyValue()) this.#redactor.add(secret);
+  /** The index as it is; before it exists nothing was resolved here, so there is nothing to find. */
+  get #redactor(): Redactor {
+    return this.#index.current ?? NOTHING_INDEXED;
   }
 
   async close(): Promise<void> {
-    clearImmediate(this.#indexTimer);
+    this.#index.close();
     this.#unhookLogs();
     await this.#dispatcher.close();
   }
@@ -126,7 +124,7 @@ export class Broker {
     let sent = false;
     try {
       await this.#vault.refresh();
-      this.#indexVault();
+      await this.#index.complete();
       if (options.task) this.#refuseIfSuspended(principal);
       else await this.screenInput(principal, input);
       const request = parseRequest(input);
@@ -220,7 +218,7 @@ export class Broker {
   async screenInput(principal: Principal, agentInput: unknown): Promise<void> {
     this.#refuseIfSuspended(principal);
     await this.#vault.refresh();
-    this.#indexVault();
+    await this.#index.complete();
     if (this.#redactor.redact(JSON.stringify(agentInput) ?? '').redacted.length === 0) return;
     // Suspended first: if the audit entry then cannot be written, the principal is still stopped.
     this.#suspensions?.suspend(principal.id, 'secret material in its input (tripwire)');

@@ -1,4 +1,45 @@
+// After `tsc`: the CLI entry is replaced by a bundle of itself (issue 11, cold start). Unbundled,
+// `blindfold serve` resolves, reads and compiles some 400 modules (zod alone is 150 files, 64 of
+// them locales nothing uses) before it can answer `tools/list`; bundled, each command's code is one
+// file (chunks/ holds what commands share) that esbuild has already tree-shaken. The rest of dist/
+// stays tsc's output, file by file: the library entry and its types are imported from there.
+import { chmodSync, readFileSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const { version } = JSON.parse(readFileSync(`${root}/package.json`, 'utf8'));
+
+/** src/version.ts reads package.json next to dist/ at run time; a bundle one folder deeper is told it. */
+const versionInlined = {
+  name: 'version-inlined',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]src[\\/]version\.ts$/ }, () => ({ contents: `export const VERSION = ${JSON.stringify(version)};`, loader: 'ts' }));
+  },
+};
+
+rmSync(`${root}/dist/cli/chunks`, { recursive: true, force: true });
+await build({
+  absWorkingDir: root,
+  entryPoints: { main: 'src/cli/main.ts' },
+  outdir: 'dist/cli',
+  chunkNames: 'chunks/[name]-[hash]',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: true,
+  // Like tsc's maps in the rest of dist/: they point at the sources rather than carry them.
+  sourcesContent: false,
+  // pino starts its transports (pino-pretty on a terminal) in worker threads loaded by file path
+  // from its own folder, so it stays a package resolved at run time.
+  external: ['pino', 'pino-pretty'],
+  // Bundled CommonJS packages (undici, ajv, yaml...) call require() for Node's own modules.
+  banner: { js: "import { createRequire as __blindfoldRequire } from 'node:module'; const require = __blindfoldRequire(import.meta.url);" },
+  plugins: [versionInlined],
+  logLevel: 'warning',
+});
+
 // The CLI entry must be executable for `npm link` / `npx blindfold` / the tests that spawn it.
-import { chmodSync, existsSync } from 'node:fs';
-const entry = new URL('../dist/cli/main.js', import.meta.url);
-if (existsSync(entry)) chmodSync(entry, 0o755);
+chmodSync(`${root}/dist/cli/main.js`, 0o755);

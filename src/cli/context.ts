@@ -1,10 +1,15 @@
 import { userInfo } from 'node:os';
+import { recordVaultChanges } from '../audit/vault-changes.js';
+import { fingerprintVaultWrites } from '../redact/vault-index.js';
 import type { Command } from 'commander';
 import { appendUnsignedNotice, AuditLog } from '../audit/log.js';
 import { resolveEnvironment, resolvePaths, type BlindfoldPaths } from '../config.js';
 import { BlindfoldError, describeError, type ErrorCode } from '../errors.js';
 import { Vault, type OpenOptions } from '../vault/vault.js';
+import { EXIT } from './exit-codes.js';
 import { note, promptHidden } from './io.js';
+
+export { EXIT };
 
 /** Options every command accepts (declared once on the root program). */
 export interface GlobalOptions {
@@ -71,32 +76,12 @@ export async function openAudit(vault: Vault): Promise<AuditLog> {
 export async function openVaultForChange(cmd: Command, extra: Partial<OpenOptions> = {}): Promise<Vault> {
   const vault = await openVault(cmd, extra);
   const audit = await openAudit(vault);
-  const principal = cliPrincipal();
-  vault.recordChangesWith(async (events) => {
-    for (const e of events) {
-      await audit.append({
-        action: e.action,
-        principal,
-        secrets: e.names,
-        ...(e.env ? { env: e.env } : {}),
-        ...(e.reason ? { reason: e.reason } : {}),
-        outcome: 'ok',
-      });
-    }
-  });
+  recordVaultChanges(vault, audit, cliPrincipal());
+  // Values written here carry their redaction fingerprints, so servers index them without decrypting.
+  await fingerprintVaultWrites(vault);
   process.once('beforeExit', () => audit.close());
   return vault;
 }
-
-/** Exit codes are part of the interface: scripts branch on them. Documented in the README. */
-export const EXIT = {
-  ok: 0,
-  error: 1,
-  usage: 2,
-  sealed: 3,
-  notFound: 4,
-  conflict: 5,
-} as const;
 
 const EXIT_BY_CODE: Partial<Record<ErrorCode, number>> = {
   BAD_INPUT: EXIT.usage,

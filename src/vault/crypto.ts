@@ -8,7 +8,7 @@
  * so rotating the master key re-wraps 48-byte data keys and leaves value ciphertexts alone, and
  * moving a ciphertext to another record, environment or version fails authentication.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import sodiumModule from 'libsodium-wrappers-sumo';
 import { BlindfoldError } from '../errors.js';
 
@@ -205,19 +205,38 @@ export function deriveKey(key: Uint8Array, purposeId: number, context: string): 
   return s().crypto_kdf_derive_from_key(MASTER_KEY_BYTES, purposeId, context, key);
 }
 
+const SEAL_CIPHER = 'chacha20-poly1305';
+const SEAL_NONCE_BYTES = 12;
+const SEAL_TAG_BYTES = 16;
+
 /**
- * HMAC-SHA256 of `message`, base64: binds data stored in the clear to what it belongs with. Node's
- * native HMAC, not libsodium's: checked for every stored value at start, where a WebAssembly call
- * per value would cost about as much as decrypting it.
+ * ChaCha20-Poly1305 of `plaintext` under `key` with `associated` bound in, base64 of nonce, ciphertext
+ * and tag: for data kept beside a value that must be neither read nor moved (its stored redaction
+ * fingerprints). Node's native cipher, not libsodium's: opened for every stored value at start,
+ * where a WebAssembly call per value would cost about as much as decrypting the value itself.
+ * Random 96-bit nonces: one key seals at most a few versions per secret, far below the bound.
  */
-export function keyedMac(key: Uint8Array, message: string): string {
-  return createHmac('sha256', key).update(message).digest('base64');
+export function sealWithKey(key: Uint8Array, plaintext: string, associated: string): string {
+  const nonce = randomBytes(SEAL_NONCE_BYTES);
+  const cipher = createCipheriv(SEAL_CIPHER, key, nonce, { authTagLength: SEAL_TAG_BYTES });
+  cipher.setAAD(Buffer.from(associated, 'utf8'), { plaintextLength: Buffer.byteLength(plaintext, 'utf8') });
+  const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+  return Buffer.concat([nonce, body, cipher.getAuthTag()]).toString('base64');
 }
 
-export function keyedMacMatches(key: Uint8Array, message: string, expected: string): boolean {
-  const want = Buffer.from(expected, 'base64');
-  const got = createHmac('sha256', key).update(message).digest();
-  return want.length === got.length && timingSafeEqual(want, got);
+/** The plaintext `sealWithKey` sealed, or undefined if it was sealed under other data or changed. */
+export function openWithKey(key: Uint8Array, sealed: string, associated: string): string | undefined {
+  const bytes = Buffer.from(sealed, 'base64');
+  if (bytes.length < SEAL_NONCE_BYTES + SEAL_TAG_BYTES) return undefined;
+  const body = bytes.subarray(SEAL_NONCE_BYTES, bytes.length - SEAL_TAG_BYTES);
+  try {
+    const decipher = createDecipheriv(SEAL_CIPHER, key, bytes.subarray(0, SEAL_NONCE_BYTES), { authTagLength: SEAL_TAG_BYTES });
+    decipher.setAAD(Buffer.from(associated, 'utf8'), { plaintextLength: body.length });
+    decipher.setAuthTag(bytes.subarray(bytes.length - SEAL_TAG_BYTES));
+    return Buffer.concat([decipher.update(body), decipher.final()]).toString('utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 export function randomKey(): Uint8Array {

@@ -5,12 +5,14 @@
  * needs to know how windows are cut), and stored beside the value's ciphertext, so building the
  * index at start or after a change decrypts nothing.
  *
- * A stored fingerprint is bound to its value by a MAC, under a key derived from the index key, over
- * the vault, name, environment, version, the value's ciphertext and the fingerprinter's scheme. A
- * fingerprint moved to another value, left beside an edited ciphertext or made by another scheme
- * fails that check, and the value is then decrypted and fingerprinted afresh: nothing is missed.
+ * Fingerprints are fast keyed hashes, not a cipher: a list of them, read without the key, can
+ * still tell which characters of a value are equal. So they are stored sealed (AEAD) under a key
+ * derived from the index key, with the vault, name, environment, version, the value's ciphertext
+ * and the fingerprinter's scheme bound in. A fingerprint moved to another value, left beside an
+ * edited ciphertext or made by another scheme fails to open, and the value is then decrypted and
+ * fingerprinted afresh: nothing is missed.
  */
-import { deriveKey, keyedMac, keyedMacMatches } from './crypto.js';
+import { deriveKey, openWithKey, sealWithKey } from './crypto.js';
 import type { StoredEncryptedValue } from './schema.js';
 import type { StoredValueSlot } from './values.js';
 
@@ -21,30 +23,29 @@ export interface Fingerprinter {
   fingerprint: (value: string) => string;
 }
 
-const MAC_CONTEXT = 'BFFPMAC_';
-const MAC_PURPOSE = 1;
+const SEAL_CONTEXT = 'BFFPSEAL';
+const SEAL_PURPOSE = 1;
 
 export class FingerprintBinder {
-  readonly #macKey: Uint8Array;
+  readonly #sealKey: Uint8Array;
   readonly #fingerprinter: Fingerprinter;
 
   constructor(indexKey: Uint8Array, fingerprinter: Fingerprinter) {
-    this.#macKey = deriveKey(indexKey, MAC_PURPOSE, MAC_CONTEXT);
+    this.#sealKey = deriveKey(indexKey, SEAL_PURPOSE, SEAL_CONTEXT);
     this.#fingerprinter = fingerprinter;
   }
 
   /** Fingerprints a value being written and stores the result beside its ciphertext. */
   attach(vaultId: string, name: string, env: string, sealed: StoredEncryptedValue, value: string): StoredEncryptedValue {
     const windows = this.#fingerprinter.fingerprint(value);
-    return { ...sealed, fp: { windows, mac: keyedMac(this.#macKey, this.#bound(vaultId, name, env, sealed, windows)) } };
+    return { ...sealed, fp: { sealed: sealWithKey(this.#sealKey, windows, this.#bound(vaultId, name, env, sealed)) } };
   }
 
   /** The stored fingerprint of a value, if it has one that is still its own; undefined otherwise. */
   stored(vaultId: string, slot: StoredValueSlot): string | undefined {
     const fp = slot.value.fp;
     if (!fp) return undefined;
-    const message = this.#bound(vaultId, slot.record.name, slot.env, slot.value, fp.windows);
-    return keyedMacMatches(this.#macKey, message, fp.mac) ? fp.windows : undefined;
+    return openWithKey(this.#sealKey, fp.sealed, this.#bound(vaultId, slot.record.name, slot.env, slot.value));
   }
 
   /** For a value whose stored fingerprint is missing or stale: computed from the decrypted value, kept nowhere. */
@@ -52,7 +53,7 @@ export class FingerprintBinder {
     return this.#fingerprinter.fingerprint(value);
   }
 
-  #bound(vaultId: string, name: string, env: string, value: StoredEncryptedValue, windows: string): string {
-    return JSON.stringify(['blindfold/fingerprint/v1', this.#fingerprinter.scheme, vaultId, name, env, value.v, value.ct, windows]);
+  #bound(vaultId: string, name: string, env: string, value: StoredEncryptedValue): string {
+    return JSON.stringify(['blindfold/fingerprint/v2', this.#fingerprinter.scheme, vaultId, name, env, value.v, value.ct]);
   }
 }

@@ -8,7 +8,7 @@ const encryptedValue = z.object({
   wk: z.string().min(1),
   ct: z.string().min(1),
   /** The value's secret-window fingerprints for the redaction index, bound to it by a MAC (fingerprints.ts). */
-  fp: z.object({ windows: z.string(), mac: z.string().min(1) }).optional(),
+  fp: z.object({ sealed: z.string().min(1) }).optional(),
 });
 
 const policy = z.object({

@@ -7,6 +7,8 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { AuditLog } from '../../src/audit/log.js';
+import { recordVaultChanges } from '../../src/audit/vault-changes.js';
+import { fingerprintVaultWrites } from '../../src/redact/vault-index.js';
 import { cliPrincipal } from '../../src/cli/context.js';
 import { resolveEnvironment, resolvePaths } from '../../src/config.js';
 import type { Resolver } from '../../src/egress/connector.js';
@@ -27,19 +29,8 @@ export interface OpenedForChange {
 export async function openForChange(env: NodeJS.ProcessEnv): Promise<OpenedForChange> {
   const vault = await Vault.open({ paths: resolvePaths({}, env), env, create: true });
   const audit = new AuditLog({ path: vault.paths.audit, key: await vault.auditKey(), vaultId: vault.vaultId });
-  const principal = cliPrincipal();
-  vault.recordChangesWith(async (events) => {
-    for (const e of events) {
-      await audit.append({
-        action: e.action,
-        principal,
-        secrets: e.names,
-        ...(e.env ? { env: e.env } : {}),
-        ...(e.reason ? { reason: e.reason } : {}),
-        outcome: 'ok',
-      });
-    }
-  });
+  recordVaultChanges(vault, audit, cliPrincipal());
+  await fingerprintVaultWrites(vault);
   return { vault, audit, close: () => audit.close() };
 }
 

@@ -45,6 +45,10 @@ try {
   if (err?.code !== 'ERR_MODULE_NOT_FOUND') throw err;
 }
 
+process.stderr.write('B4: cold start and --help...\n');
+const coldStart = await import('./cold-start.mjs');
+sections.push(coldStart.markdown(await coldStart.run()));
+
 // B8: the plugin path (openBlindfold in-process, as the runtime adapters use it).
 process.stderr.write('B8: plugin path...\n');
 const plugin = await import('./plugin.mjs');

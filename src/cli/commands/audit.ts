@@ -16,74 +16,57 @@ interface AuditOptions {
   jsonl?: boolean;
 }
 
-export function registerAudit(program: Command): void {
-  const audit = program
-    .command('audit')
-    .description('show the audit trail: every secret use, denial and admin change (never values)')
-    .option('--since <when>', 'only entries newer than a duration (30m, 1h, 7d) or an ISO date')
-    .option('--secret <name>', 'only entries naming this secret')
-    .option('--action <action>', `only this action: ${AUDIT_ACTIONS.join(', ')}`)
-    .option('--principal <id>', 'only entries by this principal (e.g. stdio, cli:alice, a token name)')
-    .option('--json', 'print as one JSON array')
-    .option('--jsonl', 'print as JSON lines, one entry per line (for streaming tools)')
-    .action(
-      action((opts: AuditOptions, cmd: Command) => {
-        if (opts.action && !(AUDIT_ACTIONS as readonly string[]).includes(opts.action)) {
-          throw new BlindfoldError('BAD_INPUT', `unknown action (not repeated here); one of ${AUDIT_ACTIONS.join(', ')}`);
-        }
-        const paths = pathsFor(cmd);
-        // The trail is read without the key, but a missing vault still means a wrong home, not "no entries".
-        if (!existsSync(paths.vault)) throw vaultNotFound(paths.vault);
-        const entries = readAudit(paths.audit, {
-          since: opts.since ? parseSince(opts.since) : undefined,
-          secret: opts.secret,
-          action: opts.action,
-          principal: opts.principal,
-        });
-        // --json is one document like every other command's; lines stay available for streams.
-        if (opts.json) return printJson(entries);
-        if (opts.jsonl) {
-          for (const e of entries) printLine(toJson(e));
-          return;
-        }
-        if (entries.length === 0) return printLine('no matching audit entries');
-        // Entries' text is whatever the file holds (an agent chose the path; a hand-edited line can
-        // hold anything): printTable escapes control characters, and a non-string becomes text first.
-        const text = (v: unknown) => (v === undefined || v === null ? '' : String(v));
-        printTable(
-          ['TIME', 'SEQ', 'ACTION', 'PRINCIPAL', 'SECRETS', 'REQUEST', 'OUTCOME'],
-          entries.map((e) => [
-            text(e.time),
-            typeof e.seq === 'number' ? String(e.seq) : 'unsigned',
-            text(e.action),
-            text(e.principal),
-            (Array.isArray(e.secrets) ? e.secrets.map(text) : []).join(',') || '-',
-            e.origin ? `${text(e.method)} ${text(e.origin)}${text(e.path)}${e.status ? ` → ${text(e.status)}` : ''}` : '-',
-            e.reason ? `${text(e.outcome)}: ${text(e.reason)}` : text(e.outcome),
-          ]),
-        );
-      }),
-    );
+/** `blindfold audit`, as declared in ../definitions.ts. */
+export const auditAction = action((opts: AuditOptions, cmd: Command) => {
+  if (opts.action && !(AUDIT_ACTIONS as readonly string[]).includes(opts.action)) {
+    throw new BlindfoldError('BAD_INPUT', `unknown action (not repeated here); one of ${AUDIT_ACTIONS.join(', ')}`);
+  }
+  const paths = pathsFor(cmd);
+  // The trail is read without the key, but a missing vault still means a wrong home, not "no entries".
+  if (!existsSync(paths.vault)) throw vaultNotFound(paths.vault);
+  const entries = readAudit(paths.audit, {
+    since: opts.since ? parseSince(opts.since) : undefined,
+    secret: opts.secret,
+    action: opts.action,
+    principal: opts.principal,
+  });
+  // --json is one document like every other command's; lines stay available for streams.
+  if (opts.json) return printJson(entries);
+  if (opts.jsonl) {
+    for (const e of entries) printLine(toJson(e));
+    return;
+  }
+  if (entries.length === 0) return printLine('no matching audit entries');
+  // Entries' text is whatever the file holds (an agent chose the path; a hand-edited line can
+  // hold anything): printTable escapes control characters, and a non-string becomes text first.
+  const text = (v: unknown) => (v === undefined || v === null ? '' : String(v));
+  printTable(
+    ['TIME', 'SEQ', 'ACTION', 'PRINCIPAL', 'SECRETS', 'REQUEST', 'OUTCOME'],
+    entries.map((e) => [
+      text(e.time),
+      typeof e.seq === 'number' ? String(e.seq) : 'unsigned',
+      text(e.action),
+      text(e.principal),
+      (Array.isArray(e.secrets) ? e.secrets.map(text) : []).join(',') || '-',
+      e.origin ? `${text(e.method)} ${text(e.origin)}${text(e.path)}${e.status ? ` → ${text(e.status)}` : ''}` : '-',
+      e.reason ? `${text(e.outcome)}: ${text(e.reason)}` : text(e.outcome),
+    ]),
+  );
+});
 
-  audit
-    .command('verify')
-    .description('check the hash chain: detects edited, inserted, removed, reordered or cut entries and names the first one')
-    .option('--json', 'print the result as JSON')
-    .action(
-      action(async (opts: { json?: boolean }, cmd: Command) => {
-        // `audit` has its own --json, which commander hands to the parent when both are given.
-        const json = opts.json ?? (cmd.parent?.opts() as { json?: boolean } | undefined)?.json;
-        const vault = await openVault(cmd);
-        const result = verifyAudit(vault.paths.audit, await vault.auditKey(), vault.vaultId);
-        if (json) printJson(result);
-        else if (result.ok) {
-          printLine(
-            `ok: ${result.entries} entries, chain intact${result.startsAfterGenesis ? ' (older rotated files were removed)' : ''}` +
-              `${result.unsignedNotices ? `; ${result.unsignedNotices} unsigned vault.sealed notice(s) outside the chain` : ''}`,
-          );
-        }
-        else printLine(escapeControls(`TAMPERED: ${result.problem} (${result.entries} entries verified before it)`));
-        if (!result.ok) process.exitCode = EXIT.error;
-      }),
+/** `blindfold audit verify`, as declared in ../definitions.ts. */
+export const auditVerifyAction = action(async (opts: { json?: boolean }, cmd: Command) => {
+  // `audit` has its own --json, which commander hands to the parent when both are given.
+  const json = opts.json ?? (cmd.parent?.opts() as { json?: boolean } | undefined)?.json;
+  const vault = await openVault(cmd);
+  const result = verifyAudit(vault.paths.audit, await vault.auditKey(), vault.vaultId);
+  if (json) printJson(result);
+  else if (result.ok) {
+    printLine(
+      `ok: ${result.entries} entries, chain intact${result.startsAfterGenesis ? ' (older rotated files were removed)' : ''}` +
+        `${result.unsignedNotices ? `; ${result.unsignedNotices} unsigned vault.sealed notice(s) outside the chain` : ''}`,
     );
-}
+  }
+  else printLine(escapeControls(`TAMPERED: ${result.problem} (${result.entries} entries verified before it)`));
+  if (!result.ok) process.exitCode = EXIT.error;
+});

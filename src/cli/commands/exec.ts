@@ -6,7 +6,6 @@ import { BlindfoldError } from '../../errors.js';
 import { Redactor } from '../../redact/redactor.js';
 import { assertSecretName } from '../../vault/names.js';
 import { action, cliPrincipal, environmentFor, openAudit, openVault } from '../context.js';
-import { collect } from '../io.js';
 
 /** Blindfold's own key material never reaches the child, whatever it is called. */
 const OWN_KEY_VARIABLES = /^BLINDFOLD_(MASTER_KEY|MASTER_KEY_FILE|NEW_MASTER_KEY|NEW_MASTER_KEY_FILE|.*_KEY)$/;
@@ -44,66 +43,47 @@ function commandLabel(file: string): string {
   return /^[A-Za-z0-9_./+-]{1,200}$/.test(file) && !/\d{4,}|[A-Za-z0-9]{24,}/.test(file) ? file : 'the command (not repeated here: it does not look like a program name)';
 }
 
-export function registerExec(program: Command): void {
-  program
-    .command('exec')
-    .description("run a command with secrets in its environment; its output is masked and its exit code returned")
-    .requiredOption('-s, --secret <NAME[:ENVVAR]>', 'secret to expose, as ENVVAR (default: its own name) (repeatable)', collect, [])
-    .option('--env <env>', 'environment whose values are used (default: BLINDFOLD_ENV or development)')
-    .argument('<command...>', 'the command and its arguments, after --')
-    .addHelpText(
-      'after',
-      `
-Example:
-  blindfold exec -s OPENAI_API_KEY -s GITHUB_PAT:GH_TOKEN -- python script.py --verbose
+/** `blindfold exec`, as declared in ../definitions.ts. */
+export const execAction = action(async (command: string[], opts: { secret: string[]; env?: string }, cmd: Command) => {
+  const mappings = opts.secret.map(parseMapping);
+  const env = environmentFor(opts.env);
+  const vault = await openVault(cmd);
+  const audit = await openAudit(vault);
+  const names = [...new Set(mappings.map((m) => m.name))];
+  for (const name of names) if (!vault.has(name)) throw new BlindfoldError('SECRET_NOT_FOUND', `no secret named ${name}`);
+  // On record before any value is decrypted (fail closed), like every other use.
+  await audit.append({ action: 'secret.resolve', principal: cliPrincipal(), secrets: names, env, outcome: 'ok', reason: `exec ${commandLabel(command[0]!)}` });
+  audit.flush();
 
-The child gets the values as environment variables (never Blindfold's own master key variables).
-Its stdout and stderr pass through a redactor, so a value it prints shows as [REDACTED:NAME]; output
-is held back by at most one value's length until more arrives or the child ends. Not an MCP tool.`,
-    )
-    .action(
-      action(async (command: string[], opts: { secret: string[]; env?: string }, cmd: Command) => {
-        const mappings = opts.secret.map(parseMapping);
-        const env = environmentFor(opts.env);
-        const vault = await openVault(cmd);
-        const audit = await openAudit(vault);
-        const names = [...new Set(mappings.map((m) => m.name))];
-        for (const name of names) if (!vault.has(name)) throw new BlindfoldError('SECRET_NOT_FOUND', `no secret named ${name}`);
-        // On record before any value is decrypted (fail closed), like every other use.
-        await audit.append({ action: 'secret.resolve', principal: cliPrincipal(), secrets: names, env, outcome: 'ok', reason: `exec ${commandLabel(command[0]!)}` });
-        audit.flush();
+  const redactor = new Redactor();
+  const childEnv: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!OWN_KEY_VARIABLES.test(k)) childEnv[k] = v;
+  for (const m of mappings) {
+    const value = vault.resolve(m.name, env);
+    redactor.add({ name: m.name, value });
+    childEnv[m.variable] = value;
+  }
 
-        const redactor = new Redactor();
-        const childEnv: NodeJS.ProcessEnv = {};
-        for (const [k, v] of Object.entries(process.env)) if (!OWN_KEY_VARIABLES.test(k)) childEnv[k] = v;
-        for (const m of mappings) {
-          const value = vault.resolve(m.name, env);
-          redactor.add({ name: m.name, value });
-          childEnv[m.variable] = value;
-        }
-
-        const [file, ...args] = command;
-        const child = spawn(file!, args, { env: childEnv, stdio: ['inherit', 'pipe', 'pipe'] });
-        const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
-        const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((s) => [s, forward(s)] as const);
-        for (const [s, h] of handlers) process.on(s, h);
-        const masked = Promise.all([maskInto(child.stdout!, process.stdout, redactor), maskInto(child.stderr!, process.stderr, redactor)]);
-        const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; failed?: string }>((resolve) => {
-          child.once('error', (err: NodeJS.ErrnoException) => resolve({ code: null, signal: null, failed: err.code ?? 'error' }));
-          child.once('close', (code, signal) => resolve({ code, signal }));
-        });
-        await masked;
-        for (const [s, h] of handlers) process.off(s, h);
-        audit.close();
-        if (exit.failed) {
-          // Like a shell: 127 when the command is not found, 126 when it cannot be executed.
-          const notFound = exit.failed === 'ENOENT';
-          process.stderr.write(`blindfold: error: cannot run ${commandLabel(file!)}: ${notFound ? 'command not found' : exit.failed}\n`);
-          process.exitCode = notFound ? 127 : 126;
-          return;
-        }
-        // Exit as the child did: same code, or 128 + signal number like a shell.
-        process.exitCode = exit.signal ? 128 + (constants.signals[exit.signal] ?? 0) : (exit.code ?? 1);
-      }),
-    );
-}
+  const [file, ...args] = command;
+  const child = spawn(file!, args, { env: childEnv, stdio: ['inherit', 'pipe', 'pipe'] });
+  const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
+  const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((s) => [s, forward(s)] as const);
+  for (const [s, h] of handlers) process.on(s, h);
+  const masked = Promise.all([maskInto(child.stdout!, process.stdout, redactor), maskInto(child.stderr!, process.stderr, redactor)]);
+  const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; failed?: string }>((resolve) => {
+    child.once('error', (err: NodeJS.ErrnoException) => resolve({ code: null, signal: null, failed: err.code ?? 'error' }));
+    child.once('close', (code, signal) => resolve({ code, signal }));
+  });
+  await masked;
+  for (const [s, h] of handlers) process.off(s, h);
+  audit.close();
+  if (exit.failed) {
+    // Like a shell: 127 when the command is not found, 126 when it cannot be executed.
+    const notFound = exit.failed === 'ENOENT';
+    process.stderr.write(`blindfold: error: cannot run ${commandLabel(file!)}: ${notFound ? 'command not found' : exit.failed}\n`);
+    process.exitCode = notFound ? 127 : 126;
+    return;
+  }
+  // Exit as the child did: same code, or 128 + signal number like a shell.
+  process.exitCode = exit.signal ? 128 + (constants.signals[exit.signal] ?? 0) : (exit.code ?? 1);
+});

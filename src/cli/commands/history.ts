@@ -4,41 +4,26 @@ import { action, openVault, openVaultForChange } from '../context.js';
 import { requireSecret } from '../lookup.js';
 import { printJson, printLine, printTable } from '../io.js';
 
-export function registerHistory(program: Command): void {
-  program
-    .command('history')
-    .description('list the stored versions of a secret (never values)')
-    .argument('<name>', 'secret name')
-    .option('--json', 'print as JSON')
-    .action(
-      action(async (name: string, opts: { json?: boolean }, cmd: Command) => {
-        const vault = await openVault(cmd);
-        requireSecret(vault, name);
-        const versions = vault.history(name);
-        if (opts.json) return printJson({ name, versions });
-        printTable(
-          ['VERSION', 'UPDATED', 'ENVIRONMENTS', ''],
-          versions.map((v) => [String(v.version), v.updatedAt, v.environments.join(','), v.current ? '(current)' : '']),
-        );
-      }),
-    );
+/** `blindfold history`, as declared in ../definitions.ts. */
+export const historyAction = action(async (name: string, opts: { json?: boolean }, cmd: Command) => {
+  const vault = await openVault(cmd);
+  requireSecret(vault, name);
+  const versions = vault.history(name);
+  if (opts.json) return printJson({ name, versions });
+  printTable(
+    ['VERSION', 'UPDATED', 'ENVIRONMENTS', ''],
+    versions.map((v) => [String(v.version), v.updatedAt, v.environments.join(','), v.current ? '(current)' : '']),
+  );
+});
 
-  program
-    .command('rollback')
-    .description('make an earlier version current again (recorded as a new version)')
-    .argument('<name>', 'secret name')
-    .requiredOption('--to <version>', 'version to restore (see `blindfold history NAME`)')
-    .option('--json', 'print the result as JSON')
-    .action(
-      action(async (name: string, opts: { to: string; json?: boolean }, cmd: Command) => {
-        const to = Number(opts.to);
-        // What was given is not repeated: a non-number here may be a value typed in the wrong place.
-        if (opts.to.trim() === '' || !Number.isInteger(to) || to < 1) throw new BlindfoldError('BAD_INPUT', '--to expects a version number (see `blindfold history NAME`)');
-        const vault = await openVaultForChange(cmd);
-        requireSecret(vault, name);
-        const info = await vault.rollback(name, to);
-        if (opts.json) printJson({ secret: info, restored: to });
-        else printLine(`${name} restored to the values of version ${to} (now version ${info.version})`);
-      }),
-    );
-}
+/** `blindfold rollback`, as declared in ../definitions.ts. */
+export const rollbackAction = action(async (name: string, opts: { to: string; json?: boolean }, cmd: Command) => {
+  const to = Number(opts.to);
+  // What was given is not repeated: a non-number here may be a value typed in the wrong place.
+  if (opts.to.trim() === '' || !Number.isInteger(to) || to < 1) throw new BlindfoldError('BAD_INPUT', '--to expects a version number (see `blindfold history NAME`)');
+  const vault = await openVaultForChange(cmd);
+  requireSecret(vault, name);
+  const info = await vault.rollback(name, to);
+  if (opts.json) printJson({ secret: info, restored: to });
+  else printLine(`${name} restored to the values of version ${to} (now version ${info.version})`);
+});

@@ -5,7 +5,7 @@ import { presetFromSecretName } from '../../policy/presets.js';
 import { validateSetInput, type SetSecretInput } from '../../vault/vault.js';
 import { action, environmentFor, openVaultForChange } from '../context.js';
 import { parseDotenv } from '../dotenv.js';
-import { collect, note, printJson, printLine, progressBar } from '../io.js';
+import { note, printJson, printLine, progressBar } from '../io.js';
 
 interface ImportOptions {
   env?: string;
@@ -16,57 +16,44 @@ interface ImportOptions {
   json?: boolean;
 }
 
-export function registerImport(program: Command): void {
-  program
-    .command('import')
-    .description('import every NAME=value of a .env file as secrets (values are never printed)')
-    .argument('<file>', '.env file to read')
-    .option('--env <env>', 'environment to store the values for (default: BLINDFOLD_ENV or development)')
-    .option('--preset-from-name', 'bind each secret to a preset guessed from its name (OPENAI_API_KEY → openai, ...)')
-    .option('--host <host>', 'bind every imported secret to this origin, repeatable', collect)
-    .option('--allow-short', 'accept values shorter than 8 characters')
-    .option('--allow-guessable', 'accept values of low estimated entropy (PINs, dates, common words)')
-    .option('--json', 'print the result as JSON')
-    .action(
-      action(async (file: string, opts: ImportOptions, cmd: Command) => {
-        let text: string;
-        try {
-          text = await readFile(file, 'utf8');
-        } catch (err) {
-          throw new BlindfoldError('BAD_INPUT', `cannot read the .env file given (path not repeated: it may be a value): ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
-        }
-        const env = environmentFor(opts.env);
-        const { entries, problems } = parseDotenv(text);
-        // Validate everything before writing anything, so a bad line 40 doesn't leave 39 imported,
-        // and report every bad line at once rather than one per run.
-        const inputs: SetSecretInput[] = [];
-        for (const e of entries) {
-          const preset = opts.presetFromName ? presetFromSecretName(e.name) : undefined;
-          const input = { name: e.name, value: e.value, env, hosts: opts.host ?? preset?.hosts, inject: preset?.inject, allowShort: opts.allowShort, allowGuessable: opts.allowGuessable };
-          try {
-            validateSetInput(input);
-            inputs.push(input);
-          } catch (err) {
-            problems.push({ line: e.line, message: (err as Error).message });
-          }
-        }
-        if (problems.length > 0) {
-          const lines = problems.sort((a, b) => a.line - b.line).map((p) => `${file}:${p.line}: ${p.message}`);
-          throw new BlindfoldError('BAD_INPUT', `nothing imported: ${lines.length} bad line(s):\n  ${lines.join('\n  ')}`, { problems: lines });
-        }
-        const vault = await openVaultForChange(cmd);
-        const bar = progressBar(`importing ${inputs.length} secrets`);
-        const result = await vault.setMany(inputs, (p) => bar.update(p.done, p.total));
-        bar.done();
-        const unbound = inputs.filter((i) => !i.hosts && vault.get(i.name).hosts.length === 0).map((i) => i.name);
-        if (unbound.length > 0) note(`${unbound.length} imported secrets have no hosts yet (${unbound.slice(0, 5).join(', ')}${unbound.length > 5 ? ', ...' : ''})`);
-        if (opts.json) printJson({ env, ...result });
-        else {
-          printLine(
-            `imported ${inputs.length} secrets into ${env}: ${result.created.length} created, ${result.updated.length} updated, ` +
-              `${result.unchanged.length} unchanged`,
-          );
-        }
-      }),
+/** `blindfold import`, as declared in ../definitions.ts. */
+export const importAction = action(async (file: string, opts: ImportOptions, cmd: Command) => {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new BlindfoldError('BAD_INPUT', `cannot read the .env file given (path not repeated: it may be a value): ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+  const env = environmentFor(opts.env);
+  const { entries, problems } = parseDotenv(text);
+  // Validate everything before writing anything, so a bad line 40 doesn't leave 39 imported,
+  // and report every bad line at once rather than one per run.
+  const inputs: SetSecretInput[] = [];
+  for (const e of entries) {
+    const preset = opts.presetFromName ? presetFromSecretName(e.name) : undefined;
+    const input = { name: e.name, value: e.value, env, hosts: opts.host ?? preset?.hosts, inject: preset?.inject, allowShort: opts.allowShort, allowGuessable: opts.allowGuessable };
+    try {
+      validateSetInput(input);
+      inputs.push(input);
+    } catch (err) {
+      problems.push({ line: e.line, message: (err as Error).message });
+    }
+  }
+  if (problems.length > 0) {
+    const lines = problems.sort((a, b) => a.line - b.line).map((p) => `${file}:${p.line}: ${p.message}`);
+    throw new BlindfoldError('BAD_INPUT', `nothing imported: ${lines.length} bad line(s):\n  ${lines.join('\n  ')}`, { problems: lines });
+  }
+  const vault = await openVaultForChange(cmd);
+  const bar = progressBar(`importing ${inputs.length} secrets`);
+  const result = await vault.setMany(inputs, (p) => bar.update(p.done, p.total));
+  bar.done();
+  const unbound = inputs.filter((i) => !i.hosts && vault.get(i.name).hosts.length === 0).map((i) => i.name);
+  if (unbound.length > 0) note(`${unbound.length} imported secrets have no hosts yet (${unbound.slice(0, 5).join(', ')}${unbound.length > 5 ? ', ...' : ''})`);
+  if (opts.json) printJson({ env, ...result });
+  else {
+    printLine(
+      `imported ${inputs.length} secrets into ${env}: ${result.created.length} created, ${result.updated.length} updated, ` +
+        `${result.unchanged.length} unchanged`,
     );
-}
+  }
+});

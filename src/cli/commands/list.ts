@@ -2,22 +2,14 @@ import type { Command } from 'commander';
 import { action, openVault } from '../context.js';
 import { printJson, printLine, printTable } from '../io.js';
 
-export function registerList(program: Command): void {
-  program
-    .command('list')
-    .alias('ls')
-    .description('list secrets: names, environments and policy (never values)')
-    .option('--json', 'print as JSON')
-    .action(
-      action(async (opts: { json?: boolean }, cmd: Command) => {
-        const vault = await openVault(cmd);
-        const secrets = vault.list();
-        if (opts.json) return printJson({ secrets });
-        if (secrets.length === 0) return printLine('no secrets yet: add one with `blindfold set NAME --host HOST`');
-        printTable(
-          ['NAME', 'ENVIRONMENTS', 'HOSTS', 'VERSION', 'UPDATED'],
-          secrets.map((s) => [s.name, s.environments.join(','), s.hosts.join(',') || '(none)', String(s.version), s.updatedAt]),
-        );
-      }),
-    );
-}
+/** `blindfold list`, as declared in ../definitions.ts. */
+export const listAction = action(async (opts: { json?: boolean }, cmd: Command) => {
+  const vault = await openVault(cmd);
+  const secrets = vault.list();
+  if (opts.json) return printJson({ secrets });
+  if (secrets.length === 0) return printLine('no secrets yet: add one with `blindfold set NAME --host HOST`');
+  printTable(
+    ['NAME', 'ENVIRONMENTS', 'HOSTS', 'VERSION', 'UPDATED'],
+    secrets.map((s) => [s.name, s.environments.join(','), s.hosts.join(',') || '(none)', String(s.version), s.updatedAt]),
+  );
+});

@@ -4,7 +4,7 @@ import type { Task, TaskProblem } from '../../tasks/loader.js';
 import { TASK_NAME } from '../../tasks/schema.js';
 import { SECRET_NAME_RULE, whyNotAName } from '../../vault/names.js';
 import { action, cliPrincipal, environmentFor, openAudit, openVault } from '../context.js';
-import { collect, note, printJson, printLine } from '../io.js';
+import { note, printJson, printLine } from '../io.js';
 
 /** `--input k=v`: strings stay strings; other declared types are read as JSON (`--input count=3`). */
 function parseInputs(task: Task, pairs: string[]): Record<string, unknown> {
@@ -47,42 +47,31 @@ function notLoaded(name: string, folder: string, problems: TaskProblem[], format
   );
 }
 
-export function registerRun(program: Command): void {
-  program
-    .command('run')
-    .description('run a task file (as an agent would call its tool) and print the redacted result')
-    .argument('<task>', 'task name (see `blindfold tasks list`)')
-    .option('-i, --input <name=value>', 'an input of the task (repeatable); non-string inputs are JSON', collect, [])
-    .option('--env <env>', 'environment whose values are used (default: BLINDFOLD_ENV or development)')
-    .option('--json', 'print the whole result as JSON')
-    .addHelpText('after', '\nExample:\n  blindfold run github_create_issue --input repo=acme/api --input title="Flaky test"')
-    .action(
-      action(async (name: string, opts: { input: string[]; env?: string; json?: boolean }, cmd: Command) => {
-        const vault = await openVault(cmd);
-        // Checked before anything is repeated: a value typed as the task name must not be echoed.
-        if (!TASK_NAME.test(name)) throw new BlindfoldError('BAD_INPUT', `invalid task name (not repeated here in case it holds a value): ${whyNotAName(name, 64, 'letters, digits, _ and -')}`);
-        const [{ loadTaskFolder, formatProblem }, { runTask }] = await Promise.all([import('../../tasks/loader.js'), import('../../tasks/runner.js')]);
-        const { tasks, problems } = loadTaskFolder(vault.paths.tasks, vault);
-        const task = tasks.find((t) => t.name === name);
-        if (!task) throw notLoaded(name, vault.paths.tasks, problems, formatProblem);
-        const audit = await openAudit(vault);
-        const { Broker } = await import('../../broker.js'); // the HTTP stack, only for commands that send
-        const broker = new Broker({ vault, audit });
-        try {
-          const result = await runTask(broker, { id: cliPrincipal(), env: environmentFor(opts.env) }, task, parseInputs(task, opts.input));
-          if (opts.json) printJson(result);
-          else {
-            for (const s of result.steps) note(`step ${s.name}: ${s.method} → HTTP ${s.status} (${s.durationMs} ms${s.redacted.length ? `, redacted ${s.redacted.join(', ')}` : ''})`);
-            printLine(typeof result.output === 'string' ? result.output : JSON.stringify(result.output, null, 2));
-          }
-          if (!result.ok) {
-            note(`step ${result.failedStep} answered with an error status; the task stopped there`);
-            process.exitCode = 1;
-          }
-        } finally {
-          await broker.close();
-          audit.close();
-        }
-      }),
-    );
-}
+/** `blindfold run`, as declared in ../definitions.ts. */
+export const runAction = action(async (name: string, opts: { input: string[]; env?: string; json?: boolean }, cmd: Command) => {
+  const vault = await openVault(cmd);
+  // Checked before anything is repeated: a value typed as the task name must not be echoed.
+  if (!TASK_NAME.test(name)) throw new BlindfoldError('BAD_INPUT', `invalid task name (not repeated here in case it holds a value): ${whyNotAName(name, 64, 'letters, digits, _ and -')}`);
+  const [{ loadTaskFolder, formatProblem }, { runTask }] = await Promise.all([import('../../tasks/loader.js'), import('../../tasks/runner.js')]);
+  const { tasks, problems } = loadTaskFolder(vault.paths.tasks, vault);
+  const task = tasks.find((t) => t.name === name);
+  if (!task) throw notLoaded(name, vault.paths.tasks, problems, formatProblem);
+  const audit = await openAudit(vault);
+  const { Broker } = await import('../../broker.js'); // the HTTP stack, only for commands that send
+  const broker = new Broker({ vault, audit });
+  try {
+    const result = await runTask(broker, { id: cliPrincipal(), env: environmentFor(opts.env) }, task, parseInputs(task, opts.input));
+    if (opts.json) printJson(result);
+    else {
+      for (const s of result.steps) note(`step ${s.name}: ${s.method} → HTTP ${s.status} (${s.durationMs} ms${s.redacted.length ? `, redacted ${s.redacted.join(', ')}` : ''})`);
+      printLine(typeof result.output === 'string' ? result.output : JSON.stringify(result.output, null, 2));
+    }
+    if (!result.ok) {
+      note(`step ${result.failedStep} answered with an error status; the task stopped there`);
+      process.exitCode = 1;
+    }
+  } finally {
+    await broker.close();
+    audit.close();
+  }
+});

@@ -10,52 +10,35 @@ interface ServeOptions {
   resolve?: string[];
 }
 
-export function registerServe(program: Command): void {
-  program
-    .command('serve')
-    .description('run the MCP server on stdio (for Claude Desktop, VS Code, Cursor, any MCP client)')
-    .option('--env <env>', 'environment whose values are used (default: BLINDFOLD_ENV or development)')
-    .option(
-      '--allow-origin <origin>',
-      'exact origin requests may reach even on a private/loopback address, e.g. http://127.0.0.1:8080 (repeatable)',
-      (v: string, prev: string[] = []) => [...prev, v],
-    )
-    .option(
-      '--resolve <name=ip>',
-      'answer DNS for NAME with IP (comma-separated for several); answers still pass the private-address guard (repeatable)',
-      (v: string, prev: string[] = []) => [...prev, v],
-    )
-    .action(
-      action(async (opts: ServeOptions, cmd: Command) => {
-        // Loaded here, not at the top: every other command starts faster without the server stack.
-        const [{ assembleBlindfold }, { pinnedResolver }, { serveStdio }] = await Promise.all([
-          import('../../open.js'),
-          import('../../egress/connector.js'),
-          import('../../mcp/stdio.js'),
-        ]);
-        const env = environmentFor(opts.env);
-        const allowOrigins = (opts.allowOrigin ?? []).map((o) => parseConfigOrigin(o));
-        const vault = await openVault(cmd, { create: true });
-        const blindfold = await assembleBlindfold(vault, {
-          principal: { id: 'stdio', env },
-          allowOrigins,
-          ...(opts.resolve?.length ? { resolver: pinnedResolver(opts.resolve) } : {}),
-          watchTasks: true,
-        });
-        const tasks = blindfold.tasks();
-        const problems = blindfold.taskProblems();
-        const entry = clientEntryFor(vault.paths, env, [
-          ...allowOrigins.flatMap((o) => ['--allow-origin', o]),
-          ...(opts.resolve ?? []).flatMap((r) => ['--resolve', r]),
-        ]);
-        note(
-          `MCP server on stdio | vault ${vault.paths.vault} | environment ${env} | ${vault.names().length} secret(s) | ` +
-            `${tasks.length} task(s) from ${vault.paths.tasks}${problems.length ? ` (${problems.length} not loaded: see above)` : ''}\n` +
-            `blindfold: connect a client with this server entry (README: "Connect an MCP client"): ${JSON.stringify(entry)}\n` +
-            'blindfold: add secrets with `blindfold set NAME --host HOST`',
-        );
-        await serveStdio(blindfold);
-        await blindfold.close();
-      }),
-    );
-}
+/** `blindfold serve`, as declared in ../definitions.ts. */
+export const serveAction = action(async (opts: ServeOptions, cmd: Command) => {
+  // Loaded here, not at the top: every other command starts faster without the server stack.
+  const [{ assembleBlindfold }, { pinnedResolver }, { serveStdio }] = await Promise.all([
+    import('../../open.js'),
+    import('../../egress/connector.js'),
+    import('../../mcp/stdio.js'),
+  ]);
+  const env = environmentFor(opts.env);
+  const allowOrigins = (opts.allowOrigin ?? []).map((o) => parseConfigOrigin(o));
+  const vault = await openVault(cmd, { create: true });
+  const blindfold = await assembleBlindfold(vault, {
+    principal: { id: 'stdio', env },
+    allowOrigins,
+    ...(opts.resolve?.length ? { resolver: pinnedResolver(opts.resolve) } : {}),
+    watchTasks: true,
+  });
+  const tasks = blindfold.tasks();
+  const problems = blindfold.taskProblems();
+  const entry = clientEntryFor(vault.paths, env, [
+    ...allowOrigins.flatMap((o) => ['--allow-origin', o]),
+    ...(opts.resolve ?? []).flatMap((r) => ['--resolve', r]),
+  ]);
+  note(
+    `MCP server on stdio | vault ${vault.paths.vault} | environment ${env} | ${vault.names().length} secret(s) | ` +
+      `${tasks.length} task(s) from ${vault.paths.tasks}${problems.length ? ` (${problems.length} not loaded: see above)` : ''}\n` +
+      `blindfold: connect a client with this server entry (README: "Connect an MCP client"): ${JSON.stringify(entry)}\n` +
+      'blindfold: add secrets with `blindfold set NAME --host HOST`',
+  );
+  await serveStdio(blindfold);
+  await blindfold.close();
+});

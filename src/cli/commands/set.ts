@@ -5,7 +5,7 @@ import { assertSecretName } from '../../vault/names.js';
 import { action, environmentFor, openVaultForChange } from '../context.js';
 import { validateSetInput } from '../../vault/vault.js';
 import { flagIsNameable } from '../usage.js';
-import { collect, note, parseKeyValues, printJson, printLine, readSecretValue } from '../io.js';
+import { note, parseKeyValues, printJson, printLine, readSecretValue } from '../io.js';
 
 interface SetOptions {
   env?: string;
@@ -24,81 +24,56 @@ interface SetOptions {
   json?: boolean;
 }
 
-export function registerSet(program: Command): void {
-  program
-    .command('set')
-    .description(
-      'create or update a secret; the value is read from stdin when piped, else from a hidden prompt, or from --from-env / --from-file — never from the command line',
-    )
-    .argument('<name>', 'secret name: a letter, then up to 63 letters, digits or underscores')
-    .argument('[refused...]', 'values are never accepted here (they would land in shell history and process lists)')
-    .option('--env <env>', 'environment to store the value for, or "default" for the fallback (default: BLINDFOLD_ENV or development)')
-    .option('--description <text>', 'what the secret is for (shown to agents)')
-    .option('--meta <key=value>', 'metadata entry, repeatable', collect)
-    .option('--host <host>', 'origin the secret may be sent to, repeatable: api.x.com, *.x.com, https://x.com:8443, http://127.0.0.1:8080', collect)
-    .option('--placement <where>', 'where an agent may place it: header, query, body, path (repeatable; default header)', collect)
-    .option('--inject <spec>', 'how task steps place it, e.g. "header:Authorization:Bearer {value}", "query:key:{value}"')
-    .option('--preset <id>', 'fill hosts and inject for a known API (see `blindfold presets`)')
-    .option('--from-env <VAR>', 'read the value from this environment variable')
-    .option('--from-file <path>', 'read the value from this file (one trailing newline removed)')
-    .option('--keep-value', 'change only description, metadata or policy; do not read a value')
-    .option('--allow-short', `accept a value shorter than 8 characters (weakens redaction)`)
-    .option('--allow-guessable', 'accept a value of low estimated entropy (PIN, date, common word, keyboard run): one an agent could guess')
-    .option('--if-version <n>', 'check-and-set: only write if the secret is at this version (0 = must not exist)')
-    .option('--json', 'print the result as JSON')
-    .allowUnknownOption(true)
-    .action(
-      action(async (name: string, refused: string[], opts: SetOptions, cmd: Command) => {
-        // Checked first: the name is repeated below (prompt, hints), and `set API_KEY=sk-…` must
-        // be refused before it could be.
-        assertSecretName(name);
-        // Unknown options are allowed only so we can refuse them without echoing them: commander
-        // would print `unknown option '--value=...'`, which would put a value on the terminal.
-        if (refused.length > 0) {
-          const options = refused.filter((a) => a.startsWith('-'));
-          // Plain flags are named (`--frobnicate`); `--token=…` and anything odd are not.
-          const named = options.filter(flagIsNameable).map((f) => `'${f}'`);
-          throw new BlindfoldError(
-            'VALUE_IN_ARGV',
-            options.length > 0
-              ? `unknown option for \`set\`${named.length ? ` ${named.join(', ')}` : ''}` +
-                  `${named.length < options.length ? ' (one or more not repeated here: it carries a value or is not a plain --flag)' : ''}; see \`blindfold set --help\``
-              : 'a value was given on the command line; values are never taken from argv because they end up in shell history and process lists. ' +
-                  `Pipe it instead (\`printenv MY_KEY | blindfold set ${name}\`), use --from-env VAR or --from-file PATH, or run without it to be prompted`,
-          );
-        }
-        const preset = opts.preset ? getPreset(opts.preset) : undefined;
-        const env = environmentFor(opts.env);
-        const expectedVersion = opts.ifVersion !== undefined ? parseVersion(opts.ifVersion) : undefined;
-        const settings = {
-          name,
-          env,
-          metadata: parseKeyValues(opts.meta, '--meta'),
-          hosts: opts.host ?? preset?.hosts,
-          placements: opts.placement ?? preset?.placements,
-          inject: opts.inject ?? preset?.inject,
-          allowShort: opts.allowShort,
-          allowGuessable: opts.allowGuessable,
-          expectedVersion,
-        };
-        // Everything is checked before anyone types a value and before the vault is opened: a
-        // refused `set` prompts for nothing and creates no home.
-        validateSetInput(settings);
-        const value = opts.keepValue ? undefined : await readSecretValue(name, { fromEnv: opts.fromEnv, fromFile: opts.fromFile });
-        const change = { ...settings, value };
-        validateSetInput(change);
-        const vault = await openVaultForChange(cmd, { create: true });
-        const description = opts.description ?? (preset && !vault.has(name) ? preset.description : undefined);
-        const { info, created, changed } = await vault.set({ ...change, description });
-        if (info.hosts.length === 0) {
-          note(`${name} has no hosts, so it cannot be sent anywhere yet; add one with --host or --preset`);
-        }
-        if (opts.json) printJson({ created, changed, secret: info });
-        else if (!changed) printLine(`unchanged ${name} (version ${info.version}: the value and settings given are the ones stored)`);
-        else printLine(`${created ? 'created' : 'updated'} ${name} (version ${info.version}${value !== undefined ? `, value for ${env}` : ''})`);
-      }),
+/** `blindfold set`, as declared in ../definitions.ts. */
+export const setAction = action(async (name: string, refused: string[], opts: SetOptions, cmd: Command) => {
+  // Checked first: the name is repeated below (prompt, hints), and `set API_KEY=sk-…` must
+  // be refused before it could be.
+  assertSecretName(name);
+  // Unknown options are allowed only so we can refuse them without echoing them: commander
+  // would print `unknown option '--value=...'`, which would put a value on the terminal.
+  if (refused.length > 0) {
+    const options = refused.filter((a) => a.startsWith('-'));
+    // Plain flags are named (`--frobnicate`); `--token=…` and anything odd are not.
+    const named = options.filter(flagIsNameable).map((f) => `'${f}'`);
+    throw new BlindfoldError(
+      'VALUE_IN_ARGV',
+      options.length > 0
+        ? `unknown option for \`set\`${named.length ? ` ${named.join(', ')}` : ''}` +
+            `${named.length < options.length ? ' (one or more not repeated here: it carries a value or is not a plain --flag)' : ''}; see \`blindfold set --help\``
+        : 'a value was given on the command line; values are never taken from argv because they end up in shell history and process lists. ' +
+            `Pipe it instead (\`printenv MY_KEY | blindfold set ${name}\`), use --from-env VAR or --from-file PATH, or run without it to be prompted`,
     );
-}
+  }
+  const preset = opts.preset ? getPreset(opts.preset) : undefined;
+  const env = environmentFor(opts.env);
+  const expectedVersion = opts.ifVersion !== undefined ? parseVersion(opts.ifVersion) : undefined;
+  const settings = {
+    name,
+    env,
+    metadata: parseKeyValues(opts.meta, '--meta'),
+    hosts: opts.host ?? preset?.hosts,
+    placements: opts.placement ?? preset?.placements,
+    inject: opts.inject ?? preset?.inject,
+    allowShort: opts.allowShort,
+    allowGuessable: opts.allowGuessable,
+    expectedVersion,
+  };
+  // Everything is checked before anyone types a value and before the vault is opened: a
+  // refused `set` prompts for nothing and creates no home.
+  validateSetInput(settings);
+  const value = opts.keepValue ? undefined : await readSecretValue(name, { fromEnv: opts.fromEnv, fromFile: opts.fromFile });
+  const change = { ...settings, value };
+  validateSetInput(change);
+  const vault = await openVaultForChange(cmd, { create: true });
+  const description = opts.description ?? (preset && !vault.has(name) ? preset.description : undefined);
+  const { info, created, changed } = await vault.set({ ...change, description });
+  if (info.hosts.length === 0) {
+    note(`${name} has no hosts, so it cannot be sent anywhere yet; add one with --host or --preset`);
+  }
+  if (opts.json) printJson({ created, changed, secret: info });
+  else if (!changed) printLine(`unchanged ${name} (version ${info.version}: the value and settings given are the ones stored)`);
+  else printLine(`${created ? 'created' : 'updated'} ${name} (version ${info.version}${value !== undefined ? `, value for ${env}` : ''})`);
+});
 
 function parseVersion(text: string): number {
   const n = Number(text);

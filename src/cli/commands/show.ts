@@ -4,35 +4,27 @@ import { action, openVault } from '../context.js';
 import { requireSecret } from '../lookup.js';
 import { printJson, printLine } from '../io.js';
 
-export function registerShow(program: Command): void {
-  program
-    .command('show')
-    .description('show one secret: metadata, policy, environments, versions (never the value)')
-    .argument('<name>', 'secret name')
-    .option('--json', 'print as JSON')
-    .action(
-      action(async (name: string, opts: { json?: boolean }, cmd: Command) => {
-        const vault = await openVault(cmd);
-        requireSecret(vault, name);
-        const info = vault.get(name);
-        const usage = usageFromAudit(vault.paths.audit).get(name);
-        const used = { lastUsedAt: usage?.lastUsedAt ?? null, useCount: usage?.useCount ?? 0 };
-        if (opts.json) return printJson({ secret: { ...info, ...used } });
-        const rows: Array<[string, string]> = [
-          ['name', info.name],
-          ['description', info.description || '(none)'],
-          ['environments', info.environments.join(', ')],
-          ['hosts', info.hosts.join(', ') || '(none: cannot be sent)'],
-          ['placements', info.placements.join(', ')],
-          ['inject', info.inject],
-          ['version', String(info.version)],
-          ['created', info.createdAt],
-          ['updated', info.updatedAt],
-          ['used', used.useCount ? `${used.useCount} time(s), last at ${used.lastUsedAt}` : 'never (per the audit trail)'],
-          ...Object.entries(info.metadata).map(([k, v]): [string, string] => [`meta.${k}`, v]),
-        ];
-        const width = Math.max(...rows.map(([k]) => k.length));
-        for (const [k, v] of rows) printLine(`${k.padEnd(width)}  ${v}`);
-      }),
-    );
-}
+/** `blindfold show`, as declared in ../definitions.ts. */
+export const showAction = action(async (name: string, opts: { json?: boolean }, cmd: Command) => {
+  const vault = await openVault(cmd);
+  requireSecret(vault, name);
+  const info = vault.get(name);
+  const usage = usageFromAudit(vault.paths.audit).get(name);
+  const used = { lastUsedAt: usage?.lastUsedAt ?? null, useCount: usage?.useCount ?? 0 };
+  if (opts.json) return printJson({ secret: { ...info, ...used } });
+  const rows: Array<[string, string]> = [
+    ['name', info.name],
+    ['description', info.description || '(none)'],
+    ['environments', info.environments.join(', ')],
+    ['hosts', info.hosts.join(', ') || '(none: cannot be sent)'],
+    ['placements', info.placements.join(', ')],
+    ['inject', info.inject],
+    ['version', String(info.version)],
+    ['created', info.createdAt],
+    ['updated', info.updatedAt],
+    ['used', used.useCount ? `${used.useCount} time(s), last at ${used.lastUsedAt}` : 'never (per the audit trail)'],
+    ...Object.entries(info.metadata).map(([k, v]): [string, string] => [`meta.${k}`, v]),
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  for (const [k, v] of rows) printLine(`${k.padEnd(width)}  ${v}`);
+});

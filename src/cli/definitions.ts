@@ -1,0 +1,220 @@
+/**
+ * Every command's name, arguments, options and help text, and nothing else: `--help`, usage errors
+ * and option parsing need only these, so a command's implementation (the vault, the crypto, the
+ * server stack) is imported when that command runs, and no other command pays for loading it.
+ */
+import type { Command } from 'commander';
+import { AUDIT_ACTIONS } from '../audit/chain.js';
+import { EXIT } from './exit-codes.js';
+import { collect } from './io.js';
+
+type CommandAction = (...args: never[]) => Promise<void>;
+
+/** The action of a command whose module is imported only when it runs. */
+function lazy(load: () => Promise<CommandAction>): (...args: unknown[]) => Promise<void> {
+  return async (...args) => {
+    let run: (...args: unknown[]) => Promise<void>;
+    try {
+      run = (await load()) as (...args: unknown[]) => Promise<void>;
+    } catch (err) {
+      // A broken install, not a usage problem: one line and the error exit code, no stack trace.
+      process.stderr.write(`blindfold: error: could not load this command: ${(err as Error).message}\n`);
+      process.exitCode = EXIT.error;
+      return;
+    }
+    await run(...args);
+  };
+}
+
+export function declareCommands(program: Command): void {
+  program
+    .command('init')
+    .description('create the home folder, a random master key file (unless a key is configured) and an empty vault')
+    .option('--json', 'print the result as JSON')
+    .action(lazy(() => import('./commands/init.js').then((m) => m.initAction)));
+
+  program
+    .command('set')
+    .description(
+      'create or update a secret; the value is read from stdin when piped, else from a hidden prompt, or from --from-env / --from-file — never from the command line',
+    )
+    .argument('<name>', 'secret name: a letter, then up to 63 letters, digits or underscores')
+    .argument('[refused...]', 'values are never accepted here (they would land in shell history and process lists)')
+    .option('--env <env>', 'environment to store the value for, or "default" for the fallback (default: BLINDFOLD_ENV or development)')
+    .option('--description <text>', 'what the secret is for (shown to agents)')
+    .option('--meta <key=value>', 'metadata entry, repeatable', collect)
+    .option('--host <host>', 'origin the secret may be sent to, repeatable: api.x.com, *.x.com, https://x.com:8443, http://127.0.0.1:8080', collect)
+    .option('--placement <where>', 'where an agent may place it: header, query, body, path (repeatable; default header)', collect)
+    .option('--inject <spec>', 'how task steps place it, e.g. "header:Authorization:Bearer {value}", "query:key:{value}"')
+    .option('--preset <id>', 'fill hosts and inject for a known API (see `blindfold presets`)')
+    .option('--from-env <VAR>', 'read the value from this environment variable')
+    .option('--from-file <path>', 'read the value from this file (one trailing newline removed)')
+    .option('--keep-value', 'change only description, metadata or policy; do not read a value')
+    .option('--allow-short', `accept a value shorter than 8 characters (weakens redaction)`)
+    .option('--allow-guessable', 'accept a value of low estimated entropy (PIN, date, common word, keyboard run): one an agent could guess')
+    .option('--if-version <n>', 'check-and-set: only write if the secret is at this version (0 = must not exist)')
+    .option('--json', 'print the result as JSON')
+    .allowUnknownOption(true)
+    .action(lazy(() => import('./commands/set.js').then((m) => m.setAction)));
+
+  program
+    .command('list')
+    .alias('ls')
+    .description('list secrets: names, environments and policy (never values)')
+    .option('--json', 'print as JSON')
+    .action(lazy(() => import('./commands/list.js').then((m) => m.listAction)));
+
+  program
+    .command('show')
+    .description('show one secret: metadata, policy, environments, versions (never the value)')
+    .argument('<name>', 'secret name')
+    .option('--json', 'print as JSON')
+    .action(lazy(() => import('./commands/show.js').then((m) => m.showAction)));
+
+  program
+    .command('rm')
+    .description('delete a secret and all its versions (refused, with the reason, when tasks name it or it was used in the last 7 days; --force overrides)')
+    .argument('<name>', 'secret name')
+    .option('--force', 'delete even when it was used recently or tasks reference it')
+    .option('--json', 'print the result as JSON')
+    .action(lazy(() => import('./commands/rm.js').then((m) => m.rmAction)));
+
+  program
+    .command('history')
+    .description('list the stored versions of a secret (never values)')
+    .argument('<name>', 'secret name')
+    .option('--json', 'print as JSON')
+    .action(lazy(() => import('./commands/history.js').then((m) => m.historyAction)));
+
+  program
+    .command('rollback')
+    .description('make an earlier version current again (recorded as a new version)')
+    .argument('<name>', 'secret name')
+    .requiredOption('--to <version>', 'version to restore (see `blindfold history NAME`)')
+    .option('--json', 'print the result as JSON')
+    .action(lazy(() => import('./commands/history.js').then((m) => m.rollbackAction)));
+
+  program
+    .command('import')
+    .description('import every NAME=value of a .env file as secrets (values are never printed)')
+    .argument('<file>', '.env file to read')
+    .option('--env <env>', 'environment to store the values for (default: BLINDFOLD_ENV or development)')
+    .option('--preset-from-name', 'bind each secret to a preset guessed from its name (OPENAI_API_KEY → openai, ...)')
+    .option('--host <host>', 'bind every imported secret to this origin, repeatable', collect)
+    .option('--allow-short', 'accept values shorter than 8 characters')
+    .option('--allow-guessable', 'accept values of low estimated entropy (PINs, dates, common words)')
+    .option('--json', 'print the result as JSON')
+    .action(lazy(() => import('./commands/import.js').then((m) => m.importAction)));
+
+  program
+    .command('rotate-key')
+    .description(
+      'replace the master key: re-wraps every data key under a new key. Safe to interrupt; run it again to finish. ' +
+        'With the default key file the new key replaces master.key; with BLINDFOLD_MASTER_KEY(_FILE) or a typed passphrase pass --new-key-file. ' +
+        'Running servers that read the key from a file pick up the new key by themselves',
+    )
+    .option('--new-key-file <path>', 'file holding the new key (base64 of 32 bytes or a passphrase); created with a random key if missing')
+    .option('--json', 'print the result as JSON')
+    .action(lazy(() => import('./commands/rotate-key.js').then((m) => m.rotateKeyAction)));
+
+  program
+    .command('check')
+    .description('decrypt every stored value (current and earlier versions) in memory to prove the vault is intact; prints counts only')
+    .option('--json', 'print the result as JSON')
+    .action(lazy(() => import('./commands/check.js').then((m) => m.checkAction)));
+
+  program
+    .command('presets')
+    .description('list the API presets usable with `set --preset` (hosts and how the key is sent)')
+    .option('--json', 'print as JSON')
+    .action(lazy(() => import('./commands/presets.js').then((m) => m.presetsAction)));
+
+  program
+    .command('serve')
+    .description('run the MCP server on stdio (for Claude Desktop, VS Code, Cursor, any MCP client)')
+    .option('--env <env>', 'environment whose values are used (default: BLINDFOLD_ENV or development)')
+    .option(
+      '--allow-origin <origin>',
+      'exact origin requests may reach even on a private/loopback address, e.g. http://127.0.0.1:8080 (repeatable)',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
+    .option(
+      '--resolve <name=ip>',
+      'answer DNS for NAME with IP (comma-separated for several); answers still pass the private-address guard (repeatable)',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
+    .action(lazy(() => import('./commands/serve.js').then((m) => m.serveAction)));
+
+  program
+    .command('run')
+    .description('run a task file (as an agent would call its tool) and print the redacted result')
+    .argument('<task>', 'task name (see `blindfold tasks list`)')
+    .option('-i, --input <name=value>', 'an input of the task (repeatable); non-string inputs are JSON', collect, [])
+    .option('--env <env>', 'environment whose values are used (default: BLINDFOLD_ENV or development)')
+    .option('--json', 'print the whole result as JSON')
+    .addHelpText('after', '\nExample:\n  blindfold run github_create_issue --input repo=acme/api --input title="Flaky test"')
+    .action(lazy(() => import('./commands/run.js').then((m) => m.runAction)));
+
+  const tasks = program.command('tasks').description('task files: each becomes an MCP tool of its own (see README, "Task files")');
+
+  tasks
+    .command('list')
+    .description('list the tasks that load, with their inputs and secrets')
+    .option('--json', 'print as JSON')
+    .action(lazy(() => import('./commands/tasks.js').then((m) => m.tasksListAction)));
+
+  tasks
+    .command('check')
+    .description('validate every task file (YAML, schema, secrets, hosts, placements); exits 1 on any problem')
+    .option('--json', 'print as JSON')
+    .action(lazy(() => import('./commands/tasks.js').then((m) => m.tasksCheckAction)));
+
+  program
+    .command('exec')
+    .description("run a command with secrets in its environment; its output is masked and its exit code returned")
+    .requiredOption('-s, --secret <NAME[:ENVVAR]>', 'secret to expose, as ENVVAR (default: its own name) (repeatable)', collect, [])
+    .option('--env <env>', 'environment whose values are used (default: BLINDFOLD_ENV or development)')
+    .argument('<command...>', 'the command and its arguments, after --')
+    .addHelpText(
+      'after',
+      `
+Example:
+  blindfold exec -s OPENAI_API_KEY -s GITHUB_PAT:GH_TOKEN -- python script.py --verbose
+
+The child gets the values as environment variables (never Blindfold's own master key variables).
+Its stdout and stderr pass through a redactor, so a value it prints shows as [REDACTED:NAME]; output
+is held back by at most one value's length until more arrives or the child ends. Not an MCP tool.`,
+    )
+    .action(lazy(() => import('./commands/exec.js').then((m) => m.execAction)));
+
+  const audit = program
+    .command('audit')
+    .description('show the audit trail: every secret use, denial and admin change (never values)')
+    .option('--since <when>', 'only entries newer than a duration (30m, 1h, 7d) or an ISO date')
+    .option('--secret <name>', 'only entries naming this secret')
+    .option('--action <action>', `only this action: ${AUDIT_ACTIONS.join(', ')}`)
+    .option('--principal <id>', 'only entries by this principal (e.g. stdio, cli:alice, a token name)')
+    .option('--json', 'print as one JSON array')
+    .option('--jsonl', 'print as JSON lines, one entry per line (for streaming tools)')
+    .action(lazy(() => import('./commands/audit.js').then((m) => m.auditAction)));
+
+  audit
+    .command('verify')
+    .description('check the hash chain: detects edited, inserted, removed, reordered or cut entries and names the first one')
+    .option('--json', 'print the result as JSON')
+    .action(lazy(() => import('./commands/audit.js').then((m) => m.auditVerifyAction)));
+
+  program
+    .command('suspended')
+    .description('principals the tripwire suspended (their input held secret material, which only a guess can put there)')
+    .option('--json', 'print as JSON')
+    .action(lazy(() => import('./commands/suspensions.js').then((m) => m.suspendedAction)));
+
+  program
+    .command('clear')
+    .description('lift a tripwire suspension (review `blindfold audit --action request.attack` first)')
+    .argument('[principal]', 'the suspended principal, as `blindfold suspended` shows it (e.g. stdio)')
+    .option('--all', 'lift every suspension (also rewrites a damaged list)')
+    .option('--json', 'print the result as JSON')
+    .action(lazy(() => import('./commands/suspensions.js').then((m) => m.clearAction)));
+}

@@ -1,0 +1,92 @@
+/**
+ * The redaction index of every value a vault holds (promise 4: all environments, every kept
+ * version), built from the window fingerprints stored beside each ciphertext (SPEC §7), so that
+ * building it at start or after a change decrypts nothing.
+ *
+ * It is fed after start in slices, one turn of the event loop each, so that answering initialize
+ * and tools/list never waits for a large vault (B4); anything that needs the index (a request,
+ * the tripwire) calls `complete()` first, which finishes it synchronously.
+ */
+import type { Vault } from '../vault/vault.js';
+import { Redactor, windowFingerprints } from './redactor.js';
+
+/** Names the fingerprint format, so fingerprints made by another format are redone, not trusted. */
+const FINGERPRINT_SCHEME = 'redact-w12-v1';
+/** Values fed per turn of the event loop while the index is built after start. */
+const SLICE = 200;
+
+/**
+ * From now on every value this vault writes carries its fingerprints, keyed by the vault's index
+ * key. Every process that writes values (a server, `set`, `import`) calls this first.
+ */
+export async function fingerprintVaultWrites(vault: Vault): Promise<Uint8Array> {
+  const key = await vault.indexKey();
+  await vault.fingerprintWith({ scheme: FINGERPRINT_SCHEME, fingerprint: (value) => windowFingerprints(key, value) });
+  return key;
+}
+
+export class VaultIndex {
+  readonly #vault: Vault;
+  readonly #ready: Promise<void>;
+  #redactor: Redactor | undefined;
+  /** Vault revision being indexed (-1: none yet). */
+  #revision = -1;
+  #pending: Iterator<{ name: string; fingerprints: string }> | undefined;
+  #timer: NodeJS.Immediate | undefined;
+  #closed = false;
+
+  constructor(vault: Vault) {
+    this.#vault = vault;
+    this.#ready = fingerprintVaultWrites(vault).then((key) => {
+      this.#redactor = new Redactor({ key });
+      if (!this.#closed) this.#timer = setImmediate(() => this.#feedInSlices());
+    });
+    // A failure here (sealed vault, unreadable key) surfaces on the first complete().
+    this.#ready.catch(() => {});
+  }
+
+  /** Every value of the vault's current revision is indexed when this resolves. */
+  async complete(): Promise<Redactor> {
+    await this.#ready;
+    this.#feed(Infinity);
+    return this.#redactor!;
+  }
+
+  /** The redactor as it is now (undefined before the key is read, when nothing was resolved yet). */
+  get current(): Redactor | undefined {
+    return this.#redactor;
+  }
+
+  close(): void {
+    this.#closed = true;
+    clearImmediate(this.#timer);
+  }
+
+  #feedInSlices(): void {
+    if (!this.#closed && !this.#feed(SLICE)) this.#timer = setImmediate(() => this.#feedInSlices());
+  }
+
+  /**
+   * Feeds at most `limit` values and says whether every value of the current revision is in.
+   * Values are only ever added, so a value deleted or replaced since start stays redacted.
+   */
+  #feed(limit: number): boolean {
+    const redactor = this.#redactor!;
+    for (let fed = 0; fed < limit; fed++) {
+      if (!this.#pending) {
+        if (this.#revision === this.#vault.revision) return true;
+        this.#revision = this.#vault.revision;
+        this.#pending = this.#vault.everyFingerprint()[Symbol.iterator]();
+      }
+      const next = this.#pending.next();
+      if (next.done) {
+        // A revision that moved while it was being fed is fed again from its start.
+        this.#pending = undefined;
+        fed--;
+        continue;
+      }
+      redactor.addFingerprints(next.value.name, next.value.fingerprints);
+    }
+    return false;
+  }
+}
