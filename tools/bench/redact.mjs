@@ -73,9 +73,10 @@ function measure(secretCount, { naive }) {
   const buildMs = performance.now() - buildStart;
   const text = body(values, 100);
   const out = redactor.redact(text);
+  const lowered = out.text.toLowerCase();
   for (const v of values) {
     for (const f of spellings(v)) if (f.length >= 12 && out.text.includes(f)) throw new Error(`B3: an encoding of a value survived redaction`);
-    for (let i = 0; i + 12 <= v.length; i++) if (out.text.toLowerCase().includes(v.slice(i, i + 12).toLowerCase())) throw new Error('B3: a window of a value survived');
+    for (let i = 0; i + 12 <= v.length; i++) if (lowered.includes(v.slice(i, i + 12).toLowerCase())) throw new Error('B3: a window of a value survived');
   }
   const redactMs = time(() => redactor.redact(text), 15);
   const plain = body(values, 0);

@@ -1,0 +1,203 @@
+/** Views that decode binary-to-text runs: base64 (standard and URL alphabets, wrapped lines) and hex. */
+import { Builder, utf8, type View, type ViewOptions } from './view.js';
+
+const B64 = new Int8Array(128).fill(-1);
+const HEX = new Int8Array(128).fill(-1);
+{
+  const std = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  for (let i = 0; i < 64; i++) B64[std.charCodeAt(i)] = i;
+  B64['-'.charCodeAt(0)] = 62;
+  B64['_'.charCodeAt(0)] = 63;
+  const hex = '0123456789abcdef';
+  for (let i = 0; i < 16; i++) {
+    HEX[hex.charCodeAt(i)] = i;
+    HEX[hex.toUpperCase().charCodeAt(i)] = i;
+  }
+}
+
+/** Whitespace a base64 run may continue across: a line break, with a little indentation. */
+function lineGap(text: string, i: number): number {
+  let j = i;
+  while (j < text.length && j - i < 2 && (text[j] === ' ' || text[j] === '\t')) j++;
+  if (text[j] === '\r') j++;
+  if (text[j] !== '\n') return 0;
+  j++;
+  const k = j;
+  while (j < text.length && j - k < 4 && (text[j] === ' ' || text[j] === '\t')) j++;
+  return j - i;
+}
+
+/**
+ * Runs of characters of `table` at least `min` long, as lists of the parent indexes of their
+ * characters; a base64 run continues across line breaks (MIME wraps at 76, PEM at 64).
+ */
+function runsOf(text: string, table: Int8Array, min: number, acrossLines: boolean, ranges: number[] | null = null): number[][] {
+  const runs: number[][] = [];
+  const n = text.length;
+  let i = 0;
+  let r = 0;
+  let limit = ranges ? 0 : n;
+  for (;;) {
+    if (i >= limit) {
+      if (!ranges || r >= ranges.length) break;
+      i = Math.max(i, ranges[r]!);
+      limit = ranges[r + 1]!;
+      r += 2;
+      continue;
+    }
+    const c = text.charCodeAt(i);
+    if (c >= 128 || table[c]! < 0) {
+      i++;
+      continue;
+    }
+    const idx: number[] = [];
+    for (;;) {
+      while (i < n) {
+        const d = text.charCodeAt(i);
+        if (d >= 128 || table[d]! < 0) break;
+        idx.push(i);
+        i++;
+      }
+      if (!acrossLines || i >= n) break;
+      const gap = lineGap(text, i);
+      if (gap === 0) break;
+      const next = text.charCodeAt(i + gap);
+      if (!(next < 128 && table[next]! >= 0)) break;
+      i += gap;
+    }
+    if (idx.length >= min) runs.push(idx);
+  }
+  return runs;
+}
+
+/** Decoded bytes as UTF-8, keeping only well-formed stretches at least `min` units long. */
+function emitText(b: Builder, bytes: number[], bs: number[], be: number[], min: number): void {
+  if (bytes.length === 0) return;
+  const d = utf8(bytes, bs, be, true);
+  let from = 0;
+  for (let k = 0; k <= d.text.length; k++) {
+    if (k < d.text.length && d.s[k] !== -1) continue;
+    if (k - from >= min) {
+      b.brk();
+      b.emit({ text: d.text.slice(from, k), s: d.s.slice(from, k), e: d.e.slice(from, k) }, 0, 0);
+    }
+    from = k + 1;
+  }
+}
+
+/**
+ * Whether the run, decoded at this alignment, has a well-formed UTF-8 stretch of at least `min`
+ * bytes. A stretch decodes to at most as many UTF-16 units as it has bytes, so a run without one
+ * cannot give emitText a stretch of `min` units: skipping it loses nothing.
+ */
+function mayHoldText(t: string, idx: number[], align: number, min: number): boolean {
+  let stretch = 0;
+  let need = 0;
+  let acc = 0;
+  let bits = 0;
+  for (let g = align; g < idx.length; g++) {
+    acc = (acc << 6) | B64[t.charCodeAt(idx[g]!)]!;
+    bits += 6;
+    if (bits < 8) continue;
+    bits -= 8;
+    const byte = (acc >> bits) & 0xff;
+    acc &= (1 << bits) - 1;
+    if (need > 0) {
+      if ((byte & 0xc0) === 0x80) {
+        need--;
+        if (++stretch >= min) return true;
+        continue;
+      }
+      // A sequence cut short: this byte starts afresh.
+      need = 0;
+      stretch = 0;
+    }
+    if (byte < 0x80) stretch++;
+    else if (byte >= 0xc2 && byte <= 0xdf) (need = 1), stretch++;
+    else if (byte >= 0xe0 && byte <= 0xef) (need = 2), stretch++;
+    else if (byte >= 0xf0 && byte <= 0xf4) (need = 3), stretch++;
+    else stretch = 0;
+    if (stretch >= min) return true;
+  }
+  return false;
+}
+
+export function base64View(v: View, o: ViewOptions): View | null {
+  const runs = runsOf(v.text, B64, o.minBase64, true, v.depth === 0 ? o.rootRuns : null);
+  if (runs.length === 0) return null;
+  const b = new Builder(v);
+  for (const idx of runs) {
+    // The run may start mid-stream (glued to other text): decode at each of the 4 alignments.
+    for (let align = 0; align < 4; align++) {
+      // Most runs (binary data, ids, text that only looks like base64) decode to no UTF-8 stretch
+      // a window long: find that out on bytes alone before building position maps.
+      if (!mayHoldText(v.text, idx, align, o.minWindow)) continue;
+      const bytes: number[] = [];
+      const bs: number[] = [];
+      const be: number[] = [];
+      const t = v.text;
+      const m = idx.length;
+      for (let g = align; g + 1 < m; g += 4) {
+        const p0 = idx[g]!;
+        const p1 = idx[g + 1]!;
+        const v0 = B64[t.charCodeAt(p0)]!;
+        const v1 = B64[t.charCodeAt(p1)]!;
+        bytes.push(((v0 << 2) | (v1 >> 4)) & 0xff);
+        bs.push(p0);
+        be.push(p1 + 1);
+        if (g + 2 >= m) break;
+        const p2 = idx[g + 2]!;
+        const v2 = B64[t.charCodeAt(p2)]!;
+        bytes.push(((v1 << 4) | (v2 >> 2)) & 0xff);
+        bs.push(p1);
+        be.push(p2 + 1);
+        if (g + 3 >= m) break;
+        const p3 = idx[g + 3]!;
+        bytes.push(((v2 << 6) | B64[t.charCodeAt(p3)]!) & 0xff);
+        bs.push(p2);
+        be.push(p3 + 1);
+      }
+      emitText(b, bytes, bs, be, o.minWindow);
+    }
+  }
+  return b.empty ? null : b.build('base64');
+}
+
+/**
+ * The caller notes where each base64-alphabet run starts (and where it reached the minimum length);
+ * a hex run can start anywhere inside one, so the ranges are taken to the runs' ends.
+ */
+function wholeRuns(text: string, ranges: number[] | null): number[] | null {
+  if (!ranges) return null;
+  const out: number[] = [];
+  for (let r = 0; r < ranges.length; r += 2) {
+    let j = ranges[r + 1]!;
+    while (j < text.length) {
+      const c = text.charCodeAt(j);
+      if (c >= 128 || B64[c]! < 0) break;
+      j++;
+    }
+    out.push(ranges[r]!, j);
+  }
+  return out;
+}
+
+export function hexView(v: View, o: ViewOptions): View | null {
+  const runs = runsOf(v.text, HEX, o.minHex, false, v.depth === 0 ? wholeRuns(v.text, o.rootRuns) : null);
+  if (runs.length === 0) return null;
+  const b = new Builder(v);
+  for (const idx of runs) {
+    for (let align = 0; align < 2; align++) {
+      const bytes: number[] = [];
+      const bs: number[] = [];
+      const be: number[] = [];
+      for (let g = align; g + 1 < idx.length; g += 2) {
+        bytes.push((HEX[v.text.charCodeAt(idx[g]!)]! << 4) | HEX[v.text.charCodeAt(idx[g + 1]!)]!);
+        bs.push(idx[g]!);
+        be.push(idx[g + 1]! + 1);
+      }
+      emitText(b, bytes, bs, be, o.minWindow);
+    }
+  }
+  return b.empty ? null : b.build('hex');
+}
