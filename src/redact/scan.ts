@@ -147,16 +147,19 @@ function verify(keys: HashKeys, table: FingerprintTable, v: View, u: Uint8Array 
  */
 function base64Runs(u: Uint8Array | Uint16Array, n: number, min: number): number[] {
   const runs: number[] = [];
-  const inRun = (i: number) => u[i]! < 128 && B64_CLASS[u[i]!] === 1;
   let scanned = 0; // units before this are in a run already walked (or before the text)
   for (let p = min - 1; p < n; p += min) {
-    if (p < scanned || !inRun(p)) continue;
+    if (p < scanned || IN_BASE64[u[p]!] === 0) continue;
     let s = p;
-    while (s > scanned && inRun(s - 1)) s--;
+    while (s > scanned && IN_BASE64[u[s - 1]!] !== 0) s--;
     let e = p + 1;
-    while (e < n && inRun(e)) e++;
+    while (e < n && IN_BASE64[u[e]!] !== 0) e++;
     if (e - s >= min) runs.push(s, s + min);
     scanned = e;
   }
   return runs;
 }
+
+/** B64_CLASS over every UTF-16 unit, so the run walk needs no range test. */
+const IN_BASE64 = new Uint8Array(65536);
+IN_BASE64.set(B64_CLASS);
