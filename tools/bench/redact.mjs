@@ -6,7 +6,7 @@
 // run. Also a body with no encoded value at all (what plain text pays: the identity view only).
 import { randomBytes } from 'node:crypto';
 import { Redactor } from '../../dist/redact/redactor.js';
-import { encodingsOf } from '../../dist/redact/encodings.js';
+import { encodingsOf } from './encodings.mjs';
 
 const MiB = 1024 * 1024;
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_.:"&<> ';

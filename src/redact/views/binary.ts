@@ -137,25 +137,15 @@ export function base64View(v: View, o: ViewOptions): View | null {
       const be: number[] = [];
       const t = v.text;
       const m = idx.length;
+      // Byte j of a group of four characters is made of characters j and j + 1 (6 bits each).
       for (let g = align; g + 1 < m; g += 4) {
-        const p0 = idx[g]!;
-        const p1 = idx[g + 1]!;
-        const v0 = B64[t.charCodeAt(p0)]!;
-        const v1 = B64[t.charCodeAt(p1)]!;
-        bytes.push(((v0 << 2) | (v1 >> 4)) & 0xff);
-        bs.push(p0);
-        be.push(p1 + 1);
-        if (g + 2 >= m) break;
-        const p2 = idx[g + 2]!;
-        const v2 = B64[t.charCodeAt(p2)]!;
-        bytes.push(((v1 << 4) | (v2 >> 2)) & 0xff);
-        bs.push(p1);
-        be.push(p2 + 1);
-        if (g + 3 >= m) break;
-        const p3 = idx[g + 3]!;
-        bytes.push(((v2 << 6) | B64[t.charCodeAt(p3)]!) & 0xff);
-        bs.push(p2);
-        be.push(p3 + 1);
+        for (let j = 0; j < 3 && g + j + 1 < m; j++) {
+          const pa = idx[g + j]!;
+          const pb = idx[g + j + 1]!;
+          bytes.push(((B64[t.charCodeAt(pa)]! << (2 + 2 * j)) | (B64[t.charCodeAt(pb)]! >> (4 - 2 * j))) & 0xff);
+          bs.push(pa);
+          be.push(pb + 1);
+        }
       }
       emitText(b, bytes, bs, be, o.minWindow);
     }
