@@ -15,6 +15,17 @@ export const MAX_DEPTH = 3;
 const BUDGET_PER_CHAR = 12;
 const BUDGET_CONSTANT = 1 << 16;
 
+/**
+ * Characters the textual decoders start from (html `&`, json `\\`, percent `%`, form `%` `+`, nul
+ * U+0000, line breaks `\r` `<`); base64 and hex start from the caller's runs, latin1 from rootHigh.
+ */
+const TRIGGERS = /[&\\%+\r<\u0000]/;
+
+/** Whether any decoder can find something in the text: most short strings (a header, a JSON field) hold nothing. */
+function mayDecode(text: string, o: ViewOptions): boolean {
+  return o.rootHigh || o.rootRuns === null || o.rootRuns.length > 0 || TRIGGERS.test(text);
+}
+
 const DECODERS: ReadonlyArray<(v: View, o: ViewOptions) => View | null> = [
   htmlView,
   jsonView,
@@ -36,6 +47,7 @@ export function identityView(text: string): View {
  * layers and within the size budget. Never throws: a decoder that fails is skipped.
  */
 export function decodedViews(text: string, o: ViewOptions): View[] {
+  if (!mayDecode(text, o)) return [];
   const out: View[] = [];
   let budget = text.length * BUDGET_PER_CHAR + BUDGET_CONSTANT;
   let layer: View[] = [identityView(text)];
