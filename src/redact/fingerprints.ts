@@ -26,12 +26,8 @@ const FORMAT_VERSION = 1;
 /** Serialised entry: window length (1 byte), bucket key and check (4 bytes each, little-endian). */
 const ENTRY_BYTES = 9;
 
-/** Characters of the base64 alphabets (standard and URL): the low bit of their T word is 1. */
-export const B64_CLASS = new Uint8Array(128);
-for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_') B64_CLASS[c.charCodeAt(0)] = 1;
-
 export interface HashKeys {
-  /** Keyed word per ASCII character (its lowercase's word); the low bit says "base64 alphabet". */
+  /** Keyed word per ASCII character (its lowercase's word). */
   readonly t: Int32Array;
   /** Multiplier and mask for characters outside ASCII. */
   readonly km: number;
@@ -50,7 +46,7 @@ export function hashKeys(key: Uint8Array): HashKeys {
   const r = Buffer.from(hkdfSync('sha256', key, new Uint8Array(0), HKDF_INFO, 128 * 4 + 16));
   const t = new Int32Array(128);
   // The lowercase's word, so both cases hash alike with no lowercasing in the scan loop.
-  for (let c = 0; c < 128; c++) t[c] = (r.readInt32LE(4 * LOWER[c]!) & ~1) | B64_CLASS[c]!;
+  for (let c = 0; c < 128; c++) t[c] = r.readInt32LE(4 * LOWER[c]!);
   return { t, km: r.readInt32LE(512) | 1, kx: r.readInt32LE(516), k2: r.readInt32LE(520) | 1, k3: r.readInt32LE(524) };
 }
 

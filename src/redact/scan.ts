@@ -8,11 +8,11 @@
  * bit set at each character and only writes candidates to a buffer: no call inside, so V8 keeps it
  * tight. Candidates are then checked against the table and the check hash.
  */
-import { B64_CLASS, checkHash, type HashKeys, shiftFor, WINDOW } from './fingerprints.js';
+import { checkHash, type HashKeys, shiftFor, WINDOW } from './fingerprints.js';
 import { lowerUnit, unitsOf } from './lowercase.js';
 import { mergeSpans, type Span, wholePairs } from './spans.js';
 import type { FingerprintTable } from './table.js';
-import { BREAK, decodedViews, identityView, type View } from './views/index.js';
+import { base64RunStarts, BREAK, decodedViews, identityView, type View } from './views/index.js';
 
 /**
  * Undecoded characters kept beside each decoded region: a window may be half decoded, half plain,
@@ -38,11 +38,11 @@ export function scanText(keys: HashKeys, table: FingerprintTable, text: string):
     if (byteScratch.length < text.length) byteScratch = Buffer.allocUnsafe(Math.max(text.length, byteScratch.length * 2));
     byteScratch.write(text, 0, 'latin1');
     for (const len of table.lengths) scanUnits(keys, table, root, byteScratch, text.length, len, hits);
-    runs = base64Runs(byteScratch, text.length, minBase64);
+    runs = base64RunStarts(byteScratch, text.length, minBase64);
   } else {
     const u = unitsOf(text);
     for (const len of table.lengths) scanUnits(keys, table, root, u, text.length, len, hits);
-    runs = base64Runs(u, text.length, minBase64);
+    runs = base64RunStarts(u, text.length, minBase64);
     rootHigh = /[\u00c2-\u00f4]/.test(text);
   }
   let views: View[] = [];
@@ -138,27 +138,3 @@ function verify(keys: HashKeys, table: FingerprintTable, v: View, u: Uint8Array 
   if (last && start >= last.start && start <= last.end) last.end = Math.max(last.end, end);
   else hits.push({ start, end, name: table.names[table.nameOf[e]!]! });
 }
-
-/**
- * Where each base64-alphabet run of at least `min` units starts, as (start, start + min) pairs (the
- * views extend a run forward themselves). A run that long covers a multiple of `min`, so only those
- * positions are read first, and only a run found there is walked.
- */
-function base64Runs(u: Uint8Array | Uint16Array, n: number, min: number): number[] {
-  const runs: number[] = [];
-  let scanned = 0; // units before this are in a run already walked (or before the text)
-  for (let p = min - 1; p < n; p += min) {
-    if (p < scanned || IN_BASE64[u[p]!] === 0) continue;
-    let s = p;
-    while (s > scanned && IN_BASE64[u[s - 1]!] !== 0) s--;
-    let e = p + 1;
-    while (e < n && IN_BASE64[u[e]!] !== 0) e++;
-    if (e - s >= min) runs.push(s, s + min);
-    scanned = e;
-  }
-  return runs;
-}
-
-/** B64_CLASS over every UTF-16 unit, so the run walk needs no range test. */
-const IN_BASE64 = new Uint8Array(65536);
-IN_BASE64.set(B64_CLASS);

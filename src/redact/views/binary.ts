@@ -1,4 +1,5 @@
 /** Views that decode binary-to-text runs: base64 (standard and URL alphabets, wrapped lines) and hex. */
+import { unitsOf } from '../lowercase.js';
 import { Builder, utf8, type View, type ViewOptions } from './view.js';
 
 const B64 = new Int8Array(128).fill(-1);
@@ -13,6 +14,36 @@ const HEX = new Int8Array(128).fill(-1);
     HEX[hex.charCodeAt(i)] = i;
     HEX[hex.toUpperCase().charCodeAt(i)] = i;
   }
+}
+
+/** Whether each UTF-16 unit is in a base64 alphabet (standard or URL), so the run walk needs no range test. */
+const IN_BASE64 = new Uint8Array(65536);
+for (let c = 0; c < 128; c++) IN_BASE64[c] = B64[c]! >= 0 ? 1 : 0;
+
+/**
+ * Where each run of at least `min` base64-alphabet characters starts, as (start, start + min) pairs
+ * (runsOf extends a run forward itself, across line breaks). A run that long covers a multiple of
+ * `min`, so only those positions are read first, and only a run found there is walked: no position
+ * list is built for the many short words of ordinary text.
+ */
+export function base64RunStarts(u: Uint8Array | Uint16Array, n: number, min: number): number[] {
+  const runs: number[] = [];
+  let scanned = 0; // units before this are in a run already walked
+  for (let p = min - 1; p < n; p += min) {
+    if (p < scanned || IN_BASE64[u[p]!] === 0) continue;
+    let s = p;
+    while (s > scanned && IN_BASE64[u[s - 1]!] !== 0) s--;
+    let e = p + 1;
+    while (e < n && IN_BASE64[u[e]!] !== 0) e++;
+    if (e - s >= min) runs.push(s, s + min);
+    scanned = e;
+  }
+  return runs;
+}
+
+/** Run starts of a decoded view (the identity view's come from the caller's scan, on its own copy of the text). */
+function runStartsOf(v: View, o: ViewOptions): number[] {
+  return v.depth === 0 && o.rootRuns ? o.rootRuns : base64RunStarts(unitsOf(v.text), v.text.length, o.minBase64);
 }
 
 /** Whitespace a base64 run may continue across: a line break, with a little indentation. */
@@ -123,7 +154,7 @@ function mayHoldText(t: string, idx: number[], align: number, min: number): bool
 }
 
 export function base64View(v: View, o: ViewOptions): View | null {
-  const runs = runsOf(v.text, B64, o.minBase64, true, v.depth === 0 ? o.rootRuns : null);
+  const runs = runsOf(v.text, B64, o.minBase64, true, runStartsOf(v, o));
   if (runs.length === 0) return null;
   const b = new Builder(v);
   for (const idx of runs) {
@@ -157,8 +188,7 @@ export function base64View(v: View, o: ViewOptions): View | null {
  * The caller notes where each base64-alphabet run starts (and where it reached the minimum length);
  * a hex run can start anywhere inside one, so the ranges are taken to the runs' ends.
  */
-function wholeRuns(text: string, ranges: number[] | null): number[] | null {
-  if (!ranges) return null;
+function wholeRuns(text: string, ranges: number[]): number[] {
   const out: number[] = [];
   for (let r = 0; r < ranges.length; r += 2) {
     let j = ranges[r + 1]!;
@@ -173,7 +203,8 @@ function wholeRuns(text: string, ranges: number[] | null): number[] | null {
 }
 
 export function hexView(v: View, o: ViewOptions): View | null {
-  const runs = runsOf(v.text, HEX, o.minHex, false, v.depth === 0 ? wholeRuns(v.text, o.rootRuns) : null);
+  // A hex run lies inside a base64-alphabet run at least as long (minHex ≥ minBase64).
+  const runs = runsOf(v.text, HEX, o.minHex, false, wholeRuns(v.text, runStartsOf(v, o)));
   if (runs.length === 0) return null;
   const b = new Builder(v);
   for (const idx of runs) {
