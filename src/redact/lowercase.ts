@@ -4,19 +4,19 @@
  * value is indexed and when text is scanned: both sides must call these functions.
  */
 
-/** Lowercase of each UTF-16 unit when it stays one unit (else the unit itself); non-ASCII filled on first need. */
+/**
+ * Lowercase of each UTF-16 unit when it stays one unit (else the unit itself). ASCII is filled here;
+ * other units on first use (0 = not yet: no unit above ASCII lowercases to U+0000), so a process
+ * never pays for the 65,536 units it does not see.
+ */
 export const LOWER = new Uint16Array(65536);
 for (let c = 0; c < 128; c++) LOWER[c] = c >= 65 && c <= 90 ? c + 32 : c;
-let filled = false;
 
-/** Fills the non-ASCII part of LOWER (65,536 toLowerCase calls: only once a non-ASCII unit is seen). */
-export function fillLower(): void {
-  if (filled) return;
-  for (let c = 128; c < 65536; c++) {
-    const l = String.fromCharCode(c).toLowerCase();
-    LOWER[c] = l.length === 1 ? l.charCodeAt(0) : c;
-  }
-  filled = true;
+function lowerOfBmp(c: number): number {
+  const known = LOWER[c]!;
+  if (known !== 0 || c < 128) return known;
+  const l = String.fromCharCode(c).toLowerCase();
+  return (LOWER[c] = l.length === 1 ? l.charCodeAt(0) : c);
 }
 
 /** Astral code point → its lowercase (one code point), cached: a few scripts have case there. */
@@ -25,10 +25,7 @@ const ASTRAL_LOWER = new Map<number, number>();
 /** Lowercase of unit `i` of `u[0, n)`; a surrogate is lowercased with its pair, as one code point. */
 export function lowerUnit(u: Uint16Array, n: number, i: number): number {
   const c = u[i]!;
-  if ((c & 0xf800) !== 0xd800) {
-    if (c >= 128) fillLower();
-    return LOWER[c]!;
-  }
+  if ((c & 0xf800) !== 0xd800) return lowerOfBmp(c);
   const high = c < 0xdc00;
   const j = high ? i + 1 : i - 1;
   if (j < 0 || j >= n) return c;
