@@ -5,8 +5,9 @@
  * contains what it decodes, so plain text pays for the identity view only.
  *
  * The hot loop runs over typed arrays (ASCII text as bytes, anything else as UTF-16 units), tests a
- * bit set at each character and only writes candidates to a buffer: no call inside, so V8 keeps it
- * tight. Candidates are then checked against the table and the check hash.
+ * bit set at each character and only writes candidates to a buffer (no call inside but lowercasing
+ * a non-ASCII unit, so V8 keeps it tight). Candidates are then checked against the table and the
+ * check hash.
  */
 import { checkHash, type HashKeys, shiftFor, WINDOW } from './fingerprints.js';
 import { lowerUnit, unitsOf } from './lowercase.js';
