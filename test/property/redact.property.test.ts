@@ -4,7 +4,7 @@
 // (issue 10) for random compositions of encodings, cut values and chunking, no window survives.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Redactor, replacementFor } from '../../src/redact/redactor.js';
+import { Redactor, replacementFor, windowFingerprints } from '../../src/redact/redactor.js';
 import { survivingWindow } from '../helpers/windows.js';
 
 const html = (v: string) => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
@@ -281,6 +281,51 @@ describe('redactor (issue 10): no window of a value survives any composition of 
         }
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+// SPEC §7: the index built from stored fingerprints (no value at hand) is the one add() builds, so it
+// redacts every form and every composition of encodings exactly as a value-built redactor does.
+describe('redactor built from windowFingerprints only', () => {
+  const key = new Uint8Array(32).map((_, i) => i * 37 + 11);
+  const pair = (value: string) => {
+    const byValue = new Redactor({ key });
+    byValue.add({ name: NAME, value });
+    const byPrint = new Redactor({ key });
+    byPrint.addFingerprints(NAME, windowFingerprints(key, value));
+    return { byValue, byPrint };
+  };
+
+  it('every form of a random value: the same output as add(), the value found', () => {
+    fc.assert(
+      fc.property(valueArb, textArb, textArb, (value, before, after) => {
+        fc.pre(!((before.endsWith('%') || before.endsWith('\\')) && value.length < 14));
+        const { byValue, byPrint } = pair(value);
+        for (const [kind, form] of forms(value)) {
+          const text = `${before}${form}${after}`;
+          const out = byPrint.redact(text);
+          expect(out, kind).toEqual(byValue.redact(text));
+          expect(out.redacted, kind).toEqual([NAME]);
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('random compositions of encodings, cut and streamed: same output as add(), no window survives', () => {
+    fc.assert(
+      fc.property(secretArb, fc.array(fc.constantFrom(...encoderNames), { maxLength: 2 }), textArb, textArb, fc.array(fc.integer({ min: 0, max: 40 }), { maxLength: 30 }), (value, chain, before, after, cuts) => {
+        const { byValue, byPrint } = pair(value);
+        let form = value;
+        for (const e of chain) form = encoders[e]!(form);
+        const text = `${before}${form}${after}`;
+        const one = byPrint.redact(text).text;
+        expect(one).toBe(byValue.redact(text).text);
+        expect(survivingWindow(one, value), chain.join('∘')).toBeNull();
+        expect(survivingWindow(streamed(byPrint, text, cuts), value), `${chain.join('∘')} streamed`).toBeNull();
+      }),
+      { numRuns: 200 },
     );
   });
 });

@@ -3,7 +3,7 @@
 // and escapes of any character, wrapped base64, repeated percent-encoding, case, cut values.
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { base64Core, encodingsOf, hexEncodings, htmlEncodings, jsonEncodings, MIN_PATTERN_LENGTH, urlEncodings } from '../../src/redact/encodings.js';
+import { base64Core, encodingsOf, hexEncodings, htmlEncodings, jsonEncodings, MIN_PATTERN_LENGTH, urlEncodings } from '../helpers/encodings.js';
 import { publicParts, Redactor, replacementFor, STREAM_HOLD_BACK, WINDOW } from '../../src/redact/redactor.js';
 import { expectNoWindow, survivingWindow } from '../helpers/windows.js';
 

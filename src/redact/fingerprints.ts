@@ -1,0 +1,181 @@
+/**
+ * Keyed fingerprints of a value's windows, the only thing the redactor keeps of a value.
+ *
+ * Every window of W = 12 characters of a value (a value shorter than W is one window of its own
+ * length), lowercased, becomes two 32-bit halves:
+ *  - the bucket key, a keyed tabulation hash rolled in O(1) per character with no removal step:
+ *    h = (h << ⌈32/L⌉) + T[c], T a keyed word per character (a keyed multiplier and mask outside
+ *    ASCII), so a character has left the 32 bits when it leaves the window;
+ *  - a keyed multiply–xorshift hash of the whole window, checked on a bucket hit.
+ * All keys are derived from one 32-byte key (HKDF-SHA256), so fingerprints computed when a value is
+ * written (SPEC §7) match the ones a redactor with the same key computes while scanning.
+ *
+ * These hashes are fast, not cryptographic: the bucket key is linear in T, so the fingerprints of
+ * one value's overlapping windows reveal which of its characters are equal, and with a guessable
+ * prefix the value. A serialised fingerprint list is as secret as the value: keep it encrypted at
+ * rest (its key apart from the vault file), never log it.
+ */
+import { hkdfSync, randomBytes } from 'node:crypto';
+import { LOWER, lowerUnit, unitsOf } from './lowercase.js';
+
+/** Window length: a hit needs this many consecutive characters of a value (in some view). */
+export const WINDOW = 12;
+export const KEY_BYTES = 32;
+const HKDF_INFO = 'blindfold redaction fingerprints v1';
+const FORMAT_VERSION = 1;
+/** Serialised entry: window length (1 byte), bucket key and check (4 bytes each, little-endian). */
+const ENTRY_BYTES = 9;
+
+export interface HashKeys {
+  /** Keyed word per ASCII character (its lowercase's word). */
+  readonly t: Int32Array;
+  /** Multiplier and mask for characters outside ASCII. */
+  readonly km: number;
+  readonly kx: number;
+  /** Multiplier and seed of the check hash. */
+  readonly k2: number;
+  readonly k3: number;
+}
+
+export function randomKey(): Uint8Array {
+  return new Uint8Array(randomBytes(KEY_BYTES));
+}
+
+export function hashKeys(key: Uint8Array): HashKeys {
+  if (!(key instanceof Uint8Array) || key.length !== KEY_BYTES) throw new TypeError(`a redaction key is ${KEY_BYTES} bytes`);
+  const r = Buffer.from(hkdfSync('sha256', key, new Uint8Array(0), HKDF_INFO, 128 * 4 + 16));
+  const t = new Int32Array(128);
+  // The lowercase's word, so both cases hash alike with no lowercasing in the scan loop.
+  for (let c = 0; c < 128; c++) t[c] = r.readInt32LE(4 * LOWER[c]!);
+  return { t, km: r.readInt32LE(512) | 1, kx: r.readInt32LE(516), k2: r.readInt32LE(520) | 1, k3: r.readInt32LE(524) };
+}
+
+/** Bits the bucket hash shifts per character for windows of `len`: the oldest leaves after `len`. */
+export function shiftFor(len: number): number {
+  return Math.ceil(32 / len);
+}
+
+/** The bucket key of units [from, to) of `u[0, n)`. */
+export function bucketHash(k: HashKeys, u: Uint16Array, n: number, from: number, to: number): number {
+  const shift = shiftFor(to - from);
+  let h = 0;
+  for (let i = from; i < to; i++) {
+    const c = u[i]!;
+    h = ((h << shift) + (c < 128 ? k.t[c]! : Math.imul(lowerUnit(u, n, i), k.km) ^ k.kx)) | 0;
+  }
+  return h;
+}
+
+/** The check half: a keyed multiply–xorshift hash of the lowercased units [from, to). */
+export function checkHash(k: HashKeys, u: Uint16Array, n: number, from: number, to: number): number {
+  const k2 = k.k2;
+  let h = k.k3;
+  for (let i = from; i < to; i++) {
+    const c = u[i]!;
+    h = Math.imul(h ^ (c < 128 ? LOWER[c]! : lowerUnit(u, n, i)), k2);
+    h ^= h >>> 15;
+  }
+  return h;
+}
+
+/** Public parts of a value (vendor prefixes, PEM armour, a JWT header): windows wholly inside are not indexed. */
+const VENDOR_PREFIX = /^(?:sk-(?:live|test|proj|ant(?:-api\d+)?|or-v\d+)?-|sk_(?:live|test)_|rk_(?:live|test)_|pk_(?:live|test)_|ghp_|gho_|ghu_|ghs_|ghr_|github_pat_|xox[abprs]-|glpat-|AKIA|ASIA|AIza|SG\.|npm_|pypi-|dop_v1_|hf_)/;
+const PUBLIC_JWT_PAYLOAD_PREFIX = 12;
+const STANDARD_JWT_HEADERS = /^eyJ(?:hbGciOi|0eXAiOi)[A-Za-z0-9_-]*$/;
+export function publicParts(value: string): Array<[number, number]> {
+  const parts: Array<[number, number]> = [];
+  const prefix = VENDOR_PREFIX.exec(value);
+  if (prefix) parts.push([0, prefix[0].length]);
+  const armour = /-----(?:BEGIN|END) [A-Z0-9 ]+-----/g;
+  for (let m = armour.exec(value); m; m = armour.exec(value)) parts.push([m.index, m.index + m[0].length]);
+  // A JWT's header is one of a few standard ones, and a payload's first 12 characters are the
+  // base64 of `{"` and its first claim's name (`{"sub":"`, `{"iss":"`), shared by most tokens.
+  const jwt = /^([A-Za-z0-9_-]+)\.eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$/.exec(value);
+  if (jwt && STANDARD_JWT_HEADERS.test(jwt[1]!)) parts.push([0, jwt[1]!.length + 1 + PUBLIC_JWT_PAYLOAD_PREFIX]);
+  return parts;
+}
+
+/** The forms a value is indexed in: as written, as it comes back through UTF-8, and multi-line variants. */
+function formsOf(value: string): Set<string> {
+  const forms = new Set<string>([value]);
+  // A lone surrogate goes out, and comes back, as U+FFFD.
+  forms.add(Buffer.from(value, 'utf8').toString('utf8'));
+  if (/[\r\n]/.test(value)) {
+    const lf = value.replace(/\r\n?/g, '\n');
+    forms.add(lf);
+    // Multi-line values also come back with their lines joined (a PEM body on one line).
+    forms.add(lf.replace(/\n/g, ''));
+    forms.add(lf.replace(/\n/g, ' '));
+  }
+  return forms;
+}
+
+/**
+ * The fingerprints of every indexed window of `value` as [length, bucket, check] triples, each
+ * window once (forms of a value share most windows). Empty for a value shorter than 2 characters:
+ * one character would mark every occurrence of it.
+ */
+export function fingerprintTriples(k: HashKeys, value: string): Int32Array {
+  if (value.length < 2) return new Int32Array(0);
+  const seen = new Set<string>();
+  const out: number[] = [];
+  for (const form of formsOf(value)) {
+    const len = Math.min(WINDOW, form.length);
+    const pub = publicParts(form);
+    const inPublic = (s: number) => pub.some(([a, b]) => s >= a && s + len <= b);
+    let starts: number[] = [];
+    for (let s = 0; s + len <= form.length; s++) if (!inPublic(s)) starts.push(s);
+    // A value that is all public parts is still indexed whole: better too much than nothing.
+    if (starts.length === 0) starts = Array.from({ length: form.length - len + 1 }, (_, s) => s);
+    const u = unitsOf(form);
+    for (const s of starts) {
+      const h1 = bucketHash(k, u, form.length, s, s + len);
+      const h2 = checkHash(k, u, form.length, s, s + len);
+      const id = `${len}:${h1}:${h2}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      out.push(len, h1, h2);
+    }
+  }
+  return Int32Array.from(out);
+}
+
+/**
+ * What `add()` indexes for `value` under `key`, serialised (base64; sorted, so the order of the
+ * windows in the value is not kept): store it where the value's ciphertext is, encrypted.
+ */
+export function windowFingerprints(key: Uint8Array, value: string): string {
+  return serialise(fingerprintTriples(hashKeys(key), value));
+}
+
+function serialise(triples: Int32Array): string {
+  const entries: Buffer[] = [];
+  for (let i = 0; i < triples.length; i += 3) {
+    const e = Buffer.alloc(ENTRY_BYTES);
+    e.writeUInt8(triples[i]!, 0);
+    e.writeInt32LE(triples[i + 1]!, 1);
+    e.writeInt32LE(triples[i + 2]!, 5);
+    entries.push(e);
+  }
+  entries.sort(Buffer.compare);
+  return Buffer.concat([Buffer.of(FORMAT_VERSION), ...entries]).toString('base64');
+}
+
+/** Triples of a `windowFingerprints` string; throws a TypeError on anything else. */
+export function parseFingerprints(fingerprints: string): Int32Array {
+  const b = Buffer.from(fingerprints, 'base64');
+  if (b.length === 0 || b[0] !== FORMAT_VERSION || (b.length - 1) % ENTRY_BYTES !== 0 || b.toString('base64') !== fingerprints) {
+    throw new TypeError('not a window fingerprint list');
+  }
+  const count = (b.length - 1) / ENTRY_BYTES;
+  const out = new Int32Array(count * 3);
+  for (let e = 0; e < count; e++) {
+    const at = 1 + e * ENTRY_BYTES;
+    const len = b.readUInt8(at);
+    if (len < 2 || len > WINDOW) throw new TypeError('not a window fingerprint list');
+    out[e * 3] = len;
+    out[e * 3 + 1] = b.readInt32LE(at + 1);
+    out[e * 3 + 2] = b.readInt32LE(at + 5);
+  }
+  return out;
+}

@@ -1,0 +1,141 @@
+/**
+ * Finds every window of an indexed value in a text: in the text itself and in every decoded view
+ * of it (./views), each lowercased as it is hashed. A window hit in any view marks the original
+ * span it maps to; overlapping and adjacent marks merge. A decoded view exists only where the text
+ * contains what it decodes, so plain text pays for the identity view only.
+ *
+ * The hot loop runs over typed arrays (ASCII text as bytes, anything else as UTF-16 units), tests a
+ * bit set at each character and only writes candidates to a buffer (no call inside but lowercasing
+ * a non-ASCII unit, so V8 keeps it tight). Candidates are then checked against the table and the
+ * check hash.
+ */
+import { checkHash, type HashKeys, shiftFor, WINDOW } from './fingerprints.js';
+import { lowerUnit, unitsOf } from './lowercase.js';
+import { mergeSpans, type Span, wholePairs } from './spans.js';
+import type { FingerprintTable } from './table.js';
+import { base64RunStarts, BREAK, decodedViews, identityView, type View } from './views/index.js';
+
+/**
+ * Undecoded characters kept beside each decoded region: a window may be half decoded, half plain,
+ * and the plain half may itself be decoded by a later layer (a `%3D` inside the context of a `%25`),
+ * so the context is 8 characters of spelling per window character, not W − 1.
+ */
+const CONTEXT = WINDOW * 8;
+/** Candidate buffer: (end index, bucket key) pairs; a full buffer is checked and the scan resumes. */
+const candidates = new Int32Array(2048);
+let byteScratch = Buffer.alloc(1024);
+
+/** Every marked span of `text`, merged, in text order. Never throws. */
+export function scanText(keys: HashKeys, table: FingerprintTable, text: string): Span[] {
+  if (table.entries === 0 || text.length < table.minLength) return [];
+  table.prepare();
+  const hits: Span[] = [];
+  const minBase64 = Math.min(16, Math.ceil((table.minLength * 4) / 3));
+  let runs: number[];
+  let rootHigh = false;
+  const root = identityView(text);
+  if (Buffer.byteLength(text, 'utf8') === text.length) {
+    // Pure ASCII (the usual body): bytes, copied out by V8 in one go.
+    if (byteScratch.length < text.length) byteScratch = Buffer.allocUnsafe(Math.max(text.length, byteScratch.length * 2));
+    byteScratch.write(text, 0, 'latin1');
+    for (const len of table.lengths) scanUnits(keys, table, root, byteScratch, text.length, len, hits);
+    runs = base64RunStarts(byteScratch, text.length, minBase64);
+  } else {
+    const u = unitsOf(text);
+    for (const len of table.lengths) scanUnits(keys, table, root, u, text.length, len, hits);
+    runs = base64RunStarts(u, text.length, minBase64);
+    rootHigh = /[\u00c2-\u00f4]/.test(text);
+  }
+  let views: View[] = [];
+  try {
+    views = decodedViews(text, { context: CONTEXT, minBase64, minHex: Math.min(24, table.minLength * 2), minWindow: table.minLength, rootRuns: runs, rootHigh });
+  } catch {
+    views = [];
+  }
+  for (const v of views) {
+    const u = unitsOf(v.text);
+    for (const len of table.lengths) if (v.text.length >= len) scanUnits(keys, table, v, u, v.text.length, len, hits);
+  }
+  return wholePairs(text, mergeSpans(hits));
+}
+
+/** Hashes every window of `len` units of `v` (as `u[0, n)`) and records the original span of each one in the index. */
+function scanUnits(keys: HashKeys, table: FingerprintTable, v: View, u: Uint8Array | Uint16Array, n: number, len: number, hits: Span[]): void {
+  const shift = shiftFor(len);
+  for (let from = 0; from + len <= n; ) {
+    const count =
+      u instanceof Uint16Array
+        ? candidatesOfUnits(u, from, n, keys, table.bitset, table.bitsetShift, shift, len, v.start)
+        : candidatesOfBytes(u, from, n, keys.t, table.bitset, table.bitsetShift, shift, len);
+    for (let c = 0; c < count; c += 2) verify(keys, table, v, u, n, candidates[c]! - len + 1, len, candidates[c + 1]!, hits);
+    if (count < candidates.length) break;
+    // Full: windows ending after the last candidate are hashed again from their start.
+    from = candidates[count - 2]! + 2 - len;
+  }
+}
+
+/**
+ * ASCII bytes: the bucket key rolls over the keyed words, and a window whose key's top bits are in
+ * the bit set is a candidate. Returns how many candidate entries it wrote (stops when full).
+ */
+function candidatesOfBytes(b: Uint8Array, from: number, n: number, t: Int32Array, bitset: Int32Array, bshift: number, shift: number, len: number): number {
+  const cap = candidates.length;
+  let count = 0;
+  let h = 0;
+  const primed = from + len - 1;
+  for (let i = from; i < primed; i++) h = ((h << shift) + t[b[i]!]!) | 0;
+  for (let i = primed; i < n; i++) {
+    h = ((h << shift) + t[b[i]!]!) | 0;
+    if (inBitset(bitset, h >>> bshift) && (count = record(count, i, h)) === cap) break;
+  }
+  return count;
+}
+
+/** The same over UTF-16 units; in a decoded view a U+FFFF that maps to no original character is a break. */
+function candidatesOfUnits(u: Uint16Array, from: number, n: number, k: HashKeys, bitset: Int32Array, bshift: number, shift: number, len: number, starts: Int32Array | null): number {
+  const cap = candidates.length;
+  const t = k.t;
+  const km = k.km;
+  const kx = k.kx;
+  let count = 0;
+  let h = 0;
+  let lastBreak = from - 1;
+  for (let i = from; i < n; i++) {
+    const c = u[i]!;
+    if (c < 128) h = ((h << shift) + t[c]!) | 0;
+    else if (c === BREAK && starts !== null && starts[i] === -1) {
+      h = 0;
+      lastBreak = i;
+      continue;
+    } else h = ((h << shift) + (Math.imul(lowerUnit(u, n, i), km) ^ kx)) | 0;
+    if (i - lastBreak >= len && inBitset(bitset, h >>> bshift) && (count = record(count, i, h)) === cap) break;
+  }
+  return count;
+}
+
+/** Small enough for V8 to inline into the loops above (a real call there would cost a third). */
+function inBitset(bitset: Int32Array, slot: number): boolean {
+  return (bitset[slot >>> 5]! & (1 << (slot & 31))) !== 0;
+}
+
+/** Notes a candidate window ending at `i` with bucket key `h`; returns the new entry count. */
+function record(count: number, i: number, h: number): number {
+  candidates[count] = i;
+  candidates[count + 1] = h;
+  return count + 2;
+}
+
+function verify(keys: HashKeys, table: FingerprintTable, v: View, u: Uint8Array | Uint16Array, n: number, from: number, len: number, h1: number, hits: Span[]): void {
+  const to = from + len;
+  // Most candidates are bit-set collisions: the check hash is computed only for a real bucket.
+  if (!table.hasBucket(h1, len)) return;
+  // ASCII bytes never reach lowerUnit (it is called for units ≥ 128 only).
+  const e = table.find(h1, len, checkHash(keys, u as Uint16Array, n, from, to));
+  if (e < 0) return;
+  const start = v.start ? v.start[from]! : from;
+  const end = v.end ? v.end[to - 1]! : to;
+  // Consecutive windows of one occurrence extend the last span instead of adding one each.
+  const last = hits[hits.length - 1];
+  if (last && start >= last.start && start <= last.end) last.end = Math.max(last.end, end);
+  else hits.push({ start, end, name: table.names[table.nameOf[e]!]! });
+}

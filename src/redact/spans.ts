@@ -1,0 +1,58 @@
+/** Marked spans of a text, and the text with each span replaced by its marker. */
+
+export interface Span {
+  start: number;
+  end: number;
+  name: string;
+}
+
+export function replacementFor(name: string): string {
+  return `[REDACTED:${name}]`;
+}
+
+/** Overlapping or touching spans merged (the earliest-starting one names the result). */
+export function mergeSpans(spans: Span[]): Span[] {
+  if (spans.length <= 1) return spans;
+  spans.sort((a, b) => a.start - b.start || b.end - a.end);
+  const out: Span[] = [];
+  for (const s of spans) {
+    const last = out[out.length - 1];
+    if (last && s.start <= last.end) last.end = Math.max(last.end, s.end);
+    else out.push({ ...s });
+  }
+  return out;
+}
+
+/** Spans widened so none cuts a surrogate pair in two (a marker never leaves half a character). */
+export function wholePairs(text: string, spans: Span[]): Span[] {
+  for (const s of spans) {
+    if (s.start > 0 && (text.charCodeAt(s.start) & 0xfc00) === 0xdc00 && (text.charCodeAt(s.start - 1) & 0xfc00) === 0xd800) s.start--;
+    if (s.end < text.length && (text.charCodeAt(s.end) & 0xfc00) === 0xdc00 && (text.charCodeAt(s.end - 1) & 0xfc00) === 0xd800) s.end++;
+  }
+  return mergeSpans(spans);
+}
+
+/**
+ * `text[from, upTo)` with each span that starts there replaced by its marker; a span that started
+ * before `from` only moves `at` past its end. Returns the output and where it stopped (past the
+ * last span's end when that span crosses `upTo`). Found names are appended to `names` once each.
+ */
+export function applySpans(text: string, spans: Span[], names: string[], from = 0, upTo = text.length): { out: string; at: number } {
+  let out = '';
+  let at = from;
+  for (const s of spans) {
+    if (s.start >= upTo) break;
+    if (s.start < at) {
+      at = Math.max(at, s.end);
+      continue;
+    }
+    out += text.slice(at, s.start) + replacementFor(s.name);
+    at = s.end;
+    if (!names.includes(s.name)) names.push(s.name);
+  }
+  if (at < upTo) {
+    out += text.slice(at, upTo);
+    at = upTo;
+  }
+  return { out, at };
+}

@@ -1,0 +1,224 @@
+/** Views that decode binary-to-text runs: base64 (standard and URL alphabets, wrapped lines) and hex. */
+import { unitsOf } from '../lowercase.js';
+import { Builder, utf8, type View, type ViewOptions } from './view.js';
+
+const B64 = new Int8Array(128).fill(-1);
+const HEX = new Int8Array(128).fill(-1);
+{
+  const std = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  for (let i = 0; i < 64; i++) B64[std.charCodeAt(i)] = i;
+  B64['-'.charCodeAt(0)] = 62;
+  B64['_'.charCodeAt(0)] = 63;
+  const hex = '0123456789abcdef';
+  for (let i = 0; i < 16; i++) {
+    HEX[hex.charCodeAt(i)] = i;
+    HEX[hex.toUpperCase().charCodeAt(i)] = i;
+  }
+}
+
+/** Whether each UTF-16 unit is in a base64 alphabet (standard or URL), so the run walk needs no range test. */
+const IN_BASE64 = new Uint8Array(65536);
+for (let c = 0; c < 128; c++) IN_BASE64[c] = B64[c]! >= 0 ? 1 : 0;
+
+/**
+ * Where each run of at least `min` base64-alphabet characters starts, as (start, start + min) pairs
+ * (runsOf extends a run forward itself, across line breaks). A run that long covers a multiple of
+ * `min`, so only those positions are read first, and only a run found there is walked: no position
+ * list is built for the many short words of ordinary text.
+ */
+export function base64RunStarts(u: Uint8Array | Uint16Array, n: number, min: number): number[] {
+  const runs: number[] = [];
+  let scanned = 0; // units before this are in a run already walked
+  for (let p = min - 1; p < n; p += min) {
+    if (p < scanned || IN_BASE64[u[p]!] === 0) continue;
+    let s = p;
+    while (s > scanned && IN_BASE64[u[s - 1]!] !== 0) s--;
+    let e = p + 1;
+    while (e < n && IN_BASE64[u[e]!] !== 0) e++;
+    if (e - s >= min) runs.push(s, s + min);
+    scanned = e;
+  }
+  return runs;
+}
+
+/** Run starts of a decoded view (the identity view's come from the caller's scan, on its own copy of the text). */
+function runStartsOf(v: View, o: ViewOptions): number[] {
+  return v.depth === 0 && o.rootRuns ? o.rootRuns : base64RunStarts(unitsOf(v.text), v.text.length, o.minBase64);
+}
+
+/** Whitespace a base64 run may continue across: a line break, with a little indentation. */
+function lineGap(text: string, i: number): number {
+  let j = i;
+  while (j < text.length && j - i < 2 && (text[j] === ' ' || text[j] === '\t')) j++;
+  if (text[j] === '\r') j++;
+  if (text[j] !== '\n') return 0;
+  j++;
+  const k = j;
+  while (j < text.length && j - k < 4 && (text[j] === ' ' || text[j] === '\t')) j++;
+  return j - i;
+}
+
+/**
+ * Runs of characters of `table` at least `min` long, as lists of the parent indexes of their
+ * characters; a base64 run continues across line breaks (MIME wraps at 76, PEM at 64).
+ */
+function runsOf(text: string, table: Int8Array, min: number, acrossLines: boolean, ranges: number[] | null = null): number[][] {
+  const runs: number[][] = [];
+  const n = text.length;
+  let i = 0;
+  let r = 0;
+  let limit = ranges ? 0 : n;
+  for (;;) {
+    if (i >= limit) {
+      if (!ranges || r >= ranges.length) break;
+      i = Math.max(i, ranges[r]!);
+      limit = ranges[r + 1]!;
+      r += 2;
+      continue;
+    }
+    const c = text.charCodeAt(i);
+    if (c >= 128 || table[c]! < 0) {
+      i++;
+      continue;
+    }
+    const idx: number[] = [];
+    for (;;) {
+      while (i < n) {
+        const d = text.charCodeAt(i);
+        if (d >= 128 || table[d]! < 0) break;
+        idx.push(i);
+        i++;
+      }
+      if (!acrossLines || i >= n) break;
+      const gap = lineGap(text, i);
+      if (gap === 0) break;
+      const next = text.charCodeAt(i + gap);
+      if (!(next < 128 && table[next]! >= 0)) break;
+      i += gap;
+    }
+    if (idx.length >= min) runs.push(idx);
+  }
+  return runs;
+}
+
+/** Decoded bytes as UTF-8, keeping only well-formed stretches at least `min` units long. */
+function emitText(b: Builder, bytes: number[], bs: number[], be: number[], min: number): void {
+  if (bytes.length === 0) return;
+  const d = utf8(bytes, bs, be, true);
+  let from = 0;
+  for (let k = 0; k <= d.text.length; k++) {
+    if (k < d.text.length && d.s[k] !== -1) continue;
+    if (k - from >= min) {
+      b.brk();
+      b.emit({ text: d.text.slice(from, k), s: d.s.slice(from, k), e: d.e.slice(from, k) }, 0, 0);
+    }
+    from = k + 1;
+  }
+}
+
+/**
+ * Whether the run, decoded at this alignment, has a well-formed UTF-8 stretch of at least `min`
+ * bytes. A stretch decodes to at most as many UTF-16 units as it has bytes, so a run without one
+ * cannot give emitText a stretch of `min` units: skipping it loses nothing.
+ */
+function mayHoldText(t: string, idx: number[], align: number, min: number): boolean {
+  let stretch = 0;
+  let need = 0;
+  let acc = 0;
+  let bits = 0;
+  for (let g = align; g < idx.length; g++) {
+    acc = (acc << 6) | B64[t.charCodeAt(idx[g]!)]!;
+    bits += 6;
+    if (bits < 8) continue;
+    bits -= 8;
+    const byte = (acc >> bits) & 0xff;
+    acc &= (1 << bits) - 1;
+    if (need > 0) {
+      if ((byte & 0xc0) === 0x80) {
+        need--;
+        if (++stretch >= min) return true;
+        continue;
+      }
+      // A sequence cut short: this byte starts afresh.
+      need = 0;
+      stretch = 0;
+    }
+    if (byte < 0x80) stretch++;
+    else if (byte >= 0xc2 && byte <= 0xdf) (need = 1), stretch++;
+    else if (byte >= 0xe0 && byte <= 0xef) (need = 2), stretch++;
+    else if (byte >= 0xf0 && byte <= 0xf4) (need = 3), stretch++;
+    else stretch = 0;
+    if (stretch >= min) return true;
+  }
+  return false;
+}
+
+export function base64View(v: View, o: ViewOptions): View | null {
+  const runs = runsOf(v.text, B64, o.minBase64, true, runStartsOf(v, o));
+  if (runs.length === 0) return null;
+  const b = new Builder(v);
+  for (const idx of runs) {
+    // The run may start mid-stream (glued to other text): decode at each of the 4 alignments.
+    for (let align = 0; align < 4; align++) {
+      // Most runs (binary data, ids, text that only looks like base64) decode to no UTF-8 stretch
+      // a window long: find that out on bytes alone before building position maps.
+      if (!mayHoldText(v.text, idx, align, o.minWindow)) continue;
+      const bytes: number[] = [];
+      const bs: number[] = [];
+      const be: number[] = [];
+      const t = v.text;
+      const m = idx.length;
+      // Byte j of a group of four characters is made of characters j and j + 1 (6 bits each).
+      for (let g = align; g + 1 < m; g += 4) {
+        for (let j = 0; j < 3 && g + j + 1 < m; j++) {
+          const pa = idx[g + j]!;
+          const pb = idx[g + j + 1]!;
+          bytes.push(((B64[t.charCodeAt(pa)]! << (2 + 2 * j)) | (B64[t.charCodeAt(pb)]! >> (4 - 2 * j))) & 0xff);
+          bs.push(pa);
+          be.push(pb + 1);
+        }
+      }
+      emitText(b, bytes, bs, be, o.minWindow);
+    }
+  }
+  return b.empty ? null : b.build('base64');
+}
+
+/**
+ * The caller notes where each base64-alphabet run starts (and where it reached the minimum length);
+ * a hex run can start anywhere inside one, so the ranges are taken to the runs' ends.
+ */
+function wholeRuns(text: string, ranges: number[]): number[] {
+  const out: number[] = [];
+  for (let r = 0; r < ranges.length; r += 2) {
+    let j = ranges[r + 1]!;
+    while (j < text.length) {
+      const c = text.charCodeAt(j);
+      if (c >= 128 || B64[c]! < 0) break;
+      j++;
+    }
+    out.push(ranges[r]!, j);
+  }
+  return out;
+}
+
+export function hexView(v: View, o: ViewOptions): View | null {
+  // A hex run lies inside a base64-alphabet run at least as long (minHex ≥ minBase64).
+  const runs = runsOf(v.text, HEX, o.minHex, false, wholeRuns(v.text, runStartsOf(v, o)));
+  if (runs.length === 0) return null;
+  const b = new Builder(v);
+  for (const idx of runs) {
+    for (let align = 0; align < 2; align++) {
+      const bytes: number[] = [];
+      const bs: number[] = [];
+      const be: number[] = [];
+      for (let g = align; g + 1 < idx.length; g += 2) {
+        bytes.push((HEX[v.text.charCodeAt(idx[g]!)]! << 4) | HEX[v.text.charCodeAt(idx[g + 1]!)]!);
+        bs.push(idx[g]!);
+        be.push(idx[g + 1]! + 1);
+      }
+      emitText(b, bytes, bs, be, o.minWindow);
+    }
+  }
+  return b.empty ? null : b.build('hex');
+}

@@ -1,0 +1,75 @@
+/**
+ * Every decoded view of a text, composed: the decoders of ./text and ./binary applied to the text
+ * and to each other's output, breadth first, up to MAX_DEPTH layers, with the total size of all
+ * views capped at a fixed multiple of the input so the cost stays linear in the input size.
+ */
+import { base64View, hexView } from './binary.js';
+import { htmlView, jsonView, latin1View, lineView, nulView, percentView } from './text.js';
+import type { View, ViewOptions } from './view.js';
+
+export { BREAK, type View, type ViewOptions } from './view.js';
+export { base64RunStarts } from './binary.js';
+
+/** Layers of encoding undone on top of each other (e.g. base64 of percent-encoded JSON is 3). */
+export const MAX_DEPTH = 3;
+/** All decoded views together hold at most this many units per input character (plus a constant). */
+const BUDGET_PER_CHAR = 12;
+const BUDGET_CONSTANT = 1 << 16;
+
+/**
+ * Characters the textual decoders start from (html `&`, json `\\`, percent `%`, form `%` `+`, nul
+ * U+0000, line breaks `\r` `<`); base64 and hex start from the caller's runs, latin1 from rootHigh.
+ */
+const TRIGGERS = /[&\\%+\r<\u0000]/;
+
+/** Whether any decoder can find something in the text: most short strings (a header, a JSON field) hold nothing. */
+function mayDecode(text: string, o: ViewOptions): boolean {
+  return o.rootHigh || o.rootRuns === null || o.rootRuns.length > 0 || TRIGGERS.test(text);
+}
+
+const DECODERS: ReadonlyArray<(v: View, o: ViewOptions) => View | null> = [
+  htmlView,
+  jsonView,
+  (v, o) => percentView(v, o, false),
+  (v, o) => percentView(v, o, true),
+  base64View,
+  hexView,
+  latin1View,
+  nulView,
+  lineView,
+];
+
+export function identityView(text: string): View {
+  return { text, start: null, end: null, depth: 0, kind: '' };
+}
+
+/**
+ * Every decoded view of `text` (not the identity view itself), breadth first, up to MAX_DEPTH
+ * layers and within the size budget. Never throws: a decoder that fails is skipped.
+ */
+export function decodedViews(text: string, o: ViewOptions): View[] {
+  if (!mayDecode(text, o)) return [];
+  const out: View[] = [];
+  let budget = text.length * BUDGET_PER_CHAR + BUDGET_CONSTANT;
+  let layer: View[] = [identityView(text)];
+  for (let depth = 1; depth <= MAX_DEPTH && layer.length > 0; depth++) {
+    const next: View[] = [];
+    for (const v of layer) {
+      for (const decode of DECODERS) {
+        let child: View | null = null;
+        try {
+          child = decode(v, o);
+        } catch {
+          child = null;
+        }
+        if (!child || child.text.length === 0) continue;
+        if (child.text.length > budget) return out;
+        budget -= child.text.length;
+        out.push(child);
+        next.push(child);
+      }
+    }
+    layer = next;
+  }
+  return out;
+}

@@ -1,0 +1,104 @@
+/** Views that undo a textual escape: HTML references, JSON escapes, percent-encoding, mojibake, UTF-16 NULs, line breaks. */
+import { regionsView, tokensOf, utf8, type View, type ViewOptions } from './view.js';
+
+const fromCodePoint = (cp: number): string | null => (cp >= 0 && cp <= 0x10ffff ? String.fromCodePoint(cp) : null);
+
+/** Named references real encoders emit (HTML5 names for ASCII punctuation, and the classic ones). */
+const NAMED: Record<string, string> = {
+  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0', sol: '/', plus: '+', equals: '=',
+  colon: ':', semi: ';', comma: ',', period: '.', excl: '!', quest: '?', num: '#', dollar: '$',
+  percnt: '%', lpar: '(', rpar: ')', ast: '*', midast: '*', lowbar: '_', hyphen: '-', dash: '-',
+  lsqb: '[', rsqb: ']', lbrack: '[', rbrack: ']', lcub: '{', rcub: '}', lbrace: '{', rbrace: '}',
+  bsol: '\\', verbar: '|', vert: '|', grave: '`', tilde: '~', commat: '@', Hat: '^', Tab: '\t',
+  NewLine: '\n', copy: '\u00a9', reg: '\u00ae', shy: '\u00ad', iexcl: '\u00a1', euro: '\u20ac',
+};
+
+const HTML_RE = /&(?:#(\d{1,8})|#[xX]([0-9a-fA-F]{1,8}));?|&([A-Za-z][A-Za-z0-9]{1,9});?/y;
+export function htmlView(v: View, o: ViewOptions): View | null {
+  if (v.text.indexOf('&') < 0) return null;
+  const tokens = tokensOf(v.text, '&', HTML_RE, (m) => {
+    if (m[1] !== undefined) return fromCodePoint(parseInt(m[1], 10));
+    if (m[2] !== undefined) return fromCodePoint(parseInt(m[2], 16));
+    const name = m[3]!;
+    const ch = NAMED[name] ?? NAMED[name.toLowerCase()];
+    // A named reference without ";" is read only for the few legacy names browsers accept so.
+    if (ch === undefined || (!m[0].endsWith(';') && !/^(amp|lt|gt|quot|nbsp|copy|reg)$/i.test(name))) return null;
+    return ch;
+  });
+  return regionsView(v, tokens, o.context, 'html');
+}
+
+const JSON_ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', b: '\b', f: '\f', v: '\v', '0': '\0' };
+// `\U0041` and `\X41` too: a reflection may have changed case after escaping.
+const JSON_RE = /\\(?:[uU]([0-9a-fA-F]{4})|[uU]\{([0-9a-fA-F]{1,6})\}|[xX]([0-9a-fA-F]{2})|([^uUxX]))/y;
+export function jsonView(v: View, o: ViewOptions): View | null {
+  if (v.text.indexOf('\\') < 0) return null;
+  const tokens = tokensOf(v.text, '\\', JSON_RE, (m) => {
+    if (m[1] !== undefined) return String.fromCharCode(parseInt(m[1], 16));
+    if (m[2] !== undefined) return fromCodePoint(parseInt(m[2], 16));
+    if (m[3] !== undefined) return String.fromCharCode(parseInt(m[3], 16));
+    const c = m[4]!;
+    return JSON_ESCAPES[c] ?? c;
+  });
+  return regionsView(v, tokens, o.context, 'json');
+}
+
+const PERCENT_RE = /(?:%[0-9a-fA-F]{2})+/y;
+const PERCENT_PLUS_RE = /(?:%[0-9a-fA-F]{2}|\+)+/y;
+export function percentView(v: View, o: ViewOptions, plus: boolean): View | null {
+  if (v.text.indexOf(plus ? '+' : '%') < 0) return null;
+  const tokens = tokensOf(v.text, plus ? '%+' : '%', plus ? PERCENT_PLUS_RE : PERCENT_RE, (m) => {
+    const run = m[0];
+    const bytes: number[] = [];
+    const bs: number[] = [];
+    const be: number[] = [];
+    for (let i = 0; i < run.length; ) {
+      if (run[i] === '+') {
+        bytes.push(0x20);
+        bs.push(m.index + i);
+        be.push(m.index + i + 1);
+        i++;
+      } else {
+        bytes.push(parseInt(run.slice(i + 1, i + 3), 16));
+        bs.push(m.index + i);
+        be.push(m.index + i + 3);
+        i += 3;
+      }
+    }
+    return utf8(bytes, bs, be);
+  });
+  return regionsView(v, tokens, o.context, plus ? 'form' : 'percent');
+}
+
+/** UTF-8 bytes that were read as latin1 (mojibake: "Ã©" for "é") read again as UTF-8. */
+const LATIN1_RE = /[\u00c2-\u00f4][\u0080-\u00bf]{1,3}/y;
+const LATIN1_LEADS = Array.from({ length: 0xf4 - 0xc2 + 1 }, (_, k) => String.fromCharCode(0xc2 + k)).join('');
+export function latin1View(v: View, o: ViewOptions): View | null {
+  if (v.depth === 0 ? !o.rootHigh : !/[\u00c2-\u00f4]/.test(v.text)) return null;
+  const tokens = tokensOf(v.text, LATIN1_LEADS, LATIN1_RE, (m) => {
+    const bytes: number[] = [];
+    const bs: number[] = [];
+    const be: number[] = [];
+    for (let i = 0; i < m[0].length; i++) {
+      bytes.push(m[0].charCodeAt(i));
+      bs.push(m.index + i);
+      be.push(m.index + i + 1);
+    }
+    const d = utf8(bytes, bs, be);
+    return d.text.length < m[0].length ? d : null;
+  });
+  return regionsView(v, tokens, o.context, 'latin1');
+}
+
+/** UTF-16 text read as UTF-8 or latin1 leaves a NUL beside every ASCII character: drop the NULs. */
+const NUL_RE = /\u0000+/y;
+export function nulView(v: View, o: ViewOptions): View | null {
+  if (v.text.indexOf('\u0000') < 0) return null;
+  return regionsView(v, tokensOf(v.text, '\u0000', NUL_RE, () => ''), o.context, 'nul');
+}
+
+/** Line breaks however spelled become "\n" (values are indexed with "\n" line breaks). */
+const BREAK_RE = /\r\n?|<br\s*\/?>/iy;
+export function lineView(v: View, o: ViewOptions): View | null {
+  return regionsView(v, tokensOf(v.text, '\r<', BREAK_RE, () => '\n'), o.context, 'lines');
+}

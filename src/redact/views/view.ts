@@ -1,0 +1,233 @@
+/**
+ * Decoded views of a text: the text as a reader would see it once one layer of encoding is undone
+ * (HTML/XML character references, JSON and JavaScript backslash escapes, percent-encoding, base64
+ * and hex runs, UTF-8 read as latin1, UTF-16 read as UTF-8, line-break spellings). The redactor
+ * hashes windows of every view, so it never needs to know how a value was spelled.
+ *
+ * A view is a string plus, for each of its UTF-16 units, the [start, end) span of the ORIGINAL text
+ * it came from, so a hit in any view marks original characters. A decoded view holds only the
+ * regions around what was decoded, with `CONTEXT` undecoded characters on each side (so a window
+ * half in a decoded run and half in plain text is still whole), regions separated by U+FFFF, which
+ * the scanner treats as a break. Views compose (percent-decoded, then JSON-unescaped, ...) up to
+ * `MAX_DEPTH` layers, and the total size of all views is capped at a fixed multiple of the input,
+ * so the cost stays linear in the input size. Nothing here throws on any input.
+ */
+
+/** A character that ends a region: no window spans it. */
+export const BREAK = 0xffff;
+const BREAK_CHAR = '\uffff';
+
+export interface View {
+  text: string;
+  /** Original start of each unit; null for the identity view (unit i is original [i, i+1)). */
+  start: Int32Array | null;
+  end: Int32Array | null;
+  depth: number;
+  /** Decoders applied, outermost first (for tests and debugging). */
+  kind: string;
+}
+
+/** Which decoded views to build, and how much undecoded context to keep around each region. */
+export interface ViewOptions {
+  /** Undecoded characters kept on each side of a decoded region (window length − 1). */
+  context: number;
+  /** Shortest base64 run decoded (characters). */
+  minBase64: number;
+  /** Shortest hex run decoded (characters). */
+  minHex: number;
+  /** Shortest window indexed: decoded base64/hex stretches shorter than this are dropped. */
+  minWindow: number;
+  /** Base64-alphabet runs of the input already found by the caller's scan (start, end pairs), or null. */
+  rootRuns: number[] | null;
+  /** Whether the input has a character that can lead a UTF-8 sequence read as latin1 (U+00C2–U+00F4). */
+  rootHigh: boolean;
+}
+
+export type Piece = string | { text: string; s: number[]; e: number[] };
+
+/** Accumulates a child view in original coordinates. */
+export class Builder {
+  parts: string[] = [];
+  s = new Int32Array(256);
+  e = new Int32Array(256);
+  n = 0;
+  constructor(readonly parent: View) {}
+  ps(i: number): number {
+    return this.parent.start ? this.parent.start[i]! : i;
+  }
+  pe(i: number): number {
+    return this.parent.end ? this.parent.end[i]! : i + 1;
+  }
+  #room(k: number): void {
+    if (this.n + k <= this.s.length) return;
+    let size = this.s.length * 2;
+    while (size < this.n + k) size *= 2;
+    const s = new Int32Array(size);
+    const e = new Int32Array(size);
+    s.set(this.s.subarray(0, this.n));
+    e.set(this.e.subarray(0, this.n));
+    this.s = s;
+    this.e = e;
+  }
+  #push(s: number, e: number): void {
+    this.s[this.n] = s;
+    this.e[this.n++] = e;
+  }
+  brk(): void {
+    this.#room(1);
+    this.parts.push(BREAK_CHAR);
+    this.#push(-1, -1);
+  }
+  copy(a: number, b: number): void {
+    if (b <= a) return;
+    this.#room(b - a);
+    this.parts.push(this.parent.text.slice(a, b));
+    const { start, end } = this.parent;
+    if (start && end) {
+      this.s.set(start.subarray(a, b), this.n);
+      this.e.set(end.subarray(a, b), this.n);
+      this.n += b - a;
+    } else for (let i = a; i < b; i++) this.#push(i, i + 1);
+  }
+  /** Decoded text for parent [a, b): every unit maps to the whole token, or per unit (parent-relative offsets). */
+  emit(piece: Piece, a: number, b: number): void {
+    if (typeof piece === 'string') {
+      if (piece.length === 0) return;
+      this.#room(piece.length);
+      this.parts.push(piece);
+      const s = this.ps(a);
+      const e = this.pe(b - 1);
+      for (let k = 0; k < piece.length; k++) this.#push(s, e);
+      return;
+    }
+    this.#room(piece.text.length);
+    this.parts.push(piece.text);
+    for (let k = 0; k < piece.text.length; k++) this.#push(this.ps(piece.s[k]!), this.pe(piece.e[k]! - 1));
+  }
+  get empty(): boolean {
+    return this.n === 0;
+  }
+  build(kind: string): View {
+    return {
+      text: this.parts.join(''),
+      start: this.s.subarray(0, this.n),
+      end: this.e.subarray(0, this.n),
+      depth: this.parent.depth + 1,
+      kind: this.parent.kind ? `${kind}<${this.parent.kind}` : kind,
+    };
+  }
+}
+
+/**
+ * Bytes (each with a parent-relative [start, end)) decoded as UTF-8; a byte that does not start a
+ * valid sequence becomes the latin1 character of the same number, so nothing is dropped.
+ */
+export function utf8(bytes: number[], bs: number[], be: number[], strict = false): { text: string; s: number[]; e: number[] } {
+  const out: number[] = [];
+  const s: number[] = [];
+  const e: number[] = [];
+  const n = bytes.length;
+  for (let i = 0; i < n; ) {
+    const b0 = bytes[i]!;
+    let len = 1;
+    let cp = b0;
+    if (b0 >= 0xc2 && b0 <= 0xf4) {
+      const need = b0 < 0xe0 ? 2 : b0 < 0xf0 ? 3 : 4;
+      if (i + need <= n) {
+        let ok = true;
+        let v = b0 & (need === 2 ? 0x1f : need === 3 ? 0x0f : 0x07);
+        for (let k = 1; k < need; k++) {
+          const b = bytes[i + k]!;
+          if ((b & 0xc0) !== 0x80) {
+            ok = false;
+            break;
+          }
+          v = (v << 6) | (b & 0x3f);
+        }
+        if (ok && (need !== 3 || v >= 0x800) && (need !== 4 || (v >= 0x10000 && v <= 0x10ffff))) {
+          len = need;
+          cp = v;
+        }
+      }
+    }
+    const st = bs[i]!;
+    const en = be[i + len - 1]!;
+    if (strict && len === 1 && b0 >= 0x80) {
+      // Not text: random bytes (a wrong alignment, a binary blob) end the stretch here.
+      out.push(BREAK);
+      s.push(-1);
+      e.push(-1);
+      i += 1;
+      continue;
+    }
+    if (cp > 0xffff) {
+      const c = cp - 0x10000;
+      out.push(0xd800 + (c >> 10), 0xdc00 + (c & 0x3ff));
+      s.push(st, st);
+      e.push(en, en);
+    } else {
+      out.push(cp);
+      s.push(st);
+      e.push(en);
+    }
+    i += len;
+  }
+  let text = '';
+  for (let k = 0; k < out.length; k += 4096) text += String.fromCharCode(...out.slice(k, k + 4096));
+  return { text, s, e };
+}
+
+/**
+ * A view made of `tokens` (parent-relative [a, b) with their decoded piece), each region padded
+ * with `context` undecoded characters; tokens closer than 2 × context share a region.
+ */
+export function regionsView(parent: View, tokens: Array<[number, number, Piece]>, context: number, kind: string): View | null {
+  if (tokens.length === 0) return null;
+  const b = new Builder(parent);
+  const n = parent.text.length;
+  let regionEnd = -1; // parent index where the current region's trailing context ends
+  let at = 0; // next parent index to copy
+  for (const [s, e, piece] of tokens) {
+    if (s < at) continue; // overlapping token (cannot happen with the regexes used; defensive)
+    if (regionEnd < 0 || s - context > regionEnd) {
+      if (regionEnd >= 0) b.copy(at, regionEnd);
+      b.brk();
+      at = Math.max(0, s - context);
+    }
+    b.copy(at, s);
+    b.emit(piece, s, e);
+    at = e;
+    regionEnd = Math.min(n, e + context);
+  }
+  b.copy(at, regionEnd);
+  // A region cut at a U+FFFF already in the parent is fine: the scanner breaks there too.
+  return b.build(kind);
+}
+
+/**
+ * Tokens of `re` (sticky) starting at an occurrence of one of `triggers`: the text between
+ * triggers is skipped with indexOf, so a view of plain text costs next to nothing.
+ */
+export function tokensOf(text: string, triggers: string, re: RegExp, decode: (m: RegExpExecArray) => Piece | null): Array<[number, number, Piece]> {
+  const out: Array<[number, number, Piece]> = [];
+  const next = Array.from(triggers, (c) => text.indexOf(c));
+  let pos = 0;
+  for (;;) {
+    let at = -1;
+    for (let k = 0; k < next.length; k++) {
+      if (next[k]! >= 0 && next[k]! < pos) next[k] = text.indexOf(triggers[k]!, pos);
+      if (next[k]! >= 0 && (at < 0 || next[k]! < at)) at = next[k]!;
+    }
+    if (at < 0) break;
+    re.lastIndex = at;
+    const m = re.exec(text);
+    if (!m || m[0].length === 0) {
+      pos = at + 1;
+      continue;
+    }
+    const piece = decode(m);
+    if (piece !== null) out.push([at, at + m[0].length, piece]);
+    pos = at + m[0].length;
+  }
+  return out;
+}

@@ -1,0 +1,114 @@
+// Persistent keyed fingerprints (SPEC §7): a redactor built from `windowFingerprints(key, value)`
+// strings, without the values, indexes exactly what `add()` indexes with the same key.
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { Redactor, replacementFor, windowFingerprints } from '../../src/redact/redactor.js';
+import { encodingsOf } from '../helpers/encodings.js';
+
+const key = new Uint8Array(32).fill(7);
+const otherKey = new Uint8Array(32).fill(8);
+
+/** Values that exercise every indexing rule: short, public prefix, multi-line, non-ASCII, lone surrogate, repeats. */
+const values = [
+  'sk-live-Zq9Lm4Np7Qx2Rt5Yu8Io',
+  'ghp_0123456789abcdefABCDEF0123456789ab',
+  'short1',
+  'ab',
+  '-----BEGIN KEY-----\r\nMIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX\r\nAbCdEfGh\r\n-----END KEY-----',
+  'pässwörd-Ünïcödé-€uro-中文-😀-ΣΊΣΥΦΟΣ',
+  'lone\ud800surrogate-value-here',
+  'abcabcabcabcabcabcabcabcabc',
+];
+
+function bodyFor(value: string): string {
+  return ['before ', ...encodingsOf(value), value.toUpperCase(), value.slice(3, 15), ' after'].join(' | ');
+}
+
+function entries(fingerprints: string): number {
+  return (Buffer.from(fingerprints, 'base64').length - 1) / 9;
+}
+
+describe('windowFingerprints / addFingerprints', () => {
+  it('add(value) indexes exactly what addFingerprints(name, windowFingerprints(key, value)) does', () => {
+    for (const value of values) {
+      const byValue = new Redactor({ key });
+      byValue.add({ name: 'S', value });
+      const byPrint = new Redactor({ key });
+      byPrint.addFingerprints('S', windowFingerprints(key, value));
+      expect(byPrint.patternCount, value).toBe(byValue.patternCount);
+      expect(byPrint.patternCount, value).toBeGreaterThan(0);
+      const text = bodyFor(value);
+      const out = byPrint.redact(text);
+      expect(out, value).toEqual(byValue.redact(text));
+      expect(out.redacted, value).toEqual(['S']);
+      const stream = byPrint.stream();
+      expect(stream.push(text) + stream.end(), value).toBe(out.text);
+    }
+  });
+
+  it('is deterministic for a key, and each window is listed once (forms of a value share windows)', () => {
+    const v = values[0]!;
+    expect(windowFingerprints(key, v)).toBe(windowFingerprints(key, v));
+    // 27 characters in 3-character cycles: only 3 distinct 12-character windows.
+    expect(entries(windowFingerprints(key, 'abcabcabcabcabcabcabcabcabc'))).toBe(3);
+    // Lines joined by "\n", by nothing and by a space share their single-line windows.
+    const lines = 'abcdefghijklmnopqrstuvwxyz\nABCDEFGHIJKLMNOPQRSTUVWX';
+    const r = new Redactor({ key });
+    r.add({ name: 'S', value: lines });
+    expect(entries(windowFingerprints(key, lines))).toBe(r.patternCount);
+    // A vendor prefix shorter than a window takes nothing away: 28 characters, 17 windows.
+    expect(entries(windowFingerprints(key, 'sk-live-' + 'x1y2z3w4v5u6t7s8r9q0'))).toBe(17);
+    expect(entries(windowFingerprints(key, 'x'))).toBe(0);
+  });
+
+  it('a different key gives different fingerprints, which find nothing under the first key', () => {
+    for (const value of values) {
+      const a = windowFingerprints(key, value);
+      const b = windowFingerprints(otherKey, value);
+      expect(b).not.toBe(a);
+      const aEntries = new Set(Buffer.from(a, 'base64').subarray(1).toString('hex').match(/.{18}/g));
+      const shared = (Buffer.from(b, 'base64').subarray(1).toString('hex').match(/.{18}/g) ?? []).filter((e) => aEntries.has(e));
+      expect(shared, value).toEqual([]);
+      const wrong = new Redactor({ key });
+      wrong.addFingerprints('S', b);
+      expect(wrong.redact(bodyFor(value)).redacted, value).toEqual([]);
+    }
+    const random = new Redactor();
+    random.addFingerprints('S', windowFingerprints(key, values[0]!));
+    expect(random.redact(values[0]!).text).toBe(values[0]);
+  });
+
+  it('fingerprints hold none of the value: no run of its bytes, in any case, raw or in the string', () => {
+    for (const value of values.filter((v) => v.length >= 8)) {
+      const fp = windowFingerprints(key, value);
+      const bytes = Buffer.from(fp, 'base64');
+      for (const spelling of [value, value.toLowerCase(), value.toUpperCase()]) {
+        const raw = Buffer.from(spelling, 'utf8');
+        const utf16 = Buffer.from(spelling, 'utf16le');
+        for (let i = 0; i + 4 <= raw.length; i++) expect(bytes.includes(raw.subarray(i, i + 4)), `${value} bytes at ${i}`).toBe(false);
+        for (let i = 0; i + 8 <= utf16.length; i += 2) expect(bytes.includes(utf16.subarray(i, i + 8)), `${value} UTF-16 at ${i}`).toBe(false);
+        for (let i = 0; i + 4 <= spelling.length; i++) expect(fp.includes(spelling.slice(i, i + 4)), `${value} text at ${i}`).toBe(false);
+      }
+      // Sorted: the list does not keep the order of the windows in the value.
+      const list = bytes.subarray(1).toString('hex').match(/.{18}/g)!;
+      expect([...list].sort()).toEqual(list);
+    }
+  });
+
+  it('rejects a malformed list or key with a TypeError, and indexes nothing from it', () => {
+    const r = new Redactor({ key });
+    const good = windowFingerprints(key, values[0]!);
+    for (const bad of ['', 'not base64!', good.slice(0, -4), Buffer.from([2, ...Buffer.from(good, 'base64').subarray(1)]).toString('base64'), Buffer.from([1, 0, 0, 0, 0, 0, 0, 0, 0, 0]).toString('base64')]) {
+      expect(() => r.addFingerprints('S', bad), JSON.stringify(bad)).toThrow(TypeError);
+    }
+    expect(r.patternCount).toBe(0);
+    expect(() => new Redactor({ key: new Uint8Array(16) })).toThrow(TypeError);
+    expect(() => windowFingerprints(randomBytes(31), 'value-0123456789')).toThrow(TypeError);
+  });
+
+  it('names: fingerprints added under a name redact as that name', () => {
+    const r = new Redactor({ key });
+    r.addFingerprints('API_KEY', windowFingerprints(key, values[0]!));
+    expect(r.redact(`x ${values[0]} y`).text).toBe(`x ${replacementFor('API_KEY')} y`);
+  });
+});
