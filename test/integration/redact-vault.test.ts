@@ -3,8 +3,10 @@
 // spellings, values it was given out of band by the test: an older version of the used secret, its
 // value in another environment, another secret bound to the same stub that no call ever used, and
 // a secret another process adds while the server runs. None of them may reach the agent.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempHome, type TempHome } from '../helpers/cli.js';
+import { runCli, tempHome, type TempHome } from '../helpers/cli.js';
 import { connectStdio, visible, type StdioSession } from '../helpers/mcp.js';
 import { startStub, type Stub } from '../helpers/stub.js';
 import { setSecret } from '../helpers/adversarial.js';
@@ -73,3 +75,25 @@ describe('values this server process never resolved are redacted', () => {
     }
   });
 });
+
+describe('stored fingerprints (SPEC §7)', () => {
+  it('every value written, by the CLI too, carries its sealed window fingerprints, so no server decrypts to index it', () => {
+    const VIA_CLI = 'spawned-Cli-Value+Kj7Hg2Fd9Sa4';
+    const r = runCli(['set', 'VIA_CLI', '--host', 'https://cli.example'], { env: t.env, input: VIA_CLI });
+    expect(r.code, r.stderr).toBe(0);
+    const text = readFileSync(join(t.home, 'vault.json'), 'utf8');
+    const doc = JSON.parse(text) as { secrets: Record<string, { values: Record<string, { fp?: { sealed: string } }>; history: Array<{ values: Record<string, { fp?: { sealed: string } }> }> }> };
+    let stored = 0;
+    for (const [name, secret] of Object.entries(doc.secrets)) {
+      for (const values of [secret.values, ...secret.history.map((h) => h.values)]) {
+        for (const [env, value] of Object.entries(values)) {
+          expect(value.fp?.sealed, `${name} ${env}`).toMatch(/^[A-Za-z0-9+/]+=*$/);
+          stored++;
+        }
+      }
+    }
+    expect(stored).toBeGreaterThanOrEqual(6);
+    for (const v of [...KNOWN, USED_NOW, VIA_CLI]) expect(survivingWindow(text, v)).toBeNull();
+  });
+});
+
