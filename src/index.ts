@@ -4,8 +4,8 @@
  * Importing this module starts nothing, opens nothing and prints nothing.
  */
 export { openBlindfold, Blindfold, type OpenBlindfoldOptions } from './open.js';
-export { createServer } from './mcp/server.js';
-export { toolDefinitions, taskToolDefinition, type ToolDefinition } from './mcp/definitions.js';
+export { createServer, type CreateServerOptions } from './mcp/server.js';
+export { toolDefinitions, taskToolDefinition, TOOL_GROUPS, type ToolDefinition, type ToolGroup } from './mcp/definitions.js';
 export { BlindfoldError, ERROR_CODES, type ErrorCode } from './errors.js';
 export type { HttpResult, SecretListing } from './broker.js';
 export type { Principal } from './policy/authorize.js';

@@ -5,6 +5,7 @@
  * Importing this module starts nothing and reaches nothing.
  */
 import { z } from 'zod';
+import { BlindfoldError } from '../errors.js';
 import { PLACEMENTS } from '../policy/placements.js';
 import { HTTP_METHODS, REQUEST_LIMITS } from '../template/request.js';
 import type { Task } from '../tasks/loader.js';
@@ -109,4 +110,17 @@ export function taskToolDefinition(task: Task): ToolDefinition<Record<string, z.
     outputSchema: taskOutput,
     annotations: { readOnlyHint: task.readOnly, destructiveHint: !task.readOnly, openWorldHint: true, idempotentHint: task.readOnly },
   };
+}
+
+/** The tools a front end can expose: the two built-ins and, as one group, every loaded task. */
+export const TOOL_GROUPS = ['list_secrets', 'http_request', 'tasks'] as const;
+export type ToolGroup = (typeof TOOL_GROUPS)[number];
+
+/** The groups `expose` names (all when absent); an unknown group is an error, never ignored. */
+export function exposedGroups(expose: readonly ToolGroup[] | undefined): Set<ToolGroup> {
+  const groups = new Set<ToolGroup>(expose ?? TOOL_GROUPS);
+  for (const group of groups) {
+    if (!TOOL_GROUPS.includes(group)) throw new BlindfoldError('BAD_INPUT', `expose: unknown tool group (one of ${TOOL_GROUPS.join(', ')})`);
+  }
+  return groups;
 }

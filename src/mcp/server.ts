@@ -3,6 +3,7 @@ import { SetLevelRequestSchema, type LoggingLevel } from '@modelcontextprotocol/
 import { onLogLine } from '../log.js';
 import type { Blindfold } from '../open.js';
 import { VERSION } from '../version.js';
+import { exposedGroups, type ToolGroup } from './definitions.js';
 import { registerHttpRequest } from './tools/http-request.js';
 import { registerListSecrets } from './tools/list-secrets.js';
 import { registerTasks } from './tools/tasks.js';
@@ -12,7 +13,13 @@ import { registerTasks } from './tools/tasks.js';
  * over the handle of the principal on the other end. Tools are thin: call the handle, shape the
  * result. Usable in-process over the SDK's InMemoryTransport.
  */
-export function createServer(blindfold: Blindfold): McpServer {
+export interface CreateServerOptions {
+  /** Which tools the server offers: any of `list_secrets`, `http_request`, `tasks`; default all. */
+  expose?: readonly ToolGroup[];
+}
+
+export function createServer(blindfold: Blindfold, options: CreateServerOptions = {}): McpServer {
+  const expose = exposedGroups(options.expose);
   const server = new McpServer(
     { name: 'blindfold', version: VERSION, title: 'Blindfold' },
     {
@@ -27,9 +34,9 @@ export function createServer(blindfold: Blindfold): McpServer {
     },
   );
   const ctx = { blindfold };
-  registerListSecrets(server, ctx);
-  registerHttpRequest(server, ctx);
-  const stopTasks = registerTasks(server, ctx);
+  if (expose.has('list_secrets')) registerListSecrets(server, ctx);
+  if (expose.has('http_request')) registerHttpRequest(server, ctx);
+  const stopTasks = expose.has('tasks') ? registerTasks(server, ctx) : () => {};
   const stopLogs = forwardLogs(server);
   server.server.onclose = () => {
     stopTasks();

@@ -6,13 +6,11 @@
  */
 import { z } from 'zod';
 import { BlindfoldError } from '../errors.js';
-import { taskToolDefinition, toolDefinitions, type ToolDefinition } from '../mcp/definitions.js';
+import { exposedGroups, taskToolDefinition, toolDefinitions, type ToolDefinition, type ToolGroup } from '../mcp/definitions.js';
 import { toolError } from '../mcp/results.js';
 import type { Blindfold } from '../open.js';
 
-/** The tools an adapter can expose: the two built-ins and, as one group, every loaded task. */
-export const TOOL_GROUPS = ['list_secrets', 'http_request', 'tasks'] as const;
-export type ToolGroup = (typeof TOOL_GROUPS)[number];
+export { TOOL_GROUPS, type ToolGroup } from '../mcp/definitions.js';
 
 export interface PluginOptions {
   /**
@@ -59,10 +57,7 @@ export function refusalText(err: unknown): string {
 
 /** The tools the handle offers now, filtered by `expose`; tasks are those loaded at this moment. */
 export function pluginTools(blindfold: Blindfold, options: PluginOptions = {}): PluginTool[] {
-  const expose = new Set<ToolGroup>(options.expose ?? TOOL_GROUPS);
-  for (const group of expose) {
-    if (!TOOL_GROUPS.includes(group)) throw new BlindfoldError('BAD_INPUT', `expose: unknown tool group (one of ${TOOL_GROUPS.join(', ')})`);
-  }
+  const expose = exposedGroups(options.expose);
   const tools: PluginTool[] = [];
   if (expose.has('list_secrets')) {
     const shape = z.object(toolDefinitions.list_secrets.outputSchema);
