@@ -24,26 +24,26 @@ function writerScript(prefix: string, count: number): string {
 }
 
 describe('concurrent writers', () => {
-  it('8 processes × 25 concurrent sets end with all 200 secrets', async () => {
+  it('8 processes × 100 concurrent sets (SPEC §11) end with all 800 secrets', async () => {
     const runs = Array.from({ length: 8 }, (_, p) => {
-      const child = spawn(process.execPath, ['-e', writerScript(`P${p}`, 25)], { env: t.env });
+      const child = spawn(process.execPath, ['-e', writerScript(`P${p}`, 100)], { env: t.env });
       let out = '';
       child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
       return new Promise<string>((res) => child.on('close', () => res(out)));
     });
     const outputs = await Promise.all(runs);
     const results = outputs.flatMap((o) => o.trim().split('\n').map((l) => JSON.parse(l) as { name: string; code: number }));
-    expect(results).toHaveLength(200);
+    expect(results).toHaveLength(800);
     expect(results.filter((r) => r.code !== 0)).toEqual([]);
     const list = JSON.parse(runCli(['list', '--json'], { env: t.env }).stdout) as { secrets: Array<{ name: string }> };
-    expect(list.secrets).toHaveLength(200);
+    expect(list.secrets).toHaveLength(800);
     const check = JSON.parse(runCli(['check', '--json'], { env: t.env }).stdout);
-    expect(check.values).toBe(200);
+    expect(check.values).toBe(800);
     expect(modeOf(join(t.home, 'vault.json'))).toBe(0o600);
     // The 8 writers also shared one audit chain: every create is on it, in one unbroken chain.
     const verify = runCli(['audit', 'verify', '--json'], { env: t.env });
     expect(verify.code, verify.stdout + verify.stderr).toBe(0);
     const creates = JSON.parse(runCli(['audit', '--action', 'secret.create', '--json'], { env: t.env }).stdout) as unknown[];
-    expect(creates).toHaveLength(200);
-  }, 180_000);
+    expect(creates).toHaveLength(800);
+  }, 600_000);
 });
