@@ -201,7 +201,7 @@ export class Vault {
    * fingerprints; a value with none that is still its own (written before fingerprints, or without
    * a fingerprinter) is decrypted and fingerprinted here instead, so none is missed.
    */
-  everyFingerprint(): Array<{ name: string; fingerprints: string }> {
+  everyFingerprint(): Generator<{ name: string; fingerprints: string }> {
     if (!this.#fingerprints) throw new BlindfoldError('INTERNAL', 'everyFingerprint needs a fingerprinter (fingerprintWith) first');
     return fingerprintEvery(this.#keys, this.#data, this.#fingerprints);
   }
