@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { action, environmentFor, openVault } from '../context.js';
+import { BlindfoldError } from '../../errors.js';
+import { action, environmentFor, exitCodeFor, openVault, reportError } from '../context.js';
 import { clientEntryFor } from '../client-config.js';
 import { note } from '../io.js';
 import { parseConfigOrigin } from '../../policy/hosts.js';
@@ -20,7 +21,9 @@ export const serveAction = action(async (opts: ServeOptions, cmd: Command) => {
   ]);
   const env = environmentFor(opts.env);
   const allowOrigins = (opts.allowOrigin ?? []).map((o) => parseConfigOrigin(o));
-  const vault = await openVault(cmd, { create: true });
+  // Records are checked as they are first read, not all before tools/list can be answered (B4).
+  const vault = await openVault(cmd, { create: true, recordCheck: 'on-first-read' });
+  endOnCorruptRecord();
   const blindfold = await assembleBlindfold(vault, {
     principal: { id: 'stdio', env },
     allowOrigins,
@@ -42,3 +45,20 @@ export const serveAction = action(async (opts: ServeOptions, cmd: Command) => {
   await serveStdio(blindfold);
   await blindfold.close();
 });
+
+/**
+ * A record that fails the schema is found after start (by the redaction index, which reads every
+ * record right away, or by a request): the server then ends as `serve` on a damaged vault always
+ * has, with the one-line VAULT_CORRUPT error and its exit code, not a stack trace.
+ */
+function endOnCorruptRecord(): void {
+  process.on('uncaughtException', (err) => {
+    // Anything else ends the process as an uncaught exception would have without this listener.
+    if (!(err instanceof BlindfoldError && err.code === 'VAULT_CORRUPT')) {
+      process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exit(1);
+    }
+    reportError(err);
+    process.exit(exitCodeFor(err));
+  });
+}
