@@ -13,16 +13,17 @@ interface ServeOptions {
 
 /** `blindfold serve`, as declared in ../definitions.ts. */
 export const serveAction = action(async (opts: ServeOptions, cmd: Command) => {
-  // Loaded here, not at the top: every other command starts faster without the server stack.
-  const [{ assembleBlindfold }, { pinnedResolver }, { serveStdio }] = await Promise.all([
+  const env = environmentFor(opts.env);
+  const allowOrigins = (opts.allowOrigin ?? []).map((o) => parseConfigOrigin(o));
+  // The server stack is loaded here, not at the top: every other command starts faster without it.
+  // The vault is read and its key checked meanwhile, and its records are checked as they are first
+  // read, not all before tools/list can be answered (B4).
+  const [{ assembleBlindfold }, { pinnedResolver }, { serveStdio }, vault] = await Promise.all([
     import('../../open.js'),
     import('../../egress/connector.js'),
     import('../../mcp/stdio.js'),
+    openVault(cmd, { create: true, recordCheck: 'on-first-read' }),
   ]);
-  const env = environmentFor(opts.env);
-  const allowOrigins = (opts.allowOrigin ?? []).map((o) => parseConfigOrigin(o));
-  // Records are checked as they are first read, not all before tools/list can be answered (B4).
-  const vault = await openVault(cmd, { create: true, recordCheck: 'on-first-read' });
   endOnCorruptRecord();
   const blindfold = await assembleBlindfold(vault, {
     principal: { id: 'stdio', env },
