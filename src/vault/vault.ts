@@ -136,6 +136,11 @@ export class Vault {
     return Object.keys(this.#data.secrets).sort();
   }
 
+  /** How many secrets there are, without sorting their names (serve's banner, at start). */
+  get size(): number {
+    return Object.keys(this.#data.secrets).length;
+  }
+
   has(name: string): boolean {
     return Object.hasOwn(this.#data.secrets, name);
   }

@@ -38,7 +38,7 @@ export const serveAction = action(async (opts: ServeOptions, cmd: Command) => {
     ...(opts.resolve ?? []).flatMap((r) => ['--resolve', r]),
   ]);
   note(
-    `MCP server on stdio | vault ${vault.paths.vault} | environment ${env} | ${vault.names().length} secret(s) | ` +
+    `MCP server on stdio | vault ${vault.paths.vault} | environment ${env} | ${vault.size} secret(s) | ` +
       `${tasks.length} task(s) from ${vault.paths.tasks}${problems.length ? ` (${problems.length} not loaded: see above)` : ''}\n` +
       `blindfold: connect a client with this server entry (README: "Connect an MCP client"): ${JSON.stringify(entry)}\n` +
       'blindfold: add secrets with `blindfold set NAME --host HOST`',
