@@ -3,6 +3,7 @@
 // with VAULT_CORRUPT naming where; and everything but serve still refuses the file at open.
 import { describe, expect, it } from 'vitest';
 import { storedValues } from '../../src/vault/values.js';
+import type { SecretRecord } from '../../src/vault/schema.js';
 import { parseVaultText } from '../../src/vault/store.js';
 
 const PATH = '/somewhere/vault.json';
@@ -72,7 +73,7 @@ describe('secret records checked on first read', () => {
 
   it('a record this process writes is its own, and a record removed is gone', () => {
     const file = parseVaultText(fileText(), PATH, 'on-first-read');
-    file.secrets.BAD = record('BAD') as never;
+    file.secrets.BAD = record('BAD') as SecretRecord;
     expect(file.secrets.BAD!.policy.hosts).toEqual(['https://a.example.com:443']);
     delete file.secrets.BAD;
     expect(Object.keys(file.secrets)).toEqual(['GOOD', 'LATER']);
