@@ -4,6 +4,7 @@
 // file (chunks/ holds what commands share) that esbuild has already tree-shaken. The rest of dist/
 // stays tsc's output, file by file: the library entry and its types are imported from there.
 import { chmodSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -15,6 +16,25 @@ const versionInlined = {
   name: 'version-inlined',
   setup(b) {
     b.onLoad({ filter: /[\\/]src[\\/]version\.ts$/ }, () => ({ contents: `export const VERSION = ${JSON.stringify(version)};`, loader: 'ts' }));
+  },
+};
+
+/**
+ * zod's `z` namespace re-exports all 64 of its message locales (half its bundled size, some 370 kB
+ * that `serve` compiles before tools/list); Blindfold only ever uses the default, English, which
+ * zod registers itself. `z.locales` keeps `en` alone.
+ */
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]node_modules[\\/]zod[\\/]v4[\\/]/.test(args.importer) ? { path: join(dirname(args.importer), '../locales/index.js'), namespace: 'zod-locales' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({
+      contents: "export { default as en } from './en.js';",
+      resolveDir: dirname(args.path),
+      loader: 'js',
+    }));
   },
 };
 
@@ -37,7 +57,7 @@ await build({
   external: ['pino', 'pino-pretty'],
   // Bundled CommonJS packages (undici, ajv, yaml...) call require() for Node's own modules.
   banner: { js: "import { createRequire as __blindfoldRequire } from 'node:module'; const require = __blindfoldRequire(import.meta.url);" },
-  plugins: [versionInlined],
+  plugins: [versionInlined, zodEnglishOnly],
   logLevel: 'warning',
 });
 

@@ -119,12 +119,17 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<void> | 
     try {
       await fn(...args);
     } catch (err) {
-      const code = err instanceof BlindfoldError ? err.code : 'INTERNAL';
-      process.stderr.write(`blindfold: error: ${describeError(err)}${code === 'INTERNAL' ? '' : ` [${code}]`}\n`);
-      if (process.env.BLINDFOLD_DEBUG && err instanceof Error && !(err instanceof BlindfoldError)) {
-        process.stderr.write(`${err.stack ?? ''}\n`);
-      }
+      reportError(err);
       process.exitCode = exitCodeFor(err);
     }
   };
+}
+
+/** The one-line error of a failed command on stderr (a stack trace only with BLINDFOLD_DEBUG, and never for ours). */
+export function reportError(err: unknown): void {
+  const code = err instanceof BlindfoldError ? err.code : 'INTERNAL';
+  process.stderr.write(`blindfold: error: ${describeError(err)}${code === 'INTERNAL' ? '' : ` [${code}]`}\n`);
+  if (process.env.BLINDFOLD_DEBUG && err instanceof Error && !(err instanceof BlindfoldError)) {
+    process.stderr.write(`${err.stack ?? ''}\n`);
+  }
 }

@@ -18,7 +18,7 @@ import {
 } from './keyring.js';
 import { VaultKeys } from './keys.js';
 import type { KdfParams, VaultFile } from './schema.js';
-import { vaultFileStore, type VaultStore } from './store.js';
+import { vaultFileStore, type RecordCheck, type VaultStore } from './store.js';
 
 export interface OpenOptions {
   paths: BlindfoldPaths;
@@ -36,6 +36,8 @@ export interface OpenOptions {
   askPassphrase?: () => Promise<string>;
   /** Where the vault's document lives; the file at `paths.vault` unless given (tests use a MemoryStore). */
   store?: VaultStore;
+  /** For the file at `paths.vault`: when its secret records are checked (store.ts); at open unless given. */
+  recordCheck?: RecordCheck;
 }
 
 export interface OpenedVault {
@@ -51,7 +53,7 @@ export async function openVaultFile(options: OpenOptions): Promise<OpenedVault> 
   const env = options.env ?? process.env;
   const notice = options.notice ?? (() => {});
   const { paths } = options;
-  const store = options.store ?? vaultFileStore(paths.vault);
+  const store = options.store ?? vaultFileStore(paths.vault, options.recordCheck);
   const snapshot = await store.read();
   let data = snapshot.document;
   // A vault created here is re-read on the first refresh: another process may have written since.

@@ -56,9 +56,12 @@ export function* decryptEvery(keys: VaultKeys, file: VaultFile): Generator<{ nam
   }
 }
 
-/** Stored fingerprints where they are still their value's own; the value fingerprinted afresh where not. */
-export function fingerprintEvery(keys: VaultKeys, file: VaultFile, binder: FingerprintBinder): Array<{ name: string; fingerprints: string }> {
-  const out: Array<{ name: string; fingerprints: string }> = [];
+/**
+ * Stored fingerprints where they are still their value's own; the value fingerprinted afresh where
+ * not. A generator: the index is fed in slices after start, and a vault of values without stored
+ * fingerprints costs a decryption each, which must fall into those slices, not all into the first.
+ */
+export function* fingerprintEvery(keys: VaultKeys, file: VaultFile, binder: FingerprintBinder): Generator<{ name: string; fingerprints: string }> {
   for (const slot of storedValues(file)) {
     let fingerprints = binder.stored(file.vaultId, slot);
     if (fingerprints === undefined) {
@@ -66,9 +69,8 @@ export function fingerprintEvery(keys: VaultKeys, file: VaultFile, binder: Finge
       if (value === undefined) continue;
       fingerprints = binder.fresh(value);
     }
-    out.push({ name: slot.record.name, fingerprints });
+    yield { name: slot.record.name, fingerprints };
   }
-  return out;
 }
 
 /** Decrypts every stored value, throwing at the first that fails; returns how many were checked. */

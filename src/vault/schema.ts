@@ -23,7 +23,7 @@ const historyEntry = z.object({
   values: z.record(z.string(), encryptedValue),
 });
 
-const secretRecord = z.object({
+export const secretRecordSchema = z.object({
   name: z.string(),
   description: z.string(),
   metadata: z.record(z.string(), z.string()),
@@ -51,13 +51,19 @@ export const vaultFileSchema = z.object({
   rotation: z
     .object({ keyCheck, kdf, startedAt: z.string() })
     .nullable(),
-  secrets: z.record(z.string(), secretRecord),
+  secrets: z.record(z.string(), secretRecordSchema),
   /** Keys for Blindfold's own use (internal-keys.ts), wrapped like values so rotation re-wraps them. */
   internal: z.record(z.string(), encryptedValue).optional(),
 });
 
+/**
+ * The file checked at open: everything but the secret records, which are each checked on first
+ * read (lazy-records.ts). `vaultFileSchema` stays the whole format, record checks included.
+ */
+export const vaultFileShellSchema = vaultFileSchema.extend({ secrets: z.record(z.string(), z.unknown()) });
+
 export type VaultFile = z.infer<typeof vaultFileSchema>;
-export type SecretRecord = z.infer<typeof secretRecord>;
+export type SecretRecord = z.infer<typeof secretRecordSchema>;
 export type StoredEncryptedValue = z.infer<typeof encryptedValue>;
 export type KdfParams = z.infer<typeof kdf>;
 

@@ -20,7 +20,12 @@ export function* valuesOf(record: SecretRecord): Generator<StoredValueSlot> {
 }
 
 export function* storedValues(file: VaultFile): Generator<StoredValueSlot> {
-  for (const record of Object.values(file.secrets)) yield* valuesOf(record);
+  // Name by name, not Object.values: a record is checked when first read (lazy-records.ts), and a
+  // walk fed in slices after start must check in those slices, not all records in its first step.
+  for (const name of Object.keys(file.secrets)) {
+    const record = file.secrets[name];
+    if (record) yield* valuesOf(record);
+  }
 }
 
 export function countValues(file: VaultFile): number {

@@ -136,6 +136,11 @@ export class Vault {
     return Object.keys(this.#data.secrets).sort();
   }
 
+  /** How many secrets there are, without sorting their names (serve's banner, at start). */
+  get size(): number {
+    return Object.keys(this.#data.secrets).length;
+  }
+
   has(name: string): boolean {
     return Object.hasOwn(this.#data.secrets, name);
   }
@@ -201,7 +206,7 @@ export class Vault {
    * fingerprints; a value with none that is still its own (written before fingerprints, or without
    * a fingerprinter) is decrypted and fingerprinted here instead, so none is missed.
    */
-  everyFingerprint(): Array<{ name: string; fingerprints: string }> {
+  everyFingerprint(): Generator<{ name: string; fingerprints: string }> {
     if (!this.#fingerprints) throw new BlindfoldError('INTERNAL', 'everyFingerprint needs a fingerprinter (fingerprintWith) first');
     return fingerprintEvery(this.#keys, this.#data, this.#fingerprints);
   }

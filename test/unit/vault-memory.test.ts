@@ -43,7 +43,7 @@ async function storedDocument(store: MemoryStore<VaultFile>): Promise<VaultFile>
   return (await store.read()).document!;
 }
 
-const sorted = (rows: Array<{ name: string; fingerprints: string }>) => rows.map((r) => `${r.name}:${r.fingerprints}`).sort();
+const sorted = (rows: Iterable<{ name: string; fingerprints: string }>) => [...rows].map((r) => `${r.name}:${r.fingerprints}`).sort();
 const expectedFrom = (vault: Vault) => sorted([...vault.everyValue()].map(({ name, value }) => ({ name, fingerprints: sha(value) })));
 
 describe('Vault over the memory store', () => {
@@ -101,7 +101,7 @@ describe('stored fingerprints', () => {
       for (const value of Object.values(values)) expect(value.fp).toBeDefined();
     }
 
-    const rows = vault.everyFingerprint();
+    const rows = [...vault.everyFingerprint()];
     expect(fingerprinter.calls).toBe(written); // nothing fingerprinted, so nothing decrypted for it
     expect(sorted(rows)).toEqual(expectedFrom(vault));
     expect(rows).toHaveLength(7); // API: current (v1's one value) + kept versions 1 + 2 + 2; BULK: 1
@@ -117,6 +117,19 @@ describe('stored fingerprints', () => {
     expect(fingerprinter.calls).toBe(1);
     expect(sorted(vault.everyFingerprint())).toEqual(expectedFrom(vault));
     expect(fingerprinter.calls).toBe(3); // OLD's two versions, fresh
+  });
+
+  it('yields fingerprints one at a time, so the index fed in slices after start decrypts in slices too (B4)', async () => {
+    const { vault } = await openVault();
+    await vault.setMany([{ name: 'OLD_A', value: V1 }, { name: 'OLD_B', value: V2 }, { name: 'OLD_C', value: V3 }]);
+    const fingerprinter = countingFingerprinter();
+    await vault.fingerprintWith(fingerprinter);
+    const rows = vault.everyFingerprint()[Symbol.iterator]();
+    expect(fingerprinter.calls).toBe(0);
+    rows.next();
+    expect(fingerprinter.calls).toBe(1); // not all three at once: a large vault would block start
+    expect(1 + [...{ [Symbol.iterator]: () => rows }].length).toBe(3);
+    expect(fingerprinter.calls).toBe(3);
   });
 
   it('is refused without a fingerprinter rather than returning a partial index', async () => {

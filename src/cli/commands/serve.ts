@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { action, environmentFor, openVault } from '../context.js';
+import { BlindfoldError } from '../../errors.js';
+import { action, environmentFor, exitCodeFor, openVault, reportError } from '../context.js';
 import { clientEntryFor } from '../client-config.js';
 import { note } from '../io.js';
 import { parseConfigOrigin } from '../../policy/hosts.js';
@@ -12,15 +13,18 @@ interface ServeOptions {
 
 /** `blindfold serve`, as declared in ../definitions.ts. */
 export const serveAction = action(async (opts: ServeOptions, cmd: Command) => {
-  // Loaded here, not at the top: every other command starts faster without the server stack.
-  const [{ assembleBlindfold }, { pinnedResolver }, { serveStdio }] = await Promise.all([
+  const env = environmentFor(opts.env);
+  const allowOrigins = (opts.allowOrigin ?? []).map((o) => parseConfigOrigin(o));
+  // The server stack is loaded here, not at the top: every other command starts faster without it.
+  // The vault is read and its key checked meanwhile, and its records are checked as they are first
+  // read, not all before tools/list can be answered (B4).
+  const [{ assembleBlindfold }, { pinnedResolver }, { serveStdio }, vault] = await Promise.all([
     import('../../open.js'),
     import('../../egress/connector.js'),
     import('../../mcp/stdio.js'),
+    openVault(cmd, { create: true, recordCheck: 'on-first-read' }),
   ]);
-  const env = environmentFor(opts.env);
-  const allowOrigins = (opts.allowOrigin ?? []).map((o) => parseConfigOrigin(o));
-  const vault = await openVault(cmd, { create: true });
+  endOnCorruptRecord();
   const blindfold = await assembleBlindfold(vault, {
     principal: { id: 'stdio', env },
     allowOrigins,
@@ -34,7 +38,7 @@ export const serveAction = action(async (opts: ServeOptions, cmd: Command) => {
     ...(opts.resolve ?? []).flatMap((r) => ['--resolve', r]),
   ]);
   note(
-    `MCP server on stdio | vault ${vault.paths.vault} | environment ${env} | ${vault.names().length} secret(s) | ` +
+    `MCP server on stdio | vault ${vault.paths.vault} | environment ${env} | ${vault.size} secret(s) | ` +
       `${tasks.length} task(s) from ${vault.paths.tasks}${problems.length ? ` (${problems.length} not loaded: see above)` : ''}\n` +
       `blindfold: connect a client with this server entry (README: "Connect an MCP client"): ${JSON.stringify(entry)}\n` +
       'blindfold: add secrets with `blindfold set NAME --host HOST`',
@@ -42,3 +46,20 @@ export const serveAction = action(async (opts: ServeOptions, cmd: Command) => {
   await serveStdio(blindfold);
   await blindfold.close();
 });
+
+/**
+ * A record that fails the schema is found after start (by the redaction index, which reads every
+ * record right away, or by a request): the server then ends as `serve` on a damaged vault always
+ * has, with the one-line VAULT_CORRUPT error and its exit code, not a stack trace.
+ */
+function endOnCorruptRecord(): void {
+  process.on('uncaughtException', (err) => {
+    // Anything else ends the process as an uncaught exception would have without this listener.
+    if (!(err instanceof BlindfoldError && err.code === 'VAULT_CORRUPT')) {
+      process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exit(1);
+    }
+    reportError(err);
+    process.exit(exitCodeFor(err));
+  });
+}
