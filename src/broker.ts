@@ -11,6 +11,7 @@
 import { BlindfoldError } from './errors.js';
 import { addLogScrubber, logger } from './log.js';
 import { createGuardedAgent, type Resolver } from './egress/connector.js';
+import type { Dispatcher } from 'undici';
 import type { OutgoingRequest } from './egress/client.js';
 import { sendFollowingRedirects } from './egress/redirects.js';
 import { authorizeSecrets, mayUse, redirectRefusal, type Principal } from './policy/authorize.js';
@@ -71,7 +72,11 @@ const NOTHING_INDEXED = new Redactor();
 export class Broker {
   readonly #vault: Vault;
   readonly #index: VaultIndex;
-  readonly #dispatcher;
+  readonly #resolver: Resolver | undefined;
+  /** Made on the first request: undici is loaded then, not at start (cold start, B4). */
+  #dispatcher: Promise<Dispatcher> | undefined;
+  /** Values already taught to the redactor at this vault revision (`env\0name`): no re-fingerprinting per request. */
+  #taught = { redactor: NOTHING_INDEXED, revision: -1, keys: new Set<string>() };
   readonly #optIns: OriginOptIns;
   readonly #audit: AuditLog | undefined;
   readonly #suspensions: SuspensionList | undefined;
@@ -89,7 +94,7 @@ export class Broker {
     // Built after start, so the first tools/list is not kept waiting on every value; a request
     // that comes first completes it before resolving or screening anything.
     this.#index = new VaultIndex(this.#vault);
-    this.#dispatcher = createGuardedAgent({ resolver: options.resolver, isOriginAllowed: (origin) => this.#optIns.has(origin) });
+    this.#resolver = options.resolver;
   }
 
   /** The index as it is; before it exists nothing was resolved here, so there is nothing to find. */
@@ -100,7 +105,12 @@ export class Broker {
   async close(): Promise<void> {
     this.#index.close();
     this.#unhookLogs();
-    await this.#dispatcher.close();
+    if (this.#dispatcher) await (await this.#dispatcher).close();
+  }
+
+  #agent(): Promise<Dispatcher> {
+    this.#dispatcher ??= createGuardedAgent({ resolver: this.#resolver, isOriginAllowed: (origin) => this.#optIns.has(origin) });
+    return this.#dispatcher;
   }
 
   async listSecrets(principal: Principal, filter?: string): Promise<SecretListing[]> {
@@ -126,7 +136,8 @@ export class Broker {
       await this.#vault.refresh();
       await this.#index.complete();
       if (options.task) this.#refuseIfSuspended(principal);
-      else await this.screenInput(principal, input);
+      else await this.#screen(principal, input);
+      const dispatcher = await this.#agent();
       const request = parseRequest(input);
       trail.origin = request.target.origin;
       // As sent on the wire (percent-encoded), never decoded: a decoded path would carry the
@@ -143,7 +154,7 @@ export class Broker {
       countUse(usage, secrets);
       sent = true;
       const exchange = await sendFollowingRedirects(outgoing, {
-        dispatcher: this.#dispatcher,
+        dispatcher,
         signal: AbortSignal.timeout(request.timeoutMs),
         readLimit: request.maxBytes + this.#redactor.longestPattern + 4,
         isOriginOptedIn: (origin) => this.#optIns.has(origin),
@@ -170,10 +181,19 @@ export class Broker {
   /** Decrypts just the authorized secrets and places them: the only place a value meets a request. */
   #resolveInto(request: ParsedRequest, secrets: SecretInfo[], injected: string[], env: string): OutgoingRequest {
     const values = new Map<string, string>();
+    const redactor = this.#redactor;
+    if (this.#taught.revision !== this.#vault.revision || this.#taught.redactor !== redactor) {
+      this.#taught = { redactor, revision: this.#vault.revision, keys: new Set() };
+    }
     for (const info of secrets) {
       const value = this.#vault.resolve(info.name, env);
       values.set(info.name, value);
-      this.#redactor.add({ name: info.name, value });
+      // The same revision resolves the same value, so one lesson per revision is enough.
+      const key = `${env}\0${info.name}`;
+      if (!this.#taught.keys.has(key)) {
+        redactor.add({ name: info.name, value });
+        this.#taught.keys.add(key);
+      }
     }
     const secretOf = (name: string) => values.get(name) ?? fail(`secret ${name} was not resolved`);
     const rendered = renderRequest(request, secretOf);
@@ -216,9 +236,14 @@ export class Broker {
    * secret material in it refuses the call, is recorded as an attack and suspends the principal.
    */
   async screenInput(principal: Principal, agentInput: unknown): Promise<void> {
-    this.#refuseIfSuspended(principal);
     await this.#vault.refresh();
     await this.#index.complete();
+    await this.#screen(principal, agentInput);
+  }
+
+  /** The tripwire on a vault already refreshed and an index already complete. */
+  async #screen(principal: Principal, agentInput: unknown): Promise<void> {
+    this.#refuseIfSuspended(principal);
     if (this.#redactor.redact(JSON.stringify(agentInput) ?? '').redacted.length === 0) return;
     // Suspended first: if the audit entry then cannot be written, the principal is still stopped.
     this.#suspensions?.suspend(principal.id, 'secret material in its input (tripwire)');

@@ -7,10 +7,11 @@
 import { createHash } from 'node:crypto';
 import { pipeline, type Readable, type Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { BlindfoldError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { findBlindfoldError } from './connector.js';
+import { loadUndici } from './undici.js';
 
 export interface OutgoingRequest {
   method: string;
@@ -40,6 +41,7 @@ export interface SendOptions {
 export async function send(req: OutgoingRequest, opts: SendOptions): Promise<RawResponse> {
   let res: Dispatcher.ResponseData;
   try {
+    const { request } = await loadUndici();
     res = await request(req.url, {
       method: req.method as Dispatcher.HttpMethod,
       headers: withUserAgent(req.headers),

@@ -51,11 +51,17 @@ export function presentResponse(redactor: Redactor, res: RawResponse, maxBytes: 
     return { ...view, redacted: [...found].sort() };
   }
 
-  const stream = redactor.stream();
-  let text = stream.push(new TextDecoder('utf-8').decode(res.body));
-  // When the read was cut, the held-back tail may be a partial value: it is dropped, not flushed.
-  if (!res.cut) text += stream.end();
-  for (const n of stream.redacted) found.add(n);
+  const decoded = new TextDecoder('utf-8').decode(res.body);
+  let text: string;
+  if (res.cut) {
+    // The held-back tail may be a partial value: it is dropped, not flushed.
+    const stream = redactor.stream();
+    text = stream.push(decoded);
+    for (const n of stream.redacted) found.add(n);
+  } else {
+    // Whole: one scan (a stream would scan its held-back tail a second time on end()).
+    text = scrub(decoded);
+  }
   // The cap is on the body as it travels in the tool result (JSON-escaped UTF-8), not on characters.
   const fits = jsonPrefixWithin(text, maxBytes);
   if (fits < text.length) {
