@@ -146,21 +146,37 @@ function decode(body: Readable, codings: string[]): Readable {
   return stream;
 }
 
-async function readCapped(stream: Readable, limit: number): Promise<{ body: Buffer; cut: boolean }> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream) {
-    const buf = chunk as Buffer;
-    if (size + buf.length > limit) {
-      chunks.push(buf.subarray(0, limit - size));
-      size = limit;
-      stream.destroy();
-      return { body: Buffer.concat(chunks, size), cut: true };
-    }
-    chunks.push(buf);
-    size += buf.length;
-  }
-  return { body: Buffer.concat(chunks, size), cut: false };
+/** Listeners rather than `for await`: the async iterator costs a promise per chunk on every request. */
+function readCapped(stream: Readable, limit: number): Promise<{ body: Buffer; cut: boolean }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (buf: Buffer) => {
+      if (size + buf.length > limit) {
+        chunks.push(buf.subarray(0, limit - size));
+        size = limit;
+        stream.off('data', onData);
+        stream.off('end', onEnd);
+        stream.off('error', onError);
+        stream.off('close', onClose);
+        // Still listened to: an error from the destroyed stream must not go unhandled.
+        stream.on('error', () => {});
+        stream.destroy();
+        resolve({ body: Buffer.concat(chunks, size), cut: true });
+        return;
+      }
+      chunks.push(buf);
+      size += buf.length;
+    };
+    const onEnd = () => resolve({ body: Buffer.concat(chunks, size), cut: false });
+    const onError = (err: Error) => reject(err);
+    // A stream closed before its end (an abort without an error) must not leave the read hanging.
+    const onClose = () => reject(Object.assign(new Error('the reply ended early'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
+    stream.on('data', onData);
+    stream.once('end', onEnd);
+    stream.once('error', onError);
+    stream.once('close', onClose);
+  });
 }
 
 /**

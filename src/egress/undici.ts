@@ -9,6 +9,8 @@ type Undici = typeof import('undici');
 let loading: Promise<Undici> | undefined;
 
 export function loadUndici(): Promise<Undici> {
-  loading ??= import('undici');
+  // A CommonJS module: its exports object is the namespace's default (named exports are only
+  // what a loader managed to detect, and not every loader detects them all).
+  loading ??= import('undici').then((m) => (m as Undici & { default?: Undici }).default ?? m);
   return loading;
 }
