@@ -155,7 +155,7 @@ export class Broker {
       sent = true;
       const exchange = await sendFollowingRedirects(outgoing, {
         dispatcher,
-        signal: AbortSignal.timeout(request.timeoutMs),
+        timeoutMs: request.timeoutMs,
         readLimit: request.maxBytes + this.#redactor.longestPattern + 4,
         isOriginOptedIn: (origin) => this.#optIns.has(origin),
         refuseHop: (first, next) => redirectRefusal(secrets, first, next),

@@ -10,7 +10,9 @@ import { assertUrlAllowedBeforeDns } from './connector.js';
 export const MAX_REDIRECTS = 5;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
-export interface RedirectOptions extends SendOptions {
+export interface RedirectOptions extends Omit<SendOptions, 'signal'> {
+  /** Deadline for the whole exchange, every hop included. */
+  timeoutMs: number;
   isOriginOptedIn: (origin: string) => boolean;
   /** Why a hop from the first URL to `next` may not be taken; undefined lets it through. */
   refuseHop: (first: URL, next: URL) => string | undefined;
@@ -26,6 +28,19 @@ export interface Exchange {
 }
 
 export async function sendFollowingRedirects(request: OutgoingRequest, options: RedirectOptions): Promise<Exchange> {
+  // A timer cleared when done, not AbortSignal.timeout: that one costs several microseconds per
+  // request and leaves its timer pending for the whole time limit after the answer came.
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(new DOMException('the time limit passed', 'TimeoutError')), options.timeoutMs);
+  timer.unref();
+  try {
+    return await follow(request, { ...options, signal: deadline.signal });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function follow(request: OutgoingRequest, options: RedirectOptions & SendOptions): Promise<Exchange> {
   const first = request.url;
   let redirects = 0;
   for (;;) {
