@@ -4,7 +4,6 @@
  * each hop, because only it knows which secrets ride on the request (SPEC §13: undici/fetch carry
  * custom headers like X-API-Key across origins).
  */
-import { createHash } from 'node:crypto';
 import { pipeline, type Readable, type Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Dispatcher } from 'undici';
@@ -28,7 +27,6 @@ export interface RawResponse {
   body: Buffer;
   /** True when the body went on past `readLimit` and the rest was not read. */
   cut: boolean;
-  sha256: string;
 }
 
 export interface SendOptions {
@@ -65,7 +63,6 @@ export async function send(req: OutgoingRequest, opts: SendOptions): Promise<Raw
       headers,
       body,
       cut,
-      sha256: createHash('sha256').update(body).digest('hex'),
     };
   } catch (err) {
     res.body.destroy();

@@ -3,6 +3,7 @@
  * the body redacted before it is cut to size, JSON parsed only after its text was scrubbed and its
  * strings scrubbed once more, bytes that are not text summarised, never shown. Errors too.
  */
+import { createHash } from 'node:crypto';
 import { BlindfoldError, describeError } from '../errors.js';
 import type { RawResponse } from '../egress/client.js';
 import { mapJson } from '../template/json.js';
@@ -47,11 +48,12 @@ export function presentResponse(redactor: Redactor, res: RawResponse, maxBytes: 
     const hits = [...redactor.redact(res.body.toString('latin1')).redacted, ...redactor.redact(res.body.toString('utf8')).redacted];
     for (const n of hits) found.add(n);
     view.binary = { contentType: contentType || 'application/octet-stream', size: res.body.length };
-    if (hits.length === 0 && !res.cut) view.binary.sha256 = res.sha256;
+    // Hashed here, only for bytes that are summarised (text, the usual answer, is never hashed).
+    if (hits.length === 0 && !res.cut) view.binary.sha256 = createHash('sha256').update(res.body).digest('hex');
     return { ...view, redacted: [...found].sort() };
   }
 
-  const decoded = new TextDecoder('utf-8').decode(res.body);
+  const decoded = UTF8.decode(res.body);
   let text: string;
   if (res.cut) {
     // The held-back tail may be a partial value: it is dropped, not flushed.
@@ -77,6 +79,8 @@ export function presentResponse(redactor: Redactor, res: RawResponse, maxBytes: 
   return { ...view, body: text, redacted: [...found].sort() };
 }
 
+/** One decoder for every body: a decode without `stream` keeps no state between calls. */
+const UTF8 = new TextDecoder('utf-8');
 const NOT_JSON = Symbol('not JSON');
 
 /**
