@@ -14,15 +14,14 @@ import { createGuardedAgent, type Resolver } from './egress/connector.js';
 import type { Dispatcher } from 'undici';
 import type { OutgoingRequest } from './egress/client.js';
 import { sendFollowingRedirects } from './egress/redirects.js';
+import { buildOutgoing, fail } from './egress/outgoing.js';
 import { authorizeSecrets, mayUse, redirectRefusal, type Principal } from './policy/authorize.js';
-import { checkHeaderValue } from './policy/headers.js';
 import { OriginOptIns } from './policy/hosts.js';
-import { parseInject, renderInject } from './policy/inject.js';
 import { suspendedRefusal, tripwireRefusal, type SuspensionList } from './policy/suspensions.js';
 import { Redactor } from './redact/redactor.js';
 import { VaultIndex } from './redact/vault-index.js';
 import { presentResponse, redactJsonValue, scrubError, type ResponseView } from './redact/response.js';
-import { parseRequest, renderRequest, type HttpRequestInput, type ParsedRequest } from './template/request.js';
+import { parseRequest, type HttpRequestInput, type ParsedRequest } from './template/request.js';
 import type { SecretInfo, Vault } from './vault/vault.js';
 import type { AuditLog } from './audit/log.js';
 import type { AuditFields } from './audit/chain.js';
@@ -75,8 +74,6 @@ export class Broker {
   readonly #resolver: Resolver | undefined;
   /** Made on the first request: undici is loaded then, not at start (cold start, B4). */
   #dispatcher: Promise<Dispatcher> | undefined;
-  /** Values already taught to the redactor at this vault revision (`env\0name`): no re-fingerprinting per request. */
-  #taught = { redactor: NOTHING_INDEXED, revision: -1, keys: new Set<string>() };
   readonly #optIns: OriginOptIns;
   readonly #audit: AuditLog | undefined;
   readonly #suspensions: SuspensionList | undefined;
@@ -181,35 +178,13 @@ export class Broker {
   /** Decrypts just the authorized secrets and places them: the only place a value meets a request. */
   #resolveInto(request: ParsedRequest, secrets: SecretInfo[], injected: string[], env: string): OutgoingRequest {
     const values = new Map<string, string>();
-    const redactor = this.#redactor;
-    if (this.#taught.revision !== this.#vault.revision || this.#taught.redactor !== redactor) {
-      this.#taught = { redactor, revision: this.#vault.revision, keys: new Set() };
-    }
     for (const info of secrets) {
       const value = this.#vault.resolve(info.name, env);
       values.set(info.name, value);
-      // The same revision resolves the same value, so one lesson per revision is enough.
-      const key = `${env}\0${info.name}`;
-      if (!this.#taught.keys.has(key)) {
-        redactor.add({ name: info.name, value });
-        this.#taught.keys.add(key);
-      }
+      this.#index.learn(info.name, env, value);
     }
     const secretOf = (name: string) => values.get(name) ?? fail(`secret ${name} was not resolved`);
-    const rendered = renderRequest(request, secretOf);
-    const headers: Record<string, string> = {};
-    for (const [name, value] of rendered.headers) {
-      checkHeaderValue(name, value);
-      headers[name.toLowerCase()] = value;
-    }
-    for (const name of injected) {
-      const rule = parseInject(secrets.find((s) => s.name === name)?.inject ?? fail(`secret ${name} was not authorized`));
-      const placed = renderInject(rule, secretOf(name));
-      if (placed.placement === 'header') headers[placed.name.toLowerCase()] = placed.value;
-      else rendered.url.searchParams.set(placed.name, placed.value);
-    }
-    if (request.source.json !== undefined) headers['content-type'] ??= 'application/json';
-    return { method: request.method, url: rendered.url, headers, body: rendered.body };
+    return buildOutgoing(request, secretOf, injected.map((name) => ({ name, inject: secrets.find((s) => s.name === name)?.inject })));
   }
 
   /** For callers composing the broker (task runs): an entry on the same trail; throws AUDIT_UNAVAILABLE (fail closed). */
@@ -260,10 +235,6 @@ export class Broker {
 function countUse(usage: Map<string, Usage>, secrets: readonly SecretInfo[]): void {
   const now = new Date().toISOString();
   for (const { name } of secrets) usage.set(name, { lastUsedAt: now, useCount: (usage.get(name)?.useCount ?? 0) + 1 });
-}
-
-function fail(message: string): never {
-  throw new BlindfoldError('INTERNAL', message);
 }
 
 function round(ms: number): number {
