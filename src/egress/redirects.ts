@@ -4,7 +4,8 @@
  * verdict on where the request's secrets may go; a hop refused is returned, not followed.
  */
 import { BlindfoldError } from '../errors.js';
-import { send, type OutgoingRequest, type RawResponse, type SendOptions } from './client.js';
+import { EventEmitter } from 'node:events';
+import { send, type Deadline, type OutgoingRequest, type RawResponse, type SendOptions } from './client.js';
 import { assertUrlAllowedBeforeDns } from './connector.js';
 
 export const MAX_REDIRECTS = 5;
@@ -27,14 +28,22 @@ export interface Exchange {
   redirectNotFollowed?: string;
 }
 
+class ExchangeDeadline extends EventEmitter implements Deadline {
+  aborted = false;
+  expire(): void {
+    this.aborted = true;
+    this.emit('abort');
+  }
+}
+
 export async function sendFollowingRedirects(request: OutgoingRequest, options: RedirectOptions): Promise<Exchange> {
   // A timer cleared when done, not AbortSignal.timeout: that one costs several microseconds per
   // request and leaves its timer pending for the whole time limit after the answer came.
-  const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(new DOMException('the time limit passed', 'TimeoutError')), options.timeoutMs);
+  const deadline = new ExchangeDeadline();
+  const timer = setTimeout(() => deadline.expire(), options.timeoutMs);
   timer.unref();
   try {
-    return await follow(request, { ...options, signal: deadline.signal });
+    return await follow(request, { ...options, signal: deadline });
   } finally {
     clearTimeout(timer);
   }

@@ -17,10 +17,14 @@ beforeAll(async () => {
     if (req.url === '/cut') {
       res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '1000' });
       res.write('x'.repeat(100), () => res.socket?.destroy());
-    } else if (req.url === '/stall') {
-      res.writeHead(200, { 'content-type': 'text/plain' });
+    } else if (req.url === '/stall' || req.url === '/stall-length') {
+      res.writeHead(200, req.url === '/stall' ? { 'content-type': 'text/plain' } : { 'content-type': 'text/plain', 'content-length': '1000' });
       res.write('partial');
       // never ends: the deadline must end the exchange
+    } else if (req.url === '/cut-free') {
+      // Declared length past the read limit: counted and cut, not read whole.
+      res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '5000' });
+      res.end('y'.repeat(5000));
     } else {
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.end('y'.repeat(5000));
@@ -50,12 +54,17 @@ describe('sending', () => {
 
   it('a body that stalls past the time limit ends in TIMEOUT', async () => {
     await expect(send('/stall', 300)).rejects.toMatchObject({ code: 'TIMEOUT' });
+    // With a Content-Length the body is read whole by undici: the deadline still ends it.
+    await expect(send('/stall-length', 300)).rejects.toMatchObject({ code: 'TIMEOUT' });
   });
 
   it('a body past the read limit is cut at the limit and said to be', async () => {
     const { response } = await send('/long', 30_000, 1234);
     expect(response.cut).toBe(true);
     expect(response.body.length).toBe(1234);
+    const declared = await send('/cut-free', 30_000, 1234);
+    expect(declared.response.cut).toBe(true);
+    expect(declared.response.body.length).toBe(1234);
     const whole = await send('/long');
     expect(whole.response.cut).toBe(false);
     expect(whole.response.body.toString()).toBe('y'.repeat(5000));
