@@ -11,17 +11,17 @@
 import { BlindfoldError } from './errors.js';
 import { addLogScrubber, logger } from './log.js';
 import { createGuardedAgent, type Resolver } from './egress/connector.js';
+import type { Dispatcher } from 'undici';
 import type { OutgoingRequest } from './egress/client.js';
 import { sendFollowingRedirects } from './egress/redirects.js';
+import { buildOutgoing, fail } from './egress/outgoing.js';
 import { authorizeSecrets, mayUse, redirectRefusal, type Principal } from './policy/authorize.js';
-import { checkHeaderValue } from './policy/headers.js';
 import { OriginOptIns } from './policy/hosts.js';
-import { parseInject, renderInject } from './policy/inject.js';
 import { suspendedRefusal, tripwireRefusal, type SuspensionList } from './policy/suspensions.js';
 import { Redactor } from './redact/redactor.js';
 import { VaultIndex } from './redact/vault-index.js';
 import { presentResponse, redactJsonValue, scrubError, type ResponseView } from './redact/response.js';
-import { parseRequest, renderRequest, type HttpRequestInput, type ParsedRequest } from './template/request.js';
+import { parseRequest, type HttpRequestInput, type ParsedRequest } from './template/request.js';
 import type { SecretInfo, Vault } from './vault/vault.js';
 import type { AuditLog } from './audit/log.js';
 import type { AuditFields } from './audit/chain.js';
@@ -71,7 +71,9 @@ const NOTHING_INDEXED = new Redactor();
 export class Broker {
   readonly #vault: Vault;
   readonly #index: VaultIndex;
-  readonly #dispatcher;
+  readonly #resolver: Resolver | undefined;
+  /** Made on the first request: undici is loaded then, not at start (cold start, B4). */
+  #dispatcher: Promise<Dispatcher> | undefined;
   readonly #optIns: OriginOptIns;
   readonly #audit: AuditLog | undefined;
   readonly #suspensions: SuspensionList | undefined;
@@ -89,7 +91,7 @@ export class Broker {
     // Built after start, so the first tools/list is not kept waiting on every value; a request
     // that comes first completes it before resolving or screening anything.
     this.#index = new VaultIndex(this.#vault);
-    this.#dispatcher = createGuardedAgent({ resolver: options.resolver, isOriginAllowed: (origin) => this.#optIns.has(origin) });
+    this.#resolver = options.resolver;
   }
 
   /** The index as it is; before it exists nothing was resolved here, so there is nothing to find. */
@@ -100,7 +102,12 @@ export class Broker {
   async close(): Promise<void> {
     this.#index.close();
     this.#unhookLogs();
-    await this.#dispatcher.close();
+    if (this.#dispatcher) await (await this.#dispatcher).close();
+  }
+
+  #agent(): Promise<Dispatcher> {
+    this.#dispatcher ??= createGuardedAgent({ resolver: this.#resolver, isOriginAllowed: (origin) => this.#optIns.has(origin) });
+    return this.#dispatcher;
   }
 
   async listSecrets(principal: Principal, filter?: string): Promise<SecretListing[]> {
@@ -126,7 +133,8 @@ export class Broker {
       await this.#vault.refresh();
       await this.#index.complete();
       if (options.task) this.#refuseIfSuspended(principal);
-      else await this.screenInput(principal, input);
+      else await this.#screen(principal, input);
+      const dispatcher = await this.#agent();
       const request = parseRequest(input);
       trail.origin = request.target.origin;
       // As sent on the wire (percent-encoded), never decoded: a decoded path would carry the
@@ -143,8 +151,8 @@ export class Broker {
       countUse(usage, secrets);
       sent = true;
       const exchange = await sendFollowingRedirects(outgoing, {
-        dispatcher: this.#dispatcher,
-        signal: AbortSignal.timeout(request.timeoutMs),
+        dispatcher,
+        timeoutMs: request.timeoutMs,
         readLimit: request.maxBytes + this.#redactor.longestPattern + 4,
         isOriginOptedIn: (origin) => this.#optIns.has(origin),
         refuseHop: (first, next) => redirectRefusal(secrets, first, next),
@@ -173,23 +181,10 @@ export class Broker {
     for (const info of secrets) {
       const value = this.#vault.resolve(info.name, env);
       values.set(info.name, value);
-      this.#redactor.add({ name: info.name, value });
+      this.#index.learn(info.name, env, value);
     }
     const secretOf = (name: string) => values.get(name) ?? fail(`secret ${name} was not resolved`);
-    const rendered = renderRequest(request, secretOf);
-    const headers: Record<string, string> = {};
-    for (const [name, value] of rendered.headers) {
-      checkHeaderValue(name, value);
-      headers[name.toLowerCase()] = value;
-    }
-    for (const name of injected) {
-      const rule = parseInject(secrets.find((s) => s.name === name)?.inject ?? fail(`secret ${name} was not authorized`));
-      const placed = renderInject(rule, secretOf(name));
-      if (placed.placement === 'header') headers[placed.name.toLowerCase()] = placed.value;
-      else rendered.url.searchParams.set(placed.name, placed.value);
-    }
-    if (request.source.json !== undefined) headers['content-type'] ??= 'application/json';
-    return { method: request.method, url: rendered.url, headers, body: rendered.body };
+    return buildOutgoing(request, secretOf, injected.map((name) => ({ name, inject: secrets.find((s) => s.name === name)?.inject })));
   }
 
   /** For callers composing the broker (task runs): an entry on the same trail; throws AUDIT_UNAVAILABLE (fail closed). */
@@ -216,9 +211,14 @@ export class Broker {
    * secret material in it refuses the call, is recorded as an attack and suspends the principal.
    */
   async screenInput(principal: Principal, agentInput: unknown): Promise<void> {
-    this.#refuseIfSuspended(principal);
     await this.#vault.refresh();
     await this.#index.complete();
+    await this.#screen(principal, agentInput);
+  }
+
+  /** The tripwire on a vault already refreshed and an index already complete. */
+  async #screen(principal: Principal, agentInput: unknown): Promise<void> {
+    this.#refuseIfSuspended(principal);
     if (this.#redactor.redact(JSON.stringify(agentInput) ?? '').redacted.length === 0) return;
     // Suspended first: if the audit entry then cannot be written, the principal is still stopped.
     this.#suspensions?.suspend(principal.id, 'secret material in its input (tripwire)');
@@ -235,10 +235,6 @@ export class Broker {
 function countUse(usage: Map<string, Usage>, secrets: readonly SecretInfo[]): void {
   const now = new Date().toISOString();
   for (const { name } of secrets) usage.set(name, { lastUsedAt: now, useCount: (usage.get(name)?.useCount ?? 0) + 1 });
-}
-
-function fail(message: string): never {
-  throw new BlindfoldError('INTERNAL', message);
 }
 
 function round(ms: number): number {

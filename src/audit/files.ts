@@ -43,7 +43,7 @@ function signedHead(record: HeadRecord): Record<string, unknown> {
  * The head record is rewritten in place (fixed size, padded) on a kept-open descriptor: a
  * truncating rewrite per entry costs ~0.17 ms on ext4, more than everything else an append does.
  */
-export function writeHeadRecord(fd: number, key: Uint8Array, record: HeadRecord): void {
+export function writeHeadRecord(fd: number, key: Parameters<typeof macOf>[0], record: HeadRecord): void {
   const signed = signedHead(record);
   const text = JSON.stringify({ ...(signed.head as HeadRecord), sig: macOf(key, signed) });
   writeSync(fd, text.padEnd(HEAD_RECORD_BYTES, ' '), 0);

@@ -16,7 +16,7 @@ import { fstatSync, fsyncSync, openSync, writeSync, constants as fsConstants, mk
 import { dirname } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { BlindfoldError } from '../errors.js';
-import { genesis, macOf, type AuditEntry, type AuditFields } from './chain.js';
+import { genesis, macKey, macOf, type AuditEntry, type AuditFields } from './chain.js';
 import {
   closeQuietly, endOfPrevious, firstSeq, firstSeqOf, headPath, lastLine, parseHead, rotationFields, sameFile, shiftRotated, unavailable, writeHeadRecord, type ChainHead,
 } from './files.js';
@@ -55,7 +55,7 @@ interface Waiting {
 
 export class AuditLog {
   readonly path: string;
-  readonly #key: Uint8Array;
+  readonly #key: ReturnType<typeof macKey>;
   readonly #vaultId: string;
   readonly #rotateBytes: number;
   #fd: number | undefined;
@@ -82,7 +82,7 @@ export class AuditLog {
 
   constructor(options: AuditLogOptions) {
     this.path = options.path;
-    this.#key = options.key;
+    this.#key = macKey(options.key);
     this.#vaultId = options.vaultId;
     this.#rotateBytes = options.rotateBytes ?? DEFAULT_ROTATE_BYTES;
     // pino serialises; the destination below captures the line so the write is ours to check.

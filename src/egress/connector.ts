@@ -7,9 +7,10 @@
  */
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { Agent, buildConnector, type Dispatcher } from 'undici';
+import type { buildConnector, Dispatcher } from 'undici';
 import { BlindfoldError } from '../errors.js';
 import { checkAddress, isLocalName, classifyHost, refusal } from './address-guard.js';
+import { loadUndici } from './undici.js';
 
 export type Resolver = (hostname: string) => Promise<Array<{ address: string; family: 4 | 6 }>>;
 
@@ -57,7 +58,9 @@ export function assertUrlAllowedBeforeDns(url: URL, isOriginAllowed: (origin: st
   }
 }
 
-export function createGuardedAgent(opts: GuardOptions = {}): Dispatcher {
+/** Async because undici is loaded on first need (./undici): a caller creates it once and keeps it. */
+export async function createGuardedAgent(opts: GuardOptions = {}): Promise<Dispatcher> {
+  const { Agent, buildConnector } = await loadUndici();
   const resolver = opts.resolver ?? systemResolver;
   const isOriginAllowed = opts.isOriginAllowed ?? (() => false);
   const base = buildConnector({ timeout: opts.connectTimeoutMs ?? 10_000 });

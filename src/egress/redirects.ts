@@ -4,13 +4,16 @@
  * verdict on where the request's secrets may go; a hop refused is returned, not followed.
  */
 import { BlindfoldError } from '../errors.js';
-import { send, type OutgoingRequest, type RawResponse, type SendOptions } from './client.js';
+import { EventEmitter } from 'node:events';
+import { send, type Deadline, type OutgoingRequest, type RawResponse, type SendOptions } from './client.js';
 import { assertUrlAllowedBeforeDns } from './connector.js';
 
 export const MAX_REDIRECTS = 5;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
-export interface RedirectOptions extends SendOptions {
+export interface RedirectOptions extends Omit<SendOptions, 'signal'> {
+  /** Deadline for the whole exchange, every hop included. */
+  timeoutMs: number;
   isOriginOptedIn: (origin: string) => boolean;
   /** Why a hop from the first URL to `next` may not be taken; undefined lets it through. */
   refuseHop: (first: URL, next: URL) => string | undefined;
@@ -25,7 +28,28 @@ export interface Exchange {
   redirectNotFollowed?: string;
 }
 
+class ExchangeDeadline extends EventEmitter implements Deadline {
+  aborted = false;
+  expire(): void {
+    this.aborted = true;
+    this.emit('abort');
+  }
+}
+
 export async function sendFollowingRedirects(request: OutgoingRequest, options: RedirectOptions): Promise<Exchange> {
+  // A timer cleared when done, not AbortSignal.timeout: that one costs several microseconds per
+  // request and leaves its timer pending for the whole time limit after the answer came.
+  const deadline = new ExchangeDeadline();
+  const timer = setTimeout(() => deadline.expire(), options.timeoutMs);
+  timer.unref();
+  try {
+    return await follow(request, { ...options, signal: deadline });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function follow(request: OutgoingRequest, options: RedirectOptions & SendOptions): Promise<Exchange> {
   const first = request.url;
   let redirects = 0;
   for (;;) {

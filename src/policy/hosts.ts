@@ -95,12 +95,25 @@ export function hostMatches(pattern: HostPattern | string, url: URL): boolean {
 
 export function findMatchingHost(patterns: readonly string[], url: URL): string | undefined {
   return patterns.find((p) => {
-    try {
-      return hostMatches(p, url);
-    } catch {
-      return false;
-    }
+    const parsed = parsedOnce(p);
+    return parsed !== null && hostMatches(parsed, url);
   });
+}
+
+/** Bindings are checked on every request but change rarely: each is parsed once (null: invalid). */
+const PARSED = new Map<string, Readonly<HostPattern> | null>();
+const PARSED_LIMIT = 4096;
+function parsedOnce(pattern: string): Readonly<HostPattern> | null {
+  let parsed = PARSED.get(pattern);
+  if (parsed !== undefined) return parsed;
+  try {
+    parsed = Object.freeze(parseHostPattern(pattern));
+  } catch {
+    parsed = null;
+  }
+  if (PARSED.size >= PARSED_LIMIT) PARSED.clear();
+  PARSED.set(pattern, parsed);
+  return parsed;
 }
 
 /** The exact origin (URL.origin form) an admin named, used to let a private address through the guard. */

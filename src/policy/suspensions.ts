@@ -53,15 +53,19 @@ export class SuspensionList {
   }
 
   #refresh(): void {
-    let stamp: string;
+    // No list is the usual case: asked not to throw, stat skips building an error per request.
+    let st;
     try {
-      const st = statSync(this.path);
-      stamp = `${st.mtimeMs}:${st.size}:${st.ino}`;
+      st = statSync(this.path, { throwIfNoEntry: false });
     } catch {
+      st = undefined;
+    }
+    if (!st) {
       this.#entries = {};
       this.#stamp = '';
       return;
     }
+    const stamp = `${st.mtimeMs}:${st.size}:${st.ino}`;
     if (stamp === this.#stamp) return;
     let parsed: unknown;
     try {

@@ -3,6 +3,7 @@
  * the body redacted before it is cut to size, JSON parsed only after its text was scrubbed and its
  * strings scrubbed once more, bytes that are not text summarised, never shown. Errors too.
  */
+import { createHash } from 'node:crypto';
 import { BlindfoldError, describeError } from '../errors.js';
 import type { RawResponse } from '../egress/client.js';
 import { mapJson } from '../template/json.js';
@@ -47,15 +48,22 @@ export function presentResponse(redactor: Redactor, res: RawResponse, maxBytes: 
     const hits = [...redactor.redact(res.body.toString('latin1')).redacted, ...redactor.redact(res.body.toString('utf8')).redacted];
     for (const n of hits) found.add(n);
     view.binary = { contentType: contentType || 'application/octet-stream', size: res.body.length };
-    if (hits.length === 0 && !res.cut) view.binary.sha256 = res.sha256;
+    // Hashed here, only for bytes that are summarised (text, the usual answer, is never hashed).
+    if (hits.length === 0 && !res.cut) view.binary.sha256 = createHash('sha256').update(res.body).digest('hex');
     return { ...view, redacted: [...found].sort() };
   }
 
-  const stream = redactor.stream();
-  let text = stream.push(new TextDecoder('utf-8').decode(res.body));
-  // When the read was cut, the held-back tail may be a partial value: it is dropped, not flushed.
-  if (!res.cut) text += stream.end();
-  for (const n of stream.redacted) found.add(n);
+  const decoded = UTF8.decode(res.body);
+  let text: string;
+  if (res.cut) {
+    // The held-back tail may be a partial value: it is dropped, not flushed.
+    const stream = redactor.stream();
+    text = stream.push(decoded);
+    for (const n of stream.redacted) found.add(n);
+  } else {
+    // Whole: one scan (a stream would scan its held-back tail a second time on end()).
+    text = scrub(decoded);
+  }
   // The cap is on the body as it travels in the tool result (JSON-escaped UTF-8), not on characters.
   const fits = jsonPrefixWithin(text, maxBytes);
   if (fits < text.length) {
@@ -71,6 +79,8 @@ export function presentResponse(redactor: Redactor, res: RawResponse, maxBytes: 
   return { ...view, body: text, redacted: [...found].sort() };
 }
 
+/** One decoder for every body: a decode without `stream` keeps no state between calls. */
+const UTF8 = new TextDecoder('utf-8');
 const NOT_JSON = Symbol('not JSON');
 
 /**

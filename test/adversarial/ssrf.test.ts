@@ -120,7 +120,7 @@ describe('DNS answers are checked on the address actually connected to', () => {
 
   it('DNS rebinding: a name that answered a public address, then a private one, is refused at connect time', async () => {
     let lookups = 0;
-    const agent = createGuardedAgent({
+    const agent = await createGuardedAgent({
       resolver: async () => (lookups++ === 0 ? [{ address: '203.0.113.7', family: 4 }] : [{ address: '127.0.0.1', family: 4 }]),
     });
     try {

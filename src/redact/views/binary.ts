@@ -102,9 +102,9 @@ function runsOf(text: string, table: Int8Array, min: number, acrossLines: boolea
 }
 
 /** Decoded bytes as UTF-8, keeping only well-formed stretches at least `min` units long. */
-function emitText(b: Builder, bytes: number[], bs: number[], be: number[], min: number): void {
-  if (bytes.length === 0) return;
-  const d = utf8(bytes, bs, be, true);
+function emitText(b: Builder, bytes: ArrayLike<number>, bs: ArrayLike<number>, be: ArrayLike<number>, min: number, n = bytes.length): void {
+  if (n === 0) return;
+  const d = utf8(bytes, bs, be, true, n);
   let from = 0;
   for (let k = 0; k <= d.text.length; k++) {
     if (k < d.text.length && d.s[k] !== -1) continue;
@@ -153,6 +153,13 @@ function mayHoldText(t: string, idx: number[], align: number, min: number): bool
   return false;
 }
 
+/** Reused per decode (a run's bytes are copied out by emitText): arrays grown by push cost a third of a body's scan. */
+let scratch = { bytes: new Uint8Array(1024), bs: new Int32Array(1024), be: new Int32Array(1024) };
+function decodeScratch(chars: number): typeof scratch {
+  if (scratch.bytes.length < chars) scratch = { bytes: new Uint8Array(chars * 2), bs: new Int32Array(chars * 2), be: new Int32Array(chars * 2) };
+  return scratch;
+}
+
 export function base64View(v: View, o: ViewOptions): View | null {
   const runs = runsOf(v.text, B64, o.minBase64, true, runStartsOf(v, o));
   if (runs.length === 0) return null;
@@ -163,22 +170,22 @@ export function base64View(v: View, o: ViewOptions): View | null {
       // Most runs (binary data, ids, text that only looks like base64) decode to no UTF-8 stretch
       // a window long: find that out on bytes alone before building position maps.
       if (!mayHoldText(v.text, idx, align, o.minWindow)) continue;
-      const bytes: number[] = [];
-      const bs: number[] = [];
-      const be: number[] = [];
       const t = v.text;
       const m = idx.length;
+      const { bytes, bs, be } = decodeScratch(m);
+      let n = 0;
       // Byte j of a group of four characters is made of characters j and j + 1 (6 bits each).
       for (let g = align; g + 1 < m; g += 4) {
         for (let j = 0; j < 3 && g + j + 1 < m; j++) {
           const pa = idx[g + j]!;
           const pb = idx[g + j + 1]!;
-          bytes.push(((B64[t.charCodeAt(pa)]! << (2 + 2 * j)) | (B64[t.charCodeAt(pb)]! >> (4 - 2 * j))) & 0xff);
-          bs.push(pa);
-          be.push(pb + 1);
+          bytes[n] = ((B64[t.charCodeAt(pa)]! << (2 + 2 * j)) | (B64[t.charCodeAt(pb)]! >> (4 - 2 * j))) & 0xff;
+          bs[n] = pa;
+          be[n] = pb + 1;
+          n++;
         }
       }
-      emitText(b, bytes, bs, be, o.minWindow);
+      emitText(b, bytes, bs, be, o.minWindow, n);
     }
   }
   return b.empty ? null : b.build('base64');

@@ -122,11 +122,10 @@ export class Builder {
  * Bytes (each with a parent-relative [start, end)) decoded as UTF-8; a byte that does not start a
  * valid sequence becomes the latin1 character of the same number, so nothing is dropped.
  */
-export function utf8(bytes: number[], bs: number[], be: number[], strict = false): { text: string; s: number[]; e: number[] } {
+export function utf8(bytes: ArrayLike<number>, bs: ArrayLike<number>, be: ArrayLike<number>, strict = false, n = bytes.length): { text: string; s: number[]; e: number[] } {
   const out: number[] = [];
   const s: number[] = [];
   const e: number[] = [];
-  const n = bytes.length;
   for (let i = 0; i < n; ) {
     const b0 = bytes[i]!;
     let len = 1;

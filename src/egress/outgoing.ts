@@ -1,0 +1,37 @@
+/**
+ * The request as it will leave: an agent's parsed request rendered with the values the broker
+ * resolved, each header value checked, and the task-only inject rules applied. Values come in
+ * through `secretOf` only; this module decrypts nothing.
+ */
+import { BlindfoldError } from '../errors.js';
+import { checkHeaderValue } from '../policy/headers.js';
+import { parseInject, renderInject } from '../policy/inject.js';
+import { renderRequest, type ParsedRequest } from '../template/request.js';
+import type { OutgoingRequest } from './client.js';
+
+/** A secret placed by its own inject rule (a task step's `secret_name`): its name and that rule. */
+export interface InjectedSecret {
+  name: string;
+  inject: string | undefined;
+}
+
+export function buildOutgoing(request: ParsedRequest, secretOf: (name: string) => string, injected: readonly InjectedSecret[]): OutgoingRequest {
+  const rendered = renderRequest(request, secretOf);
+  const headers: Record<string, string> = {};
+  for (const [name, value] of rendered.headers) {
+    checkHeaderValue(name, value);
+    headers[name.toLowerCase()] = value;
+  }
+  for (const { name, inject } of injected) {
+    const rule = parseInject(inject ?? fail(`secret ${name} was not authorized`));
+    const placed = renderInject(rule, secretOf(name));
+    if (placed.placement === 'header') headers[placed.name.toLowerCase()] = placed.value;
+    else rendered.url.searchParams.set(placed.name, placed.value);
+  }
+  if (request.source.json !== undefined) headers['content-type'] ??= 'application/json';
+  return { method: request.method, url: rendered.url, headers, body: rendered.body };
+}
+
+export function fail(message: string): never {
+  throw new BlindfoldError('INTERNAL', message);
+}
