@@ -463,3 +463,20 @@ describe('decode, then match windows (issue 10)', () => {
     }
   });
 });
+
+describe('a wrapped base64 run that begins with a short line', () => {
+  // Found by the property test (seed 571058023): MIME base64 of `user:<value>` cut 66 characters
+  // in leaves a 10-character first line, shorter than a run the sampling finds on its own; decoded
+  // from the second line only, the run is misaligned and the value's last window survived.
+  const value = '𑒇㎊䷑𔒣𓄿ঋ᭞𞤿𘪅𛃬ꨍ𞟽𐊩𞠛ၚⓎ㉛૧Ⱔㄬঢ়ẗꖇ';
+  const mime = Buffer.from(`user:${value}`).toString('base64').replace(/(.{76})/g, '$1\r\n');
+
+  it('is decoded from the start of its first line, at every cut of that line', () => {
+    const r = new Redactor();
+    r.add({ name: 'N', value });
+    for (let cut = 60; cut <= 76; cut++) {
+      const text = `<${mime.slice(cut)}>`;
+      expectNoWindow(r.redact(text).text, value, `cut at ${cut}`);
+    }
+  });
+});

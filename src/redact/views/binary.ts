@@ -41,6 +41,25 @@ export function base64RunStarts(u: Uint8Array | Uint16Array, n: number, min: num
   return runs;
 }
 
+/**
+ * Where a base64 run that starts at `s` really starts when the line before it belongs to it: a
+ * wrapped run may begin with a line shorter than `min` (a value cut just before a line break),
+ * which the sampling does not find. Only one such line: a longer line before it is a run of its
+ * own, found by the sampling and extended forward over this one, so nothing is walked twice.
+ */
+function wrappedRunStart(text: string, s: number, min: number): number {
+  const blank = (c: number) => c === 32 || c === 9;
+  let j = s;
+  for (let k = 0; k < 4 && j > 0 && blank(text.charCodeAt(j - 1)); k++) j--;
+  if (j === 0 || text.charCodeAt(j - 1) !== 10) return s;
+  j--;
+  if (j > 0 && text.charCodeAt(j - 1) === 13) j--;
+  for (let k = 0; k < 2 && j > 0 && blank(text.charCodeAt(j - 1)); k++) j--;
+  const lineEnd = j;
+  while (j > 0 && lineEnd - j < min && IN_BASE64[text.charCodeAt(j - 1)] !== 0) j--;
+  return j < lineEnd ? j : s;
+}
+
 /** Run starts of a decoded view (the identity view's come from the caller's scan, on its own copy of the text). */
 function runStartsOf(v: View, o: ViewOptions): number[] {
   return v.depth === 0 && o.rootRuns ? o.rootRuns : base64RunStarts(unitsOf(v.text), v.text.length, o.minBase64);
@@ -161,7 +180,9 @@ function decodeScratch(chars: number): typeof scratch {
 }
 
 export function base64View(v: View, o: ViewOptions): View | null {
-  const runs = runsOf(v.text, B64, o.minBase64, true, runStartsOf(v, o));
+  const starts = runStartsOf(v, o).slice();
+  for (let r = 0; r < starts.length; r += 2) starts[r] = Math.max(wrappedRunStart(v.text, starts[r]!, o.minBase64), r > 0 ? starts[r - 1]! : 0);
+  const runs = runsOf(v.text, B64, o.minBase64, true, starts);
   if (runs.length === 0) return null;
   const b = new Builder(v);
   for (const idx of runs) {
