@@ -178,11 +178,9 @@ export class Broker {
   /** Decrypts just the authorized secrets and places them: the only place a value meets a request. */
   #resolveInto(request: ParsedRequest, secrets: SecretInfo[], injected: string[], env: string): OutgoingRequest {
     const values = new Map<string, string>();
-    for (const info of secrets) {
-      const value = this.#vault.resolve(info.name, env);
-      values.set(info.name, value);
-      this.#index.learn(info.name, env, value);
-    }
+    // Nothing to add to the redactor here: complete() indexed every value of the revision that
+    // resolve() reads, this one included.
+    for (const info of secrets) values.set(info.name, this.#vault.resolve(info.name, env));
     const secretOf = (name: string) => values.get(name) ?? fail(`secret ${name} was not resolved`);
     return buildOutgoing(request, secretOf, injected.map((name) => ({ name, inject: secrets.find((s) => s.name === name)?.inject })));
   }

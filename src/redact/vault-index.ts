@@ -39,8 +39,6 @@ export class VaultIndex {
   #pending: Iterator<{ name: string; fingerprints: string }> | undefined;
   #timer: NodeJS.Immediate | undefined;
   #closed = false;
-  /** Values resolved at the current revision and already learned (`env\0name`). */
-  #learned = { revision: -1, keys: new Set<string>() };
 
   constructor(vault: Vault) {
     this.#vault = vault;
@@ -62,19 +60,6 @@ export class VaultIndex {
   /** The redactor as it is now (undefined before the key is read, when nothing was resolved yet). */
   get current(): Redactor | undefined {
     return this.#redactor;
-  }
-
-  /**
-   * A value just resolved for a request, added as is (its stored fingerprints may be missing or
-   * stale). The same revision resolves the same value, so it is fingerprinted once per revision,
-   * not on every request.
-   */
-  learn(name: string, env: string, value: string): void {
-    if (this.#learned.revision !== this.#vault.revision) this.#learned = { revision: this.#vault.revision, keys: new Set() };
-    const key = `${env}\0${name}`;
-    if (this.#learned.keys.has(key)) return;
-    this.#redactor!.add({ name, value });
-    this.#learned.keys.add(key);
   }
 
   close(): void {
