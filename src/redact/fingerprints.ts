@@ -22,9 +22,17 @@ import { LOWER, lowerUnit, unitsOf } from './lowercase.js';
 export const WINDOW = 12;
 export const KEY_BYTES = 32;
 const HKDF_INFO = 'blindfold redaction fingerprints v1';
-const FORMAT_VERSION = 1;
+const FORMAT_VERSION = 2;
 /** Serialised entry: window length (1 byte), bucket key and check (4 bytes each, little-endian). */
 const ENTRY_BYTES = 9;
+/**
+ * Length byte of a head: the bucket key of the first W − 1 characters of a run of indexed windows
+ * (a value's start, or just after a public part), with no check half. A W-window's bucket key
+ * depends only on its last W − 1 characters (the oldest has been shifted out), so the bucket keys
+ * of a value's windows and its heads are the keys of every (W − 1)-gram inside an indexed window:
+ * that lets the scan test every other position of plain text (./scan).
+ */
+export const HEAD = 0;
 
 export interface HashKeys {
   /** Keyed word per ASCII character (its lowercase's word). */
@@ -55,9 +63,12 @@ export function shiftFor(len: number): number {
   return Math.ceil(32 / len);
 }
 
-/** The bucket key of units [from, to) of `u[0, n)`. */
-export function bucketHash(k: HashKeys, u: Uint16Array, n: number, from: number, to: number): number {
-  const shift = shiftFor(to - from);
+/** What HEAD relies on: at W's shift, the oldest character of a window is already out of the key. */
+if (shiftFor(WINDOW) * (WINDOW - 1) < 32) throw new Error('a window bucket key must not depend on its oldest character');
+
+/** The bucket key of units [from, to) of `u[0, n)`, rolled at the shift of windows of `len` (default: their length). */
+export function bucketHash(k: HashKeys, u: Uint16Array, n: number, from: number, to: number, len = to - from): number {
+  const shift = shiftFor(len);
   let h = 0;
   for (let i = from; i < to; i++) {
     const c = u[i]!;
@@ -112,8 +123,9 @@ function formsOf(value: string): Set<string> {
 
 /**
  * The fingerprints of every indexed window of `value` as [length, bucket, check] triples, each
- * window once (forms of a value share most windows). Empty for a value shorter than 2 characters:
- * one character would mark every occurrence of it.
+ * window once (forms of a value share most windows), and the HEAD of each run of W-windows as
+ * [HEAD, bucket, 0]. Empty for a value shorter than 2 characters: one character would mark every
+ * occurrence of it.
  */
 export function fingerprintTriples(k: HashKeys, value: string): Int32Array {
   if (value.length < 2) return new Int32Array(0);
@@ -128,13 +140,20 @@ export function fingerprintTriples(k: HashKeys, value: string): Int32Array {
     // A value that is all public parts is still indexed whole: better too much than nothing.
     if (starts.length === 0) starts = Array.from({ length: form.length - len + 1 }, (_, s) => s);
     const u = unitsOf(form);
-    for (const s of starts) {
+    for (let j = 0; j < starts.length; j++) {
+      const s = starts[j]!;
       const h1 = bucketHash(k, u, form.length, s, s + len);
       const h2 = checkHash(k, u, form.length, s, s + len);
       const id = `${len}:${h1}:${h2}`;
-      if (seen.has(id)) continue;
-      seen.add(id);
-      out.push(len, h1, h2);
+      if (!seen.has(id)) {
+        seen.add(id);
+        out.push(len, h1, h2);
+      }
+      if (len !== WINDOW || (j > 0 && starts[j - 1] === s - 1)) continue;
+      const head = bucketHash(k, u, form.length, s, s + WINDOW - 1, WINDOW);
+      if (seen.has(`head:${head}`)) continue;
+      seen.add(`head:${head}`);
+      out.push(HEAD, head, 0);
     }
   }
   return Int32Array.from(out);
@@ -172,7 +191,7 @@ export function parseFingerprints(fingerprints: string): Int32Array {
   for (let e = 0; e < count; e++) {
     const at = 1 + e * ENTRY_BYTES;
     const len = b.readUInt8(at);
-    if (len < 2 || len > WINDOW) throw new TypeError('not a window fingerprint list');
+    if (len !== HEAD && (len < 2 || len > WINDOW)) throw new TypeError('not a window fingerprint list');
     out[e * 3] = len;
     out[e * 3 + 1] = b.readInt32LE(at + 1);
     out[e * 3 + 2] = b.readInt32LE(at + 5);

@@ -6,7 +6,7 @@
  * merged span by `[REDACTED:NAME]`. A cut value is caught as long as W characters of it survive;
  * at most W − 1 characters of a value can remain next to a marker.
  */
-import { fingerprintTriples, hashKeys, type HashKeys, parseFingerprints, randomKey, WINDOW } from './fingerprints.js';
+import { fingerprintTriples, HEAD, hashKeys, type HashKeys, parseFingerprints, randomKey, WINDOW } from './fingerprints.js';
 import { scanText } from './scan.js';
 import { applySpans, mergeSpans, type Span } from './spans.js';
 import { FingerprintTable } from './table.js';
@@ -81,7 +81,10 @@ export class Redactor {
   }
 
   #addTriples(name: string, triples: Int32Array): void {
-    for (let i = 0; i < triples.length; i += 3) this.#table.insert(triples[i]!, triples[i + 1]!, triples[i + 2]!, name);
+    for (let i = 0; i < triples.length; i += 3) {
+      if (triples[i] === HEAD) this.#table.insertHead(triples[i + 1]!);
+      else this.#table.insert(triples[i]!, triples[i + 1]!, triples[i + 2]!, name);
+    }
   }
 
   redact(text: string): RedactResult {

@@ -5,9 +5,13 @@
  * contains what it decodes, so plain text pays for the identity view only.
  *
  * The hot loop runs over typed arrays (ASCII text as bytes, anything else as UTF-16 units), tests a
- * bit set at each character and only writes candidates to a buffer (no call inside but lowercasing
- * a non-ASCII unit, so V8 keeps it tight). Candidates are then checked against the table and the
- * check hash.
+ * bit set and only writes candidates to a buffer (no call inside but lowercasing a non-ASCII unit,
+ * so V8 keeps it tight). Candidates are then checked against the table and the check hash.
+ *
+ * On ASCII text, W-windows are tested at every other position only: a window's bucket key depends
+ * on its last W − 1 characters, and the bit set holds the key of every (W − 1)-gram of an indexed
+ * window (window keys and heads, ./fingerprints), so of the two (W − 1)-grams of a window ending
+ * at e, one ends at a tested position; a hit there checks the windows ending at it and just after.
  */
 import { checkHash, type HashKeys, shiftFor, WINDOW } from './fingerprints.js';
 import { lowerUnit, unitsOf } from './lowercase.js';
@@ -23,6 +27,8 @@ import { base64RunStarts, BREAK, decodedViews, identityView, type View } from '.
 const CONTEXT = WINDOW * 8;
 /** Candidate buffer: (end index, bucket key) pairs; a full buffer is checked and the scan resumes. */
 const candidates = new Int32Array(2048);
+/** The bucket key's shift for W-windows, a constant in the ASCII loop. */
+const WINDOW_SHIFT = shiftFor(WINDOW);
 let byteScratch = Buffer.alloc(1024);
 
 /** Every marked span of `text`, merged, in text order. Never throws. */
@@ -62,12 +68,21 @@ export function scanText(keys: HashKeys, table: FingerprintTable, text: string):
 /** Hashes every window of `len` units of `v` (as `u[0, n)`) and records the original span of each one in the index. */
 function scanUnits(keys: HashKeys, table: FingerprintTable, v: View, u: Uint8Array | Uint16Array, n: number, len: number, hits: Span[]): void {
   const shift = shiftFor(len);
+  const pairs = len === WINDOW && !(u instanceof Uint16Array);
   for (let from = 0; from + len <= n; ) {
     const count =
       u instanceof Uint16Array
         ? candidatesOfUnits(u, from, n, keys, table.bitset, table.bitsetShift, shift, len, v.start)
-        : candidatesOfBytes(u, from, n, keys.t, table.bitset, table.bitsetShift, shift, len);
-    for (let c = 0; c < count; c += 2) verify(keys, table, v, u, n, candidates[c]! - len + 1, len, candidates[c + 1]!, hits);
+        : pairs
+          ? windowCandidatesOfBytes(u, from, n, keys.t, table.bitset, table.bitsetShift)
+          : candidatesOfBytes(u, from, n, keys.t, table.bitset, table.bitsetShift, shift, len);
+    for (let c = 0; c < count; c += 2) {
+      const end = candidates[c]!;
+      const h = candidates[c + 1]!;
+      verify(keys, table, v, u, n, end - len + 1, len, h, hits);
+      // The window ending just after: its first W − 1 characters are what hit.
+      if (pairs && end + 1 < n) verify(keys, table, v, u, n, end - len + 2, len, ((h << shift) + keys.t[u[end + 1]!]!) | 0, hits);
+    }
     if (count < candidates.length) break;
     // Full: windows ending after the last candidate are hashed again from their start.
     from = candidates[count - 2]! + 2 - len;
@@ -88,6 +103,26 @@ function candidatesOfBytes(b: Uint8Array, from: number, n: number, t: Int32Array
     h = ((h << shift) + t[b[i]!]!) | 0;
     if (inBitset(bitset, h >>> bshift) && (count = record(count, i, h)) === cap) break;
   }
+  return count;
+}
+
+/**
+ * W-windows of ASCII bytes, tested at every other position (see the top of this file): the bucket
+ * key rolls two characters per step. Returns how many candidate entries it wrote (stops when full).
+ */
+function windowCandidatesOfBytes(b: Uint8Array, from: number, n: number, t: Int32Array, bitset: Int32Array, bshift: number): number {
+  const cap = candidates.length;
+  const last = from + WINDOW - 1;
+  let count = 0;
+  let h = 0;
+  for (let i = from; i <= last; i++) h = ((h << WINDOW_SHIFT) + t[b[i]!]!) | 0;
+  if (inBitset(bitset, h >>> bshift) && (count = record(count, last, h)) === cap) return count;
+  for (let i = last + 2; i < n; i += 2) {
+    h = ((((h << WINDOW_SHIFT) + t[b[i - 1]!]!) << WINDOW_SHIFT) + t[b[i]!]!) | 0;
+    if (inBitset(bitset, h >>> bshift) && (count = record(count, i, h)) === cap) break;
+  }
+  // An odd count of positions leaves the last one untested: the window ending there is checked as
+  // the one after the last tested position (end + 1 < n above).
   return count;
 }
 

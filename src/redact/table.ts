@@ -1,12 +1,15 @@
 /**
  * The index of window fingerprints, in typed arrays so a lookup is a few loads: an open-addressing
  * table (slot → entry + 1, 0 = empty) over entries holding both hash halves, the window length and
- * the secret's name; in front of it a bit set on the bucket key's top bits, which the scan tests at
- * every character before it touches the table.
+ * the secret's name; in front of it a bit set on the bucket key's top bits (of every window and
+ * every head, see HEAD in ./fingerprints), which the scan tests before it touches the table.
  */
 const SLOT_MIX = 0x85ebca6b | 0;
-/** About 32 bits per fingerprint keeps bucket misses (bit set, no fingerprint) near 1 in 32. */
-const BITS_PER_ENTRY_LOG2 = 5;
+/**
+ * About 128 bits per fingerprint keeps bucket misses (bit set, no fingerprint) near 1 in 128: a
+ * miss costs a probe of the table, and 100 values' bit set still fits in 64 KiB.
+ */
+const BITS_PER_ENTRY_LOG2 = 7;
 const MIN_BITSET_LOG2 = 12;
 const MAX_BITSET_LOG2 = 27;
 
@@ -20,6 +23,9 @@ export class FingerprintTable {
   readonly names: string[] = [];
   readonly #nameIndex = new Map<string, number>();
   entries = 0;
+  /** Bucket keys of the heads (in the bit set only: a head is never a match on its own). */
+  heads = new Int32Array(1 << 6);
+  headCount = 0;
   bitset = new Int32Array(1 << (MIN_BITSET_LOG2 - 5));
   bitsetShift = 32 - MIN_BITSET_LOG2;
   #bitsetStale = false;
@@ -53,7 +59,22 @@ export class FingerprintTable {
       this.lengths = [...this.lengths, len].sort((a, b) => b - a);
       this.minLength = Math.min(len, this.minLength);
     }
-    if (this.entries << BITS_PER_ENTRY_LOG2 > this.bitset.length << 5) this.#bitsetStale = true;
+    this.#mark(h1);
+  }
+
+  /** Adds a head's bucket key to the bit set. */
+  insertHead(h1: number): void {
+    if (this.headCount === this.heads.length) {
+      const heads = new Int32Array(this.heads.length * 2);
+      heads.set(this.heads);
+      this.heads = heads;
+    }
+    this.heads[this.headCount++] = h1;
+    this.#mark(h1);
+  }
+
+  #mark(h1: number): void {
+    if ((this.entries + this.headCount) << BITS_PER_ENTRY_LOG2 > this.bitset.length << 5) this.#bitsetStale = true;
     else this.#setBit(h1);
   }
 
@@ -75,10 +96,12 @@ export class FingerprintTable {
   /** Resizes the bit set to the entry count, once before a scan rather than at every insert. */
   prepare(): void {
     if (!this.#bitsetStale) return;
-    const bits = Math.min(MAX_BITSET_LOG2, Math.max(MIN_BITSET_LOG2, Math.ceil(Math.log2(Math.max(1, this.entries) << BITS_PER_ENTRY_LOG2))));
+    const keys = this.entries + this.headCount;
+    const bits = Math.min(MAX_BITSET_LOG2, Math.max(MIN_BITSET_LOG2, Math.ceil(Math.log2(Math.max(1, keys) << BITS_PER_ENTRY_LOG2))));
     this.bitset = new Int32Array(1 << (bits - 5));
     this.bitsetShift = 32 - bits;
     for (let e = 0; e < this.entries; e++) this.#setBit(this.bucket[e]!);
+    for (let e = 0; e < this.headCount; e++) this.#setBit(this.heads[e]!);
     this.#bitsetStale = false;
   }
 

@@ -24,8 +24,12 @@ function bodyFor(value: string): string {
   return ['before ', ...encodingsOf(value), value.toUpperCase(), value.slice(3, 15), ' after'].join(' | ');
 }
 
+/** Window entries of a list (heads, length byte 0, are not windows). */
 function entries(fingerprints: string): number {
-  return (Buffer.from(fingerprints, 'base64').length - 1) / 9;
+  const b = Buffer.from(fingerprints, 'base64');
+  let windows = 0;
+  for (let at = 1; at < b.length; at += 9) if (b[at] !== 0) windows++;
+  return windows;
 }
 
 describe('windowFingerprints / addFingerprints', () => {
@@ -98,12 +102,30 @@ describe('windowFingerprints / addFingerprints', () => {
   it('rejects a malformed list or key with a TypeError, and indexes nothing from it', () => {
     const r = new Redactor({ key });
     const good = windowFingerprints(key, values[0]!);
-    for (const bad of ['', 'not base64!', good.slice(0, -4), Buffer.from([2, ...Buffer.from(good, 'base64').subarray(1)]).toString('base64'), Buffer.from([1, 0, 0, 0, 0, 0, 0, 0, 0, 0]).toString('base64')]) {
+    const body = Buffer.from(good, 'base64').subarray(1);
+    const version = (v: number, entries: ArrayLike<number>) => Buffer.from([v, ...Array.from(entries)]).toString('base64');
+    // Format 1 (no heads) is refused: a server redoes such fingerprints from the value instead.
+    for (const bad of ['', 'not base64!', good.slice(0, -4), version(1, body), version(3, body), version(2, [13, 0, 0, 0, 0, 0, 0, 0, 0]), version(2, [1, 0, 0, 0, 0, 0, 0, 0, 0])]) {
       expect(() => r.addFingerprints('S', bad), JSON.stringify(bad)).toThrow(TypeError);
     }
     expect(r.patternCount).toBe(0);
     expect(() => new Redactor({ key: new Uint8Array(16) })).toThrow(TypeError);
     expect(() => windowFingerprints(randomBytes(31), 'value-0123456789')).toThrow(TypeError);
+  });
+
+  it('a value cut to its first window, or to the window just after a public prefix, is found at either parity (heads)', () => {
+    // Plain ASCII text is tested at every other position; a window ending between two tested
+    // positions is found through its first 11 characters, which for the first window of a run are
+    // in the index only as a head.
+    const value = 'sk-live-Zq9Lm4Np7Qx2Rt5Yu8Io';
+    for (const cut of [value.slice(0, 12), value.slice(8, 20), value.slice(-12)]) {
+      for (const pad of ['', 'x', 'xy', 'xyz']) {
+        const r = new Redactor({ key });
+        r.addFingerprints('S', windowFingerprints(key, value));
+        const text = `${pad}${cut}!`;
+        expect(r.redact(text).text, `${pad}|${cut}`).toBe(`${pad}${replacementFor('S')}!`);
+      }
+    }
   });
 
   it('names: fingerprints added under a name redact as that name', () => {
