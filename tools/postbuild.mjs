@@ -7,6 +7,7 @@ import { chmodSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { writeServeCodeCache } from './serve-code-cache.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { version } = JSON.parse(readFileSync(`${root}/package.json`, 'utf8'));
@@ -61,5 +62,44 @@ await build({
   logLevel: 'warning',
 });
 
+// `serve` alone, as one CommonJS script that src/cli/serve-loader.ts compiles with V8's code cache
+// (Node 20 caches no ES module's compilation). undici stays out of it, loaded by the first request.
+const undiciApart = {
+  name: 'undici-apart',
+  setup(b) {
+    b.onResolve({ filter: /^undici$/ }, () => ({ path: './undici.mjs', external: true }));
+  },
+};
+await build({
+  absWorkingDir: root,
+  entryPoints: { serve: 'src/cli/commands/serve.ts' },
+  outdir: 'dist/cli',
+  outExtension: { '.js': '.cjs' },
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: true,
+  sourcesContent: false,
+  external: ['pino', 'pino-pretty'],
+  plugins: [versionInlined, zodEnglishOnly, undiciApart],
+  logLevel: 'warning',
+});
+await build({
+  absWorkingDir: root,
+  stdin: { contents: "import undici from 'undici';\nexport default undici;", resolveDir: root, sourcefile: 'undici-entry.js' },
+  outfile: 'dist/cli/undici.mjs',
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: true,
+  sourcesContent: false,
+  banner: { js: "import { createRequire as __blindfoldRequire } from 'node:module'; const require = __blindfoldRequire(import.meta.url);" },
+  logLevel: 'warning',
+});
+
 // The CLI entry must be executable for `npm link` / `npx blindfold` / the tests that spawn it.
 chmodSync(`${root}/dist/cli/main.js`, 0o755);
+
+await writeServeCodeCache(`${root}/dist/cli/main.js`);
