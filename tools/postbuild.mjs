@@ -3,7 +3,7 @@
 // them locales nothing uses) before it can answer `tools/list`; bundled, each command's code is one
 // file (chunks/ holds what commands share) that esbuild has already tree-shaken. The rest of dist/
 // stays tsc's output, file by file: the library entry and its types are imported from there.
-import { chmodSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -81,10 +81,21 @@ await build({
   target: 'node20',
   sourcemap: true,
   sourcesContent: false,
-  external: ['pino', 'pino-pretty'],
+  // pino is in it (loading it from its package cost some 20 ms of every start); the files its
+  // transport threads run stay in its package, found through pino's bundler hook (serve-loader.ts).
+  external: ['pino-pretty'],
   plugins: [versionInlined, zodEnglishOnly, undiciApart],
   logLevel: 'warning',
 });
+// A classic script compiled by vm has no import() of its own on Node 20 (not without
+// --experimental-vm-modules): the one dynamic import, undici's, calls the loader's instead. Same
+// length, so the source map still matches.
+const serveBundle = `${root}/dist/cli/serve.cjs`;
+const dynamicImports = readFileSync(serveBundle, 'utf8').split('import("./undici.mjs")');
+if (dynamicImports.length !== 2 || /\bimport\s*\(\s*["'`]/.test(dynamicImports.join(''))) {
+  throw new Error('postbuild: serve.cjs must have exactly one dynamic import, of ./undici.mjs (see src/cli/serve-loader.ts)');
+}
+writeFileSync(serveBundle, dynamicImports.join('__load("./undici.mjs")'));
 await build({
   absWorkingDir: root,
   stdin: { contents: "import undici from 'undici';\nexport default undici;", resolveDir: root, sourcefile: 'undici-entry.js' },

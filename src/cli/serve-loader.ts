@@ -27,8 +27,11 @@ export const SERVE_CODE_CACHE = `${SERVE_BUNDLE}.cache`;
  */
 export const WRITE_CODE_CACHE_ENV = 'BLINDFOLD_BUILD_SERVE_CODE_CACHE';
 
-/** CommonJS's own wrapper: the bundle is a CommonJS module body. */
-const wrap = (source: string) => `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
+/**
+ * CommonJS's own wrapper, plus `__load`: the bundle's import() of undici, rewritten by the build
+ * (Node 20 runs a vm script's own import() only with --experimental-vm-modules), is made here.
+ */
+const wrap = (source: string) => `(function (exports, require, module, __filename, __dirname, __load) {${source}\n})`;
 
 /**
  * V8 checks a cache against the source's length, not its content: a cache left from another
@@ -49,13 +52,7 @@ function readCodeCache(bundle: Buffer, digestOf: (b: Buffer) => Buffer): Buffer 
 
 /** Compiles the bundle, with V8's code cache when one is given and accepted (`cachedDataRejected` says). */
 export function compileServeBundle(bundle: Buffer, cachedData: Buffer | undefined): vm.Script {
-  const bundleUrl = pathToFileURL(SERVE_BUNDLE);
-  return new vm.Script(wrap(bundle.toString('utf8')), {
-    filename: SERVE_BUNDLE,
-    ...(cachedData ? { cachedData } : {}),
-    // The bundle's one dynamic import is undici (./undici.mjs), loaded by the first request only.
-    importModuleDynamically: ((specifier: string) => import(new URL(specifier, bundleUrl).href)) as never,
-  });
+  return new vm.Script(wrap(bundle.toString('utf8')), { filename: SERVE_BUNDLE, ...(cachedData ? { cachedData } : {}) });
 }
 
 /** Runs the bundle and hands back its `serveAction` (src/cli/commands/serve.ts). */
@@ -68,9 +65,28 @@ export async function loadServeAction(): Promise<ServeAction> {
   if (process.env[WRITE_CODE_CACHE_ENV] === '1') {
     process.once('exit', () => writeFileSync(SERVE_CODE_CACHE, Buffer.concat([digestOf(bundle), script.createCachedData()])));
   }
+  const requireHere = createRequire(SERVE_BUNDLE);
+  pointPinoAtItsWorkerFiles(requireHere);
   const body = script.runInThisContext() as (...args: unknown[]) => void;
   const module = { exports: {} as { serveAction?: ServeAction } };
-  body.call(module.exports, module.exports, createRequire(SERVE_BUNDLE), module, SERVE_BUNDLE, dirname(SERVE_BUNDLE));
+  const bundleUrl = pathToFileURL(SERVE_BUNDLE);
+  const load = (specifier: string) => import(new URL(specifier, bundleUrl).href);
+  body.call(module.exports, module.exports, requireHere, module, SERVE_BUNDLE, dirname(SERVE_BUNDLE), load);
   if (typeof module.exports.serveAction !== 'function') throw new Error(`${SERVE_BUNDLE} has no serveAction`);
   return module.exports.serveAction;
+}
+
+/**
+ * pino is bundled, but a transport (pino-pretty when stderr is a terminal) runs in threads started
+ * from files of pino's own package, which a bundle has not got next to it: `__bundlerPathsOverrides`
+ * is pino's and thread-stream's documented hook for bundles. Resolved only when a transport starts.
+ */
+function pointPinoAtItsWorkerFiles(requireHere: NodeJS.Require): void {
+  if (Object.hasOwn(globalThis, '__bundlerPathsOverrides')) return;
+  const pinoRequire = () => createRequire(requireHere.resolve('pino'));
+  const overrides = Object.defineProperties({}, {
+    'pino-worker': { enumerable: true, get: () => pinoRequire().resolve('./lib/worker.js') },
+    'thread-stream-worker': { enumerable: true, get: () => pinoRequire().resolve('thread-stream/lib/worker.js') },
+  });
+  Object.defineProperty(globalThis, '__bundlerPathsOverrides', { value: overrides, configurable: true, writable: true });
 }
