@@ -9,6 +9,7 @@
  * The cache holds compiled code of this fixed bundle only: no vault, key or value reaches it (the
  * build starts the server on a throwaway vault and checks that its value is nowhere in the cache).
  */
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
@@ -40,14 +41,21 @@ const wrap = (source: string) => `(function (exports, require, module, __filenam
  */
 const DIGEST_BYTES = 32;
 
-function readCodeCache(bundle: Buffer, digestOf: (b: Buffer) => Buffer): Buffer | undefined {
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest();
+
+/** The V8 data of a cache file, if the file was made from this bundle. */
+export function cachedDataFor(bundle: Buffer, cacheFile: Buffer): Buffer | undefined {
+  return cacheFile.subarray(0, DIGEST_BYTES).equals(sha256(bundle)) ? cacheFile.subarray(DIGEST_BYTES) : undefined;
+}
+
+function readCodeCache(bundle: Buffer): Buffer | undefined {
   let file: Buffer;
   try {
     file = readFileSync(SERVE_CODE_CACHE);
   } catch {
     return undefined; // no cache (a build that made none): compiled from source
   }
-  return file.subarray(0, DIGEST_BYTES).equals(digestOf(bundle)) ? file.subarray(DIGEST_BYTES) : undefined;
+  return cachedDataFor(bundle, file);
 }
 
 /** Compiles the bundle, with V8's code cache when one is given and accepted (`cachedDataRejected` says). */
@@ -57,13 +65,10 @@ export function compileServeBundle(bundle: Buffer, cachedData: Buffer | undefine
 
 /** Runs the bundle and hands back its `serveAction` (src/cli/commands/serve.ts). */
 export async function loadServeAction(): Promise<ServeAction> {
-  // node:crypto only here: `--help` and the other commands do not load it for this.
-  const { createHash } = await import('node:crypto');
-  const digestOf = (b: Buffer) => createHash('sha256').update(b).digest();
   const bundle = readFileSync(SERVE_BUNDLE);
-  const script = compileServeBundle(bundle, readCodeCache(bundle, digestOf));
+  const script = compileServeBundle(bundle, readCodeCache(bundle));
   if (process.env[WRITE_CODE_CACHE_ENV] === '1') {
-    process.once('exit', () => writeFileSync(SERVE_CODE_CACHE, Buffer.concat([digestOf(bundle), script.createCachedData()])));
+    process.once('exit', () => writeFileSync(SERVE_CODE_CACHE, Buffer.concat([sha256(bundle), script.createCachedData()])));
   }
   const requireHere = createRequire(SERVE_BUNDLE);
   pointPinoAtItsWorkerFiles(requireHere);
