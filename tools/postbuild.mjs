@@ -3,10 +3,11 @@
 // them locales nothing uses) before it can answer `tools/list`; bundled, each command's code is one
 // file (chunks/ holds what commands share) that esbuild has already tree-shaken. The rest of dist/
 // stays tsc's output, file by file: the library entry and its types are imported from there.
-import { chmodSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { writeServeCodeCache } from './serve-code-cache.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { version } = JSON.parse(readFileSync(`${root}/package.json`, 'utf8'));
@@ -61,5 +62,55 @@ await build({
   logLevel: 'warning',
 });
 
+// `serve` alone, as one CommonJS script that src/cli/serve-loader.ts compiles with V8's code cache
+// (Node 20 caches no ES module's compilation). undici stays out of it, loaded by the first request.
+const undiciApart = {
+  name: 'undici-apart',
+  setup(b) {
+    b.onResolve({ filter: /^undici$/ }, () => ({ path: './undici.mjs', external: true }));
+  },
+};
+await build({
+  absWorkingDir: root,
+  entryPoints: { serve: 'src/cli/commands/serve.ts' },
+  outdir: 'dist/cli',
+  outExtension: { '.js': '.cjs' },
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: true,
+  sourcesContent: false,
+  // pino is in it (loading it from its package cost some 20 ms of every start); the files its
+  // transport threads run stay in its package, found through pino's bundler hook (serve-loader.ts).
+  external: ['pino-pretty'],
+  plugins: [versionInlined, zodEnglishOnly, undiciApart],
+  logLevel: 'warning',
+});
+// A classic script compiled by vm has no import() of its own on Node 20 (not without
+// --experimental-vm-modules): the one dynamic import, undici's, calls the loader's instead. Same
+// length, so the source map still matches.
+const serveBundle = `${root}/dist/cli/serve.cjs`;
+const dynamicImports = readFileSync(serveBundle, 'utf8').split('import("./undici.mjs")');
+if (dynamicImports.length !== 2 || /\bimport\s*\(\s*["'`]/.test(dynamicImports.join(''))) {
+  throw new Error('postbuild: serve.cjs must have exactly one dynamic import, of ./undici.mjs (see src/cli/serve-loader.ts)');
+}
+writeFileSync(serveBundle, dynamicImports.join('__load("./undici.mjs")'));
+await build({
+  absWorkingDir: root,
+  stdin: { contents: "import undici from 'undici';\nexport default undici;", resolveDir: root, sourcefile: 'undici-entry.js' },
+  outfile: 'dist/cli/undici.mjs',
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: true,
+  sourcesContent: false,
+  banner: { js: "import { createRequire as __blindfoldRequire } from 'node:module'; const require = __blindfoldRequire(import.meta.url);" },
+  logLevel: 'warning',
+});
+
 // The CLI entry must be executable for `npm link` / `npx blindfold` / the tests that spawn it.
 chmodSync(`${root}/dist/cli/main.js`, 0o755);
+
+await writeServeCodeCache(`${root}/dist/cli/main.js`);

@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { AUDIT_ACTIONS } from '../audit/chain.js';
 import { EXIT } from './exit-codes.js';
 import { collect } from './io.js';
+import { loadServeAction } from './serve-loader.js';
 
 type CommandAction = (...args: never[]) => Promise<void>;
 
@@ -143,7 +144,7 @@ export function declareCommands(program: Command): void {
       'answer DNS for NAME with IP (comma-separated for several); answers still pass the private-address guard (repeatable)',
       (v: string, prev: string[] = []) => [...prev, v],
     )
-    .action(lazy(() => import('./commands/serve.js').then((m) => m.serveAction)));
+    .action(lazy(loadServeAction));
 
   program
     .command('run')

@@ -115,7 +115,7 @@ Targets: B4 ≤ 300 ms; \`--help\` ≤ 150 ms. ${r.runs} runs of each, interleav
 and \`node -e ''\` are timed from spawn to exit, B4 from spawn to the \`tools/list\` result. The "before" rows are
 fixed figures, measured with this bench on the code of commit ${b.commit} (before start-up was made lazy and the
 CLI bundled), which it can no longer measure. Command: \`node tools/bench/cold-start.mjs --markdown\` (after
-\`npm run build\`); with \`BLINDFOLD_BENCH_OTHER_CLI=<another build>/dist/cli/main.js\` that build is measured in the same run too;
+\`npm run build\`, which also makes the code cache \`serve\` is compiled with: README, Development); with \`BLINDFOLD_BENCH_OTHER_CLI=<another build>/dist/cli/main.js\` that build is measured in the same run too;
 the vault's values carry their sealed fingerprints (as \`set\` writes them) unless \`BLINDFOLD_BENCH_UNFINGERPRINTED=1\`.`;
 }
 

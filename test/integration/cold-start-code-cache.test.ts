@@ -1,0 +1,33 @@
+// Cold start (B4): `blindfold serve` runs dist/cli/serve.cjs compiled with the V8 code cache that
+// the build made (src/cli/serve-loader.ts, tools/serve-code-cache.mjs). The cache must be one this
+// Node accepts, and a cache is used only for the bundle it was made from: V8 itself checks no more
+// than the source's length.
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { cachedDataFor, compileServeBundle, SERVE_BUNDLE, SERVE_CODE_CACHE } from '../../dist/cli/serve-loader.js';
+
+const bundle = readFileSync(SERVE_BUNDLE);
+const cacheFile = readFileSync(SERVE_CODE_CACHE);
+
+describe('the serve code cache', () => {
+  it('was made from this bundle, and this Node accepts it', () => {
+    expect(cacheFile.subarray(0, 32).equals(createHash('sha256').update(bundle).digest())).toBe(true);
+    const cachedData = cachedDataFor(bundle, cacheFile);
+    expect(cachedData?.length).toBeGreaterThan(100_000);
+    expect(compileServeBundle(bundle, cachedData).cachedDataRejected).toBe(false);
+  });
+
+  it('is not used for another bundle of the same length', () => {
+    const other = Buffer.from(bundle);
+    other[other.length - 2] = other[other.length - 2]! ^ 1;
+    expect(other.length).toBe(bundle.length);
+    expect(cachedDataFor(other, cacheFile)).toBeUndefined();
+  });
+
+  it('a cache V8 refuses leaves the bundle compiled from source, and it runs', () => {
+    const script = compileServeBundle(bundle, randomBytes(4096));
+    expect(script.cachedDataRejected).toBe(true);
+    expect(typeof script.runInThisContext()).toBe('function');
+  });
+});
