@@ -17,7 +17,7 @@ import { checkHash, type HashKeys, shiftFor, WINDOW } from './fingerprints.js';
 import { lowerUnit, unitsOf } from './lowercase.js';
 import { mergeSpans, type Span, wholePairs } from './spans.js';
 import type { FingerprintTable } from './table.js';
-import { base64RunStarts, BREAK, decodedViews, identityView, type View } from './views/index.js';
+import { asciiBase64RunStarts, base64RunStarts, BLOCK_WALK_MIN, BREAK, decodedViews, identityView, type View } from './views/index.js';
 
 /**
  * Undecoded characters kept beside each decoded region: a window may be half decoded, half plain,
@@ -29,7 +29,9 @@ const CONTEXT = WINDOW * 8;
 const candidates = new Int32Array(2048);
 /** The bucket key's shift for W-windows, a constant in the ASCII loop. */
 const WINDOW_SHIFT = shiftFor(WINDOW);
+/** ASCII text as bytes, and the same memory as 32-bit words (Buffer.alloc is never pooled, so 4-byte aligned). */
 let byteScratch = Buffer.alloc(1024);
+let wordScratch = new Uint32Array(byteScratch.buffer, byteScratch.byteOffset, byteScratch.length >> 2);
 
 /** Every marked span of `text`, merged, in text order. Never throws. */
 export function scanText(keys: HashKeys, table: FingerprintTable, text: string): Span[] {
@@ -42,10 +44,13 @@ export function scanText(keys: HashKeys, table: FingerprintTable, text: string):
   const root = identityView(text);
   if (Buffer.byteLength(text, 'utf8') === text.length) {
     // Pure ASCII (the usual body): bytes, copied out by V8 in one go.
-    if (byteScratch.length < text.length) byteScratch = Buffer.allocUnsafe(Math.max(text.length, byteScratch.length * 2));
+    if (byteScratch.length < text.length) {
+      byteScratch = Buffer.alloc(Math.max(text.length, byteScratch.length * 2) + 8);
+      wordScratch = new Uint32Array(byteScratch.buffer, byteScratch.byteOffset, byteScratch.length >> 2);
+    }
     byteScratch.write(text, 0, 'latin1');
     for (const len of table.lengths) scanUnits(keys, table, root, byteScratch, text.length, len, hits);
-    runs = base64RunStarts(byteScratch, text.length, minBase64);
+    runs = minBase64 >= BLOCK_WALK_MIN ? asciiBase64RunStarts(byteScratch, wordScratch, text.length, minBase64) : base64RunStarts(byteScratch, text.length, minBase64);
   } else {
     const u = unitsOf(text);
     for (const len of table.lengths) scanUnits(keys, table, root, u, text.length, len, hits);

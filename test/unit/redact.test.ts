@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { base64Core, encodingsOf, hexEncodings, htmlEncodings, jsonEncodings, MIN_PATTERN_LENGTH, urlEncodings } from '../helpers/encodings.js';
 import { publicParts, Redactor, replacementFor, STREAM_HOLD_BACK, WINDOW } from '../../src/redact/redactor.js';
 import { expectNoWindow, survivingWindow } from '../helpers/windows.js';
+import { asciiBase64RunStarts, base64RunStarts, BLOCK_WALK_MIN } from '../../src/redact/views/index.js';
 
 const SECRET = 'sk-Live_4f9a+/=Zx "q\'<&>é\\';
 const mark = (name = 'KEY') => replacementFor(name);
@@ -477,6 +478,27 @@ describe('a wrapped base64 run that begins with a short line', () => {
     for (let cut = 60; cut <= 76; cut++) {
       const text = `<${mime.slice(cut)}>`;
       expectNoWindow(r.redact(text).text, value, `cut at ${cut}`);
+    }
+  });
+});
+
+describe('base64 run starts of ASCII text, found by aligned 8-byte blocks', () => {
+  it('are exactly those of the character walk, on random text of base64 letters and separators', () => {
+    const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_';
+    // Separators both below and above `+`: the word test only sees the first kind, the byte walk both.
+    const separators = ' "\',.:;=!#{}[]\n\t*()<>?@^`|~';
+    for (let round = 0; round < 300; round++) {
+      const n = 1 + (randomBytes(2).readUInt16LE(0) % 3000);
+      const gap = 2 + (round % 40);
+      const r = randomBytes(n);
+      let text = '';
+      for (let i = 0; i < n; i++) text += r[i]! % gap === 0 ? separators[r[i]! % separators.length] : letters[r[i]! % letters.length];
+      const bytes = Buffer.alloc(n + 8);
+      bytes.write(text, 0, 'latin1');
+      const words = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >> 2);
+      for (const min of [BLOCK_WALK_MIN, 16, 24]) {
+        expect(asciiBase64RunStarts(bytes, words, n, min), `${min} ${JSON.stringify(text)}`).toEqual(base64RunStarts(bytes, n, min));
+      }
     }
   });
 });

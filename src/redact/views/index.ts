@@ -8,7 +8,7 @@ import { htmlView, jsonView, latin1View, lineView, nulView, percentView } from '
 import type { View, ViewOptions } from './view.js';
 
 export { BREAK, type View, type ViewOptions } from './view.js';
-export { base64RunStarts } from './binary.js';
+export { asciiBase64RunStarts, base64RunStarts, BLOCK_WALK_MIN } from './binary.js';
 
 /** Layers of encoding undone on top of each other (e.g. base64 of percent-encoded JSON is 3). */
 export const MAX_DEPTH = 3;
