@@ -1,6 +1,6 @@
 /** Views that decode binary-to-text runs: base64 (standard and URL alphabets, wrapped lines) and hex. */
 import { unitsOf } from '../lowercase.js';
-import { Builder, utf8, type View, type ViewOptions } from './view.js';
+import { Builder, copiedFromInput, utf8, type View, type ViewOptions } from './view.js';
 
 const B64 = new Int8Array(128).fill(-1);
 const HEX = new Int8Array(128).fill(-1);
@@ -218,6 +218,7 @@ export function base64View(v: View, o: ViewOptions): View | null {
   if (runs.length === 0) return null;
   const b = new Builder(v);
   for (const idx of runs) {
+    if (copiedFromInput(v, idx[0]!, idx[idx.length - 1]!, o.root)) continue;
     // The run may start mid-stream (glued to other text): decode at each of the 4 alignments.
     for (let align = 0; align < 4; align++) {
       // Most runs (binary data, ids, text that only looks like base64) decode to no UTF-8 stretch
@@ -268,6 +269,7 @@ export function hexView(v: View, o: ViewOptions): View | null {
   if (runs.length === 0) return null;
   const b = new Builder(v);
   for (const idx of runs) {
+    if (copiedFromInput(v, idx[0]!, idx[idx.length - 1]!, o.root)) continue;
     for (let align = 0; align < 2; align++) {
       const bytes: number[] = [];
       const bs: number[] = [];

@@ -49,6 +49,7 @@ export function identityView(text: string): View {
  */
 export function decodedViews(text: string, o: ViewOptions): View[] {
   if (!mayDecode(text, o)) return [];
+  o = { ...o, root: text };
   const out: View[] = [];
   let budget = text.length * BUDGET_PER_CHAR + BUDGET_CONSTANT;
   let layer: View[] = [identityView(text)];

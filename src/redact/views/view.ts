@@ -41,6 +41,23 @@ export interface ViewOptions {
   rootRuns: number[] | null;
   /** Whether the input has a character that can lead a UTF-8 sequence read as latin1 (U+00C2–U+00F4). */
   rootHigh: boolean;
+  /** The input itself (the identity view's text): what a decoded view's units may be copies of. */
+  root?: string;
+}
+
+/**
+ * Whether units [from, to] of a decoded view are an unchanged stretch of the input: each unit one
+ * input character, the same one, in a row. A base64 or hex run made only of such units was decoded
+ * from the input already (its decoded text stands alone, with no context), so a deeper layer skips it.
+ */
+export function copiedFromInput(v: View, from: number, to: number, root: string | undefined): boolean {
+  if (v.start === null || v.end === null || root === undefined) return false;
+  const first = v.start[from]!;
+  for (let i = from; i <= to; i++) {
+    const s = v.start[i]!;
+    if (s !== first + (i - from) || v.end[i] !== s + 1 || v.text.charCodeAt(i) !== root.charCodeAt(s)) return false;
+  }
+  return true;
 }
 
 export type Piece = string | { text: string; s: number[]; e: number[] };
