@@ -13,26 +13,43 @@ const QP_RE = /=\?[^?\s]{1,40}\?[Qq]\?([^?\s]*)\?=(?:\s+(?==\?))?|(?:=[0-9A-Fa-f
 
 const isHex = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
 const isAlnum = (b: number) => (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122);
+/**
+ * A control byte other than tab and line breaks ("=12" in "page=12" reads as one), C1 controls
+ * included ("=80" in "port=8080"): alone, such a byte is neither UTF-8 nor latin1 text.
+ */
+const isRareControl = (b: number) => (b < 0x20 && b !== 9 && b !== 10 && b !== 13) || (b >= 0x7f && b < 0xa0);
+
+/**
+ * Whether a run of escapes can be quoted-printable rather than a query string or `key=value` text
+ * ("id=12345", "page=30"): encoders never escape a letter or digit, and a lone escaped control
+ * character is far likelier a number after "=". Decoding either would only cost view size; not
+ * decoding a lone control character costs nothing a value holds in practice.
+ */
+function looksEncoded(escapes: number[], softBreak: boolean): boolean {
+  if (softBreak) return true;
+  if (escapes.every(isAlnum)) return false;
+  return !(escapes.length === 1 && isRareControl(escapes[0]!));
+}
 
 /** Bytes of `text[from, to)` (parent-relative), escapes decoded, soft line breaks dropped, `_` a space in a word. */
 function decode(text: string, from: number, to: number, word: boolean): Piece | null {
   const bytes: number[] = [];
   const bs: number[] = [];
   const be: number[] = [];
-  // Encoders never escape a letter or digit: a lone "=12" or "=de" of a query string is not QP.
-  let escaped = word;
+  const escapes: number[] = [];
+  let softBreak = false;
   for (let i = from; i < to; ) {
     const c = text.charCodeAt(i);
     if (c === 61 && i + 2 < to && isHex(text.charCodeAt(i + 1)) && isHex(text.charCodeAt(i + 2))) {
       const byte = parseInt(text.slice(i + 1, i + 3), 16);
-      escaped ||= !isAlnum(byte);
+      escapes.push(byte);
       bytes.push(byte);
       bs.push(i);
       be.push(i + 3);
       i += 3;
     } else if (c === 61 && !word) {
-      escaped = true;
-      i = text.indexOf('\n', i) + 1; // a soft line break: the regex matched it whole
+      softBreak = true;
+      i = text.indexOf('\n', i) + 1; // the regex matched the soft line break whole
     } else {
       bytes.push(word && c === 95 ? 0x20 : c);
       bs.push(i);
@@ -40,7 +57,8 @@ function decode(text: string, from: number, to: number, word: boolean): Piece | 
       i++;
     }
   }
-  return escaped ? utf8(bytes, bs, be) : null;
+  // An encoded word says what it is.
+  return word || looksEncoded(escapes, softBreak) ? utf8(bytes, bs, be) : null;
 }
 
 export function quotedPrintableView(v: View, o: ViewOptions): View | null {
