@@ -43,7 +43,7 @@ describe('quoted-printable', () => {
           ['QP', qp],
           ['qp lowercase hex', lowerHex(qp)],
           ['QP LF', qp.replace(/\r\n/g, '\n')],
-        ]) {
+        ] as const) {
           expectGone(r, form, value, `${kind} of ${label} at column ${col}`);
         }
       }
@@ -89,7 +89,7 @@ describe('base32', () => {
             ['BASE32', before + encoded],
             ['base32 lower', (before + encoded).toLowerCase()],
             ['BASE32 unpadded', before + encoded.replace(/=+$/, '')],
-          ]) {
+          ] as const) {
             expectGone(r, `seed: ${form}.`, value, `${kind} of ${label} after ${shift} bytes and ${glue} characters`);
           }
         }
@@ -148,10 +148,10 @@ describe('Java properties', () => {
 describe('ordinary text gets no quoted-printable or base32 view', () => {
   const options = { context: W * 8, minBase64: 16, minHex: 24, minWindow: W, rootRuns: null, rootHigh: false };
   const ordinary: Record<string, string> = {
-    'query string': 'https://api.example.com/items?a=b&c=d&page=12&per_page=100&sort=name&since=1699999999',
+    'query string': 'https://api.example.com/items?a=b&c=d&page=3&per_page=50&sort=name&state=open&offset=8080',
     jwt: 'Authorization: Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c',
     'hex ids': 'id 5f3a9c2e8b7d4e1fa0c6b2d9e8f7a6b5, uuid 123e4567-e89b-12d3-a456-426614174000, sha e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
-    'key=value lines': 'port=8080\nhost=example.com\ntimeout=30\nid=12345\nname=item\nmode=a=b\nretries=7\n',
+    'key=value lines': 'port=8080\nhost=example.com\ntimeout=30\nname=item\nmode=a=b\nretries=7\nid=9f86d081884c7d65\n',
     'base64 padding': '{"token":"YWJjZGVmZ2hpamtsbW5vcA==","n":"MTIz"}',
     prose: 'The quick brown fox jumps over the lazy dog; ABSOLUTELY NOTHING HERE IS ENCODED, nothing at all.',
   };
@@ -162,4 +162,11 @@ describe('ordinary text gets no quoted-printable or base32 view', () => {
       expect(redactor().redact(text).text).toBe(text);
     });
   }
+
+  it('a number after "=" that reads as an escaped control byte costs a view, nothing else', () => {
+    // A value may hold any character, so "=12" is decoded (a false decode costs only view size).
+    const text = 'id=12345&page=2&total=300';
+    expect(decodedViews(text, options).map((v) => v.kind)).toContain('qp');
+    expect(redactor().redact(text).text).toBe(text);
+  });
 });

@@ -14,21 +14,16 @@ const QP_RE = /=\?[^?\s]{1,40}\?[Qq]\?([^?\s]*)\?=(?:\s+(?==\?))?|(?:=[0-9A-Fa-f
 const isHex = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
 const isAlnum = (b: number) => (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122);
 /**
- * A control byte other than tab and line breaks ("=12" in "page=12" reads as one), C1 controls
- * included ("=80" in "port=8080"): alone, such a byte is neither UTF-8 nor latin1 text.
- */
-const isRareControl = (b: number) => (b < 0x20 && b !== 9 && b !== 10 && b !== 13) || (b >= 0x7f && b < 0xa0);
-
-/**
- * Whether a run of escapes can be quoted-printable rather than a query string or `key=value` text
- * ("id=12345", "page=30"): encoders never escape a letter or digit, and a lone escaped control
- * character is far likelier a number after "=". Decoding either would only cost view size; not
- * decoding a lone control character costs nothing a value holds in practice.
+ * Whether a run of escapes can be quoted-printable rather than a number in a query string or a
+ * `key=value` line ("port=8080", "page=30"): encoders never escape a letter or digit, and a lone
+ * byte 0x80–0x9F is neither UTF-8 (a continuation byte without its lead) nor latin1 text (a C1
+ * control). Anything else is decoded, since a value may hold any character: a false decode
+ * ("id=12345" read as the control byte 0x12) costs only view size.
  */
 function looksEncoded(escapes: number[], softBreak: boolean): boolean {
   if (softBreak) return true;
   if (escapes.every(isAlnum)) return false;
-  return !(escapes.length === 1 && isRareControl(escapes[0]!));
+  return !(escapes.length === 1 && escapes[0]! >= 0x80 && escapes[0]! < 0xa0);
 }
 
 /** Bytes of `text[from, to)` (parent-relative), escapes decoded, soft line breaks dropped, `_` a space in a word. */
