@@ -36,7 +36,7 @@ function forms(v: string): Array<[string, string]> {
     ['qp word', qEncodedWords(v)],
     ['base32', base32(b)],
     ['base32 lower', base32(Buffer.from(`u:${v}`)).toLowerCase()],
-    ['java props', javaPropertiesLine('key', v, [...v].length >> 1)],
+    ['java props', javaPropertiesLine('key', v, [[...v].length >> 1])],
   ];
   if (!hasLoneSurrogate(v)) {
     out.push(['uri', encodeURIComponent(v)]);
@@ -246,7 +246,9 @@ const encoders: Record<string, (t: string) => string> = {
   base32: (t) => base32(Buffer.from(t)),
   'base32-lower-76': (t) => base32(Buffer.from(`ab${t}`)).toLowerCase().replace(/(.{76})/g, '$1\r\n'),
   'base32-nopad': (t) => base32(Buffer.from(`u:${t}`)).replace(/=+$/, ''),
-  'java-props': (t) => javaPropertiesLine('api.key', t, [...t].length >> 1),
+  'java-props': (t) => javaPropertiesLine('api.key', t, [[...t].length >> 1]),
+  'java-props-6': (t) => javaPropertiesLine('k', t, Array.from({ length: Math.ceil([...t].length / 6) - 1 }, (_, k) => (k + 1) * 6)),
+  'qp-strict': (t) => quotedPrintable(t, 76, true),
   upper: (t) => t.toUpperCase(),
   lower: (t) => t.toLowerCase(),
 };

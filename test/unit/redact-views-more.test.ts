@@ -136,7 +136,7 @@ describe('Java properties', () => {
     const r = redactor();
     for (const [value, label] of cases) {
       for (let at = 1; at < [...value].length; at++) {
-        const line = javaPropertiesLine('api.key', value, at);
+        const line = javaPropertiesLine('api.key', value, [at]);
         expect(line).toMatch(/\\\n {4}/);
         expectGone(r, `# settings\n${line}\nother=1`, value, `${label} continued after ${at}`);
         expectGone(r, line.replace('\n    ', '\r\n\t'), value, `${label} continued (CRLF, tab) after ${at}`);

@@ -154,14 +154,16 @@ export function hexEncodings(bytes) {
 const hexByte = (b) => b.toString(16).toUpperCase().padStart(2, '0');
 /**
  * Quoted-printable (RFC 2045) as mail libraries write a body: "=", line breaks and every byte
- * outside printable ASCII as "=XX" (spaces and tabs as they are), lines wrapped at 76 columns by soft line breaks ("=" then CRLF) that never split
- * an escape, so a long value comes back cut into pieces.
+ * outside printable ASCII as "=XX" (spaces and tabs as they are), lines wrapped at 76 columns by
+ * soft line breaks ("=" then CRLF) that never split an escape, so a long value comes back cut into
+ * pieces. `conservative`: every byte but letters and digits escaped, which RFC 2045 also allows.
  */
-export function quotedPrintable(text, lineLength = 76) {
+export function quotedPrintable(text, lineLength = 76, conservative = false) {
     let out = '';
     let line = 0;
     for (const b of new TextEncoder().encode(text)) {
-        const piece = (b >= 32 && b <= 126 && b !== 61) || b === 9 ? String.fromCharCode(b) : `=${hexByte(b)}`;
+        const literal = conservative ? /[A-Za-z0-9]/.test(String.fromCharCode(b)) : (b >= 32 && b <= 126 && b !== 61) || b === 9;
+        const piece = literal ? String.fromCharCode(b) : `=${hexByte(b)}`;
         if (line + piece.length > lineLength - 1) {
             out += '=\r\n';
             line = 0;
@@ -234,14 +236,20 @@ export function javaPropertiesEscape(value) {
     return out;
 }
 /**
- * A `key=value` line of a hand-written .properties file whose value is continued on the next line
+ * A `key=value` line of a hand-written .properties file whose value is continued on further lines
  * (a backslash at the end of a line; the next line's leading whitespace is not part of the value),
- * cut after `at` code points of the value.
+ * cut after each of `cuts` (code points of the value, ascending).
  */
-export function javaPropertiesLine(key, value, at) {
+export function javaPropertiesLine(key, value, cuts) {
     const points = [...value];
-    const k = Math.max(0, Math.min(points.length, at));
-    return `${key}=${javaPropertiesEscape(points.slice(0, k).join(''))}\\\n    ${javaPropertiesEscape(points.slice(k).join(''))}`;
+    const pieces = [];
+    let from = 0;
+    for (const at of [...cuts, points.length]) {
+        const to = Math.max(from, Math.min(points.length, at));
+        pieces.push(javaPropertiesEscape(points.slice(from, to).join('')));
+        from = to;
+    }
+    return `${key}=${pieces.join('\\\n    ')}`;
 }
 /** Every spelling of one value; duplicates and too-short forms removed. */
 export function encodingsOf(value) {
@@ -267,7 +275,7 @@ export function encodingsOf(value) {
         forms.add(base32(bytes));
         forms.add(quotedPrintable(v));
         forms.add(qEncodedWords(v));
-        forms.add(javaPropertiesLine('key', v, v.length >> 1));
+        forms.add(javaPropertiesLine('key', v, [v.length >> 1]));
     };
     addAll(value);
     // A value that is not well-formed UTF-16 (a lone surrogate) goes out, and comes back, with U+FFFD in its place.
