@@ -4,7 +4,7 @@
  * characters). Every such run lies inside a base64-alphabet run at least as long, which the caller
  * has already found, so text without one pays nothing here.
  */
-import { emitText, mayHoldText, runsOf, runStartsOf, wholeRuns, wrappedRunStart } from './binary.js';
+import { emitText, lineGap, mayHoldText, runsOf, runStartsOf, wholeRuns, wrappedRunStart } from './binary.js';
 import { Builder, type View, type ViewOptions } from './view.js';
 
 const UPPER = new Int8Array(128).fill(-1);
@@ -41,6 +41,40 @@ function decodeRun(t: string, idx: number[], align: number, table: Int8Array): n
   return n;
 }
 
+/**
+ * The ranges where runsOf would find a run of `min` characters of `table` (counted the same way,
+ * across line breaks too), found without the position lists runsOf builds: base64 text breaks into
+ * short same-case pieces, so most ranges are dropped here.
+ */
+function rangesWithRun(text: string, ranges: number[], table: Int8Array, min: number): number[] {
+  const out: number[] = [];
+  for (let r = 0; r < ranges.length; r += 2) {
+    const to = ranges[r + 1]!;
+    let stretch = 0;
+    for (let i = ranges[r]!; i < text.length; ) {
+      const c = text.charCodeAt(i);
+      if (c < 128 && table[c]! >= 0) {
+        if (++stretch >= min) {
+          out.push(ranges[r]!, to);
+          break;
+        }
+        i++;
+        continue;
+      }
+      const gap = stretch > 0 ? lineGap(text, i) : 0;
+      if (gap > 0) {
+        i += gap;
+        continue;
+      }
+      // Past the range a run only goes on across a line break.
+      if (i >= to) break;
+      stretch = 0;
+      i++;
+    }
+  }
+  return out;
+}
+
 export function base32View(v: View, o: ViewOptions): View | null {
   const starts = runStartsOf(v, o);
   if (starts.length === 0) return null;
@@ -51,7 +85,9 @@ export function base32View(v: View, o: ViewOptions): View | null {
   const whole = wholeRuns(v.text, ranges);
   let b: Builder | null = null;
   for (const table of [UPPER, LOWER]) {
-    for (const idx of runsOf(v.text, table, min, true, whole)) {
+    const candidates = rangesWithRun(v.text, whole, table, min);
+    if (candidates.length === 0) continue;
+    for (const idx of runsOf(v.text, table, min, true, candidates)) {
       for (let align = 0; align < 8; align++) {
         // Runs that only look like base32 (an uppercase name, a lowercase word) hold no UTF-8 stretch a window long.
         if (!mayHoldText(v.text, idx, align, o.minWindow, table, 5)) continue;

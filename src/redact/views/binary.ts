@@ -66,7 +66,7 @@ export function runStartsOf(v: View, o: ViewOptions): number[] {
 }
 
 /** Whitespace a base64 run may continue across: a line break, with a little indentation. */
-function lineGap(text: string, i: number): number {
+export function lineGap(text: string, i: number): number {
   let j = i;
   while (j < text.length && j - i < 2 && (text[j] === ' ' || text[j] === '\t')) j++;
   if (text[j] === '\r') j++;
