@@ -25,9 +25,12 @@
 //   /reflect-header?as=   the same forms in response headers (x-reflected, set-cookie, link), UTF-8 bytes
 //   /reflect-status?as=   the same forms in the status text (UTF-8 bytes)
 //   /reflect-known?i=&as= the i-th of `options.known` (values the test gave out of band: a secret this
-//                         server process never resolved) in a decoded-view spelling (issue 10)
+//                         server process never resolved) in a decoded-view spelling (issue 10): raw,
+//                         html-dec, html-hex, json-u, base64-76, pct2, upper, cut-first, cut-last, qp
+//                         (wrapped at 76), base32 (wrapped), base32-lower, java-props (continued lines)
 import http from 'node:http';
 import zlib from 'node:zlib';
+import { base32, javaPropertiesLine, quotedPrintable } from './bench/encodings.mjs';
 
 /**
  * @param {{port?: number, host?: string, known?: string[]}} [options]
@@ -153,6 +156,13 @@ export async function startStub(options = {}) {
         upper: value.toUpperCase(),
         'cut-first': value.slice(0, 14),
         'cut-last': value.slice(-14),
+        // Mail and config spellings that leave no window of the value as it is: every byte but letters
+        // and digits escaped, and a soft line break (76 columns) inside the value; a .properties value
+        // continued every 8 characters.
+        qp: quotedPrintable(`${'x'.repeat(50)}${value}${'y'.repeat(80)}`, 76, true),
+        base32: base32(Buffer.from(`${'x'.repeat(30)}${value}`)).replace(/(.{76})/g, '$1\r\n'),
+        'base32-lower': base32(Buffer.from(`u:${value}`)).toLowerCase(),
+        'java-props': javaPropertiesLine('api.key', value, Array.from({ length: value.length >> 3 }, (_, k) => (k + 1) * 8)),
       };
       const form = forms[q('as', 'raw')] ?? value;
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'x-known': Buffer.from(forms['cut-last']).toString('base64') });

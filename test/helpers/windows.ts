@@ -14,7 +14,38 @@ function html(t: string): string {
 }
 
 function json(t: string): string {
-  return t.replace(/\\u([0-9a-f]{4})|\\(.)/gi, (_m, u?: string, c?: string) => (u ? String.fromCharCode(parseInt(u, 16)) : ({ n: '\n', r: '\r', t: '\t' } as Record<string, string>)[c!] ?? c!));
+  // A backslash at a line end continues the line (.properties also drops the next line's indent).
+  return t.replace(/\\u([0-9a-f]{4})|\\\r?\n[ \t\f]*|\\(.)/gi, (_m, u?: string, c?: string) => (u ? String.fromCharCode(parseInt(u, 16)) : c === undefined ? '' : ({ n: '\n', r: '\r', t: '\t' } as Record<string, string>)[c] ?? c));
+}
+
+/** Quoted-printable: soft line breaks dropped, =XX escapes as UTF-8 bytes; RFC 2047 Q words with "_" for a space. */
+function quotedPrintable(t: string): string {
+  const bytes = (s: string) => s.replace(/(?:=[0-9a-f]{2})+/gi, (m) => Buffer.from(m.replace(/=/g, ''), 'hex').toString('utf8'));
+  return bytes(t.replace(/=\?[^?\s]+\?q\?([^?\s]*)\?=\s*/gi, (_m, w: string) => w.replace(/_/g, ' ')).replace(/=[ \t]*\r?\n/g, ''));
+}
+
+/** Base32 runs (upper- or lowercase, lines joined) decoded at each of the 8 alignments. */
+function base32Runs(t: string): string[] {
+  const out: string[] = [];
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  for (const m of t.replace(/\r?\n/g, '').matchAll(/[A-Z2-7]{8,}|[a-z2-7]{8,}/g)) {
+    const run = m[0].toUpperCase();
+    for (let a = 0; a < 8; a++) {
+      const bytes: number[] = [];
+      let acc = 0;
+      let bits = 0;
+      for (const c of run.slice(a)) {
+        acc = ((acc << 5) | alphabet.indexOf(c)) & 0xfff;
+        bits += 5;
+        if (bits >= 8) {
+          bits -= 8;
+          bytes.push((acc >> bits) & 0xff);
+        }
+      }
+      out.push(Buffer.from(bytes).toString('utf8'));
+    }
+  }
+  return out;
 }
 
 function percent(t: string, plus: boolean): string {
@@ -43,7 +74,7 @@ export function decodings(text: string, depth = 2): string[] {
   for (let d = 0; d < depth; d++) {
     const next: string[] = [];
     for (const t of layer) {
-      for (const x of [html(t), json(t), percent(t, false), percent(t, true), t.replace(/\u0000/g, ''), ...base64Runs(t), ...hexRuns(t)]) {
+      for (const x of [html(t), json(t), percent(t, false), percent(t, true), quotedPrintable(t), t.replace(/\u0000/g, ''), ...base64Runs(t), ...base32Runs(t), ...hexRuns(t)]) {
         if (!all.has(x)) {
           all.add(x);
           next.push(x);

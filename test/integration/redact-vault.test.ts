@@ -18,7 +18,7 @@ const USED_PROD = 'prod-Only+Value/Never=Here-Kd4Mn6Bv1';
 const OTHER = 'other-Secret&Same<Stub>-Xc0Vb9Nm8Qw';
 const LATER = 'added-Later-By-Another-Process-Pl5Ok3';
 const KNOWN = [USED_OLD, USED_PROD, OTHER, LATER];
-const FORMS = ['raw', 'html-dec', 'html-hex', 'json-u', 'base64-76', 'pct2', 'upper', 'cut-first', 'cut-last'];
+const FORMS = ['raw', 'html-dec', 'html-hex', 'json-u', 'base64-76', 'pct2', 'upper', 'cut-first', 'cut-last', 'qp', 'base32', 'base32-lower', 'java-props'];
 
 let t: TempHome;
 let api: Stub;

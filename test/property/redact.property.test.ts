@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Redactor, replacementFor, windowFingerprints } from '../../src/redact/redactor.js';
+import { base32, javaPropertiesLine, qEncodedWords, quotedPrintable } from '../helpers/encodings.js';
 import { survivingWindow } from '../helpers/windows.js';
 
 const html = (v: string) => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
@@ -30,6 +31,12 @@ function forms(v: string): Array<[string, string]> {
     ['html php', html(v).replace(/&#39;/g, '&#039;')],
     ['json php', JSON.stringify(v).slice(1, -1).replace(/\//g, '\\/').replace(/[\u0080-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'))],
     ['json go', JSON.stringify(v).slice(1, -1).replace(/[<>&\u2028\u2029]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'))],
+    ['qp', quotedPrintable(v)],
+    ['qp lower', quotedPrintable(v).replace(/=[0-9A-F]{2}/g, (m) => m.toLowerCase())],
+    ['qp word', qEncodedWords(v)],
+    ['base32', base32(b)],
+    ['base32 lower', base32(Buffer.from(`u:${v}`)).toLowerCase()],
+    ['java props', javaPropertiesLine('key', v, [[...v].length >> 1])],
   ];
   if (!hasLoneSurrogate(v)) {
     out.push(['uri', encodeURIComponent(v)]);
@@ -110,6 +117,8 @@ describe('redactor: no encoding of a value survives', () => {
         const r = new Redactor();
         r.add({ name: NAME, value });
         for (const [kind, form] of forms(value)) {
+          // The same ambiguity for quoted-printable: "=" glued before a form that starts with two hex digits.
+          if (kind.startsWith('qp') && before.endsWith('=') && value.length < 14) continue;
           const out = r.redact(`${before}${form}${after}`);
           expect(out.redacted, kind).toEqual([NAME]);
           for (const piece of pieces(out.text)) {
@@ -151,7 +160,12 @@ describe('redactor: no encoding of a value survives', () => {
           fc.pre(!(value.length < 14 && (/[%\\]$/.test(glue) || /[%\\]$/.test(value))));
           const r = new Redactor();
           r.add({ name: NAME, value });
-          const text = forms(value).map(([, f]) => f).join(glue) + glue;
+          // A QP form after "=" (the glue, or a form ending in base64 padding) is the same ambiguity.
+          const text =
+            forms(value)
+              .filter(([k], i, all) => !(k.startsWith('qp') && value.length < 14 && (glue.endsWith('=') || (glue === '' && all[i - 1]![1].endsWith('=')))))
+              .map(([, f]) => f)
+              .join(glue) + glue;
           const whole = r.redact(text).text;
           const out = streamed(r, text, cuts);
           // Decoded views of the held-back tail can differ from those of the whole text (a region
@@ -224,6 +238,17 @@ const encoders: Record<string, (t: string) => string> = {
   'base64-76': (t) => Buffer.from(`user:${t}`).toString('base64').replace(/(.{76})/g, '$1\r\n'),
   base64url: (t) => Buffer.from(`ab${t}`).toString('base64url'),
   hex: (t) => Buffer.from(t).toString('hex'),
+  // Mail: bodies wrapped at 76 columns (and narrower, so short values are cut too), header words.
+  qp: (t) => quotedPrintable(t),
+  'qp-20-lower': (t) => quotedPrintable(t, 20).replace(/=[0-9A-F]{2}/g, (m) => m.toLowerCase()),
+  'qp-76-lf': (t) => quotedPrintable(`${'x'.repeat(60)}${t}`).replace(/\r\n/g, '\n'),
+  'q-word': (t) => qEncodedWords(t),
+  base32: (t) => base32(Buffer.from(t)),
+  'base32-lower-76': (t) => base32(Buffer.from(`ab${t}`)).toLowerCase().replace(/(.{76})/g, '$1\r\n'),
+  'base32-nopad': (t) => base32(Buffer.from(`u:${t}`)).replace(/=+$/, ''),
+  'java-props': (t) => javaPropertiesLine('api.key', t, [[...t].length >> 1]),
+  'java-props-6': (t) => javaPropertiesLine('k', t, Array.from({ length: Math.ceil([...t].length / 6) - 1 }, (_, k) => (k + 1) * 6)),
+  'qp-strict': (t) => quotedPrintable(t, 76, true),
   upper: (t) => t.toUpperCase(),
   lower: (t) => t.toLowerCase(),
 };

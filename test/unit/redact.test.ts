@@ -96,7 +96,7 @@ describe('encodings', () => {
 
   it('encodingsOf drops forms shorter than the minimum and splits multi-line values', () => {
     // The raw 3-character value is too short to search for; only its longer spellings remain.
-    expect(encodingsOf('abc')).toEqual(['YWJj', '616263']);
+    expect(encodingsOf('abc')).toEqual(['YWJj', '616263', 'MFRGG===', '=?utf-8?Q?abc?=', 'key=a\\\n    bc']);
     expect(encodingsOf('abcd')).toContain('abcd');
     for (const f of encodingsOf(SECRET)) expect(f.length).toBeGreaterThanOrEqual(MIN_PATTERN_LENGTH);
     const forms = encodingsOf('first-line-123\nsecond-line-456\nshort');

@@ -151,6 +151,106 @@ export function hexEncodings(bytes) {
     const lower = Buffer.from(bytes).toString('hex');
     return [lower, lower.toUpperCase()];
 }
+const hexByte = (b) => b.toString(16).toUpperCase().padStart(2, '0');
+/**
+ * Quoted-printable (RFC 2045) as mail libraries write a body: "=", line breaks and every byte
+ * outside printable ASCII as "=XX" (spaces and tabs as they are), lines wrapped at 76 columns by
+ * soft line breaks ("=" then CRLF) that never split an escape, so a long value comes back cut into
+ * pieces. `conservative`: every byte but letters and digits escaped, which RFC 2045 also allows.
+ */
+export function quotedPrintable(text, lineLength = 76, conservative = false) {
+    let out = '';
+    let line = 0;
+    for (const b of new TextEncoder().encode(text)) {
+        const literal = conservative ? /[A-Za-z0-9]/.test(String.fromCharCode(b)) : (b >= 32 && b <= 126 && b !== 61) || b === 9;
+        const piece = literal ? String.fromCharCode(b) : `=${hexByte(b)}`;
+        if (line + piece.length > lineLength - 1) {
+            out += '=\r\n';
+            line = 0;
+        }
+        out += piece;
+        line += piece.length;
+    }
+    return out;
+}
+/**
+ * RFC 2047 "Q" encoded words, as a mail header carries non-ASCII text: "_" for a space, "=XX" for
+ * anything but letters, digits and !*+-/, at most 75 characters a word, words folded onto new lines
+ * (never splitting a character, as the RFC requires).
+ */
+export function qEncodedWords(text) {
+    const words = [];
+    let word = '';
+    for (const ch of text) {
+        let piece = '';
+        for (const b of new TextEncoder().encode(ch)) {
+            piece += /[A-Za-z0-9!*+\-/]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : b === 32 ? '_' : `=${hexByte(b)}`;
+        }
+        if (word.length + piece.length > 75 - '=?utf-8?Q??='.length) {
+            words.push(word);
+            word = '';
+        }
+        word += piece;
+    }
+    words.push(word);
+    return words.map((w) => `=?utf-8?Q?${w}?=`).join('\r\n ');
+}
+const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+/** RFC 4648 base32 (TOTP seeds, some tokens and ids), with "=" padding. */
+export function base32(bytes) {
+    let out = '';
+    let acc = 0;
+    let bits = 0;
+    for (const b of bytes) {
+        acc = ((acc << 8) | b) & 0xfff;
+        bits += 8;
+        while (bits >= 5) {
+            bits -= 5;
+            out += BASE32[(acc >> bits) & 31];
+        }
+    }
+    if (bits > 0)
+        out += BASE32[(acc << (5 - bits)) & 31];
+    return out + '='.repeat((8 - (out.length % 8)) % 8);
+}
+/**
+ * A value as java.util.Properties#store escapes it (backslash escapes of `\\ = : # !`, controls,
+ * `\uXXXX` of everything outside printable ASCII, a leading space as `\ `).
+ */
+export function javaPropertiesEscape(value) {
+    let out = '';
+    for (let i = 0; i < value.length; i++) {
+        const c = value[i];
+        const code = value.charCodeAt(i);
+        if (c === ' ')
+            out += i === 0 ? '\\ ' : ' ';
+        else if ('\\=:#!'.includes(c))
+            out += `\\${c}`;
+        else if (c === '\t' || c === '\n' || c === '\r' || c === '\f')
+            out += { '\t': '\\t', '\n': '\\n', '\r': '\\r', '\f': '\\f' }[c];
+        else if (code < 0x20 || code > 0x7e)
+            out += `\\u${code.toString(16).toUpperCase().padStart(4, '0')}`;
+        else
+            out += c;
+    }
+    return out;
+}
+/**
+ * A `key=value` line of a hand-written .properties file whose value is continued on further lines
+ * (a backslash at the end of a line; the next line's leading whitespace is not part of the value),
+ * cut after each of `cuts` (code points of the value, ascending).
+ */
+export function javaPropertiesLine(key, value, cuts) {
+    const points = [...value];
+    const pieces = [];
+    let from = 0;
+    for (const at of [...cuts, points.length]) {
+        const to = Math.max(from, Math.min(points.length, at));
+        pieces.push(javaPropertiesEscape(points.slice(from, to).join('')));
+        from = to;
+    }
+    return `${key}=${pieces.join('\\\n    ')}`;
+}
 /** Every spelling of one value; duplicates and too-short forms removed. */
 export function encodingsOf(value) {
     const forms = new Set();
@@ -170,6 +270,12 @@ export function encodingsOf(value) {
             forms.add(f);
         for (const f of hexEncodings(bytes))
             forms.add(f);
+        // Spellings the redactor decodes though no list of forms holds them whole: cut by soft line
+        // breaks, split by a continuation line, base32 at any alignment.
+        forms.add(base32(bytes));
+        forms.add(quotedPrintable(v));
+        forms.add(qEncodedWords(v));
+        forms.add(javaPropertiesLine('key', v, [v.length >> 1]));
     };
     addAll(value);
     // A value that is not well-formed UTF-16 (a lone surrogate) goes out, and comes back, with U+FFFD in its place.

@@ -79,7 +79,7 @@ export function asciiBase64RunStarts(u: Uint8Array, words: Uint32Array, n: numbe
  * which the sampling does not find. Only one such line: a longer line before it is a run of its
  * own, found by the sampling and extended forward over this one, so nothing is walked twice.
  */
-function wrappedRunStart(text: string, s: number, min: number): number {
+export function wrappedRunStart(text: string, s: number, min: number): number {
   const blank = (c: number) => c === 32 || c === 9;
   let j = s;
   for (let k = 0; k < 4 && j > 0 && blank(text.charCodeAt(j - 1)); k++) j--;
@@ -93,12 +93,12 @@ function wrappedRunStart(text: string, s: number, min: number): number {
 }
 
 /** Run starts of a decoded view (the identity view's come from the caller's scan, on its own copy of the text). */
-function runStartsOf(v: View, o: ViewOptions): number[] {
+export function runStartsOf(v: View, o: ViewOptions): number[] {
   return v.depth === 0 && o.rootRuns ? o.rootRuns : base64RunStarts(unitsOf(v.text), v.text.length, o.minBase64);
 }
 
 /** Whitespace a base64 run may continue across: a line break, with a little indentation. */
-function lineGap(text: string, i: number): number {
+export function lineGap(text: string, i: number): number {
   let j = i;
   while (j < text.length && j - i < 2 && (text[j] === ' ' || text[j] === '\t')) j++;
   if (text[j] === '\r') j++;
@@ -113,7 +113,7 @@ function lineGap(text: string, i: number): number {
  * Runs of characters of `table` at least `min` long, as lists of the parent indexes of their
  * characters; a base64 run continues across line breaks (MIME wraps at 76, PEM at 64).
  */
-function runsOf(text: string, table: Int8Array, min: number, acrossLines: boolean, ranges: number[] | null = null): number[][] {
+export function runsOf(text: string, table: Int8Array, min: number, acrossLines: boolean, ranges: number[] | null = null): number[][] {
   const runs: number[][] = [];
   const n = text.length;
   let i = 0;
@@ -153,7 +153,7 @@ function runsOf(text: string, table: Int8Array, min: number, acrossLines: boolea
 }
 
 /** Decoded bytes as UTF-8, keeping only well-formed stretches at least `min` units long. */
-function emitText(b: Builder, bytes: ArrayLike<number>, bs: ArrayLike<number>, be: ArrayLike<number>, min: number, n = bytes.length): void {
+export function emitText(b: Builder, bytes: ArrayLike<number>, bs: ArrayLike<number>, be: ArrayLike<number>, min: number, n = bytes.length): void {
   if (n === 0) return;
   const d = utf8(bytes, bs, be, true, n);
   let from = 0;
@@ -170,16 +170,17 @@ function emitText(b: Builder, bytes: ArrayLike<number>, bs: ArrayLike<number>, b
 /**
  * Whether the run, decoded at this alignment, has a well-formed UTF-8 stretch of at least `min`
  * bytes. A stretch decodes to at most as many UTF-16 units as it has bytes, so a run without one
- * cannot give emitText a stretch of `min` units: skipping it loses nothing.
+ * cannot give emitText a stretch of `min` units: skipping it loses nothing. `table` and `width`
+ * give each character's bits (base64 by default; base32 passes its own).
  */
-function mayHoldText(t: string, idx: number[], align: number, min: number): boolean {
+export function mayHoldText(t: string, idx: number[], align: number, min: number, table: Int8Array = B64, width = 6): boolean {
   let stretch = 0;
   let need = 0;
   let acc = 0;
   let bits = 0;
   for (let g = align; g < idx.length; g++) {
-    acc = (acc << 6) | B64[t.charCodeAt(idx[g]!)]!;
-    bits += 6;
+    acc = (acc << width) | table[t.charCodeAt(idx[g]!)]!;
+    bits += width;
     if (bits < 8) continue;
     bits -= 8;
     const byte = (acc >> bits) & 0xff;
@@ -249,7 +250,7 @@ export function base64View(v: View, o: ViewOptions): View | null {
  * The caller notes where each base64-alphabet run starts (and where it reached the minimum length);
  * a hex run can start anywhere inside one, so the ranges are taken to the runs' ends.
  */
-function wholeRuns(text: string, ranges: number[]): number[] {
+export function wholeRuns(text: string, ranges: number[]): number[] {
   const out: number[] = [];
   for (let r = 0; r < ranges.length; r += 2) {
     let j = ranges[r + 1]!;

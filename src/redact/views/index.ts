@@ -3,7 +3,9 @@
  * and to each other's output, breadth first, up to MAX_DEPTH layers, with the total size of all
  * views capped at a fixed multiple of the input so the cost stays linear in the input size.
  */
+import { base32View } from './base32.js';
 import { base64View, hexView } from './binary.js';
+import { quotedPrintableView } from './quoted-printable.js';
 import { htmlView, jsonView, latin1View, lineView, nulView, percentView } from './text.js';
 import type { View, ViewOptions } from './view.js';
 
@@ -18,9 +20,10 @@ const BUDGET_CONSTANT = 1 << 16;
 
 /**
  * Characters the textual decoders start from (html `&`, json `\\`, percent `%`, form `%` `+`, nul
- * U+0000, line breaks `\r` `<`); base64 and hex start from the caller's runs, latin1 from rootHigh.
+ * U+0000, line breaks `\r` `<`, quoted-printable `=`); base64, base32 and hex start from the
+ * caller's runs, latin1 from rootHigh.
  */
-const TRIGGERS = /[&\\%+\r<\u0000]/;
+const TRIGGERS = /[&\\%+\r<\u0000=]/;
 
 /** Whether any decoder can find something in the text: most short strings (a header, a JSON field) hold nothing. */
 function mayDecode(text: string, o: ViewOptions): boolean {
@@ -37,6 +40,8 @@ const DECODERS: ReadonlyArray<(v: View, o: ViewOptions) => View | null> = [
   latin1View,
   nulView,
   lineView,
+  quotedPrintableView,
+  base32View,
 ];
 
 export function identityView(text: string): View {

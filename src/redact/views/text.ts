@@ -29,15 +29,18 @@ export function htmlView(v: View, o: ViewOptions): View | null {
 }
 
 const JSON_ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', b: '\b', f: '\f', v: '\v', '0': '\0' };
-// `\U0041` and `\X41` too: a reflection may have changed case after escaping.
-const JSON_RE = /\\(?:[uU]([0-9a-fA-F]{4})|[uU]\{([0-9a-fA-F]{1,6})\}|[xX]([0-9a-fA-F]{2})|([^uUxX]))/y;
+// `\U0041` and `\X41` too: a reflection may have changed case after escaping. A backslash at a
+// line end continues the line (JavaScript strings; .properties files, which also drop the next
+// line's leading whitespace): a value split that way is whole again.
+const JSON_RE = /\\(?:[uU]([0-9a-fA-F]{4})|[uU]\{([0-9a-fA-F]{1,6})\}|[xX]([0-9a-fA-F]{2})|(?:\r\n?|\n)[ \t\f]*|([^uUxX]))/y;
 export function jsonView(v: View, o: ViewOptions): View | null {
   if (v.text.indexOf('\\') < 0) return null;
   const tokens = tokensOf(v.text, '\\', JSON_RE, (m) => {
     if (m[1] !== undefined) return String.fromCharCode(parseInt(m[1], 16));
     if (m[2] !== undefined) return fromCodePoint(parseInt(m[2], 16));
     if (m[3] !== undefined) return String.fromCharCode(parseInt(m[3], 16));
-    const c = m[4]!;
+    if (m[4] === undefined) return '';
+    const c = m[4];
     return JSON_ESCAPES[c] ?? c;
   });
   return regionsView(v, tokens, o.context, 'json');

@@ -1,0 +1,100 @@
+/**
+ * Base32 runs (RFC 4648: `A–Z2–7`, or the same all lowercase; TOTP seeds, some ids and tokens),
+ * wrapped across lines like base64, decoded at each of the 8 character alignments (5 bytes per 8
+ * characters). Every such run lies inside a base64-alphabet run at least as long, which the caller
+ * has already found, so text without one pays nothing here.
+ */
+import { emitText, lineGap, mayHoldText, runsOf, runStartsOf, wholeRuns, wrappedRunStart } from './binary.js';
+import { Builder, type View, type ViewOptions } from './view.js';
+
+const UPPER = new Int8Array(128).fill(-1);
+const LOWER = new Int8Array(128).fill(-1);
+{
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  for (let i = 0; i < 32; i++) {
+    UPPER[alphabet.charCodeAt(i)] = i;
+    LOWER[alphabet.toLowerCase().charCodeAt(i)] = i;
+  }
+}
+
+let scratch = { bytes: new Uint8Array(256), bs: new Int32Array(256), be: new Int32Array(256) };
+
+/** The bytes of a run read from its `align`-th character on, each mapped to the characters holding its bits. */
+function decodeRun(t: string, idx: number[], align: number, table: Int8Array): number {
+  if (scratch.bytes.length < idx.length) scratch = { bytes: new Uint8Array(idx.length * 2), bs: new Int32Array(idx.length * 2), be: new Int32Array(idx.length * 2) };
+  const { bytes, bs, be } = scratch;
+  let acc = 0;
+  let bits = 0;
+  let n = 0;
+  let first = align; // character holding the first bits of the next byte
+  for (let g = align; g < idx.length; g++) {
+    acc = ((acc << 5) | table[t.charCodeAt(idx[g]!)]!) & 0xfff;
+    bits += 5;
+    if (bits < 8) continue;
+    bits -= 8;
+    bytes[n] = (acc >> bits) & 0xff;
+    bs[n] = idx[first]!;
+    be[n] = idx[g]! + 1;
+    n++;
+    first = bits > 0 ? g : g + 1;
+  }
+  return n;
+}
+
+/**
+ * The ranges where runsOf would find a run of `min` characters of `table` (counted the same way,
+ * across line breaks too), found without the position lists runsOf builds: base64 text breaks into
+ * short same-case pieces, so most ranges are dropped here.
+ */
+function rangesWithRun(text: string, ranges: number[], table: Int8Array, min: number): number[] {
+  const out: number[] = [];
+  for (let r = 0; r < ranges.length; r += 2) {
+    const to = ranges[r + 1]!;
+    let stretch = 0;
+    for (let i = ranges[r]!; i < text.length; ) {
+      const c = text.charCodeAt(i);
+      if (c < 128 && table[c]! >= 0) {
+        if (++stretch >= min) {
+          out.push(ranges[r]!, to);
+          break;
+        }
+        i++;
+        continue;
+      }
+      const gap = stretch > 0 ? lineGap(text, i) : 0;
+      if (gap > 0) {
+        i += gap;
+        continue;
+      }
+      // Past the range a run only goes on across a line break.
+      if (i >= to) break;
+      stretch = 0;
+      i++;
+    }
+  }
+  return out;
+}
+
+export function base32View(v: View, o: ViewOptions): View | null {
+  const starts = runStartsOf(v, o);
+  if (starts.length === 0) return null;
+  // A window of `minWindow` bytes takes 8/5 as many characters: shorter runs cannot hold one.
+  const min = Math.ceil((o.minWindow * 8) / 5);
+  const ranges = starts.slice();
+  for (let r = 0; r < ranges.length; r += 2) ranges[r] = Math.max(wrappedRunStart(v.text, ranges[r]!, o.minBase64), r > 0 ? ranges[r - 1]! : 0);
+  const whole = wholeRuns(v.text, ranges);
+  let b: Builder | null = null;
+  for (const table of [UPPER, LOWER]) {
+    const candidates = rangesWithRun(v.text, whole, table, min);
+    if (candidates.length === 0) continue;
+    for (const idx of runsOf(v.text, table, min, true, candidates)) {
+      for (let align = 0; align < 8; align++) {
+        // Runs that only look like base32 (an uppercase name, a lowercase word) hold no UTF-8 stretch a window long.
+        if (!mayHoldText(v.text, idx, align, o.minWindow, table, 5)) continue;
+        const n = decodeRun(v.text, idx, align, table);
+        emitText((b ??= new Builder(v)), scratch.bytes, scratch.bs, scratch.be, o.minWindow, n);
+      }
+    }
+  }
+  return b && !b.empty ? b.build('base32') : null;
+}
