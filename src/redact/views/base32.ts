@@ -96,5 +96,5 @@ export function base32View(v: View, o: ViewOptions): View | null {
       }
     }
   }
-  return b && !b.empty ? b.build('base32') : null;
+  return b ? b.build('base32') : null;
 }

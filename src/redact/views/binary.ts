@@ -243,7 +243,7 @@ export function base64View(v: View, o: ViewOptions): View | null {
       emitText(b, bytes, bs, be, o.minWindow, n);
     }
   }
-  return b.empty ? null : b.build('base64');
+  return b.build('base64');
 }
 
 /**
@@ -283,5 +283,5 @@ export function hexView(v: View, o: ViewOptions): View | null {
       emitText(b, bytes, bs, be, o.minWindow);
     }
   }
-  return b.empty ? null : b.build('hex');
+  return b.build('hex');
 }

@@ -7,7 +7,7 @@ import { base32View } from './base32.js';
 import { base64View, hexView } from './binary.js';
 import { quotedPrintableView } from './quoted-printable.js';
 import { htmlView, jsonView, latin1View, lineView, nulView, percentView } from './text.js';
-import type { View, ViewOptions } from './view.js';
+import { releaseSharedMaps, type View, type ViewOptions } from './view.js';
 
 export { BREAK, type View, type ViewOptions } from './view.js';
 export { asciiBase64RunStarts, base64RunStarts, BLOCK_WALK_MIN } from './binary.js';
@@ -70,6 +70,7 @@ export function decodedViews(text: string, o: ViewOptions): View[] {
         try {
           child = decode(v, o);
         } catch {
+          releaseSharedMaps();
           child = null;
         }
         if (!child || child.text.length === 0) continue;

@@ -62,13 +62,36 @@ export function copiedFromInput(v: View, from: number, to: number, root: string 
 
 export type Piece = string | { text: string; s: number[]; e: number[] };
 
+/**
+ * Position maps of the view being built, shared: decoders run one after another and each builds
+ * one view at a time, so the maps grow once instead of doubling from scratch for every view, and
+ * each finished view gets an exact copy. A Builder made while they are taken has its own.
+ */
+const shared = { s: new Int32Array(4096), e: new Int32Array(4096), taken: false };
+
+/** Frees the shared maps after a decoder threw while building (decodedViews catches it). */
+export function releaseSharedMaps(): void {
+  shared.taken = false;
+}
+
 /** Accumulates a child view in original coordinates. */
 export class Builder {
   parts: string[] = [];
-  s = new Int32Array(256);
-  e = new Int32Array(256);
+  s: Int32Array;
+  e: Int32Array;
   n = 0;
-  constructor(readonly parent: View) {}
+  readonly #shared: boolean;
+  constructor(readonly parent: View) {
+    this.#shared = !shared.taken;
+    if (this.#shared) {
+      shared.taken = true;
+      this.s = shared.s;
+      this.e = shared.e;
+    } else {
+      this.s = new Int32Array(256);
+      this.e = new Int32Array(256);
+    }
+  }
   ps(i: number): number {
     return this.parent.start ? this.parent.start[i]! : i;
   }
@@ -85,6 +108,10 @@ export class Builder {
     e.set(this.e.subarray(0, this.n));
     this.s = s;
     this.e = e;
+    if (this.#shared) {
+      shared.s = s;
+      shared.e = e;
+    }
   }
   #push(s: number, e: number): void {
     this.s[this.n] = s;
@@ -121,14 +148,14 @@ export class Builder {
     this.parts.push(piece.text);
     for (let k = 0; k < piece.text.length; k++) this.#push(this.ps(piece.s[k]!), this.pe(piece.e[k]! - 1));
   }
-  get empty(): boolean {
-    return this.n === 0;
-  }
-  build(kind: string): View {
+  /** The view built (null if nothing was written); the builder is done with after this. */
+  build(kind: string): View | null {
+    if (this.#shared) shared.taken = false;
+    if (this.n === 0) return null;
     return {
       text: this.parts.join(''),
-      start: this.s.subarray(0, this.n),
-      end: this.e.subarray(0, this.n),
+      start: this.#shared ? this.s.slice(0, this.n) : this.s.subarray(0, this.n),
+      end: this.#shared ? this.e.slice(0, this.n) : this.e.subarray(0, this.n),
       depth: this.parent.depth + 1,
       kind: this.parent.kind ? `${kind}<${this.parent.kind}` : kind,
     };
