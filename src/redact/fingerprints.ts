@@ -72,9 +72,17 @@ export function bucketHash(k: HashKeys, u: Uint16Array, n: number, from: number,
   let h = 0;
   for (let i = from; i < to; i++) {
     const c = u[i]!;
-    h = ((h << shift) + (c < 128 ? k.t[c]! : Math.imul(lowerUnit(u, n, i), k.km) ^ k.kx)) | 0;
+    h = ((h << shift) + (c < 128 ? k.t[c]! : foldedWord(k, lowerUnit(u, n, i)))) | 0;
   }
   return h;
+}
+
+/**
+ * The keyed word of a unit outside ASCII, after folding: one that folds into ASCII (the Kelvin
+ * sign's lowercase is "k") takes that character's word, so it hashes as the letter it is read as.
+ */
+export function foldedWord(k: HashKeys, lower: number): number {
+  return lower < 128 ? k.t[lower]! : Math.imul(lower, k.km) ^ k.kx;
 }
 
 /** The check half: a keyed multiply–xorshift hash of the lowercased units [from, to). */

@@ -13,7 +13,7 @@
  * window (window keys and heads, ./fingerprints), so of the two (W − 1)-grams of a window ending
  * at e, one ends at a tested position; a hit there checks the windows ending at it and just after.
  */
-import { checkHash, type HashKeys, shiftFor, WINDOW } from './fingerprints.js';
+import { checkHash, foldedWord, type HashKeys, shiftFor, WINDOW } from './fingerprints.js';
 import { lowerUnit, unitsOf } from './lowercase.js';
 import { mergeSpans, type Span, wholePairs } from './spans.js';
 import type { FingerprintTable } from './table.js';
@@ -135,8 +135,6 @@ function windowCandidatesOfBytes(b: Uint8Array, from: number, n: number, t: Int3
 function candidatesOfUnits(u: Uint16Array, from: number, n: number, k: HashKeys, bitset: Int32Array, bshift: number, shift: number, len: number, starts: Int32Array | null): number {
   const cap = candidates.length;
   const t = k.t;
-  const km = k.km;
-  const kx = k.kx;
   let count = 0;
   let h = 0;
   let lastBreak = from - 1;
@@ -147,7 +145,7 @@ function candidatesOfUnits(u: Uint16Array, from: number, n: number, k: HashKeys,
       h = 0;
       lastBreak = i;
       continue;
-    } else h = ((h << shift) + (Math.imul(lowerUnit(u, n, i), km) ^ kx)) | 0;
+    } else h = ((h << shift) + foldedWord(k, lowerUnit(u, n, i))) | 0;
     if (i - lastBreak >= len && inBitset(bitset, h >>> bshift) && (count = record(count, i, h)) === cap) break;
   }
   return count;

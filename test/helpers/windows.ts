@@ -15,7 +15,9 @@ function html(t: string): string {
 
 function json(t: string): string {
   // A backslash at a line end continues the line (.properties also drops the next line's indent).
-  return t.replace(/\\u([0-9a-f]{4})|\\\r?\n[ \t\f]*|\\(.)/gi, (_m, u?: string, c?: string) => (u ? String.fromCharCode(parseInt(u, 16)) : c === undefined ? '' : ({ n: '\n', r: '\r', t: '\t' } as Record<string, string>)[c] ?? c));
+  // `\u` or `\x` without its hex digits is no escape of "u" or "x" in any stack (JSON, JavaScript and
+  // Java reject it): reading it as one found an 11-character run of a value plus that "u" to be a window.
+  return t.replace(/\\u([0-9a-f]{4})|\\\r?\n[ \t\f]*|\\([^ux])/gi, (_m, u?: string, c?: string) => (u ? String.fromCharCode(parseInt(u, 16)) : c === undefined ? '' : ({ n: '\n', r: '\r', t: '\t' } as Record<string, string>)[c] ?? c));
 }
 
 /** Quoted-printable: soft line breaks dropped, =XX escapes as UTF-8 bytes; RFC 2047 Q words with "_" for a space. */
@@ -86,9 +88,23 @@ export function decodings(text: string, depth = 2): string[] {
   return [...all];
 }
 
-/** Windows of W characters of the value (lowercased); a shorter value is its own window. */
+/**
+ * Lowercase, character by character, where that keeps the character's length, as the redactor folds
+ * case (a window is W UTF-16 units): "İ" stays "İ", since its lowercase "i̇" is two units and would
+ * make 11 units of a value look like a window.
+ */
+function fold(s: string): string {
+  let out = '';
+  for (const c of s) {
+    const lower = c.toLowerCase();
+    out += lower.length === c.length ? lower : c;
+  }
+  return out;
+}
+
+/** Windows of W characters of the value (case folded); a shorter value is its own window. */
 export function windowsOf(value: string): string[] {
-  const v = value.toLowerCase();
+  const v = fold(value);
   if (v.length <= W) return [v];
   const out: string[] = [];
   for (let i = 0; i + W <= v.length; i++) out.push(v.slice(i, i + W));
@@ -97,7 +113,7 @@ export function windowsOf(value: string): string[] {
 
 /** The first window of `value` found in `text` or any decoding of it, or null. */
 export function survivingWindow(text: string, value: string, depth = 2): string | null {
-  const views = decodings(text, depth).map((t) => t.toLowerCase());
+  const views = decodings(text, depth).map(fold);
   for (const w of windowsOf(value)) for (const v of views) if (v.includes(w)) return w;
   return null;
 }

@@ -502,3 +502,15 @@ describe('base64 run starts of ASCII text, found by aligned 8-byte blocks', () =
     }
   });
 });
+
+describe('a character outside ASCII whose lowercase is ASCII', () => {
+  it('a value with a Kelvin sign (lowercase "k") is found lowercased, uppercased and as written', () => {
+    const value = '\u{10000}  \u212a\u{10000}-Zq9Lm4Np7Qx2Rt5';
+    const r = new Redactor();
+    r.add({ name: 'KELVIN', value });
+    for (const spelling of [value, value.toLowerCase(), value.toUpperCase(), value.toLowerCase().slice(0, 12)]) {
+      const out = r.redact(`<${spelling}>`).text;
+      expect(out, spelling).toBe(`<${replacementFor('KELVIN')}>`);
+    }
+  });
+});
