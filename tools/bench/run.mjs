@@ -45,6 +45,10 @@ try {
   if (err?.code !== 'ERR_MODULE_NOT_FOUND') throw err;
 }
 
+process.stderr.write('Tripwire: screening an agent input...\n');
+const tripwire = await import('./tripwire.mjs');
+sections.push(tripwire.markdown(await tripwire.run()));
+
 process.stderr.write('B4: cold start and --help...\n');
 const coldStart = await import('./cold-start.mjs');
 sections.push(coldStart.markdown(await coldStart.run()));
