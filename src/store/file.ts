@@ -55,7 +55,8 @@ class AtomicJsonFile<D> implements Adapter<D | null> {
     this.lastWrite = n;
     const dir = dirname(this.path);
     const tmp = join(dir, `.${basename(this.path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-    const bytes = Buffer.from(JSON.stringify(data, null, 1));
+    // Compact: a server parses the whole file at start, and indentation was a seventh of it (B4).
+    const bytes = Buffer.from(JSON.stringify(data));
     const half = bytes.length >> 1;
     const handle = await open(tmp, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL, FILE_MODE);
     try {

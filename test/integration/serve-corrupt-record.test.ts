@@ -54,3 +54,26 @@ describe('a damaged secret record', () => {
     }
   });
 });
+
+describe('a secrets map holding a key that is no secret name', () => {
+  // serve checks the map in place rather than copying it (B4): a key such as "__proto__" must still
+  // be refused before anything reads it, by serve and by every other command alike.
+  for (const key of ['__proto__', 'not a name']) {
+    it(`"${key}": serve and the CLI both refuse the file with VAULT_CORRUPT and exit 3`, async () => {
+      const path = join(t.home, 'vault.json');
+      const text = readFileSync(path, 'utf8');
+      const doc = JSON.parse(text);
+      doc.secrets.BAD_KEY.policy.hosts = ['b.example.com'];
+      // Written as text: assigning doc.secrets["__proto__"] would set a prototype, not add a key.
+      const record = JSON.stringify(doc.secrets.GOOD_KEY);
+      writeFileSync(path, JSON.stringify(doc).replace('"secrets":{', `"secrets":{${JSON.stringify(key)}:${record},`));
+      expect(Object.keys(JSON.parse(readFileSync(path, 'utf8')).secrets)).toContain(key);
+      const served = await serveUntilItEnds();
+      expect(served.code, served.stderr).toBe(3);
+      expect(served.stderr).toMatch(/is not a valid Blindfold vault \(at secrets.*\[VAULT_CORRUPT\]/);
+      const listed = runCli(['list'], { env: t.env });
+      expect(listed.code, listed.stderr).toBe(3);
+      expect(listed.stderr).toMatch(/\[VAULT_CORRUPT\]/);
+    });
+  }
+});
