@@ -16,7 +16,7 @@
 import { checkHash, foldedWord, type HashKeys, shiftFor, WINDOW } from './fingerprints.js';
 import { lowerUnit, unitsOf } from './lowercase.js';
 import { mergeSpans, type Span, wholePairs } from './spans.js';
-import type { FingerprintTable } from './table.js';
+import { RECHECK_MIX, type FingerprintTable } from './table.js';
 import { asciiBase64RunStarts, base64RunStarts, BLOCK_WALK_MIN, BREAK, decodedViews, identityView, type View } from './views/index.js';
 
 /**
@@ -27,6 +27,9 @@ import { asciiBase64RunStarts, base64RunStarts, BLOCK_WALK_MIN, BREAK, decodedVi
 const CONTEXT = WINDOW * 8;
 /** Candidate buffer: (end index, bucket key) pairs; a full buffer is checked and the scan resumes. */
 const candidates = new Int32Array(2048);
+/** The table's recheck bit set for the scan under way (see FingerprintTable.recheck). */
+let recheck = new Int32Array(1);
+let recheckShift = 31;
 /** The bucket key's shift for W-windows, a constant in the ASCII loop. */
 const WINDOW_SHIFT = shiftFor(WINDOW);
 /** ASCII text as bytes, and the same memory as 32-bit words (Buffer.alloc is never pooled, so 4-byte aligned). */
@@ -37,6 +40,8 @@ let wordScratch = new Uint32Array(byteScratch.buffer, byteScratch.byteOffset, by
 export function scanText(keys: HashKeys, table: FingerprintTable, text: string): Span[] {
   if (table.entries === 0 || text.length < table.minLength) return [];
   table.prepare();
+  recheck = table.recheck;
+  recheckShift = table.recheckShift;
   const hits: Span[] = [];
   const minBase64 = Math.min(16, Math.ceil((table.minLength * 4) / 3));
   let runs: number[];
@@ -106,7 +111,7 @@ function candidatesOfBytes(b: Uint8Array, from: number, n: number, t: Int32Array
   for (let i = from; i < primed; i++) h = ((h << shift) + t[b[i]!]!) | 0;
   for (let i = primed; i < n; i++) {
     h = ((h << shift) + t[b[i]!]!) | 0;
-    if (inBitset(bitset, h >>> bshift) && (count = record(count, i, h)) === cap) break;
+    if (inBitset(bitset, h >>> bshift) && rechecked(h) && (count = record(count, i, h)) === cap) break;
   }
   return count;
 }
@@ -121,10 +126,10 @@ function windowCandidatesOfBytes(b: Uint8Array, from: number, n: number, t: Int3
   let count = 0;
   let h = 0;
   for (let i = from; i <= last; i++) h = ((h << WINDOW_SHIFT) + t[b[i]!]!) | 0;
-  if (inBitset(bitset, h >>> bshift) && (count = record(count, last, h)) === cap) return count;
+  if (inBitset(bitset, h >>> bshift) && rechecked(h) && (count = record(count, last, h)) === cap) return count;
   for (let i = last + 2; i < n; i += 2) {
     h = ((((h << WINDOW_SHIFT) + t[b[i - 1]!]!) << WINDOW_SHIFT) + t[b[i]!]!) | 0;
-    if (inBitset(bitset, h >>> bshift) && (count = record(count, i, h)) === cap) break;
+    if (inBitset(bitset, h >>> bshift) && rechecked(h) && (count = record(count, i, h)) === cap) break;
   }
   // An odd count of positions leaves the last one untested: the window ending there is checked as
   // the one after the last tested position (end + 1 < n above).
@@ -146,7 +151,7 @@ function candidatesOfUnits(u: Uint16Array, from: number, n: number, k: HashKeys,
       lastBreak = i;
       continue;
     } else h = ((h << shift) + foldedWord(k, lowerUnit(u, n, i))) | 0;
-    if (i - lastBreak >= len && inBitset(bitset, h >>> bshift) && (count = record(count, i, h)) === cap) break;
+    if (i - lastBreak >= len && inBitset(bitset, h >>> bshift) && rechecked(h) && (count = record(count, i, h)) === cap) break;
   }
   return count;
 }
@@ -154,6 +159,11 @@ function candidatesOfUnits(u: Uint16Array, from: number, n: number, k: HashKeys,
 /** Small enough for V8 to inline into the loops above (a real call there would cost a third). */
 function inBitset(bitset: Int32Array, slot: number): boolean {
   return (bitset[slot >>> 5]! & (1 << (slot & 31))) !== 0;
+}
+
+/** Whether a bucket key the first bit set let through is in the recheck bit set too. */
+function rechecked(h: number): boolean {
+  return inBitset(recheck, Math.imul(h, RECHECK_MIX) >>> recheckShift);
 }
 
 /** Notes a candidate window ending at `i` with bucket key `h`; returns the new entry count. */

@@ -5,7 +5,7 @@
  * has already found, so text without one pays nothing here.
  */
 import { emitText, lineGap, mayHoldText, runsOf, runStartsOf, wholeRuns, wrappedRunStart } from './binary.js';
-import { Builder, type View, type ViewOptions } from './view.js';
+import { Builder, copiedFromInput, type View, type ViewOptions } from './view.js';
 
 const UPPER = new Int8Array(128).fill(-1);
 const LOWER = new Int8Array(128).fill(-1);
@@ -88,6 +88,7 @@ export function base32View(v: View, o: ViewOptions): View | null {
     const candidates = rangesWithRun(v.text, whole, table, min);
     if (candidates.length === 0) continue;
     for (const idx of runsOf(v.text, table, min, true, candidates)) {
+      if (copiedFromInput(v, idx[0]!, idx[idx.length - 1]!, o.root)) continue;
       for (let align = 0; align < 8; align++) {
         // Runs that only look like base32 (an uppercase name, a lowercase word) hold no UTF-8 stretch a window long.
         if (!mayHoldText(v.text, idx, align, o.minWindow, table, 5)) continue;

@@ -266,11 +266,14 @@ export function wholeRuns(text: string, ranges: number[]): number[] {
 
 export function hexView(v: View, o: ViewOptions): View | null {
   // A hex run lies inside a base64-alphabet run at least as long (minHex ≥ minBase64).
-  const runs = runsOf(v.text, HEX, o.minHex, false, wholeRuns(v.text, runStartsOf(v, o)));
+  const whole = wholeRuns(v.text, runStartsOf(v, o));
+  // A range wholly copied from the input was decoded there already (hex runs do not cross lines).
+  const ranges: number[] = [];
+  for (let r = 0; r < whole.length; r += 2) if (!copiedFromInput(v, whole[r]!, whole[r + 1]! - 1, o.root)) ranges.push(whole[r]!, whole[r + 1]!);
+  const runs = runsOf(v.text, HEX, o.minHex, false, ranges);
   if (runs.length === 0) return null;
   const b = new Builder(v);
   for (const idx of runs) {
-    if (copiedFromInput(v, idx[0]!, idx[idx.length - 1]!, o.root)) continue;
     for (let align = 0; align < 2; align++) {
       const bytes: number[] = [];
       const bs: number[] = [];
