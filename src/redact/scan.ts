@@ -54,11 +54,11 @@ export function scanText(keys: HashKeys, table: FingerprintTable, text: string):
       wordScratch = new Uint32Array(byteScratch.buffer, byteScratch.byteOffset, byteScratch.length >> 2);
     }
     byteScratch.write(text, 0, 'latin1');
-    for (const len of table.lengths) scanUnits(keys, table, root, byteScratch, text.length, len, hits);
+    for (const len of table.lengths) scanUnits(keys, table, root, byteScratch, 0, text.length, len, hits);
     runs = minBase64 >= BLOCK_WALK_MIN ? asciiBase64RunStarts(byteScratch, wordScratch, text.length, minBase64) : base64RunStarts(byteScratch, text.length, minBase64);
   } else {
     const u = unitsOf(text);
-    for (const len of table.lengths) scanUnits(keys, table, root, u, text.length, len, hits);
+    for (const len of table.lengths) scanUnits(keys, table, root, u, 0, text.length, len, hits);
     runs = base64RunStarts(u, text.length, minBase64);
     rootHigh = /[\u00c2-\u00f4]/.test(text);
   }
@@ -70,16 +70,44 @@ export function scanText(keys: HashKeys, table: FingerprintTable, text: string):
   }
   for (const v of views) {
     const u = unitsOf(v.text);
-    for (const len of table.lengths) if (v.text.length >= len) scanUnits(keys, table, v, u, v.text.length, len, hits);
+    const stretches = newWindowStretches(v, text);
+    for (let r = 0; r < stretches.length; r += 2) {
+      for (const len of table.lengths) scanUnits(keys, table, v, u, stretches[r]!, stretches[r + 1]!, len, hits);
+    }
   }
   return wholePairs(text, mergeSpans(hits));
 }
 
-/** Hashes every window of `len` units of `v` (as `u[0, n)`) and records the original span of each one in the index. */
-function scanUnits(keys: HashKeys, table: FingerprintTable, v: View, u: Uint8Array | Uint16Array, n: number, len: number, hits: Span[]): void {
+/**
+ * Where a decoded view can hold a window the scan of the input has not seen, as [start, end) pairs:
+ * around each unit that is not an unchanged copy of the input character next to the one before it,
+ * W + 1 units either side. Most of a view is the undecoded context kept around what was decoded
+ * (for the next layer's sake), and a window made only of such copies is a window of the input.
+ */
+function newWindowStretches(v: View, input: string): number[] {
+  const { text, start, end } = v;
+  const out: number[] = [];
+  if (start === null || end === null) return out;
+  const n = text.length;
+  const reach = WINDOW + 1;
+  for (let i = 0; i < n; i++) {
+    const s = start[i]!;
+    if (s === -1) continue; // a break: no window spans it
+    const copy = end[i] === s + 1 && text.charCodeAt(i) === input.charCodeAt(s) && (i === 0 || start[i - 1] === -1 || start[i - 1] === s - 1);
+    if (copy) continue;
+    const a = Math.max(0, i - reach);
+    const b = Math.min(n, i + reach + 1);
+    if (out.length > 0 && out[out.length - 1]! >= a) out[out.length - 1] = b;
+    else out.push(a, b);
+  }
+  return out;
+}
+
+/** Hashes every window of `len` units of `v` in `u[lo, n)` and records the original span of each one in the index. */
+function scanUnits(keys: HashKeys, table: FingerprintTable, v: View, u: Uint8Array | Uint16Array, lo: number, n: number, len: number, hits: Span[]): void {
   const shift = shiftFor(len);
   const pairs = len === WINDOW && !(u instanceof Uint16Array);
-  for (let from = 0; from + len <= n; ) {
+  for (let from = lo; from + len <= n; ) {
     const count =
       u instanceof Uint16Array
         ? candidatesOfUnits(u, from, n, keys, table.bitset, table.bitsetShift, shift, len, v.start)
