@@ -68,7 +68,15 @@ export async function loadServeAction(): Promise<ServeAction> {
   const bundle = readFileSync(SERVE_BUNDLE);
   const script = compileServeBundle(bundle, readCodeCache(bundle));
   if (process.env[WRITE_CODE_CACHE_ENV] === '1') {
-    process.once('exit', () => writeFileSync(SERVE_CODE_CACHE, Buffer.concat([sha256(bundle), script.createCachedData()])));
+    process.once('exit', () => {
+      // Only the build sets this; anywhere else (a read-only install) failing to write changes nothing,
+      // and the build finds the file missing and fails on its own.
+      try {
+        writeFileSync(SERVE_CODE_CACHE, Buffer.concat([sha256(bundle), script.createCachedData()]));
+      } catch {
+        // ignored: see above
+      }
+    });
   }
   const requireHere = createRequire(SERVE_BUNDLE);
   pointPinoAtItsWorkerFiles(requireHere);

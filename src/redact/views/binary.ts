@@ -1,6 +1,6 @@
 /** Views that decode binary-to-text runs: base64 (standard and URL alphabets, wrapped lines) and hex. */
 import { unitsOf } from '../lowercase.js';
-import { Builder, copiedFromInput, utf8, type View, type ViewOptions } from './view.js';
+import { Builder, copiedFromInput, sequenceCodePoint, utf8SequenceAt, type View, type ViewOptions } from './view.js';
 
 const B64 = new Int8Array(128).fill(-1);
 const HEX = new Int8Array(128).fill(-1);
@@ -152,19 +152,50 @@ export function runsOf(text: string, table: Int8Array, min: number, acrossLines:
   return runs;
 }
 
+/** Units of the stretch emitText is decoding, reused (copied out by the Builder). */
+let units = { text: new Uint16Array(1024), s: new Int32Array(1024), e: new Int32Array(1024) };
+
 /** Decoded bytes as UTF-8, keeping only well-formed stretches at least `min` units long. */
 export function emitText(b: Builder, bytes: ArrayLike<number>, bs: ArrayLike<number>, be: ArrayLike<number>, min: number, n = bytes.length): void {
   if (n === 0) return;
-  const d = utf8(bytes, bs, be, true, n);
-  let from = 0;
-  for (let k = 0; k <= d.text.length; k++) {
-    if (k < d.text.length && d.s[k] !== -1) continue;
-    if (k - from >= min) {
+  // A stretch has at most one unit per byte (a 4-byte sequence is 2 units).
+  if (units.text.length < n) units = { text: new Uint16Array(n * 2), s: new Int32Array(n * 2), e: new Int32Array(n * 2) };
+  const { text, s, e } = units;
+  let m = 0;
+  const flush = () => {
+    if (m >= min) {
       b.brk();
-      b.emit({ text: d.text.slice(from, k), s: d.s.slice(from, k), e: d.e.slice(from, k) }, 0, 0);
+      b.emitUnits(text, s, e, m);
     }
-    from = k + 1;
+    m = 0;
+  };
+  for (let i = 0; i < n; ) {
+    const len = utf8SequenceAt(bytes, i, n);
+    const cp = sequenceCodePoint;
+    if (len === 1 && cp >= 0x80) {
+      // Not text: random bytes (a wrong alignment, a binary blob) end the stretch here.
+      flush();
+      i += 1;
+      continue;
+    }
+    const st = bs[i]!;
+    const en = be[i + len - 1]!;
+    if (cp > 0xffff) {
+      const c = cp - 0x10000;
+      text[m] = 0xd800 + (c >> 10);
+      text[m + 1] = 0xdc00 + (c & 0x3ff);
+      s[m] = s[m + 1] = st;
+      e[m] = e[m + 1] = en;
+      m += 2;
+    } else {
+      text[m] = cp;
+      s[m] = st;
+      e[m] = en;
+      m++;
+    }
+    i += len;
   }
+  flush();
 }
 
 /**

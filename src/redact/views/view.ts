@@ -148,6 +148,12 @@ export class Builder {
     this.parts.push(piece.text);
     for (let k = 0; k < piece.text.length; k++) this.#push(this.ps(piece.s[k]!), this.pe(piece.e[k]! - 1));
   }
+  /** Decoded units `units[0, m)`, unit k from parent [us[k], ue[k]) (parent-relative offsets). */
+  emitUnits(units: Uint16Array, us: Int32Array, ue: Int32Array, m: number): void {
+    this.#room(m);
+    for (let k = 0; k < m; k += 8192) this.parts.push(String.fromCharCode.apply(null, units.subarray(k, Math.min(m, k + 8192)) as unknown as number[]));
+    for (let k = 0; k < m; k++) this.#push(this.ps(us[k]!), this.pe(ue[k]! - 1));
+  }
   /** The view built (null if nothing was written); the builder is done with after this. */
   build(kind: string): View | null {
     if (this.#shared) shared.taken = false;
@@ -171,31 +177,11 @@ export function utf8(bytes: ArrayLike<number>, bs: ArrayLike<number>, be: ArrayL
   const s: number[] = [];
   const e: number[] = [];
   for (let i = 0; i < n; ) {
-    const b0 = bytes[i]!;
-    let len = 1;
-    let cp = b0;
-    if (b0 >= 0xc2 && b0 <= 0xf4) {
-      const need = b0 < 0xe0 ? 2 : b0 < 0xf0 ? 3 : 4;
-      if (i + need <= n) {
-        let ok = true;
-        let v = b0 & (need === 2 ? 0x1f : need === 3 ? 0x0f : 0x07);
-        for (let k = 1; k < need; k++) {
-          const b = bytes[i + k]!;
-          if ((b & 0xc0) !== 0x80) {
-            ok = false;
-            break;
-          }
-          v = (v << 6) | (b & 0x3f);
-        }
-        if (ok && (need !== 3 || v >= 0x800) && (need !== 4 || (v >= 0x10000 && v <= 0x10ffff))) {
-          len = need;
-          cp = v;
-        }
-      }
-    }
+    const len = utf8SequenceAt(bytes, i, n);
+    const cp = sequenceCodePoint;
     const st = bs[i]!;
     const en = be[i + len - 1]!;
-    if (strict && len === 1 && b0 >= 0x80) {
+    if (strict && len === 1 && cp >= 0x80) {
       // Not text: random bytes (a wrong alignment, a binary blob) end the stretch here.
       out.push(BREAK);
       s.push(-1);
@@ -218,6 +204,30 @@ export function utf8(bytes: ArrayLike<number>, bs: ArrayLike<number>, be: ArrayL
   let text = '';
   for (let k = 0; k < out.length; k += 4096) text += String.fromCharCode(...out.slice(k, k + 4096));
   return { text, s, e };
+}
+
+/** The code point of the sequence utf8SequenceAt last read (a module variable: no object per byte). */
+export let sequenceCodePoint = 0;
+
+/**
+ * Length of the well-formed UTF-8 sequence at `i` (its code point in sequenceCodePoint), or 1 with
+ * the byte itself as the code point when none starts there (a byte ≥ 0x80 is then not text).
+ */
+export function utf8SequenceAt(bytes: ArrayLike<number>, i: number, n: number): number {
+  const b0 = bytes[i]!;
+  sequenceCodePoint = b0;
+  if (b0 < 0xc2 || b0 > 0xf4) return 1;
+  const need = b0 < 0xe0 ? 2 : b0 < 0xf0 ? 3 : 4;
+  if (i + need > n) return 1;
+  let v = b0 & (need === 2 ? 0x1f : need === 3 ? 0x0f : 0x07);
+  for (let k = 1; k < need; k++) {
+    const b = bytes[i + k]!;
+    if ((b & 0xc0) !== 0x80) return 1;
+    v = (v << 6) | (b & 0x3f);
+  }
+  if ((need === 3 && v < 0x800) || (need === 4 && (v < 0x10000 || v > 0x10ffff))) return 1;
+  sequenceCodePoint = v;
+  return need;
 }
 
 /**
