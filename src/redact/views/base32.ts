@@ -4,7 +4,8 @@
  * characters). Every such run lies inside a base64-alphabet run at least as long, which the caller
  * has already found, so text without one pays nothing here.
  */
-import { emitText, lineGap, mayHoldText, runsOf, runStartsOf, wholeRuns, wrappedRunStart } from './binary.js';
+import { emitText, mayHoldText } from './binary.js';
+import { lineGap, runsOf, runStartsOf, wholeRuns, wrappedRunStart } from './runs.js';
 import { Builder, copiedFromInput, type View, type ViewOptions } from './view.js';
 
 const UPPER = new Int8Array(128).fill(-1);

@@ -10,7 +10,7 @@ import { htmlView, jsonView, latin1View, lineView, nulView, percentView } from '
 import { releaseSharedMaps, type View, type ViewOptions } from './view.js';
 
 export { BREAK, type View, type ViewOptions } from './view.js';
-export { asciiBase64RunStarts, base64RunStarts, BLOCK_WALK_MIN } from './binary.js';
+export { asciiBase64RunStarts, base64RunStarts, BLOCK_WALK_MIN } from './runs.js';
 
 /** Layers of encoding undone on top of each other (e.g. base64 of percent-encoded JSON is 3). */
 export const MAX_DEPTH = 3;
