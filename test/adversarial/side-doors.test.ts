@@ -5,32 +5,16 @@
 import { spawn } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, tempHome, type TempHome } from '../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { CLI, tempHome } from '../helpers/cli.js';
 import { seedSecret } from '../helpers/inprocess.js';
-import { connectStdio, visible, type StdioSession } from '../helpers/mcp.js';
-import { startStub, type Stub } from '../helpers/stub.js';
+import { visible } from '../helpers/mcp.js';
+import { serveWithStub } from '../helpers/served.js';
 import { expectNoTrace } from '../helpers/traces.js';
 
 const KEY = 'breach-Kq8Zp3Lx9Vw2Tn6Rm4Hy7';
 
-let t: TempHome;
-let stub: Stub;
-let session: StdioSession;
-
-beforeAll(async () => {
-  stub = await startStub();
-  t = tempHome();
-  await seedSecret(t.env, 'BREACH_KEY', KEY, '--host', stub.origin);
-  session = await connectStdio(t.env);
-});
-
-afterAll(async () => {
-  await session?.close();
-  await stub?.close();
-  expectNoTrace(session.stderr(), [KEY], 'server stderr');
-  t.cleanup();
-});
+const s = serveWithStub({ seed: (t, stub) => seedSecret(t.env, 'BREACH_KEY', KEY, '--host', stub.origin), secrets: [KEY] });
 
 type Structured = {
   headers: Record<string, string>;
@@ -71,9 +55,9 @@ describe('compression oracle (BREACH)', () => {
     it(`nothing the agent sees depends on the compressed size (${type} body)`, async () => {
       const views: string[] = [];
       for (const guess of guesses) {
-        const r = await session.call('http_request', {
+        const r = await s.session.call('http_request', {
           method: 'GET',
-          url: `${stub.url}/breach`,
+          url: `${s.stub.url}/breach`,
           query: { guess, type },
           headers: { Authorization: 'Bearer <secrets.BREACH_KEY>' },
         });
@@ -88,7 +72,7 @@ describe('compression oracle (BREACH)', () => {
         } else {
           expect(sc.body).toBe(`token=[REDACTED:BREACH_KEY]&guess=${guess}`);
           // HEAD has no body to decode, but its Content-Length still counts compressed bytes.
-          const head = await session.call('http_request', { method: 'HEAD', url: `${stub.url}/breach`, query: { guess }, headers: { Authorization: 'Bearer <secrets.BREACH_KEY>' } });
+          const head = await s.session.call('http_request', { method: 'HEAD', url: `${s.stub.url}/breach`, query: { guess }, headers: { Authorization: 'Bearer <secrets.BREACH_KEY>' } });
           expect(head.isError, visible(head)).toBeFalsy();
           for (const h of WIRE_SIZE_HEADERS) expect((head.structuredContent as unknown as Structured).headers).not.toHaveProperty(h);
         }
@@ -102,11 +86,11 @@ describe('compression oracle (BREACH)', () => {
 describe('unbounded results', () => {
   // 2,000 levels of nested arrays around 10,000 zeros: 24 KB that pretty-printing turned into a
   // ~40 MB tool result, past the SDK client's 10 MB read buffer (the session died).
-  const deep = () => `${stub.url}/deep?kind=array&levels=2000&width=10000`;
+  const deep = () => `${s.stub.url}/deep?kind=array&levels=2000&width=10000`;
   const resultSize = (r: CallToolResult) => Buffer.byteLength(JSON.stringify(r));
 
   it('a deeply nested JSON answer comes back bounded and compact', async () => {
-    const r = await session.call('http_request', { method: 'GET', url: deep() });
+    const r = await s.session.call('http_request', { method: 'GET', url: deep() });
     expect(r.isError, visible(r).slice(0, 500)).toBeFalsy();
     const sc = r.structuredContent as unknown as Structured;
     // 24,001 bytes of body, sent once (in structuredContent) plus a short summary.
@@ -122,7 +106,7 @@ describe('unbounded results', () => {
 
   it('a body whose serialised form passes maxBytes is cut and marked truncated, never over the cap', async () => {
     const maxBytes = 10_000;
-    const r = await session.call('http_request', { method: 'GET', url: deep(), maxBytes });
+    const r = await s.session.call('http_request', { method: 'GET', url: deep(), maxBytes });
     expect(r.isError, visible(r).slice(0, 500)).toBeFalsy();
     const sc = r.structuredContent as unknown as Structured;
     expect(sc.truncated).toBe(true);
@@ -136,7 +120,7 @@ describe('unbounded results', () => {
     // `1e9` is 3 characters in the answer and 10 once parsed and serialised again: 8 KB of text
     // (under the cap, so it is parsed) would be 22 KB of json.
     const maxBytes = 8_100;
-    const r = await session.call('http_request', { method: 'GET', url: `${stub.url}/deep?kind=array&levels=1&width=2000&fill=1e9`, maxBytes });
+    const r = await s.session.call('http_request', { method: 'GET', url: `${s.stub.url}/deep?kind=array&levels=1&width=2000&fill=1e9`, maxBytes });
     expect(r.isError, visible(r).slice(0, 500)).toBeFalsy();
     const sc = r.structuredContent as unknown as Structured;
     expect(sc.json).toBeUndefined();
@@ -148,15 +132,15 @@ describe('unbounded results', () => {
   });
 
   it('four at once, then a fifth ordinary call: the server is still serving', async () => {
-    const four = await Promise.all([1, 2, 3, 4].map(() => session.call('http_request', { method: 'GET', url: deep() })));
+    const four = await Promise.all([1, 2, 3, 4].map(() => s.session.call('http_request', { method: 'GET', url: deep() })));
     for (const r of four) {
       expect(r.isError).toBeFalsy();
       expect(resultSize(r)).toBeLessThan(2 * 24_001 + 4096);
     }
-    const fifth = await session.call('http_request', { method: 'GET', url: `${stub.url}/echo` });
+    const fifth = await s.session.call('http_request', { method: 'GET', url: `${s.stub.url}/echo` });
     expect(fifth.isError, visible(fifth)).toBeFalsy();
     expect((fifth.structuredContent as { status: number }).status).toBe(200);
-    expect(session.stderr()).not.toMatch(/ENOBUFS|EPIPE|Unhandled 'error'|uncaught/i);
+    expect(s.session.stderr()).not.toMatch(/ENOBUFS|EPIPE|Unhandled 'error'|uncaught/i);
   });
 });
 

@@ -1,11 +1,11 @@
 // Promise 4a: a stored value can reach an agent's input only by guessing. Secret material in what
 // an agent sends refuses the call (naming no input), is audited as an attack and suspends that
 // principal until a human clears it; nothing is sent meanwhile.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, tempHome, type TempHome } from '../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
 import { seedSecret } from '../helpers/inprocess.js';
-import { connectStdio, visible, type StdioSession } from '../helpers/mcp.js';
-import { startStub, type Stub } from '../helpers/stub.js';
+import { visible } from '../helpers/mcp.js';
+import { serveWithStub } from '../helpers/served.js';
 import { expectNoTrace } from '../helpers/traces.js';
 
 const VALUE = 'trip-Kx7Qm2Vb9Lw4Zr8Nt3Yp6Hs1';
@@ -19,49 +19,39 @@ const STORED_PEM = pem('MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7Vb3k
 // The agent's own certificate. (Two RSA private keys of one size share their DER prefix, which a
 // window can span: that case is not promised, see README "Not promised".)
 const OWN_PEM = '-----BEGIN CERTIFICATE-----\nMIIDdzCCAl+gAwIBAgIUY2kN8qZ4Tb1Vw7Rx3Pq9Lm5Jc0swDQYJKoZIhvcNAQEL\n-----END CERTIFICATE-----';
-let t: TempHome;
-let stub: Stub;
-let session: StdioSession;
-
-beforeAll(async () => {
-  stub = await startStub();
-  t = tempHome();
-  await seedSecret(t.env, 'TRIP_KEY', VALUE, '--host', stub.origin, '--placement', 'header', '--placement', 'body');
-  for (const [name, value] of [['STORED_JWT', STORED_JWT], ['STORED_PEM', STORED_PEM]] as const) {
-    await seedSecret(t.env, name, value, '--host', stub.origin);
-  }
-  session = await connectStdio(t.env);
-});
-afterAll(async () => {
-  await session.close();
-  expectNoTrace(session.stderr(), [VALUE, STORED_JWT, STORED_PEM]);
-  await stub.close();
-  t.cleanup();
+const s = serveWithStub({
+  seed: async (t, stub) => {
+    await seedSecret(t.env, 'TRIP_KEY', VALUE, '--host', stub.origin, '--placement', 'header', '--placement', 'body');
+    for (const [name, value] of [['STORED_JWT', STORED_JWT], ['STORED_PEM', STORED_PEM]] as const) {
+      await seedSecret(t.env, name, value, '--host', stub.origin);
+    }
+  },
+  secrets: [VALUE, STORED_JWT, STORED_PEM],
 });
 
-const legit = () => session.call('http_request', { method: 'GET', url: `${stub.url}/echo`, headers: { Authorization: 'Bearer <secrets.TRIP_KEY>' } });
+const legit = () => s.session.call('http_request', { method: 'GET', url: `${s.stub.url}/echo`, headers: { Authorization: 'Bearer <secrets.TRIP_KEY>' } });
 const code = (r: Awaited<ReturnType<typeof legit>>) => (r.structuredContent as { code?: string } | undefined)?.code ?? visible(r);
 
 describe('the tripwire', () => {
   it('lets an agent send its own unrelated tokens (sk-live-…, a JWT, a PEM certificate) and see them back', async () => {
     expect((await legit()).isError).toBeFalsy();
     for (const own of [OWN_TOKEN, OWN_JWT, OWN_PEM]) {
-      stub.reset();
-      const r = await session.call('http_request', { method: 'POST', url: `${stub.url}/echo`, body: own });
+      s.stub.reset();
+      const r = await s.session.call('http_request', { method: 'POST', url: `${s.stub.url}/echo`, body: own });
       expect(r.isError, visible(r)).toBeFalsy();
       // The stub's /echo answers JSON, parsed or as text: the token as it reads inside JSON, once or twice.
       const seen = JSON.stringify(r.structuredContent);
       const once = JSON.stringify(own).slice(1, -1);
       expect(seen.includes(once) || seen.includes(JSON.stringify(once).slice(1, -1)), seen).toBe(true);
-      expect(stub.requests).toHaveLength(1);
+      expect(s.stub.requests).toHaveLength(1);
     }
   });
 
   it('refuses a guessed value without saying which input held it, and sends nothing', async () => {
-    stub.reset();
-    const r = await session.call('http_request', {
+    s.stub.reset();
+    const r = await s.session.call('http_request', {
       method: 'POST',
-      url: `${stub.url}/echo?q=1`,
+      url: `${s.stub.url}/echo?q=1`,
       headers: { 'X-Note': 'hello' },
       body: `guess=${VALUE}`,
     });
@@ -69,29 +59,29 @@ describe('the tripwire', () => {
     expect(code(r)).toContain('REQUEST_REFUSED');
     expect(visible(r)).not.toMatch(/\bbody\b|\bheaders?\b|\bquery\b|\burl\b|X-Note|guess=/i);
     expectNoTrace(visible(r), [VALUE]);
-    expect(stub.requests).toHaveLength(0);
+    expect(s.stub.requests).toHaveLength(0);
   });
 
   it('suspends the principal: even a legitimate call is refused until an admin clears it', async () => {
-    stub.reset();
+    s.stub.reset();
     const r = await legit();
     expect(r.isError).toBe(true);
     expect(code(r)).toContain('PRINCIPAL_SUSPENDED');
-    expect(stub.requests).toHaveLength(0);
+    expect(s.stub.requests).toHaveLength(0);
 
-    const listed = runCli(['suspended', '--json'], { env: t.env });
+    const listed = runCli(['suspended', '--json'], { env: s.t.env });
     expect(listed.code, listed.stderr).toBe(0);
     expect((JSON.parse(listed.stdout) as Array<{ principal: string }>).map((e) => e.principal)).toEqual(['stdio']);
-    const attacks = runCli(['audit', '--action', 'request.attack', '--json'], { env: t.env });
+    const attacks = runCli(['audit', '--action', 'request.attack', '--json'], { env: s.t.env });
     expect((JSON.parse(attacks.stdout) as Array<{ principal: string }>).map((e) => e.principal)).toEqual(['stdio']);
     expectNoTrace(attacks.stdout, [VALUE]);
 
-    const cleared = runCli(['clear', 'stdio'], { env: t.env });
+    const cleared = runCli(['clear', 'stdio'], { env: s.t.env });
     expect(cleared.code, cleared.stderr).toBe(0);
     const again = await legit();
     expect(again.isError, visible(again)).toBeFalsy();
-    expect(stub.requests).toHaveLength(1);
-    const verify = runCli(['audit', 'verify'], { env: t.env });
+    expect(s.stub.requests).toHaveLength(1);
+    const verify = runCli(['audit', 'verify'], { env: s.t.env });
     expect(verify.code, verify.stdout).toBe(0);
   });
 });
