@@ -22,8 +22,8 @@ import { LOWER, lowerUnit, unitsOf } from './lowercase.js';
 export const WINDOW = 12;
 export const KEY_BYTES = 32;
 const HKDF_INFO = 'blindfold redaction fingerprints v1';
-const FORMAT_VERSION = 2;
-/** Serialised entry: window length (1 byte), bucket key and check (4 bytes each, little-endian). */
+const FORMAT_VERSION = 3;
+/** Serialised entry: window length (1 byte; HEAD and STRETCH mark the other kinds), bucket key and check (4 bytes each, little-endian). */
 const ENTRY_BYTES = 9;
 /**
  * Length byte of a head: the bucket key of the first W − 1 characters of a run of indexed windows
@@ -33,6 +33,13 @@ const ENTRY_BYTES = 9;
  * that lets the scan test every other position of plain text (./scan).
  */
 export const HEAD = 0;
+/**
+ * Length byte of a stretch record: [STRETCH, head's bucket key, window count] for each run of
+ * indexed windows of a form of a value. A run of hits that starts at that head and covers that many
+ * windows is the whole value (or the whole of one secret-bearing stretch of it): an echo, not a
+ * guess, which shows up as a piece (SPEC §1.4a).
+ */
+export const STRETCH = 255;
 
 export interface HashKeys {
   /** Keyed word per ASCII character (its lowercase's word). */
@@ -148,8 +155,26 @@ export function fingerprintTriples(k: HashKeys, value: string): Int32Array {
     // A value that is all public parts is still indexed whole: better too much than nothing.
     if (starts.length === 0) starts = Array.from({ length: form.length - len + 1 }, (_, s) => s);
     const u = unitsOf(form);
+    let runHead = 0;
+    let runWindows = 0;
+    const endRun = () => {
+      if (runWindows === 0) return;
+      const id = `stretch:${runHead}:${runWindows}`;
+      if (!seen.has(id)) {
+        seen.add(id);
+        out.push(STRETCH, runHead, runWindows);
+      }
+      runWindows = 0;
+    };
     for (let j = 0; j < starts.length; j++) {
       const s = starts[j]!;
+      if (len === WINDOW) {
+        if (j === 0 || starts[j - 1] !== s - 1) {
+          endRun();
+          runHead = bucketHash(k, u, form.length, s, s + WINDOW - 1, WINDOW);
+        }
+        runWindows++;
+      }
       const h1 = bucketHash(k, u, form.length, s, s + len);
       const h2 = checkHash(k, u, form.length, s, s + len);
       const id = `${len}:${h1}:${h2}`;
@@ -163,6 +188,7 @@ export function fingerprintTriples(k: HashKeys, value: string): Int32Array {
       seen.add(`head:${head}`);
       out.push(HEAD, head, 0);
     }
+    endRun();
   }
   return Int32Array.from(out);
 }
@@ -199,7 +225,7 @@ export function parseFingerprints(fingerprints: string): Int32Array {
   for (let e = 0; e < count; e++) {
     const at = 1 + e * ENTRY_BYTES;
     const len = b.readUInt8(at);
-    if (len !== HEAD && (len < 2 || len > WINDOW)) throw new TypeError('not a window fingerprint list');
+    if (len !== HEAD && len !== STRETCH && (len < 2 || len > WINDOW)) throw new TypeError('not a window fingerprint list');
     out[e * 3] = len;
     out[e * 3 + 1] = b.readInt32LE(at + 1);
     out[e * 3 + 2] = b.readInt32LE(at + 5);

@@ -6,13 +6,16 @@
  * merged span by `[REDACTED:NAME]`. A cut value is caught as long as W characters of it survive;
  * at most W − 1 characters of a value can remain next to a marker.
  */
-import { fingerprintTriples, HEAD, hashKeys, type HashKeys, parseFingerprints, randomKey, WINDOW } from './fingerprints.js';
-import { scanText } from './scan.js';
-import { applySpans, mergeSpans, type Span } from './spans.js';
+import { fingerprintTriples, HEAD, STRETCH, hashKeys, type HashKeys, parseFingerprints, randomKey, WINDOW } from './fingerprints.js';
+import { scanText, type ScanResult } from './scan.js';
+import { applySpans, mergeSpans, type Span, WITHHELD } from './spans.js';
+import { DEFAULT_LIMITS, type DecodeLimits } from './views/index.js';
 import { FingerprintTable } from './table.js';
 
 export { WINDOW, publicParts, windowFingerprints } from './fingerprints.js';
-export { replacementFor } from './spans.js';
+export { replacementFor, WITHHELD, WITHHELD_NOTICE } from './spans.js';
+export type { ScanResult } from './scan.js';
+export type { Span } from './spans.js';
 
 export interface SecretValue {
   name: string;
@@ -37,6 +40,13 @@ export interface RedactStream {
 export interface RedactorOptions {
   /** 32 bytes every hash key is derived from; fingerprints made with it (windowFingerprints) can be added. Random if absent. */
   key?: Uint8Array;
+  /** How far decoding goes before a scan counts as incomplete (tests set these to 0). */
+  limits?: Partial<DecodeLimits>;
+  /**
+   * Test-only switch (never set from env or config): treat an incomplete scan as complete, the
+   * fail-open behaviour the fail-closed tests must catch.
+   */
+  unsafeFailOpen?: boolean;
 }
 
 /**
@@ -52,9 +62,24 @@ export const STREAM_HOLD_BACK = WINDOW * SPAN_PER_CHAR;
 export class Redactor {
   readonly #keys: HashKeys;
   readonly #table = new FingerprintTable();
+  readonly #limits: DecodeLimits;
+  readonly #failOpen: boolean;
+  /** Values public by design (`set --public`): redacted, never a tripwire. */
+  readonly #public = new Set<string>();
 
   constructor(options: RedactorOptions = {}) {
     this.#keys = hashKeys(options.key ?? randomKey());
+    this.#limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.#failOpen = options.unsafeFailOpen === true;
+  }
+
+  setPublic(name: string, isPublic: boolean): void {
+    if (isPublic) this.#public.add(name);
+    else this.#public.delete(name);
+  }
+
+  isPublic(name: string): boolean {
+    return this.#public.has(name);
   }
 
   /** How much text a stream holds back (0 while nothing is indexed). */
@@ -83,17 +108,30 @@ export class Redactor {
   #addTriples(name: string, triples: Int32Array): void {
     for (let i = 0; i < triples.length; i += 3) {
       if (triples[i] === HEAD) this.#table.insertHead(triples[i + 1]!);
+      else if (triples[i] === STRETCH) this.#table.insertStretch(triples[i + 1]!, triples[i + 2]!);
       else this.#table.insert(triples[i]!, triples[i + 1]!, triples[i + 2]!, name);
     }
   }
 
   redact(text: string): RedactResult {
     const names: string[] = [];
-    return { text: applySpans(text, this.#scan(text), names).out, redacted: names };
+    return { text: applySpans(text, this.#marked(this.inspect(text)), names).out, redacted: names };
   }
 
-  #scan(text: string): Span[] {
-    return scanText(this.#keys, this.#table, text);
+  /**
+   * Every hit run in `text` (unmerged: one per occurrence and view, each saying whether it is a
+   * whole value) and the ranges a decoding limit left unscanned. The response wall (./wall) decides
+   * from this what an agent may see.
+   */
+  inspect(text: string): ScanResult {
+    const result = scanText(this.#keys, this.#table, text, this.#limits);
+    if (this.#failOpen) result.unscanned = [];
+    return result;
+  }
+
+  /** Spans to replace: hits merged, and every unscanned range as a withheld span (fail closed). */
+  #marked(result: ScanResult): Span[] {
+    return mergeSpans([...result.hits.map((h) => ({ ...h })), ...result.unscanned.map(([start, end]) => ({ start, end, name: WITHHELD }))]);
   }
 
   /**
@@ -107,14 +145,14 @@ export class Redactor {
     const text = buf.toString(primary);
     // Byte offset at which each character of the primary text starts.
     const byteAt = charByteOffsets(text, primary);
-    const spans = this.#scan(text);
+    const spans = this.#marked(this.inspect(text));
     const others: Array<[BufferEncoding | 'utf16be', number]> = [['latin1', 1], ['utf16le', 2], ['utf16be', 2]];
     for (const [enc, width] of others) {
       if (enc === primary) continue;
       for (const shift of width === 2 ? [0, 1] : [0]) {
         const slice = buf.subarray(shift);
         const t = enc === 'utf16be' ? Buffer.from(slice.subarray(0, slice.length & ~1)).swap16().toString('utf16le') : slice.toString(enc as BufferEncoding);
-        for (const s of this.#scan(t)) {
+        for (const s of this.#marked(this.inspect(t))) {
           // Original byte span → the primary text's characters that overlap it.
           const b0 = shift + s.start * width;
           const b1 = shift + s.end * width;
@@ -153,7 +191,7 @@ export class Redactor {
           held = buffer.slice(base);
           return '';
         }
-        const { out, at } = applySpans(buffer, this.#scan(buffer), names, base + covered, safe);
+        const { out, at } = applySpans(buffer, this.#marked(this.inspect(buffer)), names, base + covered, safe);
         context = buffer.slice(Math.max(0, safe - STREAM_HOLD_BACK), safe);
         held = buffer.slice(safe);
         covered = at - safe;
@@ -161,7 +199,7 @@ export class Redactor {
       },
       end: () => {
         const buffer = context + held;
-        const { out } = applySpans(buffer, this.#scan(buffer), names, context.length + covered, buffer.length);
+        const { out } = applySpans(buffer, this.#marked(this.inspect(buffer)), names, context.length + covered, buffer.length);
         context = '';
         held = '';
         covered = 0;

@@ -13,11 +13,11 @@
  * window (window keys and heads, ./fingerprints), so of the two (W − 1)-grams of a window ending
  * at e, one ends at a tested position; a hit there checks the windows ending at it and just after.
  */
-import { checkHash, foldedWord, type HashKeys, shiftFor, WINDOW } from './fingerprints.js';
+import { bucketHash, checkHash, foldedWord, type HashKeys, shiftFor, WINDOW } from './fingerprints.js';
 import { lowerUnit, unitsOf } from './lowercase.js';
-import { mergeSpans, type Span, wholePairs } from './spans.js';
+import { type Span, wholePairs } from './spans.js';
 import { RECHECK_MIX, type FingerprintTable } from './table.js';
-import { asciiBase64RunStarts, base64RunStarts, BLOCK_WALK_MIN, BREAK, decodedViews, identityView, type View } from './views/index.js';
+import { asciiBase64RunStarts, base64RunStarts, BLOCK_WALK_MIN, BREAK, decodedViews, DEFAULT_LIMITS, identityView, type DecodedViews, type DecodeLimits, type View } from './views/index.js';
 
 /**
  * Undecoded characters kept beside each decoded region: a window may be half decoded, half plain,
@@ -36,46 +36,121 @@ const WINDOW_SHIFT = shiftFor(WINDOW);
 let byteScratch = Buffer.alloc(1024);
 let wordScratch = new Uint32Array(byteScratch.buffer, byteScratch.byteOffset, byteScratch.length >> 2);
 
-/** Every marked span of `text`, merged, in text order. Never throws. */
-export function scanText(keys: HashKeys, table: FingerprintTable, text: string): Span[] {
-  if (table.entries === 0 || text.length < table.minLength) return [];
+/** What a scan found: hits as runs of one occurrence each, and what it could not vouch for. */
+export interface ScanResult {
+  /** One per run of consecutive window hits in one view, in original coordinates (not merged). */
+  hits: Span[];
+  /**
+   * Original [start, end) ranges whose decoding stopped at a limit (budget or depth): nothing
+   * there may be shown or passed as clean (fail closed). Empty when the scan is complete.
+   */
+  unscanned: Array<[number, number]>;
+}
+
+/**
+ * Text longer than this is decoded in pieces of about this size (cut at line breaks), each with
+ * its own decoding budget, so that escape-dense padding in one piece cannot starve another. The
+ * identity view (and so every window of the text as written) is still hashed whole.
+ */
+export const DECODE_PIECE = 64 * 1024;
+/** Text a piece's decoding also sees on each side (so a spelling across a cut is found whole). */
+const PIECE_OVERLAP = WINDOW * 64;
+
+/** Scan state for one call (nothing scanned outlives the call in a module variable). */
+interface RunState {
+  view: View | null;
+  /** Offset of the view's original coordinates in the scanned text (pieces). */
+  offset: number;
+  /** Next window start (view units) that continues the current run, and its span. */
+  next: number;
+  windows: number;
+  need: number;
+  span: Span | null;
+}
+
+/** Every hit run of `text` in any view, and the ranges a limit left unscanned. Never throws. */
+export function scanText(keys: HashKeys, table: FingerprintTable, text: string, limits: DecodeLimits = DEFAULT_LIMITS): ScanResult {
+  if (table.entries === 0 || text.length < table.minLength) return { hits: [], unscanned: [] };
   table.prepare();
   recheck = table.recheck;
   recheckShift = table.recheckShift;
   const hits: Span[] = [];
+  const run: RunState = { view: null, offset: 0, next: -1, windows: 0, need: 0, span: null };
   const minBase64 = Math.min(16, Math.ceil((table.minLength * 4) / 3));
   let runs: number[];
   let rootHigh = false;
   const root = identityView(text);
-  if (Buffer.byteLength(text, 'utf8') === text.length) {
+  const ascii = Buffer.byteLength(text, 'utf8') === text.length;
+  if (ascii) {
     // Pure ASCII (the usual body): bytes, copied out by V8 in one go.
     if (byteScratch.length < text.length) {
       byteScratch = Buffer.alloc(Math.max(text.length, byteScratch.length * 2) + 8);
       wordScratch = new Uint32Array(byteScratch.buffer, byteScratch.byteOffset, byteScratch.length >> 2);
     }
     byteScratch.write(text, 0, 'latin1');
-    for (const len of table.lengths) scanUnits(keys, table, root, byteScratch, 0, text.length, len, hits);
+    for (const len of table.lengths) scanUnits(keys, table, root, byteScratch, 0, text.length, len, hits, run);
     runs = minBase64 >= BLOCK_WALK_MIN ? asciiBase64RunStarts(byteScratch, wordScratch, text.length, minBase64) : base64RunStarts(byteScratch, text.length, minBase64);
+    // The scratch held the text: cleared, so no scanned text stays in memory between calls.
+    byteScratch.fill(0, 0, text.length);
   } else {
     const u = unitsOf(text);
-    for (const len of table.lengths) scanUnits(keys, table, root, u, 0, text.length, len, hits);
+    for (const len of table.lengths) scanUnits(keys, table, root, u, 0, text.length, len, hits, run);
     runs = base64RunStarts(u, text.length, minBase64);
     rootHigh = /[\u00c2-\u00f4]/.test(text);
   }
-  let views: View[] = [];
-  try {
-    views = decodedViews(text, { context: CONTEXT, minBase64, minHex: Math.min(24, table.minLength * 2), minWindow: table.minLength, rootRuns: runs, rootHigh });
-  } catch {
-    views = [];
-  }
-  for (const v of views) {
-    const u = unitsOf(v.text);
-    const stretches = newWindowStretches(v, text);
-    for (let r = 0; r < stretches.length; r += 2) {
-      for (const len of table.lengths) scanUnits(keys, table, v, u, stretches[r]!, stretches[r + 1]!, len, hits);
+  const unscanned: Array<[number, number]> = [];
+  const options = { context: CONTEXT, minBase64, minHex: Math.min(24, table.minLength * 2), minWindow: table.minLength };
+  for (const [a, b] of pieces(text)) {
+    const from = Math.max(0, a - PIECE_OVERLAP);
+    const to = Math.min(text.length, b + PIECE_OVERLAP);
+    const whole = from === 0 && to === text.length;
+    const piece = whole ? text : text.slice(from, to);
+    const pieceRuns = whole ? runs : runsWithin(runs, from, to);
+    let decoded: DecodedViews;
+    try {
+      decoded = decodedViews(piece, { ...options, rootRuns: pieceRuns, rootHigh: rootHigh && /[\u00c2-\u00f4]/.test(piece) }, limits);
+    } catch {
+      decoded = { views: [], complete: false };
+    }
+    if (!decoded.complete) unscanned.push([from, to]);
+    run.offset = from;
+    for (const v of decoded.views) {
+      const u = unitsOf(v.text);
+      const stretches = newWindowStretches(v, piece);
+      for (let r = 0; r < stretches.length; r += 2) {
+        for (const len of table.lengths) scanUnits(keys, table, v, u, stretches[r]!, stretches[r + 1]!, len, hits, run);
+      }
     }
   }
-  return wholePairs(text, mergeSpans(hits));
+  for (const h of hits) wholePairs(text, [h]);
+  return { hits, unscanned };
+}
+
+/** [start, end) pieces of at most about DECODE_PIECE characters, cut just after a line break where one is near. */
+function pieces(text: string): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (let a = 0; a < text.length; ) {
+    let b = Math.min(text.length, a + DECODE_PIECE);
+    if (b < text.length) {
+      const nl = text.lastIndexOf('\n', b);
+      if (nl > a + DECODE_PIECE / 2) b = nl + 1;
+    }
+    out.push([a, b]);
+    a = b;
+  }
+  if (out.length === 0) out.push([0, 0]);
+  return out;
+}
+
+/** The (start, end) run pairs of the whole text that fall in [from, to), relative to `from` and clipped. */
+function runsWithin(runs: number[], from: number, to: number): number[] {
+  const out: number[] = [];
+  for (let r = 0; r < runs.length; r += 2) {
+    const a = Math.max(from, runs[r]!);
+    const b = Math.min(to, runs[r + 1]!);
+    if (b > a) out.push(a - from, b - from);
+  }
+  return out;
 }
 
 /**
@@ -104,7 +179,7 @@ function newWindowStretches(v: View, input: string): number[] {
 }
 
 /** Hashes every window of `len` units of `v` in `u[lo, n)` and records the original span of each one in the index. */
-function scanUnits(keys: HashKeys, table: FingerprintTable, v: View, u: Uint8Array | Uint16Array, lo: number, n: number, len: number, hits: Span[]): void {
+function scanUnits(keys: HashKeys, table: FingerprintTable, v: View, u: Uint8Array | Uint16Array, lo: number, n: number, len: number, hits: Span[], run: RunState): void {
   const shift = shiftFor(len);
   const pairs = len === WINDOW && !(u instanceof Uint16Array);
   for (let from = lo; from + len <= n; ) {
@@ -117,9 +192,9 @@ function scanUnits(keys: HashKeys, table: FingerprintTable, v: View, u: Uint8Arr
     for (let c = 0; c < count; c += 2) {
       const end = candidates[c]!;
       const h = candidates[c + 1]!;
-      verify(keys, table, v, u, n, end - len + 1, len, h, hits);
+      verify(keys, table, v, u, n, end - len + 1, len, h, hits, run);
       // The window ending just after: its first W − 1 characters are what hit.
-      if (pairs && end + 1 < n) verify(keys, table, v, u, n, end - len + 2, len, ((h << shift) + keys.t[u[end + 1]!]!) | 0, hits);
+      if (pairs && end + 1 < n) verify(keys, table, v, u, n, end - len + 2, len, ((h << shift) + keys.t[u[end + 1]!]!) | 0, hits, run);
     }
     if (count < candidates.length) break;
     // Full: windows ending after the last candidate are hashed again from their start.
@@ -201,17 +276,33 @@ function record(count: number, i: number, h: number): number {
   return count + 2;
 }
 
-function verify(keys: HashKeys, table: FingerprintTable, v: View, u: Uint8Array | Uint16Array, n: number, from: number, len: number, h1: number, hits: Span[]): void {
+function verify(keys: HashKeys, table: FingerprintTable, v: View, u: Uint8Array | Uint16Array, n: number, from: number, len: number, h1: number, hits: Span[], run: RunState): void {
   const to = from + len;
   // Most candidates are bit-set collisions: the check hash is computed only for a real bucket.
   if (!table.hasBucket(h1, len)) return;
   // ASCII bytes never reach lowerUnit (it is called for units ≥ 128 only).
   const e = table.find(h1, len, checkHash(keys, u as Uint16Array, n, from, to));
   if (e < 0) return;
-  const start = v.start ? v.start[from]! : from;
-  const end = v.end ? v.end[to - 1]! : to;
-  // Consecutive windows of one occurrence extend the last span instead of adding one each.
-  const last = hits[hits.length - 1];
-  if (last && start >= last.start && start <= last.end) last.end = Math.max(last.end, end);
-  else hits.push({ start, end, name: table.names[table.nameOf[e]!]! });
+  const start = (v.start ? v.start[from]! : from) + (v.start ? run.offset : 0);
+  const end = (v.end ? v.end[to - 1]! : to) + (v.end ? run.offset : 0);
+  const name = table.names[table.nameOf[e]!]!;
+  // Consecutive windows of one occurrence (in one view) extend its run instead of adding a hit each.
+  if (run.span && run.view === v && len === WINDOW && from === run.next && run.span.name === name) {
+    run.next++;
+    run.windows++;
+    run.span.end = Math.max(run.span.end, end);
+    run.span.start = Math.min(run.span.start, start);
+    if (run.need > 0 && run.windows >= run.need) run.span.whole = true;
+    return;
+  }
+  // A value shorter than a window is one window: any hit of it is the whole value. A longer run is
+  // whole when it starts where a stretch of the value starts and covers all its windows.
+  const need = len < WINDOW ? 1 : table.stretchNeed(bucketHash(keys, u as Uint16Array, n, from, from + WINDOW - 1, WINDOW));
+  const span: Span = { start, end, name, whole: need === 1 };
+  hits.push(span);
+  run.view = v;
+  run.next = from + 1;
+  run.windows = 1;
+  run.need = need;
+  run.span = span;
 }

@@ -4,10 +4,20 @@ export interface Span {
   start: number;
   end: number;
   name: string;
+  /** The whole value (or a whole secret-bearing stretch of it), not a piece: see STRETCH. */
+  whole?: boolean;
 }
 
+/** The name of a span that could not be scanned to completion: shown as WITHHELD_NOTICE. */
+export const WITHHELD = '';
+/**
+ * The one notice for everything withheld because of a guess or a limit (a piece of a value, a scan
+ * that could not finish): the same text whatever the cause, which goes to the audit trail only.
+ */
+export const WITHHELD_NOTICE = '[WITHHELD: not shown to keep a secret safe; the reason is in the admin audit trail]';
+
 export function replacementFor(name: string): string {
-  return `[REDACTED:${name}]`;
+  return name === WITHHELD ? WITHHELD_NOTICE : `[REDACTED:${name}]`;
 }
 
 /** Overlapping or touching spans merged (the earliest-starting one names the result). */
@@ -17,8 +27,10 @@ export function mergeSpans(spans: Span[]): Span[] {
   const out: Span[] = [];
   for (const s of spans) {
     const last = out[out.length - 1];
-    if (last && s.start <= last.end) last.end = Math.max(last.end, s.end);
-    else out.push({ ...s });
+    if (last && s.start <= last.end) {
+      last.end = Math.max(last.end, s.end);
+      if (s.whole) last.whole = true;
+    } else out.push({ ...s });
   }
   return out;
 }
@@ -48,7 +60,7 @@ export function applySpans(text: string, spans: Span[], names: string[], from = 
     }
     out += text.slice(at, s.start) + replacementFor(s.name);
     at = s.end;
-    if (!names.includes(s.name)) names.push(s.name);
+    if (s.name !== WITHHELD && !names.includes(s.name)) names.push(s.name);
   }
   if (at < upTo) {
     out += text.slice(at, upTo);

@@ -72,6 +72,20 @@ export class FingerprintTable {
     this.#mark(h1);
   }
 
+  /** Window count of the shortest stretch starting at each head's bucket key (see STRETCH). */
+  readonly stretches = new Map<number, number>();
+
+  /** Notes that a run of `windows` indexed windows starts at a head with this bucket key. */
+  insertStretch(head: number, windows: number): void {
+    const known = this.stretches.get(head);
+    if (known === undefined || windows < known) this.stretches.set(head, windows);
+  }
+
+  /** Windows a run starting at this head key must cover to be a whole value (0: no stretch starts there). */
+  stretchNeed(head: number): number {
+    return this.stretches.get(head) ?? 0;
+  }
+
   /** Adds a head's bucket key to the bit set. */
   insertHead(h1: number): void {
     if (this.headCount === this.heads.length) {

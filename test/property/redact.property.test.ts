@@ -4,7 +4,7 @@
 // (issue 10) for random compositions of encodings, cut values and chunking, no window survives.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Redactor, replacementFor, windowFingerprints } from '../../src/redact/redactor.js';
+import { Redactor, replacementFor, windowFingerprints, WITHHELD_NOTICE } from '../../src/redact/redactor.js';
 import { base32, javaPropertiesLine, qEncodedWords, quotedPrintable } from '../helpers/encodings.js';
 import { survivingWindow } from '../helpers/windows.js';
 
@@ -121,7 +121,8 @@ describe('redactor: no encoding of a value survives', () => {
         r.add({ name: NAME, value });
         for (const [kind, form] of forms(value)) {
           const out = r.redact(`${before}${form}${after}`);
-          expect(out.redacted, kind).toEqual([NAME]);
+          // Found, or (escape-dense text past the decoding limits) withheld whole: never shown unscanned.
+          if (!out.text.includes(WITHHELD_NOTICE)) expect(out.redacted, kind).toEqual([NAME]);
           for (const piece of pieces(out.text)) {
             for (const [tk, trace] of traces(value)) {
               expect(piece.includes(trace), `${tk} survived after embedding ${kind}`).toBe(false);
@@ -333,7 +334,8 @@ describe('redactor built from windowFingerprints only', () => {
           const text = `${before}${form}${after}`;
           const out = byPrint.redact(text);
           expect(out, kind).toEqual(byValue.redact(text));
-          expect(out.redacted, kind).toEqual([NAME]);
+          // Found, or (escape-dense text past the decoding limits) withheld whole: never shown unscanned.
+          if (!out.text.includes(WITHHELD_NOTICE)) expect(out.redacted, kind).toEqual([NAME]);
         }
       }),
       { numRuns: 100 },

@@ -13,10 +13,25 @@ export { BREAK, type View, type ViewOptions } from './view.js';
 export { asciiBase64RunStarts, base64RunStarts, BLOCK_WALK_MIN } from './runs.js';
 
 /** Layers of encoding undone on top of each other (e.g. base64 of percent-encoded JSON is 3). */
-export const MAX_DEPTH = 3;
+export const MAX_DEPTH = 4;
 /** All decoded views together hold at most this many units per input character (plus a constant). */
-const BUDGET_PER_CHAR = 12;
-const BUDGET_CONSTANT = 1 << 16;
+export const BUDGET_PER_CHAR = 12;
+export const BUDGET_CONSTANT = 1 << 16;
+
+/** How far decoding may go: a scan that reaches either limit with something left to decode is incomplete. */
+export interface DecodeLimits {
+  maxDepth: number;
+  budgetPerChar: number;
+  budgetConstant: number;
+}
+
+export const DEFAULT_LIMITS: DecodeLimits = { maxDepth: MAX_DEPTH, budgetPerChar: BUDGET_PER_CHAR, budgetConstant: BUDGET_CONSTANT };
+
+/** The decoded views of a text, and whether they are all of them (false: a limit stopped decoding). */
+export interface DecodedViews {
+  views: View[];
+  complete: boolean;
+}
 
 /**
  * Characters the textual decoders start from (html `&`, json `\\`, percent `%`, form `%` `+`, nul
@@ -53,28 +68,31 @@ export function identityView(text: string): View {
 }
 
 /**
- * Every decoded view of `text` (not the identity view itself), breadth first, up to MAX_DEPTH
- * layers and within the size budget. Never throws: a decoder that fails is skipped.
+ * Every decoded view of `text` (not the identity view itself), breadth first, within `limits`.
+ * Never throws: a decoder that fails is skipped. `complete` is false when the size budget ran out
+ * or when the deepest layer allowed could still be decoded further: the caller must then treat the
+ * text as not scanned (fail closed), never as clean.
+ *
+ * Decoding the same escapes in another order gives nothing new: a decoder applied to a view made by
+ * a decoder of a later-or-equal place in DECODERS keeps its answer only when it decoded something
+ * that view's own decoder produced (stacked encodings such as `%2541`); escapes that view merely
+ * copied from its parent are decoded in the other order already (see `stacked`). Without this rule
+ * text holding k kinds of escape made k! views of itself and spent the budget on permutations.
  */
-export function decodedViews(text: string, o: ViewOptions): View[] {
-  if (!mayDecode(text, o)) return [];
+export function decodedViews(text: string, o: ViewOptions, limits: DecodeLimits = DEFAULT_LIMITS): DecodedViews {
+  if (!mayDecode(text, o)) return { views: [], complete: true };
   o = { ...o, root: text };
   const out: View[] = [];
-  let budget = text.length * BUDGET_PER_CHAR + BUDGET_CONSTANT;
+  let budget = text.length * limits.budgetPerChar + limits.budgetConstant;
   let layer: View[] = [identityView(text)];
-  for (let depth = 1; depth <= MAX_DEPTH && layer.length > 0; depth++) {
+  for (let depth = 1; layer.length > 0; depth++) {
     const next: View[] = [];
     for (const v of layer) {
-      for (const decode of DECODERS) {
-        let child: View | null = null;
-        try {
-          child = decode(v, o);
-        } catch {
-          releaseSharedMaps();
-          child = null;
-        }
-        if (!child || child.text.length === 0) continue;
-        if (child.text.length > budget) return out;
+      for (let d = 0; d < DECODERS.length; d++) {
+        const child = childOf(v, d, o);
+        if (!child) continue;
+        // One layer past the deepest allowed: anything found there means the scan is not complete.
+        if (depth > limits.maxDepth || child.text.length > budget) return { views: out, complete: false };
         budget -= child.text.length;
         out.push(child);
         next.push(child);
@@ -82,5 +100,66 @@ export function decodedViews(text: string, o: ViewOptions): View[] {
     }
     layer = next;
   }
-  return out;
+  return { views: out, complete: true };
+}
+
+/** Decoder `d` applied to `v`, or null when it finds nothing new there. */
+function childOf(v: View, d: number, o: ViewOptions): View | null {
+  let child: View | null = null;
+  try {
+    child = DECODERS[d]!(v, o);
+  } catch {
+    releaseSharedMaps();
+    return null;
+  }
+  if (!child || child.text.length === 0) return null;
+  child.decoder = d;
+  if (v.decoder !== undefined && v.decoder >= d && !stacked(child, v)) return null;
+  return child;
+}
+
+/**
+ * Whether some unit `child` decoded came from a unit its parent `v` decoded (or from beside one of
+ * v's removals): compared in original coordinates, where v's decoded units and v's copies never
+ * overlap.
+ */
+function stacked(child: View, v: View): boolean {
+  const fresh = v.fresh;
+  const vs = v.start;
+  const ve = v.end;
+  if (!fresh || !vs || !ve) return true;
+  // v's fresh units as merged original intervals, in order (views keep the original order).
+  const lo: number[] = [];
+  const hi: number[] = [];
+  for (let i = 0; i < fresh.length; i++) {
+    if (fresh[i] === 0 || vs[i]! < 0) continue;
+    const a = vs[i]!;
+    const b = ve[i]!;
+    const k = lo.length - 1;
+    // Views keep the original order; if one ever did not, keep the child (never drop on doubt).
+    if (k >= 0 && a < lo[k]!) return true;
+    if (k >= 0 && a <= hi[k]!) hi[k] = Math.max(hi[k]!, b);
+    else {
+      lo.push(a);
+      hi.push(b);
+    }
+  }
+  if (lo.length === 0) return false;
+  const src = child.sources;
+  if (!src) return true;
+  for (let k = 0; k < src.length; k += 2) if (overlapsAny(lo, hi, src[k]!, src[k + 1]!)) return true;
+  return false;
+}
+
+/** Whether [a, b) overlaps one of the disjoint intervals [lo[k], hi[k]), sorted. */
+function overlapsAny(lo: number[], hi: number[], a: number, b: number): boolean {
+  // Last interval starting before b.
+  let l = 0;
+  let h = lo.length;
+  while (l < h) {
+    const m = (l + h) >> 1;
+    if (lo[m]! < b) l = m + 1;
+    else h = m;
+  }
+  return l > 0 && hi[l - 1]! > a;
 }

@@ -25,6 +25,15 @@ export interface View {
   depth: number;
   /** Decoders applied, outermost first (for tests and debugging). */
   kind: string;
+  /**
+   * 1 for each unit this view's own decoder produced (or that borders a removal), 0 for a unit
+   * copied from its parent; null for the identity view. What a further layer must touch to be new.
+   */
+  fresh?: Uint8Array | null;
+  /** Original [start, end) pairs of what this view's own decoder decoded (removals included). */
+  sources?: Int32Array;
+  /** Index in the decoder list of the decoder that made this view (-1 for the identity view). */
+  decoder?: number;
 }
 
 /** Which decoded views to build, and how much undecoded context to keep around each region. */
@@ -67,7 +76,7 @@ export type Piece = string | { text: string; s: number[]; e: number[] };
  * one view at a time, so the maps grow once instead of doubling from scratch for every view, and
  * each finished view gets an exact copy. A Builder made while they are taken has its own.
  */
-const shared = { s: new Int32Array(4096), e: new Int32Array(4096), taken: false };
+const shared = { s: new Int32Array(4096), e: new Int32Array(4096), f: new Uint8Array(4096), taken: false };
 
 /** Frees the shared maps after a decoder threw while building (decodedViews catches it). */
 export function releaseSharedMaps(): void {
@@ -79,7 +88,12 @@ export class Builder {
   parts: string[] = [];
   s: Int32Array;
   e: Int32Array;
+  f: Uint8Array;
   n = 0;
+  /** A removal was just emitted: the next unit borders it. */
+  #joinPending = false;
+  /** Original spans of what was decoded, as pairs. */
+  #sources: number[] = [];
   readonly #shared: boolean;
   constructor(readonly parent: View) {
     this.#shared = !shared.taken;
@@ -87,9 +101,11 @@ export class Builder {
       shared.taken = true;
       this.s = shared.s;
       this.e = shared.e;
+      this.f = shared.f;
     } else {
       this.s = new Int32Array(256);
       this.e = new Int32Array(256);
+      this.f = new Uint8Array(256);
     }
   }
   ps(i: number): number {
@@ -104,39 +120,60 @@ export class Builder {
     while (size < this.n + k) size *= 2;
     const s = new Int32Array(size);
     const e = new Int32Array(size);
+    const f = new Uint8Array(size);
     s.set(this.s.subarray(0, this.n));
     e.set(this.e.subarray(0, this.n));
+    f.set(this.f.subarray(0, this.n));
     this.s = s;
     this.e = e;
+    this.f = f;
     if (this.#shared) {
       shared.s = s;
       shared.e = e;
+      shared.f = f;
     }
   }
-  #push(s: number, e: number): void {
+  #push(s: number, e: number, fresh = 1): void {
     this.s[this.n] = s;
+    this.f[this.n] = fresh;
     this.e[this.n++] = e;
+  }
+  /** Marks the unit just copied after a removal as bordering it (a join is new adjacency). */
+  #settleJoin(at: number): void {
+    if (this.#joinPending && at < this.n) this.f[at] = 1;
+    this.#joinPending = false;
   }
   brk(): void {
     this.#room(1);
     this.parts.push(BREAK_CHAR);
-    this.#push(-1, -1);
+    this.#push(-1, -1, 0);
+    this.#joinPending = false;
   }
   copy(a: number, b: number): void {
     if (b <= a) return;
     this.#room(b - a);
     this.parts.push(this.parent.text.slice(a, b));
     const { start, end } = this.parent;
+    const first = this.n;
     if (start && end) {
       this.s.set(start.subarray(a, b), this.n);
       this.e.set(end.subarray(a, b), this.n);
+      this.f.fill(0, this.n, this.n + b - a);
       this.n += b - a;
-    } else for (let i = a; i < b; i++) this.#push(i, i + 1);
+    } else for (let i = a; i < b; i++) this.#push(i, i + 1, 0);
+    this.#settleJoin(first);
   }
   /** Decoded text for parent [a, b): every unit maps to the whole token, or per unit (parent-relative offsets). */
   emit(piece: Piece, a: number, b: number): void {
+    this.#joinPending = false;
+    if (b > a) this.#sources.push(this.ps(a), this.pe(b - 1));
+    if ((typeof piece === 'string' ? piece : piece.text).length === 0) {
+      // A removal (a NUL, a soft line break): the units on both sides are now adjacent.
+      if (this.n > 0) this.f[this.n - 1] = 1;
+      this.#joinPending = true;
+      return;
+    }
     if (typeof piece === 'string') {
-      if (piece.length === 0) return;
       this.#room(piece.length);
       this.parts.push(piece);
       const s = this.ps(a);
@@ -151,6 +188,7 @@ export class Builder {
   /** Decoded units `units[0, m)`, unit k from parent [us[k], ue[k]) (parent-relative offsets). */
   emitUnits(units: Uint16Array, us: Int32Array, ue: Int32Array, m: number): void {
     this.#room(m);
+    if (m > 0) this.#sources.push(this.ps(us[0]!), this.pe(ue[m - 1]! - 1));
     for (let k = 0; k < m; k += 8192) this.parts.push(String.fromCharCode.apply(null, units.subarray(k, Math.min(m, k + 8192)) as unknown as number[]));
     for (let k = 0; k < m; k++) this.#push(this.ps(us[k]!), this.pe(ue[k]! - 1));
   }
@@ -162,6 +200,8 @@ export class Builder {
       text: this.parts.join(''),
       start: this.#shared ? this.s.slice(0, this.n) : this.s.subarray(0, this.n),
       end: this.#shared ? this.e.slice(0, this.n) : this.e.subarray(0, this.n),
+      fresh: this.#shared ? this.f.slice(0, this.n) : this.f.subarray(0, this.n),
+      sources: Int32Array.from(this.#sources),
       depth: this.parent.depth + 1,
       kind: this.parent.kind ? `${kind}<${this.parent.kind}` : kind,
     };
