@@ -20,7 +20,8 @@ import { OriginOptIns } from './policy/hosts.js';
 import { suspendedRefusal, tripwireRefusal, type SuspensionList } from './policy/suspensions.js';
 import { Redactor } from './redact/redactor.js';
 import { VaultIndex } from './redact/vault-index.js';
-import { presentResponse, redactJsonValue, scrubError, type ResponseView } from './redact/response.js';
+import { presentResponse, redactJsonValue, scrubError, withheldView, type Findings, type ResponseView } from './redact/response.js';
+import { screen, WITHHELD_NOTICE } from './redact/wall.js';
 import { parseRequest, type HttpRequestInput, type ParsedRequest } from './template/request.js';
 import type { SecretInfo, Vault } from './vault/vault.js';
 import type { AuditLog } from './audit/log.js';
@@ -36,6 +37,8 @@ export interface RequestOptions {
   inject?: string[];
   /** The task this request is a step of, for the audit trail. */
   task?: string;
+  /** Secrets placed anywhere in the exchange this request is part of (every step of a task run). */
+  exchange?: string[];
 }
 
 export interface HttpResult extends ResponseView {
@@ -61,6 +64,33 @@ export interface BrokerOptions {
   allowOrigins?: string[];
   /** Principals the tripwire suspended (promise 4a); without it a hit still refuses the call. */
   suspensions?: SuspensionList | undefined;
+  /** Pieces of placed values each principal may still see withheld before it is suspended (default: 3, in memory). */
+  allowance?: PartialHitAllowance | undefined;
+  /** Origins whose answers tripped the wire twice, refused for every principal until an admin clears them. */
+  quarantine?: OriginQuarantine | undefined;
+}
+
+/** How many pieces of placed values a principal may see withheld before it is suspended (only a human resets it). */
+export interface PartialHitAllowance {
+  spend(principal: string): { used: number; exhausted: boolean } | Promise<{ used: number; exhausted: boolean }>;
+}
+
+/** Origins whose answers tripped the wire: quarantined for every principal after two, until an admin clears them. */
+export interface OriginQuarantine {
+  recordTrip(origin: string): void | Promise<void>;
+  isQuarantined(origin: string): boolean;
+}
+
+/** The default allowance of a broker given none: 3 per principal, in this process only. */
+function memoryAllowance(limit = 3): PartialHitAllowance {
+  const used = new Map<string, number>();
+  return {
+    spend(principal) {
+      const n = (used.get(principal) ?? 0) + 1;
+      used.set(principal, n);
+      return { used: n, exhausted: n > limit };
+    },
+  };
 }
 
 /** What the audit trail says of a request, filled in as the request is understood. */
@@ -77,6 +107,10 @@ export class Broker {
   readonly #optIns: OriginOptIns;
   readonly #audit: AuditLog | undefined;
   readonly #suspensions: SuspensionList | undefined;
+  readonly #allowance: PartialHitAllowance;
+  readonly #quarantine: OriginQuarantine | undefined;
+  /** Hit bookkeeping (audit, allowance, suspension writes), kept off the reply path. */
+  #bookkeeping: Promise<void> = Promise.resolve();
   readonly #unhookLogs: () => void;
   /** Usage counted from the audit trail (no vault write per request), read on first need. */
   #usageFromTrail: Map<string, Usage> | undefined;
@@ -85,6 +119,8 @@ export class Broker {
     this.#vault = options.vault;
     this.#audit = options.audit;
     this.#suspensions = options.suspensions;
+    this.#allowance = options.allowance ?? memoryAllowance();
+    this.#quarantine = options.quarantine;
     this.#optIns = new OriginOptIns(options.allowOrigins ?? [], () => this.#vault.list());
     // Second wall: any log line that somehow carries a value resolved here is scrubbed before writing.
     this.#unhookLogs = addLogScrubber((line) => this.#redactor.redact(line).text);
@@ -132,11 +168,14 @@ export class Broker {
     try {
       await this.#vault.refresh();
       await this.#index.complete();
-      if (options.task) this.#refuseIfSuspended(principal);
+      if (options.task) await this.#refuseIfSuspended(principal);
       else await this.#screen(principal, input);
       const dispatcher = await this.#agent();
       const request = parseRequest(input);
       trail.origin = request.target.origin;
+      if (this.#quarantine?.isQuarantined(trail.origin)) {
+        throw new BlindfoldError('HOST_NOT_ALLOWED', 'this origin is quarantined: its answers tripped the wire, so nothing is sent there until an admin reviews it');
+      }
       // As sent on the wire (percent-encoded), never decoded: a decoded path would carry the
       // agent's control characters into an admin's terminal.
       trail.path = request.target.pathname;
@@ -158,8 +197,11 @@ export class Broker {
         refuseHop: (first, next) => redirectRefusal(secrets, first, next),
       });
       const { response, url, ...redirects } = exchange;
-      const shown = presentResponse(this.#redactor, response, request.maxBytes);
-      const result: HttpResult = { ...shown, url: this.#redactor.redact(url.toString()).text, durationMs: round(performance.now() - started), ...redirects };
+      const presented = presentResponse(this.#redactor, response, request.maxBytes);
+      const shownUrl = screen(this.#redactor, url.toString(), { text: '', names: new Set(), pieces: presented.findings.pieces, limited: false }).text;
+      const placed = new Set([...trail.secrets, ...(options.exchange ?? [])]);
+      const shown = this.#judge(principal, trail, presented.findings, placed, presented.view);
+      const result: HttpResult = { ...shown, url: shown.withheld && presented.findings.pieces.size > 0 ? request.target.origin : shownUrl, durationMs: round(performance.now() - started), ...redirects };
       await this.#recordAfter({ ...trail, action: 'request.sent', outcome: 'ok', status: result.status, durationMs: result.durationMs });
       if (logger().isLevelEnabled('debug')) logger().debug({ ...trail, status: result.status, durationMs: result.durationMs }, 'request sent');
       return result;
@@ -199,9 +241,11 @@ export class Broker {
     }
   }
 
-  /** A value composed from redacted parts (a task's output), scanned once more as a whole. */
+  /** A value composed from redacted parts (a task's output), scanned once more as a whole; withheld if a piece shows. */
   redactValue(value: unknown): unknown {
-    return redactJsonValue(this.#redactor, value);
+    const found = { text: '', names: new Set<string>(), pieces: new Set<string>(), limited: false };
+    const shown = redactJsonValue(this.#redactor, value, found);
+    return found.pieces.size > 0 ? WITHHELD_NOTICE : shown;
   }
 
   /**
@@ -216,16 +260,66 @@ export class Broker {
 
   /** The tripwire on a vault already refreshed and an index already complete. */
   async #screen(principal: Principal, agentInput: unknown): Promise<void> {
-    this.#refuseIfSuspended(principal);
-    if (this.#redactor.redact(JSON.stringify(agentInput) ?? '').redacted.length === 0) return;
+    await this.#refuseIfSuspended(principal);
+    const { hits, unscanned } = this.#redactor.inspect(JSON.stringify(agentInput) ?? '');
+    if (unscanned.length > 0) {
+      // Fail closed: an input the scan could not finish is refused, whatever it may hold.
+      await this.record({ action: 'request.denied', principal: principal.id, env: principal.env, outcome: 'denied', reason: 'INPUT_UNSCANNABLE: the input needs more decoding than the scan limits allow' });
+      throw new BlindfoldError('BAD_INPUT', 'the request was refused: its input could not be fully checked (too deeply or densely encoded). Send it plainly encoded');
+    }
+    if (!hits.some((h) => !this.#redactor.isPublic(h.name))) return;
+    await this.#trip(principal, 'secret material in its input (tripwire)', 'secret material in the agent input');
+  }
+
+  /** Suspends the principal, records the attack, and refuses (promise 4a). */
+  async #trip(principal: Principal, why: string, reason: string): Promise<never> {
     // Suspended first: if the audit entry then cannot be written, the principal is still stopped.
-    this.#suspensions?.suspend(principal.id, 'secret material in its input (tripwire)');
-    await this.record({ action: 'request.attack', principal: principal.id, env: principal.env, outcome: 'denied', reason: 'secret material in the agent input' });
-    logger().warn({ principal: principal.id }, 'tripwire: secret material in an agent input; principal suspended');
+    this.#suspensions?.suspend(principal.id, why);
+    await this.record({ action: 'request.attack', principal: principal.id, env: principal.env, outcome: 'denied', reason });
+    logger().warn({ principal: principal.id }, `tripwire: ${why}; principal suspended`);
     throw tripwireRefusal(principal.id);
   }
 
-  #refuseIfSuspended(principal: Principal): void {
+  /**
+   * What the wall found in an answer decides what the agent gets (promise 4a): a piece of a value
+   * not placed in this exchange is a tripwire event; a piece of a placed one withholds the whole
+   * answer and spends the principal's allowance; a scan limit withholds what it could not vouch
+   * for. The agent sees one notice whatever the cause; the cause goes to the audit trail.
+   */
+  #judge(principal: Principal, trail: RequestTrail, findings: Findings, placed: Set<string>, view: ResponseView): ResponseView {
+    const unplaced = [...findings.pieces].filter((n) => !placed.has(n));
+    if (unplaced.length > 0) {
+      // The request already left; the answer is not shown and the principal stops here.
+      this.#suspensions?.suspend(principal.id, 'a piece of a value it was not given came back in an answer (tripwire)');
+      this.#later(async () => {
+        if (trail.origin) await this.#quarantine?.recordTrip(trail.origin);
+        await this.record({ ...trail, action: 'request.attack', outcome: 'denied', reason: 'a piece of a secret not placed in this exchange came back in the answer' });
+      });
+      throw tripwireRefusal(principal.id);
+    }
+    if (findings.pieces.size > 0) {
+      this.#later(async () => {
+        const spent = await this.#allowance.spend(principal.id);
+        await this.record({ ...trail, action: 'response.partial', outcome: 'denied', reason: `answer withheld: it held a piece of a placed secret (allowance ${spent.used} used)` });
+        if (spent.exhausted) this.#suspensions?.suspend(principal.id, 'pieces of placed values in answers past its allowance');
+      });
+      return withheldView(view);
+    }
+    if (findings.limited || findings.partial) {
+      const reason = findings.partial ? 'part of a representation (206, Content-Range or byteranges)' : 'a scan limit (budget, depth or size)';
+      this.#later(() => this.record({ ...trail, action: 'response.withheld', outcome: 'ok', reason: `answer withheld in part: ${reason}` }));
+    }
+    return view;
+  }
+
+  /** Runs bookkeeping after the reply, in order; a failure is logged (the answer already left). */
+  #later(work: () => Promise<void>): void {
+    this.#bookkeeping = this.#bookkeeping.then(work).catch((err) => logger().error({ code: (err as BlindfoldError).code }, 'hit bookkeeping failed'));
+  }
+
+  async #refuseIfSuspended(principal: Principal): Promise<void> {
+    // Bookkeeping of the last answer (an allowance spent past its end) lands before the next call.
+    await this.#bookkeeping;
     if (this.#suspensions?.isSuspended(principal.id)) throw suspendedRefusal(principal.id);
   }
 }

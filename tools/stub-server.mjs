@@ -165,7 +165,9 @@ export async function startStub(options = {}) {
         'java-props': javaPropertiesLine('api.key', value, Array.from({ length: value.length >> 3 }, (_, k) => (k + 1) * 8)),
       };
       const form = forms[q('as', 'raw')] ?? value;
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'x-known': Buffer.from(forms['cut-last']).toString('base64') });
+      // A piece of the value in a header too, only when asked (a piece is a guess-shaped hit: issue 18).
+      const headers = { 'content-type': 'text/html; charset=utf-8', ...(q('hdr', '') ? { 'x-known': Buffer.from(forms['cut-last']).toString('base64') } : {}) };
+      res.writeHead(200, headers);
       return res.end(`<p>reflected: ${form}</p>`);
     }
     if (path === '/reflect' || path === '/reflect-header' || path === '/reflect-status') {

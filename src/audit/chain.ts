@@ -18,6 +18,8 @@ export const AUDIT_ACTIONS = [
   'vault.sealed',
   'exec.run',
   'request.attack',
+  'response.partial',
+  'response.withheld',
   'principal.cleared',
   'audit.rotated',
 ] as const;

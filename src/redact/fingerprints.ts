@@ -34,10 +34,10 @@ const ENTRY_BYTES = 9;
  */
 export const HEAD = 0;
 /**
- * Length byte of a stretch record: [STRETCH, head's bucket key, window count] for each run of
- * indexed windows of a form of a value. A run of hits that starts at that head and covers that many
- * windows is the whole value (or the whole of one secret-bearing stretch of it): an echo, not a
- * guess, which shows up as a piece (SPEC §1.4a).
+ * Length byte of a stretch record: [STRETCH, head's bucket key, last window's bucket key] for each
+ * run of indexed windows of a form of a value. Hits that run unbroken from that head to that last
+ * window (in one view or across several) are the whole value, or the whole of one secret-bearing
+ * stretch of it: an echo, not a guess, which shows up as a piece (SPEC §1.4a).
  */
 export const STRETCH = 255;
 
@@ -156,26 +156,26 @@ export function fingerprintTriples(k: HashKeys, value: string): Int32Array {
     if (starts.length === 0) starts = Array.from({ length: form.length - len + 1 }, (_, s) => s);
     const u = unitsOf(form);
     let runHead = 0;
-    let runWindows = 0;
+    let runTail = 0;
+    let inRun = false;
     const endRun = () => {
-      if (runWindows === 0) return;
-      const id = `stretch:${runHead}:${runWindows}`;
+      if (!inRun) return;
+      const id = `stretch:${runHead}:${runTail}`;
       if (!seen.has(id)) {
         seen.add(id);
-        out.push(STRETCH, runHead, runWindows);
+        out.push(STRETCH, runHead, runTail);
       }
-      runWindows = 0;
+      inRun = false;
     };
     for (let j = 0; j < starts.length; j++) {
       const s = starts[j]!;
-      if (len === WINDOW) {
-        if (j === 0 || starts[j - 1] !== s - 1) {
-          endRun();
-          runHead = bucketHash(k, u, form.length, s, s + WINDOW - 1, WINDOW);
-        }
-        runWindows++;
+      if (len === WINDOW && (j === 0 || starts[j - 1] !== s - 1)) {
+        endRun();
+        runHead = bucketHash(k, u, form.length, s, s + WINDOW - 1, WINDOW);
+        inRun = true;
       }
       const h1 = bucketHash(k, u, form.length, s, s + len);
+      if (len === WINDOW) runTail = h1;
       const h2 = checkHash(k, u, form.length, s, s + len);
       const id = `${len}:${h1}:${h2}`;
       if (!seen.has(id)) {

@@ -3,17 +3,16 @@
  * the body redacted before it is cut to size, JSON parsed only after its text was scrubbed and its
  * strings scrubbed once more, bytes that are not text summarised, never shown. Errors too.
  */
-import { createHash } from 'node:crypto';
+import { inflateSync, gunzipSync, brotliDecompressSync } from 'node:zlib';
 import { BlindfoldError, describeError } from '../errors.js';
 import type { RawResponse } from '../egress/client.js';
 import { mapJson } from '../template/json.js';
-import type { Redactor } from './redactor.js';
+import { STREAM_HOLD_BACK, type Redactor } from './redactor.js';
+import { emptyScreen, screen, type Screened, WITHHELD_NOTICE } from './wall.js';
 
+/** Bytes that are not text: the agent learns their content type only (a size or hash is a BREACH figure). */
 export interface BinarySummary {
   contentType: string;
-  size: number;
-  /** Omitted when the bytes contained a secret (a hash of a known body is a guessing oracle). */
-  sha256?: string;
 }
 
 export interface ResponseView {
@@ -26,44 +25,58 @@ export interface ResponseView {
   truncated: boolean;
   /** Names of the secrets scrubbed from this answer, sorted. */
   redacted: string[];
+  /** Set when part or all of the answer was withheld (the body then says so; the reason is audited). */
+  withheld?: boolean;
+}
+
+/** What the wall found in an answer, for the broker's decision (never shown to the agent). */
+export interface Findings {
+  /** Secrets of which a piece was found (guess-shaped hits). */
+  pieces: Set<string>;
+  /** A decoding limit withheld part of the answer. */
+  limited: boolean;
+  /** The answer was part of a representation (206, Content-Range, byteranges): withheld. */
+  partial: boolean;
 }
 
 /** Deeper JSON answers come back as text (`body`), not parsed (`json`): every consumer down the line recurses on it. */
 const MAX_JSON_DEPTH = 256;
+/** Most bytes a compressed download may inflate to before it is withheld instead. */
+const MAX_INFLATED = 8 * 1024 * 1024;
 
-export function presentResponse(redactor: Redactor, res: RawResponse, maxBytes: number): ResponseView {
-  const found = new Set<string>();
-  const scrub = (text: string) => {
-    const r = redactor.redact(text);
-    for (const n of r.redacted) found.add(n);
-    return r.text;
-  };
+export function presentResponse(redactor: Redactor, res: RawResponse, maxBytes: number): { view: ResponseView; findings: Findings } {
+  const found: Screened = emptyScreen();
+  const scrub = (text: string) => screen(redactor, text, found).text;
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(res.headers)) headers[scrub(k)] = scrub(v);
   const view: ResponseView = { status: res.status, statusText: scrub(res.statusText), headers, truncated: res.cut, redacted: [] };
   const contentType = res.headers['content-type'] ?? '';
-
-  if (!looksLikeText(contentType, res.body)) {
-    // Read both ways: a value may sit in the bytes as UTF-8 or as single-byte text.
-    const hits = [...redactor.redact(res.body.toString('latin1')).redacted, ...redactor.redact(res.body.toString('utf8')).redacted];
-    for (const n of hits) found.add(n);
-    view.binary = { contentType: contentType || 'application/octet-stream', size: res.body.length };
-    // Hashed here, only for bytes that are summarised (text, the usual answer, is never hashed).
-    if (hits.length === 0 && !res.cut) view.binary.sha256 = createHash('sha256').update(res.body).digest('hex');
-    return { ...view, redacted: [...found].sort() };
+  const findings: Findings = { pieces: found.pieces, limited: false, partial: isPartialRepresentation(res) };
+  const done = () => {
+    findings.limited = found.limited;
+    if (found.limited) view.withheld = true;
+    return { view: { ...view, redacted: [...found.names].sort() }, findings };
+  };
+  if (findings.partial) {
+    // A slice of a representation (an agent's Range reads 11 bytes at a time) is never shown.
+    view.body = WITHHELD_NOTICE;
+    view.withheld = true;
+    return done();
   }
-
-  const decoded = UTF8.decode(res.body);
-  let text: string;
-  if (res.cut) {
-    // The held-back tail may be a partial value: it is dropped, not flushed.
-    const stream = redactor.stream();
-    text = stream.push(decoded);
-    for (const n of stream.redacted) found.add(n);
-  } else {
-    // Whole: one scan (a stream would scan its held-back tail a second time on end()).
-    text = scrub(decoded);
+  let bytes = res.body;
+  if (!looksLikeText(contentType, bytes)) {
+    const inflated = res.cut ? null : inflateDownload(contentType, bytes);
+    if (inflated === null || !looksLikeText('', inflated)) {
+      // Nothing computed from these bytes is shown: no size, no hash, no names found in them.
+      view.binary = { contentType: contentType || 'application/octet-stream' };
+      return done();
+    }
+    bytes = inflated;
   }
+  let text = UTF8.decode(bytes);
+  // A cut body: the tail read beyond the cap is never shown (it may hold the start of a value).
+  if (res.cut) text = text.slice(0, Math.max(0, text.length - STREAM_HOLD_BACK));
+  text = scrub(text);
   // The cap is on the body as it travels in the tool result (JSON-escaped UTF-8), not on characters.
   const fits = jsonPrefixWithin(text, maxBytes);
   if (fits < text.length) {
@@ -74,9 +87,38 @@ export function presentResponse(redactor: Redactor, res: RawResponse, maxBytes: 
     const json = parseScrubbed(text, scrub);
     // Parsed values can serialise longer than their text (`1e9` is 10 characters once parsed):
     // past the cap, the text (already within it) is handed back as the body instead.
-    if (json !== NOT_JSON && Buffer.byteLength(JSON.stringify(json) ?? '') <= maxBytes) return { ...view, json, redacted: [...found].sort() };
+    if (json !== NOT_JSON && Buffer.byteLength(JSON.stringify(json) ?? '') <= maxBytes) {
+      view.json = json;
+      return done();
+    }
   }
-  return { ...view, body: text, redacted: [...found].sort() };
+  view.body = text;
+  return done();
+}
+
+/** The whole answer withheld (a piece of a placed value was in it): status and content type stay. */
+export function withheldView(view: ResponseView): ResponseView {
+  const contentType = Object.entries(view.headers).find(([k]) => k.toLowerCase() === 'content-type')?.[1];
+  return { status: view.status, statusText: '', headers: contentType ? { 'content-type': contentType } : {}, body: WITHHELD_NOTICE, truncated: false, redacted: [], withheld: true };
+}
+
+function isPartialRepresentation(res: RawResponse): boolean {
+  const type = res.headers['content-type'] ?? '';
+  return res.status === 206 || res.headers['content-range'] !== undefined || /multipart\/byteranges/i.test(type);
+}
+
+/** A compressed download (not a content coding: those are undone by the client) inflated, bounded; null if not one or too big. */
+function inflateDownload(contentType: string, body: Buffer): Buffer | null {
+  const type = contentType.split(';')[0]!.trim().toLowerCase();
+  const options = { maxOutputLength: MAX_INFLATED };
+  try {
+    if (/^application\/(x-)?gzip$/.test(type) || (body[0] === 0x1f && body[1] === 0x8b)) return gunzipSync(body, options);
+    if (/^application\/(zlib|x-deflate|deflate)$/.test(type) || (body[0] === 0x78 && [0x01, 0x5e, 0x9c, 0xda].includes(body[1]!))) return inflateSync(body, options);
+    if (/^application\/(x-)?brotli$/.test(type)) return brotliDecompressSync(body, options);
+  } catch {
+    return null;
+  }
+  return null;
 }
 
 /** One decoder for every body: a decode without `stream` keeps no state between calls. */
@@ -97,8 +139,16 @@ function parseScrubbed(text: string, scrub: (text: string) => string): unknown {
 }
 
 /** Any value of a result composed from redacted parts (a task output): pieces may join into a value again. */
-export function redactJsonValue(redactor: Redactor, value: unknown): unknown {
-  return value === undefined ? null : JSON.parse(redactor.redact(JSON.stringify(value ?? null)).text);
+export function redactJsonValue(redactor: Redactor, value: unknown, into?: Screened): unknown {
+  if (value === undefined) return null;
+  const text = JSON.stringify(value ?? null);
+  const shown = screen(redactor, text, into).text;
+  try {
+    return JSON.parse(shown);
+  } catch {
+    // A withheld range cut the JSON: what is left is shown as text.
+    return shown;
+  }
 }
 
 /** A refusal or failure as it may leave: message and details through the redactor, typed. */

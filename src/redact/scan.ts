@@ -63,8 +63,6 @@ interface RunState {
   offset: number;
   /** Next window start (view units) that continues the current run, and its span. */
   next: number;
-  windows: number;
-  need: number;
   span: Span | null;
 }
 
@@ -75,7 +73,7 @@ export function scanText(keys: HashKeys, table: FingerprintTable, text: string, 
   recheck = table.recheck;
   recheckShift = table.recheckShift;
   const hits: Span[] = [];
-  const run: RunState = { view: null, offset: 0, next: -1, windows: 0, need: 0, span: null };
+  const run: RunState = { view: null, offset: 0, next: -1, span: null };
   const minBase64 = Math.min(16, Math.ceil((table.minLength * 4) / 3));
   let runs: number[];
   let rootHigh = false;
@@ -123,6 +121,7 @@ export function scanText(keys: HashKeys, table: FingerprintTable, text: string, 
     }
   }
   for (const h of hits) wholePairs(text, [h]);
+  markWhole(table, hits);
   return { hits, unscanned };
 }
 
@@ -289,20 +288,40 @@ function verify(keys: HashKeys, table: FingerprintTable, v: View, u: Uint8Array 
   // Consecutive windows of one occurrence (in one view) extend its run instead of adding a hit each.
   if (run.span && run.view === v && len === WINDOW && from === run.next && run.span.name === name) {
     run.next++;
-    run.windows++;
     run.span.end = Math.max(run.span.end, end);
     run.span.start = Math.min(run.span.start, start);
-    if (run.need > 0 && run.windows >= run.need) run.span.whole = true;
+    run.span.tail = h1;
     return;
   }
-  // A value shorter than a window is one window: any hit of it is the whole value. A longer run is
-  // whole when it starts where a stretch of the value starts and covers all its windows.
-  const need = len < WINDOW ? 1 : table.stretchNeed(bucketHash(keys, u as Uint16Array, n, from, from + WINDOW - 1, WINDOW));
-  const span: Span = { start, end, name, whole: need === 1 };
+  const span: Span = { start, end, name, tail: h1 };
+  // A value shorter than a window is one window: any hit of it is the whole value.
+  if (len < WINDOW) span.whole = true;
+  else {
+    const head = bucketHash(keys, u as Uint16Array, n, from, from + WINDOW - 1, WINDOW);
+    if (table.isHead(head)) span.head = head;
+  }
   hits.push(span);
   run.view = v;
   run.next = from + 1;
-  run.windows = 1;
-  run.need = need;
   run.span = span;
+}
+
+/**
+ * Marks whole occurrences: runs of one name that overlap in the original text form a chain, and a
+ * chain holding a run that starts at a stretch's head and a run that ends at that stretch's last
+ * window holds the whole stretch (a JSON-escaped value is seen in pieces by the plain view and
+ * around its escapes by the decoded one; together they cover it).
+ */
+function markWhole(table: FingerprintTable, hits: Span[]): void {
+  const order = hits.map((_, i) => i).sort((a, b) => (hits[a]!.name < hits[b]!.name ? -1 : hits[a]!.name > hits[b]!.name ? 1 : hits[a]!.start - hits[b]!.start));
+  for (let i = 0; i < order.length; ) {
+    const first = hits[order[i]!]!;
+    let end = first.end;
+    let j = i + 1;
+    while (j < order.length && hits[order[j]!]!.name === first.name && hits[order[j]!]!.start <= end) end = Math.max(end, hits[order[j++]!]!.end);
+    const chain = order.slice(i, j).map((k) => hits[k]!);
+    const whole = chain.some((h) => h.whole) || chain.some((h) => h.head !== undefined && chain.some((t) => t.tail !== undefined && table.isStretch(h.head!, t.tail)));
+    if (whole) for (const h of chain) h.whole = true;
+    i = j;
+  }
 }

@@ -6,6 +6,9 @@ export interface Span {
   name: string;
   /** The whole value (or a whole secret-bearing stretch of it), not a piece: see STRETCH. */
   whole?: boolean;
+  /** Scan bookkeeping: the run's head key when it starts where a stretch does, and its last window's key. */
+  head?: number;
+  tail?: number;
 }
 
 /** The name of a span that could not be scanned to completion: shown as WITHHELD_NOTICE. */

@@ -72,18 +72,24 @@ export class FingerprintTable {
     this.#mark(h1);
   }
 
-  /** Window count of the shortest stretch starting at each head's bucket key (see STRETCH). */
-  readonly stretches = new Map<number, number>();
+  /** Last-window bucket keys of the stretches starting at each head's bucket key (see STRETCH). */
+  readonly stretches = new Map<number, number[]>();
 
-  /** Notes that a run of `windows` indexed windows starts at a head with this bucket key. */
-  insertStretch(head: number, windows: number): void {
-    const known = this.stretches.get(head);
-    if (known === undefined || windows < known) this.stretches.set(head, windows);
+  /** Notes a run of indexed windows from a head with this bucket key to a last window with that one. */
+  insertStretch(head: number, tail: number): void {
+    const tails = this.stretches.get(head);
+    if (!tails) this.stretches.set(head, [tail]);
+    else if (!tails.includes(tail)) tails.push(tail);
   }
 
-  /** Windows a run starting at this head key must cover to be a whole value (0: no stretch starts there). */
-  stretchNeed(head: number): number {
-    return this.stretches.get(head) ?? 0;
+  /** Whether some stretch of a value runs from a head with this key to a last window with that one. */
+  isStretch(head: number, tail: number): boolean {
+    return this.stretches.get(head)?.includes(tail) ?? false;
+  }
+
+  /** Whether a stretch starts at a head with this key. */
+  isHead(head: number): boolean {
+    return this.stretches.has(head);
   }
 
   /** Adds a head's bucket key to the bit set. */

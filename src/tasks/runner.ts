@@ -9,6 +9,7 @@ import { BlindfoldError } from '../errors.js';
 import { parseTemplate } from '../template/parse.js';
 import { asText, bindStep, type BindContext } from './bind.js';
 import type { Task } from './loader.js';
+import { WITHHELD_NOTICE } from '../redact/wall.js';
 
 export interface StepOutcome {
   name: string;
@@ -78,7 +79,8 @@ export async function runTask(broker: Broker, principal: Principal, task: Task, 
   try {
     for (const step of task.steps) {
       const request = bindStep(step, ctx);
-      const result = await broker.httpRequest(principal, request, { inject: step.secretName ? [step.secretName] : [], task: task.name });
+      // A task run is one exchange: every step's secrets count as placed in each answer (promise 4a).
+      const result = await broker.httpRequest(principal, request, { inject: step.secretName ? [step.secretName] : [], task: task.name, exchange: task.secrets });
       results.set(step.name, result);
       last = result;
       steps.push({ name: step.name, method: step.method, status: result.status, durationMs: result.durationMs, redacted: result.redacted, truncated: result.truncated });
@@ -92,7 +94,10 @@ export async function runTask(broker: Broker, principal: Principal, task: Task, 
     throw err;
   }
   let output: unknown;
-  if (failedStep || task.output === undefined) {
+  if (steps.length > 0 && [...results.values()].some((r) => r.withheld)) {
+    // An answer withheld in part or whole (a piece of a value, a scan limit): so is the task's output.
+    output = WITHHELD_NOTICE;
+  } else if (failedStep || task.output === undefined) {
     output = last ? (last.json !== undefined ? last.json : (last.body ?? null)) : null;
   } else if (typeof task.output === 'string') {
     output = renderOutput(task.output, ctx);

@@ -11,6 +11,7 @@ import { connectStdio, visible, type StdioSession } from '../helpers/mcp.js';
 import { startStub, type Stub } from '../helpers/stub.js';
 import { setSecret } from '../helpers/adversarial.js';
 import { survivingWindow } from '../helpers/windows.js';
+import { WITHHELD_NOTICE } from '../../src/redact/wall.js';
 
 const USED_OLD = 'old-Version+Of/The=Used-Key-7Hq2Lw9Zp';
 const USED_NOW = 'now-Version+Of/The=Used-Key-3Rt5Yu8Io';
@@ -18,7 +19,7 @@ const USED_PROD = 'prod-Only+Value/Never=Here-Kd4Mn6Bv1';
 const OTHER = 'other-Secret&Same<Stub>-Xc0Vb9Nm8Qw';
 const LATER = 'added-Later-By-Another-Process-Pl5Ok3';
 const KNOWN = [USED_OLD, USED_PROD, OTHER, LATER];
-const FORMS = ['raw', 'html-dec', 'html-hex', 'json-u', 'base64-76', 'pct2', 'upper', 'cut-first', 'cut-last', 'qp', 'base32', 'base32-lower', 'java-props'];
+const FORMS = ['raw', 'html-dec', 'html-hex', 'json-u', 'base64-76', 'pct2', 'upper', 'qp', 'base32', 'base32-lower', 'java-props'];
 
 let t: TempHome;
 let api: Stub;
@@ -42,8 +43,8 @@ afterAll(async () => {
   t?.cleanup();
 });
 
-const reflect = (i: number, as: string) =>
-  session.call('http_request', { method: 'GET', url: `${api.url}/reflect-known?i=${i}&as=${as}`, headers: { 'X-Api-Key': '<secrets.USED>' } });
+const reflect = (i: number, as: string, extra = '') =>
+  session.call('http_request', { method: 'GET', url: `${api.url}/reflect-known?i=${i}&as=${as}${extra}`, headers: { 'X-Api-Key': '<secrets.USED>' } });
 
 const cases: Array<[string, number, string]> = [
   ['an older version of the used secret', 0, 'USED'],
@@ -73,6 +74,29 @@ describe('values this server process never resolved are redacted', () => {
       expect(survivingWindow(visible(r), LATER), as).toBeNull();
       expect((r.structuredContent as { redacted: string[] }).redacted).toContain('LATER');
     }
+  });
+});
+
+describe('pieces of values (issue 18: a piece is what a guess looks like)', () => {
+  it('a piece of a secret placed in the exchange (its older version, cut) withholds the whole answer, headers included', async () => {
+    for (const as of ['cut-first', 'cut-last']) {
+      const r = await reflect(0, as, '&hdr=1');
+      expect(r.isError, visible(r)).toBeFalsy();
+      const out = r.structuredContent as { body?: string; withheld?: boolean; headers: Record<string, string> };
+      expect(out.withheld).toBe(true);
+      expect(out.body).toBe(WITHHELD_NOTICE);
+      expect(out.headers['x-known']).toBeUndefined();
+      expect(survivingWindow(visible(r), USED_OLD)).toBeNull();
+    }
+  });
+
+  it('a piece of a secret not placed in the exchange trips the wire: refused, and the principal suspended', async () => {
+    const r = await reflect(2, 'cut-first');
+    expect(r.isError).toBe(true);
+    expect(visible(r)).toContain('REQUEST_REFUSED');
+    expect(survivingWindow(visible(r), OTHER)).toBeNull();
+    const next = await reflect(0, 'raw');
+    expect(visible(next)).toContain('PRINCIPAL_SUSPENDED');
   });
 });
 

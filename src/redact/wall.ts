@@ -1,0 +1,94 @@
+/**
+ * The response wall's decisions (SPEC §1.4, §1.4a): what of a text an agent may see, given the
+ * redactor's hit runs and the ranges it could not scan.
+ *
+ * - A whole value (any value: an honest API returns stored values whole) withholds its containing
+ *   unit — the JSON string it sits in, else its line — shown as `[REDACTED:NAME]`: a marker at the
+ *   value's own place would show how the agent's text around it lined up with it.
+ * - A piece of a value (a window run that is not the whole value) is what a guess looks like: it is
+ *   reported, never shown, and the caller withholds the whole answer (or trips the wire when the
+ *   value was not placed in the exchange). Values marked public are only redacted.
+ * - A range the scan could not finish is replaced by the one notice (fail closed).
+ */
+import type { Redactor } from './redactor.js';
+import { replacementFor, type Span, WITHHELD, WITHHELD_NOTICE } from './spans.js';
+
+export { WITHHELD_NOTICE } from './spans.js';
+
+export interface Screened {
+  /** What may be shown of the text (meaningful only when `pieces` is empty). */
+  text: string;
+  /** Names whose whole values were withheld with their unit. */
+  names: Set<string>;
+  /** Names of which a piece (not the whole value, not public) was found: a guess-shaped hit. */
+  pieces: Set<string>;
+  /** Whether a decoding limit made the wall withhold part of the text. */
+  limited: boolean;
+}
+
+export function emptyScreen(): Screened {
+  return { text: '', names: new Set(), pieces: new Set(), limited: false };
+}
+
+/** Screens one text. Pieces are collected into `into` when given (one answer, many texts). */
+export function screen(redactor: Redactor, text: string, into: Screened = emptyScreen()): Screened {
+  const { hits, unscanned } = redactor.inspect(text);
+  const cover: Span[] = [];
+  // A piece inside a whole occurrence of the same value is that occurrence seen through another
+  // view (text between two escapes of a JSON-escaped value), not a guess.
+  const wholes = hits.filter((h) => h.whole);
+  const explained = (h: Span) => wholes.some((w) => w.name === h.name && w.start <= h.start && h.end <= w.end);
+  for (const h of hits) {
+    if (h.whole || redactor.isPublic(h.name) || explained(h)) {
+      into.names.add(h.name);
+      const [start, end] = h.whole ? unitAround(text, h.start, h.end) : [h.start, h.end];
+      cover.push({ start, end, name: h.name });
+    } else {
+      into.pieces.add(h.name);
+      cover.push({ start: h.start, end: h.end, name: WITHHELD });
+    }
+  }
+  for (const [start, end] of unscanned) {
+    into.limited = true;
+    cover.push({ start, end, name: WITHHELD });
+  }
+  into.text = cover.length === 0 ? text : replaceAll(text, cover);
+  return into;
+}
+
+/** `text` with each merged range replaced by its marker (the first-starting range names it). */
+function replaceAll(text: string, spans: Span[]): string {
+  spans.sort((a, b) => a.start - b.start || b.end - a.end);
+  let out = '';
+  let at = 0;
+  for (const s of spans) {
+    if (s.end <= at) continue;
+    if (s.start < at) {
+      at = s.end;
+      continue;
+    }
+    out += text.slice(at, s.start) + (s.name === WITHHELD ? WITHHELD_NOTICE : replacementFor(s.name));
+    at = s.end;
+  }
+  return out + text.slice(at);
+}
+
+/**
+ * The unit around [start, end): the contents of the JSON string literal holding it (found
+ * lexically on its line: a JSON string never spans lines), else the whole line(s).
+ */
+export function unitAround(text: string, start: number, end: number): [number, number] {
+  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+  let lineEnd = text.indexOf('\n', Math.max(start, end - 1));
+  if (lineEnd < 0) lineEnd = text.length;
+  for (let i = lineStart; i < lineEnd; i++) {
+    if (text.charCodeAt(i) !== 0x22) continue;
+    let j = i + 1;
+    while (j < lineEnd && text.charCodeAt(j) !== 0x22) j += text.charCodeAt(j) === 0x5c ? 2 : 1;
+    if (j >= lineEnd) break;
+    if (i < start && end <= j) return [i + 1, j];
+    if (i >= end) break;
+    i = j;
+  }
+  return [lineStart, lineEnd];
+}
