@@ -56,19 +56,24 @@ export function screen(redactor: Redactor, text: string, into: Screened = emptyS
   return into;
 }
 
-/** `text` with each merged range replaced by its marker (the first-starting range names it). */
+/** `text` with each merged range replaced by its markers (every name merged into it, once each). */
 function replaceAll(text: string, spans: Span[]): string {
   spans.sort((a, b) => a.start - b.start || b.end - a.end);
   let out = '';
   let at = 0;
-  for (const s of spans) {
-    if (s.end <= at) continue;
-    if (s.start < at) {
-      at = s.end;
-      continue;
+  for (let i = 0; i < spans.length; ) {
+    const start = spans[i]!.start;
+    let end = spans[i]!.end;
+    const names: string[] = [];
+    for (; i < spans.length && spans[i]!.start <= end; i++) {
+      end = Math.max(end, spans[i]!.end);
+      if (!names.includes(spans[i]!.name)) names.push(spans[i]!.name);
     }
-    out += text.slice(at, s.start) + (s.name === WITHHELD ? WITHHELD_NOTICE : replacementFor(s.name));
-    at = s.end;
+    if (end <= at) continue;
+    // The notice covers everything when any part of the range was withheld.
+    const marker = names.includes(WITHHELD) ? WITHHELD_NOTICE : names.map(replacementFor).join('');
+    out += text.slice(at, Math.max(at, start)) + marker;
+    at = end;
   }
   return out + text.slice(at);
 }

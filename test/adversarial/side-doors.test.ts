@@ -20,7 +20,8 @@ type Structured = {
   headers: Record<string, string>;
   body?: string;
   json?: unknown;
-  binary?: { contentType: string; size: number; sha256?: string };
+  binary?: { contentType: string };
+  redacted: string[];
   truncated: boolean;
   redacted: string[];
   durationMs: number;
@@ -67,10 +68,12 @@ describe('compression oracle (BREACH)', () => {
         // No header value is the wire size either (whatever its name).
         for (const v of Object.values(sc.headers)) expect(v).not.toBe(String(wireSize(guess)));
         if (type === 'binary') {
-          // The decoded size, not the wire size.
-          expect(sc.binary!.size).toBe(Buffer.byteLength(`token=${KEY}&guess=${guess}`));
+          // Content type only: no size (a bucket edge is still BREACH), no hash, no names found in it.
+          expect(sc.binary).toEqual({ contentType: expect.any(String) });
+          expect(sc.redacted).toEqual([]);
         } else {
-          expect(sc.body).toBe(`token=[REDACTED:BREACH_KEY]&guess=${guess}`);
+          // The whole value withholds its unit (the line): where the agent's own text sat shows nothing.
+          expect(sc.body).toBe('[REDACTED:BREACH_KEY]');
           // HEAD has no body to decode, but its Content-Length still counts compressed bytes.
           const head = await s.session.call('http_request', { method: 'HEAD', url: `${s.stub.url}/breach`, query: { guess }, headers: { Authorization: 'Bearer <secrets.BREACH_KEY>' } });
           expect(head.isError, visible(head)).toBeFalsy();

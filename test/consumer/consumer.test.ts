@@ -73,7 +73,8 @@ describe('blindfold-mcp as a dependency', () => {
     expect(seen.names).toEqual(['CONSUMER_KEY']);
     expect(seen.status).toBe(200);
     expect(seen.redacted).toEqual(['CONSUMER_KEY']);
-    expect(seen.body.headers.authorization).toBe('Bearer [REDACTED:CONSUMER_KEY]');
+    // A whole value withholds its unit (the JSON string it sits in), so no text beside it is shown either.
+    expect(seen.body.headers.authorization).toBe('[REDACTED:CONSUMER_KEY]');
     expect(seen.refusal).toBe('HOST_NOT_ALLOWED');
     expect(seen.tools).toEqual(expect.arrayContaining(['list_secrets', 'http_request']));
     expect(seen.mcp.redacted).toEqual(['CONSUMER_KEY']);
