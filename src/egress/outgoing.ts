@@ -4,7 +4,7 @@
  * through `secretOf` only; this module decrypts nothing.
  */
 import { BlindfoldError } from '../errors.js';
-import { checkHeaderValue } from '../policy/headers.js';
+import { checkHeaderValue, isRangeHeader } from '../policy/headers.js';
 import { parseInject, renderInject } from '../policy/inject.js';
 import { renderRequest, type ParsedRequest } from '../template/request.js';
 import type { OutgoingRequest } from './client.js';
@@ -20,6 +20,9 @@ export function buildOutgoing(request: ParsedRequest, secretOf: (name: string) =
   const headers: Record<string, string> = {};
   for (const [name, value] of rendered.headers) {
     checkHeaderValue(name, value);
+    // Range reads slice a representation below a window (11 bytes at a time give a whole value in
+    // ⌈length/11⌉ calls): dropped on every call, and any partial answer is withheld (redact/response).
+    if (isRangeHeader(name)) continue;
     headers[name.toLowerCase()] = value;
   }
   for (const { name, inject } of injected) {

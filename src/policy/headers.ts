@@ -31,3 +31,9 @@ export function checkHeaders(headers: Record<string, string> | undefined): void 
 export function checkHeaderValue(name: string, value: string): void {
   if (LINE_BREAK_OR_NUL.test(value)) throw new BlindfoldError('HEADER_NOT_ALLOWED', `header ${name} contains a line break or NUL; refused`);
 }
+
+/** Headers that ask for part of a representation (dropped from every request an agent makes). */
+export function isRangeHeader(name: string): boolean {
+  const lower = name.toLowerCase();
+  return lower === 'range' || lower === 'if-range';
+}
