@@ -20,8 +20,12 @@ import { OriginOptIns } from './policy/hosts.js';
 import { suspendedRefusal, tripwireRefusal, type SuspensionList } from './policy/suspensions.js';
 import { Redactor } from './redact/redactor.js';
 import { VaultIndex } from './redact/vault-index.js';
-import { presentResponse, redactJsonValue, scrubError, withheldView, type Findings, type ResponseView } from './redact/response.js';
+import { presentResponse, redactJsonValue, scrubError, type ResponseView } from './redact/response.js';
 import { screen, WITHHELD_NOTICE } from './redact/wall.js';
+import { memoryAllowance, type OriginQuarantine, type PartialHitAllowance } from './policy/hit-state.js';
+import { AnswerJudge } from './policy/answer-judge.js';
+
+export type { OriginQuarantine, PartialHitAllowance } from './policy/hit-state.js';
 import { parseRequest, type HttpRequestInput, type ParsedRequest } from './template/request.js';
 import type { SecretInfo, Vault } from './vault/vault.js';
 import type { AuditLog } from './audit/log.js';
@@ -70,29 +74,6 @@ export interface BrokerOptions {
   quarantine?: OriginQuarantine | undefined;
 }
 
-/** How many pieces of placed values a principal may see withheld before it is suspended (only a human resets it). */
-export interface PartialHitAllowance {
-  spend(principal: string): { used: number; exhausted: boolean } | Promise<{ used: number; exhausted: boolean }>;
-}
-
-/** Origins whose answers tripped the wire: quarantined for every principal after two, until an admin clears them. */
-export interface OriginQuarantine {
-  recordTrip(origin: string): void | Promise<void>;
-  isQuarantined(origin: string): boolean;
-}
-
-/** The default allowance of a broker given none: 3 per principal, in this process only. */
-function memoryAllowance(limit = 3): PartialHitAllowance {
-  const used = new Map<string, number>();
-  return {
-    spend(principal) {
-      const n = (used.get(principal) ?? 0) + 1;
-      used.set(principal, n);
-      return { used: n, exhausted: n > limit };
-    },
-  };
-}
-
 /** What the audit trail says of a request, filled in as the request is understood. */
 type RequestTrail = Omit<AuditFields, 'action' | 'outcome'> & { env: string };
 
@@ -107,8 +88,8 @@ export class Broker {
   readonly #optIns: OriginOptIns;
   readonly #audit: AuditLog | undefined;
   readonly #suspensions: SuspensionList | undefined;
-  readonly #allowance: PartialHitAllowance;
   readonly #quarantine: OriginQuarantine | undefined;
+  readonly #judge: AnswerJudge;
   /** Hit bookkeeping (audit, allowance, suspension writes), kept off the reply path. */
   #bookkeeping: Promise<void> = Promise.resolve();
   readonly #unhookLogs: () => void;
@@ -119,8 +100,14 @@ export class Broker {
     this.#vault = options.vault;
     this.#audit = options.audit;
     this.#suspensions = options.suspensions;
-    this.#allowance = options.allowance ?? memoryAllowance();
     this.#quarantine = options.quarantine;
+    this.#judge = new AnswerJudge({
+      suspensions: options.suspensions,
+      allowance: options.allowance ?? memoryAllowance(),
+      quarantine: options.quarantine,
+      record: (fields) => this.record(fields),
+      later: (work) => this.#later(work),
+    });
     this.#optIns = new OriginOptIns(options.allowOrigins ?? [], () => this.#vault.list());
     // Second wall: any log line that somehow carries a value resolved here is scrubbed before writing.
     this.#unhookLogs = addLogScrubber((line) => this.#redactor.redact(line).text);
@@ -200,7 +187,7 @@ export class Broker {
       const presented = presentResponse(this.#redactor, response, request.maxBytes);
       const shownUrl = screen(this.#redactor, url.toString(), { text: '', names: new Set(), pieces: presented.findings.pieces, limited: false }).text;
       const placed = new Set([...trail.secrets, ...(options.exchange ?? [])]);
-      const shown = this.#judge(principal, trail, presented.findings, placed, presented.view);
+      const shown = this.#judge.judge(principal, trail, presented.findings, placed, presented.view);
       const result: HttpResult = { ...shown, url: shown.withheld && presented.findings.pieces.size > 0 ? request.target.origin : shownUrl, durationMs: round(performance.now() - started), ...redirects };
       await this.#recordAfter({ ...trail, action: 'request.sent', outcome: 'ok', status: result.status, durationMs: result.durationMs });
       if (logger().isLevelEnabled('debug')) logger().debug({ ...trail, status: result.status, durationMs: result.durationMs }, 'request sent');
@@ -278,38 +265,6 @@ export class Broker {
     await this.record({ action: 'request.attack', principal: principal.id, env: principal.env, outcome: 'denied', reason });
     logger().warn({ principal: principal.id }, `tripwire: ${why}; principal suspended`);
     throw tripwireRefusal(principal.id);
-  }
-
-  /**
-   * What the wall found in an answer decides what the agent gets (promise 4a): a piece of a value
-   * not placed in this exchange is a tripwire event; a piece of a placed one withholds the whole
-   * answer and spends the principal's allowance; a scan limit withholds what it could not vouch
-   * for. The agent sees one notice whatever the cause; the cause goes to the audit trail.
-   */
-  #judge(principal: Principal, trail: RequestTrail, findings: Findings, placed: Set<string>, view: ResponseView): ResponseView {
-    const unplaced = [...findings.pieces].filter((n) => !placed.has(n));
-    if (unplaced.length > 0) {
-      // The request already left; the answer is not shown and the principal stops here.
-      this.#suspensions?.suspend(principal.id, 'a piece of a value it was not given came back in an answer (tripwire)');
-      this.#later(async () => {
-        if (trail.origin) await this.#quarantine?.recordTrip(trail.origin);
-        await this.record({ ...trail, action: 'request.attack', outcome: 'denied', reason: 'a piece of a secret not placed in this exchange came back in the answer' });
-      });
-      throw tripwireRefusal(principal.id);
-    }
-    if (findings.pieces.size > 0) {
-      this.#later(async () => {
-        const spent = await this.#allowance.spend(principal.id);
-        await this.record({ ...trail, action: 'response.partial', outcome: 'denied', reason: `answer withheld: it held a piece of a placed secret (allowance ${spent.used} used)` });
-        if (spent.exhausted) this.#suspensions?.suspend(principal.id, 'pieces of placed values in answers past its allowance');
-      });
-      return withheldView(view);
-    }
-    if (findings.limited || findings.partial) {
-      const reason = findings.partial ? 'part of a representation (206, Content-Range or byteranges)' : 'a scan limit (budget, depth or size)';
-      this.#later(() => this.record({ ...trail, action: 'response.withheld', outcome: 'ok', reason: `answer withheld in part: ${reason}` }));
-    }
-    return view;
   }
 
   /** Runs bookkeeping after the reply, in order; a failure is logged (the answer already left). */

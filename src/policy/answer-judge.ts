@@ -1,0 +1,63 @@
+/**
+ * What the agent gets of an answer, from what the response wall found in it (promise 4a): a piece
+ * of a value not placed in the exchange is a tripwire event; a piece of a placed one withholds the
+ * whole answer and spends the principal's allowance; a scan limit or a partial representation
+ * withholds what could not be vouched for. Bookkeeping runs after the reply (the same cost for a
+ * right and a wrong guess).
+ */
+import type { AuditFields } from '../audit/chain.js';
+import { type Findings, type ResponseView, withheldView } from '../redact/response.js';
+import type { Principal } from './authorize.js';
+import type { OriginQuarantine, PartialHitAllowance } from './hit-state.js';
+import { tripwireRefusal, type SuspensionList } from './suspensions.js';
+
+type Trail = Omit<AuditFields, 'action' | 'outcome'>;
+
+export interface JudgeDeps {
+  suspensions: SuspensionList | undefined;
+  allowance: PartialHitAllowance;
+  quarantine: OriginQuarantine | undefined;
+  record(fields: AuditFields): Promise<void>;
+  /** Runs work after the reply, in order. */
+  later(work: () => Promise<void>): void;
+}
+
+export class AnswerJudge {
+  readonly #deps: JudgeDeps;
+
+  constructor(deps: JudgeDeps) {
+    this.#deps = deps;
+  }
+
+  /**
+   * What the wall found in an answer decides what the agent gets (promise 4a): a piece of a value
+   * not placed in this exchange is a tripwire event; a piece of a placed one withholds the whole
+   * answer and spends the principal's allowance; a scan limit withholds what it could not vouch
+   * for. The agent sees one notice whatever the cause; the cause goes to the audit trail.
+   */
+  judge(principal: Principal, trail: Trail, findings: Findings, placed: Set<string>, view: ResponseView): ResponseView {
+    const unplaced = [...findings.pieces].filter((n) => !placed.has(n));
+    if (unplaced.length > 0) {
+      // The request already left; the answer is not shown and the principal stops here.
+      this.#deps.suspensions?.suspend(principal.id, 'a piece of a value it was not given came back in an answer (tripwire)');
+      this.#deps.later(async () => {
+        if (trail.origin) await this.#deps.quarantine?.recordTrip(trail.origin);
+        await this.#deps.record({ ...trail, action: 'request.attack', outcome: 'denied', reason: 'a piece of a secret not placed in this exchange came back in the answer' });
+      });
+      throw tripwireRefusal(principal.id);
+    }
+    if (findings.pieces.size > 0) {
+      this.#deps.later(async () => {
+        const spent = await this.#deps.allowance.spend(principal.id);
+        await this.#deps.record({ ...trail, action: 'response.partial', outcome: 'denied', reason: `answer withheld: it held a piece of a placed secret (allowance ${spent.used} used)` });
+        if (spent.exhausted) this.#deps.suspensions?.suspend(principal.id, 'pieces of placed values in answers past its allowance');
+      });
+      return withheldView(view);
+    }
+    if (findings.limited || findings.partial) {
+      const reason = findings.partial ? 'part of a representation (206, Content-Range or byteranges)' : 'a scan limit (budget, depth or size)';
+      this.#deps.later(() => this.#deps.record({ ...trail, action: 'response.withheld', outcome: 'ok', reason: `answer withheld in part: ${reason}` }));
+    }
+    return view;
+  }
+}

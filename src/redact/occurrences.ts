@@ -1,0 +1,59 @@
+/**
+ * Bookkeeping of a scan that is not hashing: how a long text is cut into decoding pieces, and which
+ * hit runs together make a whole occurrence of a value (./scan).
+ */
+import type { Span } from './spans.js';
+import type { FingerprintTable } from './table.js';
+
+/**
+ * Text longer than this is decoded in pieces of about this size (cut at line breaks), each with
+ * its own decoding budget, so that escape-dense padding in one piece cannot starve another. The
+ * identity view (and so every window of the text as written) is still hashed whole.
+ */
+export const DECODE_PIECE = 64 * 1024;
+/** [start, end) pieces of at most about DECODE_PIECE characters, cut just after a line break where one is near. */
+export function pieces(text: string): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (let a = 0; a < text.length; ) {
+    let b = Math.min(text.length, a + DECODE_PIECE);
+    if (b < text.length) {
+      const nl = text.lastIndexOf('\n', b);
+      if (nl > a + DECODE_PIECE / 2) b = nl + 1;
+    }
+    out.push([a, b]);
+    a = b;
+  }
+  if (out.length === 0) out.push([0, 0]);
+  return out;
+}
+
+/** The (start, end) run pairs of the whole text that fall in [from, to), relative to `from` and clipped. */
+export function runsWithin(runs: number[], from: number, to: number): number[] {
+  const out: number[] = [];
+  for (let r = 0; r < runs.length; r += 2) {
+    const a = Math.max(from, runs[r]!);
+    const b = Math.min(to, runs[r + 1]!);
+    if (b > a) out.push(a - from, b - from);
+  }
+  return out;
+}
+
+/**
+ * Marks whole occurrences: runs of one name that overlap in the original text form a chain, and a
+ * chain holding a run that starts at a stretch's head and a run that ends at that stretch's last
+ * window holds the whole stretch (a JSON-escaped value is seen in pieces by the plain view and
+ * around its escapes by the decoded one; together they cover it).
+ */
+export function markWhole(table: FingerprintTable, hits: Span[]): void {
+  const order = hits.map((_, i) => i).sort((a, b) => (hits[a]!.name < hits[b]!.name ? -1 : hits[a]!.name > hits[b]!.name ? 1 : hits[a]!.start - hits[b]!.start));
+  for (let i = 0; i < order.length; ) {
+    const first = hits[order[i]!]!;
+    let end = first.end;
+    let j = i + 1;
+    while (j < order.length && hits[order[j]!]!.name === first.name && hits[order[j]!]!.start <= end) end = Math.max(end, hits[order[j++]!]!.end);
+    const chain = order.slice(i, j).map((k) => hits[k]!);
+    const whole = chain.some((h) => h.whole) || chain.some((h) => h.head !== undefined && chain.some((t) => t.tail !== undefined && table.isStretch(h.head!, t.tail)));
+    if (whole) for (const h of chain) h.whole = true;
+    i = j;
+  }
+}
