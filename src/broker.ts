@@ -184,7 +184,7 @@ export class Broker {
         refuseHop: (first, next) => redirectRefusal(secrets, first, next),
       });
       const { response, url, ...redirects } = exchange;
-      const presented = presentResponse(this.#redactor, response, request.maxBytes);
+      const presented = await presentResponse(this.#redactor, response, request.maxBytes);
       const shownUrl = screen(this.#redactor, url.toString(), { text: '', names: new Set(), pieces: presented.findings.pieces, limited: false }).text;
       const placed = new Set([...trail.secrets, ...(options.exchange ?? [])]);
       const shown = this.#judge.judge(principal, trail, presented.findings, placed, presented.view);

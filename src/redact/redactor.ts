@@ -7,7 +7,7 @@
  * at most W − 1 characters of a value can remain next to a marker.
  */
 import { fingerprintTriples, HEAD, STRETCH, hashKeys, type HashKeys, parseFingerprints, randomKey, WINDOW } from './fingerprints.js';
-import { scanText, type ScanResult } from './scan.js';
+import { scanSteps, scanText, type ScanResult } from './scan.js';
 import { applySpans, mergeSpans, type Span, WITHHELD } from './spans.js';
 import { DEFAULT_LIMITS, type DecodeLimits } from './views/index.js';
 import { FingerprintTable } from './table.js';
@@ -127,6 +127,23 @@ export class Redactor {
     const result = scanText(this.#keys, this.#table, text, this.#limits);
     if (this.#failOpen) result.unscanned = [];
     return result;
+  }
+
+  /**
+   * `inspect`, yielding to the event loop between decoding pieces (so one large answer does not
+   * hold up other calls), and giving up at `deadlineMs` from now: what is left is unscanned, so
+   * withheld (fail closed).
+   */
+  async inspectAsync(text: string, deadlineMs = Infinity): Promise<ScanResult> {
+    const until = performance.now() + deadlineMs;
+    const steps = scanSteps(this.#keys, this.#table, text, this.#limits, () => performance.now() > until);
+    let step = steps.next();
+    while (!step.done) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      step = steps.next();
+    }
+    if (this.#failOpen) step.value.unscanned = [];
+    return step.value;
   }
 
   /** Spans to replace: hits merged, and every unscanned range as a withheld span (fail closed). */

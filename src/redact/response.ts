@@ -8,7 +8,7 @@ import { BlindfoldError, describeError } from '../errors.js';
 import type { RawResponse } from '../egress/client.js';
 import { mapJson } from '../template/json.js';
 import { STREAM_HOLD_BACK, type Redactor } from './redactor.js';
-import { emptyScreen, screen, type Screened, WITHHELD_NOTICE } from './wall.js';
+import { emptyScreen, screen, screenAsync, type Screened, WITHHELD_NOTICE } from './wall.js';
 
 /** Bytes that are not text: the agent learns their content type only (a size or hash is a BREACH figure). */
 export interface BinarySummary {
@@ -41,10 +41,12 @@ export interface Findings {
 
 /** Deeper JSON answers come back as text (`body`), not parsed (`json`): every consumer down the line recurses on it. */
 const MAX_JSON_DEPTH = 256;
+/** Time the scan of one body may take; what it has not reached by then is withheld (fail closed). */
+const SCAN_DEADLINE_MS = 10_000;
 /** Most bytes a compressed download may inflate to before it is withheld instead. */
 const MAX_INFLATED = 8 * 1024 * 1024;
 
-export function presentResponse(redactor: Redactor, res: RawResponse, maxBytes: number): { view: ResponseView; findings: Findings } {
+export async function presentResponse(redactor: Redactor, res: RawResponse, maxBytes: number): Promise<{ view: ResponseView; findings: Findings }> {
   const found: Screened = emptyScreen();
   const scrub = (text: string) => screen(redactor, text, found).text;
   const headers: Record<string, string> = {};
@@ -76,7 +78,7 @@ export function presentResponse(redactor: Redactor, res: RawResponse, maxBytes: 
   let text = UTF8.decode(bytes);
   // A cut body: the tail read beyond the cap is never shown (it may hold the start of a value).
   if (res.cut) text = text.slice(0, Math.max(0, text.length - STREAM_HOLD_BACK));
-  text = scrub(text);
+  text = (await screenAsync(redactor, text, found, SCAN_DEADLINE_MS)).text;
   // The cap is on the body as it travels in the tool result (JSON-escaped UTF-8), not on characters.
   const fits = jsonPrefixWithin(text, maxBytes);
   if (fits < text.length) {

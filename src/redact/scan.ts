@@ -63,6 +63,18 @@ interface RunState {
 
 /** Every hit run of `text` in any view, and the ranges a limit left unscanned. Never throws. */
 export function scanText(keys: HashKeys, table: FingerprintTable, text: string, limits: DecodeLimits = DEFAULT_LIMITS): ScanResult {
+  const steps = scanSteps(keys, table, text, limits, () => false);
+  let step = steps.next();
+  while (!step.done) step = steps.next();
+  return step.value;
+}
+
+/**
+ * The scan in steps: it pauses after hashing the text as written and after each decoding piece, so
+ * a caller can yield to the event loop between steps (a large hostile body does not block other
+ * calls) and stop at a deadline: `stop()` true before a piece marks it and every later one unscanned.
+ */
+export function* scanSteps(keys: HashKeys, table: FingerprintTable, text: string, limits: DecodeLimits, stop: () => boolean): Generator<void, ScanResult> {
   if (table.entries === 0 || text.length < table.minLength) return { hits: [], unscanned: [] };
   table.prepare();
   recheck = table.recheck;
@@ -93,9 +105,19 @@ export function scanText(keys: HashKeys, table: FingerprintTable, text: string, 
   }
   const unscanned: Array<[number, number]> = [];
   const options = { context: CONTEXT, minBase64, minHex: Math.min(24, table.minLength * 2), minWindow: table.minLength };
-  for (const [a, b] of pieces(text)) {
+  const cut = pieces(text);
+  for (const [a, b] of cut) {
+    // Only a text of several pieces pauses (a header or a small body costs no turn of the loop).
+    if (cut.length > 1) yield;
+    // Another scan may have run meanwhile: the bit set is this table's again.
+    recheck = table.recheck;
+    recheckShift = table.recheckShift;
     const from = Math.max(0, a - PIECE_OVERLAP);
     const to = Math.min(text.length, b + PIECE_OVERLAP);
+    if (stop()) {
+      unscanned.push([from, text.length]);
+      break;
+    }
     const whole = from === 0 && to === text.length;
     const piece = whole ? text : text.slice(from, to);
     const pieceRuns = whole ? runs : runsWithin(runs, from, to);

@@ -10,7 +10,7 @@
  *   value was not placed in the exchange). Values marked public are only redacted.
  * - A range the scan could not finish is replaced by the one notice (fail closed).
  */
-import type { Redactor } from './redactor.js';
+import type { Redactor, ScanResult } from './redactor.js';
 import { replacementFor, type Span, WITHHELD, WITHHELD_NOTICE } from './spans.js';
 
 export { WITHHELD_NOTICE } from './spans.js';
@@ -32,12 +32,20 @@ export function emptyScreen(): Screened {
 
 /** Screens one text. Pieces are collected into `into` when given (one answer, many texts). */
 export function screen(redactor: Redactor, text: string, into: Screened = emptyScreen()): Screened {
-  const { hits, unscanned } = redactor.inspect(text);
+  return screenFound(redactor, text, redactor.inspect(text), into);
+}
+
+/** The same for a large text: the scan yields to the event loop and stops at a deadline (then withheld). */
+export async function screenAsync(redactor: Redactor, text: string, into: Screened, deadlineMs: number): Promise<Screened> {
+  return screenFound(redactor, text, await redactor.inspectAsync(text, deadlineMs), into);
+}
+
+function screenFound(redactor: Redactor, text: string, { hits, unscanned }: ScanResult, into: Screened): Screened {
   const cover: Span[] = [];
-  // A piece inside a whole occurrence of the same value is that occurrence seen through another
-  // view (text between two escapes of a JSON-escaped value), not a guess.
+  // A piece inside a whole occurrence of a value is that occurrence seen through another view, or
+  // a window two values happen to share: an echo, not a guess (an agent cannot hold a whole value).
   const wholes = hits.filter((h) => h.whole);
-  const explained = (h: Span) => wholes.some((w) => w.name === h.name && w.start <= h.start && h.end <= w.end);
+  const explained = (h: Span) => wholes.some((w) => w.start <= h.start && h.end <= w.end);
   for (const h of hits) {
     if (h.whole || redactor.isPublic(h.name) || explained(h)) {
       into.names.add(h.name);

@@ -12,7 +12,10 @@ import { releaseSharedMaps, type View, type ViewOptions } from './view.js';
 export { BREAK, type View, type ViewOptions } from './view.js';
 export { asciiBase64RunStarts, base64RunStarts, BLOCK_WALK_MIN } from './runs.js';
 
-/** Layers of encoding undone on top of each other (e.g. base64 of percent-encoded JSON is 3). */
+/**
+ * Layers of encoding undone on top of each other (e.g. base64 of percent-encoded JSON is 3); escapes
+ * of different kinds side by side (an HTML page with `&amp;`, `%20` and `\u0026`) add no depth.
+ */
 export const MAX_DEPTH = 4;
 /** All decoded views together hold at most this many units per input character (plus a constant). */
 export const BUDGET_PER_CHAR = 12;
@@ -85,14 +88,14 @@ export function decodedViews(text: string, o: ViewOptions, limits: DecodeLimits 
   const out: View[] = [];
   let budget = text.length * limits.budgetPerChar + limits.budgetConstant;
   let layer: View[] = [identityView(text)];
-  for (let depth = 1; layer.length > 0; depth++) {
+  while (layer.length > 0) {
     const next: View[] = [];
     for (const v of layer) {
       for (let d = 0; d < DECODERS.length; d++) {
         const child = childOf(v, d, o);
         if (!child) continue;
-        // One layer past the deepest allowed: anything found there means the scan is not complete.
-        if (depth > limits.maxDepth || child.text.length > budget) return { views: out, complete: false };
+        // One stacked layer past the deepest allowed: anything found there means the scan is not complete.
+        if ((child.stack ?? 0) > limits.maxDepth || child.text.length > budget) return { views: out, complete: false };
         budget -= child.text.length;
         out.push(child);
         next.push(child);
@@ -114,7 +117,12 @@ function childOf(v: View, d: number, o: ViewOptions): View | null {
   }
   if (!child || child.text.length === 0) return null;
   child.decoder = d;
-  if (v.decoder !== undefined && v.decoder >= d && !stacked(child, v)) return null;
+  // Stacked: it decoded what v's own decoder produced (an encoding inside an encoding). Otherwise
+  // it decoded escapes v only copied, which adds breadth (a view holding both decodings), not
+  // depth, and is kept only in one order (decoders in list order) so no permutation is built twice.
+  const onTop = v.decoder === undefined || stacked(child, v);
+  if (!onTop && v.decoder! >= d) return null;
+  child.stack = (v.stack ?? 0) + (onTop ? 1 : 0);
   return child;
 }
 

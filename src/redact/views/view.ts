@@ -33,8 +33,10 @@ export interface View {
   fresh?: Uint8Array | null;
   /** Original [start, end) pairs of what this view's own decoder decoded (removals included). */
   sources?: Int32Array;
-  /** Index in the decoder list of the decoder that made this view (-1 for the identity view). */
+  /** Index in the decoder list of the decoder that made this view (undefined for the identity view). */
   decoder?: number;
+  /** Encodings undone on top of each other to reach this view (side-by-side decodings add none). */
+  stack?: number;
 }
 
 /** Which decoded views to build, and how much undecoded context to keep around each region. */
