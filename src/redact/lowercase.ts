@@ -43,11 +43,20 @@ export function lowerUnit(u: Uint16Array, n: number, i: number): number {
 
 /** Reused buffer for reading a string as UTF-16 units (grown, never shrunk). */
 let unitScratch = new Uint16Array(1024);
+/** How much of it holds text since it was last cleared. */
+let unitsUsed = 0;
 
 /** `text` as UTF-16 units, in a buffer shared with the next call (copy what must outlive it). */
 export function unitsOf(text: string): Uint16Array {
   if (unitScratch.length < text.length) unitScratch = new Uint16Array(Math.max(text.length, unitScratch.length * 2));
   const u = unitScratch;
+  if (text.length > unitsUsed) unitsUsed = text.length;
   Buffer.from(u.buffer, u.byteOffset, u.byteLength).write(text, 0, 'utf16le');
   return u;
+}
+
+/** Zeroes the reused buffer (called when a scan ends: no scanned text outlives the call in it). */
+export function clearUnits(): void {
+  unitScratch.fill(0, 0, unitsUsed);
+  unitsUsed = 0;
 }

@@ -14,11 +14,11 @@
  * at e, one ends at a tested position; a hit there checks the windows ending at it and just after.
  */
 import { bucketHash, checkHash, foldedWord, type HashKeys, shiftFor, WINDOW } from './fingerprints.js';
-import { lowerUnit, unitsOf } from './lowercase.js';
+import { clearUnits, lowerUnit, unitsOf } from './lowercase.js';
 import { type Span, wholePairs } from './spans.js';
 import { markWhole, pieces, runsWithin } from './occurrences.js';
 import { RECHECK_MIX, type FingerprintTable } from './table.js';
-import { asciiBase64RunStarts, base64RunStarts, BLOCK_WALK_MIN, BREAK, decodedViews, DEFAULT_LIMITS, identityView, type DecodedViews, type DecodeLimits, type View } from './views/index.js';
+import { asciiBase64RunStarts, base64RunStarts, BLOCK_WALK_MIN, BREAK, clearDecoderScratch, decodedViews, DEFAULT_LIMITS, identityView, type DecodedViews, type DecodeLimits, type View } from './views/index.js';
 
 /**
  * Undecoded characters kept beside each decoded region: a window may be half decoded, half plain,
@@ -137,6 +137,9 @@ export function* scanSteps(keys: HashKeys, table: FingerprintTable, text: string
       }
     }
   }
+  // Reused buffers held text and decoded bytes of this scan: zeroed, so none outlives it.
+  clearUnits();
+  clearDecoderScratch();
   for (const h of hits) wholePairs(text, [h]);
   markWhole(table, hits);
   return { hits, unscanned };

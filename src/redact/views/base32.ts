@@ -19,11 +19,14 @@ const LOWER = new Int8Array(128).fill(-1);
 }
 
 let scratch = { bytes: new Uint8Array(256), bs: new Int32Array(256), be: new Int32Array(256) };
+/** How much of scratch.bytes may hold decoded bytes since it was last cleared. */
+let bytesUsed = 0;
 
 /** The bytes of a run read from its `align`-th character on, each mapped to the characters holding its bits. */
 function decodeRun(t: string, idx: number[], align: number, table: Int8Array): number {
   if (scratch.bytes.length < idx.length) scratch = { bytes: new Uint8Array(idx.length * 2), bs: new Int32Array(idx.length * 2), be: new Int32Array(idx.length * 2) };
   const { bytes, bs, be } = scratch;
+  if (idx.length > bytesUsed) bytesUsed = Math.min(bytes.length, idx.length);
   let acc = 0;
   let bits = 0;
   let n = 0;
@@ -99,4 +102,10 @@ export function base32View(v: View, o: ViewOptions): View | null {
     }
   }
   return b ? b.build('base32') : null;
+}
+
+/** Zeroes the reused decoded-bytes buffer (called when a scan ends). */
+export function clearBase32(): void {
+  scratch.bytes.fill(0, 0, bytesUsed);
+  bytesUsed = 0;
 }

@@ -13,6 +13,8 @@ const HEX = new Int8Array(128).fill(-1);
 
 /** Units of the stretch emitText is decoding, reused (copied out by the Builder). */
 let units = { text: new Uint16Array(1024), s: new Int32Array(1024), e: new Int32Array(1024) };
+/** How much of units.text may hold decoded text since it was last cleared. */
+let decodedUsed = 0;
 
 /** Decoded bytes as UTF-8, keeping only well-formed stretches at least `min` units long. */
 export function emitText(b: Builder, bytes: ArrayLike<number>, bs: ArrayLike<number>, be: ArrayLike<number>, min: number, n = bytes.length): void {
@@ -20,6 +22,7 @@ export function emitText(b: Builder, bytes: ArrayLike<number>, bs: ArrayLike<num
   // A stretch has at most one unit per byte (a 4-byte sequence is 2 units).
   if (units.text.length < n) units = { text: new Uint16Array(n * 2), s: new Int32Array(n * 2), e: new Int32Array(n * 2) };
   const { text, s, e } = units;
+  if (n * 2 > decodedUsed) decodedUsed = Math.min(text.length, n * 2);
   let m = 0;
   const flush = () => {
     if (m >= min) {
@@ -159,4 +162,10 @@ export function hexView(v: View, o: ViewOptions): View | null {
     }
   }
   return b.build('hex');
+}
+
+/** Zeroes the reused decoded-text buffer (called when a scan ends). */
+export function clearDecoded(): void {
+  units.text.fill(0, 0, decodedUsed);
+  decodedUsed = 0;
 }

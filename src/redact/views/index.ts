@@ -3,8 +3,8 @@
  * and to each other's output, breadth first, up to MAX_DEPTH layers, with the total size of all
  * views capped at a fixed multiple of the input so the cost stays linear in the input size.
  */
-import { base32View } from './base32.js';
-import { base64View, hexView } from './binary.js';
+import { base32View, clearBase32 } from './base32.js';
+import { base64View, clearDecoded, hexView } from './binary.js';
 import { quotedPrintableView } from './quoted-printable.js';
 import { htmlView, jsonView, latin1View, lineView, nulView, percentView } from './text.js';
 import { releaseSharedMaps, type View, type ViewOptions } from './view.js';
@@ -170,4 +170,10 @@ function overlapsAny(lo: number[], hi: number[], a: number, b: number): boolean 
     else h = m;
   }
   return l > 0 && hi[l - 1]! > a;
+}
+
+/** Zeroes every decoder's reused buffer: a scan calls this when it ends, so no decoded text outlives it. */
+export function clearDecoderScratch(): void {
+  clearBase32();
+  clearDecoded();
 }
