@@ -1,0 +1,49 @@
+/**
+ * Entry size caps. Several fields of an entry are chosen, directly or not, by an agent (the path,
+ * the secret names its template asked for, a refusal reason that quotes what it sent): capped here,
+ * one entry can never be large, so a flood costs the trail entries, not megabytes per entry.
+ */
+import { createHash } from 'node:crypto';
+import type { AuditFields } from './chain.js';
+
+/** Characters kept of one text field; the rest is replaced by its length and a hash. */
+export const MAX_FIELD_CHARS = 256;
+/** Names kept in `secrets`; a template can name any number (unknown names are refused later). */
+export const MAX_SECRET_NAMES = 32;
+
+const TEXT_FIELDS = ['principal', 'env', 'method', 'origin', 'path', 'reason', 'task'] as const;
+
+function digest(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+}
+
+/**
+ * `text` whole if short; otherwise its first MAX_FIELD_CHARS characters and
+ * `…[+N bytes sha256:…]` for the rest, so two long fields that differ only late still differ in
+ * the trail. Never cuts a surrogate pair in half.
+ */
+export function capText(text: string, max = MAX_FIELD_CHARS): string {
+  if (text.length <= max) return text;
+  let end = max;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  const rest = text.slice(end);
+  return `${text.slice(0, end)}…[+${Buffer.byteLength(rest)} bytes sha256:${digest(rest)}]`;
+}
+
+/** The fields with every agent-influenced text and list capped; everything else as given. */
+export function capFields(fields: AuditFields): AuditFields {
+  const out: AuditFields = { ...fields };
+  for (const key of TEXT_FIELDS) {
+    const v = out[key];
+    if (typeof v === 'string' && v.length > MAX_FIELD_CHARS) out[key] = capText(v);
+  }
+  if (out.secrets) {
+    const names = out.secrets.map((n) => capText(n, 128));
+    if (names.length > MAX_SECRET_NAMES) {
+      const rest = names.slice(MAX_SECRET_NAMES);
+      out.secrets = [...names.slice(0, MAX_SECRET_NAMES), `…[+${rest.length} more sha256:${digest(rest.join('\n'))}]`];
+    } else out.secrets = names;
+  }
+  return out;
+}
