@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { AuditFields } from './chain.js';
+import { UNSAFE_CHAR_CLASS } from './unsafe.js';
 
 /** Characters kept of one text field; the rest is replaced by its length and a hash. */
 export const MAX_FIELD_CHARS = 256;
@@ -12,6 +13,13 @@ export const MAX_FIELD_CHARS = 256;
 export const MAX_SECRET_NAMES = 32;
 
 const TEXT_FIELDS = ['principal', 'env', 'method', 'origin', 'path', 'reason', 'task'] as const;
+
+const UNSAFE = new RegExp(`[${UNSAFE_CHAR_CLASS}]`, 'gu');
+
+/** Each unsafe character as visible text (`\\u202e`), so the trail never holds one raw. */
+export function neutralise(text: string): string {
+  return text.replace(UNSAFE, (c) => c.split('').map((u) => `\\u${u.charCodeAt(0).toString(16).padStart(4, '0')}`).join(''));
+}
 
 function digest(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 16);
@@ -36,10 +44,10 @@ export function capFields(fields: AuditFields): AuditFields {
   const out: AuditFields = { ...fields };
   for (const key of TEXT_FIELDS) {
     const v = out[key];
-    if (typeof v === 'string' && v.length > MAX_FIELD_CHARS) out[key] = capText(v);
+    if (typeof v === 'string') out[key] = capText(neutralise(v));
   }
   if (out.secrets) {
-    const names = out.secrets.map((n) => capText(n, 128));
+    const names = out.secrets.map((n) => capText(neutralise(n), 128));
     if (names.length > MAX_SECRET_NAMES) {
       const rest = names.slice(MAX_SECRET_NAMES);
       out.secrets = [...names.slice(0, MAX_SECRET_NAMES), `…[+${rest.length} more sha256:${digest(rest.join('\n'))}]`];
