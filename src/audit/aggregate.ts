@@ -10,6 +10,7 @@
  * on its own. The state is per process (a principal is served by one process; the disk quota bounds
  * the whole trail whatever this misses).
  */
+import { reasonCode } from './cap.js';
 import { isAttack, type AuditFields } from './chain.js';
 
 export const DEFAULT_AGGREGATE_WINDOW_MS = 60_000;
@@ -23,11 +24,6 @@ interface Bucket {
   firstAt: string;
   lastAt: string;
   opened: number;
-}
-
-/** The reason's code (what precedes the first ':'), never the rest, which may quote a request. */
-function reasonCode(reason: string | undefined): string {
-  return (reason ?? '').split(':')[0]!.trim();
 }
 
 export function isRefusal(fields: AuditFields): boolean {

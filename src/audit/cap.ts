@@ -39,9 +39,20 @@ export function capText(text: string, max = MAX_FIELD_CHARS): string {
   return `${text.slice(0, end)}…[+${Buffer.byteLength(rest)} bytes sha256:${digest(rest)}]`;
 }
 
-/** The fields with every agent-influenced text and list capped; everything else as given. */
+/** A reason's code: what precedes the first ':' (the rest is a message, which may quote a request). */
+export function reasonCode(reason: string | undefined): string {
+  return (reason ?? '').split(':')[0]!.trim();
+}
+
+/**
+ * The fields with every agent-influenced text and list capped and its unsafe characters escaped.
+ * A refused request's reason keeps only its code (issue 18 item 8): refusal messages quote what
+ * the agent sent (a header name, a method, a host), and the trail must not hold agent-chosen text
+ * as the reason; what was refused is in the entry's own fields (origin, path, secrets).
+ */
 export function capFields(fields: AuditFields): AuditFields {
   const out: AuditFields = { ...fields };
+  if (out.action === 'request.denied' && out.reason !== undefined) out.reason = reasonCode(out.reason);
   for (const key of TEXT_FIELDS) {
     const v = out[key];
     if (typeof v === 'string') out[key] = capText(neutralise(v));
