@@ -41,6 +41,20 @@ describe('entry caps', () => {
   });
 });
 
+describe('unsafe characters', () => {
+  it('the trail stores bidi, format and separator characters of agent-influenced fields escaped', async () => {
+    const bidi = '\u202e\u2066\u200f\u061c\u2028\u2029\u200b\u{e0041}\u001b\u009b';
+    const log = open();
+    await log.append({ ...resolve(`agent${bidi}`), method: `GET${bidi}`, path: `/a${bidi}`, secrets: [`N${bidi}`] });
+    await log.append({ action: 'request.attack', principal: 'a', outcome: 'denied', reason: `x${bidi}` });
+    log.close();
+    const text = readFileSync(path, 'utf8');
+    expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\p{Cf}]/u);
+    expect(readAudit(path)[0]!.method).toBe('GET\\u202e\\u2066\\u200f\\u061c\\u2028\\u2029\\u200b\\udb40\\udc41\\u001b\\u009b');
+    expect(verifyAudit(path, key, vaultId).ok).toBe(true);
+  });
+});
+
 describe('retention by time, quota and per-principal share', () => {
   it('a flood of refusals never deletes the file holding a real use; the flooder alone is refused', async () => {
     // Window 0: no aggregation, as if the flood were spread over months.
