@@ -6,6 +6,7 @@
 import { readdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuditFields } from '../../src/audit/chain.js';
 import { AuditLog } from '../../src/audit/log.js';
 import { resolvePaths } from '../../src/config.js';
 import { Vault } from '../../src/vault/vault.js';
@@ -76,7 +77,7 @@ describe('a flood of refused calls over MCP', () => {
     const vault = await Vault.open({ paths: resolvePaths({}, t.env), env: t.env });
     let now = Date.now();
     const log = new AuditLog({ path: vault.paths.audit, key: await vault.auditKey(), vaultId: vault.vaultId, rotateBytes: 3_000, now: () => now });
-    const use = { action: 'secret.resolve', principal: 'agent', secrets: ['REAL_KEY'], method: 'GET', origin: stub.origin, path: '/me', outcome: 'ok' } as const;
+    const use: AuditFields = { action: 'secret.resolve', principal: 'agent', secrets: ['REAL_KEY'], method: 'GET', origin: stub.origin, path: '/me', outcome: 'ok' };
     for (let i = 0; i < 30; i++) await log.append(use);
     now += 91 * DAY; // what was written so far is now past retention
     for (let i = 0; i < 30; i++) await log.append(use);
