@@ -22,6 +22,8 @@ export const AUDIT_ACTIONS = [
   'response.withheld',
   'principal.cleared',
   'audit.rotated',
+  'audit.pruned',
+  'audit.quota',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -41,7 +43,23 @@ export interface AuditFields {
   task?: string;
   /** `audit.rotated`: the seqs of the file just rotated away (signed evidence of what moved). */
   firstSeq?: number;
+  /** `audit.rotated`: the last seq moved; `audit.pruned`: every entry up to it was deleted (past retention). */
   lastSeq?: number;
+  /** The broker marks an entry as an attack: it is always written on its own, never aggregated. */
+  attack?: boolean;
+  /** An aggregate of identical refusals: how many, first and last time (see aggregate.ts). */
+  count?: number;
+  firstAt?: string;
+  lastAt?: string;
+  /** `audit.pruned`: sha256 of the usage summary file carrying the deleted entries' usage figures. */
+  usageSha256?: string;
+}
+
+/** Actions that are attack-class whatever the caller says: always kept, each on its own. */
+export const ATTACK_ACTIONS: ReadonlySet<string> = new Set(['request.attack', 'response.partial', 'response.withheld']);
+
+export function isAttack(fields: Pick<AuditFields, 'action' | 'attack'>): boolean {
+  return fields.attack === true || ATTACK_ACTIONS.has(fields.action);
 }
 
 export interface AuditEntry extends AuditFields {

@@ -3,12 +3,11 @@
  * (query.ts): where rotated files and the head record live, reading a file's first or last chain
  * entry cheaply, and the MAC'd head record.
  */
-import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, statSync, writeSync } from 'node:fs';
 import { basename } from 'node:path';
 import { BlindfoldError } from '../errors.js';
-import { macOf, type AuditFields } from './chain.js';
+import { genesis, macOf, type AuditFields } from './chain.js';
 
-export const KEEP_ROTATED = 9;
 const HEAD_RECORD_BYTES = 256;
 const CHUNK = 64 * 1024;
 
@@ -123,15 +122,16 @@ export function parseHead(line: string, file: string): ChainHead {
   throw new BlindfoldError('AUDIT_UNAVAILABLE', `the last line of the audit log ${file} is damaged; run \`blindfold audit verify\``);
 }
 
-/** Shifts audit.jsonl → .1 → .2 …, dropping the oldest past KEEP_ROTATED. */
-export function shiftRotated(path: string): void {
-  const oldest = rotatedPath(path, KEEP_ROTATED);
-  if (existsSync(oldest)) unlinkSync(oldest);
-  for (let n = KEEP_ROTATED - 1; n >= 1; n--) {
-    const previous = rotatedPath(path, n);
-    if (existsSync(previous)) renameSync(previous, rotatedPath(path, n + 1));
-  }
-  renameSync(path, rotatedPath(path, 1));
+/**
+ * The chain's current end: the last line of the open file, or of the newest rotated file (then
+ * `rotatedFrom`: the rotation record never made it into this file), or genesis.
+ */
+export function chainEnd(fd: number, size: number, path: string, vaultId: string): { head: ChainHead; rotatedFrom?: number } {
+  const last = lastLine(fd, size);
+  if (last) return { head: parseHead(last, path) };
+  const previous = endOfPrevious(path);
+  if (!previous) return { head: { seq: 0, mac: genesis(vaultId) } };
+  return { head: previous.head, rotatedFrom: previous.firstSeq };
 }
 
 /** The chain's end in audit.jsonl.1 and where that file begins; undefined without one. */

@@ -7,57 +7,43 @@
  * promise is already settled); only a busy lock makes it wait, on timers (lock.ts). Each line is
  * written with write(2), so a crashed process loses nothing it appended; fsync is grouped (at most
  * every FSYNC_INTERVAL_MS), so a power loss can lose up to that much of the tail — which
- * `audit verify` then reports as a cut.
+ * `audit verify` then reports as a cut. The head record is written when the lease ends (lease.ts).
  *
- * A writer keeps the lock as a short lease (LEASE_MS) across its appends and writes the head record
- * when it lets go, so a burst of requests pays for one lock, not one per entry.
+ * So an agent cannot flush the trail (issue 18 item 7): entries are capped (cap.ts), repeated
+ * refusals aggregated (aggregate.ts), files deleted by age only (retention.ts), and the disk quota
+ * and each principal's share of it refuse appends rather than drop entries (quota.ts).
  */
 import { fstatSync, fsyncSync, openSync, writeSync, constants as fsConstants, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { BlindfoldError } from '../errors.js';
-import { genesis, macKey, macOf, type AuditEntry, type AuditFields } from './chain.js';
-import {
-  closeQuietly, endOfPrevious, firstSeq, firstSeqOf, headPath, lastLine, parseHead, rotationFields, sameFile, shiftRotated, unavailable, writeHeadRecord, type ChainHead,
-} from './files.js';
-import { lockAudit, STALE_LOCK_MS, tryLockAudit, type Release } from './lock.js';
+import { logger } from '../log.js';
+import { RefusalAggregator } from './aggregate.js';
+import { capFields } from './cap.js';
+import { macKey, macOf, type AuditEntry, type AuditFields } from './chain.js';
+import { chainEnd, closeQuietly, firstSeq, firstSeqOf, headPath, rotationFields, sameFile, unavailable, writeHeadRecord, type ChainHead } from './files.js';
+import { Lease } from './lease.js';
+import { AuditQuota, isQuotaRefusal, quotaRefusal } from './quota.js';
+import { DEFAULT_ROTATE_BYTES, type AuditLogOptions } from './options.js';
+import { DAY_MS, DEFAULT_RETENTION_DAYS, planPruning, rotatedBytes, shiftRotated } from './retention.js';
 
-export { headPath, isUnsignedNotice, KEEP_ROTATED, rotatedPath } from './files.js';
+export { headPath, isUnsignedNotice, rotatedPath } from './files.js';
 export { appendUnsignedNotice } from './notice.js';
+export { DEFAULT_ROTATE_BYTES, type AuditLogOptions };
 
 const FSYNC_INTERVAL_MS = 1_000;
-/**
- * How long a writer keeps the cross-process lock after an append. Under load the lock file's
- * create/unlink (the costliest part of an append) is paid once per lease, not once per entry; a
- * CLI process that wants to append meanwhile waits at most this long.
- */
-const LEASE_MS = 10;
-/** The writer holding the lease on each path in this process (two instances must not deadlock). */
-const leaseHolders = new Map<string, AuditLog>();
-// A process ending while it holds a lease lets go at once (a killed one is detected by its pid).
-process.once('exit', () => {
-  for (const holder of [...leaseHolders.values()]) holder.releaseLease();
-});
-export const DEFAULT_ROTATE_BYTES = 10 * 1024 * 1024;
-
-export interface AuditLogOptions {
-  path: string;
-  key: Uint8Array;
-  vaultId: string;
-  rotateBytes?: number;
-}
-
-interface Waiting {
-  fields: AuditFields;
-  resolve: (entry: AuditEntry) => void;
-  reject: (err: unknown) => void;
-}
+type Waiting = { fields: AuditFields; resolve: (entry: AuditEntry) => void; reject: (err: unknown) => void };
 
 export class AuditLog {
   readonly path: string;
   readonly #key: ReturnType<typeof macKey>;
   readonly #vaultId: string;
   readonly #rotateBytes: number;
+  readonly #retentionMs: number;
+  readonly #now: () => number;
+  readonly #quota: AuditQuota;
+  readonly #aggregator: RefusalAggregator;
+  #rotatedBytes = 0; // of the rotated files, read on opening the current one (only rotation changes them)
   #fd: number | undefined;
   #headFd: number | undefined;
   #knownSize = -1;
@@ -69,9 +55,7 @@ export class AuditLog {
   #dirty = false;
   #headDirty = false;
   #timer: NodeJS.Timeout | undefined;
-  #releaseLock: Release | undefined;
-  #leaseTimer: NodeJS.Timeout | undefined;
-  #leaseStart = 0;
+  readonly #lease: Lease;
   /** Whether, under the current lease, the file was checked for other writers' entries. */
   #sizeChecked = false;
   /** Appends waiting for a busy lock, in call order (later calls queue behind them). */
@@ -85,6 +69,14 @@ export class AuditLog {
     this.#key = macKey(options.key);
     this.#vaultId = options.vaultId;
     this.#rotateBytes = options.rotateBytes ?? DEFAULT_ROTATE_BYTES;
+    this.#retentionMs = (options.retentionDays ?? DEFAULT_RETENTION_DAYS) * DAY_MS;
+    this.#now = options.now ?? Date.now;
+    this.#quota = new AuditQuota(options.quotaBytes, options.principalShare);
+    this.#lease = new Lease(this.path, { taken: () => void (this.#sizeChecked = false), releasing: () => this.#writeHead() });
+    // An aggregate is written when its window closes; a count that cannot be written is logged.
+    const writeAggregate = (fields: AuditFields) =>
+      void this.#enqueue(fields).catch((err: unknown) => logger().error({ code: (err as BlindfoldError).code, count: fields.count }, 'aggregated audit refusals could not be written'));
+    this.#aggregator = new RefusalAggregator(writeAggregate, options.aggregateWindowMs);
     // pino serialises; the destination below captures the line so the write is ours to check.
     this.#pino = pino(
       { base: null, timestamp: false, formatters: { level: (label) => ({ level: label }) } },
@@ -92,11 +84,22 @@ export class AuditLog {
     );
   }
 
-  /** Appends one entry; rejects with AUDIT_UNAVAILABLE when it cannot be written (callers then refuse). */
-  append(fields: AuditFields): Promise<AuditEntry> {
+  /**
+   * Appends one entry; rejects with AUDIT_UNAVAILABLE when it cannot be written (callers then
+   * refuse). Resolves undefined when a repeated refusal was counted into an aggregate instead.
+   */
+  append(fields: AuditFields): Promise<AuditEntry | undefined> {
+    const capped = capFields(fields);
+    // Over its share, a principal's entries are refused before they are counted or aggregated.
+    if (this.#quota.check(capped, 0, 0) === 'share') return Promise.reject(quotaRefusal('share'));
+    if (!this.#aggregator.admit(capped, Date.now())) return Promise.resolve(undefined);
+    return this.#enqueue(capped);
+  }
+
+  #enqueue(fields: AuditFields): Promise<AuditEntry> {
     if (this.#queue.length === 0) {
       try {
-        if (this.#tryLease()) return Promise.resolve(this.#write(fields));
+        if (this.#lease.tryTake()) return Promise.resolve(this.#write(fields));
       } catch (err) {
         return Promise.reject(this.#failed(err));
       }
@@ -113,7 +116,7 @@ export class AuditLog {
     try {
       while (this.#queue.length > 0) {
         try {
-          if (!this.#tryLease()) this.#takeLease(await lockAudit(this.path));
+          await this.#lease.take();
         } catch (err) {
           const failure = this.#failed(err);
           for (const w of this.#queue.splice(0)) w.reject(failure);
@@ -144,7 +147,14 @@ export class AuditLog {
       this.#writeEntry(fd, rotationFields(this.path, this.#rotatedFrom, this.#head.seq));
       this.#rotatedFrom = undefined;
     }
-    const entry = this.#writeEntry(fd, fields);
+    let entry: AuditEntry;
+    try {
+      entry = this.#writeEntry(fd, fields);
+    } catch (err) {
+      // At the quota: entries past retention go first, then the append is tried once more.
+      if (!isQuotaRefusal(err) || !this.#prune()) throw err;
+      entry = this.#writeEntry(fd, fields);
+    }
     if (this.#knownSize >= this.#rotateBytes) this.#rotate();
     return entry;
   }
@@ -158,49 +168,33 @@ export class AuditLog {
     const line = this.#line as string | undefined;
     if (!line) throw new Error('serialisation failed');
     const bytes = Buffer.from(line);
+    const refused = this.#quota.check(fields, bytes.length, this.#rotatedBytes + this.#knownSize);
+    if (refused) throw quotaRefusal(refused);
     if (writeSync(fd, bytes) !== bytes.length) throw new Error('short write');
     this.#knownSize += bytes.length;
     this.#fileFirst ??= entry.seq;
     this.#head = { seq: entry.seq, mac: entry.mac };
     this.#headDirty = true;
     this.#scheduleFsync();
+    if (this.#quota.charge(fields, bytes.length)) {
+      this.#writeEntry(fd, { action: 'audit.quota', principal: fields.principal, outcome: 'denied', reason: 'AUDIT_QUOTA: this principal filled its share of the audit quota with refused calls; its calls are refused from now on' });
+    }
     return entry;
   }
 
   #failed(err: unknown): BlindfoldError {
+    if (isQuotaRefusal(err)) return err as BlindfoldError; // the log is fine; only this entry is refused
     this.#closeFd();
     this.releaseLease();
     return unavailable(this.path, err);
   }
 
-  /** Takes the lease if the lock is free (or already ours); false when another writer has it. */
-  #tryLease(): boolean {
-    // A lease held far longer than LEASE_MS means this thread stalled; another writer may have
-    // broken the lock as stale meanwhile, so it is taken afresh.
-    if (this.#releaseLock && performance.now() - this.#leaseStart > STALE_LOCK_MS / 2) this.releaseLease();
-    if (this.#releaseLock) return true;
-    const other = leaseHolders.get(this.path);
-    if (other && other !== this) other.releaseLease();
-    const release = tryLockAudit(this.path);
-    if (!release) return false;
-    this.#takeLease(release);
-    return true;
-  }
-
-  #takeLease(release: Release): void {
-    this.#releaseLock = release;
-    this.#leaseStart = performance.now();
-    leaseHolders.set(this.path, this);
-    this.#sizeChecked = false;
-    this.#leaseTimer = setTimeout(() => this.releaseLease(), LEASE_MS);
-    this.#leaseTimer.unref();
-  }
-
-  /** Writes the head record and lets other writers in. Called by the lease timer and on close. */
+  /** Writes the head record and lets other writers in (tests call it to act as another process). */
   releaseLease(): void {
-    if (!this.#releaseLock) return;
-    clearTimeout(this.#leaseTimer);
-    this.#leaseTimer = undefined;
+    this.#lease.release();
+  }
+
+  #writeHead(): void {
     try {
       if (this.#headDirty && this.#head) {
         this.#headFd ??= openSync(headPath(this.path), fsConstants.O_WRONLY | fsConstants.O_CREAT, 0o600);
@@ -209,11 +203,6 @@ export class AuditLog {
       this.#headDirty = false;
     } catch {
       // the head only lags; `audit verify` accepts a log longer than its head
-    } finally {
-      const release = this.#releaseLock;
-      this.#releaseLock = undefined;
-      if (leaseHolders.get(this.path) === this) leaseHolders.delete(this.path);
-      release();
     }
   }
 
@@ -231,8 +220,9 @@ export class AuditLog {
   }
 
   close(): void {
+    this.#aggregator.flush();
     this.releaseLease();
-    if (this.#timer) clearTimeout(this.#timer);
+    clearTimeout(this.#timer);
     this.#timer = undefined;
     this.flush();
     this.#closeFd();
@@ -249,6 +239,7 @@ export class AuditLog {
       this.#knownSize = -1;
       this.#sizeChecked = false;
       this.#fileFirst = firstSeq(this.#fd);
+      this.#rotatedBytes = rotatedBytes(this.path);
     }
     return this.#fd;
   }
@@ -260,15 +251,11 @@ export class AuditLog {
     this.#fileFirst = undefined;
   }
 
-  /** The chain's current end: the last line of the file, or of the newest rotated file, or genesis. */
+  /** The chain's current end (files.ts chainEnd); a rotation record the file lacks goes first now. */
   #readHead(fd: number, size: number): ChainHead {
-    const last = lastLine(fd, size);
-    if (last) return parseHead(last, this.path);
-    const previous = endOfPrevious(this.path);
-    if (!previous) return { seq: 0, mac: genesis(this.#vaultId) };
-    // Rotated, but the rotation record never made it into this file: it goes first now.
-    this.#rotatedFrom = previous.firstSeq;
-    return previous.head;
+    const end = chainEnd(fd, size, this.path, this.#vaultId);
+    this.#rotatedFrom = end.rotatedFrom;
+    return end.head;
   }
 
   #scheduleFsync(): void {
@@ -282,8 +269,8 @@ export class AuditLog {
   }
 
   /**
-   * Shifts audit.jsonl → .1 → .2 … (dropping the oldest past KEEP_ROTATED) and opens the new file
-   * with a signed `audit.rotated` entry whose `prev` carries the chain on.
+   * Shifts audit.jsonl → .1 → .2 … and opens the new file with a signed `audit.rotated` entry
+   * whose `prev` carries the chain on; then deletes what is past retention.
    */
   #rotate(): void {
     const from = this.#fileFirst ?? firstSeqOf(this.path) ?? 1;
@@ -296,5 +283,16 @@ export class AuditLog {
     this.#sizeChecked = true;
     this.#head = head;
     this.#writeEntry(fd, rotationFields(this.path, from, head!.seq));
+    this.#prune();
+  }
+
+  /** Deletes rotated files past retention, on signed record first (retention.ts); true if any went. */
+  #prune(): boolean {
+    const plan = planPruning(this.path, this.#key, this.#retentionMs, this.#now());
+    if (!plan) return false;
+    this.#writeEntry(this.#fd!, plan.fields);
+    plan.remove();
+    this.#rotatedBytes = rotatedBytes(this.path);
+    return true;
   }
 }

@@ -2,7 +2,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { BlindfoldError } from '../errors.js';
 import { genesis, macOf, type AuditEntry } from './chain.js';
-import { headPath, isUnsignedNotice, KEEP_ROTATED, readHeadRecord, rotatedPath, type HeadRecord } from './files.js';
+import { headPath, isUnsignedNotice, readHeadRecord, type HeadRecord } from './files.js';
+import { countUsage, readUsageSummary, rotatedFiles, sha256Of, usagePath, type Usage, type UsageSummary } from './retention.js';
+
+export type { Usage } from './retention.js';
 
 export interface AuditFilter {
   since?: Date;
@@ -14,7 +17,7 @@ export interface AuditFilter {
 /** Oldest file first, so entries come out in chain order. */
 export function auditFiles(path: string): string[] {
   const files: string[] = [];
-  for (let n = KEEP_ROTATED + 1; n >= 1; n--) if (existsSync(rotatedPath(path, n))) files.push(rotatedPath(path, n));
+  for (const { file } of rotatedFiles(path)) files.push(file);
   if (existsSync(path)) files.push(path);
   return files;
 }
@@ -54,27 +57,49 @@ export function readAudit(path: string, filter: AuditFilter = {}): AuditEntry[] 
   return entries;
 }
 
-export interface Usage {
-  lastUsedAt: string;
-  useCount: number;
-}
-
 /**
  * Per-secret usage from the trail's `secret.resolve` entries: counted from the log rather than
- * stored in the vault, so a request never writes the vault (SPEC §7). Unreadable trail: no figures.
+ * stored in the vault, so a request never writes the vault (SPEC §7). Entries deleted past
+ * retention are counted by the usage summary their deletion left, which the newest `audit.pruned`
+ * entry vouches for by hash (so no key is needed here). Unreadable trail: no figures.
  */
 export function usageFromAudit(path: string): Map<string, Usage> {
   const usage = new Map<string, Usage>();
   try {
-    for (const e of readAudit(path, { action: 'secret.resolve' })) {
-      for (const name of e.secrets ?? []) {
-        usage.set(name, { lastUsedAt: e.time, useCount: (usage.get(name)?.useCount ?? 0) + 1 });
-      }
-    }
+    const files = auditFiles(path);
+    const texts = files.map((f) => readFileSync(f, 'utf8'));
+    const summary = vouchedSummary(path, texts);
+    for (const [name, u] of Object.entries(summary?.usage ?? {})) usage.set(name, { ...u });
+    for (const text of texts) countUsage(text, usage, summary?.throughSeq ?? 0);
   } catch {
     // an unreadable trail means no usage figures, not a refusal to start
   }
   return usage;
+}
+
+/** The newest signed `audit.pruned` entry of the trail's texts (the deletion record in force). */
+function newestPruning(texts: string[]): AuditEntry | undefined {
+  for (let i = texts.length - 1; i >= 0; i--) {
+    const lines = texts[i]!.split('\n');
+    for (let j = lines.length - 1; j >= 0; j--) {
+      if (!lines[j]!.includes('"audit.pruned"')) continue;
+      try {
+        const e = JSON.parse(lines[j]!) as AuditEntry;
+        if (e.action === 'audit.pruned') return e;
+      } catch {
+        // `audit verify` reports it
+      }
+    }
+  }
+  return undefined;
+}
+
+/** The usage summary file if the newest deletion record names it by hash; undefined otherwise. */
+function vouchedSummary(path: string, texts: string[]): UsageSummary | undefined {
+  const pruned = newestPruning(texts);
+  if (!pruned?.usageSha256 || sha256Of(usagePath(path)) !== pruned.usageSha256) return undefined;
+  const s = JSON.parse(readFileSync(usagePath(path), 'utf8')) as UsageSummary;
+  return s.throughSeq === pruned.lastSeq ? { throughSeq: s.throughSeq, usage: s.usage } : undefined;
 }
 
 export interface VerifyResult {
@@ -94,6 +119,10 @@ export function verifyAudit(path: string, key: Uint8Array, vaultId: string): Ver
   let prevMac: string | undefined;
   let prevSeq: number | undefined;
   let startsAfterGenesis = false;
+  /** Seq of the first entry kept, when the front was rotated away. */
+  let keptFrom = 0;
+  /** Entries up to this seq were deleted past retention, on signed record. */
+  let prunedThrough = 0;
   let count = 0;
   let notices = 0;
   for (const [index, raw] of lines.entries()) {
@@ -124,6 +153,7 @@ export function verifyAudit(path: string, key: Uint8Array, vaultId: string): Ver
           return { ok: false, entries: count, problem: `${label}: ${frontCut(lines.slice(index + 1), raw.file, e.seq, head, path)}` };
         }
         startsAfterGenesis = true;
+        keptFrom = e.seq;
       }
     } else {
       if (e.seq !== (prevSeq ?? 0) + 1) {
@@ -134,10 +164,13 @@ export function verifyAudit(path: string, key: Uint8Array, vaultId: string): Ver
         return { ok: false, entries: count, problem: `${label}: does not follow the previous entry (inserted, removed or reordered)` };
       }
     }
+    if (e.action === 'audit.pruned' && typeof e.lastSeq === 'number') prunedThrough = Math.max(prunedThrough, e.lastSeq);
     prevMac = e.mac;
     prevSeq = e.seq;
     count++;
   }
+  const deletion = deletionProblem(path, key, lines, keptFrom, prunedThrough);
+  if (deletion) return { ok: false, entries: count, problem: deletion };
   if (head) {
     if ((prevSeq ?? 0) < head.seq) {
       return { ok: false, entries: count, problem: `the log ends at seq ${prevSeq ?? 0} but ${head.seq} entries were written: the tail was cut` };
@@ -149,6 +182,25 @@ export function verifyAudit(path: string, key: Uint8Array, vaultId: string): Ver
     return { ok: false, entries: count, problem: `the head record ${headPath(path)} is missing or forged` };
   }
   return { ok: true, entries: count, ...(notices ? { unsignedNotices: notices } : {}), ...(startsAfterGenesis ? { startsAfterGenesis } : {}) };
+}
+
+/**
+ * Files leave the trail only by age, with a signed `audit.pruned` record first (retention.ts): a
+ * rotated-away front that no such record covers was deleted by hand, inside retention or not; and
+ * the usage summary must be the one the newest record names.
+ */
+function deletionProblem(path: string, key: Uint8Array, lines: RawLine[], keptFrom: number, prunedThrough: number): string | undefined {
+  if (keptFrom > 1 && prunedThrough < keptFrom - 1) {
+    const from = prunedThrough + 1;
+    return `entries ${from}..${keptFrom - 1} are missing: a rotated file was removed, and no signed deletion record (files are deleted only past the retention period) accounts for it`;
+  }
+  if (prunedThrough === 0) return undefined;
+  const texts = [...new Set(lines.map((l) => l.file))].map((f) => readFileSync(f, 'utf8'));
+  const summary = readUsageSummary(path, key);
+  if (!summary || summary.throughSeq !== prunedThrough || !vouchedSummary(path, texts)) {
+    return `the usage summary ${usagePath(path)} is missing or is not the one the last deletion record names (usage figures of deleted entries were altered)`;
+  }
+  return undefined;
 }
 
 /**

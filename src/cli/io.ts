@@ -3,6 +3,7 @@
  * printing results (table or --json), and a progress bar on stderr when it is a TTY.
  */
 import { readFile } from 'node:fs/promises';
+import { UNSAFE_CHAR_CLASS } from '../audit/unsafe.js';
 import { BlindfoldError } from '../errors.js';
 
 /**
@@ -99,38 +100,65 @@ export function promptHidden(prompt: string): Promise<string> {
 }
 
 /**
- * Characters a terminal acts on rather than shows: C0 (0x00–0x1F), DEL (0x7F) and C1 (0x80–0x9F,
- * where 0x9B is a one-byte CSI, the same as ESC [). Text an agent or a file chose (an audit entry's
- * path, reason, principal…) passes through these before it reaches a screen, so it cannot clear
- * it, move the cursor, retitle the window or forge rows.
+ * What reaches the admin's screen is shown, never acted on (issue 18 item 8). Text an agent or a
+ * file chose (an audit entry's path, reason, principal, a secret's description…) passes through
+ * here before it is written, so it cannot clear the screen, move the cursor, retitle the window,
+ * forge rows, or reorder what is shown. Escaped: C0 (0x00–0x1F), DEL (0x7F) and C1 (0x80–0x9F,
+ * where 0x9B is a one-byte CSI, the same as ESC [); every format character (Cf: the bidi
+ * embeddings, overrides and isolates U+202A–E and U+2066–9, the marks U+200E/F and U+061C,
+ * zero-width characters, tag characters); and the line and paragraph separators U+2028/9.
  */
-const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/g;
+const UNSAFE = new RegExp(`[${UNSAFE_CHAR_CLASS}]`, 'gu');
+/** The same, keeping the line feeds and tabs a command's own output is laid out with. */
+const UNSAFE_BUT_LAYOUT = new RegExp(`(?![\\n\\t])[${UNSAFE_CHAR_CLASS}]`, 'gu');
+/** The same for JSON text: JSON.stringify escapes C0 itself and leaves the rest raw. */
+const UNSAFE_IN_JSON = new RegExp(`(?![\\u0000-\\u001f])[${UNSAFE_CHAR_CLASS}]`, 'gu');
 
-/** For text output: each control character becomes a visible `\xHH`; everything else is kept. */
+const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
+
+/** `\xHH` up to 0xFF (as terminals' own notation), `\uHHHH` above, `\u{HHHHH}` past the BMP. */
+function visible(c: string): string {
+  const cp = c.codePointAt(0)!;
+  if (cp <= 0xff) return `\\x${hex(cp, 2)}`;
+  return cp <= 0xffff ? `\\u${hex(cp, 4)}` : `\\u{${hex(cp, 5)}}`;
+}
+
+/** For a text field (a table cell): every unsafe character, line feeds included, becomes visible. */
 export function escapeControls(text: string): string {
-  return text.replace(CONTROL_CHARS, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return text.replace(UNSAFE, visible);
+}
+
+/** For whole output (the one place it is written): the same, keeping line feeds and tabs. */
+export function screenSafe(text: string): string {
+  return text.replace(UNSAFE_BUT_LAYOUT, visible);
 }
 
 /**
- * JSON.stringify escapes C0 but leaves DEL and C1 raw (valid JSON, still acted on by a terminal
- * reading `--json` output). Outside strings JSON has none of them, so `\uXXXX` here is the same
- * document with every such character spelled as an escape.
+ * Outside strings JSON has none of these characters, so `\uXXXX` here (each UTF-16 unit, which is
+ * how JSON spells a character past the BMP) is the same document with every one spelled as an
+ * escape: parsed back, the data is unchanged; printed, nothing is acted on.
  */
 export function toJson(data: unknown, indent?: number): string {
-  return JSON.stringify(data, null, indent).replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(data, null, indent).replace(UNSAFE_IN_JSON, (c) => c.split('').map((unit) => `\\u${hex(unit.charCodeAt(0), 4)}`).join(''));
 }
 
 export function printJson(data: unknown): void {
-  process.stdout.write(`${toJson(data, 2)}\n`);
+  printLine(toJson(data, 2));
 }
 
+/** Every line of a command's output goes out here (or through printJson/printTable, which come here). */
 export function printLine(line = ''): void {
-  process.stdout.write(`${line}\n`);
+  process.stdout.write(`${screenSafe(line)}\n`);
+}
+
+/** An error or notice written to stderr as is, but screen-safe (for the CLI's error reporter). */
+export function writeStderr(text: string): void {
+  process.stderr.write(screenSafe(text));
 }
 
 /** Prints notices, warnings and progress: stderr, so stdout stays parseable. */
 export function note(message: string): void {
-  process.stderr.write(`blindfold: ${message}\n`);
+  writeStderr(`blindfold: ${message}\n`);
 }
 
 /** Cells are escaped (escapeControls): one row per line, whatever text a cell holds. */

@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AuditLog, KEEP_ROTATED } from '../../src/audit/log.js';
+import { AuditLog } from '../../src/audit/log.js';
 import { parseSince, readAudit, verifyAudit } from '../../src/audit/query.js';
 
 let dir: string;
@@ -131,33 +131,34 @@ describe('audit chain', () => {
       expect(r.problem).toMatch(/\(seq 5\).*entries 1\.\.4.*first missing seq 1\b/);
     });
 
-    it('a real rotation verifies, also once the oldest files are deleted; a cut of the oldest kept file does not', async () => {
-      const log = new AuditLog({ path, key, vaultId, rotateBytes: 1_500 });
-      // Enough entries for the writer itself to drop files past KEEP_ROTATED.
-      (await writeEntries(150, log)).close();
-      expect(existsSync(`${path}.${KEEP_ROTATED}`)).toBe(true);
+    it('a real rotation verifies, also once files past retention are deleted; a cut of the oldest kept file does not', async () => {
+      let now = Date.now();
+      const log = new AuditLog({ path, key, vaultId, rotateBytes: 1_500, now: () => now });
+      (await writeEntries(100, log)).close();
+      // Files go only past retention (issue 18 item 7): a clock 91 days on lets the writer delete.
+      now += 91 * 86_400_000;
+      (await writeEntries(20, log)).close();
       expect(readAudit(path)[0]!.seq).toBeGreaterThan(1);
       expect(verifyAudit(path, key, vaultId)).toMatchObject({ ok: true, startsAfterGenesis: true });
-      // Log rotation tools delete the oldest (highest-numbered) files.
-      for (let n = KEEP_ROTATED; n > KEEP_ROTATED - 3; n--) unlinkSync(`${path}.${n}`);
-      expect(verifyAudit(path, key, vaultId)).toMatchObject({ ok: true, startsAfterGenesis: true });
       // Entries cut from the front of the oldest file kept are not a rotation.
-      const oldest = `${path}.${KEEP_ROTATED - 3}`;
-      const kept = readFileSync(oldest, 'utf8').trimEnd().split('\n');
-      const firstSeq = (JSON.parse(kept[0]!) as { seq: number }).seq;
+      const kept = readdirSync(dir).filter((n) => /\.\d+$/.test(n)).map((n) => Number(n.split('.').pop()));
+      const oldest = `${path}.${Math.max(...kept)}`;
+      const lines = readFileSync(oldest, 'utf8').trimEnd().split('\n');
+      const firstSeq = (JSON.parse(lines[0]!) as { seq: number }).seq;
       for (const cut of [1, 3]) {
-        writeFileSync(oldest, `${kept.slice(cut).join('\n')}\n`);
+        writeFileSync(oldest, `${lines.slice(cut).join('\n')}\n`);
         const r = verifyAudit(path, key, vaultId);
         expect(r.ok, `cut ${cut}`).toBe(false);
         expect(r.problem).toContain(`first missing seq ${firstSeq}`);
       }
     });
 
-    it('with every rotated file deleted, a cut of the current file is reported', async () => {
+    it('rotated files removed by hand (not past retention, no deletion record) fail verify; a cut of the current file too', async () => {
       const log = new AuditLog({ path, key, vaultId, rotateBytes: 2_000 });
       (await writeEntries(30, log)).close();
-      for (let n = 1; n <= KEEP_ROTATED; n++) rmSync(`${path}.${n}`, { force: true });
-      expect(verifyAudit(path, key, vaultId)).toMatchObject({ ok: true, startsAfterGenesis: true });
+      for (const n of readdirSync(dir).filter((f) => /\.\d+$/.test(f))) rmSync(join(dir, n), { force: true });
+      expect(verifyAudit(path, key, vaultId)).toMatchObject({ ok: false });
+      expect(verifyAudit(path, key, vaultId).problem).toMatch(/no signed deletion record/);
       const current = lines();
       const firstSeq = (JSON.parse(current[0]!) as { seq: number }).seq;
       save(current.slice(2));
