@@ -197,7 +197,7 @@ export class Broker {
       if (sent) {
         await this.#recordAfter({ ...trail, action: 'request.sent', outcome: 'error', reason: scrubbed.code, durationMs: round(performance.now() - started) });
       } else if (scrubbed.code !== 'AUDIT_UNAVAILABLE') {
-        await this.#recordAfter({ ...trail, action: 'request.denied', outcome: 'denied', reason: `${scrubbed.code}: ${scrubbed.message}`.slice(0, 500) });
+        await this.#recordAfter({ ...trail, action: 'request.denied', outcome: 'denied', reason: scrubbed.code });
       }
       logger().warn({ principal: principal.id, secrets: trail.secrets, method: trail.method, origin: trail.origin, code: scrubbed.code }, `request refused: ${scrubbed.message}`);
       throw scrubbed;
