@@ -17,6 +17,9 @@ import { sendFollowingRedirects } from './egress/redirects.js';
 import { buildOutgoing, fail } from './egress/outgoing.js';
 import { authorizeSecrets, mayUse, redirectRefusal, type Principal } from './policy/authorize.js';
 import { OriginOptIns } from './policy/hosts.js';
+import type { PartialHitAllowance } from './policy/allowance.js';
+import type { OriginQuarantine } from './policy/quarantine.js';
+import type { CallQuotas } from './policy/quotas.js';
 import { suspendedRefusal, tripwireRefusal, type SuspensionList } from './policy/suspensions.js';
 import { Redactor } from './redact/redactor.js';
 import { VaultIndex } from './redact/vault-index.js';
@@ -61,6 +64,12 @@ export interface BrokerOptions {
   allowOrigins?: string[];
   /** Principals the tripwire suspended (promise 4a); without it a hit still refuses the call. */
   suspensions?: SuspensionList | undefined;
+  /** Partial hits each principal has spent (issue 18 item 2); past the allowance the principal is suspended. */
+  allowance?: PartialHitAllowance | undefined;
+  /** Origins quarantined after their answers tripped the wire twice (issue 18 item 2). */
+  quarantine?: OriginQuarantine | undefined;
+  /** Concurrent calls per principal before the shared limit (issue 18 item 6). */
+  quotas?: CallQuotas | undefined;
 }
 
 /** What the audit trail says of a request, filled in as the request is understood. */
