@@ -6,8 +6,8 @@
  * while another principal's call takes a free shared slot at once.
  *
  * When the shared limit itself is reached (many principals busy at once), a freed slot goes to
- * the principals with waiting calls in turn (round robin), never to whoever queued most: a
- * principal with one waiting call waits for at most one slot to be freed.
+ * the waiting principal with the fewest calls running, never to whoever queued most: a principal
+ * with nothing running and one call waiting gets the next slot freed.
  */
 import { BlindfoldError } from '../errors.js';
 
@@ -85,21 +85,29 @@ export class CallQuotas {
     };
   }
 
-  /** Hands free slots to waiting principals, one call each per turn. */
+  /**
+   * Hands free slots to waiting principals, each to the one with the fewest calls running (the
+   * least served; ties in turn order), so a principal with one call waiting gets the next freed
+   * slot whatever another principal has queued.
+   */
   #dispatch(): void {
-    let granted = true;
-    while (granted && this.#total < this.limits.shared) {
-      granted = false;
-      for (const [principal, queue] of this.#waiting) {
-        if (this.#total >= this.limits.shared) break;
-        if (!this.#free(principal)) continue;
-        const waiter = queue.shift()!;
-        // Served: to the back of the turn order (or out of it when nothing more waits).
-        this.#waiting.delete(principal);
-        if (queue.length) this.#waiting.set(principal, queue);
-        waiter.grant();
-        granted = true;
+    while (this.#total < this.limits.shared) {
+      let pick: string | undefined;
+      let fewest = Infinity;
+      for (const principal of this.#waiting.keys()) {
+        const running = this.#running.get(principal) ?? 0;
+        if (running < fewest && this.#free(principal)) {
+          pick = principal;
+          fewest = running;
+        }
       }
+      if (pick === undefined) return;
+      const queue = this.#waiting.get(pick)!;
+      const waiter = queue.shift()!;
+      // Served: to the back of the turn order (or out of it when nothing more waits).
+      this.#waiting.delete(pick);
+      if (queue.length) this.#waiting.set(pick, queue);
+      waiter.grant();
     }
   }
 }
