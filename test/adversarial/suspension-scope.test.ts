@@ -14,6 +14,7 @@ import { seedSecret } from '../helpers/inprocess.js';
 import { visible } from '../helpers/mcp.js';
 import { startStub, type Stub } from '../helpers/stub.js';
 import { expectNoTrace } from '../helpers/traces.js';
+import { stdioPrincipalId } from '../../src/mcp/stdio.js';
 
 const VALUE = 'scope-Qv8Rk3Lm7Tz2Wn5Xp9Bc4Hd';
 
@@ -161,5 +162,12 @@ describe('suspension scope', () => {
     );
     expect(await Promise.all(runs)).toEqual([0, 0, 0, 0]);
     expect(suspended()).toHaveLength(20);
+  });
+
+  it('keeps a client-chosen name to letters, digits, _ . - (it reaches the audit trail and admin terminals)', () => {
+    const id = stdioPrincipalId({ clientName: '\u202Eevil\u001b[2J name\u200B', instance: '0123abcd' });
+    expect(id).toBe('stdio:evil-2J-name:0123abcd');
+    expect(stdioPrincipalId({ clientName: '\u202E\u2066', instance: '0123abcd' })).toBe('stdio:client:0123abcd');
+    expect(stdioPrincipalId({ name: 'claude-desktop', clientName: 'ignored', instance: '0123abcd' })).toBe('stdio:claude-desktop');
   });
 });
