@@ -82,13 +82,17 @@ export class Blindfold {
   readonly #core: BlindfoldCore;
   readonly #principal: Principal | PrincipalSlot;
 
+  /** Who this handle acts for; for a learnt principal, fixed at the first initialize or first use. */
+  declare readonly principal: Principal;
+
   constructor(core: BlindfoldCore, principal: Principal | PrincipalSlot) {
     this.#core = core;
     this.#principal = principal;
-  }
-
-  get principal(): Principal {
-    return this.#principal instanceof PrincipalSlot ? this.#principal.current : this.#principal;
+    // An own property, as it always was (the handle shows nothing else), read through the slot.
+    Object.defineProperty(this, 'principal', {
+      enumerable: true,
+      get: () => (this.#principal instanceof PrincipalSlot ? this.#principal.current : this.#principal),
+    });
   }
 
   /** A connection's client said its name (MCP initialize); only a learnt principal uses it, and only the first time. */

@@ -49,9 +49,10 @@ export const serveAction = action(async (opts: ServeOptions, cmd: Command) => {
     ...(maxFromShell ? ['--max-argument-bytes', String(settings.limits.maxArgumentBytes)] : []),
   ]);
   note(
-    `MCP server on stdio | principal ${settings.principal ? `stdio:${settings.principal}` : `stdio:<client name>:${instance}`} | vault ${vault.paths.vault} | environment ${env} | ${vault.size} secret(s) | ` +
+    `MCP server on stdio | vault ${vault.paths.vault} | environment ${env} | ${vault.size} secret(s) | ` +
       `${tasks.length} task(s) from ${vault.paths.tasks}${problems.length ? ` (${problems.length} not loaded: see above)` : ''}\n` +
       `blindfold: connect a client with this server entry (README: "Connect an MCP client"): ${JSON.stringify(entry)}\n` +
+      `blindfold: principal ${settings.principal ? `stdio:${settings.principal}` : `stdio:<client name>:${instance} (name it with --principal NAME)`}\n` +
       'blindfold: add secrets with `blindfold set NAME --host HOST`',
   );
   await serveStdio(blindfold, { maxMessageBytes: settings.limits.maxArgumentBytes });
