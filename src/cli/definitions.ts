@@ -218,7 +218,7 @@ is held back by at most one value's length until more arrives or the child ends.
 
   program
     .command('clear')
-    .description('lift a tripwire suspension or an origin quarantine (review `blindfold audit --action request.attack` first)')
+    .description('lift a tripwire suspension or an origin quarantine (review `blindfold audit --action request.attack` first); with no argument, list them')
     .argument('[principal]', 'the suspended principal, as `blindfold suspended` shows it (e.g. stdio:claude-desktop, or \'stdio:*\' for every stdio principal); also resets its partial-hit allowance')
     .option('--all', 'lift every suspension and reset every partial-hit allowance (also rewrites a damaged list)')
     .option('--origin <url>', 'lift the quarantine of an origin whose answers tripped the wire (see `blindfold suspended`)')

@@ -15,6 +15,8 @@ import { visible } from '../helpers/mcp.js';
 import { startStub, type Stub } from '../helpers/stub.js';
 import { expectNoTrace } from '../helpers/traces.js';
 import { stdioPrincipalId } from '../../src/mcp/stdio.js';
+import { CountedAllowance } from '../../src/policy/allowance.js';
+import { TripQuarantine } from '../../src/policy/quarantine.js';
 
 const VALUE = 'scope-Qv8Rk3Lm7Tz2Wn5Xp9Bc4Hd';
 
@@ -138,6 +140,11 @@ describe('suspension scope', () => {
     expect(code(await bystander.legit())).toContain('PRINCIPAL_SUSPENDED');
     expect(code(await one.legit())).toContain('PRINCIPAL_SUSPENDED');
 
+    // `blindfold clear` with nothing named lists them, and says how to lift the wildcard.
+    const listing = runCli(['clear'], { env: t.env });
+    expect(listing.code, listing.stderr).toBe(0);
+    expect(listing.stdout).toMatch(/stdio:\*\s+\S+\s+a second stdio suspension/);
+    expect(listing.stdout).toContain("'stdio:*' for the stdio wildcard");
     // Clearing one principal while the wildcard stands is refused with the way out.
     const refused = runCli(['clear', 'stdio:three'], { env: t.env });
     expect(refused.code).toBe(2);
@@ -162,6 +169,29 @@ describe('suspension scope', () => {
     );
     expect(await Promise.all(runs)).toEqual([0, 0, 0, 0]);
     expect(suspended()).toHaveLength(20);
+  });
+
+  it('`clear PRINCIPAL` gives back its partial-hit allowance; `clear --origin` lifts a quarantine; both on record', async () => {
+    const allowance = CountedAllowance.inFile(join(t.home, 'allowance.json'));
+    await allowance.spend('stdio:spender');
+    await allowance.spend('stdio:spender');
+    await allowance.spend('stdio:other');
+    const quarantine = TripQuarantine.inFile(join(t.home, 'quarantine.json'));
+    await quarantine.recordTrip(`${stub.origin}/planted`);
+    await quarantine.recordTrip(`${stub.origin}/planted-again`);
+    expect(runCli(['suspended'], { env: t.env }).stdout).toMatch(new RegExp(`${stub.origin.replace(/[.]/g, '\\.')}\\s+2\\s+\\d{4}-`));
+
+    expect(clear('stdio:spender')).toContain('reset the partial-hit allowance of stdio:spender');
+    expect(allowance.used('stdio:spender')).toBe(0);
+    expect(allowance.used('stdio:other')).toBe(1);
+    expect(clear('--origin', `${stub.origin}/`)).toContain(`lifted the quarantine of ${stub.origin}`);
+    expect(quarantine.isQuarantined(stub.origin)).toBe(false);
+    const notAgain = runCli(['clear', '--origin', stub.origin], { env: t.env });
+    expect(notAgain.code).toBe(2);
+
+    const cleared = JSON.parse(runCli(['audit', '--action', 'principal.cleared', '--json'], { env: t.env }).stdout) as Array<{ reason: string; origin?: string }>;
+    expect(cleared.map((e) => e.reason)).toEqual([`reset the partial-hit allowance of stdio:spender`, `cleared the quarantine of ${stub.origin}`]);
+    expect(cleared[1]?.origin).toBe(stub.origin);
   });
 
   it('keeps a client-chosen name to letters, digits, _ . - (it reaches the audit trail and admin terminals)', () => {

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { BlindfoldPaths } from '../../config.js';
 import { BlindfoldError } from '../../errors.js';
 import { CountedAllowance } from '../../policy/allowance.js';
 import { normalOrigin, TripQuarantine } from '../../policy/quarantine.js';
@@ -12,16 +13,21 @@ const PRINCIPAL_RULE = /^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$/;
 /** `blindfold suspended`, as declared in ../definitions.ts. */
 export const suspendedAction = action(async (opts: { json?: boolean }, cmd: Command) => {
   const vault = await openVault(cmd);
-  const entries = SuspensionList.inFile(vault.paths.suspensions).list();
-  const origins = TripQuarantine.inFile(vault.paths.quarantine).list();
-  if (opts.json) return printJson(entries);
+  printSuspended(vault.paths, opts.json === true);
+});
+
+/** The suspensions (the stdio wildcard among them) and the origins with trips on record. */
+function printSuspended(paths: BlindfoldPaths, json: boolean): void {
+  const entries = SuspensionList.inFile(paths.suspensions).list();
+  const origins = TripQuarantine.inFile(paths.quarantine).list();
+  if (json) return printJson(entries);
   if (entries.length === 0) printLine('no principal is suspended');
   else printTable(['PRINCIPAL', 'SINCE', 'REASON'], entries.map((e) => [e.principal, e.since, e.reason]));
   if (origins.length > 0) {
     printLine();
     printTable(['ORIGIN', 'TRIPS', 'QUARANTINED SINCE'], origins.map((o) => [o.origin, String(o.trips), o.quarantinedSince ?? '-']));
   }
-});
+}
 
 interface ClearOptions {
   all?: boolean;
@@ -32,7 +38,10 @@ interface ClearOptions {
 /** `blindfold clear`, as declared in ../definitions.ts. */
 export const clearAction = action(async (principal: string | undefined, opts: ClearOptions, cmd: Command) => {
   if (!opts.all && principal === undefined && opts.origin === undefined) {
-    throw new BlindfoldError('BAD_INPUT', 'name the principal to clear, or pass --all, or --origin URL');
+    // Nothing named: show what there is to clear, and how.
+    printSuspended((await openVault(cmd)).paths, opts.json === true);
+    if (!opts.json) printLine(`\nlift one with \`blindfold clear PRINCIPAL\` ('${STDIO_WILDCARD}' for the stdio wildcard), an origin with --origin URL, or everything with --all`);
+    return;
   }
   if (principal !== undefined && principal !== STDIO_WILDCARD && !PRINCIPAL_RULE.test(principal)) {
     throw new BlindfoldError('BAD_INPUT', `that is not a principal name (${PRINCIPAL_RULE.source}, or ${STDIO_WILDCARD}); see \`blindfold suspended\``);
