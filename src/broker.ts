@@ -17,15 +17,16 @@ import { sendFollowingRedirects } from './egress/redirects.js';
 import { buildOutgoing, fail } from './egress/outgoing.js';
 import { authorizeSecrets, mayUse, redirectRefusal, type Principal } from './policy/authorize.js';
 import { OriginOptIns } from './policy/hosts.js';
-import { suspendedRefusal, tripwireRefusal, type SuspensionList } from './policy/suspensions.js';
+import { CountedAllowance, type PartialHitAllowance } from './policy/allowance.js';
+import type { OriginQuarantine } from './policy/quarantine.js';
+import type { CallQuotas } from './policy/quotas.js';
+import { suspendedRefusal, type SuspensionList } from './policy/suspensions.js';
 import { Redactor } from './redact/redactor.js';
 import { VaultIndex } from './redact/vault-index.js';
 import { presentResponse, redactJsonValue, scrubError, type ResponseView } from './redact/response.js';
 import { screen, WITHHELD_NOTICE } from './redact/wall.js';
-import { memoryAllowance, type OriginQuarantine, type PartialHitAllowance } from './policy/hit-state.js';
 import { AnswerJudge } from './policy/answer-judge.js';
 
-export type { OriginQuarantine, PartialHitAllowance } from './policy/hit-state.js';
 import { parseRequest, type HttpRequestInput, type ParsedRequest } from './template/request.js';
 import type { SecretInfo, Vault } from './vault/vault.js';
 import type { AuditLog } from './audit/log.js';
@@ -68,10 +69,12 @@ export interface BrokerOptions {
   allowOrigins?: string[];
   /** Principals the tripwire suspended (promise 4a); without it a hit still refuses the call. */
   suspensions?: SuspensionList | undefined;
-  /** Pieces of placed values each principal may still see withheld before it is suspended (default: 3, in memory). */
+  /** Partial hits each principal has spent (issue 18 item 2); past the allowance the principal is suspended. */
   allowance?: PartialHitAllowance | undefined;
-  /** Origins whose answers tripped the wire twice, refused for every principal until an admin clears them. */
+  /** Origins quarantined after their answers tripped the wire twice (issue 18 item 2). */
   quarantine?: OriginQuarantine | undefined;
+  /** Concurrent calls per principal before the shared limit (issue 18 item 6). */
+  quotas?: CallQuotas | undefined;
 }
 
 /** What the audit trail says of a request, filled in as the request is understood. */
@@ -89,6 +92,7 @@ export class Broker {
   readonly #audit: AuditLog | undefined;
   readonly #suspensions: SuspensionList | undefined;
   readonly #quarantine: OriginQuarantine | undefined;
+  readonly #quotas: CallQuotas | undefined;
   readonly #judge: AnswerJudge;
   /** Hit bookkeeping (audit, allowance, suspension writes), kept off the reply path. */
   #bookkeeping: Promise<void> = Promise.resolve();
@@ -101,9 +105,10 @@ export class Broker {
     this.#audit = options.audit;
     this.#suspensions = options.suspensions;
     this.#quarantine = options.quarantine;
+    this.#quotas = options.quotas;
     this.#judge = new AnswerJudge({
       suspensions: options.suspensions,
-      allowance: options.allowance ?? memoryAllowance(),
+      allowance: options.allowance ?? CountedAllowance.inMemory(),
       quarantine: options.quarantine,
       record: (fields) => this.record(fields),
       later: (work) => this.#later(work),
@@ -149,6 +154,17 @@ export class Broker {
   }
 
   async httpRequest(principal: Principal, input: HttpRequestInput, options: RequestOptions = {}): Promise<HttpResult> {
+    // A principal's share of concurrent calls is taken before the shared limit: one that floods
+    // (32 hostile answers to scan at once) waits on itself, not on everyone.
+    const release = await this.#quotas?.acquire(principal.id);
+    try {
+      return await this.#httpRequest(principal, input, options);
+    } finally {
+      release?.();
+    }
+  }
+
+  async #httpRequest(principal: Principal, input: HttpRequestInput, options: RequestOptions): Promise<HttpResult> {
     const started = performance.now();
     const trail: RequestTrail = { principal: principal.id, env: principal.env, method: String(input.method).toUpperCase(), ...(options.task ? { task: options.task } : {}) };
     let sent = false;
@@ -248,23 +264,7 @@ export class Broker {
   /** The tripwire on a vault already refreshed and an index already complete. */
   async #screen(principal: Principal, agentInput: unknown): Promise<void> {
     await this.#refuseIfSuspended(principal);
-    const { hits, unscanned } = this.#redactor.inspect(JSON.stringify(agentInput) ?? '');
-    if (unscanned.length > 0) {
-      // Fail closed: an input the scan could not finish is refused, whatever it may hold.
-      await this.record({ action: 'request.denied', principal: principal.id, env: principal.env, outcome: 'denied', reason: 'INPUT_UNSCANNABLE: the input needs more decoding than the scan limits allow' });
-      throw new BlindfoldError('BAD_INPUT', 'the request was refused: its input could not be fully checked (too deeply or densely encoded). Send it plainly encoded');
-    }
-    if (!hits.some((h) => !this.#redactor.isPublic(h.name))) return;
-    await this.#trip(principal, 'secret material in its input (tripwire)', 'secret material in the agent input');
-  }
-
-  /** Suspends the principal, records the attack, and refuses (promise 4a). */
-  async #trip(principal: Principal, why: string, reason: string): Promise<never> {
-    // Suspended first: if the audit entry then cannot be written, the principal is still stopped.
-    this.#suspensions?.suspend(principal.id, why);
-    await this.record({ action: 'request.attack', principal: principal.id, env: principal.env, outcome: 'denied', reason });
-    logger().warn({ principal: principal.id }, `tripwire: ${why}; principal suspended`);
-    throw tripwireRefusal(principal.id);
+    await this.#judge.screenInput(principal, this.#redactor, agentInput);
   }
 
   /** Runs bookkeeping after the reply, in order; a failure is logged (the answer already left). */

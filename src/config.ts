@@ -12,6 +12,10 @@ export interface BlindfoldPaths {
   tasks: string;
   /** Principals the tripwire suspended (shared by every process using this home). */
   suspensions: string;
+  /** Partial hits each principal has spent of its allowance (shared by every process of the home). */
+  allowance: string;
+  /** Origins whose answers tripped the wire, and those quarantined for it. */
+  quarantine: string;
 }
 
 export interface PathOverrides {
@@ -31,6 +35,8 @@ export function resolvePaths(overrides: PathOverrides = {}, env: NodeJS.ProcessE
     audit: resolve(overrides.audit ?? join(home, 'audit.jsonl')),
     tasks: resolve(overrides.tasks ?? join(home, 'tasks')),
     suspensions: join(home, 'suspended.json'),
+    allowance: join(home, 'allowance.json'),
+    quarantine: join(home, 'quarantine.json'),
   };
 }
 

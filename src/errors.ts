@@ -38,6 +38,7 @@ export const ERROR_CODES = [
   'TASK_NOT_FOUND',
   'REQUEST_REFUSED',
   'PRINCIPAL_SUSPENDED',
+  'RATE_LIMITED',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -10,7 +10,11 @@ import { pinnedResolver, type Resolver } from './egress/connector.js';
 import { BlindfoldError } from './errors.js';
 import type { Principal } from './policy/authorize.js';
 import { parseConfigOrigin } from './policy/hosts.js';
+import { CountedAllowance } from './policy/allowance.js';
+import { TripQuarantine } from './policy/quarantine.js';
+import { CallQuotas } from './policy/quotas.js';
 import { SuspensionList } from './policy/suspensions.js';
+import { loadSettings } from './settings.js';
 import type { Task, TaskProblem } from './tasks/loader.js';
 import { TaskRegistry } from './tasks/registry.js';
 import { runTask, type TaskResult } from './tasks/runner.js';
@@ -32,9 +36,35 @@ export interface OpenBlindfoldOptions {
   resolve?: string[];
 }
 
+/**
+ * Who is on the other end of a connection whose principal is learnt from the connection itself
+ * (a stdio client names itself at MCP initialize). Fixed once — at the first initialize, or at the
+ * first use if a call comes first — and never changed after: a client that initializes again
+ * cannot rename itself out of a suspension or a spent allowance.
+ */
+export class PrincipalSlot {
+  #fixed: Principal | undefined;
+  readonly #make: (clientName: string | undefined) => Principal;
+
+  constructor(make: (clientName: string | undefined) => Principal) {
+    this.#make = make;
+  }
+
+  /** The client's own name for itself; ignored once the principal is fixed. */
+  learn(clientName: string | undefined): Principal {
+    return (this.#fixed ??= this.#make(clientName));
+  }
+
+  get current(): Principal {
+    return this.learn(undefined);
+  }
+}
+
 /** How the pieces are set up around an opened vault. */
 export interface Assembly {
-  principal: Principal;
+  principal: Principal | PrincipalSlot;
+  /** Partial hits a principal may have before it is suspended; default from the settings. */
+  partialHitAllowance?: number;
   allowOrigins?: string[];
   resolver?: Resolver;
   /** Reload task tools when the tasks folder changes (a long-running server). */
@@ -49,12 +79,25 @@ export interface BlindfoldCore {
 }
 
 export class Blindfold {
-  readonly principal: Principal;
   readonly #core: BlindfoldCore;
+  readonly #principal: Principal | PrincipalSlot;
 
-  constructor(core: BlindfoldCore, principal: Principal) {
+  /** Who this handle acts for; for a learnt principal, fixed at the first initialize or first use. */
+  declare readonly principal: Principal;
+
+  constructor(core: BlindfoldCore, principal: Principal | PrincipalSlot) {
     this.#core = core;
-    this.principal = principal;
+    this.#principal = principal;
+    // An own property, as it always was (the handle shows nothing else), read through the slot.
+    Object.defineProperty(this, 'principal', {
+      enumerable: true,
+      get: () => (this.#principal instanceof PrincipalSlot ? this.#principal.current : this.#principal),
+    });
+  }
+
+  /** A connection's client said its name (MCP initialize); only a learnt principal uses it, and only the first time. */
+  learnClient(clientName: string | undefined): void {
+    if (this.#principal instanceof PrincipalSlot) this.#principal.learn(clientName);
   }
 
   /** The secrets this principal may use: names, policy and usage, never values. */
@@ -116,7 +159,10 @@ export async function assembleBlindfold(vault: Vault, assembly: Assembly): Promi
   const broker = new Broker({
     vault,
     audit,
-    suspensions: new SuspensionList(vault.paths.suspensions),
+    suspensions: SuspensionList.inFile(vault.paths.suspensions),
+    allowance: CountedAllowance.inFile(vault.paths.allowance, assembly.partialHitAllowance ?? loadSettings().limits.partialHitAllowance),
+    quarantine: TripQuarantine.inFile(vault.paths.quarantine),
+    quotas: new CallQuotas(),
     ...(assembly.allowOrigins ? { allowOrigins: assembly.allowOrigins } : {}),
     ...(assembly.resolver ? { resolver: assembly.resolver } : {}),
   });

@@ -144,6 +144,11 @@ export function declareCommands(program: Command): void {
       'answer DNS for NAME with IP (comma-separated for several); answers still pass the private-address guard (repeatable)',
       (v: string, prev: string[] = []) => [...prev, v],
     )
+    .option(
+      '--principal <name>',
+      'name this server\'s principal stdio:NAME (audit, suspensions, allowance), e.g. claude-desktop; default: BLINDFOLD_PRINCIPAL, the settings file, else the client\'s own name plus this server entry',
+    )
+    .option('--max-argument-bytes <n>', 'largest MCP message (a tool call with all its arguments) read, in bytes (default: BLINDFOLD_MAX_ARGUMENT_BYTES, the settings file, else 1048576)')
     .action(lazy(loadServeAction));
 
   program
@@ -213,9 +218,10 @@ is held back by at most one value's length until more arrives or the child ends.
 
   program
     .command('clear')
-    .description('lift a tripwire suspension (review `blindfold audit --action request.attack` first)')
-    .argument('[principal]', 'the suspended principal, as `blindfold suspended` shows it (e.g. stdio)')
-    .option('--all', 'lift every suspension (also rewrites a damaged list)')
+    .description('lift a tripwire suspension or an origin quarantine (review `blindfold audit --action request.attack` first); with no argument, list them')
+    .argument('[principal]', 'the suspended principal, as `blindfold suspended` shows it (e.g. stdio:claude-desktop, or \'stdio:*\' for every stdio principal); also resets its partial-hit allowance')
+    .option('--all', 'lift every suspension and reset every partial-hit allowance (also rewrites a damaged list)')
+    .option('--origin <url>', 'lift the quarantine of an origin whose answers tripped the wire (see `blindfold suspended`)')
     .option('--json', 'print the result as JSON')
     .action(lazy(() => import('./commands/suspensions.js').then((m) => m.clearAction)));
 }

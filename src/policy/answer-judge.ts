@@ -6,9 +6,13 @@
  * right and a wrong guess).
  */
 import type { AuditFields } from '../audit/chain.js';
+import { BlindfoldError } from '../errors.js';
+import { logger } from '../log.js';
+import type { Redactor } from '../redact/redactor.js';
 import { type Findings, type ResponseView, withheldView } from '../redact/response.js';
 import type { Principal } from './authorize.js';
-import type { OriginQuarantine, PartialHitAllowance } from './hit-state.js';
+import type { PartialHitAllowance } from './allowance.js';
+import type { OriginQuarantine } from './quarantine.js';
 import { tripwireRefusal, type SuspensionList } from './suspensions.js';
 
 type Trail = Omit<AuditFields, 'action' | 'outcome'>;
@@ -59,5 +63,24 @@ export class AnswerJudge {
       this.#deps.later(() => this.#deps.record({ ...trail, action: 'response.withheld', outcome: 'ok', reason: `answer withheld in part: ${reason}` }));
     }
     return view;
+  }
+
+  /**
+   * The tripwire on an agent's input (promise 4a): secret material there (not of a public value)
+   * can only be a guess, so the call is refused, recorded as an attack and the principal suspended;
+   * an input the scan could not finish is refused (fail closed), nothing said of what it held.
+   */
+  async screenInput(principal: Principal, redactor: Redactor, agentInput: unknown): Promise<void> {
+    const { hits, unscanned } = redactor.inspect(JSON.stringify(agentInput) ?? '');
+    if (unscanned.length > 0) {
+      await this.#deps.record({ action: 'request.denied', principal: principal.id, env: principal.env, outcome: 'denied', reason: 'INPUT_UNSCANNABLE' });
+      throw new BlindfoldError('BAD_INPUT', 'the request was refused: its input could not be fully checked (too deeply or densely encoded). Send it plainly encoded');
+    }
+    if (!hits.some((h) => !redactor.isPublic(h.name))) return;
+    // Suspended first: if the audit entry then cannot be written, the principal is still stopped.
+    this.#deps.suspensions?.suspend(principal.id, 'secret material in its input (tripwire)');
+    await this.#deps.record({ action: 'request.attack', principal: principal.id, env: principal.env, outcome: 'denied', reason: 'secret material in the agent input' });
+    logger().warn({ principal: principal.id }, 'tripwire: secret material in an agent input; principal suspended');
+    throw tripwireRefusal(principal.id);
   }
 }

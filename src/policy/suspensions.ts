@@ -4,108 +4,149 @@
  * with `blindfold clear PRINCIPAL`: one wrong guess costs the agent its access, which turns a
  * guessing game into a single attempt.
  *
- * The list is a small JSON file in the home folder, shared by every process on the machine: the
- * server checks it on each request with one stat (re-read only when it changed) and the CLI edits
- * it. Writes go to a unique temp file renamed into place, so a reader never sees half a file.
+ * Suspension hits the guesser, not the fleet: each stdio client has a principal of its own
+ * (`stdio:<name>`). A stdio principal is named by whoever starts the server, so a guesser could try
+ * again under a new name; a second stdio suspension on one home within a day therefore suspends
+ * every stdio principal of the home (the wildcard entry `stdio:*`), until a human clears it.
+ *
+ * The list lives in a state cell (state-cell.ts): a small file of the home, shared by every process,
+ * changed under a lock. A suspension holds in this process from the moment it is decided, before
+ * the write lands, so the next call is refused even if the disk is slow or failing.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { BlindfoldError } from '../errors.js';
+import { logger } from '../log.js';
+import { FileCell, MemoryCell, type StateCell } from './state-cell.js';
+
+/** Every principal a stdio server can have starts with this; the wildcard covers them all. */
+export const STDIO_PREFIX = 'stdio:';
+export const STDIO_WILDCARD = `${STDIO_PREFIX}*`;
+/** Before per-client principals every stdio server was `stdio`: an old entry still stops them all. */
+const LEGACY_STDIO = 'stdio';
+/** How far back a second stdio suspension turns into the wildcard. */
+export const WILDCARD_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 const entrySchema = z.object({ since: z.string(), reason: z.string() });
-const fileSchema = z.record(z.string(), entrySchema);
-export type Suspension = z.infer<typeof entrySchema> & { principal: string };
+type Entry = z.infer<typeof entrySchema>;
+const stateSchema = z.object({
+  version: z.literal(2),
+  suspended: z.record(z.string(), entrySchema),
+  /** Stdio suspensions of the last day, kept after a clear: a cleared guesser that trips again is the second. */
+  recent: z.array(z.object({ principal: z.string(), at: z.string() })),
+});
+export type SuspensionState = z.infer<typeof stateSchema>;
+/** The file before version 2 was the bare principal → entry record. */
+const fileSchema = z.union([stateSchema, z.record(z.string(), entrySchema).transform((suspended): SuspensionState => ({ version: 2, suspended, recent: [] }))]);
+const empty = (): SuspensionState => ({ version: 2, suspended: {}, recent: [] });
+
+export type Suspension = Entry & { principal: string };
 
 export class SuspensionList {
-  readonly path: string;
-  #entries: Record<string, z.infer<typeof entrySchema>> = {};
-  #stamp = '';
+  readonly #cell: StateCell<SuspensionState>;
+  /** Decided here, maybe not yet on disk: refused in this process whatever the write does. */
+  readonly #pending = new Set<string>();
 
-  constructor(path: string) {
-    this.path = path;
+  constructor(cell: StateCell<SuspensionState>) {
+    this.#cell = cell;
+  }
+
+  /** The list of a home, in its file. */
+  static inFile(path: string): SuspensionList {
+    return new SuspensionList(new FileCell(path, fileSchema as z.ZodType<SuspensionState>, empty, 'the suspension list'));
+  }
+
+  static inMemory(): SuspensionList {
+    return new SuspensionList(new MemoryCell(empty()));
   }
 
   isSuspended(principal: string): boolean {
-    this.#refresh();
-    return Object.hasOwn(this.#entries, principal);
+    if (this.#pending.has(principal) || (this.#pending.has(STDIO_WILDCARD) && isStdio(principal))) return true;
+    return coveringEntry(this.#cell.read(), principal) !== undefined;
   }
 
   list(): Suspension[] {
-    this.#refresh();
-    return Object.entries(this.#entries).map(([principal, e]) => ({ principal, ...e }));
+    return Object.entries(this.#cell.read().suspended).map(([principal, e]) => ({ principal, ...e }));
   }
 
-  suspend(principal: string, reason: string): void {
-    this.#refresh();
-    if (Object.hasOwn(this.#entries, principal)) return;
-    this.#write({ ...this.#entries, [principal]: { since: new Date().toISOString(), reason } });
-  }
-
-  /** Returns whether the principal was suspended. */
-  clear(principal: string): boolean {
-    this.#refresh();
-    if (!Object.hasOwn(this.#entries, principal)) return false;
-    const { [principal]: _cleared, ...rest } = this.#entries;
-    this.#write(rest);
-    return true;
-  }
-
-  #refresh(): void {
-    // No list is the usual case: asked not to throw, stat skips building an error per request.
-    let st;
+  /**
+   * Suspends the principal at once in this process, then on disk. The promise settles when the
+   * list is written and never rejects: a failed write is logged, and this process keeps refusing.
+   */
+  async suspend(principal: string, reason: string, now = new Date()): Promise<void> {
+    this.#pending.add(principal);
     try {
-      st = statSync(this.path, { throwIfNoEntry: false });
-    } catch {
-      st = undefined;
+      await this.#cell.update((state) => suspendIn(state, principal, reason, now));
+      this.#pending.delete(principal);
+    } catch (err) {
+      logger().error({ principal, code: (err as BlindfoldError).code }, `the suspension of ${principal} could not be written; it holds in this process only`);
     }
-    if (!st) {
-      this.#entries = {};
-      this.#stamp = '';
-      return;
-    }
-    const stamp = `${st.mtimeMs}:${st.size}:${st.ino}`;
-    if (stamp === this.#stamp) return;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(readFileSync(this.path, 'utf8'));
-    } catch {
-      // Fail closed: a damaged list must not silently lift suspensions.
-      throw new BlindfoldError('INTERNAL', `the suspension list ${this.path} is damaged; fix or remove it (\`blindfold clear --all\` rewrites it)`);
-    }
-    const result = fileSchema.safeParse(parsed);
-    if (!result.success) throw new BlindfoldError('INTERNAL', `the suspension list ${this.path} is not valid; fix or remove it`);
-    this.#entries = result.data;
-    this.#stamp = stamp;
   }
 
-  #write(entries: Record<string, z.infer<typeof entrySchema>>): void {
-    const dir = dirname(this.path);
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const tmp = join(dir, `.${basename(this.path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-    writeFileSync(tmp, `${JSON.stringify(entries, null, 2)}\n`, { mode: 0o600 });
-    renameSync(tmp, this.path);
-    this.#stamp = '';
-    this.#refresh();
+  /** Lifts one suspension (the wildcard is `stdio:*`); returns whether it was there. */
+  async clear(principal: string): Promise<boolean> {
+    this.#pending.delete(principal);
+    return this.#cell.update((state) => {
+      if (!Object.hasOwn(state.suspended, principal)) return { result: false };
+      delete state.suspended[principal];
+      return { next: state, result: true };
+    });
   }
 
-  /** Empties the list, also when it is damaged. */
-  clearAll(): number {
+  /** Empties the list, also when it is damaged; returns how many were lifted. */
+  async clearAll(): Promise<number> {
     let count = 0;
     try {
       count = this.list().length;
     } catch {
       // damaged: rewritten below
     }
-    this.#write({});
+    this.#pending.clear();
+    // The day's record of stdio suspensions stays: clearing everyone does not make the next trip a first.
+    let recent: SuspensionState['recent'] = [];
+    try {
+      recent = this.#cell.read().recent;
+    } catch {
+      // damaged: nothing to keep
+    }
+    await this.#cell.overwrite({ ...empty(), recent });
     return count;
   }
 }
 
+export function isStdio(principal: string): boolean {
+  return principal.startsWith(STDIO_PREFIX) || principal === LEGACY_STDIO;
+}
+
+/** The entry that suspends this principal: its own, or for a stdio principal the wildcard. */
+function coveringEntry(state: SuspensionState, principal: string): Entry | undefined {
+  const own = state.suspended[principal];
+  if (own) return own;
+  if (!isStdio(principal)) return undefined;
+  return state.suspended[STDIO_WILDCARD] ?? state.suspended[LEGACY_STDIO];
+}
+
+function suspendIn(state: SuspensionState, principal: string, reason: string, now: Date) {
+  if (coveringEntry(state, principal)) return { result: undefined };
+  const since = now.toISOString();
+  state.suspended[principal] = { since, reason };
+  if (isStdio(principal)) {
+    state.recent = state.recent.filter((r) => now.getTime() - Date.parse(r.at) < WILDCARD_WINDOW_MS);
+    state.recent.push({ principal, at: since });
+    if (state.recent.length >= 2) {
+      const names = [...new Set(state.recent.map((r) => r.principal))].join(', ');
+      state.suspended[STDIO_WILDCARD] = {
+        since,
+        reason: `a second stdio suspension on this home within a day (${names}): every stdio principal is suspended`,
+      };
+    }
+  }
+  return { next: state, result: undefined };
+}
+
 /** Every call of a suspended principal is refused until a human clears it. */
 export function suspendedRefusal(principal: string): BlindfoldError {
-  return new BlindfoldError('PRINCIPAL_SUSPENDED', `${principal} is suspended after a tripwire hit; nothing is sent until an admin runs \`blindfold clear ${principal}\``);
+  // Not "clear <principal>": the entry may be the stdio wildcard, which `blindfold suspended` shows.
+  return new BlindfoldError('PRINCIPAL_SUSPENDED', `${principal} is suspended after a tripwire hit; nothing is sent until an admin lifts it (\`blindfold suspended\` lists it, \`blindfold clear\` lifts it)`);
 }
 
 /** The tripwire's answer names no input: it must not confirm which guess matched. */

@@ -62,7 +62,7 @@ beforeAll(async () => {
     `name: ping\ndescription: ping the stub\nsteps:\n  - kind: http\n    method: GET\n    url: ${stub.origin}/echo\n    secret_name: API_KEY\n`,
   );
 
-  const session = await connectStdio(t.env);
+  const session = await connectStdio(t.env, ['--principal', 'audit-test']);
   const call = (args: Record<string, unknown>) => session.call('http_request', args);
   for (let i = 0; i < 3; i++) {
     const r = await call({ method: 'GET', url: `${stub.url}/echo?secret=no`, headers: { Authorization: 'Bearer <secrets.API_KEY>' } });
@@ -105,7 +105,7 @@ describe('audit entries', () => {
       expect(actions, `missing ${a}`).toContain(a);
     }
     const sent = entries.filter((e) => e.action === 'request.sent');
-    expect(sent[0]).toMatchObject({ principal: 'stdio', secrets: ['API_KEY'], env: 'development', method: 'GET', origin: stub.origin, path: '/echo', status: 200, outcome: 'ok' });
+    expect(sent[0]).toMatchObject({ principal: 'stdio:audit-test', secrets: ['API_KEY'], env: 'development', method: 'GET', origin: stub.origin, path: '/echo', status: 200, outcome: 'ok' });
     expect(typeof sent[0]!.durationMs).toBe('number');
     // the query string is never recorded
     expect(JSON.stringify(entries)).not.toContain('secret=no');
@@ -132,7 +132,7 @@ describe('audit entries', () => {
     const bySecret = JSON.parse(runCli(['audit', '--secret', 'API_KEY_2', '--json'], { env: t.env }).stdout) as Array<{ secrets: string[] }>;
     expect(bySecret.length).toBeGreaterThan(0);
     expect(bySecret.every((e) => e.secrets.includes('API_KEY_2'))).toBe(true);
-    expect((JSON.parse(runCli(['audit', '--since', '1h', '--principal', 'stdio', '--json'], { env: t.env }).stdout) as unknown[]).length).toBeGreaterThanOrEqual(8);
+    expect((JSON.parse(runCli(['audit', '--since', '1h', '--principal', 'stdio:audit-test', '--json'], { env: t.env }).stdout) as unknown[]).length).toBeGreaterThanOrEqual(8);
     expect(JSON.parse(runCli(['audit', '--action', 'exec.run', '--json'], { env: t.env }).stdout)).toEqual([]);
     expect(runCli(['audit', '--since', '2000-01-01T00:00:00Z'], { env: t.env }).stdout).toContain('request.sent');
     expect(runCli(['audit', '--action', 'nonsense'], { env: t.env }).code).toBe(2);

@@ -71,12 +71,14 @@ describe('the tripwire', () => {
 
     const listed = runCli(['suspended', '--json'], { env: s.t.env });
     expect(listed.code, listed.stderr).toBe(0);
-    expect((JSON.parse(listed.stdout) as Array<{ principal: string }>).map((e) => e.principal)).toEqual(['stdio']);
+    // The stdio principal is the client's name at initialize plus the server entry (issue 18 item 5).
+    const principals = (JSON.parse(listed.stdout) as Array<{ principal: string }>).map((e) => e.principal);
+    expect(principals).toEqual([expect.stringMatching(/^stdio:blindfold-test:[0-9a-f]{8}$/)]);
     const attacks = runCli(['audit', '--action', 'request.attack', '--json'], { env: s.t.env });
-    expect((JSON.parse(attacks.stdout) as Array<{ principal: string }>).map((e) => e.principal)).toEqual(['stdio']);
+    expect((JSON.parse(attacks.stdout) as Array<{ principal: string }>).map((e) => e.principal)).toEqual(principals);
     expectNoTrace(attacks.stdout, [VALUE]);
 
-    const cleared = runCli(['clear', 'stdio'], { env: s.t.env });
+    const cleared = runCli(['clear', principals[0]!], { env: s.t.env });
     expect(cleared.code, cleared.stderr).toBe(0);
     const again = await legit();
     expect(again.isError, visible(again)).toBeFalsy();

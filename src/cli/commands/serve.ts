@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import type { Command } from 'commander';
 import { BlindfoldError } from '../../errors.js';
+import { loadSettings, SETTING_ENV } from '../../settings.js';
 import { action, environmentFor, exitCodeFor, openVault, reportError } from '../context.js';
 import { clientEntryFor } from '../client-config.js';
 import { note } from '../io.js';
@@ -9,43 +11,63 @@ interface ServeOptions {
   env?: string;
   allowOrigin?: string[];
   resolve?: string[];
+  principal?: string;
+  maxArgumentBytes?: string;
 }
 
 /** `blindfold serve`, as declared in ../definitions.ts. */
 export const serveAction = action(async (opts: ServeOptions, cmd: Command) => {
   const env = environmentFor(opts.env);
   const allowOrigins = (opts.allowOrigin ?? []).map((o) => parseConfigOrigin(o));
+  // Before anything starts: a bad flag, variable or settings file is a usage error, not a broken session.
+  const settings = loadSettings({ principal: opts.principal, maxArgumentBytes: opts.maxArgumentBytes });
   // The server stack is loaded here, not at the top: every other command starts faster without it.
   // The vault is read and its key checked meanwhile, and its records are checked as they are first
   // read, not all before tools/list can be answered (B4).
-  const [{ assembleBlindfold }, { pinnedResolver }, { serveStdio }, vault] = await Promise.all([
+  const [{ assembleBlindfold, PrincipalSlot }, { pinnedResolver }, { serveStdio, stdioPrincipalId }, vault] = await Promise.all([
     import('../../open.js'),
     import('../../egress/connector.js'),
     import('../../mcp/stdio.js'),
     openVault(cmd, { create: true, recordCheck: 'on-first-read' }),
   ]);
   endOnCorruptRecord();
+  const instance = serverInstance(vault.paths.home, env);
   const blindfold = await assembleBlindfold(vault, {
-    principal: { id: 'stdio', env },
+    principal: new PrincipalSlot((clientName) => ({ id: stdioPrincipalId({ name: settings.principal, clientName, instance }), env })),
+    partialHitAllowance: settings.limits.partialHitAllowance,
     allowOrigins,
     ...(opts.resolve?.length ? { resolver: pinnedResolver(opts.resolve) } : {}),
     watchTasks: true,
   });
   const tasks = blindfold.tasks();
   const problems = blindfold.taskProblems();
+  const maxFromShell = opts.maxArgumentBytes ?? process.env[SETTING_ENV.maxArgumentBytes];
   const entry = clientEntryFor(vault.paths, env, [
+    ...(settings.principal ? ['--principal', settings.principal] : []),
     ...allowOrigins.flatMap((o) => ['--allow-origin', o]),
     ...(opts.resolve ?? []).flatMap((r) => ['--resolve', r]),
+    ...(maxFromShell ? ['--max-argument-bytes', String(settings.limits.maxArgumentBytes)] : []),
   ]);
   note(
     `MCP server on stdio | vault ${vault.paths.vault} | environment ${env} | ${vault.size} secret(s) | ` +
       `${tasks.length} task(s) from ${vault.paths.tasks}${problems.length ? ` (${problems.length} not loaded: see above)` : ''}\n` +
       `blindfold: connect a client with this server entry (README: "Connect an MCP client"): ${JSON.stringify(entry)}\n` +
+      `blindfold: principal ${settings.principal ? `stdio:${settings.principal}` : `stdio:<client name>:${instance} (name it with --principal NAME)`}\n` +
       'blindfold: add secrets with `blindfold set NAME --host HOST`',
   );
-  await serveStdio(blindfold);
+  await serveStdio(blindfold, { maxMessageBytes: settings.limits.maxArgumentBytes });
   await blindfold.close();
 });
+
+/**
+ * Which server entry this is, when the admin did not name the principal: the same entry of the
+ * same client restarted is the same principal (so a restart lifts no suspension and gives no
+ * allowance back), while two entries — another folder, home, environment or flags — are two.
+ */
+function serverInstance(home: string, env: string): string {
+  const entry = JSON.stringify([process.cwd(), home, env, process.argv.slice(2)]);
+  return createHash('sha256').update(entry).digest('hex').slice(0, 8);
+}
 
 /**
  * A record that fails the schema is found after start (by the redaction index, which reads every

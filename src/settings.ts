@@ -1,0 +1,114 @@
+/**
+ * Admin settings that are not per-home paths: `$XDG_CONFIG_HOME/blindfold/config.json` (default
+ * `~/.config/blindfold/config.json`). The file is optional (missing = defaults); a file that is
+ * there but wrong is an error naming its path, never silently ignored, because its limits are
+ * security bounds. Each setting resolves flag > environment variable > file > default.
+ */
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import { BlindfoldError } from './errors.js';
+
+const MiB = 1024 * 1024;
+
+/** A principal name as `serve --principal` takes it (the server makes it `stdio:<name>`). */
+export const PRINCIPAL_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+export const DEFAULT_LIMITS = {
+  /** One MCP message (a tool call with all its arguments), counted as raw bytes before JSON is parsed. */
+  maxArgumentBytes: MiB,
+  /** Partial hits a principal may have before the next suspends it. */
+  partialHitAllowance: 3,
+  auditRetentionDays: 90,
+  auditQuotaBytes: 1024 * MiB,
+} as const;
+
+// Bounds keep a typo from switching a limit off (0) or making it meaningless (a 10 GB message).
+const limitsSchema = z
+  .object({
+    maxArgumentBytes: z.number().int().min(1024).max(256 * MiB).default(DEFAULT_LIMITS.maxArgumentBytes),
+    partialHitAllowance: z.number().int().min(0).max(100).default(DEFAULT_LIMITS.partialHitAllowance),
+    auditRetentionDays: z.number().int().min(1).max(36_500).default(DEFAULT_LIMITS.auditRetentionDays),
+    auditQuotaBytes: z.number().int().min(MiB).default(DEFAULT_LIMITS.auditQuotaBytes),
+  })
+  .strict();
+
+export const settingsSchema = z
+  .object({
+    principal: z.string().regex(PRINCIPAL_NAME, 'letters, digits, _ . and - (at most 64)').optional(),
+    limits: limitsSchema.default(DEFAULT_LIMITS),
+  })
+  .strict();
+
+export type Settings = z.infer<typeof settingsSchema>;
+export type Limits = Settings['limits'];
+
+/** What flags gave; undefined = not given. */
+export interface SettingFlags {
+  principal?: string | undefined;
+  maxArgumentBytes?: number | string | undefined;
+}
+
+/** The environment variable of each setting. */
+export const SETTING_ENV = {
+  principal: 'BLINDFOLD_PRINCIPAL',
+  maxArgumentBytes: 'BLINDFOLD_MAX_ARGUMENT_BYTES',
+  partialHitAllowance: 'BLINDFOLD_PARTIAL_HIT_ALLOWANCE',
+  auditRetentionDays: 'BLINDFOLD_AUDIT_RETENTION_DAYS',
+  auditQuotaBytes: 'BLINDFOLD_AUDIT_QUOTA_BYTES',
+} as const;
+
+export function settingsPath(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_CONFIG_HOME ? resolve(env.XDG_CONFIG_HOME) : join(env.HOME ?? homedir(), '.config');
+  return join(base, 'blindfold', 'config.json');
+}
+
+/** The settings in force: flags over environment over the config file over defaults. */
+export function loadSettings(flags: SettingFlags = {}, env: NodeJS.ProcessEnv = process.env): Settings & { path: string } {
+  const path = settingsPath(env);
+  const file = readSettingsFile(path);
+  const merged: Record<string, unknown> = { ...file, limits: { ...(file.limits as object | undefined) } };
+  const limits = merged.limits as Record<string, unknown>;
+  for (const key of ['maxArgumentBytes', 'partialHitAllowance', 'auditRetentionDays', 'auditQuotaBytes'] as const) {
+    const fromEnv = env[SETTING_ENV[key]];
+    if (fromEnv !== undefined && fromEnv !== '') limits[key] = numberFrom(fromEnv, SETTING_ENV[key]);
+  }
+  if (flags.maxArgumentBytes !== undefined) limits.maxArgumentBytes = numberFrom(String(flags.maxArgumentBytes), '--max-argument-bytes');
+  const principal = flags.principal ?? (env[SETTING_ENV.principal] || undefined);
+  if (principal !== undefined) merged.principal = principal;
+  const result = settingsSchema.safeParse(merged);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue?.path.length ? issue.path.join('.') : 'settings';
+    throw new BlindfoldError('BAD_INPUT', `settings: ${where}: ${issue?.message ?? 'invalid'} (from a flag, ${Object.values(SETTING_ENV).join('/')} or ${path})`);
+  }
+  return { ...result.data, path };
+}
+
+function readSettingsFile(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw new BlindfoldError('BAD_INPUT', `the settings file ${path} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new BlindfoldError('BAD_INPUT', `the settings file ${path} is not valid JSON`);
+  }
+  const shape = settingsSchema.safeParse(parsed);
+  if (!shape.success) {
+    const issue = shape.error.issues[0];
+    throw new BlindfoldError('BAD_INPUT', `the settings file ${path} is not valid: ${issue?.path.join('.') || '(top level)'}: ${issue?.message ?? 'invalid'}`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+function numberFrom(text: string, source: string): number {
+  if (!/^\d+$/.test(text.trim())) throw new BlindfoldError('BAD_INPUT', `${source}: a whole number of bytes/days/hits is expected`);
+  return Number(text.trim());
+}
