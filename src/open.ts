@@ -155,12 +155,13 @@ export async function openBlindfold(options: OpenBlindfoldOptions = {}): Promise
 
 /** Wires an opened vault into a handle: the one place a broker is built for a long-lived caller. */
 export async function assembleBlindfold(vault: Vault, assembly: Assembly): Promise<Blindfold> {
-  const audit = new AuditLog({ path: vault.paths.audit, key: await vault.auditKey(), vaultId: vault.vaultId });
+  const limits = loadSettings().limits;
+  const audit = new AuditLog({ path: vault.paths.audit, key: await vault.auditKey(), vaultId: vault.vaultId, retentionDays: limits.auditRetentionDays, quotaBytes: limits.auditQuotaBytes });
   const broker = new Broker({
     vault,
     audit,
     suspensions: SuspensionList.inFile(vault.paths.suspensions),
-    allowance: CountedAllowance.inFile(vault.paths.allowance, assembly.partialHitAllowance ?? loadSettings().limits.partialHitAllowance),
+    allowance: CountedAllowance.inFile(vault.paths.allowance, assembly.partialHitAllowance ?? limits.partialHitAllowance),
     quarantine: TripQuarantine.inFile(vault.paths.quarantine),
     quotas: new CallQuotas(),
     ...(assembly.allowOrigins ? { allowOrigins: assembly.allowOrigins } : {}),

@@ -1,3 +1,4 @@
+import { loadSettings } from '../settings.js';
 import { userInfo } from 'node:os';
 import { recordVaultChanges } from '../audit/vault-changes.js';
 import { fingerprintVaultWrites } from '../redact/vault-index.js';
@@ -66,7 +67,8 @@ export function cliPrincipal(): string {
 }
 
 export async function openAudit(vault: Vault): Promise<AuditLog> {
-  return new AuditLog({ path: vault.paths.audit, key: await vault.auditKey(), vaultId: vault.vaultId });
+  const limits = loadSettings().limits;
+  return new AuditLog({ path: vault.paths.audit, key: await vault.auditKey(), vaultId: vault.vaultId, retentionDays: limits.auditRetentionDays, quotaBytes: limits.auditQuotaBytes });
 }
 
 /**
