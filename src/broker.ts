@@ -75,6 +75,8 @@ export interface BrokerOptions {
   quarantine?: OriginQuarantine | undefined;
   /** Concurrent calls per principal before the shared limit (issue 18 item 6). */
   quotas?: CallQuotas | undefined;
+  /** Largest agent input (bytes of its JSON) screened; larger ones are refused unread. */
+  maxInputBytes?: number | undefined;
 }
 
 /** What the audit trail says of a request, filled in as the request is understood. */
@@ -112,6 +114,7 @@ export class Broker {
       quarantine: options.quarantine,
       record: (fields) => this.record(fields),
       later: (work) => this.#later(work),
+      maxInputBytes: options.maxInputBytes,
     });
     this.#optIns = new OriginOptIns(options.allowOrigins ?? [], () => this.#vault.list());
     // Second wall: any log line that somehow carries a value resolved here is scrubbed before writing.

@@ -65,6 +65,8 @@ export interface Assembly {
   principal: Principal | PrincipalSlot;
   /** Partial hits a principal may have before it is suspended; default from the settings. */
   partialHitAllowance?: number;
+  /** Largest agent input (bytes) screened, larger refused; default from the settings. */
+  maxArgumentBytes?: number;
   allowOrigins?: string[];
   resolver?: Resolver;
   /** Reload task tools when the tasks folder changes (a long-running server). */
@@ -164,6 +166,7 @@ export async function assembleBlindfold(vault: Vault, assembly: Assembly): Promi
     allowance: CountedAllowance.inFile(vault.paths.allowance, assembly.partialHitAllowance ?? limits.partialHitAllowance),
     quarantine: TripQuarantine.inFile(vault.paths.quarantine),
     quotas: new CallQuotas(),
+    maxInputBytes: assembly.maxArgumentBytes ?? limits.maxArgumentBytes,
     ...(assembly.allowOrigins ? { allowOrigins: assembly.allowOrigins } : {}),
     ...(assembly.resolver ? { resolver: assembly.resolver } : {}),
   });

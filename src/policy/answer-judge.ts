@@ -24,7 +24,11 @@ export interface JudgeDeps {
   record(fields: AuditFields): Promise<void>;
   /** Runs work after the reply, in order. */
   later(work: () => Promise<void>): void;
+  /** Largest agent input scanned (bytes of its JSON); larger ones are refused unread (default 1 MiB). */
+  maxInputBytes?: number | undefined;
 }
+
+export const DEFAULT_MAX_INPUT_BYTES = 1024 * 1024;
 
 export class AnswerJudge {
   readonly #deps: JudgeDeps;
@@ -71,7 +75,12 @@ export class AnswerJudge {
    * an input the scan could not finish is refused (fail closed), nothing said of what it held.
    */
   async screenInput(principal: Principal, redactor: Redactor, agentInput: unknown): Promise<void> {
-    const { hits, unscanned } = redactor.inspect(JSON.stringify(agentInput) ?? '');
+    const text = JSON.stringify(agentInput) ?? '';
+    // The stdio transport caps raw bytes before parsing; this caps every other door (the library, plugins).
+    if (Buffer.byteLength(text) > (this.#deps.maxInputBytes ?? DEFAULT_MAX_INPUT_BYTES)) {
+      throw new BlindfoldError('BAD_INPUT', 'the request was refused: its input is larger than the server accepts (settings: limits.maxArgumentBytes)');
+    }
+    const { hits, unscanned } = redactor.inspect(text);
     if (unscanned.length > 0) {
       await this.#deps.record({ action: 'request.denied', principal: principal.id, env: principal.env, outcome: 'denied', reason: 'INPUT_UNSCANNABLE' });
       throw new BlindfoldError('BAD_INPUT', 'the request was refused: its input could not be fully checked (too deeply or densely encoded). Send it plainly encoded');

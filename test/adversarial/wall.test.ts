@@ -10,6 +10,7 @@ import { connectStdio, visible, type StdioSession } from '../helpers/mcp.js';
 import { setSecret } from '../helpers/adversarial.js';
 import { survivingWindow } from '../helpers/windows.js';
 import { Redactor, WITHHELD_NOTICE } from '../../src/redact/redactor.js';
+import { openBlindfold } from '../../src/index.js';
 import { base32, quotedPrintable } from '../helpers/encodings.js';
 
 const KEY = 'wall-Key-Qz7Xv2Lp9Rt4Mn8Bc3Hd6';
@@ -161,6 +162,20 @@ describe('scanning fails closed (every budget 0)', () => {
     let leaks = 0;
     for (const value of values) for (const form of spellings(value)) if (survivingWindow(r.redact(`x ${form} y`).text, value) !== null) leaks++;
     expect(leaks).toBeGreaterThan(0);
+  });
+
+  it('the library door caps an input as the transport does: 2 MiB refused unread, nothing sent', async () => {
+    const t = tempHome();
+    await setSecret(t, 'KEY', KEY, '--host', up.url);
+    const blindfold = await openBlindfold({ home: t.home, principal: 'cap-test' });
+    try {
+      const before = up.ranges.length;
+      await expect(blindfold.httpRequest({ method: 'POST', url: `${up.url}/range`, body: 'x'.repeat(2 * 1024 * 1024) })).rejects.toMatchObject({ code: 'BAD_INPUT', message: expect.stringContaining('larger than the server accepts') });
+      expect(up.ranges.length).toBe(before);
+    } finally {
+      await blindfold.close();
+      t.cleanup();
+    }
   });
 
   it('an agent input the scan cannot finish is refused, nothing sent', async () => {

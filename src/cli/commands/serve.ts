@@ -35,6 +35,7 @@ export const serveAction = action(async (opts: ServeOptions, cmd: Command) => {
   const blindfold = await assembleBlindfold(vault, {
     principal: new PrincipalSlot((clientName) => ({ id: stdioPrincipalId({ name: settings.principal, clientName, instance }), env })),
     partialHitAllowance: settings.limits.partialHitAllowance,
+    maxArgumentBytes: settings.limits.maxArgumentBytes,
     allowOrigins,
     ...(opts.resolve?.length ? { resolver: pinnedResolver(opts.resolve) } : {}),
     watchTasks: true,
