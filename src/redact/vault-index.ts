@@ -11,7 +11,7 @@ import type { Vault } from '../vault/vault.js';
 import { Redactor, windowFingerprints } from './redactor.js';
 
 /** Names the fingerprint format, so fingerprints made by another format are redone, not trusted. */
-const FINGERPRINT_SCHEME = 'redact-w12-v2';
+const FINGERPRINT_SCHEME = 'redact-w12-v2-secret-only';
 /**
  * Time one turn of the event loop may spend feeding the index after start: bounded by time, not
  * count, because a value without stored fingerprints costs a decryption (a hundred times more).
