@@ -52,9 +52,20 @@ export const STREAM_HOLD_BACK = WINDOW * SPAN_PER_CHAR;
 export class Redactor {
   readonly #keys: HashKeys;
   readonly #table = new FingerprintTable();
+  /** Values public by design (`set --public`): redacted, never a tripwire. */
+  readonly #public = new Set<string>();
 
   constructor(options: RedactorOptions = {}) {
     this.#keys = hashKeys(options.key ?? randomKey());
+  }
+
+  setPublic(name: string, isPublic: boolean): void {
+    if (isPublic) this.#public.add(name);
+    else this.#public.delete(name);
+  }
+
+  isPublic(name: string): boolean {
+    return this.#public.has(name);
   }
 
   /** How much text a stream holds back (0 while nothing is indexed). */
