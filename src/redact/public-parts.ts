@@ -13,6 +13,24 @@ export type Range = [number, number];
 const VENDOR_PREFIX = /^(?:sk-(?:live|test|proj|ant(?:-api\d+)?|or-v\d+)?-|sk_(?:live|test)_|rk_(?:live|test)_|pk_(?:live|test)_|ghp_|gho_|ghu_|ghs_|ghr_|github_pat_|xox[abprs]-|glpat-|AKIA|ASIA|AIza|SG\.|npm_|pypi-|dop_v1_|hf_)/;
 const PUBLIC_JWT_PAYLOAD_PREFIX = 12;
 const STANDARD_JWT_HEADERS = /^eyJ(?:hbGciOi|0eXAiOi)[A-Za-z0-9_-]*$/;
+/**
+ * Base64 of the DER that opens a private key of a standard type, up to its first secret byte:
+ * PKCS#8 and PKCS#1 RSA (any size: the length fields vary), PKCS#8 and SEC1 EC P-256 / P-384,
+ * PKCS#8 Ed25519.
+ */
+const B64 = '[A-Za-z0-9+/]';
+const DER_HEADER = new RegExp(
+  [
+    `MII${B64}{3}IBADANBgkqhkiG9w0BAQEFAASC${B64}{3}wgg${B64}{2}AgEAAoI${B64}AQ`,
+    `MII${B64}{3}IBAAKC${B64}{2}EA`,
+    'MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg',
+    'MIG2AgEAMBAGByqGSM49AgEGBSuBBAAiBIGeMIGbAgEBBD',
+    'MHcCAQEEI',
+    'MIGkAgEBBD',
+    'MC4CAQAwBQYDK2VwBCIEI',
+  ].join('|'),
+  'y',
+);
 /** scheme://authority path ?query #fragment, one token with no white space. */
 const URL_SHAPE = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)([^/?#\s]*)([^?#\s]*)(\?[^#\s]*)?(#\S*)?$/;
 
@@ -23,8 +41,17 @@ export function publicParts(value: string): Range[] {
   const parts: Range[] = [];
   const prefix = VENDOR_PREFIX.exec(value);
   if (prefix) parts.push([0, prefix[0].length]);
-  const armour = /-----(?:BEGIN|END) [A-Z0-9 ]+-----/g;
-  for (let m = armour.exec(value); m; m = armour.exec(value)) parts.push([m.index, m.index + m[0].length]);
+  // Armour, the line breaks around it, and the DER header a key body starts with (the same in
+  // every key of a type and size: an agent sending its own key of that kind writes it too).
+  const armour = /[\r\n ]*-----(BEGIN|END) [A-Z0-9 ]+-----[\r\n ]*/g;
+  for (let m = armour.exec(value); m; m = armour.exec(value)) {
+    let end = m.index + m[0].length;
+    if (m[1] === 'BEGIN') {
+      DER_HEADER.lastIndex = end;
+      end += DER_HEADER.exec(value)?.[0].length ?? 0;
+    }
+    parts.push([m.index, end]);
+  }
   // A JWT's header is one of a few standard ones, and a payload's first 12 characters are the
   // base64 of `{"` and its first claim's name (`{"sub":"`, `{"iss":"`), shared by most tokens.
   const jwt = /^([A-Za-z0-9_-]+)\.eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$/.exec(value);

@@ -36,6 +36,8 @@ const MENTIONS = [
   'RS256 tokens start with eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9 instead',
   'paste the key between -----BEGIN PRIVATE KEY----- and -----END PRIVATE KEY-----',
   OWN_CERT,
+  // The agent's own RSA key: every 2048-bit PKCS#8 key opens with the same DER header as the stored one.
+  '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQDx4Lp9Wq2Zr7Kt5Nm8Hv3Jc1\n-----END PRIVATE KEY-----',
   '-----BEGIN PUBLIC KEY----- ... -----END PUBLIC KEY-----',
   'Stripe secret keys start with sk_live_ or sk_test_, publishable ones with pk_live_',
   'my own test key is sk_test_Agent0wnKey5Hd8Lq2Wm7Zx',

@@ -1,6 +1,7 @@
 // Precise secret material (SPEC §1.4a, issue 18 item 5): only secret-bearing characters are
 // indexed, no window includes a public one, every secret-bearing character is inside an indexed
 // window, and the entropy floor at `set` is computed on exactly those characters, folded.
+import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { WINDOW } from '../../src/redact/fingerprints.js';
 import { indexedStarts, publicParts, secretMaterial, secretStretches, stretchesTooShort } from '../../src/redact/public-parts.js';
@@ -42,7 +43,35 @@ describe('publicParts of URL-shaped values', () => {
   it('leaves the other kinds as they were: vendor prefix, PEM armour, JWT header', () => {
     expect(publicParts('github_pat_11ABCDEFG0123456789')).toEqual([[0, 11]]);
     const pem = '-----BEGIN KEY-----\nMIIEvQIBADANBgkqhkiG9w0B\n-----END KEY-----';
-    expect(publicParts(pem)).toEqual([[0, 19], [pem.length - 17, pem.length]]);
+    // The armour with its line breaks.
+    expect(publicParts(pem)).toEqual([[0, 20], [pem.length - 18, pem.length]]);
+  });
+
+  it('the DER header a private key body opens with is public: every key of that type and size has it', () => {
+    const rsa = '-----BEGIN PRIVATE KEY-----\nMIIEvAIBADANBgkqhkiG9w0BAQEFAASCBKYwggSiAgEAAoIBAQC2Xk9Lm3Qw7Rt5Zp8Vn4Hs1Jc6\n-----END PRIVATE KEY-----';
+    expect(stretchText(rsa)).toEqual(['C2Xk9Lm3Qw7Rt5Zp8Vn4Hs1Jc6']);
+    const ec = '-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgeYgZq7Lm2Xw9Rt4Vb8Nc3Kp6Hs1Jd5Fa\n-----END PRIVATE KEY-----';
+    expect(stretchText(ec)).toEqual(['eYgZq7Lm2Xw9Rt4Vb8Nc3Kp6Hs1Jd5Fa']);
+    const pkcs1 = '-----BEGIN RSA PRIVATE KEY-----\r\nMIIJKAIBAAKCAgEA0hPGEoP8SBZC38BHNGfLaII3\r\n-----END RSA PRIVATE KEY-----';
+    expect(stretchText(pkcs1)).toEqual(['0hPGEoP8SBZC38BHNGfLaII3']);
+  });
+
+  it('no indexed window lies in what two real keys of one kind have in common', () => {
+    const kinds: Array<[string, () => { privateKey: import('node:crypto').KeyObject }, string]> = [
+      ['rsa-2048 pkcs8', () => generateKeyPairSync('rsa', { modulusLength: 2048 }), 'pkcs8'],
+      ['rsa-2048 pkcs1', () => generateKeyPairSync('rsa', { modulusLength: 2048 }), 'pkcs1'],
+      ['ec-p256 pkcs8', () => generateKeyPairSync('ec', { namedCurve: 'P-256' }), 'pkcs8'],
+      ['ec-p256 sec1', () => generateKeyPairSync('ec', { namedCurve: 'P-256' }), 'sec1'],
+      ['ec-p384 pkcs8', () => generateKeyPairSync('ec', { namedCurve: 'P-384' }), 'pkcs8'],
+      ['ec-p384 sec1', () => generateKeyPairSync('ec', { namedCurve: 'P-384' }), 'sec1'],
+      ['ed25519 pkcs8', () => generateKeyPairSync('ed25519'), 'pkcs8'],
+    ];
+    for (const [kind, generate, type] of kinds) {
+      const [a, b] = [generate(), generate()].map((k) => k.privateKey.export({ type: type as 'pkcs8', format: 'pem' }) as string);
+      let shared = 0;
+      while (a![shared] === b![shared]) shared++;
+      for (const s of indexedStarts(a!, WINDOW)) expect(s + WINDOW, `${kind}: a window inside the shared prefix`).toBeGreaterThan(shared);
+    }
   });
 });
 
