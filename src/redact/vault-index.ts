@@ -1,7 +1,8 @@
 /**
  * The redaction index of every value a vault holds (promise 4: all environments, every kept
- * version, and every retired one still remembered as a tombstone), built from the window fingerprints stored beside each ciphertext (SPEC §7), so that
- * building it at start or after a change decrypts nothing.
+ * version, and every retired one still remembered as a tombstone), built from the window
+ * fingerprints stored beside each ciphertext (SPEC §7), so that building it at start or after a
+ * change decrypts nothing.
  *
  * It is fed after start in slices, one turn of the event loop each, so that answering initialize
  * and tools/list never waits for a large vault (B4); anything that needs the index (a request,

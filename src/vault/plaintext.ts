@@ -81,7 +81,6 @@ export function* decryptEvery(keys: VaultKeys, file: VaultFile): Generator<{ nam
   }
 }
 
-
 export interface IndexedFingerprints {
   name: string;
   fingerprints: string;
