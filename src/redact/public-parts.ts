@@ -31,8 +31,12 @@ const DER_HEADER = new RegExp(
   ].join('|'),
   'y',
 );
-/** scheme://authority path ?query #fragment, one token with no white space. */
-const URL_SHAPE = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)([^/?#\s]*)([^?#\s]*)(\?[^#\s]*)?(#\S*)?$/;
+/**
+ * scheme://[userinfo@]host path ?query #fragment, one token with no white space. The userinfo runs
+ * to the last "@" before any query: a password with an unencoded "/" is still all userinfo (a
+ * stricter parser would read part of it as the host, which is public).
+ */
+const URL_SHAPE = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)((?:[^?#\s]*@)?)([^/?#\s]*)([^?#\s]*)(\?[^#\s]*)?(#\S*)?$/;
 
 /** Public parts of a value (vendor prefixes, PEM armour, a JWT header, a URL's structure), sorted, not overlapping. */
 export function publicParts(value: string): Range[] {
@@ -115,27 +119,25 @@ export function stretchesTooShort(value: string, window: number): number {
 function urlSecretParts(value: string, m: RegExpExecArray): Range[] {
   const secret: Range[] = [];
   let at = m[1]!.length;
-  const authority = m[2]!;
-  const userinfoEnd = authority.lastIndexOf('@');
-  if (userinfoEnd >= 0) {
-    const userinfo = authority.slice(0, userinfoEnd);
+  const userinfo = m[2]!.slice(0, -1);
+  if (userinfo) {
     const colon = userinfo.indexOf(':');
     const user = colon >= 0 ? userinfo.slice(0, colon) : userinfo;
     if (looksSecret(user)) secret.push([at, at + user.length]);
     if (colon >= 0 && colon + 1 < userinfo.length) secret.push([at + colon + 1, at + userinfo.length]);
   }
-  at += authority.length;
-  const path = m[3]!;
+  at += m[2]!.length + m[3]!.length;
+  const path = m[4]!;
   tokens(path, /[^/;]+/g, at, (s, e, t) => looksSecret(t) && secret.push([s, e]));
   at += path.length;
-  const query = m[4] ?? '';
+  const query = m[5] ?? '';
   tokens(query, /[^?&;]+/g, at, (s, e, pair) => {
     const eq = pair.indexOf('=');
     const v = eq >= 0 ? pair.slice(eq + 1) : pair;
     if (looksSecret(v)) secret.push([e - v.length, e]);
   });
   at += query.length;
-  const fragment = (m[5] ?? '').slice(1);
+  const fragment = (m[6] ?? '').slice(1);
   if (looksSecret(fragment)) secret.push([at + 1, value.length]);
   const joined: Range[] = [];
   for (const r of secret) {

@@ -36,6 +36,8 @@ describe('publicParts of URL-shaped values', () => {
         expect(secret.includes(pub), `${pub} in ${v}`).toBe(false);
       }
     }
+    // A password with an unencoded "/" (a malformed URL people still write) is all secret, not half host.
+    expect(stretchText('postgres://app:Xk29d/kLq0sPz7mWn4Rt@db.example.com:5432/app')).toEqual(['Xk29d/kLq0sPz7mWn4Rt']);
     // A URL with nothing secret in it is public throughout.
     expect(publicParts('https://api.example.com/v1/webhooks/incoming')).toEqual([[0, 44]]);
   });
