@@ -9,6 +9,7 @@ export const AUDIT_ACTIONS = [
   'secret.create',
   'secret.update',
   'secret.delete',
+  'secret.forget',
   'secret.rollback',
   'key.rotate',
   'secret.resolve',

@@ -51,8 +51,13 @@ export function declareCommands(program: Command): void {
     .option('--from-env <VAR>', 'read the value from this environment variable')
     .option('--from-file <path>', 'read the value from this file (one trailing newline removed)')
     .option('--keep-value', 'change only description, metadata or policy; do not read a value')
+    .option('--public', 'the value is public by design (publishable key, DSN public key, AWS access key id): still host-bound and redacted, never a tripwire')
+    .option('--no-public', 'the value is a secret again (undoes --public)')
     .option('--allow-short', `accept a value shorter than 8 characters (weakens redaction)`)
-    .option('--allow-guessable', 'accept a value of low estimated entropy (PIN, date, common word, keyboard run): one an agent could guess')
+    .option(
+      '--allow-guessable',
+      'accept a value whose secret-bearing part (without a vendor prefix, PEM armour or a URL\'s host and path words) is of low estimated entropy or shorter than 12 characters: one an agent could guess',
+    )
     .option('--if-version <n>', 'check-and-set: only write if the secret is at this version (0 = must not exist)')
     .option('--json', 'print the result as JSON')
     .allowUnknownOption(true)
@@ -74,9 +79,13 @@ export function declareCommands(program: Command): void {
 
   program
     .command('rm')
-    .description('delete a secret and all its versions (refused, with the reason, when tasks name it or it was used in the last 7 days; --force overrides)')
+    .description(
+      'delete a secret and all its versions (refused, with the reason, when tasks name it or it was used in the last 7 days; --force overrides). ' +
+        'Its values stay redacted and keep tripping the wire (their fingerprints are remembered) unless --forget-fingerprints',
+    )
     .argument('<name>', 'secret name')
     .option('--force', 'delete even when it was used recently or tasks reference it')
+    .option('--forget-fingerprints', 'also forget the fingerprints of its current and retired values: they are no longer redacted (audited); works on a name already removed')
     .option('--json', 'print the result as JSON')
     .action(lazy(() => import('./commands/rm.js').then((m) => m.rmAction)));
 
@@ -102,8 +111,9 @@ export function declareCommands(program: Command): void {
     .option('--env <env>', 'environment to store the values for (default: BLINDFOLD_ENV or development)')
     .option('--preset-from-name', 'bind each secret to a preset guessed from its name (OPENAI_API_KEY → openai, ...)')
     .option('--host <host>', 'bind every imported secret to this origin, repeatable', collect)
+    .option('--public-from-name', 'mark as public (redacted, never a tripwire) the values whose names say so: *PUBLISHABLE*, NEXT_PUBLIC_*, *_PUBLIC_KEY, *PUBLIC* (asked on a terminal otherwise)')
     .option('--allow-short', 'accept values shorter than 8 characters')
-    .option('--allow-guessable', 'accept values of low estimated entropy (PINs, dates, common words)')
+    .option('--allow-guessable', 'accept values whose secret-bearing part is of low estimated entropy (PINs, dates, common words) or shorter than 12 characters')
     .option('--json', 'print the result as JSON')
     .action(lazy(() => import('./commands/import.js').then((m) => m.importAction)));
 

@@ -70,3 +70,15 @@ function findClosingQuote(text: string): number {
   }
   return -1;
 }
+
+/**
+ * Names whose values are public by design, by the conventions that put them in browser bundles or
+ * say so outright: Stripe's publishable key, Next.js / Expo / Nuxt / SvelteKit / Vite / Create React
+ * App / Gatsby client variables, *_PUBLIC_KEY (Sentry DSN key, Clerk, Paddle...). `import` proposes
+ * marking them `public` (redacted, never a tripwire); it never does so unasked.
+ */
+const PUBLIC_NAME = /PUBLISHABLE|PUBLIC|^(?:VITE|REACT_APP|GATSBY)_/;
+
+export function looksPublicByName(name: string): boolean {
+  return PUBLIC_NAME.test(name.toUpperCase());
+}

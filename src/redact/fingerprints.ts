@@ -17,6 +17,7 @@
  */
 import { hkdfSync, randomBytes } from 'node:crypto';
 import { LOWER, lowerUnit, unitsOf } from './lowercase.js';
+import { indexedStarts } from './public-parts.js';
 
 /** Window length: a hit needs this many consecutive characters of a value (in some view). */
 export const WINDOW = 12;
@@ -104,22 +105,7 @@ export function checkHash(k: HashKeys, u: Uint16Array, n: number, from: number, 
   return h;
 }
 
-/** Public parts of a value (vendor prefixes, PEM armour, a JWT header): windows wholly inside are not indexed. */
-const VENDOR_PREFIX = /^(?:sk-(?:live|test|proj|ant(?:-api\d+)?|or-v\d+)?-|sk_(?:live|test)_|rk_(?:live|test)_|pk_(?:live|test)_|ghp_|gho_|ghu_|ghs_|ghr_|github_pat_|xox[abprs]-|glpat-|AKIA|ASIA|AIza|SG\.|npm_|pypi-|dop_v1_|hf_)/;
-const PUBLIC_JWT_PAYLOAD_PREFIX = 12;
-const STANDARD_JWT_HEADERS = /^eyJ(?:hbGciOi|0eXAiOi)[A-Za-z0-9_-]*$/;
-export function publicParts(value: string): Array<[number, number]> {
-  const parts: Array<[number, number]> = [];
-  const prefix = VENDOR_PREFIX.exec(value);
-  if (prefix) parts.push([0, prefix[0].length]);
-  const armour = /-----(?:BEGIN|END) [A-Z0-9 ]+-----/g;
-  for (let m = armour.exec(value); m; m = armour.exec(value)) parts.push([m.index, m.index + m[0].length]);
-  // A JWT's header is one of a few standard ones, and a payload's first 12 characters are the
-  // base64 of `{"` and its first claim's name (`{"sub":"`, `{"iss":"`), shared by most tokens.
-  const jwt = /^([A-Za-z0-9_-]+)\.eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$/.exec(value);
-  if (jwt && STANDARD_JWT_HEADERS.test(jwt[1]!)) parts.push([0, jwt[1]!.length + 1 + PUBLIC_JWT_PAYLOAD_PREFIX]);
-  return parts;
-}
+export { publicParts } from './public-parts.js';
 
 /** The forms a value is indexed in: as written, as it comes back through UTF-8, and multi-line variants. */
 function formsOf(value: string): Set<string> {
@@ -148,12 +134,8 @@ export function fingerprintTriples(k: HashKeys, value: string): Int32Array {
   const out: number[] = [];
   for (const form of formsOf(value)) {
     const len = Math.min(WINDOW, form.length);
-    const pub = publicParts(form);
-    const inPublic = (s: number) => pub.some(([a, b]) => s >= a && s + len <= b);
-    let starts: number[] = [];
-    for (let s = 0; s + len <= form.length; s++) if (!inPublic(s)) starts.push(s);
-    // A value that is all public parts is still indexed whole: better too much than nothing.
-    if (starts.length === 0) starts = Array.from({ length: form.length - len + 1 }, (_, s) => s);
+    // Windows of secret-bearing characters only (./public-parts): none starts from public text.
+    const starts = indexedStarts(form, len);
     const u = unitsOf(form);
     let runHead = 0;
     let runTail = 0;

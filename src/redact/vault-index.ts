@@ -1,17 +1,19 @@
 /**
  * The redaction index of every value a vault holds (promise 4: all environments, every kept
- * version), built from the window fingerprints stored beside each ciphertext (SPEC §7), so that
- * building it at start or after a change decrypts nothing.
+ * version, and every retired one still remembered as a tombstone), built from the window
+ * fingerprints stored beside each ciphertext (SPEC §7), so that building it at start or after a
+ * change decrypts nothing.
  *
  * It is fed after start in slices, one turn of the event loop each, so that answering initialize
  * and tools/list never waits for a large vault (B4); anything that needs the index (a request,
  * the tripwire) calls `complete()` first, which finishes it synchronously.
  */
-import type { Vault } from '../vault/vault.js';
+import type { IndexedFingerprints, Vault } from '../vault/vault.js';
+import { logger } from '../log.js';
 import { Redactor, windowFingerprints } from './redactor.js';
 
 /** Names the fingerprint format, so fingerprints made by another format are redone, not trusted. */
-const FINGERPRINT_SCHEME = 'redact-w12-v3';
+const FINGERPRINT_SCHEME = 'redact-w12-v4';
 /**
  * Time one turn of the event loop may spend feeding the index after start: bounded by time, not
  * count, because a value without stored fingerprints costs a decryption (a hundred times more).
@@ -36,7 +38,7 @@ export class VaultIndex {
   #redactor: Redactor | undefined;
   /** Vault revision being indexed (-1: none yet). */
   #revision = -1;
-  #pending: Iterator<{ name: string; fingerprints: string }> | undefined;
+  #pending: Iterator<IndexedFingerprints> | undefined;
   #timer: NodeJS.Immediate | undefined;
   #closed = false;
 
@@ -80,7 +82,9 @@ export class VaultIndex {
 
   /**
    * Feeds at most `limit` values and says whether every value of the current revision is in.
-   * Values are only ever added, so a value deleted or replaced since start stays redacted.
+   * Values are only ever added, so a value deleted or replaced since start stays redacted; the
+   * vault keeps their fingerprints as tombstones (retired values), so it stays redacted after a
+   * restart too, until an admin runs `rm --forget-fingerprints` (and this process restarts).
    */
   #feed(limit: number): boolean {
     const redactor = this.#redactor!;
@@ -97,7 +101,16 @@ export class VaultIndex {
         fed--;
         continue;
       }
-      redactor.addFingerprints(next.value.name, next.value.fingerprints);
+      try {
+        redactor.addFingerprints(next.value.name, next.value.fingerprints);
+      } catch {
+        // Only a tombstone can be in a format this version does not read (a live value's is redone
+        // from its value); one unreadable list must not stop the index, but an admin must hear of it.
+        logger().warn({ secret: next.value.name }, 'a retired value of this secret has fingerprints in a format this version cannot read; it is not redacted');
+        continue;
+      }
+      // The redactor tells the tripwire which names never trip (public by design); the last revision fed says.
+      redactor.setPublic(next.value.name, next.value.public);
     }
     return false;
   }

@@ -22,6 +22,7 @@
  * first, not a strength meter; random keys are far above it (a 20-character [A-Za-z0-9] string is
  * about 119 bits, a 32-hex token about 128).
  */
+import { secretMaterial } from '../redact/public-parts.js';
 import { findPieces, log2, type GuessPattern, type Piece } from './entropy-patterns.js';
 
 export type { GuessPattern } from './entropy-patterns.js';
@@ -97,5 +98,22 @@ export function estimateGuessBits(value: string): GuessEstimate {
 }
 
 export function isGuessable(value: string, minBits = MIN_GUESS_BITS): boolean {
-  return estimateGuessBits(value).bits < minBits;
+  return estimateSecretGuessBits(value).bits < minBits;
+}
+
+/**
+ * Guessability of what the matcher indexes of `value` (SPEC §1.4a): its secret-bearing stretches
+ * (never a vendor prefix, PEM armour, a URL's host or path words), folded as the matcher folds
+ * them. Each stretch is a piece of its own, so their estimates add up; a value with no
+ * secret-bearing character has nothing to guess (0 bits).
+ */
+export function estimateSecretGuessBits(value: string): GuessEstimate {
+  const patterns = new Set<GuessPattern>();
+  let bits = 0;
+  for (const stretch of secretMaterial(value)) {
+    const e = estimateGuessBits(stretch);
+    bits += e.bits;
+    for (const p of e.patterns) patterns.add(p);
+  }
+  return { bits: Math.round(bits * 10) / 10, patterns: [...patterns] };
 }

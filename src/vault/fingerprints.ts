@@ -13,7 +13,7 @@
  * fingerprinted afresh: nothing is missed.
  */
 import { deriveKey, openWithKey, sealWithKey } from './crypto.js';
-import type { StoredEncryptedValue } from './schema.js';
+import type { StoredEncryptedValue, Tombstone } from './schema.js';
 import type { StoredValueSlot } from './values.js';
 
 export interface Fingerprinter {
@@ -53,7 +53,27 @@ export class FingerprintBinder {
     return this.#fingerprinter.fingerprint(value);
   }
 
+  /**
+   * A tombstone for a value leaving the vault, from its fingerprints (stored or fresh). The
+   * ciphertext is not kept, so the seal binds what identifies the retired value instead, and the
+   * scheme it was made with: a tombstone cannot be redone from its value, so it is kept under its
+   * own scheme rather than dropped when the scheme moves on.
+   */
+  tombstone(vaultId: string, name: string, retiring: Omit<Tombstone, 'scheme' | 'sealed'>, fingerprints: string): Tombstone {
+    const t = { ...retiring, scheme: this.#fingerprinter.scheme };
+    return { ...t, sealed: sealWithKey(this.#sealKey, fingerprints, tombstoneBinding(vaultId, name, t)) };
+  }
+
+  /** A tombstone's fingerprints; undefined when it does not open (moved to another name or vault, or edited). */
+  openTombstone(vaultId: string, name: string, t: Tombstone): string | undefined {
+    return openWithKey(this.#sealKey, t.sealed, tombstoneBinding(vaultId, name, t));
+  }
+
   #bound(vaultId: string, name: string, env: string, value: StoredEncryptedValue): string {
     return JSON.stringify(['blindfold/fingerprint/v2', this.#fingerprinter.scheme, vaultId, name, env, value.v, value.ct]);
   }
+}
+
+function tombstoneBinding(vaultId: string, name: string, t: Omit<Tombstone, 'sealed'>): string {
+  return JSON.stringify(['blindfold/tombstone/v1', t.scheme, vaultId, name, t.env, t.v, t.retiredAt, t.public === true]);
 }

@@ -1,5 +1,7 @@
 import { BlindfoldError } from '../errors.js';
-import { estimateGuessBits, MIN_GUESS_BITS, type GuessPattern } from './entropy.js';
+import { WINDOW } from '../redact/fingerprints.js';
+import { stretchesTooShort } from '../redact/public-parts.js';
+import { estimateSecretGuessBits, MIN_GUESS_BITS, type GuessPattern } from './entropy.js';
 
 export const SECRET_NAME_RULE = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 const ENVIRONMENT_RULE = /^[a-z][a-z0-9_-]{0,31}$/;
@@ -60,7 +62,11 @@ const PATTERN_WORDS: Record<GuessPattern, string> = {
 
 /**
  * Refuses values that are empty, hold NUL, are short (unless allowShort) or guessable (unless
- * allowGuessable: estimated below MIN_GUESS_BITS, see entropy.ts). Messages say why, never the value.
+ * allowGuessable). Guessable is judged on what the matcher indexes (SPEC §1.4a): the secret-bearing
+ * characters only, estimated below MIN_GUESS_BITS (entropy.ts), or a secret-bearing stretch shorter
+ * than a window, which could be indexed only with public text around it. Either way the value
+ * would be stored without the guessing it promises, so it is refused unless the admin says so.
+ * Messages say why, never the value.
  */
 export function assertValueAcceptable(name: string, value: string, allowShort: boolean, allowGuessable = false): void {
   if (value.length === 0) {
@@ -69,7 +75,7 @@ export function assertValueAcceptable(name: string, value: string, allowShort: b
   if (/[\0]/.test(value)) {
     throw new BlindfoldError('BAD_INPUT', `the value for ${name} contains a NUL byte; refusing it`);
   }
-  const guess = allowGuessable ? undefined : estimateGuessBits(value);
+  const guess = allowGuessable ? undefined : estimateSecretGuessBits(value);
   const guessable = guess !== undefined && guess.bits < MIN_GUESS_BITS;
   if (!allowShort && value.length < MIN_VALUE_LENGTH) {
     throw new BlindfoldError(
@@ -78,11 +84,19 @@ export function assertValueAcceptable(name: string, value: string, allowShort: b
         `(pass --allow-short if this really is the credential${guessable ? ', and --allow-guessable: it is also easy to guess' : ''})`,
     );
   }
+  if (!allowGuessable && !guessable && stretchesTooShort(value, WINDOW) > 0) {
+    throw new BlindfoldError(
+      'BAD_INPUT',
+      `the value for ${name} has a secret-bearing part shorter than ${WINDOW} characters between public parts ` +
+        '(a vendor prefix, PEM armour, a URL\'s host or path words): it could be matched only together with public text, ' +
+        'which honest agents write too (pass --allow-guessable if this really is the credential)',
+    );
+  }
   if (guessable) {
     const why = guess.patterns.filter((p) => p !== 'random').map((p) => PATTERN_WORDS[p]);
     throw new BlindfoldError(
       'BAD_INPUT',
-      `the value for ${name} is easy to guess (estimated below the ${MIN_GUESS_BITS}-bit floor: ` +
+      `the value for ${name} is easy to guess (its secret-bearing characters, without public parts such as a vendor prefix or a URL's host, are estimated below the ${MIN_GUESS_BITS}-bit floor: ` +
         `${why.length ? `it contains ${why.join(', ')}` : PATTERN_WORDS.random}); values like this are what an agent or an attacker tries first ` +
         '(pass --allow-guessable if this really is the credential)',
     );

@@ -11,6 +11,7 @@ import { DEFAULT_ENVIRONMENT } from './names.js';
 import type { ValueSealer } from './records.js';
 import type { SecretRecord, VaultFile } from './schema.js';
 import { storedValues, type StoredValueSlot } from './values.js';
+import type { Leaving, Retire } from './versions.js';
 
 export function valueSealer(keys: VaultKeys, fingerprints: FingerprintBinder | undefined): ValueSealer {
   return {
@@ -19,6 +20,30 @@ export function valueSealer(keys: VaultKeys, fingerprints: FingerprintBinder | u
       return fingerprints ? fingerprints.attach(file.vaultId, name, env, sealed, value) : sealed;
     },
     equals: (file, name, env, stored, value) => keys.forKid(stored.kid).decrypt({ vaultId: file.vaultId, name, env }, stored) === value,
+    retire: retirer(keys, fingerprints),
+  };
+}
+
+/**
+ * Leaves the fingerprints of values leaving a record behind as tombstones (schema.ts), from the
+ * stored ones or, where those are missing or stale, from the value decrypted here and dropped. A
+ * value that cannot leave its fingerprints refuses the change: it would stop being redacted.
+ */
+export function retirer(keys: VaultKeys, fingerprints: FingerprintBinder | undefined): Retire {
+  return (file: VaultFile, record: SecretRecord, leaving: Leaving) => {
+    if (leaving.length === 0) return;
+    if (!fingerprints) {
+      throw new BlindfoldError('INTERNAL', 'a value leaving the vault must leave its fingerprints behind, and no fingerprinter is attached; nothing was written');
+    }
+    const retiredAt = new Date().toISOString();
+    const tombstones = [...(file.retired?.[record.name] ?? [])];
+    for (const [env, value] of leaving) {
+      const slot: StoredValueSlot = { record, env, value, holder: {} };
+      const windows = fingerprints.stored(file.vaultId, slot) ?? fingerprints.fresh(decryptSlot(keys, file, slot));
+      const retiring = { env, v: value.v, retiredAt, ...(record.policy.public ? { public: true } : {}) };
+      tombstones.push(fingerprints.tombstone(file.vaultId, record.name, retiring, windows));
+    }
+    file.retired = { ...file.retired, [record.name]: tombstones };
   };
 }
 
@@ -56,12 +81,20 @@ export function* decryptEvery(keys: VaultKeys, file: VaultFile): Generator<{ nam
   }
 }
 
+export interface IndexedFingerprints {
+  name: string;
+  fingerprints: string;
+  /** The name is public by design (set --public): redacted, never a tripwire. */
+  public: boolean;
+}
+
 /**
  * Stored fingerprints where they are still their value's own; the value fingerprinted afresh where
- * not. A generator: the index is fed in slices after start, and a vault of values without stored
+ * not; then each name's tombstones (retired values), which have no value to redo them from. A
+ * generator: the index is fed in slices after start, and a vault of values without stored
  * fingerprints costs a decryption each, which must fall into those slices, not all into the first.
  */
-export function* fingerprintEvery(keys: VaultKeys, file: VaultFile, binder: FingerprintBinder): Generator<{ name: string; fingerprints: string }> {
+export function* fingerprintEvery(keys: VaultKeys, file: VaultFile, binder: FingerprintBinder): Generator<IndexedFingerprints> {
   for (const slot of storedValues(file)) {
     let fingerprints = binder.stored(file.vaultId, slot);
     if (fingerprints === undefined) {
@@ -69,7 +102,16 @@ export function* fingerprintEvery(keys: VaultKeys, file: VaultFile, binder: Fing
       if (value === undefined) continue;
       fingerprints = binder.fresh(value);
     }
-    yield { name: slot.record.name, fingerprints };
+    yield { name: slot.record.name, fingerprints, public: slot.record.policy.public === true };
+  }
+  for (const [name, tombstones] of Object.entries(file.retired ?? {})) {
+    const record = Object.hasOwn(file.secrets, name) ? file.secrets[name] : undefined;
+    // A name's current record says whether it is public; a removed name is public only if every retired value was.
+    const isPublic = record ? record.policy.public === true : tombstones.every((t) => t.public === true);
+    for (const t of tombstones) {
+      const fingerprints = binder.openTombstone(file.vaultId, name, t);
+      if (fingerprints !== undefined) yield { name, fingerprints, public: isPublic };
+    }
   }
 }
 

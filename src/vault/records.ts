@@ -4,12 +4,13 @@
  * (history, rollback) are versions.ts.
  */
 import { BlindfoldError } from '../errors.js';
+import type { VaultEvent } from './changes.js';
 import { DEFAULT_INJECT, parseInject } from '../policy/inject.js';
 import { parseHostPattern } from '../policy/hosts.js';
 import { DEFAULT_PLACEMENTS, parsePlacements, type Placement } from '../policy/placements.js';
 import { assertEnvironment, assertSecretName, assertValueAcceptable, DEFAULT_ENVIRONMENT } from './names.js';
 import type { SecretRecord, StoredEncryptedValue, VaultFile } from './schema.js';
-import { keepCurrentVersion } from './versions.js';
+import { keepCurrentVersion, type Retire } from './versions.js';
 
 /** Everything about a secret except its value. */
 export interface SecretInfo {
@@ -20,6 +21,8 @@ export interface SecretInfo {
   hosts: string[];
   placements: Placement[];
   inject: string;
+  /** Public by design (a publishable key): host-bound and redacted like any value, but never a tripwire. */
+  public: boolean;
   createdAt: string;
   updatedAt: string;
   version: number;
@@ -35,6 +38,8 @@ export interface SetSecretInput {
   hosts?: string[];
   placements?: string[];
   inject?: string;
+  /** Mark (true) or unmark (false) the secret as public by design; omit to leave it as it is. */
+  public?: boolean;
   allowShort?: boolean;
   /** Accept a value of low estimated entropy (PIN, date, word…; see entropy.ts). */
   allowGuessable?: boolean;
@@ -62,6 +67,8 @@ export interface PreparedSet {
 export interface ValueSealer {
   seal(file: VaultFile, name: string, env: string, version: number, value: string): StoredEncryptedValue;
   equals(file: VaultFile, name: string, env: string, stored: StoredEncryptedValue, value: string): boolean;
+  /** Values rotated out of the kept history leave their fingerprints behind. */
+  retire: Retire;
 }
 
 /**
@@ -108,7 +115,7 @@ export function applySet(file: VaultFile, change: PreparedSet, sealer: ValueSeal
   // Re-importing the same file must not pile up versions: an identical value is no change.
   const sameValue = stored !== undefined && input.value !== undefined && sealer.equals(file, name, env, stored, input.value);
   if (input.value !== undefined && !sameValue) {
-    if (existing && existing.version > 0) keepCurrentVersion(record);
+    if (existing && existing.version > 0) sealer.retire(file, record, keepCurrentVersion(record));
     record.version = currentVersion + 1;
     record.values = { ...record.values, [env]: sealer.seal(file, name, env, record.version, input.value) };
   }
@@ -117,10 +124,18 @@ export function applySet(file: VaultFile, change: PreparedSet, sealer: ValueSeal
   if (change.hosts) record.policy.hosts = change.hosts;
   if (change.placements) record.policy.placements = change.placements;
   if (change.inject) record.policy.inject = change.inject;
+  // Stored only when set, so records written before the flag existed stay byte-for-byte the same.
+  if (input.public === true) record.policy.public = true;
+  else if (input.public === false) delete record.policy.public;
   const changed = !existing || JSON.stringify(record) !== before;
   if (changed) record.updatedAt = now;
   file.secrets[name] = record;
   return { info: toInfo(record), created: !existing, changed };
+}
+
+/** What the audit trail records of a set that changed something. */
+export function setEvent(outcome: SetOutcome, env: string): VaultEvent {
+  return { action: outcome.created ? 'secret.create' : 'secret.update', names: [outcome.info.name], env, version: outcome.info.version };
 }
 
 export function toInfo(record: SecretRecord): SecretInfo {
@@ -132,6 +147,7 @@ export function toInfo(record: SecretRecord): SecretInfo {
     hosts: [...record.policy.hosts],
     placements: [...record.policy.placements] as Placement[],
     inject: record.policy.inject,
+    public: record.policy.public === true,
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
     version: record.version,

@@ -16,6 +16,25 @@ const policy = z.object({
   hosts: z.array(z.string()),
   placements: z.array(z.enum(PLACEMENTS)),
   inject: z.string(),
+  /** Public by design (a publishable key, a DSN's public key): still host-bound and redacted, never a tripwire. */
+  public: z.boolean().optional(),
+});
+
+/**
+ * A retired value's redaction fingerprints (issue 18 item 9): what is left of a value removed (`rm`)
+ * or rotated out of the kept history, so that it stays redacted and keeps tripping the wire — the
+ * credential may still work, and upstreams still hold it. Sealed like a live value's fingerprints
+ * (fingerprints.ts) under the index key, bound to the vault, name, environment, version, retirement
+ * time and fingerprint scheme; never the ciphertext. Only `rm --forget-fingerprints` drops them.
+ */
+const tombstone = z.object({
+  env: z.string(),
+  v: z.number().int().positive(),
+  retiredAt: z.string(),
+  scheme: z.string().min(1),
+  /** The secret was marked public when this value left: it stays redacted, and never trips the wire. */
+  public: z.boolean().optional(),
+  sealed: z.string().min(1),
 });
 
 const historyEntry = z.object({
@@ -63,6 +82,8 @@ export const vaultFileSchema = z.object({
     .object({ keyCheck, kdf, startedAt: z.string() })
     .nullable(),
   secrets: secretsMap.pipe(z.record(z.string(), secretRecordSchema)),
+  /** Tombstones by secret name; a name keeps its own after it is removed and when it is created again. */
+  retired: secretsMap.pipe(z.record(z.string(), z.array(tombstone))).optional(),
   /** Keys for Blindfold's own use (internal-keys.ts), wrapped like values so rotation re-wraps them. */
   internal: z.record(z.string(), encryptedValue).optional(),
 });
@@ -76,6 +97,7 @@ export const vaultFileShellSchema = vaultFileSchema.extend({ secrets: secretsMap
 export type VaultFile = z.infer<typeof vaultFileSchema>;
 export type SecretRecord = z.infer<typeof secretRecordSchema>;
 export type StoredEncryptedValue = z.infer<typeof encryptedValue>;
+export type Tombstone = z.infer<typeof tombstone>;
 export type KdfParams = z.infer<typeof kdf>;
 
 /** How many earlier versions of a secret are kept for `rollback`. */

@@ -18,15 +18,9 @@ import type { VaultKeys } from './keys.js';
 import { openVaultFile, type OpenOptions } from './open.js';
 import { applyRollback, historyOf, type HistoryInfo } from './versions.js';
 import { notFound } from './names.js';
-import {
-  applySet,
-  prepareSet,
-  toInfo,
-  type SecretInfo,
-  type SetOutcome,
-  type SetSecretInput,
-} from './records.js';
-import { decryptEvery, fingerprintEvery, resolveValue, valueSealer, verifyEvery } from './plaintext.js';
+import { applySet, prepareSet, setEvent, toInfo, type SecretInfo, type SetOutcome, type SetSecretInput } from './records.js';
+import { decryptEvery, fingerprintEvery, resolveValue, retirer, valueSealer, verifyEvery, type IndexedFingerprints } from './plaintext.js';
+import { applyRemove, retiredCount, type RemoveOptions } from './removal.js';
 import { rotateMasterKey, type RotationProgress } from './rotation.js';
 import type { SecretRecord, VaultFile } from './schema.js';
 import type { VaultStore } from './store.js';
@@ -38,6 +32,8 @@ export type { OpenOptions } from './open.js';
 export { prepareSet as validateSetInput } from './records.js';
 export type { Fingerprinter } from './fingerprints.js';
 export type { ChangeRecorder, VaultEvent } from './changes.js';
+export type { IndexedFingerprints } from './plaintext.js';
+export type { RemoveOptions } from './removal.js';
 
 const IMPORT_BATCH = 250;
 
@@ -202,11 +198,12 @@ export class Vault {
   }
 
   /**
-   * The redaction index of every stored value (the same set as `everyValue`), from the stored
+   * The redaction index of every stored value (the same set as `everyValue`) and of every retired
+   * one (tombstones, kept until `remove(…, { forgetFingerprints })`), from the stored
    * fingerprints; a value with none that is still its own (written before fingerprints, or without
    * a fingerprinter) is decrypted and fingerprinted here instead, so none is missed.
    */
-  everyFingerprint(): Generator<{ name: string; fingerprints: string }> {
+  everyFingerprint(): Generator<IndexedFingerprints> {
     if (!this.#fingerprints) throw new BlindfoldError('INTERNAL', 'everyFingerprint needs a fingerprinter (fingerprintWith) first');
     return fingerprintEvery(this.#keys, this.#data, this.#fingerprints);
   }
@@ -221,17 +218,21 @@ export class Vault {
     return verifyEvery(this.#keys, this.#data);
   }
 
-  async remove(name: string): Promise<void> {
+  /** Removes a secret; its values' fingerprints stay behind as tombstones unless told to forget them (removal.ts). */
+  async remove(name: string, options: RemoveOptions = {}): Promise<void> {
     await this.#write((file, record) => {
-      if (!Object.hasOwn(file.secrets, name)) throw notFound(name, Object.keys(file.secrets));
-      delete file.secrets[name];
-      record({ action: 'secret.delete', names: [name] });
+      for (const e of applyRemove(file, name, retirer(this.#keys, this.#fingerprints), options)) record(e);
     });
+  }
+
+  /** How many retired values of `name` (removed, or rotated out of its history) are still redacted. */
+  retiredCount(name: string): number {
+    return retiredCount(this.#data, name);
   }
 
   async rollback(name: string, toVersion: number): Promise<SecretInfo> {
     return this.#write((file, record) => {
-      const info = toInfo(applyRollback(file, name, toVersion, new Date().toISOString()));
+      const info = toInfo(applyRollback(file, name, toVersion, new Date().toISOString(), retirer(this.#keys, this.#fingerprints)));
       record({ action: 'secret.rollback', names: [name], version: info.version });
       return info;
     });
@@ -288,8 +289,4 @@ export class Vault {
     this.#listing = undefined;
     this.#revision++;
   }
-}
-
-function setEvent(outcome: SetOutcome, env: string): VaultEvent {
-  return { action: outcome.created ? 'secret.create' : 'secret.update', names: [outcome.info.name], env, version: outcome.info.version };
 }

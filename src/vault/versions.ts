@@ -4,7 +4,13 @@
  */
 import { BlindfoldError } from '../errors.js';
 import { notFound } from './names.js';
-import { HISTORY_LIMIT, type SecretRecord, type VaultFile } from './schema.js';
+import { HISTORY_LIMIT, type SecretRecord, type StoredEncryptedValue, type VaultFile } from './schema.js';
+
+/** Values leaving a record, each once, as [environment, stored value]: what becomes a tombstone. */
+export type Leaving = Array<[string, StoredEncryptedValue]>;
+
+/** Retires values leaving a record (their fingerprints stay behind as tombstones: plaintext.ts). */
+export type Retire = (file: VaultFile, record: SecretRecord, leaving: Leaving) => void;
 
 export interface HistoryInfo {
   version: number;
@@ -13,14 +19,34 @@ export interface HistoryInfo {
   current: boolean;
 }
 
-/** Moves the record's current values into its history, dropping the oldest beyond the limit. */
-export function keepCurrentVersion(record: SecretRecord): void {
+/**
+ * Moves the record's current values into its history, dropping the oldest beyond the limit;
+ * returns the values that left the record with them (a value kept by a newer version stays).
+ */
+export function keepCurrentVersion(record: SecretRecord): Leaving {
   record.history.push({ version: record.version, updatedAt: record.updatedAt, values: { ...record.values } });
+  const dropped = record.history.slice(0, -HISTORY_LIMIT);
   record.history = record.history.slice(-HISTORY_LIMIT);
+  const kept = new Set([record.values, ...record.history.map((h) => h.values)].flatMap((holder) => Object.values(holder).map((v) => v.ct)));
+  return distinctValues(dropped.map((h) => h.values)).filter(([, v]) => !kept.has(v.ct));
+}
+
+/** Every value of these holders once (an unchanged environment's value sits in several versions). */
+export function distinctValues(holders: Array<Record<string, StoredEncryptedValue>>): Leaving {
+  const seen = new Set<string>();
+  const out: Leaving = [];
+  for (const holder of holders) {
+    for (const [env, value] of Object.entries(holder)) {
+      if (seen.has(value.ct)) continue;
+      seen.add(value.ct);
+      out.push([env, value]);
+    }
+  }
+  return out;
 }
 
 /** Makes a kept version current again, as a new version; returns the changed record. */
-export function applyRollback(file: VaultFile, name: string, toVersion: number, now: string): SecretRecord {
+export function applyRollback(file: VaultFile, name: string, toVersion: number, now: string, retire: Retire): SecretRecord {
   const record = file.secrets[name];
   if (!record) throw notFound(name, Object.keys(file.secrets));
   const target = record.history.find((h) => h.version === toVersion);
@@ -31,7 +57,7 @@ export function applyRollback(file: VaultFile, name: string, toVersion: number, 
       `${name} has no stored version ${toVersion} (current ${record.version}; earlier versions kept: ${kept})`,
     );
   }
-  keepCurrentVersion(record);
+  retire(file, record, keepCurrentVersion(record));
   // Ciphertexts carry the version they were written at in their own binding, so they move as-is.
   record.values = structuredClone(target.values);
   record.version += 1;

@@ -21,7 +21,6 @@ type Structured = {
   body?: string;
   json?: unknown;
   binary?: { contentType: string };
-  redacted: string[];
   truncated: boolean;
   redacted: string[];
   durationMs: number;

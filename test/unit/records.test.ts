@@ -11,9 +11,12 @@ const NOW = '2030-01-01T00:00:00.000Z';
 const LATER = '2030-01-02T00:00:00.000Z';
 
 /** Stores `name/env/version:value` as the ciphertext, so a test can see what was sealed and where. */
+const retired: string[] = [];
 const sealer: ValueSealer = {
   seal: (_file, name, env, version, value) => ({ v: version, kid: 1, wk: 'wk', ct: `${name}/${env}/${version}:${value}` }),
   equals: (_file, _name, _env, stored, value) => stored.ct.endsWith(`:${value}`),
+  // What would become tombstones (vault/plaintext.ts): the ciphertexts leaving the record.
+  retire: (_file, _record, leaving) => void retired.push(...leaving.map(([, v]) => v.ct)),
 };
 
 function emptyFile(): VaultFile {
@@ -71,13 +74,17 @@ describe('applySet', () => {
     expect(JSON.stringify(file)).toBe(before);
   });
 
-  it('keeps at most HISTORY_LIMIT earlier versions', () => {
+  it('keeps at most HISTORY_LIMIT earlier versions, and retires each value that leaves, once', () => {
     const file = emptyFile();
+    retired.length = 0;
+    set(file, { name: 'API', value: VALUE_1, env: 'staging' });
     for (let i = 0; i < HISTORY_LIMIT + 5; i++) set(file, { name: 'API', value: `${VALUE_1}_${i}` });
     const record = file.secrets.API!;
-    expect(record.version).toBe(HISTORY_LIMIT + 5);
+    expect(record.version).toBe(HISTORY_LIMIT + 6);
     expect(record.history).toHaveLength(HISTORY_LIMIT);
-    expect(record.history[0]!.version).toBe(5);
+    expect(record.history[0]!.version).toBe(6);
+    // Versions 1 to 5 left; the staging value, unchanged since version 1, is still kept by every later one.
+    expect(retired).toEqual([0, 1, 2, 3].map((i) => `API/default/${i + 2}:${VALUE_1}_${i}`));
   });
 
   it('changes policy alone without a new version, and refuses to create a secret without a value', () => {
@@ -102,7 +109,7 @@ describe('applyRollback and the views', () => {
     const file = emptyFile();
     set(file, { name: 'API', value: VALUE_1 });
     set(file, { name: 'API', value: VALUE_2 });
-    const info = toInfo(applyRollback(file, 'API', 1, LATER));
+    const info = toInfo(applyRollback(file, 'API', 1, LATER, sealer.retire));
     expect(info).toMatchObject({ version: 3, updatedAt: LATER });
     // The ciphertext still carries the version it was written at: its binding moves with it.
     expect(file.secrets.API!.values.default).toMatchObject({ v: 1, ct: `API/default/1:${VALUE_1}` });
@@ -111,8 +118,8 @@ describe('applyRollback and the views', () => {
       [2, false],
       [1, false],
     ]);
-    expect(() => applyRollback(file, 'API', 9, LATER)).toThrow(expect.objectContaining({ code: 'VERSION_NOT_FOUND' }));
-    expect(() => applyRollback(file, 'NOPE', 1, LATER)).toThrow(expect.objectContaining({ code: 'SECRET_NOT_FOUND' }));
+    expect(() => applyRollback(file, 'API', 9, LATER, sealer.retire)).toThrow(expect.objectContaining({ code: 'VERSION_NOT_FOUND' }));
+    expect(() => applyRollback(file, 'NOPE', 1, LATER, sealer.retire)).toThrow(expect.objectContaining({ code: 'SECRET_NOT_FOUND' }));
   });
 
   it('toInfo is a copy without any value', () => {

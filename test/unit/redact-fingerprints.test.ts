@@ -60,8 +60,8 @@ describe('windowFingerprints / addFingerprints', () => {
     const r = new Redactor({ key });
     r.add({ name: 'S', value: lines });
     expect(entries(windowFingerprints(key, lines))).toBe(r.patternCount);
-    // A vendor prefix shorter than a window takes nothing away: 28 characters, 17 windows.
-    expect(entries(windowFingerprints(key, 'sk-live-' + 'x1y2z3w4v5u6t7s8r9q0'))).toBe(17);
+    // No window includes a character of a vendor prefix: 28 characters, 8 public, 20 − 12 + 1 = 9 windows.
+    expect(entries(windowFingerprints(key, 'sk-live-' + 'x1y2z3w4v5u6t7s8r9q0'))).toBe(9);
     expect(entries(windowFingerprints(key, 'x'))).toBe(0);
   });
 
@@ -113,12 +113,16 @@ describe('windowFingerprints / addFingerprints', () => {
     expect(() => windowFingerprints(randomBytes(31), 'value-0123456789')).toThrow(TypeError);
   });
 
-  it('a value cut to its first window, or to the window just after a public prefix, is found at either parity (heads)', () => {
+  it('a value cut to the window just after a public prefix, or to its last, is found at either parity (heads)', () => {
     // Plain ASCII text is tested at every other position; a window ending between two tested
     // positions is found through its first 11 characters, which for the first window of a run are
     // in the index only as a head.
     const value = 'sk-live-Zq9Lm4Np7Qx2Rt5Yu8Io';
-    for (const cut of [value.slice(0, 12), value.slice(8, 20), value.slice(-12)]) {
+    // A window that includes the public prefix is no window of the value (SPEC §1.4a): no guess starts from it.
+    const prefixed = new Redactor({ key });
+    prefixed.addFingerprints('S', windowFingerprints(key, value));
+    expect(prefixed.redact(`${value.slice(0, 12)}!`).text).toBe(`${value.slice(0, 12)}!`);
+    for (const cut of [value.slice(8, 20), value.slice(-12)]) {
       for (const pad of ['', 'x', 'xy', 'xyz']) {
         const r = new Redactor({ key });
         r.addFingerprints('S', windowFingerprints(key, value));
@@ -131,6 +135,7 @@ describe('windowFingerprints / addFingerprints', () => {
   it('names: fingerprints added under a name redact as that name', () => {
     const r = new Redactor({ key });
     r.addFingerprints('API_KEY', windowFingerprints(key, values[0]!));
-    expect(r.redact(`x ${values[0]} y`).text).toBe(`x ${replacementFor('API_KEY')} y`);
+    // The vendor prefix is public: it stays, the rest of the value does not.
+    expect(r.redact(`x ${values[0]} y`).text).toBe(`x sk-live-${replacementFor('API_KEY')} y`);
   });
 });

@@ -9,7 +9,7 @@ export const listAction = action(async (opts: { json?: boolean }, cmd: Command) 
   if (opts.json) return printJson({ secrets });
   if (secrets.length === 0) return printLine('no secrets yet: add one with `blindfold set NAME --host HOST`');
   printTable(
-    ['NAME', 'ENVIRONMENTS', 'HOSTS', 'VERSION', 'UPDATED'],
-    secrets.map((s) => [s.name, s.environments.join(','), s.hosts.join(',') || '(none)', String(s.version), s.updatedAt]),
+    ['NAME', 'ENVIRONMENTS', 'HOSTS', 'PUBLIC', 'VERSION', 'UPDATED'],
+    secrets.map((s) => [s.name, s.environments.join(','), s.hosts.join(',') || '(none)', s.public ? 'yes' : '-', String(s.version), s.updatedAt]),
   );
 });

@@ -18,6 +18,7 @@ interface SetOptions {
   fromEnv?: string;
   fromFile?: string;
   keepValue?: boolean;
+  public?: boolean;
   allowShort?: boolean;
   allowGuessable?: boolean;
   ifVersion?: string;
@@ -54,6 +55,7 @@ export const setAction = action(async (name: string, refused: string[], opts: Se
     hosts: opts.host ?? preset?.hosts,
     placements: opts.placement ?? preset?.placements,
     inject: opts.inject ?? preset?.inject,
+    public: opts.public,
     allowShort: opts.allowShort,
     allowGuessable: opts.allowGuessable,
     expectedVersion,

@@ -11,7 +11,9 @@ export const showAction = action(async (name: string, opts: { json?: boolean }, 
   const info = vault.get(name);
   const usage = usageFromAudit(vault.paths.audit).get(name);
   const used = { lastUsedAt: usage?.lastUsedAt ?? null, useCount: usage?.useCount ?? 0 };
-  if (opts.json) return printJson({ secret: { ...info, ...used } });
+  // Removed and rotated-out values whose fingerprints are kept: still redacted, still a tripwire.
+  const retiredRemembered = vault.retiredCount(name);
+  if (opts.json) return printJson({ secret: { ...info, ...used, retiredRemembered } });
   const rows: Array<[string, string]> = [
     ['name', info.name],
     ['description', info.description || '(none)'],
@@ -19,7 +21,9 @@ export const showAction = action(async (name: string, opts: { json?: boolean }, 
     ['hosts', info.hosts.join(', ') || '(none: cannot be sent)'],
     ['placements', info.placements.join(', ')],
     ['inject', info.inject],
+    ['public', info.public ? 'yes (redacted, never a tripwire)' : 'no'],
     ['version', String(info.version)],
+    ['retired values remembered', `${retiredRemembered}${retiredRemembered ? ' (still redacted; `rm --forget-fingerprints` drops them)' : ''}`],
     ['created', info.createdAt],
     ['updated', info.updatedAt],
     ['used', used.useCount ? `${used.useCount} time(s), last at ${used.lastUsedAt}` : 'never (per the audit trail)'],
