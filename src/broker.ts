@@ -204,7 +204,10 @@ export class Broker {
       });
       const { response, url, ...redirects } = exchange;
       const presented = await presentResponse(this.#redactor, response, request.maxBytes);
-      const shownUrl = screen(this.#redactor, url.toString(), { text: '', names: new Set(), pieces: presented.findings.pieces, limited: false }).text;
+      // The final URL and the reason a redirect was not followed quote the upstream's Location.
+      const into = { text: '', names: new Set<string>(), pieces: presented.findings.pieces, limited: false };
+      const shownUrl = screen(this.#redactor, url.toString(), into).text;
+      if (redirects.redirectNotFollowed !== undefined) redirects.redirectNotFollowed = screen(this.#redactor, redirects.redirectNotFollowed, into).text;
       const placed = new Set([...trail.secrets, ...(options.exchange ?? [])]);
       const shown = this.#judge.judge(principal, trail, presented.findings, placed, presented.view);
       const result: HttpResult = { ...shown, url: shown.withheld && presented.findings.pieces.size > 0 ? request.target.origin : shownUrl, durationMs: round(performance.now() - started), ...redirects };

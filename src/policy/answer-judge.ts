@@ -13,7 +13,7 @@ import { type Findings, type ResponseView, withheldView } from '../redact/respon
 import type { Principal } from './authorize.js';
 import type { PartialHitAllowance } from './allowance.js';
 import type { OriginQuarantine } from './quarantine.js';
-import { tripwireRefusal, type SuspensionList } from './suspensions.js';
+import { suspendedRefusal, tripwireRefusal, type SuspensionList } from './suspensions.js';
 
 type Trail = Omit<AuditFields, 'action' | 'outcome'>;
 
@@ -32,6 +32,8 @@ export const DEFAULT_MAX_INPUT_BYTES = 1024 * 1024;
 
 export class AnswerJudge {
   readonly #deps: JudgeDeps;
+  /** Pieces judged but not yet written to the allowance, per principal. */
+  readonly #pending = new Map<string, number>();
 
   constructor(deps: JudgeDeps) {
     this.#deps = deps;
@@ -44,6 +46,9 @@ export class AnswerJudge {
    * for. The agent sees one notice whatever the cause; the cause goes to the audit trail.
    */
   judge(principal: Principal, trail: Trail, findings: Findings, placed: Set<string>, view: ResponseView): ResponseView {
+    // Calls in flight when the wire tripped are not shown either: a burst of guesses judged one by
+    // one would tell the right ones from the wrong ones (group testing).
+    if (this.#deps.suspensions?.isSuspended(principal.id)) throw suspendedRefusal(principal.id);
     const unplaced = [...findings.pieces].filter((n) => !placed.has(n));
     if (unplaced.length > 0) {
       // The request already left; the answer is not shown and the principal stops here.
@@ -55,10 +60,21 @@ export class AnswerJudge {
       throw tripwireRefusal(principal.id);
     }
     if (findings.pieces.size > 0) {
+      // Counted now, not when the write lands: a burst of concurrent pieces spends one each, and
+      // the one past the allowance suspends before any later answer is judged.
+      const pending = (this.#pending.get(principal.id) ?? 0) + 1;
+      this.#pending.set(principal.id, pending);
+      if (this.#deps.allowance.used(principal.id) + pending > this.#deps.allowance.allowance) {
+        this.#deps.suspensions?.suspend(principal.id, 'pieces of placed values in answers past its allowance');
+      }
       this.#deps.later(async () => {
-        const spent = await this.#deps.allowance.spend(principal.id);
-        await this.#deps.record({ ...trail, action: 'response.partial', outcome: 'denied', reason: `answer withheld: it held a piece of a placed secret (allowance ${spent.used} used)` });
-        if (spent.exhausted) this.#deps.suspensions?.suspend(principal.id, 'pieces of placed values in answers past its allowance');
+        try {
+          const spent = await this.#deps.allowance.spend(principal.id);
+          await this.#deps.record({ ...trail, action: 'response.partial', outcome: 'denied', reason: `answer withheld: it held a piece of a placed secret (allowance ${spent.used} used)` });
+          if (spent.exhausted) this.#deps.suspensions?.suspend(principal.id, 'pieces of placed values in answers past its allowance');
+        } finally {
+          this.#pending.set(principal.id, (this.#pending.get(principal.id) ?? 1) - 1);
+        }
       });
       return withheldView(view);
     }

@@ -70,15 +70,17 @@ export async function presentResponse(redactor: Redactor, res: RawResponse, maxB
     const inflated = res.cut ? null : inflateDownload(contentType, bytes);
     if (inflated === null || !looksLikeText('', inflated)) {
       // Nothing computed from these bytes is shown: no size, no hash, no names found in them.
-      view.binary = { contentType: contentType || 'application/octet-stream' };
+      // The content type as scrubbed with the headers (an upstream can echo a value there too).
+      view.binary = { contentType: headers['content-type'] || 'application/octet-stream' };
       return done();
     }
     bytes = inflated;
   }
   let text = UTF8.decode(bytes);
-  // A cut body: the tail read beyond the cap is never shown (it may hold the start of a value).
-  if (res.cut) text = text.slice(0, Math.max(0, text.length - STREAM_HOLD_BACK));
-  text = (await screenAsync(redactor, text, found, SCAN_DEADLINE_MS)).text;
+  // A cut body: the tail read beyond the cap is scanned (a value crossing the cap is seen whole)
+  // but never shown.
+  const shownEnd = res.cut ? Math.max(0, text.length - STREAM_HOLD_BACK) : text.length;
+  text = (await screenAsync(redactor, text, found, SCAN_DEADLINE_MS, shownEnd)).text;
   // The cap is on the body as it travels in the tool result (JSON-escaped UTF-8), not on characters.
   const fits = jsonPrefixWithin(text, maxBytes);
   if (fits < text.length) {

@@ -288,7 +288,10 @@ function verify(keys: HashKeys, table: FingerprintTable, v: View, u: Uint8Array 
   }
   const span: Span = { start, end, name, tail: h1 };
   // A value shorter than a window is one window: any hit of it is the whole value.
-  if (len < WINDOW) span.whole = true;
+  if (len < WINDOW) {
+    span.whole = true;
+    span.short = true;
+  }
   else {
     const head = bucketHash(keys, u as Uint16Array, n, from, from + WINDOW - 1, WINDOW);
     if (table.isHead(head)) span.head = head;

@@ -6,6 +6,8 @@ export interface Span {
   name: string;
   /** The whole value (or a whole secret-bearing stretch of it), not a piece: see STRETCH. */
   whole?: boolean;
+  /** A hit of a value shorter than a window (allowed only with --allow-short): whole, and still guess-shaped. */
+  short?: boolean;
   /** Scan bookkeeping: the run's head key when it starts where a stretch does, and its last window's key. */
   head?: number;
   tail?: number;

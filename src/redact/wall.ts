@@ -35,19 +35,29 @@ export function screen(redactor: Redactor, text: string, into: Screened = emptyS
   return screenFound(redactor, text, redactor.inspect(text), into);
 }
 
-/** The same for a large text: the scan yields to the event loop and stops at a deadline (then withheld). */
-export async function screenAsync(redactor: Redactor, text: string, into: Screened, deadlineMs: number): Promise<Screened> {
-  return screenFound(redactor, text, await redactor.inspectAsync(text, deadlineMs), into);
+/**
+ * The same for a large text: the scan yields to the event loop and stops at a deadline (then
+ * withheld). Only `text[0, shownEnd)` is shown; the rest was read so that a value crossing that
+ * point is seen whole, and a hit starting in it is never shown, so it counts for nothing.
+ */
+export async function screenAsync(redactor: Redactor, text: string, into: Screened, deadlineMs: number, shownEnd = text.length): Promise<Screened> {
+  return screenFound(redactor, text, await redactor.inspectAsync(text, deadlineMs), into, shownEnd);
 }
 
-function screenFound(redactor: Redactor, text: string, { hits, unscanned }: ScanResult, into: Screened): Screened {
+function screenFound(redactor: Redactor, text: string, found: ScanResult, into: Screened, shownEnd = text.length): Screened {
+  const hits = found.hits.filter((h) => h.start < shownEnd);
+  const unscanned = found.unscanned.filter(([a]) => a < shownEnd);
   const cover: Span[] = [];
   // A piece inside a whole occurrence of a value is that occurrence seen through another view, or
   // a window two values happen to share: an echo, not a guess (an agent cannot hold a whole value).
-  const wholes = hits.filter((h) => h.whole);
+  const wholes = hits.filter((h) => h.whole && !h.short);
   const explained = (h: Span) => wholes.some((w) => w.start <= h.start && h.end <= w.end);
   for (const h of hits) {
-    if (h.whole || redactor.isPublic(h.name) || explained(h)) {
+    // A value shorter than a window is guessable whole: a unit withheld around it would tell which
+    // of many guesses (one per line) was right, so its hits are pieces (the whole answer withheld,
+    // or the wire tripped), unless it sits inside a longer whole value.
+    const guessShaped = h.short === true && !wholes.some((w) => !w.short && w.start <= h.start && h.end <= w.end);
+    if (redactor.isPublic(h.name) || (!guessShaped && (h.whole || explained(h)))) {
       into.names.add(h.name);
       const [start, end] = h.whole ? unitAround(text, h.start, h.end) : [h.start, h.end];
       cover.push({ start, end, name: h.name });
@@ -60,7 +70,8 @@ function screenFound(redactor: Redactor, text: string, { hits, unscanned }: Scan
     into.limited = true;
     cover.push({ start, end, name: WITHHELD });
   }
-  into.text = cover.length === 0 ? text : replaceAll(text, cover);
+  const shown = shownEnd < text.length ? text.slice(0, shownEnd) : text;
+  into.text = cover.length === 0 ? shown : replaceAll(shown, cover.map((c) => ({ ...c, end: Math.min(c.end, shownEnd) })));
   return into;
 }
 
