@@ -11,7 +11,6 @@ import { lowerUnit, unitsOf } from './lowercase.js';
 export type Range = [number, number];
 
 const VENDOR_PREFIX = /^(?:sk-(?:live|test|proj|ant(?:-api\d+)?|or-v\d+)?-|sk_(?:live|test)_|rk_(?:live|test)_|pk_(?:live|test)_|ghp_|gho_|ghu_|ghs_|ghr_|github_pat_|xox[abprs]-|glpat-|AKIA|ASIA|AIza|SG\.|npm_|pypi-|dop_v1_|hf_)/;
-const PUBLIC_JWT_PAYLOAD_PREFIX = 12;
 const STANDARD_JWT_HEADERS = /^eyJ(?:hbGciOi|0eXAiOi)[A-Za-z0-9_-]*$/;
 /**
  * Base64 of the DER that opens a private key of a standard type, up to its first secret byte:
@@ -56,10 +55,13 @@ export function publicParts(value: string): Range[] {
     }
     parts.push([m.index, end]);
   }
-  // A JWT's header is one of a few standard ones, and a payload's first 12 characters are the
-  // base64 of `{"` and its first claim's name (`{"sub":"`, `{"iss":"`), shared by most tokens.
-  const jwt = /^([A-Za-z0-9_-]+)\.eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$/.exec(value);
-  if (jwt && STANDARD_JWT_HEADERS.test(jwt[1]!)) parts.push([0, jwt[1]!.length + 1 + PUBLIC_JWT_PAYLOAD_PREFIX]);
+  // A certificate is sent to every TLS client: a key+certificate bundle keeps only its key secret.
+  const certificate = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----[\r\n ]*/g;
+  for (let m = certificate.exec(value); m; m = certificate.exec(value)) parts.push([m.index, m.index + m[0].length]);
+  // A JWT's header and claims are readable by anyone who sees the token (tokens of one issuer share
+  // most of them); what makes it a credential is its signature, the one secret-bearing part.
+  const jwt = /^([A-Za-z0-9_-]+)\.(eyJ[A-Za-z0-9_-]*)\.[A-Za-z0-9_-]{16,}$/.exec(value);
+  if (jwt && STANDARD_JWT_HEADERS.test(jwt[1]!)) parts.push([0, jwt[1]!.length + 1 + jwt[2]!.length + 1]);
   return normalise(parts);
 }
 

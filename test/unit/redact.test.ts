@@ -408,12 +408,13 @@ describe('decode, then match windows (issue 10)', () => {
     expect(r.redact(`a ${other} b`)).toEqual({ text: `a ${other} b`, redacted: [] });
   });
 
-  it('public parts: a vendor prefix, PEM armour and a standard JWT header are not windows of their own', () => {
+  it('public parts: a vendor prefix, PEM armour and a standard JWT header and claims are not windows of their own', () => {
     expect(publicParts('github_pat_11ABCDEFG0123456789')).toEqual([[0, 11]]);
     expect(publicParts('sk-live-abc')).toEqual([[0, 8]]);
     const jwt = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U';
-    // The header, the dot and the payload's first 12 characters (`{"sub":"` and the like).
-    expect(publicParts(jwt)).toEqual([[0, 49]]);
+    // The header and the claims, with their dots: anyone who sees a token reads them; tokens of one
+    // issuer share most of them. The signature is the secret-bearing part (issue 18).
+    expect(publicParts(jwt)).toEqual([[0, 65]]);
     const r = redactorWith(['JWT', jwt]);
     // Another token with the same standard header is not redacted for its header alone.
     const other = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJhbm90aGVyIn0.x';
@@ -421,7 +422,7 @@ describe('decode, then match windows (issue 10)', () => {
     // The public header may stay (it is the same in every such token); nothing after it does.
     const out = r.redact(`t=${jwt};`).text;
     expect(out).toMatch(/^t=eyJhbGciOi[A-Za-z0-9._-]*\[REDACTED:JWT\];$/);
-    expectNoWindow(out, jwt.slice(49), 'jwt');
+    expectNoWindow(out, jwt.slice(65), 'jwt');
   });
 
   it('the index keeps fingerprints only: no value string is reachable from the redactor', () => {
