@@ -45,6 +45,10 @@ try {
   if (err?.code !== 'ERR_MODULE_NOT_FOUND') throw err;
 }
 
+process.stderr.write('B3 (issue 18): the response wall on real and hostile answers...\n');
+const wall = await import('./wall.mjs');
+sections.push(wall.markdown(await wall.run()));
+
 process.stderr.write('Tripwire: screening an agent input...\n');
 const tripwire = await import('./tripwire.mjs');
 sections.push(tripwire.markdown(await tripwire.run()));
