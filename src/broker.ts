@@ -77,6 +77,8 @@ export interface BrokerOptions {
   quotas?: CallQuotas | undefined;
   /** Largest agent input (bytes of its JSON) screened; larger ones are refused unread. */
   maxInputBytes?: number | undefined;
+  /** Test-only switch (never from env or config): turns the no-oracle judgement of pieces off. */
+  unsafeShowPieces?: boolean | undefined;
 }
 
 /** What the audit trail says of a request, filled in as the request is understood. */
@@ -115,6 +117,7 @@ export class Broker {
       record: (fields) => this.record(fields),
       later: (work) => this.#later(work),
       maxInputBytes: options.maxInputBytes,
+      unsafeShowPieces: options.unsafeShowPieces,
     });
     this.#optIns = new OriginOptIns(options.allowOrigins ?? [], () => this.#vault.list());
     // Second wall: any log line that somehow carries a value resolved here is scrubbed before writing.

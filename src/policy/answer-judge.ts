@@ -26,6 +26,8 @@ export interface JudgeDeps {
   later(work: () => Promise<void>): void;
   /** Largest agent input scanned (bytes of its JSON); larger ones are refused unread (default 1 MiB). */
   maxInputBytes?: number | undefined;
+  /** Test-only switch (never from env or config): pieces are shown as they were marked, the oracle the meta-test must see. */
+  unsafeShowPieces?: boolean | undefined;
 }
 
 export const DEFAULT_MAX_INPUT_BYTES = 1024 * 1024;
@@ -49,6 +51,7 @@ export class AnswerJudge {
     // Calls in flight when the wire tripped are not shown either: a burst of guesses judged one by
     // one would tell the right ones from the wrong ones (group testing).
     if (this.#deps.suspensions?.isSuspended(principal.id)) throw suspendedRefusal(principal.id);
+    if (this.#deps.unsafeShowPieces) findings.pieces.clear();
     const unplaced = [...findings.pieces].filter((n) => !placed.has(n));
     if (unplaced.length > 0) {
       // The request already left; the answer is not shown and the principal stops here.
