@@ -28,6 +28,8 @@ export interface RawResponse {
   body: Buffer;
   /** True when the body went on past `readLimit` and the rest was not read. */
   cut: boolean;
+  /** A compressed download (gzip, zlib or brotli by its content type) inflated as it was read. */
+  inflated?: boolean;
 }
 
 /**
@@ -61,7 +63,11 @@ export async function send(req: OutgoingRequest, opts: SendOptions): Promise<Raw
   }
   const headers = flattenHeaders(res.headers);
   try {
-    const codings = contentCodings(headers['content-encoding']);
+    const encoded = contentCodings(headers['content-encoding']);
+    // A compressed download is inflated as it is read, the cap counting inflated bytes: how much
+    // of it is shown never depends on its compressed size (BREACH through maxBytes).
+    const download = encoded.length === 0 ? downloadCoding(headers['content-type']) : undefined;
+    const codings = download ? [download] : encoded;
     // A HEAD, 204 or 304 answer has no body to decode, but its headers still state the encoded size.
     const bodiless = req.method === 'HEAD' || res.statusCode === 204 || res.statusCode === 304;
     const { body, cut } =
@@ -75,8 +81,11 @@ export async function send(req: OutgoingRequest, opts: SendOptions): Promise<Raw
       headers,
       body,
       cut,
+      ...(download ? { inflated: true } : {}),
     };
   } catch (err) {
+    // Destroying a body can emit an error of its own: nothing may go unheard (it would end the server).
+    res.body.on('error', () => {});
     res.body.destroy();
     throw translateError(err, req.url, opts.signal);
   }
@@ -150,7 +159,8 @@ function decode(body: Readable, codings: string[]): Readable {
     else if (enc === 'br') stream = through(createBrotliDecompress());
     // RFC 9110 "deflate" is the zlib-wrapped format; a server sending raw deflate gets a clear error.
     else if (enc === 'deflate') stream = through(createInflate());
-    else throw new BlindfoldError('UPSTREAM_ERROR', `the reply is encoded with ${JSON.stringify(enc.slice(0, 40))}, which Blindfold cannot decode (it decodes gzip, br and deflate); ask without that Accept-Encoding`);
+    // The coding's name is the upstream's text: never quoted (it could carry anything).
+    else throw new BlindfoldError('UPSTREAM_ERROR', 'the reply is encoded with a content coding Blindfold cannot decode (it decodes gzip, br and deflate); ask without that Accept-Encoding');
   }
   return stream;
 }
@@ -177,6 +187,15 @@ async function readCapped(stream: Readable, limit: number): Promise<{ body: Buff
  * the limit. The HTTP parser reads exactly that many bytes as the body (more would be the next
  * message, and an error), so the limit holds; undici's own reader is the fastest way to get them.
  */
+/** The coding of a compressed download's content type (`application/gzip` and the like), if it is one. */
+function downloadCoding(contentType: string | undefined): string | undefined {
+  const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type === 'application/gzip' || type === 'application/x-gzip') return 'gzip';
+  if (type === 'application/zlib' || type === 'application/x-deflate' || type === 'application/deflate') return 'deflate';
+  if (type === 'application/x-brotli' || type === 'application/brotli') return 'br';
+  return undefined;
+}
+
 function fitsWhole(headers: Record<string, string>, codings: string[], limit: number): boolean {
   const length = headers['content-length'];
   return codings.length === 0 && length !== undefined && /^\d{1,15}$/.test(length) && Number(length) <= limit;

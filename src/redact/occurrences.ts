@@ -52,8 +52,15 @@ export function markWhole(table: FingerprintTable, hits: Span[]): void {
     let j = i + 1;
     while (j < order.length && hits[order[j]!]!.name === first.name && hits[order[j]!]!.start <= end) end = Math.max(end, hits[order[j++]!]!.end);
     const chain = order.slice(i, j).map((k) => hits[k]!);
-    const whole = chain.some((h) => h.whole) || chain.some((h) => h.head !== undefined && chain.some((t) => t.tail !== undefined && table.isStretch(h.head!, t.tail)));
-    if (whole) for (const h of chain) h.whole = true;
+    // Only runs inside the span from a stretch's head run to its last window's run are the whole
+    // value: a run that merely touches it (a guess glued after the key, sharing one base64
+    // character) stays a piece.
+    const spans: Array<[number, number]> = [];
+    for (const h of chain) {
+      if (h.head === undefined) continue;
+      for (const t of chain) if (t.tail !== undefined && t.end >= h.start && table.isStretch(h.head, t.tail)) spans.push([h.start, t.end]);
+    }
+    for (const h of chain) if (!h.whole && spans.some(([a, b]) => a <= h.start && h.end <= b)) h.whole = true;
     i = j;
   }
 }

@@ -3,7 +3,6 @@
  * the body redacted before it is cut to size, JSON parsed only after its text was scrubbed and its
  * strings scrubbed once more, bytes that are not text summarised, never shown. Errors too.
  */
-import { inflateSync, gunzipSync, brotliDecompressSync } from 'node:zlib';
 import { BlindfoldError, describeError } from '../errors.js';
 import type { RawResponse } from '../egress/client.js';
 import { mapJson } from '../template/json.js';
@@ -43,8 +42,6 @@ export interface Findings {
 const MAX_JSON_DEPTH = 256;
 /** Time the scan of one body may take; what it has not reached by then is withheld (fail closed). */
 const SCAN_DEADLINE_MS = 10_000;
-/** Most bytes a compressed download may inflate to before it is withheld instead. */
-const MAX_INFLATED = 8 * 1024 * 1024;
 
 export async function presentResponse(redactor: Redactor, res: RawResponse, maxBytes: number): Promise<{ view: ResponseView; findings: Findings }> {
   const found: Screened = emptyScreen();
@@ -65,16 +62,12 @@ export async function presentResponse(redactor: Redactor, res: RawResponse, maxB
     view.withheld = true;
     return done();
   }
-  let bytes = res.body;
-  if (!looksLikeText(contentType, bytes)) {
-    const inflated = res.cut ? null : inflateDownload(contentType, bytes);
-    if (inflated === null || !looksLikeText('', inflated)) {
-      // Nothing computed from these bytes is shown: no size, no hash, no names found in them.
-      // The content type as scrubbed with the headers (an upstream can echo a value there too).
-      view.binary = { contentType: headers['content-type'] || 'application/octet-stream' };
-      return done();
-    }
-    bytes = inflated;
+  const bytes = res.body;
+  // A compressed download arrives inflated (egress/client): shown if it is text, like any answer.
+  if (res.inflated ? !looksLikeText('', bytes) : !looksLikeText(contentType, bytes)) {
+    // Nothing computed from these bytes is shown: no size, no hash, no names found in them.
+    view.binary = { contentType: headers['content-type'] || 'application/octet-stream' };
+    return done();
   }
   let text = UTF8.decode(bytes);
   // A cut body: the tail read beyond the cap is scanned (a value crossing the cap is seen whole)
@@ -111,20 +104,6 @@ function isPartialRepresentation(res: RawResponse): boolean {
   return res.status === 206 || res.headers['content-range'] !== undefined || /multipart\/byteranges/i.test(type);
 }
 
-/** A compressed download (not a content coding: those are undone by the client) inflated, bounded; null if not one or too big. */
-function inflateDownload(contentType: string, body: Buffer): Buffer | null {
-  const type = contentType.split(';')[0]!.trim().toLowerCase();
-  const options = { maxOutputLength: MAX_INFLATED };
-  try {
-    if (/^application\/(x-)?gzip$/.test(type) || (body[0] === 0x1f && body[1] === 0x8b)) return gunzipSync(body, options);
-    if (/^application\/(zlib|x-deflate|deflate)$/.test(type) || (body[0] === 0x78 && [0x01, 0x5e, 0x9c, 0xda].includes(body[1]!))) return inflateSync(body, options);
-    if (/^application\/(x-)?brotli$/.test(type)) return brotliDecompressSync(body, options);
-  } catch {
-    return null;
-  }
-  return null;
-}
-
 /** One decoder for every body: a decode without `stream` keeps no state between calls. */
 const UTF8 = new TextDecoder('utf-8');
 const NOT_JSON = Symbol('not JSON');
@@ -155,11 +134,19 @@ export function redactJsonValue(redactor: Redactor, value: unknown, into?: Scree
   }
 }
 
-/** A refusal or failure as it may leave: message and details through the redactor, typed. */
+/**
+ * A refusal or failure as it may leave: message and details through the wall. An error never
+ * quotes an upstream's text on purpose; if a value or a piece of one shows up in it anyway, the
+ * message is replaced whole (a marker in place would say where a guess sat), the code kept.
+ */
 export function scrubError(redactor: Redactor, err: unknown): BlindfoldError {
-  const message = redactor.redact(describeError(err)).text;
+  const described = describeError(err);
+  const found = screen(redactor, described);
+  const clean = found.pieces.size === 0 && found.names.size === 0 && !found.limited;
+  const message = clean ? described : 'the request failed; the message is not shown because it held secret material (see the admin audit trail)';
   if (!(err instanceof BlindfoldError)) return new BlindfoldError('INTERNAL', message);
-  return new BlindfoldError(err.code, message, err.details ? JSON.parse(redactor.redact(JSON.stringify(err.details)).text) : undefined);
+  const details = err.details && clean ? (JSON.parse(redactor.redact(JSON.stringify(err.details)).text) as Record<string, unknown>) : undefined;
+  return new BlindfoldError(err.code, message, details);
 }
 
 const TEXT_TYPES = /^(text\/|application\/(json|xml|javascript|ecmascript|x-www-form-urlencoded|problem\+json|problem\+xml|graphql)|[^;]*\+(json|xml))/i;
