@@ -5,6 +5,10 @@
  */
 import { base32View } from './base32.js';
 import { base64View, hexView } from './binary.js';
+import { byteListView, mayHoldByteList } from './bytelist.js';
+import { foldView } from './fold.js';
+import { inflateView } from './inflate.js';
+import { joinView } from './join.js';
 import { quotedPrintableView } from './quoted-printable.js';
 import { htmlView, jsonView, latin1View, lineView, nulView, percentView } from './text.js';
 import { releaseSharedMaps, type View, type ViewOptions } from './view.js';
@@ -20,10 +24,11 @@ const BUDGET_CONSTANT = 1 << 16;
 
 /**
  * Characters the textual decoders start from (html `&`, json `\\`, percent `%`, form `%` `+`, nul
- * U+0000, line breaks `\r` `<`, quoted-printable `=`); base64, base32 and hex start from the
- * caller's runs, latin1 from rootHigh.
+ * U+0000, line breaks `\r` `<`, quoted-printable `=`, the joins' anchors `_` `-` `/` `|` tab);
+ * base64, base32, hex and inflate start from the caller's runs, latin1 from rootHigh, the fold
+ * from any character outside ASCII, byte lists from a sampled list.
  */
-const TRIGGERS = ['&', '\\', '%', '+', '\r', '<', '\u0000', '='];
+const TRIGGERS = ['&', '\\', '%', '+', '\r', '<', '\u0000', '=', '_', '-', '/', '|', '\t'];
 
 /**
  * Whether any decoder can find something in the text: most short strings (a header, a JSON field)
@@ -31,7 +36,15 @@ const TRIGGERS = ['&', '\\', '%', '+', '\r', '<', '\u0000', '='];
  * than a character-class regex, which took ten times as long over a body with none of them.
  */
 function mayDecode(text: string, o: ViewOptions): boolean {
-  return o.rootHigh || o.rootRuns === null || o.rootRuns.length > 0 || TRIGGERS.some((c) => text.includes(c));
+  return (
+    o.rootHigh ||
+    o.rootRuns === null ||
+    o.rootRuns.length > 0 ||
+    TRIGGERS.some((c) => text.includes(c)) ||
+    // Outside ASCII (fold, box-drawing borders): Buffer.byteLength tells at memory speed.
+    Buffer.byteLength(text, 'utf8') !== text.length ||
+    mayHoldByteList(text)
+  );
 }
 
 const DECODERS: ReadonlyArray<(v: View, o: ViewOptions) => View | null> = [
@@ -46,6 +59,11 @@ const DECODERS: ReadonlyArray<(v: View, o: ViewOptions) => View | null> = [
   lineView,
   quotedPrintableView,
   base32View,
+  byteListView,
+  inflateView,
+  foldView,
+  (v, o) => joinView(v, o, false),
+  (v, o) => joinView(v, o, true),
 ];
 
 export function identityView(text: string): View {
