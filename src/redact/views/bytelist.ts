@@ -103,12 +103,27 @@ function sampleInList(t: string, p: number): boolean {
   const c = t.charCodeAt(p);
   if (c >= 128) return false;
   const k = CLASS[c]!;
-  if (k & ALNUM ? !(k & HEXD) : !(cls(t.charCodeAt(p + 1)) & HEXD) && !(cls(t.charCodeAt(p - 1)) & HEXD)) return false;
+  const before = cls(t.charCodeAt(p - 1));
+  const after = cls(t.charCodeAt(p + 1));
+  if (k & ALNUM) {
+    // Inside a token both neighbours are hex digits or separators ("item" fails at its "t").
+    if (!(k & HEXD) || (before & ALNUM && !(before & HEXD)) || (after & ALNUM && !(after & HEXD))) return false;
+  } else if (!(after & HEXD) && !(before & HEXD)) return false;
   return listAt(t, p);
 }
 
+/**
+ * Digits one of which every list of W text bytes holds: a dump's offsets and `0x` have a 0; a byte
+ * of text written in hex or decimal avoids all five only if it is one of ` !"#$%*+,-./12345:;<=>?`
+ * `ABCDEJKLMNOQRSTUZ[\]^_` (hex) and ` !"#)*+,-34567opqrsyz{|}` (decimal), and no value that is
+ * indexed (W characters of entropy) is made only of those. indexOf of an absent digit runs at
+ * memory speed, so text without them (prose, many JSON bodies) is never sampled.
+ */
+const LIST_DIGITS = ['0', '6', '7', '8', '9'];
+
 /** Whether some sample of `t` sits in a list (what mayDecode asks before any view is built). */
 export function mayHoldByteList(t: string): boolean {
+  if (!LIST_DIGITS.some((d) => t.includes(d))) return false;
   for (let p = SAMPLE - 1; p < t.length; p += SAMPLE) if (sampleInList(t, p)) return true;
   return false;
 }
@@ -306,6 +321,7 @@ function asciiColumn(t: string, i: number, e: number, ascii: Stretch): void {
 export function byteListView(v: View, o: ViewOptions): View | null {
   const t = v.text;
   const n = t.length;
+  if (!LIST_DIGITS.some((d) => t.includes(d))) return null;
   let b: Builder | null = null;
   let done = 0; // lines before this were read already
   for (let p = SAMPLE - 1; p < n; p += SAMPLE) {
