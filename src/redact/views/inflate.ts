@@ -113,12 +113,14 @@ export function inflateView(v: View, o: ViewOptions): View | null {
       if (out) emitInflated((b ??= new Builder(v)), out, idx[align]!, idx[idx.length - 1]! + 1, o.minWindow);
     }
     // Hex: the same run read as hex digits (a hex run is a base64-alphabet run), at 2 alignments.
-    if (!idx.every((i) => HEX[t.charCodeAt(i)]! >= 0)) continue;
+    // (Only its leading hex digits: a base64 run may go on past them, across a line break.)
+    let m = 0;
+    while (m < idx.length && HEX[t.charCodeAt(idx[m]!)]! >= 0) m++;
     for (let align = 0; align < 2; align++) {
-      if (align + 3 >= idx.length) continue;
+      if (align + 3 >= m) continue;
       const hb = (k: number) => (HEX[t.charCodeAt(idx[align + 2 * k]!)]! << 4) | HEX[t.charCodeAt(idx[align + 2 * k + 1]!)]!;
       if (!compressedMagic(hb(0), hb(1))) continue;
-      const bytes = new Uint8Array((idx.length - align) >> 1);
+      const bytes = new Uint8Array((m - align) >> 1);
       for (let k = 0; k < bytes.length; k++) bytes[k] = hb(k);
       const out = inflateBytes(bytes);
       if (out) emitInflated((b ??= new Builder(v)), out, idx[align]!, idx[align + 2 * bytes.length - 1]! + 1, o.minWindow);
