@@ -105,6 +105,18 @@ describe('no window survives, whatever the value, in every spelling of each kind
     ['zlib byte list', decimalList(deflateSync(Buffer.from(v)))],
   ]);
 
+  /** Values with their own dashes, dots and colons (joined only by the view that keeps them). */
+  const dotted = fc.array(fc.constantFrom(...ALNUM, '-', '.', ':'), { minLength: 16, maxLength: 40 }).map((cs) => `xoxb-${cs.join('')}`);
+  it('joins keep a value\'s own dashes and dots when blanks, tabs or tables split it', () => {
+    fc.assert(
+      fc.property(dotted, fc.integer({ min: 1, max: 12 }), fc.constantFrom(' ', '\n', '\t', ' | '), fc.integer({ min: 6, max: 16 }), (value, n, sep, width) => {
+        check(value, grouped(value, n, sep), `groups of ${n} by ${JSON.stringify(sep)}`, 'x ', ' end');
+        check(value, tableWrapped(value, width), `ascii table ${width}`, '', '');
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
   it('joins: groups of any size up to 12, any separator, tables of any width', () => {
     fc.assert(
       fc.property(token, fc.integer({ min: 1, max: 12 }), fc.constantFrom(' ', '-', '.', '\n', '\t', ' | ', '\n  '), fc.integer({ min: 6, max: 16 }), filler, (value, n, sep, width, before) => {

@@ -113,10 +113,11 @@ function sampleInList(t: string, p: number): boolean {
 }
 
 /**
- * Digits one of which every list of W text bytes holds: a dump's offsets and `0x` have a 0; a byte
- * of text written in hex or decimal avoids all five only if it is one of ` !"#$%*+,-./12345:;<=>?`
- * `ABCDEJKLMNOQRSTUZ[\]^_` (hex) and ` !"#)*+,-34567opqrsyz{|}` (decimal), and no value that is
- * indexed (W characters of entropy) is made only of those. indexOf of an absent digit runs at
+ * Digits one of which a list of W text bytes holds: a dump's offsets and `0x` have a 0; an ASCII
+ * byte written in hex or decimal avoids all five only if it is one of ` !"#$%*+,-./12345:;<=>?`
+ * `ABCDEJKLMNOQRSTUZ[\]^_` (hex) or ` !"#)*+,-34567opqrsyz{|}` (decimal), and UTF-8 bytes above
+ * 0x7F mostly start with 8 or 9 or hold a 6–9; a value with W characters of entropy is not made of
+ * those alone (one that is, is not decoded from a bare list without offsets or `0x`). indexOf of an absent digit runs at
  * memory speed, so text without them (prose, many JSON bodies) is never sampled.
  */
 const LIST_DIGITS = ['0', '6', '7', '8', '9'];
