@@ -5,7 +5,8 @@
  */
 import { base32View } from './base32.js';
 import { base64View, hexView } from './binary.js';
-import { byteListView, mayHoldByteList } from './bytelist.js';
+import { mayHoldByteList } from './byte-tokens.js';
+import { byteListView } from './bytelist.js';
 import { foldView } from './fold.js';
 import { inflateView } from './inflate.js';
 import { joinView } from './join.js';
