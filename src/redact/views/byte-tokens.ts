@@ -69,17 +69,25 @@ export function listAt(t: string, p: number): boolean {
   // Back to the start of the run `p` is in, or on to the next run (a separator was sampled).
   while (i > 0 && cls(t.charCodeAt(i - 1)) & ALNUM && p - i <= MAX_HEX_GROUP) i--;
   while (i < n && !(cls(t.charCodeAt(i)) & ALNUM) && i - p <= MAX_SEP) i++;
-  let hex = 0;
-  let dec = 0;
+  // The three runs first, each short and starting with a digit (or x for `\x`): JSON's
+  // `"id":12,"name"` fails at "n" without a token being parsed.
+  const runs = [0, 0, 0, 0, 0, 0];
   for (let k = 0; k < 3; k++) {
-    if (i >= n || !(cls(t.charCodeAt(i)) & ALNUM)) return false;
+    const c = i < n ? t.charCodeAt(i) : 0;
+    if (!(cls(c) & HEXD) && (c | 0x20) !== 120) return false;
     const e = runEnd(t, i, n);
-    if (hexToken(t, i, e)) hex++;
-    if (decimalByte(t, i, e) >= 0) dec++;
-    if (hex <= k && dec <= k) return false;
+    if (e - i > MAX_HEX_GROUP + 2) return false;
+    runs[2 * k] = i;
+    runs[2 * k + 1] = e;
     let j = e;
     while (j < n && !(cls(t.charCodeAt(j)) & ALNUM) && j - e <= 2 * MAX_SEP) j++;
     i = j;
+  }
+  let hex = 0;
+  let dec = 0;
+  for (let k = 0; k < 3; k++) {
+    if (hexToken(t, runs[2 * k]!, runs[2 * k + 1]!)) hex++;
+    if (decimalByte(t, runs[2 * k]!, runs[2 * k + 1]!) >= 0) dec++;
   }
   return hex === 3 || dec === 3;
 }

@@ -113,9 +113,9 @@ export function inflateView(v: View, o: ViewOptions): View | null {
       if (out) emitInflated((b ??= new Builder(v)), out, idx[align]!, idx[idx.length - 1]! + 1, o.minWindow);
     }
     // Hex: the same run read as hex digits (a hex run is a base64-alphabet run), at 2 alignments.
-    // (Only its leading hex digits: a base64 run may go on past them, across a line break.)
+    // (Only its leading hex digits on one line: a base64 run may go on past them, across a break.)
     let m = 0;
-    while (m < idx.length && HEX[t.charCodeAt(idx[m]!)]! >= 0) m++;
+    while (m < idx.length && HEX[t.charCodeAt(idx[m]!)]! >= 0 && (m === 0 || idx[m] === idx[m - 1]! + 1)) m++;
     for (let align = 0; align < 2; align++) {
       if (align + 3 >= m) continue;
       const hb = (k: number) => (HEX[t.charCodeAt(idx[align + 2 * k]!)]! << 4) | HEX[t.charCodeAt(idx[align + 2 * k + 1]!)]!;
