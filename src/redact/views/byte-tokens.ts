@@ -75,7 +75,9 @@ export function listAt(t: string, p: number): boolean {
   for (let k = 0; k < 3; k++) {
     const c = i < n ? t.charCodeAt(i) : 0;
     if (!(cls(c) & HEXD) && (c | 0x20) !== 120) return false;
-    const e = runEnd(t, i, n);
+    // Letters past the `x` of a prefix are hex digits in a list: a word or an id fails here.
+    let e = i + 1;
+    for (; e < n && cls(t.charCodeAt(e)) & ALNUM; e++) if (!(cls(t.charCodeAt(e)) & HEXD) && !(e === i + 1 && (t.charCodeAt(e) | 0x20) === 120)) return false;
     if (e - i > MAX_HEX_GROUP + 2) return false;
     runs[2 * k] = i;
     runs[2 * k + 1] = e;

@@ -23,7 +23,7 @@ const MAX_WRAP_LINES = 2;
  * Characters that start a join: token punctuation (`_`, `-`, `+`, `/`), a tab, and table borders.
  * (Digits are no anchor: JSON numbers would make every body pay for a walk.)
  */
-const ANCHORS = '_-+/|\t\u2502\u2503\u2551\u00a6';
+const ANCHORS = '_-|\t\u2502\u2503\u2551\u00a6';
 
 /** Character classes: part of a group, a separator, a border piece (a run of only these is a separator). */
 const GROUP = 1;
@@ -96,6 +96,8 @@ function joinStretch(t: string, a: number, e: number, cl: Uint8Array, min: numbe
 }
 
 export function joinView(v: View, o: ViewOptions, weak: boolean): View | null {
+  // A joined view joined again is the same text (the weak join takes out all the strong one does).
+  if (v.kind.startsWith('join')) return null;
   const t = v.text;
   const n = t.length;
   const cl = weak ? WEAK : STRONG;
@@ -117,5 +119,7 @@ export function joinView(v: View, o: ViewOptions, weak: boolean): View | null {
     joinStretch(t, a, e, cl, o.minWindow, tokens);
     done = e;
   }
-  return regionsView(v, tokens, o.context, weak ? 'join-dashes' : 'join');
+  // Context of two windows (not o.context): a chain is decoded further as a whole, and windows
+  // half in it need W − 1 characters beside it; more only made the next layer re-read copied text.
+  return regionsView(v, tokens, Math.min(o.context, 2 * o.minWindow), weak ? 'join-dashes' : 'join');
 }
