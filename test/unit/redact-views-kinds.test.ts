@@ -161,6 +161,7 @@ describe('compressed payloads', () => {
       ['gzip hex', gzipped(value, 'hex')],
       // A base64-alphabet run goes on across the line break into the date: the hex stops at the break.
       ['gzip hex, a date on the next line', `${gzipped(value, 'hex')}\n2024-01-02 10:00`],
+      ['gzip base64, a date on the next line', `${gzipped(value, 'base64')}\n2024-01-02 10:00`],
       ['zlib as a byte list', decimalList(deflateSync(Buffer.from(value)))],
     ];
     for (const [label, text] of forms) it(`${label}: ${value.slice(0, 4)}…`, () => expectGone(r, text, value, label));

@@ -107,10 +107,18 @@ export function inflateView(v: View, o: ViewOptions): View | null {
       const b0 = base64Byte(t, idx, align, 0);
       const b1 = base64Byte(t, idx, align, 1);
       if (b0 === null || b1 === null || (!raw && !compressedMagic(b0, b1))) continue;
-      let chars = '';
-      for (let g = align; g < idx.length; g++) chars += t[idx[g]!];
-      const out = inflateBytes(Buffer.from(chars.slice(0, chars.length & ~3 || chars.length), 'base64'), raw && align === 0);
-      if (out) emitInflated((b ??= new Builder(v)), out, idx[align]!, idx[idx.length - 1]! + 1, o.minWindow);
+      // The whole run (wrapped lines joined), else its first line: a run may go on across a line
+      // break into text that is no part of it (a date), and trailing bytes fail gunzip.
+      let line = align + 1;
+      while (line < idx.length && idx[line] === idx[line - 1]! + 1) line++;
+      for (const end of line < idx.length ? [idx.length, line] : [idx.length]) {
+        let chars = '';
+        for (let g = align; g < end; g++) chars += t[idx[g]!];
+        const out = inflateBytes(Buffer.from(chars.slice(0, chars.length & ~3 || chars.length), 'base64'), raw && align === 0);
+        if (!out) continue;
+        emitInflated((b ??= new Builder(v)), out, idx[align]!, idx[end - 1]! + 1, o.minWindow);
+        break;
+      }
     }
     // Hex: the same run read as hex digits (a hex run is a base64-alphabet run), at 2 alignments.
     // (Only its leading hex digits on one line: a base64 run may go on past them, across a break.)
