@@ -180,9 +180,9 @@ describe('scanning fails closed (every budget 0)', () => {
 
   it('an agent input the scan cannot finish is refused, nothing sent', async () => {
     const s = await fresh();
-    // Nested deeper than the decoder goes: eight layers of percent-encoding.
+    // Nested deeper than the decoder goes (MAX_DEPTH is 8): twelve layers of percent-encoding.
     let deep = 'plain-text-nothing-secret';
-    for (let i = 0; i < 8; i++) deep = encodeURIComponent(`%${deep}`);
+    for (let i = 0; i < 12; i++) deep = encodeURIComponent(`%${deep}`);
     const before = up.ranges.length;
     const r = await s.call('http_request', { method: 'GET', url: `${up.url}/range`, query: { q: deep } });
     expect(r.isError).toBe(true);

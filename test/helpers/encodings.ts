@@ -1,4 +1,167 @@
 // The classic spellings of a value (base64 at three alignments, URL/form profiles, JSON, HTML, hex),
 // once moved out of src/redact (the redactor decodes instead of listing spellings). Defined in plain
 // JavaScript beside the B3 bench, which runs on dist/ without a TypeScript loader; one definition.
+import { constants, deflateSync, gunzipSync, gzipSync, inflateSync } from 'node:zlib';
+
 export * from '../../tools/bench/encodings.mjs';
+
+// Spellings by kind (issue 18 item 4): byte lists, hex dumps in the layouts real tools print,
+// look-alike and invisible characters, compressed payloads, grouped and table-wrapped text.
+
+const bytesOf = (v: string | Uint8Array) => (typeof v === 'string' ? Buffer.from(v, 'utf8') : Buffer.from(v));
+
+/** `[115, 107, …]` (Python, JSON), or Java's `Arrays.toString` of signed bytes (`-61` for 0xc3). */
+export function decimalList(v: string | Uint8Array, signed = false, sep = ', '): string {
+  return `[${[...bytesOf(v)].map((b) => (signed && b > 127 ? b - 256 : b)).join(sep)}]`;
+}
+
+/** Node's `JSON.stringify(buffer)`: `{"type":"Buffer","data":[115,107,…]}`. */
+export function bufferJson(v: string | Uint8Array): string {
+  return JSON.stringify(bytesOf(v));
+}
+
+/** Hex pairs with a prefix and a separator: `0x73, 0x6b`, `73 6b`, `73:6b`, `\x73\x6b`. */
+export function hexList(v: string | Uint8Array, prefix = '', sep = ' ', upper = false): string {
+  return [...bytesOf(v)].map((b) => prefix + b.toString(16).padStart(2, '0')[upper ? 'toUpperCase' : 'toLowerCase']()).join(sep);
+}
+
+const printable = (b: number) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.');
+
+/** `xxd` (default: 16 bytes a row in 2-byte groups, `offset: `, two spaces, the ASCII column). */
+export function xxd(v: string | Uint8Array): string {
+  const b = bytesOf(v);
+  let out = '';
+  for (let o = 0; o < b.length; o += 16) {
+    const row = b.subarray(o, o + 16);
+    const groups: string[] = [];
+    for (let g = 0; g < row.length; g += 2) groups.push(row.subarray(g, g + 2).toString('hex'));
+    out += `${o.toString(16).padStart(8, '0')}: ${groups.join(' ').padEnd(39)}  ${[...row].map(printable).join('')}\n`;
+  }
+  return out;
+}
+
+/** `hexdump -C` (and Go's `hex.Dump`, which has no closing offset line: `final = false`). */
+export function hexdumpC(v: string | Uint8Array, final = true): string {
+  const b = bytesOf(v);
+  let out = '';
+  for (let o = 0; o < b.length; o += 16) {
+    const row = [...b.subarray(o, o + 16)];
+    const hex = row.map((x) => x.toString(16).padStart(2, '0'));
+    const left = hex.slice(0, 8).join(' ');
+    const right = hex.slice(8).join(' ');
+    out += `${o.toString(16).padStart(8, '0')}  ${`${left.padEnd(23)}  ${right}`.padEnd(48)}  |${row.map(printable).join('')}|\n`;
+  }
+  return final ? `${out}${b.length.toString(16).padStart(8, '0')}\n` : out;
+}
+
+/** `od -A x -t x1z` (6-digit offset, single-byte groups, `>ASCII<`, a closing offset line). */
+export function odX1z(v: string | Uint8Array): string {
+  const b = bytesOf(v);
+  let out = '';
+  for (let o = 0; o < b.length; o += 16) {
+    const row = [...b.subarray(o, o + 16)];
+    out += `${o.toString(16).padStart(6, '0')} ${row.map((x) => x.toString(16).padStart(2, '0')).join(' ').padEnd(47)}  >${row.map(printable).join('')}<\n`;
+  }
+  return `${out}${b.length.toString(16).padStart(6, '0')}\n`;
+}
+
+/** Full-width forms of ASCII (U+FF01–FF5E); a space stays a space. */
+export function fullWidth(v: string): string {
+  return v.replace(/[!-~]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
+}
+
+/** `invisible` (a zero-width or format character) between every two characters. */
+export function interleaved(v: string, invisible = '\u200b'): string {
+  return [...v].join(invisible);
+}
+
+/** Unicode tag characters (U+E0020–E007E): ASCII that renders as nothing. */
+export function tagCharacters(v: string): string {
+  return [...v].map((c) => (c >= ' ' && c <= '~' ? String.fromCodePoint(0xe0000 + c.charCodeAt(0)) : c)).join('');
+}
+
+/** Latin letters replaced by the Cyrillic and Greek letters drawn like them. */
+export function lookAlikes(v: string): string {
+  const map: Record<string, string> = { a: 'а', e: 'е', o: 'о', p: 'р', c: 'с', x: 'х', y: 'у', A: 'Α', B: 'В', E: 'Ε', H: 'Н', K: 'К', M: 'М', O: 'О', P: 'Р', T: 'Т', X: 'Χ' };
+  return v.replace(/[aeopcxyABEHKMOPTX]/g, (c) => map[c]!);
+}
+
+/** A Flask/itsdangerous compressed session cookie holding `payload`: `.` + base64url(zlib(JSON)) + `.timestamp.signature`. */
+export function flaskCookie(payload: Record<string, unknown>): string {
+  return `.${deflateSync(Buffer.from(JSON.stringify(payload))).toString('base64url')}.ZxYq8w.c2lnbmF0dXJlLW5vdC1jaGVja2Vk`;
+}
+
+/** gzip of `v`, as base64 (a `data:` URL, a JSON field) or hex. */
+export function gzipped(v: string, as: 'base64' | 'hex'): string {
+  return gzipSync(Buffer.from(v)).toString(as);
+}
+
+/** `v` in groups of `n` characters joined by `sep` (`sk_l ive_ …`, `sk_li-ve_ab-…`). */
+export function grouped(v: string, n: number, sep = ' '): string {
+  return (v.match(new RegExp(`[\\s\\S]{1,${n}}`, 'g')) ?? []).join(sep);
+}
+
+/** `v` wrapped `width` characters a line in the second column of a table (ASCII `|`/`+--+` or box drawing `│`). */
+export function tableWrapped(v: string, width: number, style: 'ascii' | 'box' = 'ascii'): string {
+  const bar = style === 'box' ? '│' : '|';
+  const rule = style === 'box' ? `├${'─'.repeat(7)}┼${'─'.repeat(width + 2)}┤` : `+${'-'.repeat(7)}+${'-'.repeat(width + 2)}+`;
+  const lines = grouped(v, width, '\n').split('\n');
+  const rows = lines.map((l, i) => `${bar} ${(i === 0 ? 'token' : '').padEnd(5)} ${bar} ${l.padEnd(width)} ${bar}`);
+  return [rule, ...rows, rule].join('\n');
+}
+
+/**
+ * What a reader makes of `text` by kind, decoded independently of src/redact/views (plain regexes):
+ * byte lists and dumps read as UTF-8 and latin1, dump ASCII columns joined, the NFKC + look-alike +
+ * invisible fold, compressed runs inflated, separators taken out. Each is searched with the window
+ * checker of ./windows.ts, so a test fails if any window of a value survives in any of them.
+ */
+export function kindDecodings(text: string): string[] {
+  const out: string[] = [];
+  const both = (bytes: number[]) => {
+    if (bytes.length === 0) return;
+    out.push(Buffer.from(bytes).toString('utf8'), Buffer.from(bytes).toString('latin1'));
+  };
+  // Decimal lists (signed bytes too).
+  for (const m of text.matchAll(/-?\d{1,3}(?:[^0-9A-Za-z]{1,8}-?\d{1,3}){3,}/g)) both(m[0].match(/-?\d+/g)!.map((d) => (Number(d) + 256) % 256));
+  // Hex lists: pairs with optional 0x or \x, any non-alphanumeric separators.
+  for (const m of text.matchAll(/(?:(?:0x|\\x)?[0-9a-f]{2}(?![0-9a-z])[^0-9a-z\n]{0,4}){4,}/gi)) both(m[0].replace(/0x|\\x/gi, '').match(/[0-9a-f]{2}/gi)!.map((h) => parseInt(h, 16)));
+  // Dumps: per line, offset dropped, data up to the ASCII column; rows joined; the ASCII columns joined.
+  const rows = text.split('\n').map((l) => /^\s*[0-9a-f]{4,16}(?::\s*|\s+)((?:[0-9a-f]{2,8} ?)+?)(?: {2,}(?:[|>](.*)[|<]|(\S.*))|\s*$)/i.exec(l));
+  both(rows.flatMap((r) => (r ? (r[1]!.replace(/\s+/g, '').match(/../g) ?? []).map((h) => parseInt(h, 16)) : [])));
+  out.push(rows.map((r) => (r ? (r[2] ?? r[3] ?? '') : '')).join(''));
+  // The fold.
+  const confusable: Record<string, string> = { а: 'a', е: 'e', о: 'o', р: 'p', с: 'c', х: 'x', у: 'y', Α: 'A', В: 'B', Ε: 'E', Н: 'H', К: 'K', М: 'M', О: 'O', Р: 'P', Т: 'T', Χ: 'X' };
+  out.push(
+    text
+      .replace(/[\u{e0020}-\u{e007e}]/gu, (c) => String.fromCharCode(c.codePointAt(0)! - 0xe0000))
+      .normalize('NFKC')
+      .replace(/\p{Cf}/gu, '')
+      .replace(/./gu, (c) => confusable[c] ?? c),
+  );
+  // Compressed runs (base64 at 4 alignments, hex).
+  for (const m of text.matchAll(/[A-Za-z0-9+/_-]{16,}/g)) {
+    for (let a = 0; a < 4; a++) {
+      const bytes = Buffer.from(m[0].slice(a).replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+      for (const f of [inflateSync, gunzipSync]) {
+        try {
+          out.push(f(bytes, { finishFlush: constants.Z_SYNC_FLUSH }).toString('utf8'));
+        } catch {
+          /* not this one */
+        }
+      }
+    }
+  }
+  for (const m of text.matchAll(/(?:1f8b|78[0-9a-f]{2})[0-9a-f]+/gi)) {
+    for (const f of [inflateSync, gunzipSync]) {
+      try {
+        out.push(f(Buffer.from(m[0], 'hex'), { finishFlush: constants.Z_SYNC_FLUSH }).toString('utf8'));
+      } catch {
+        /* not this one */
+      }
+    }
+  }
+  // Separators out: blanks and borders only, then dashes, dots and colons too.
+  out.push(text.replace(/[\s|│┃║─━┼├┤]+|\+-+\+/g, ''), text.replace(/[\s|│┃║─━┼├┤+\-.:=]+/g, ''));
+  return out;
+}

@@ -1,5 +1,6 @@
 // Checks that no window of a value survives in a text, in the text as it is or in any of its
 // decodings (written independently of src/redact/views.ts: plain regex decoders, nested twice).
+import { secretStretches } from '../../src/redact/public-parts.js';
 import { expect } from 'vitest';
 
 export const W = 12;
@@ -102,12 +103,19 @@ function fold(s: string): string {
   return out;
 }
 
-/** Windows of W characters of the value (case folded); a shorter value is its own window. */
+/**
+ * Windows of W characters of the value (case folded); a shorter value is its own window. Only
+ * windows of secret-bearing characters count (issue 18: a window touching a vendor prefix, PEM
+ * armour or a URL's host is public text anyone may write), unless the value has none.
+ */
 export function windowsOf(value: string): string[] {
   const v = fold(value);
   if (v.length <= W) return [v];
+  const secret = secretStretches(value).filter(([a, b]) => b - a >= W);
   const out: string[] = [];
-  for (let i = 0; i + W <= v.length; i++) out.push(v.slice(i, i + W));
+  for (let i = 0; i + W <= v.length; i++) {
+    if (secret.length === 0 || secret.some(([a, b]) => a <= i && i + W <= b)) out.push(v.slice(i, i + W));
+  }
   return out;
 }
 

@@ -5,9 +5,14 @@
  */
 import { base32View, clearBase32 } from './base32.js';
 import { base64View, clearDecoded, hexView } from './binary.js';
+import { mayHoldByteList } from './byte-tokens.js';
+import { byteListView } from './bytelist.js';
+import { foldView } from './fold.js';
+import { inflateView } from './inflate.js';
+import { joinView } from './join.js';
 import { quotedPrintableView } from './quoted-printable.js';
 import { htmlView, jsonView, latin1View, lineView, nulView, percentView } from './text.js';
-import { releaseSharedMaps, type View, type ViewOptions } from './view.js';
+import { DecodeLimitReached, releaseSharedMaps, type View, type ViewOptions } from './view.js';
 
 export { BREAK, type View, type ViewOptions } from './view.js';
 export { asciiBase64RunStarts, base64RunStarts, BLOCK_WALK_MIN } from './runs.js';
@@ -16,7 +21,7 @@ export { asciiBase64RunStarts, base64RunStarts, BLOCK_WALK_MIN } from './runs.js
  * Layers of encoding undone on top of each other (e.g. base64 of percent-encoded JSON is 3); escapes
  * of different kinds side by side (an HTML page with `&amp;`, `%20` and `\u0026`) add no depth.
  */
-export const MAX_DEPTH = 4;
+export const MAX_DEPTH = 8;
 /** All decoded views together hold at most this many units per input character (plus a constant). */
 export const BUDGET_PER_CHAR = 12;
 export const BUDGET_CONSTANT = 1 << 16;
@@ -38,10 +43,11 @@ export interface DecodedViews {
 
 /**
  * Characters the textual decoders start from (html `&`, json `\\`, percent `%`, form `%` `+`, nul
- * U+0000, line breaks `\r` `<`, quoted-printable `=`); base64, base32 and hex start from the
- * caller's runs, latin1 from rootHigh.
+ * U+0000, line breaks `\r` `<`, quoted-printable `=`, the joins' anchors `_` `-` `/` `|` tab);
+ * base64, base32, hex and inflate start from the caller's runs, latin1 from rootHigh, the fold
+ * from any character outside ASCII, byte lists from a sampled list.
  */
-const TRIGGERS = ['&', '\\', '%', '+', '\r', '<', '\u0000', '='];
+const TRIGGERS = ['&', '\\', '%', '+', '\r', '<', '\u0000', '=', '_', '-', '/', '|', '\t'];
 
 /**
  * Whether any decoder can find something in the text: most short strings (a header, a JSON field)
@@ -49,22 +55,54 @@ const TRIGGERS = ['&', '\\', '%', '+', '\r', '<', '\u0000', '='];
  * than a character-class regex, which took ten times as long over a body with none of them.
  */
 function mayDecode(text: string, o: ViewOptions): boolean {
-  return o.rootHigh || o.rootRuns === null || o.rootRuns.length > 0 || TRIGGERS.some((c) => text.includes(c));
+  return (
+    o.rootHigh ||
+    o.rootRuns === null ||
+    o.rootRuns.length > 0 ||
+    TRIGGERS.some((c) => text.includes(c)) ||
+    // Outside ASCII (fold, box-drawing borders): Buffer.byteLength tells at memory speed.
+    Buffer.byteLength(text, 'utf8') !== text.length ||
+    mayHoldByteList(text)
+  );
 }
 
+/**
+ * A textual decoder skips joined views: taking separators out creates no escape (a value escaped
+ * and then grouped is read by the join of the escape's decoded view), and each joined view run
+ * through every decoder again cost B3's encoded body half its throughput. Binary decoders do read
+ * joined views: base64 or hex printed in groups is decoded once joined.
+ */
+const unjoined =
+  (decode: (v: View, o: ViewOptions) => View | null) =>
+  (v: View, o: ViewOptions): View | null =>
+    v.kind.startsWith('join') ? null : decode(v, o);
+
 const DECODERS: ReadonlyArray<(v: View, o: ViewOptions) => View | null> = [
-  htmlView,
-  jsonView,
-  (v, o) => percentView(v, o, false),
-  (v, o) => percentView(v, o, true),
+  unjoined(htmlView),
+  unjoined(jsonView),
+  unjoined((v, o) => percentView(v, o, false)),
+  unjoined((v, o) => percentView(v, o, true)),
   base64View,
   hexView,
-  latin1View,
-  nulView,
-  lineView,
-  quotedPrintableView,
+  unjoined(latin1View),
+  unjoined(nulView),
+  unjoined(lineView),
+  unjoined(quotedPrintableView),
   base32View,
+  byteListView,
+  inflateView,
+  unjoined(foldView),
+  (v, o) => joinView(v, o, false),
+  (v, o) => joinView(v, o, true),
 ];
+
+/**
+ * Decoders that normalise rather than decode (the fold, the joins): they undo no encoding, so they
+ * add no depth; the size budget and MAX_LAYERS bound them.
+ */
+const NORMALISERS = new Set([DECODERS.length - 3, DECODERS.length - 2, DECODERS.length - 1]);
+/** Layers of views of any kind, normalisers included: one more with something in it is incomplete. */
+const MAX_LAYERS = 12;
 
 export function identityView(text: string): View {
   return { text, start: null, end: null, depth: 0, kind: '' };
@@ -88,7 +126,17 @@ export function decodedViews(text: string, o: ViewOptions, limits: DecodeLimits 
   const out: View[] = [];
   let budget = text.length * limits.budgetPerChar + limits.budgetConstant;
   let layer: View[] = [identityView(text)];
-  while (layer.length > 0) {
+  try {
+    return decodeLayers(layer, out, budget, o, limits);
+  } catch (err) {
+    if (err instanceof DecodeLimitReached) return { views: out, complete: false };
+    throw err;
+  }
+}
+
+function decodeLayers(layer: View[], out: View[], budget: number, o: ViewOptions, limits: DecodeLimits): DecodedViews {
+  for (let layers = 0; layer.length > 0; layers++) {
+    if (layers >= MAX_LAYERS) return { views: out, complete: false };
     const next: View[] = [];
     for (const v of layer) {
       for (let d = 0; d < DECODERS.length; d++) {
@@ -111,8 +159,9 @@ function childOf(v: View, d: number, o: ViewOptions): View | null {
   let child: View | null = null;
   try {
     child = DECODERS[d]!(v, o);
-  } catch {
+  } catch (err) {
     releaseSharedMaps();
+    if (err instanceof DecodeLimitReached) throw err;
     return null;
   }
   if (!child || child.text.length === 0) return null;
@@ -122,7 +171,7 @@ function childOf(v: View, d: number, o: ViewOptions): View | null {
   // depth, and is kept only in one order (decoders in list order) so no permutation is built twice.
   const onTop = v.decoder === undefined || stacked(child, v);
   if (!onTop && v.decoder! >= d) return null;
-  child.stack = (v.stack ?? 0) + (onTop ? 1 : 0);
+  child.stack = (v.stack ?? 0) + (onTop && !NORMALISERS.has(d) ? 1 : 0);
   return child;
 }
 

@@ -13,6 +13,9 @@
  * so the cost stays linear in the input size. Nothing here throws on any input.
  */
 
+/** Thrown by a decoder that had to stop at a bound (an inflate past its cap): the scan is then incomplete. */
+export class DecodeLimitReached extends Error {}
+
 /** A character that ends a region: no window spans it. */
 export const BREAK = 0xffff;
 export { sequenceCodePoint, utf8, utf8SequenceAt } from './utf8.js';

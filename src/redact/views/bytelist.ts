@@ -1,0 +1,227 @@
+/**
+ * Byte lists and hex dumps: a value's bytes written one number at a time. Decimal lists of 0–255
+ * or signed −128…127 (`[115, 107, …]`, Node `Buffer.toJSON`, Java `Arrays.toString`), hex pairs or
+ * groups separated by non-alphanumerics (`0x73, 0x6b`, `73 6b 5f`, `73:6b`, `"73","6b"`), and
+ * dumps (`xxd`, `od -A x -t x1z`, `hexdump -C`, Go `hex.Dump`) whose offsets and ASCII column are
+ * skipped and whose rows join across line breaks, so a value spread over rows is read whole. The
+ * bytes become text (UTF-8, and latin1 when a byte is ≥ 0x80); compressed bytes are inflated.
+ *
+ * Finding lists costs nothing on most text: every SAMPLE-th character is looked at, and only where
+ * it sits among three list tokens is its block of lines read. A list holding a window (W bytes)
+ * spans more than two samples, so it cannot fall between them whatever its alignment.
+ */
+import { emitText } from './binary.js';
+import { ALNUM, cls, decimalByte, digitsStart, HEXD, hexToken, hexValue, LIST_DIGITS, listAt, runEnd, SAMPLE, sampleInList, MAX_SEP } from './byte-tokens.js';
+import { emitInflated, compressedMagic, inflateBytes } from './inflate.js';
+import { Builder, type View, type ViewOptions } from './view.js';
+
+const lineStartOf = (t: string, i: number) => t.lastIndexOf('\n', i - 1) + 1;
+function lineEndOf(t: string, i: number): number {
+  const e = t.indexOf('\n', i);
+  return e < 0 ? t.length : e;
+}
+
+/** Whether the line [s, e) holds list tokens (after an offset, when it is a dump row). */
+function listLine(t: string, s: number, e: number): boolean {
+  let i = s;
+  while (i < e && (t.charCodeAt(i) === 32 || t.charCodeAt(i) === 9)) i++;
+  const off = offsetEnd(t, i, e);
+  if (off >= 0) i = off;
+  for (let k = i; k < Math.min(e, i + 3 * SAMPLE); k++) if (listAt(t, k)) return true;
+  return false;
+}
+
+/**
+ * After a dump row's offset at `i` (hex digits then `:`, as xxd writes; or six or more digits, a
+ * space and a shorter token, as od, hexdump -C and Go write), the index where the data starts; else -1.
+ */
+function offsetEnd(t: string, i: number, e: number): number {
+  const r = runEnd(t, i, e);
+  const len = r - i;
+  if (len < 4 || len > 16) return -1;
+  for (let k = i; k < r; k++) if (!(cls(t.charCodeAt(k)) & HEXD)) return -1;
+  if (t.charCodeAt(r) === 58) {
+    let j = r + 1;
+    while (j < e && t.charCodeAt(j) === 32) j++;
+    return j;
+  }
+  if (len < 6 || t.charCodeAt(r) !== 32) return -1;
+  let j = r;
+  while (j < e && t.charCodeAt(j) === 32) j++;
+  const next = runEnd(t, j, e);
+  return next > j && next - j < len ? j : -1;
+}
+
+/** Bytes of one stretch being read, each with its parent-relative [start, end). */
+class Stretch {
+  bytes = new Uint8Array(256);
+  bs = new Int32Array(256);
+  be = new Int32Array(256);
+  n = 0;
+  push(byte: number, s: number, e: number): void {
+    if (this.n === this.bytes.length) {
+      const grow = <T extends Uint8Array | Int32Array>(a: T): T => {
+        const b = new (a.constructor as new (n: number) => T)(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.bytes = grow(this.bytes);
+      this.bs = grow(this.bs);
+      this.be = grow(this.be);
+    }
+    this.bytes[this.n] = byte;
+    this.bs[this.n] = s;
+    this.be[this.n++] = e;
+  }
+  /** Emits the stretch's text (UTF-8; latin1 too when a byte is ≥ 0x80; inflated when compressed) and empties it. */
+  flush(b: Builder, min: number): void {
+    const { bytes, bs, be, n } = this;
+    this.n = 0;
+    if (n < min && !(n >= 4 && compressedMagic(bytes[0]!, bytes[1]!))) return;
+    emitText(b, bytes, bs, be, min, n);
+    let high = false;
+    for (let k = 0; k < n && !high; k++) high = bytes[k]! >= 0x80;
+    if (high && n >= min) {
+      b.brk();
+      b.emitUnits(Uint16Array.from(bytes.subarray(0, n)), bs, be, n);
+    }
+    if (compressedMagic(bytes[0]!, bytes[1]!)) {
+      const out = inflateBytes(bytes.subarray(0, n));
+      if (out) emitInflated(b, out, bs[0]!, be[n - 1]!, min);
+    }
+  }
+}
+
+/**
+ * Reads the lines [a, b) as one list of hex (`hex`) or decimal bytes into `b`. A dump row's data
+ * ends at a gap of two spaces or more (its ASCII column follows), except hexdump -C's and Go's gap
+ * after 8 single-byte groups; rows join; anything else that is not a token ends the stretch.
+ */
+function readList(t: string, a: number, end: number, hex: boolean, b: Builder, min: number): void {
+  const st = new Stretch();
+  // A dump's ASCII column, rows joined: a value's printable bytes are there as well as in hex.
+  const ascii = new Stretch();
+  let i = a;
+  let lineStart = true;
+  let dump = false;
+  let group = 0;
+  let rowBytes = 0;
+  while (i < end) {
+    if (lineStart) {
+      lineStart = false;
+      while (i < end && (t.charCodeAt(i) === 32 || t.charCodeAt(i) === 9)) i++;
+      const off = offsetEnd(t, i, lineEndOf(t, i));
+      if (off >= 0) {
+        if (!dump) st.flush(b, min);
+        dump = true;
+        group = 0;
+        rowBytes = 0;
+        i = off;
+      } else if (dump) {
+        st.flush(b, min);
+        ascii.flush(b, min);
+        dump = false;
+      }
+      continue;
+    }
+    const c = t.charCodeAt(i);
+    if (c === 10) {
+      i++;
+      lineStart = true;
+      continue;
+    }
+    if (cls(c) & ALNUM) {
+      const e = runEnd(t, i, end);
+      let ok = false;
+      if (hex && hexToken(t, i, e)) {
+        const d = digitsStart(t, i, e);
+        if (!dump || group === 0 || e - d <= group) {
+          ok = true;
+          for (let k = d; k < e; k += 2) st.push((hexValue(t.charCodeAt(k)) << 4) | hexValue(t.charCodeAt(k + 1)), k === d ? i : k, k + 2);
+          if (dump) {
+            if (group === 0) group = e - d;
+            rowBytes += (e - d) >> 1;
+          }
+        }
+      } else if (!hex) {
+        const v = decimalByte(t, i, e);
+        if (v >= 0) {
+          ok = true;
+          st.push(v, v > 127 && t.charCodeAt(i - 1) === 45 ? i - 1 : i, e);
+          rowBytes++;
+        }
+      }
+      if (!ok) {
+        if (dump) {
+          const le = lineEndOf(t, i);
+          if (hex) asciiColumn(t, i, le, ascii);
+          i = le;
+        } else {
+          st.flush(b, min);
+          i = e;
+        }
+        continue;
+      }
+      i = e;
+      continue;
+    }
+    // A separator run (up to the line end).
+    const s = i;
+    let spaces = 0;
+    let gap = false;
+    while (i < end && !(cls(t.charCodeAt(i)) & ALNUM) && t.charCodeAt(i) !== 10) {
+      const d = t.charCodeAt(i);
+      spaces = d === 32 ? spaces + 1 : 0;
+      if (spaces >= 2 || d === 124 || d === 62) gap = true;
+      i++;
+    }
+    if (dump) {
+      const midGap = hex && rowBytes === 8 && group === 2 && i - s === 2 && spaces === 2;
+      // Decimal dumps (od -t u1) pad numbers with spaces: only a column delimiter ends them.
+      const columnEnd = hex ? gap && !midGap : t.slice(s, i).includes('>') || t.slice(s, i).includes('|');
+      if (columnEnd) {
+        const le = lineEndOf(t, i);
+        if (hex) asciiColumn(t, s, le, ascii);
+        i = le;
+      }
+    } else if (i - s > MAX_SEP && i < end && t.charCodeAt(i) !== 10) st.flush(b, min);
+  }
+  st.flush(b, min);
+  ascii.flush(b, min);
+}
+
+/** Appends a dump row's ASCII column (the line from `i` to `e`, without its `|…|` or `>…<` delimiters) to `ascii`. */
+function asciiColumn(t: string, i: number, e: number, ascii: Stretch): void {
+  while (i < e && t.charCodeAt(i) === 32) i++;
+  const open = t.charCodeAt(i);
+  if (open === 124 || open === 62) {
+    i++;
+    const close = t.lastIndexOf(open === 124 ? '|' : '<', e - 1);
+    if (close >= i) e = close;
+  }
+  for (let k = i; k < e; k++) {
+    const c = t.charCodeAt(k);
+    if (c >= 32 && c < 127) ascii.push(c, k, k + 1);
+  }
+}
+
+export function byteListView(v: View, o: ViewOptions): View | null {
+  const t = v.text;
+  const n = t.length;
+  if (!LIST_DIGITS.some((d) => t.includes(d))) return null;
+  let b: Builder | null = null;
+  let done = 0; // lines before this were read already
+  for (let p = SAMPLE - 1; p < n; p += SAMPLE) {
+    if (p < done || !sampleInList(t, p)) continue;
+    // The block of list lines around the sample: a dump's rows, a wrapped array.
+    let a = lineStartOf(t, p);
+    let e = lineEndOf(t, p);
+    while (a > done && a > 0 && listLine(t, lineStartOf(t, a - 1), a - 1)) a = lineStartOf(t, a - 1);
+    while (e < n && listLine(t, e + 1, lineEndOf(t, e + 1))) e = lineEndOf(t, e + 1);
+    b ??= new Builder(v);
+    readList(t, a, e, true, b, o.minWindow);
+    readList(t, a, e, false, b, o.minWindow);
+    done = e;
+  }
+  return b ? b.build('bytes') : null;
+}

@@ -1,0 +1,140 @@
+/**
+ * Compressed data inside a decoded run: base64 or hex whose bytes start with zlib (78 01/5e/9c/da)
+ * or gzip (1f 8b) magic, or raw deflate where a known header says so (SAML's HTTP-Redirect binding),
+ * inflated and exposed as text. A Flask/itsdangerous session cookie is `.` + base64url of zlib
+ * data: without this layer its payload is bytes no other view reads. Every inflated unit maps to
+ * the whole compressed run (a compressed byte holds bits of many output characters).
+ */
+import { constants, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
+import { emitText } from './binary.js';
+import { B64, runsOf, runStartsOf, wholeRuns } from './runs.js';
+import { Builder, DecodeLimitReached, type View, type ViewOptions } from './view.js';
+
+/**
+ * Output allowed per inflate: a small multiple of the input, plus a floor for short inputs, so a
+ * few bytes of hostile input never become megabytes of view (zlib reaches ~1000:1).
+ */
+const OUTPUT_FLOOR = 64 * 1024;
+const OUTPUT_PER_INPUT_BYTE = 16;
+
+/** Whether two bytes are a zlib header (deflate, window ≤ 32 KiB, check bits right) or gzip's magic. */
+export function compressedMagic(b0: number, b1: number): boolean {
+  return (b0 === 0x1f && b1 === 0x8b) || ((b0 & 0x0f) === 8 && b0 >> 4 <= 7 && ((b0 << 8) | b1) % 31 === 0);
+}
+
+/**
+ * `bytes` inflated (zlib or gzip by their magic; raw deflate only when `raw`), or null when they
+ * are not compressed data or inflate past the output bound. A truncated stream gives what it holds
+ * (a cookie cut by a log line still shows its start). Never throws.
+ */
+export function inflateBytes(bytes: Uint8Array, raw = false): Buffer | null {
+  if (bytes.length < 4) return null;
+  const options = { maxOutputLength: OUTPUT_FLOOR + OUTPUT_PER_INPUT_BYTE * bytes.length, finishFlush: constants.Z_SYNC_FLUSH };
+  try {
+    if (bytes[0] === 0x1f && bytes[1] === 0x8b) return gunzipSync(bytes, options);
+    if (compressedMagic(bytes[0]!, bytes[1]!)) return inflateSync(bytes, options);
+    if (raw && (bytes[0]! & 0x06) !== 0x06) return inflateRawSync(bytes, options);
+  } catch (err) {
+    // Past the output bound is data that could not be scanned, not data that is not compressed.
+    if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw new DecodeLimitReached('inflate output bound');
+    return null;
+  }
+  return null;
+}
+
+/** Text of inflated bytes, every unit mapped to the parent range [from, to): UTF-8 stretches of at least `min` units. */
+export function emitInflated(b: Builder, out: Buffer, from: number, to: number, min: number): void {
+  if (out.length === 0) return;
+  const s = new Int32Array(out.length).fill(from);
+  const e = new Int32Array(out.length).fill(to);
+  emitText(b, out, s, e, min, out.length);
+}
+
+const HEX = new Int8Array(128).fill(-1);
+for (let i = 0; i < 16; i++) {
+  HEX['0123456789abcdef'.charCodeAt(i)] = i;
+  HEX['0123456789ABCDEF'.charCodeAt(i)] = i;
+}
+
+/** Headers after which a base64 run is raw deflate (no magic to tell it by). */
+const RAW_DEFLATE_KEYS = /(?:samlrequest|samlresponse)=$/i;
+
+/** Byte `j` of a base64 run read from character `align` (null past its end). */
+function base64Byte(t: string, idx: number[], align: number, j: number): number | null {
+  const g = align + Math.floor(j / 3) * 4 + (j % 3);
+  if (g + 1 >= idx.length) return null;
+  const a = B64[t.charCodeAt(idx[g]!)]!;
+  const b = B64[t.charCodeAt(idx[g + 1]!)]!;
+  const k = j % 3;
+  return ((a << (2 + 2 * k)) | (b >> (4 - 2 * k))) & 0xff;
+}
+
+/** Whether the base64 or hex characters at `s` start with compression magic (at any alignment). */
+function startsCompressed(t: string, s: number): boolean {
+  const idx: number[] = [];
+  for (let i = s; i < t.length && idx.length < 8; i++) {
+    const c = t.charCodeAt(i);
+    if (c >= 128 || B64[c]! < 0) break;
+    idx.push(i);
+  }
+  for (let align = 0; align < 4; align++) {
+    const b0 = base64Byte(t, idx, align, 0);
+    const b1 = base64Byte(t, idx, align, 1);
+    if (b0 !== null && b1 !== null && compressedMagic(b0, b1)) return true;
+  }
+  for (let align = 0; align < 2 && align + 3 < idx.length; align++) {
+    const h = idx.slice(align, align + 4).map((i) => HEX[t.charCodeAt(i)]!);
+    if (h.every((x) => x >= 0) && compressedMagic((h[0]! << 4) | h[1]!, (h[2]! << 4) | h[3]!)) return true;
+  }
+  return false;
+}
+
+export function inflateView(v: View, o: ViewOptions): View | null {
+  const starts = runStartsOf(v, o);
+  if (starts.length === 0) return null;
+  const t = v.text;
+  // Most runs are no compressed data: two bytes at the run's start tell, before any position list.
+  const ranges = wholeRuns(t, starts);
+  const kept: number[] = [];
+  for (let r = 0; r < ranges.length; r += 2) {
+    const s = ranges[r]!;
+    if (startsCompressed(t, s) || RAW_DEFLATE_KEYS.test(t.slice(Math.max(0, s - 16), s))) kept.push(s, ranges[r + 1]!);
+  }
+  if (kept.length === 0) return null;
+  let b: Builder | null = null;
+  for (const idx of runsOf(t, B64, o.minBase64, true, kept)) {
+    const raw = RAW_DEFLATE_KEYS.test(t.slice(Math.max(0, idx[0]! - 16), idx[0]!));
+    // Base64: the run may start mid-stream, so each of the 4 alignments; two bytes tell magic.
+    for (let align = 0; align < 4; align++) {
+      const b0 = base64Byte(t, idx, align, 0);
+      const b1 = base64Byte(t, idx, align, 1);
+      if (b0 === null || b1 === null || (!raw && !compressedMagic(b0, b1))) continue;
+      // The whole run (wrapped lines joined), else its first line: a run may go on across a line
+      // break into text that is no part of it (a date), and trailing bytes fail gunzip.
+      let line = align + 1;
+      while (line < idx.length && idx[line] === idx[line - 1]! + 1) line++;
+      for (const end of line < idx.length ? [idx.length, line] : [idx.length]) {
+        let chars = '';
+        for (let g = align; g < end; g++) chars += t[idx[g]!];
+        const out = inflateBytes(Buffer.from(chars.slice(0, chars.length & ~3 || chars.length), 'base64'), raw && align === 0);
+        if (!out) continue;
+        emitInflated((b ??= new Builder(v)), out, idx[align]!, idx[end - 1]! + 1, o.minWindow);
+        break;
+      }
+    }
+    // Hex: the same run read as hex digits (a hex run is a base64-alphabet run), at 2 alignments.
+    // (Only its leading hex digits on one line: a base64 run may go on past them, across a break.)
+    let m = 0;
+    while (m < idx.length && HEX[t.charCodeAt(idx[m]!)]! >= 0 && (m === 0 || idx[m] === idx[m - 1]! + 1)) m++;
+    for (let align = 0; align < 2; align++) {
+      if (align + 3 >= m) continue;
+      const hb = (k: number) => (HEX[t.charCodeAt(idx[align + 2 * k]!)]! << 4) | HEX[t.charCodeAt(idx[align + 2 * k + 1]!)]!;
+      if (!compressedMagic(hb(0), hb(1))) continue;
+      const bytes = new Uint8Array((m - align) >> 1);
+      for (let k = 0; k < bytes.length; k++) bytes[k] = hb(k);
+      const out = inflateBytes(bytes);
+      if (out) emitInflated((b ??= new Builder(v)), out, idx[align]!, idx[align + 2 * bytes.length - 1]! + 1, o.minWindow);
+    }
+  }
+  return b ? b.build('inflate') : null;
+}

@@ -1,0 +1,125 @@
+/**
+ * Separator-insensitive join: a value printed a few characters at a time (`sk_l ive_ abcd …`),
+ * wrapped over lines inside a table (`| sk_live_ab |` / `| cdefgh     |`, `+----+` borders, box
+ * drawing `│`), or split by dashes or dots, read with the separators taken out, so windows run
+ * across them. Two views: one takes out only blanks, line breaks and table borders (a value's own
+ * `-`, `.` and `:` stay), the other dashes, dots and colons as well.
+ *
+ * Bounded: only groups of at most MAX_GROUP characters are joined (a longer group holds whole
+ * windows of its own, and is joined only to a short neighbour), and only across short separators
+ * (MAX_SEP characters on a line; a line break with a table border or indentation, MAX_WRAP). The
+ * view is built only around the characters that mark token text or a table (ANCHORS, found by
+ * indexOf, so prose and JSON without them cost nothing): a value split only by blanks, dots and
+ * line breaks and holding none of them (all letters and digits) is not joined.
+ */
+import { regionsView, type Piece, type View, type ViewOptions } from './view.js';
+
+const MAX_GROUP = 16;
+const MAX_SEP = 4;
+const MAX_WRAP = 80;
+const MAX_WRAP_LINES = 2;
+
+/**
+ * Characters that start a join: token punctuation (`_`, `-`, `+`, `/`), a tab, and table borders.
+ * (Digits are no anchor: JSON numbers would make every body pay for a walk.)
+ */
+const ANCHORS = '_-|\t\u2502\u2503\u2551\u00a6';
+
+/** Character classes: part of a group, a separator, a border piece (a run of only these is a separator). */
+const GROUP = 1;
+const SEP = 2;
+const BORDER = 4;
+function table(weak: boolean): Uint8Array {
+  const t = new Uint8Array(65536);
+  for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+/=~') t[c.charCodeAt(0)] = GROUP;
+  for (const c of ' \t\n\r|\u00a0\u3000\u00a6') t[c.charCodeAt(0)] = SEP;
+  for (let c = 0x2500; c <= 0x257f; c++) t[c] = SEP;
+  for (const c of '.-:') t[c.charCodeAt(0)] = weak ? SEP : GROUP | BORDER;
+  for (const c of '+=') t[c.charCodeAt(0)] = GROUP | BORDER;
+  return t;
+}
+const STRONG = table(false);
+const WEAK = table(true);
+
+/**
+ * Separators to take out of the stretch [a, e) of group and separator characters, as tokens: the
+ * separators of chains of short groups whose joined length reaches `min`.
+ */
+function joinStretch(t: string, a: number, e: number, cl: Uint8Array, min: number, out: Array<[number, number, Piece]>): void {
+  // Alternating groups and separators; a border-only group (`+----+`) is part of a separator.
+  const groups: number[] = []; // start, end pairs
+  const seps: number[] = []; // start, end, line breaks: the separator before each group but the first
+  let sepStart = -1;
+  let breaks = 0;
+  for (let i = a; i < e; ) {
+    const c = cl[t.charCodeAt(i)]!;
+    if (c & GROUP) {
+      let j = i;
+      let border = true;
+      for (; j < e && cl[t.charCodeAt(j)]! & GROUP; j++) if (!(cl[t.charCodeAt(j)]! & BORDER)) border = false;
+      if (border && sepStart >= 0 && j - i > 1) {
+        i = j; // a border row or column piece inside a separator
+        continue;
+      }
+      if (groups.length > 0) seps.push(sepStart, i, breaks);
+      groups.push(i, j);
+      sepStart = -1;
+      breaks = 0;
+      i = j;
+    } else {
+      if (sepStart < 0) sepStart = i;
+      if (t.charCodeAt(i) === 10) breaks++;
+      i++;
+    }
+  }
+  // Chains: groups linked by a separator that is short and has a short group on one side.
+  let chainStart = 0; // index of the chain's first group
+  let joined = groups.length > 0 ? groups[1]! - groups[0]! : 0;
+  const close = (last: number) => {
+    if (last > chainStart && joined >= min) for (let g = chainStart; g < last; g++) out.push([seps[3 * g]!, seps[3 * g + 1]!, '']);
+  };
+  for (let g = 1; g < groups.length / 2; g++) {
+    const s = seps[3 * (g - 1)]!;
+    const se = seps[3 * (g - 1) + 1]!;
+    const lines = seps[3 * (g - 1) + 2]!;
+    const shortSide = groups[2 * g - 1]! - groups[2 * g - 2]! <= MAX_GROUP || groups[2 * g + 1]! - groups[2 * g]! <= MAX_GROUP;
+    const shortSep = lines === 0 ? se - s <= MAX_SEP : lines <= MAX_WRAP_LINES && se - s <= MAX_WRAP;
+    if (shortSide && shortSep) {
+      joined += groups[2 * g + 1]! - groups[2 * g]!;
+      continue;
+    }
+    close(g - 1);
+    chainStart = g;
+    joined = groups[2 * g + 1]! - groups[2 * g]!;
+  }
+  close(groups.length / 2 - 1);
+}
+
+export function joinView(v: View, o: ViewOptions, weak: boolean): View | null {
+  // A joined view joined again is the same text (the weak join takes out all the strong one does).
+  if (v.kind.startsWith('join')) return null;
+  const t = v.text;
+  const n = t.length;
+  const cl = weak ? WEAK : STRONG;
+  const tokens: Array<[number, number, Piece]> = [];
+  const next = Array.from(ANCHORS, (c) => t.indexOf(c));
+  let done = 0; // characters before this belong to a stretch already joined
+  for (;;) {
+    let at = -1;
+    for (let k = 0; k < next.length; k++) {
+      if (next[k]! >= 0 && next[k]! < done) next[k] = t.indexOf(ANCHORS[k]!, done);
+      if (next[k]! >= 0 && (at < 0 || next[k]! < at)) at = next[k]!;
+    }
+    if (at < 0) break;
+    // The stretch of group and separator characters around the anchor.
+    let a = at;
+    while (a > done && cl[t.charCodeAt(a - 1)]) a--;
+    let e = at + 1;
+    while (e < n && cl[t.charCodeAt(e)]) e++;
+    joinStretch(t, a, e, cl, o.minWindow, tokens);
+    done = e;
+  }
+  // Context of two windows (not o.context): a chain is decoded further as a whole, and windows
+  // half in it need W − 1 characters beside it; more only made the next layer re-read copied text.
+  return regionsView(v, tokens, Math.min(o.context, 2 * o.minWindow), weak ? 'join-dashes' : 'join');
+}

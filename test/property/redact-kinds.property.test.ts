@@ -1,0 +1,130 @@
+// Property tests (fast-check) for the views that decode by kind (issue 18 item 4): for random
+// values and every spelling of each kind, embedded in random text, after
+// `new Redactor().add(v).redact(encoded)` no W-window of the value survives in the output or in
+// any independent decoding of it (test/helpers/encodings.ts kindDecodings, test/helpers/windows.ts).
+import fc from 'fast-check';
+import { deflateSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { Redactor } from '../../src/redact/redactor.js';
+import {
+  bufferJson,
+  decimalList,
+  flaskCookie,
+  fullWidth,
+  grouped,
+  gzipped,
+  hexdumpC,
+  hexList,
+  interleaved,
+  kindDecodings,
+  lookAlikes,
+  odX1z,
+  tableWrapped,
+  tagCharacters,
+  xxd,
+} from '../helpers/encodings.js';
+import { survivingWindow } from '../helpers/windows.js';
+
+const RUNS = 60;
+
+/** Token-like values: a vendor-style prefix and 16–40 random characters (letters, digits, `_`). */
+const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+const token = fc
+  .tuple(fc.constantFrom('sk_live_', 'ghp_', 'xoxb_', 'key_'), fc.array(fc.constantFrom(...ALNUM), { minLength: 16, maxLength: 40 }))
+  .map(([p, cs]) => p + cs.join(''));
+/** Values with characters outside ASCII too (byte lists and dumps carry their UTF-8 bytes). */
+const unicode = fc.array(fc.constantFrom(...'aZ09_-+/=.é€中😀ü'), { minLength: 14, maxLength: 30 }).map((cs) => cs.join(''));
+/** Surrounding text: prose, JSON punctuation, numbers. */
+const filler = fc.array(fc.constantFrom('the ', 'id: 42, ', '{"a":1}', '\n', 'x=', ' | ', 'ok. ', '2024-01-02 '), { maxLength: 6 }).map((p) => p.join(''));
+
+function check(value: string, encoded: string, label: string, before: string, after: string): void {
+  const r = new Redactor();
+  r.add({ name: 'V', value });
+  const out = r.redact(`${before}${encoded}${after}`).text;
+  for (const d of [out, ...kindDecodings(out)]) {
+    const w = survivingWindow(d, value);
+    expect(w, `${label}: ${JSON.stringify(out.slice(0, 300))}`).toBeNull();
+  }
+}
+
+function property(label: string, values: fc.Arbitrary<string>, spellings: (v: string) => Array<[string, string]>): void {
+  it(label, () => {
+    fc.assert(
+      fc.property(values, filler, filler, (value, before, after) => {
+        for (const [kind, encoded] of spellings(value)) check(value, encoded, kind, before, after);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+}
+
+describe('no window survives, whatever the value, in every spelling of each kind', () => {
+  const lists = (v: string): Array<[string, string]> => [
+    ['decimal', decimalList(v)],
+    ['compact decimal', decimalList(v, false, ',')],
+    ['signed', decimalList(v, true)],
+    ['Buffer.toJSON', bufferJson(v)],
+    ['0x', hexList(v, '0x', ', ')],
+    ['spaced hex', hexList(v)],
+    ['colon HEX', hexList(v, '', ':', true)],
+  ];
+  property('byte lists (token values)', token, lists);
+  property('byte lists (values outside ASCII)', unicode, lists);
+
+  const dumps = (lead: number) => (v: string): Array<[string, string]> => {
+    const b = Buffer.concat([Buffer.from('.'.repeat(lead)), Buffer.from(v), Buffer.from('; trailing bytes')]);
+    return [
+      ['xxd', xxd(b)],
+      ['hexdump -C', hexdumpC(b)],
+      ['Go hex.Dump', hexdumpC(b, false)],
+      ['od -A x -t x1z', odX1z(b)],
+    ];
+  };
+  it('hex dumps, the value at any offset in a row', () => {
+    fc.assert(
+      fc.property(fc.oneof(token, unicode), fc.integer({ min: 0, max: 31 }), filler, (value, lead, before) => {
+        for (const [kind, encoded] of dumps(lead)(value)) check(value, encoded, kind, before, '');
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  property('the fold', token, (v) => [
+    ['full-width', fullWidth(v)],
+    ['zero-width', interleaved(v)],
+    ['soft hyphen', interleaved(v, '\u00ad')],
+    ['look-alikes', lookAlikes(v)],
+    ['tags', tagCharacters(v)],
+    ['full-width + ZWJ', interleaved(fullWidth(v), '\u200d')],
+  ]);
+
+  property('compressed', fc.oneof(token, unicode), (v) => [
+    ['flask cookie', flaskCookie({ k: v })],
+    ['gzip base64', gzipped(v, 'base64')],
+    ['gzip hex', gzipped(v, 'hex')],
+    ['zlib byte list', decimalList(deflateSync(Buffer.from(v)))],
+  ]);
+
+  /** Values with their own dashes, dots and colons (joined only by the view that keeps them). */
+  const dotted = fc.array(fc.constantFrom(...ALNUM, '-', '.', ':'), { minLength: 16, maxLength: 40 }).map((cs) => `xoxb-${cs.join('')}`);
+  it('joins keep a value\'s own dashes and dots when blanks, tabs or tables split it', () => {
+    fc.assert(
+      fc.property(dotted, fc.integer({ min: 1, max: 12 }), fc.constantFrom(' ', '\n', '\t', ' | '), fc.integer({ min: 6, max: 16 }), (value, n, sep, width) => {
+        check(value, grouped(value, n, sep), `groups of ${n} by ${JSON.stringify(sep)}`, 'x ', ' end');
+        check(value, tableWrapped(value, width), `ascii table ${width}`, '', '');
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('joins: groups of any size up to 12, any separator, tables of any width', () => {
+    fc.assert(
+      fc.property(token, fc.integer({ min: 1, max: 12 }), fc.constantFrom(' ', '-', '.', '\n', '\t', ' | ', '\n  '), fc.integer({ min: 6, max: 16 }), filler, (value, n, sep, width, before) => {
+        check(value, grouped(value, n, sep), `groups of ${n} by ${JSON.stringify(sep)}`, before, ' end');
+        check(value, tableWrapped(value, width), `ascii table ${width}`, before, '');
+        check(value, tableWrapped(value, width, 'box'), `box table ${width}`, before, '');
+      }),
+      { numRuns: RUNS },
+    );
+  });
+});
