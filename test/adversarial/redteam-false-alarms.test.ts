@@ -1,0 +1,120 @@
+// Red team of issue 18, family 5 (false alarms and their blast radius) and the per-principal state
+// of the wall. An honest agent that writes the public part of a URL-shaped secret must not be
+// suspended, and one suspension must not stop every agent on the machine. `it.fails` marks attacks
+// (or honest calls) that go wrong today.
+import { createServer, type Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, tempHome, type TempHome } from '../helpers/cli.js';
+import { connectStdio, visible, type StdioSession } from '../helpers/mcp.js';
+import { setSecret } from '../helpers/adversarial.js';
+import { survivingWindow } from '../helpers/windows.js';
+
+const DATABASE_URL = 'postgres://orders_app:Zx8Qv3Lm7Tp2Wk9Rb4Nc6@db-primary.internal.example.com:5432/orders';
+const WEBHOOK = 'https://hooks.slack.com/services/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';
+const KEY = 'rt-alarm-Qz7Xv2Lp9Rt4Mn8Bc3Hd6';
+const reverse = (s: string) => [...s].reverse().join('');
+
+let up: { url: string; close(): Promise<void> };
+const homes: Array<{ t: TempHome; s: StdioSession[] }> = [];
+
+async function startUpstream(): Promise<typeof up> {
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    if (url.pathname === '/reverse') return res.end(`echo: ${reverse(url.searchParams.get('s') ?? '')}`);
+    res.end('ok');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+async function home(): Promise<TempHome> {
+  const t = tempHome();
+  await setSecret(t, 'KEY', KEY, '--host', up.url);
+  await setSecret(t, 'DATABASE_URL', DATABASE_URL, '--host', 'https://db-admin.example.com');
+  await setSecret(t, 'SLACK_WEBHOOK', WEBHOOK, '--host', 'https://hooks.slack.com');
+  homes.push({ t, s: [] });
+  return t;
+}
+
+async function serve(t: TempHome): Promise<StdioSession> {
+  const s = await connectStdio(t.env);
+  homes.find((h) => h.t === t)!.s.push(s);
+  return s;
+}
+
+beforeAll(async () => {
+  up = await startUpstream();
+});
+
+afterAll(async () => {
+  for (const { t, s } of homes) {
+    for (const one of s) {
+      await one.close();
+      for (const v of [KEY, DATABASE_URL, WEBHOOK]) expect(survivingWindow(one.stderr(), v)).toBeNull();
+    }
+    t.cleanup();
+  }
+  await up.close();
+});
+
+describe('redteam: honest mentions of the public part of URL-shaped secrets', () => {
+  // Mechanism: fingerprintTriples indexes every window of a value but those wholly inside a vendor
+  // prefix, PEM armour or a JWT header; a URL's scheme, host, port and path words are windows.
+  it.fails('an agent naming the database host and port in a status query is not suspended', async () => {
+    const s = await serve(await home());
+    const r = await s.call('http_request', { method: 'GET', url: `${up.url}/status`, query: { check: 'db-primary.internal.example.com:5432' } });
+    expect(visible(r)).not.toContain('REQUEST_REFUSED');
+    expect(r.isError).toBeFalsy();
+  });
+
+  it.fails('an agent writing the Slack webhook base URL in a message is not suspended', async () => {
+    const s = await serve(await home());
+    const r = await s.call('http_request', { method: 'POST', url: `${up.url}/notes`, body: 'Incoming webhooks live under https://hooks.slack.com/services/ in our workspace.' });
+    expect(visible(r)).not.toContain('REQUEST_REFUSED');
+    expect(r.isError).toBeFalsy();
+  });
+});
+
+describe('redteam: blast radius and per-principal state', () => {
+  // Mechanism: every stdio server is principal `stdio` (src/cli/commands/serve.ts), and the
+  // suspension list is one file per home: one guessing agent stops every agent of the machine.
+  it.fails('a suspension caused by one stdio client does not stop another client of the same home', async () => {
+    const t = await home();
+    const guesser = await serve(t);
+    const bystander = await serve(t);
+    const tripped = await guesser.call('http_request', { method: 'GET', url: `${up.url}/x`, query: { q: KEY.slice(3, 20) } });
+    expect(visible(tripped)).toContain('REQUEST_REFUSED');
+    const r = await bystander.call('http_request', { method: 'GET', url: `${up.url}/x` });
+    expect(visible(r)).not.toContain('PRINCIPAL_SUSPENDED');
+  });
+
+  // Mechanism: the serve path builds the broker with no allowance (src/open.ts), so each process
+  // falls back to memoryAllowance(): 3 per principal per process, not per principal.
+  it.fails('the partial-hit allowance is shared by every process of a principal (the 4th hit suspends)', async () => {
+    const t = await home();
+    const a = await serve(t);
+    const b = await serve(t);
+    const ask = (s: StdioSession, i: number) => s.call('http_request', { method: 'GET', url: `${up.url}/reverse`, headers: { 'x-key': '<secrets.KEY>' }, query: { s: reverse(KEY.slice(i, i + 14)) } });
+    for (let i = 0; i < 3; i++) expect((await ask(a, i)).isError).toBeFalsy();
+    await ask(b, 5);
+    expect(visible(await ask(b, 0))).toContain('PRINCIPAL_SUSPENDED');
+  });
+
+  // Issue 18 Precisions: "an origin whose answers tripped the wire twice is quarantined for every
+  // principal until an admin reviews it". The serve path wires no quarantine (src/open.ts).
+  it.fails('an origin whose answers tripped the wire twice is quarantined', async () => {
+    const t = await home();
+    for (let i = 0; i < 2; i++) {
+      const s = await serve(t);
+      // A piece of a value not placed in the exchange, turned back into plain text by the upstream.
+      const r = await s.call('http_request', { method: 'GET', url: `${up.url}/reverse`, query: { s: reverse(KEY.slice(2 + i, 18 + i)) } });
+      expect(visible(r)).toContain('REQUEST_REFUSED');
+      expect(runCli(['clear', 'stdio'], { env: t.env }).code).toBe(0);
+    }
+    const s = await serve(t);
+    const r = await s.call('http_request', { method: 'GET', url: `${up.url}/reverse`, query: { s: 'hello' } });
+    expect(visible(r)).toContain('quarantined');
+  });
+});
