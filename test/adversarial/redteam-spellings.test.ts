@@ -11,6 +11,8 @@ import { setSecret } from '../helpers/adversarial.js';
 import { survivingWindow } from '../helpers/windows.js';
 
 const KEY = 'rt-spell-Qz7Xv2Lp9Rt4Mn8Bc3Hd6';
+/** A key with several i's, for locale-dependent case mapping. */
+const IKEY = 'rt-ikey-wi7xi2li9ri4mi8bi3hi6';
 const bytes = (v: string) => [...Buffer.from(v)];
 
 /**
@@ -100,6 +102,12 @@ const LEAKS: Record<string, { write: (v: string) => string; read: (shown: string
   },
 };
 
+/** Case mappings of a locale (Java's toUpperCase() or .NET's ToUpper() on a Turkish machine). */
+const LOCALE: Record<string, (v: string) => string> = {
+  'Turkish upper case': (v) => v.toLocaleUpperCase('tr-TR'),
+  'Turkish dotless i': (v) => v.replace(/i/g, '\u0131'),
+};
+
 /** Spellings the wall decodes (kept as a record of what was tried and stopped). */
 const STOPPED: Record<string, (v: string) => string> = {
   'triple percent-encoding': (v) => encodeURIComponent(encodeURIComponent(encodeURIComponent(v))),
@@ -121,7 +129,7 @@ async function startUpstream(): Promise<typeof up> {
     const url = new URL(req.url ?? '/', 'http://x');
     const kind = url.searchParams.get('kind') ?? '';
     const key = String(req.headers['x-api-key'] ?? '');
-    const write = LEAKS[kind]?.write ?? STOPPED[kind];
+    const write = LEAKS[kind]?.write ?? STOPPED[kind] ?? LOCALE[kind];
     if (!write) return res.writeHead(404).end();
     res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
     res.end(write(key));
@@ -135,6 +143,7 @@ beforeAll(async () => {
   up = await startUpstream();
   const t = tempHome();
   await setSecret(t, 'KEY', KEY, '--host', up.url);
+  await setSecret(t, 'IKEY', IKEY, '--host', up.url);
   s = await connectStdio(t.env);
   homes.push({ t, s });
 });
@@ -142,7 +151,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const { t, s } of homes) {
     await s.close();
-    expect(survivingWindow(s.stderr(), KEY)).toBeNull();
+    for (const v of [KEY, IKEY]) expect(survivingWindow(s.stderr(), v)).toBeNull();
     t.cleanup();
   }
   await up.close();
@@ -163,6 +172,16 @@ describe('redteam: spellings not decoded (the whole value comes back)', () => {
       }
       expect(survivingWindow(visible(r), KEY)).toBeNull();
       expect(survivingWindow(readBack, KEY)).toBeNull();
+    });
+  }
+});
+
+describe('redteam: locale case mappings (a value with i in it, read back by the agent)', () => {
+  for (const kind of Object.keys(LOCALE)) {
+    it.fails(kind, async () => {
+      const r = await s.call('http_request', { method: 'GET', url: `${up.url}/spell`, query: { kind }, headers: { 'x-api-key': '<secrets.IKEY>' } });
+      const shown = String((r.structuredContent as { body?: string }).body ?? '');
+      expect(survivingWindow(shown.replace(/\u0130/g, 'i').replace(/\u0131/g, 'i'), IKEY)).toBeNull();
     });
   }
 });
