@@ -125,6 +125,23 @@ describe('redteam: windows that are mostly a public prefix', () => {
   });
 });
 
+describe('redteam: the allowance under concurrent calls', () => {
+  // Mechanism: AnswerJudge spends the allowance in bookkeeping after the reply, and the broker waits
+  // for that bookkeeping only at the start of the next call; calls already in flight all pass the
+  // check. A burst of N concurrent calls with pieces gets N answers (each a bit), not 3 + 1.
+  it.fails('a burst of 12 concurrent right guesses gets at most the allowance and the suspending answer', async () => {
+    const s = await fresh();
+    const burst = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        s.call('http_request', { method: 'GET', url: `${up.url}/reverse`, headers: { 'x-api-key': '<secrets.KEY>' }, query: { s: reverse(KEY.slice(8 + i, 22 + i)) } }),
+      ),
+    );
+    for (const r of burst) expect(survivingWindow(visible(r), KEY)).toBeNull();
+    const answered = burst.filter((r) => !r.isError).length;
+    expect(answered).toBeLessThanOrEqual(4);
+  });
+});
+
 describe('redteam (stopped): the plain piece oracle is bounded by the allowance', () => {
   it('a guess echoed as plain text withholds the whole body; the fourth suspends', async () => {
     const s = await fresh();
