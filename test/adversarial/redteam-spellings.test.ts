@@ -110,8 +110,10 @@ const LOCALE: Record<string, (v: string) => string> = {
 
 /** Spellings the wall decodes (kept as a record of what was tried and stopped). */
 const STOPPED: Record<string, (v: string) => string> = {
-  'triple percent-encoding': (v) => encodeURIComponent(encodeURIComponent(encodeURIComponent(v))),
-  'JSON in JSON in JSON': (v) => JSON.stringify(JSON.stringify(JSON.stringify({ k: v }))),
+  // Every byte escaped, then the escapes escaped twice more (encodeURIComponent leaves letters as they are).
+  'triple percent-encoding of every byte': (v) => encodeURIComponent(encodeURIComponent([...Buffer.from(v)].map((b) => `%${b.toString(16).padStart(2, '0')}`).join(''))),
+  // Every character a \\u escape, inside JSON inside JSON: three layers of JSON decoding.
+  'JSON \\u escapes in JSON in JSON': (v) => JSON.stringify(JSON.stringify(`{"k":"${[...v].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')}"}`)),
   'base64 of base64 of base64': (v) => Buffer.from(Buffer.from(Buffer.from(v).toString('base64')).toString('base64')).toString('base64'),
   'UTF-16LE in base64': (v) => Buffer.from(v, 'utf16le').toString('base64'),
   'HTML decimal references with leading zeros': (v) => [...v].map((c) => `&#000${c.charCodeAt(0)};`).join(''),

@@ -40,7 +40,8 @@ async function startUpstream(): Promise<typeof up> {
     }
     if (url.pathname === '/deep-json') {
       res.writeHead(200, { 'content-type': 'application/json' });
-      return res.end('['.repeat(300) + JSON.stringify(JSON.stringify({ k: key })) + ']'.repeat(300));
+      const escaped = [...key].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
+      return res.end('['.repeat(300) + JSON.stringify(`{"k":"${escaped}"}`) + ']'.repeat(300));
     }
     res.writeHead(404).end();
   });
@@ -98,6 +99,8 @@ describe('redteam (stopped): decoding pieces and depth', () => {
 
   it('JSON nested past the parse depth, holding JSON in JSON, is scanned as text', async () => {
     const r = await get('/deep-json');
-    expect(survivingWindow(visible(r), KEY)).toBeNull();
+    // The body as the agent reads it (one JSON layer fewer than visible(), for the checker's depth).
+    expect(survivingWindow(String(view(r).body), KEY)).toBeNull();
+    expect(visible(r)).toMatch(/REDACTED:KEY|WITHHELD/);
   });
 });
