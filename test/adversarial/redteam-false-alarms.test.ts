@@ -77,6 +77,38 @@ describe('redteam: honest mentions of the public part of URL-shaped secrets', ()
   });
 });
 
+describe('redteam: public parts the index treats as secret', () => {
+  const b64url = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const jwt = (payload: Record<string, unknown>, sig: string) => `${b64url({ alg: 'RS256', kid: 'a1b2c3d4e5', typ: 'JWT' })}.${b64url(payload)}.${sig}`;
+  const claims = { iss: 'https://accounts.google.com', azp: '1234567890-abcdefghijklmnop.apps.googleusercontent.com', aud: '1234567890-abcdefghijklmnop.apps.googleusercontent.com' };
+
+  // Mechanism: publicParts counts only the first 12 characters of a JWT payload as public; every
+  // token of one issuer shares the base64 of its first claims (iss, azp, aud), far past 12.
+  it.fails('an agent sending its own ID token from the same issuer as a stored one is not suspended', async () => {
+    const t = await home();
+    await setSecret(t, 'ID_TOKEN', jwt({ ...claims, sub: '110169484474386276334', email: 'ops@example.com', exp: 1893456000 }, 'Qz7Xv2Lp9Rt4Mn8Bc3Hd6Wk5Jf1Gs0Ay7Ue4Io2Pq9Zx3Cv6Bn8Ml5Kj1Hg4Fd7Sa0'), '--host', 'https://api.example.com');
+    const s = await serve(t);
+    const mine = jwt({ ...claims, sub: '104857601234567890123', email: 'someone@example.org', exp: 1893459999 }, 'Ab1Cd2Ef3Gh4Ij5Kl6Mn7Op8Qr9St0Uv1Wx2Yz3Ab4Cd5Ef6Gh7Ij8Kl9Mn0Op1Qr2');
+    const r = await s.call('http_request', { method: 'POST', url: `${up.url}/verify`, body: mine });
+    expect(visible(r)).not.toContain('REQUEST_REFUSED');
+    expect(r.isError).toBeFalsy();
+  });
+
+  // Mechanism: a key+certificate bundle (HAProxy-style PEM) is one value; only windows wholly inside
+  // an armour line are public, so the certificate, which any TLS client receives, is secret material.
+  it.fails('an agent sending the public certificate of a stored key+certificate bundle is not suspended', async () => {
+    const t = await home();
+    const body = (seed: string) => Buffer.from(seed.repeat(40)).toString('base64').match(/.{1,64}/g)!.join('\n');
+    const cert = `-----BEGIN CERTIFICATE-----\n${body('cert:Wk5Jf1Gs0Ay7Ue4Io2Pq9Zx3Cv6|')}\n-----END CERTIFICATE-----`;
+    const key = `-----BEGIN PRIVATE KEY-----\n${body('key:Qz7Xv2Lp9Rt4Mn8Bc3Hd6Sa0Kj1|')}\n-----END PRIVATE KEY-----`;
+    await setSecret(t, 'TLS_BUNDLE', `${key}\n${cert}`, '--host', 'https://lb.example.com');
+    const s = await serve(t);
+    const r = await s.call('http_request', { method: 'POST', url: `${up.url}/ct-log`, body: cert });
+    expect(visible(r)).not.toContain('REQUEST_REFUSED');
+    expect(r.isError).toBeFalsy();
+  });
+});
+
 describe('redteam: blast radius and per-principal state', () => {
   // Mechanism: every stdio server is principal `stdio` (src/cli/commands/serve.ts), and the
   // suspension list is one file per home: one guessing agent stops every agent of the machine.
