@@ -22,6 +22,12 @@ async function startUpstream(): Promise<typeof up> {
     const url = new URL(req.url ?? '/', 'http://x');
     res.writeHead(200, { 'content-type': 'text/plain' });
     if (url.pathname === '/reverse') return res.end(`echo: ${reverse(url.searchParams.get('s') ?? '')}`);
+    if (url.pathname === '/config') {
+      // A config-vars listing (Heroku style) that returns stored values whole, as honest APIs do.
+      const vars = Array.from({ length: 40 }, (_, i) => ({ name: `FEATURE_${i}`, value: `on-${i}` }));
+      vars.splice(20, 0, { name: 'DATABASE_URL', value: DATABASE_URL });
+      return res.end(JSON.stringify({ vars }));
+    }
     res.end('ok');
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -74,6 +80,22 @@ describe('redteam: honest mentions of the public part of URL-shaped secrets', ()
     const r = await s.call('http_request', { method: 'POST', url: `${up.url}/notes`, body: 'Incoming webhooks live under https://hooks.slack.com/services/ in our workspace.' });
     expect(visible(r)).not.toContain('REQUEST_REFUSED');
     expect(r.isError).toBeFalsy();
+  });
+});
+
+describe('redteam: an honest read cut short', () => {
+  // Mechanism: a body cut at maxBytes is scanned up to the cut (src/redact/response.ts), so a
+  // stored value the cut falls inside is a "piece"; of a value not placed, that is the tripwire.
+  // Issue 18 Precisions: honest reads that return stored values whole suspend no one.
+  it.fails('a config listing read with a small maxBytes that cuts inside a stored value suspends no one', async () => {
+    const s = await serve(await home());
+    const whole = await s.call('http_request', { method: 'GET', url: `${up.url}/config` });
+    expect(visible(whole)).toContain('REDACTED:DATABASE_URL');
+    // Where the value starts, from what the agent saw (the unit before it is shown).
+    const offset = JSON.stringify({ vars: Array.from({ length: 20 }, (_, i) => ({ name: `FEATURE_${i}`, value: `on-${i}` })) }).length - 2 + ',{"name":"DATABASE_URL","value":"'.length;
+    const cut = await s.call('http_request', { method: 'GET', url: `${up.url}/config`, maxBytes: offset + 40 });
+    expect(visible(cut)).not.toContain('REQUEST_REFUSED');
+    expect(visible(await s.call('http_request', { method: 'GET', url: `${up.url}/config` }))).not.toContain('PRINCIPAL_SUSPENDED');
   });
 });
 
