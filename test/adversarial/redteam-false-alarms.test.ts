@@ -22,6 +22,10 @@ async function startUpstream(): Promise<typeof up> {
     const url = new URL(req.url ?? '/', 'http://x');
     res.writeHead(200, { 'content-type': 'text/plain' });
     if (url.pathname === '/reverse') return res.end(`echo: ${reverse(url.searchParams.get('s') ?? '')}`);
+    if (url.pathname === '/token-page') {
+      // An admin page showing a stored key whole, with a <wbr> break hint so it wraps in the UI.
+      return res.end(`<html><body><p>API key: <code>${KEY.match(/.{1,15}/g)!.join('<wbr>')}</code></p></body></html>`);
+    }
     if (url.pathname === '/config') {
       // A config-vars listing (Heroku style) that returns stored values whole, as honest APIs do.
       const vars = Array.from({ length: 40 }, (_, i) => ({ name: `FEATURE_${i}`, value: `on-${i}` }));
@@ -96,6 +100,16 @@ describe('redteam: an honest read cut short', () => {
     const cut = await s.call('http_request', { method: 'GET', url: `${up.url}/config`, maxBytes: offset + 40 });
     expect(visible(cut)).not.toContain('REQUEST_REFUSED');
     expect(visible(await s.call('http_request', { method: 'GET', url: `${up.url}/config` }))).not.toContain('PRINCIPAL_SUSPENDED');
+  });
+});
+
+describe('redteam: a whole value shown in pieces by an honest page', () => {
+  // Mechanism: a stored value split by markup no view removes (<wbr>) is two or more pieces, not a
+  // whole occurrence; of a value not placed, a piece trips the wire.
+  it.fails('a page that shows a stored key with a <wbr> break hint suspends no one', async () => {
+    const s = await serve(await home());
+    const r = await s.call('http_request', { method: 'GET', url: `${up.url}/token-page` });
+    expect(visible(r)).not.toContain('REQUEST_REFUSED');
   });
 });
 
