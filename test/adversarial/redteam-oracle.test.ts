@@ -142,6 +142,22 @@ describe('redteam: the allowance under concurrent calls', () => {
   });
 });
 
+describe('redteam: the tripwire under concurrent calls', () => {
+  // Mechanism: the suspension is checked when a call starts; calls already in flight are judged
+  // one by one, each right guess refused with REQUEST_REFUSED and each wrong one shown. A burst
+  // of 16 calls, each holding the candidates whose bit i is set, names one candidate out of 65,536
+  // (group testing), the first window after a vendor prefix, in one round trip.
+  it.fails('a burst of guesses at a value not placed tells right from wrong for at most one call', async () => {
+    const s = await fresh();
+    const guesses = Array.from({ length: 16 }, (_, i) => (i % 2 === 0 ? KEY.slice(8 + i, 22 + i) : `zz${i}zzzzzzzzzzzz`));
+    const burst = await Promise.all(guesses.map((g) => s.call('http_request', { method: 'GET', url: `${up.url}/reverse`, query: { s: reverse(g) } })));
+    for (const r of burst) expect(survivingWindow(visible(r), KEY)).toBeNull();
+    // Past the first tripwire, a right and a wrong guess must look the same (both refused alike).
+    const trips = burst.filter((r) => visible(r).includes('REQUEST_REFUSED')).length;
+    expect(trips).toBeLessThanOrEqual(1);
+  });
+});
+
 describe('redteam (stopped): the plain piece oracle is bounded by the allowance', () => {
   it('a guess echoed as plain text withholds the whole body; the fourth suspends', async () => {
     const s = await fresh();
