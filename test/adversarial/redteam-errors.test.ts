@@ -69,11 +69,11 @@ describe('redteam: error messages mark a guess in place (no tripwire, no allowan
     const s = await fresh();
     const wrong = await ask(s, 'sk_live_0000');
     const right = await ask(s, OTHER.slice(0, 12));
-    expect(visible(wrong)).toContain('sk_live_0000');
     // Either the same text as a wrong guess, or the tripwire: never a marker in place.
-    const rightText = visible(right);
-    if (!rightText.includes('REQUEST_REFUSED')) expect(rightText.replace(/\[REDACTED:OTHER\]/, 'sk_live_0000')).toBe(visible(wrong));
-    expect(visible(await ask(s, 'x'))).toContain('PRINCIPAL_SUSPENDED');
+    if (visible(right) !== visible(wrong).replace('sk_live_0000', OTHER.slice(0, 12))) {
+      expect(visible(right)).toContain('REQUEST_REFUSED');
+      expect(visible(await ask(s, 'x'))).toContain('PRINCIPAL_SUSPENDED');
+    }
   });
 
   it.fails('a value never placed is read back whole from its vendor prefix, three guesses per call, never suspended', async () => {
@@ -86,7 +86,8 @@ describe('redteam: error messages mark a guess in place (no tripwire, no allowan
       const batch = [n, n + 1, n + 2].map((k) => `sk_live_${k.toString(16).padStart(4, '0')}`);
       calls++;
       const r = await ask(s, batch.join(''));
-      expect(visible(r)).not.toContain('PRINCIPAL_SUSPENDED');
+      // Stopped by the tripwire: the attack ends with what it has.
+      if (/REQUEST_REFUSED|PRINCIPAL_SUSPENDED/.test(visible(r))) break;
       if (!hit(r)) continue;
       for (const b of batch) {
         calls++;
@@ -106,7 +107,6 @@ describe('redteam: error messages mark a guess in place (no tripwire, no allowan
       if (next === undefined) break;
       known += next;
     }
-    expect(visible(await ask(s, 'still here'))).not.toContain('PRINCIPAL_SUSPENDED');
     expect(known === OTHER ? `read back in ${calls} calls` : 'not read back').toBe('not read back');
   }, 300_000);
 });

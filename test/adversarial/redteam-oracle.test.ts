@@ -7,6 +7,7 @@ import { tempHome, type TempHome } from '../helpers/cli.js';
 import { connectStdio, visible, type StdioSession } from '../helpers/mcp.js';
 import { setSecret } from '../helpers/adversarial.js';
 import { survivingWindow } from '../helpers/windows.js';
+import { WITHHELD_NOTICE } from '../../src/redact/redactor.js';
 
 // Lowercase hex after a vendor prefix: the redactor folds case, so the oracle below reads a value
 // back exactly when it has no upper-case letters (otherwise up to case). Its last character occurs
@@ -79,9 +80,10 @@ describe('redteam: whole-vs-piece chaining makes a right guess a "whole" hit (no
     const wrong = await ask(s, 'sk_live_0000');
     const right = await ask(s, KEY.slice(1, 13));
     expect(right.isError).toBeFalsy();
-    expect((right.structuredContent as { withheld?: boolean }).withheld).toBeUndefined();
-    // Same shape of answer: as many lines shown for a right guess as for a wrong one.
-    expect(body(right).split('\n').length).toBe(body(wrong).split('\n').length);
+    // Either the bounded exception (the whole body withheld, allowance spent) or the same shape of
+    // answer as a wrong guess: as many lines shown.
+    if ((right.structuredContent as { withheld?: boolean }).withheld) expect(body(right)).toBe(WITHHELD_NOTICE);
+    else expect(body(right).split('\n').length).toBe(body(wrong).split('\n').length);
   });
 
   it.fails('the whole value is read back from the 11-character hint, a few calls per character, never suspended', async () => {
@@ -97,7 +99,8 @@ describe('redteam: whole-vs-piece chaining makes a right guess a "whole" hit (no
       for (const c of ALPHABET) {
         calls++;
         const r = await ask(s, known.slice(-11) + c);
-        expect(visible(r)).not.toContain('PRINCIPAL_SUSPENDED');
+        // Stopped (the bounded exception ran out): the attack ends with what it has.
+        if (r.isError) break;
         if (shape(r) < baseline) {
           next = c;
           break;
@@ -109,6 +112,31 @@ describe('redteam: whole-vs-piece chaining makes a right guess a "whole" hit (no
     // The attack's own record (kept in the failure message, never the value): it read the key back.
     expect(known === KEY ? `read back in ${calls} calls` : 'not read back').toBe('not read back');
   }, 120_000);
+});
+
+describe('redteam: the chain reaches values of the same name the agent cannot use', () => {
+  // Every environment's value of a secret is indexed under its name, and markWhole chains runs by
+  // name: a guess at the production value, joined to the development value the agent placed, is
+  // "whole" too. An agent bound to development confirms windows of the production value forever.
+  const PROD = 'sk_live_9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2x';
+  it.fails('right guesses at another environment\'s value are told apart at most 3 + 1 times', async () => {
+    const t = tempHome();
+    await setSecret(t, 'KEY', KEY, '--host', up.url);
+    await setSecret(t, 'KEY', PROD, '--host', up.url, '--env', 'production');
+    const s = await connectStdio(t.env);
+    homes.push({ t, s });
+    const shape = (r: { isError?: boolean; structuredContent?: unknown }) => (r.isError ? -1 : body(r).split('\n').length);
+    const ask = (guess: string) => s.call('http_request', { method: 'GET', url: `${up.url}/debug`, headers: { 'x-api-key': '<secrets.KEY>' }, query: { q: reverse(guess) } });
+    const wrong = shape(await ask('zzzzzzzzzzzz'));
+    // Answers that differ from a wrong guess's, without being a refusal: at most the allowance and
+    // the answer that spends it past its end (3 + 1), then the principal is stopped.
+    const told: boolean[] = [];
+    for (let i = 0; i < 6; i++) {
+      const n = shape(await ask(PROD.slice(8 + i * 4, 20 + i * 4)));
+      told.push(n !== -1 && n !== wrong);
+    }
+    expect(told.filter(Boolean).length).toBeLessThanOrEqual(4);
+  });
 });
 
 describe('redteam: windows that are mostly a public prefix', () => {

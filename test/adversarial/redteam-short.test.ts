@@ -63,7 +63,8 @@ describe('redteam: a short value is confirmed in bulk and never trips the wire',
       const guesses = Array.from({ length: BATCH }, (_, k) => String(from + k).padStart(6, '0'));
       calls++;
       const r = await s.call('http_request', { method: 'POST', url: `${up.url}/normalize`, body: guesses.map(fullWidth).join('\n') });
-      expect(visible(r)).not.toContain('REQUEST_REFUSED');
+      // Stopped by the tripwire: the attack ends with what it has.
+      if (r.isError) break;
       const lines = String((r.structuredContent as { body?: string }).body).split('\n');
       const at = lines.indexOf('[REDACTED:DOOR_PIN]');
       if (at >= 0) found = guesses[at];
