@@ -2,6 +2,7 @@
 // of the wall. An honest agent that writes the public part of a URL-shaped secret must not be
 // suspended, and one suspension must not stop every agent on the machine. `it.fails` marks attacks
 // (or honest calls) that go wrong today.
+import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempHome, type TempHome } from '../helpers/cli.js';
@@ -13,6 +14,7 @@ const DATABASE_URL = 'postgres://orders_app:Zx8Qv3Lm7Tp2Wk9Rb4Nc6@db-primary.int
 const WEBHOOK = 'https://hooks.slack.com/services/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';
 const KEY = 'rt-alarm-Qz7Xv2Lp9Rt4Mn8Bc3Hd6';
 const reverse = (s: string) => [...s].reverse().join('');
+const newKey = () => String(generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' })).trim();
 
 let up: { url: string; close(): Promise<void> };
 const homes: Array<{ t: TempHome; s: StdioSession[] }> = [];
@@ -22,6 +24,10 @@ async function startUpstream(): Promise<typeof up> {
     const url = new URL(req.url ?? '/', 'http://x');
     res.writeHead(200, { 'content-type': 'text/plain' });
     if (url.pathname === '/reverse') return res.end(`echo: ${reverse(url.searchParams.get('s') ?? '')}`);
+    if (url.pathname === '/keys') {
+      // A key-pair API (EC2 CreateKeyPair style): a freshly generated private key, whole.
+      return res.end(JSON.stringify({ KeyName: 'build', KeyMaterial: newKey() }));
+    }
     if (url.pathname === '/token-page') {
       // An admin page showing a stored key whole, with a <wbr> break hint so it wraps in the UI.
       return res.end(`<html><body><p>API key: <code>${KEY.match(/.{1,15}/g)!.join('<wbr>')}</code></p></body></html>`);
@@ -140,6 +146,20 @@ describe('redteam: public parts the index treats as secret', () => {
     await setSecret(t, 'TLS_BUNDLE', `${key}\n${cert}`, '--host', 'https://lb.example.com');
     const s = await serve(t);
     const r = await s.call('http_request', { method: 'POST', url: `${up.url}/ct-log`, body: cert });
+    expect(visible(r)).not.toContain('REQUEST_REFUSED');
+    expect(r.isError).toBeFalsy();
+  });
+});
+
+describe('redteam: structure every key of a kind shares', () => {
+  // Mechanism: armour lines are public, but the windows across an armour line and the DER prefix
+  // that follows it (the same for every key of one type and size) are indexed; a key the agent
+  // never saw, freshly made by an API, is then "a piece" of the stored one, and not placed: the wire.
+  it.fails('creating a key pair through an API suspends no one when a key of the same type is stored', async () => {
+    const t = await home();
+    await setSecret(t, 'DEPLOY_KEY', newKey(), '--host', 'https://git.example.com');
+    const s = await serve(t);
+    const r = await s.call('http_request', { method: 'POST', url: `${up.url}/keys` });
     expect(visible(r)).not.toContain('REQUEST_REFUSED');
     expect(r.isError).toBeFalsy();
   });
