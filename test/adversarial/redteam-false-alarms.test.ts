@@ -14,6 +14,7 @@ const DATABASE_URL = 'postgres://orders_app:Zx8Qv3Lm7Tp2Wk9Rb4Nc6@db-primary.int
 const WEBHOOK = 'https://hooks.slack.com/services/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';
 const KEY = 'rt-alarm-Qz7Xv2Lp9Rt4Mn8Bc3Hd6';
 const reverse = (s: string) => [...s].reverse().join('');
+const STORED_PEM = String(generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' })).trim();
 const newKey = () => String(generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' })).trim();
 
 let up: { url: string; close(): Promise<void> };
@@ -24,6 +25,13 @@ async function startUpstream(): Promise<typeof up> {
     const url = new URL(req.url ?? '/', 'http://x');
     res.writeHead(200, { 'content-type': 'text/plain' });
     if (url.pathname === '/reverse') return res.end(`echo: ${reverse(url.searchParams.get('s') ?? '')}`);
+    if (url.pathname === '/stored-key') {
+      // A secrets manager returning a stored PEM key whole, re-encoded by a MIME encoder (76 columns,
+      // as Java's Base64.getMimeEncoder writes it), and its bare base64 body.
+      const body = STORED_PEM.split('\n').slice(1, -1).join('');
+      const pem76 = `-----BEGIN PRIVATE KEY-----\n${body.match(/.{1,76}/g)!.join('\n')}\n-----END PRIVATE KEY-----`;
+      return res.end(JSON.stringify({ name: 'tls-key', pem: pem76, der_base64: body }));
+    }
     if (url.pathname === '/keys') {
       // A key-pair API (EC2 CreateKeyPair style): a freshly generated private key, whole.
       return res.end(JSON.stringify({ KeyName: 'build', KeyMaterial: newKey() }));
@@ -160,6 +168,20 @@ describe('redteam: structure every key of a kind shares', () => {
     await setSecret(t, 'DEPLOY_KEY', newKey(), '--host', 'https://git.example.com');
     const s = await serve(t);
     const r = await s.call('http_request', { method: 'POST', url: `${up.url}/keys` });
+    expect(visible(r)).not.toContain('REQUEST_REFUSED');
+    expect(r.isError).toBeFalsy();
+  });
+});
+
+describe('redteam: a stored value returned whole in another layout', () => {
+  // Mechanism: "whole" needs hits from a stretch's head to its tail, chained; a PEM re-wrapped at
+  // other columns breaks the chain at each new line break, and a bare body lacks the armour-side
+  // windows, so a whole value read back honestly is "pieces"; of a value not placed, the wire.
+  it.fails('a secrets manager returning a stored PEM key re-wrapped at 76 columns suspends no one', async () => {
+    const t = await home();
+    await setSecret(t, 'TLS_KEY', STORED_PEM, '--host', 'https://lb.example.com');
+    const s = await serve(t);
+    const r = await s.call('http_request', { method: 'GET', url: `${up.url}/stored-key` });
     expect(visible(r)).not.toContain('REQUEST_REFUSED');
     expect(r.isError).toBeFalsy();
   });
