@@ -50,6 +50,7 @@ export async function presentResponse(redactor: Redactor, res: RawResponse, maxB
   for (const [k, v] of Object.entries(res.headers)) headers[scrub(k)] = scrub(v);
   const view: ResponseView = { status: res.status, statusText: scrub(res.statusText), headers, truncated: res.cut, redacted: [] };
   const contentType = res.headers['content-type'] ?? '';
+  joinedUnitPieces(redactor, res, found.pieces);
   const findings: Findings = { pieces: found.pieces, limited: false, partial: isPartialRepresentation(res) };
   const done = () => {
     findings.limited = found.limited;
@@ -91,6 +92,29 @@ export async function presentResponse(redactor: Redactor, res: RawResponse, maxB
   }
   view.body = text;
   return done();
+}
+
+/**
+ * Windows run across unit boundaries (issue 18 item 1): the status text, the header values (as they
+ * came and sorted by name) and the body's start, scanned end to end. A value cut into pieces under
+ * a window, one per header, is found here; any hit that crosses a boundary is a piece (no honest
+ * upstream splits a value across headers).
+ */
+function joinedUnitPieces(redactor: Redactor, res: RawResponse, pieces: Set<string>): void {
+  const head = res.body.subarray(0, 256).toString('utf8');
+  const values = Object.entries(res.headers);
+  const sorted = [...values].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const order of [values, sorted]) {
+    const parts = [res.statusText, ...order.map(([, v]) => v), head];
+    const ends: number[] = [];
+    let at = 0;
+    for (const p of parts) ends.push((at += p.length));
+    for (const h of redactor.inspect(parts.join('')).hits) {
+      if (redactor.isPublic(h.name)) continue;
+      // Crosses a boundary: some unit ends strictly inside the hit.
+      if (ends.some((e) => e > h.start && e < h.end)) pieces.add(h.name);
+    }
+  }
 }
 
 /** The whole answer withheld (a piece of a placed value was in it): status and content type stay. */

@@ -65,7 +65,7 @@ afterAll(async () => {
 const ask = (s: StdioSession, text: string) => s.call('http_request', { method: 'GET', url: `${up.url}/coding`, query: { q: reverse(text) } });
 
 describe('redteam: error messages mark a guess in place (no tripwire, no allowance)', () => {
-  it.fails('a right guess of a value never placed gives the same view as a wrong one (or trips the wire)', async () => {
+  it('a right guess of a value never placed gives the same view as a wrong one (or trips the wire)', async () => {
     const s = await fresh();
     const wrong = await ask(s, 'sk_live_0000');
     const right = await ask(s, OTHER.slice(0, 12));
@@ -76,7 +76,7 @@ describe('redteam: error messages mark a guess in place (no tripwire, no allowan
     }
   });
 
-  it.fails('a value never placed is read back whole from its vendor prefix, three guesses per call, never suspended', async () => {
+  it('a value never placed is read back whole from its vendor prefix, three guesses per call, never suspended', async () => {
     const s = await fresh();
     const hit = (r: { content?: unknown }) => visible(r as never).includes('[REDACTED:OTHER]');
     let calls = 0;

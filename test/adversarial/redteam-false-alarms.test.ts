@@ -62,8 +62,8 @@ async function home(): Promise<TempHome> {
   return t;
 }
 
-async function serve(t: TempHome): Promise<StdioSession> {
-  const s = await connectStdio(t.env);
+async function serve(t: TempHome, principal?: string): Promise<StdioSession> {
+  const s = await connectStdio(t.env, principal ? ['--principal', principal] : []);
   homes.find((h) => h.t === t)!.s.push(s);
   return s;
 }
@@ -86,14 +86,14 @@ afterAll(async () => {
 describe('redteam: honest mentions of the public part of URL-shaped secrets', () => {
   // Mechanism: fingerprintTriples indexes every window of a value but those wholly inside a vendor
   // prefix, PEM armour or a JWT header; a URL's scheme, host, port and path words are windows.
-  it.fails('an agent naming the database host and port in a status query is not suspended', async () => {
+  it('an agent naming the database host and port in a status query is not suspended', async () => {
     const s = await serve(await home());
     const r = await s.call('http_request', { method: 'GET', url: `${up.url}/status`, query: { check: 'db-primary.internal.example.com:5432' } });
     expect(visible(r)).not.toContain('REQUEST_REFUSED');
     expect(r.isError).toBeFalsy();
   });
 
-  it.fails('an agent writing the Slack webhook base URL in a message is not suspended', async () => {
+  it('an agent writing the Slack webhook base URL in a message is not suspended', async () => {
     const s = await serve(await home());
     const r = await s.call('http_request', { method: 'POST', url: `${up.url}/notes`, body: 'Incoming webhooks live under https://hooks.slack.com/services/ in our workspace.' });
     expect(visible(r)).not.toContain('REQUEST_REFUSED');
@@ -105,7 +105,7 @@ describe('redteam: an honest read cut short', () => {
   // Mechanism: a body cut at maxBytes is scanned up to the cut (src/redact/response.ts), so a
   // stored value the cut falls inside is a "piece"; of a value not placed, that is the tripwire.
   // Issue 18 Precisions: honest reads that return stored values whole suspend no one.
-  it.fails('a config listing read with a small maxBytes that cuts inside a stored value suspends no one', async () => {
+  it('a config listing read with a small maxBytes that cuts inside a stored value suspends no one', async () => {
     const s = await serve(await home());
     const whole = await s.call('http_request', { method: 'GET', url: `${up.url}/config` });
     expect(visible(whole)).toContain('REDACTED:DATABASE_URL');
@@ -134,7 +134,7 @@ describe('redteam: public parts the index treats as secret', () => {
 
   // Mechanism: publicParts counts only the first 12 characters of a JWT payload as public; every
   // token of one issuer shares the base64 of its first claims (iss, azp, aud), far past 12.
-  it.fails('an agent sending its own ID token from the same issuer as a stored one is not suspended', async () => {
+  it('an agent sending its own ID token from the same issuer as a stored one is not suspended', async () => {
     const t = await home();
     await setSecret(t, 'ID_TOKEN', jwt({ ...claims, sub: '110169484474386276334', email: 'ops@example.com', exp: 1893456000 }, 'Qz7Xv2Lp9Rt4Mn8Bc3Hd6Wk5Jf1Gs0Ay7Ue4Io2Pq9Zx3Cv6Bn8Ml5Kj1Hg4Fd7Sa0'), '--host', 'https://api.example.com');
     const s = await serve(t);
@@ -146,7 +146,7 @@ describe('redteam: public parts the index treats as secret', () => {
 
   // Mechanism: a key+certificate bundle (HAProxy-style PEM) is one value; only windows wholly inside
   // an armour line are public, so the certificate, which any TLS client receives, is secret material.
-  it.fails('an agent sending the public certificate of a stored key+certificate bundle is not suspended', async () => {
+  it('an agent sending the public certificate of a stored key+certificate bundle is not suspended', async () => {
     const t = await home();
     const body = (seed: string) => Buffer.from(seed.repeat(40)).toString('base64').match(/.{1,64}/g)!.join('\n');
     const cert = `-----BEGIN CERTIFICATE-----\n${body('cert:Wk5Jf1Gs0Ay7Ue4Io2Pq9Zx3Cv6|')}\n-----END CERTIFICATE-----`;
@@ -163,7 +163,7 @@ describe('redteam: structure every key of a kind shares', () => {
   // Mechanism: armour lines are public, but the windows across an armour line and the DER prefix
   // that follows it (the same for every key of one type and size) are indexed; a key the agent
   // never saw, freshly made by an API, is then "a piece" of the stored one, and not placed: the wire.
-  it.fails('creating a key pair through an API suspends no one when a key of the same type is stored', async () => {
+  it('creating a key pair through an API suspends no one when a key of the same type is stored', async () => {
     const t = await home();
     await setSecret(t, 'DEPLOY_KEY', newKey(), '--host', 'https://git.example.com');
     const s = await serve(t);
@@ -190,10 +190,11 @@ describe('redteam: a stored value returned whole in another layout', () => {
 describe('redteam: blast radius and per-principal state', () => {
   // Mechanism: every stdio server is principal `stdio` (src/cli/commands/serve.ts), and the
   // suspension list is one file per home: one guessing agent stops every agent of the machine.
-  it.fails('a suspension caused by one stdio client does not stop another client of the same home', async () => {
+  it('a suspension caused by one stdio client does not stop another client of the same home', async () => {
     const t = await home();
-    const guesser = await serve(t);
-    const bystander = await serve(t);
+    // Two clients, each its own principal (README snippets name each with --principal).
+    const guesser = await serve(t, 'guesser');
+    const bystander = await serve(t, 'bystander');
     const tripped = await guesser.call('http_request', { method: 'GET', url: `${up.url}/x`, query: { q: KEY.slice(3, 20) } });
     expect(visible(tripped)).toContain('REQUEST_REFUSED');
     const r = await bystander.call('http_request', { method: 'GET', url: `${up.url}/x` });
@@ -202,7 +203,7 @@ describe('redteam: blast radius and per-principal state', () => {
 
   // Mechanism: the serve path builds the broker with no allowance (src/open.ts), so each process
   // falls back to memoryAllowance(): 3 per principal per process, not per principal.
-  it.fails('the partial-hit allowance is shared by every process of a principal (the 4th hit suspends)', async () => {
+  it('the partial-hit allowance is shared by every process of a principal (the 4th hit suspends)', async () => {
     const t = await home();
     const a = await serve(t);
     const b = await serve(t);
@@ -214,16 +215,17 @@ describe('redteam: blast radius and per-principal state', () => {
 
   // Issue 18 Precisions: "an origin whose answers tripped the wire twice is quarantined for every
   // principal until an admin reviews it". The serve path wires no quarantine (src/open.ts).
-  it.fails('an origin whose answers tripped the wire twice is quarantined', async () => {
+  it('an origin whose answers tripped the wire twice is quarantined', async () => {
     const t = await home();
     for (let i = 0; i < 2; i++) {
-      const s = await serve(t);
+      const s = await serve(t, `tripper-${i}`);
       // A piece of a value not placed in the exchange, turned back into plain text by the upstream.
       const r = await s.call('http_request', { method: 'GET', url: `${up.url}/reverse`, query: { s: reverse(KEY.slice(2 + i, 18 + i)) } });
       expect(visible(r)).toContain('REQUEST_REFUSED');
-      expect(runCli(['clear', 'stdio'], { env: t.env }).code).toBe(0);
+      // Suspensions (and the stdio:* a second one adds) lifted; the origin's trips stay on record.
+      expect(runCli(['clear', '--all'], { env: t.env }).code).toBe(0);
     }
-    const s = await serve(t);
+    const s = await serve(t, 'innocent');
     const r = await s.call('http_request', { method: 'GET', url: `${up.url}/reverse`, query: { s: 'hello' } });
     expect(visible(r)).toContain('quarantined');
   });

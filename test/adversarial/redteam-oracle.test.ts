@@ -75,7 +75,7 @@ describe('redteam: whole-vs-piece chaining makes a right guess a "whole" hit (no
   const ask = (s: StdioSession, guess: string) =>
     s.call('http_request', { method: 'GET', url: `${up.url}/debug`, headers: { 'x-api-key': '<secrets.KEY>' }, query: { q: reverse(guess) } });
 
-  it.fails('a right guess and a wrong guess give the agent the same view (differential)', async () => {
+  it('a right guess and a wrong guess give the agent the same view (differential)', async () => {
     const s = await fresh();
     const wrong = await ask(s, 'sk_live_0000');
     const right = await ask(s, KEY.slice(1, 13));
@@ -86,7 +86,7 @@ describe('redteam: whole-vs-piece chaining makes a right guess a "whole" hit (no
     else expect(body(right).split('\n').length).toBe(body(wrong).split('\n').length);
   });
 
-  it.fails('the whole value is read back from the 11-character hint, a few calls per character, never suspended', async () => {
+  it('the whole value is read back from the 11-character hint, a few calls per character, never suspended', async () => {
     const s = await fresh();
     const first = await s.call('http_request', { method: 'GET', url: `${up.url}/debug`, headers: { 'x-api-key': '<secrets.KEY>' } });
     let known = /hint: (\S{11})\.\.\./.exec(body(first))![1]!;
@@ -119,7 +119,7 @@ describe('redteam: the chain reaches values of the same name the agent cannot us
   // name: a guess at the production value, joined to the development value the agent placed, is
   // "whole" too. An agent bound to development confirms windows of the production value forever.
   const PROD = 'sk_live_9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2x';
-  it.fails('right guesses at another environment\'s value are told apart at most 3 + 1 times', async () => {
+  it('right guesses at another environment\'s value are told apart at most 3 + 1 times', async () => {
     const t = tempHome();
     await setSecret(t, 'KEY', KEY, '--host', up.url);
     await setSecret(t, 'KEY', PROD, '--host', up.url, '--env', 'production');
@@ -143,7 +143,7 @@ describe('redteam: windows that are mostly a public prefix', () => {
   // Promise 4a: "Windows count only secret-bearing characters, so no guess can start from a public
   // prefix". fingerprintTriples skips only windows wholly inside a public part, so `sk_live_` plus
   // the first 4 secret characters is a window: 16^4 guesses (hex) find it, batched many per call.
-  it.fails('a guess of the vendor prefix and 4 secret characters is not secret material (same view as a wrong one)', async () => {
+  it('a guess of the vendor prefix and 4 secret characters is not secret material (same view as a wrong one)', async () => {
     const s = await fresh();
     const wrong = await s.call('http_request', { method: 'GET', url: `${up.url}/reverse`, query: { s: reverse('sk_live_0000') } });
     expect(body(wrong)).toBe('echo: sk_live_0000');
@@ -157,7 +157,7 @@ describe('redteam: the allowance under concurrent calls', () => {
   // Mechanism: AnswerJudge spends the allowance in bookkeeping after the reply, and the broker waits
   // for that bookkeeping only at the start of the next call; calls already in flight all pass the
   // check. A burst of N concurrent calls with pieces gets N answers (each a bit), not 3 + 1.
-  it.fails('a burst of 12 concurrent right guesses gets at most the allowance and the suspending answer', async () => {
+  it('a burst of 12 concurrent right guesses gets at most the allowance and the suspending answer', async () => {
     const s = await fresh();
     const burst = await Promise.all(
       Array.from({ length: 12 }, (_, i) =>
@@ -175,7 +175,7 @@ describe('redteam: the tripwire under concurrent calls', () => {
   // one by one, each right guess refused with REQUEST_REFUSED and each wrong one shown. A burst
   // of 16 calls, each holding the candidates whose bit i is set, names one candidate out of 65,536
   // (group testing), the first window after a vendor prefix, in one round trip.
-  it.fails('a burst of guesses at a value not placed tells right from wrong for at most one call', async () => {
+  it('a burst of guesses at a value not placed tells right from wrong for at most one call', async () => {
     const s = await fresh();
     const guesses = Array.from({ length: 16 }, (_, i) => (i % 2 === 0 ? KEY.slice(8 + i, 22 + i) : `zz${i}zzzzzzzzzzzz`));
     const burst = await Promise.all(guesses.map((g) => s.call('http_request', { method: 'GET', url: `${up.url}/reverse`, query: { s: reverse(g) } })));

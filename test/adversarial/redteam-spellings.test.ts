@@ -161,9 +161,15 @@ afterAll(async () => {
 
 const spell = (kind: string) => s.call('http_request', { method: 'GET', url: `${up.url}/spell`, query: { kind }, headers: { 'x-api-key': '<secrets.KEY>' } });
 
+/**
+ * Spellings the wall still does not decode (the attack works: `it.fails`); every other one of LEAKS
+ * was closed by the views of issue 18 item 4 and is a plain test now. README, "Not promised".
+ */
+const STILL_OPEN = new Set(['PostgreSQL bytea escape (octal)', 'joined fields (JSON array of parts)', 'HTML with a tag around each character', 'reversed (SQL REVERSE)', 'JavaScript %u escapes', 'Turkish upper case']);
+
 describe('redteam: spellings not decoded (the whole value comes back)', () => {
   for (const [kind, { read }] of Object.entries(LEAKS)) {
-    it.fails(kind, async () => {
+    (STILL_OPEN.has(kind) ? it.fails : it)(kind, async () => {
       const r = await spell(kind);
       const shown = String((r.structuredContent as { body?: string }).body ?? '');
       let readBack = '';
@@ -180,7 +186,7 @@ describe('redteam: spellings not decoded (the whole value comes back)', () => {
 
 describe('redteam: locale case mappings (a value with i in it, read back by the agent)', () => {
   for (const kind of Object.keys(LOCALE)) {
-    it.fails(kind, async () => {
+    (STILL_OPEN.has(kind) ? it.fails : it)(kind, async () => {
       const r = await s.call('http_request', { method: 'GET', url: `${up.url}/spell`, query: { kind }, headers: { 'x-api-key': '<secrets.IKEY>' } });
       const shown = String((r.structuredContent as { body?: string }).body ?? '');
       expect(survivingWindow(shown.replace(/\u0130/g, 'i').replace(/\u0131/g, 'i'), IKEY)).toBeNull();
