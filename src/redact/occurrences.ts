@@ -10,7 +10,7 @@ import type { FingerprintTable } from './table.js';
  * its own decoding budget, so that escape-dense padding in one piece cannot starve another. The
  * identity view (and so every window of the text as written) is still hashed whole.
  */
-export const DECODE_PIECE = 64 * 1024;
+export const DECODE_PIECE = 16 * 1024;
 /** [start, end) pieces of at most about DECODE_PIECE characters, cut just after a line break where one is near. */
 export function pieces(text: string): Array<[number, number]> {
   const out: Array<[number, number]> = [];
