@@ -2,7 +2,9 @@
  * Bookkeeping of a scan that is not hashing: how a long text is cut into decoding pieces, and which
  * hit runs together make a whole occurrence of a value (./scan).
  */
+import { WINDOW } from './fingerprints.js';
 import type { Span } from './spans.js';
+import type { View } from './views/index.js';
 import type { FingerprintTable } from './table.js';
 
 /**
@@ -63,4 +65,29 @@ export function markWhole(table: FingerprintTable, hits: Span[]): void {
     for (const h of chain) if (!h.whole && spans.some(([a, b]) => a <= h.start && h.end <= b)) h.whole = true;
     i = j;
   }
+}
+
+/**
+ * Where a decoded view can hold a window the scan of the input has not seen, as [start, end) pairs:
+ * around each unit that is not an unchanged copy of the input character next to the one before it,
+ * W + 1 units either side. Most of a view is the undecoded context kept around what was decoded
+ * (for the next layer's sake), and a window made only of such copies is a window of the input.
+ */
+export function newWindowStretches(v: View, input: string): number[] {
+  const { text, start, end } = v;
+  const out: number[] = [];
+  if (start === null || end === null) return out;
+  const n = text.length;
+  const reach = WINDOW + 1;
+  for (let i = 0; i < n; i++) {
+    const s = start[i]!;
+    if (s === -1) continue; // a break: no window spans it
+    const copy = end[i] === s + 1 && text.charCodeAt(i) === input.charCodeAt(s) && (i === 0 || start[i - 1] === -1 || start[i - 1] === s - 1);
+    if (copy) continue;
+    const a = Math.max(0, i - reach);
+    const b = Math.min(n, i + reach + 1);
+    if (out.length > 0 && out[out.length - 1]! >= a) out[out.length - 1] = b;
+    else out.push(a, b);
+  }
+  return out;
 }

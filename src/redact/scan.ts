@@ -16,7 +16,7 @@
 import { bucketHash, checkHash, foldedWord, type HashKeys, shiftFor, WINDOW } from './fingerprints.js';
 import { clearUnits, lowerUnit, unitsOf } from './lowercase.js';
 import { type Span, wholePairs } from './spans.js';
-import { markWhole, pieces, runsWithin } from './occurrences.js';
+import { markWhole, newWindowStretches, pieces, runsWithin } from './occurrences.js';
 import { RECHECK_MIX, type FingerprintTable } from './table.js';
 import { asciiBase64RunStarts, base64RunStarts, BLOCK_WALK_MIN, BREAK, clearDecoderScratch, decodedViews, DEFAULT_LIMITS, identityView, type DecodedViews, type DecodeLimits, type View } from './views/index.js';
 
@@ -143,31 +143,6 @@ export function* scanSteps(keys: HashKeys, table: FingerprintTable, text: string
   for (const h of hits) wholePairs(text, [h]);
   markWhole(table, hits);
   return { hits, unscanned };
-}
-
-/**
- * Where a decoded view can hold a window the scan of the input has not seen, as [start, end) pairs:
- * around each unit that is not an unchanged copy of the input character next to the one before it,
- * W + 1 units either side. Most of a view is the undecoded context kept around what was decoded
- * (for the next layer's sake), and a window made only of such copies is a window of the input.
- */
-function newWindowStretches(v: View, input: string): number[] {
-  const { text, start, end } = v;
-  const out: number[] = [];
-  if (start === null || end === null) return out;
-  const n = text.length;
-  const reach = WINDOW + 1;
-  for (let i = 0; i < n; i++) {
-    const s = start[i]!;
-    if (s === -1) continue; // a break: no window spans it
-    const copy = end[i] === s + 1 && text.charCodeAt(i) === input.charCodeAt(s) && (i === 0 || start[i - 1] === -1 || start[i - 1] === s - 1);
-    if (copy) continue;
-    const a = Math.max(0, i - reach);
-    const b = Math.min(n, i + reach + 1);
-    if (out.length > 0 && out[out.length - 1]! >= a) out[out.length - 1] = b;
-    else out.push(a, b);
-  }
-  return out;
 }
 
 /** Hashes every window of `len` units of `v` in `u[lo, n)` and records the original span of each one in the index. */
