@@ -20,7 +20,12 @@ export interface QuotaLimits {
   queuePerPrincipal: number;
 }
 
-export const DEFAULT_QUOTAS: QuotaLimits = { perPrincipal: 8, shared: 64, queuePerPrincipal: 32 };
+/**
+ * 8 running per principal before the shared 64; the queue behind them is long (SPEC §11: 1,000
+ * concurrent calls of one client complete, none refused): a flood waits on itself, and only a
+ * principal with more than 1,024 calls waiting is refused.
+ */
+export const DEFAULT_QUOTAS: QuotaLimits = { perPrincipal: 8, shared: 64, queuePerPrincipal: 1024 };
 
 /** Gives the slot back; calling it twice frees one slot only. */
 export type ReleaseSlot = () => void;
