@@ -15,7 +15,8 @@ import { SuspensionList } from '../../src/policy/suspensions.js';
 import { WITHHELD_NOTICE } from '../../src/redact/wall.js';
 import { Vault } from '../../src/vault/vault.js';
 
-const KEY = `meta-${randomBytes(12).toString('base64url')}`;
+// Fixed: a join view reads 'guess after' as 'guessafter', and a key whose next character were 'a' would take it.
+const KEY = 'meta-Qz7Xv2Lp9Rt4Mn8Bc3Hd6W';
 let root: string;
 let server: Server;
 let origin = '';
