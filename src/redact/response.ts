@@ -6,7 +6,7 @@
 import { BlindfoldError, describeError } from '../errors.js';
 import type { RawResponse } from '../egress/client.js';
 import { mapJson } from '../template/json.js';
-import { STREAM_HOLD_BACK, type Redactor } from './redactor.js';
+import { STREAM_HOLD_BACK, WINDOW, type Redactor } from './redactor.js';
 import { emptyScreen, screen, screenAsync, type Screened, WITHHELD_NOTICE } from './wall.js';
 
 /** Bytes that are not text: the agent learns their content type only (a size or hash is a BREACH figure). */
@@ -105,7 +105,10 @@ function joinedUnitPieces(redactor: Redactor, res: RawResponse, pieces: Set<stri
   const values = Object.entries(res.headers);
   const sorted = [...values].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   for (const order of [values, sorted]) {
-    const parts = [res.statusText, ...order.map(([, v]) => v), head];
+    // Within a unit its own scan already looked: only W − 1 characters each side of a boundary
+    // matter here, so a long unit keeps its two ends, cut apart by U+FFFF (no window of a value
+    // spans it), and the joined text stays a few hundred characters.
+    const parts = [res.statusText, ...order.map(([, v]) => v), head].map(boundaryEnds);
     const ends: number[] = [];
     let at = 0;
     for (const p of parts) ends.push((at += p.length));
@@ -115,6 +118,11 @@ function joinedUnitPieces(redactor: Redactor, res: RawResponse, pieces: Set<stri
       if (ends.some((e) => e > h.start && e < h.end)) pieces.add(h.name);
     }
   }
+}
+
+const EDGE = WINDOW - 1;
+function boundaryEnds(unit: string): string {
+  return unit.length <= 2 * EDGE + 1 ? unit : `${unit.slice(0, EDGE)}\uffff${unit.slice(-EDGE)}`;
 }
 
 /** The whole answer withheld (a piece of a placed value was in it): status and content type stay. */
