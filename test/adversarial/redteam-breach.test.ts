@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempHome, type TempHome } from '../helpers/cli.js';
 import { connectStdio, type StdioSession } from '../helpers/mcp.js';
 import { setSecret } from '../helpers/adversarial.js';
-import { survivingWindow } from '../helpers/windows.js';
+import { closeHomes, listenOn } from '../helpers/upstream.js';
 
 const KEY = 'sk_live_4f9c2a7e1b8d3c6f0a5e9b2d7c4f1a8x';
 const ALPHABET = '0123456789abcdefx';
@@ -29,9 +29,7 @@ async function startUpstream(): Promise<typeof up> {
     res.writeHead(200, { 'content-type': 'application/gzip' });
     res.end(gzipSync(Buffer.from(`# export\napi_key=${key}\nsearch=${url.searchParams.get('q') ?? ''}\nrows:\n${ROWS}\n`)));
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) };
+  return listenOn(server);
 }
 
 beforeAll(async () => {
@@ -39,11 +37,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const { t, s } of homes) {
-    await s.close();
-    expect(survivingWindow(s.stderr(), KEY)).toBeNull();
-    t.cleanup();
-  }
+  await closeHomes(homes, [KEY]);
   await up.close();
 });
 

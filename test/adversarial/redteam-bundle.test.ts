@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempHome, type TempHome } from '../helpers/cli.js';
 import { connectStdio, type StdioSession } from '../helpers/mcp.js';
 import { setSecret } from '../helpers/adversarial.js';
-import { survivingWindow } from '../helpers/windows.js';
+import { closeHomes, listenOn } from '../helpers/upstream.js';
 
 const KEY = 'rt-bundle-Qz7Xv2Lp9Rt4Mn8Bc3Hd6';
 const CERT_BODY = Buffer.from(`certificate (public): ${'Wk5Jf1Gs0Ay7Ue4Io2Pq9Zx3Cv6'.repeat(12)}`).toString('base64').match(/.{1,64}/g)!.join('\n');
@@ -38,9 +38,7 @@ async function startUpstream(): Promise<typeof up> {
       res.end(`Content-Transfer-Encoding: base64\n\n${Buffer.from(note).toString('base64').match(/.{1,76}/g)!.join('\n')}\n`);
     });
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) };
+  return listenOn(server);
 }
 
 beforeAll(async () => {
@@ -48,11 +46,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const { t, s } of homes) {
-    await s.close();
-    for (const v of [KEY, PRIVATE]) expect(survivingWindow(s.stderr(), v)).toBeNull();
-    t.cleanup();
-  }
+  await closeHomes(homes, [KEY, PRIVATE]);
   await up.close();
 });
 

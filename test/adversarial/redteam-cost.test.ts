@@ -5,6 +5,7 @@ import { tempHome, type TempHome } from '../helpers/cli.js';
 import { connectStdio, visible, type StdioSession } from '../helpers/mcp.js';
 import { setSecret } from '../helpers/adversarial.js';
 import { survivingWindow } from '../helpers/windows.js';
+import { listenOn } from '../helpers/upstream.js';
 
 const KEY = 'rt-cost-Qz7Xv2Lp9Rt4Mn8Bc3Hd6';
 
@@ -36,9 +37,7 @@ async function startUpstream(): Promise<typeof up> {
     }
     res.writeHead(200, { 'content-type': 'text/html' }).end('<p>hello</p>');
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  return { url: `http://127.0.0.1:${port}`, bodies, close: () => new Promise((r) => server.close(() => r())) };
+  return { ...(await listenOn(server)), bodies, };
 }
 
 async function fresh(): Promise<StdioSession> {

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempHome, type TempHome } from '../helpers/cli.js';
 import { connectStdio, visible, type StdioSession } from '../helpers/mcp.js';
 import { setSecret } from '../helpers/adversarial.js';
-import { survivingWindow } from '../helpers/windows.js';
+import { closeHomes, listenOn } from '../helpers/upstream.js';
 
 // Bound elsewhere and never placed by the agent. Lowercase hex (the redactor folds case); the
 // first four secret characters come early in the enumeration so the search below stays short (the
@@ -35,9 +35,7 @@ async function startUpstream(): Promise<typeof up> {
     }
     res.writeHead(404).end();
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) };
+  return listenOn(server);
 }
 
 async function fresh(): Promise<StdioSession> {
@@ -54,11 +52,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const { t, s } of homes) {
-    await s.close();
-    for (const v of [KEY, OTHER]) expect(survivingWindow(s.stderr(), v)).toBeNull();
-    t.cleanup();
-  }
+  await closeHomes(homes, [KEY, OTHER]);
   await up.close();
 });
 

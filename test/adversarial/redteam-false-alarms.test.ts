@@ -9,6 +9,7 @@ import { runCli, tempHome, type TempHome } from '../helpers/cli.js';
 import { connectStdio, visible, type StdioSession } from '../helpers/mcp.js';
 import { setSecret } from '../helpers/adversarial.js';
 import { survivingWindow } from '../helpers/windows.js';
+import { listenOn } from '../helpers/upstream.js';
 
 const DATABASE_URL = 'postgres://orders_app:Zx8Qv3Lm7Tp2Wk9Rb4Nc6@db-primary.internal.example.com:5432/orders';
 const WEBHOOK = 'https://hooks.slack.com/services/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';
@@ -48,9 +49,7 @@ async function startUpstream(): Promise<typeof up> {
     }
     res.end('ok');
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) };
+  return listenOn(server);
 }
 
 async function home(): Promise<TempHome> {

@@ -7,6 +7,7 @@ import { tempHome, type TempHome } from '../helpers/cli.js';
 import { connectStdio, visible, type StdioSession } from '../helpers/mcp.js';
 import { setSecret } from '../helpers/adversarial.js';
 import { survivingWindow } from '../helpers/windows.js';
+import { closeHomes, listenOn } from '../helpers/upstream.js';
 
 // Lowercase letters, digits and '-' (what a URL scheme may hold); the value is read back exactly.
 const KEY = 'rtfield-qz7xv2lp9rt4mn8bc3hd6wk5';
@@ -31,9 +32,7 @@ async function startUpstream(): Promise<typeof up> {
     }
     res.writeHead(404).end();
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) };
+  return listenOn(server);
 }
 
 beforeAll(async () => {
@@ -45,11 +44,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const { t, s } of homes) {
-    await s.close();
-    expect(survivingWindow(s.stderr(), KEY)).toBeNull();
-    t.cleanup();
-  }
+  await closeHomes(homes, [KEY]);
   await up.close();
 });
 

@@ -8,6 +8,7 @@ import { connectStdio, visible, type StdioSession } from '../helpers/mcp.js';
 import { setSecret } from '../helpers/adversarial.js';
 import { survivingWindow } from '../helpers/windows.js';
 import { WITHHELD_NOTICE } from '../../src/redact/redactor.js';
+import { closeHomes, listenOn } from '../helpers/upstream.js';
 
 // Lowercase hex after a vendor prefix: the redactor folds case, so the oracle below reads a value
 // back exactly when it has no upper-case letters (otherwise up to case). Its last character occurs
@@ -38,9 +39,7 @@ async function startUpstream(): Promise<typeof up> {
     if (url.pathname === '/reverse') return res.end(`echo: ${reverse(url.searchParams.get('s') ?? '')}`);
     res.end('?');
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) };
+  return listenOn(server);
 }
 
 async function fresh(): Promise<StdioSession> {
@@ -56,11 +55,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const { t, s } of homes) {
-    await s.close();
-    expect(survivingWindow(s.stderr(), KEY)).toBeNull();
-    t.cleanup();
-  }
+  await closeHomes(homes, [KEY]);
   await up.close();
 });
 

@@ -7,6 +7,7 @@ import { runCli, tempHome, type TempHome } from '../helpers/cli.js';
 import { connectStdio, visible, type StdioSession } from '../helpers/mcp.js';
 import { setSecret } from '../helpers/adversarial.js';
 import { survivingWindow } from '../helpers/windows.js';
+import { closeHomes, listenOn } from '../helpers/upstream.js';
 
 const KEY = 'rt-retired-Qz7Xv2Lp9Rt4Mn8Bc3Hd6';
 const OLD = 'rt-old-Wk5Jf1Gs0Ay7Ue4Io2Pq9Zx3';
@@ -20,9 +21,7 @@ async function startUpstream(): Promise<typeof up> {
     res.writeHead(200, { 'content-type': 'text/plain' });
     res.end(`2026-11-01 key=${OLD} ok\n2026-12-01 key=${KEY} ok\n`);
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) };
+  return listenOn(server);
 }
 
 beforeAll(async () => {
@@ -30,11 +29,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const { t, s } of homes) {
-    await s.close();
-    for (const v of [KEY, OLD]) expect(survivingWindow(s.stderr(), v)).toBeNull();
-    t.cleanup();
-  }
+  await closeHomes(homes, [KEY, OLD]);
   await up.close();
 });
 

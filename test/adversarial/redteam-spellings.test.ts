@@ -9,6 +9,7 @@ import { tempHome, type TempHome } from '../helpers/cli.js';
 import { connectStdio, visible, type StdioSession } from '../helpers/mcp.js';
 import { setSecret } from '../helpers/adversarial.js';
 import { survivingWindow } from '../helpers/windows.js';
+import { closeHomes, listenOn } from '../helpers/upstream.js';
 
 const KEY = 'rt-spell-Qz7Xv2Lp9Rt4Mn8Bc3Hd6';
 /** A key with several i's, for locale-dependent case mapping. */
@@ -136,9 +137,7 @@ async function startUpstream(): Promise<typeof up> {
     res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
     res.end(write(key));
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) };
+  return listenOn(server);
 }
 
 beforeAll(async () => {
@@ -151,11 +150,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const { t, s } of homes) {
-    await s.close();
-    for (const v of [KEY, IKEY]) expect(survivingWindow(s.stderr(), v)).toBeNull();
-    t.cleanup();
-  }
+  await closeHomes(homes, [KEY, IKEY]);
   await up.close();
 });
 

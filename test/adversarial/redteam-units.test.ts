@@ -8,6 +8,7 @@ import { tempHome, type TempHome } from '../helpers/cli.js';
 import { connectStdio, visible, type StdioSession } from '../helpers/mcp.js';
 import { setSecret } from '../helpers/adversarial.js';
 import { survivingWindow } from '../helpers/windows.js';
+import { closeHomes, listenOn } from '../helpers/upstream.js';
 
 const KEY = 'rt-units-Qz7Xv2Lp9Rt4Mn8Bc3Hd6Wk5';
 
@@ -45,9 +46,7 @@ async function startUpstream(): Promise<typeof up> {
     }
     res.writeHead(404).end();
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) };
+  return listenOn(server);
 }
 
 let s: StdioSession;
@@ -61,11 +60,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const { t, s } of homes) {
-    await s.close();
-    expect(survivingWindow(s.stderr(), KEY)).toBeNull();
-    t.cleanup();
-  }
+  await closeHomes(homes, [KEY]);
   await up.close();
 });
 

@@ -12,6 +12,7 @@ import { survivingWindow } from '../helpers/windows.js';
 import { Redactor, WITHHELD_NOTICE } from '../../src/redact/redactor.js';
 import { openBlindfold } from '../../src/index.js';
 import { base32, quotedPrintable } from '../helpers/encodings.js';
+import { closeHomes, listenOn } from '../helpers/upstream.js';
 
 const KEY = 'wall-Key-Qz7Xv2Lp9Rt4Mn8Bc3Hd6';
 const OTHER = 'other-Key-Ws5Ed1Rf8Tg3Yh7Uj2Ik';
@@ -42,9 +43,7 @@ async function startUpstream(): Promise<Upstream> {
     }
     res.writeHead(404).end();
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  return { url: `http://127.0.0.1:${port}`, ranges, close: () => new Promise((r) => server.close(() => r())) };
+  return { ...(await listenOn(server)), ranges, };
 }
 
 let up: Upstream;
@@ -65,11 +64,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const { t, s } of homes) {
-    await s.close();
-    for (const v of [KEY, OTHER]) expect(survivingWindow(s.stderr(), v)).toBeNull();
-    t.cleanup();
-  }
+  await closeHomes(homes, [KEY, OTHER]);
   await up.close();
 });
 
