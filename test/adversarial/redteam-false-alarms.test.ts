@@ -117,9 +117,9 @@ describe('redteam: an honest read cut short', () => {
 });
 
 describe('redteam: a whole value shown in pieces by an honest page', () => {
-  // Mechanism: a stored value split by markup no view removes (<wbr>) is two or more pieces, not a
-  // whole occurrence; of a value not placed, a piece trips the wire.
-  it.fails('a page that shows a stored key with a <wbr> break hint suspends no one', async () => {
+  // Mechanism: a stored value split by markup (<wbr>) was two or more pieces, not a whole
+  // occurrence; of a value not placed, a piece trips the wire. The markup view takes tags out.
+  it('a page that shows a stored key with a <wbr> break hint suspends no one', async () => {
     const s = await serve(await home());
     const r = await s.call('http_request', { method: 'GET', url: `${up.url}/token-page` });
     expect(visible(r)).not.toContain('REQUEST_REFUSED');

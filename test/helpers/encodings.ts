@@ -116,6 +116,27 @@ export function tableWrapped(v: string, width: number, style: 'ascii' | 'box' = 
  * invisible fold, compressed runs inflated, separators taken out. Each is searched with the window
  * checker of ./windows.ts, so a test fails if any window of a value survives in any of them.
  */
+/** Each character wrapped in a tag (`<span>s</span>…`), or a tag every `n` characters (`<wbr>`, `</b><b>`). */
+export function tagged(v: string, n = 1, tag = '<span>'): string {
+  const close = tag.startsWith('<span') ? '</span>' : '';
+  return (v.match(new RegExp(`[^]{1,${n}}`, 'gu')) ?? []).map((c) => (close ? `${tag}${c}${close}` : c)).join(close ? '' : tag);
+}
+
+/** The value's UTF-8 bytes as three-digit octal escapes (PostgreSQL bytea escape format, C strings). */
+export function octalEscaped(v: string): string {
+  return [...Buffer.from(v)].map((b) => `\\${b.toString(8).padStart(3, '0')}`).join('');
+}
+
+/** Every UTF-16 unit as `%uXXXX` (JavaScript's escape() for characters outside latin1). */
+export function percentU(v: string): string {
+  return Array.from({ length: v.length }, (_, i) => `%u${v.charCodeAt(i).toString(16).padStart(4, '0').toUpperCase()}`).join('');
+}
+
+/** The value as a JSON (or Python, with `'`) list of its pieces of `n` characters. */
+export function listOfParts(v: string, n: number, quote = '"', sep = ','): string {
+  return `[${(v.match(new RegExp(`[^]{1,${n}}`, 'gu')) ?? []).map((p) => `${quote}${p}${quote}`).join(sep)}]`;
+}
+
 export function kindDecodings(text: string): string[] {
   const out: string[] = [];
   const both = (bytes: number[]) => {
@@ -161,6 +182,10 @@ export function kindDecodings(text: string): string[] {
       }
     }
   }
+  // Markup out; lists' items joined; octal and %u escapes read.
+  out.push(text.replace(/<[^<>]*>/g, ''), text.replace(/["']\s*,\s*["']/g, ''));
+  out.push(Buffer.from(text.replace(/\\([0-3][0-7]{2})/g, (_m, o: string) => String.fromCharCode(parseInt(o, 8))), 'latin1').toString('utf8'));
+  out.push(text.replace(/%u([0-9a-f]{4})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16))));
   // Separators out: blanks and borders only, then dashes, dots and colons too.
   out.push(text.replace(/[\s|│┃║─━┼├┤]+|\+-+\+/g, ''), text.replace(/[\s|│┃║─━┼├┤+\-.:=]+/g, ''));
   return out;

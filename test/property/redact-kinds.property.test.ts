@@ -17,10 +17,14 @@ import {
   hexList,
   interleaved,
   kindDecodings,
+  listOfParts,
   lookAlikes,
+  octalEscaped,
   odX1z,
+  percentU,
   tableWrapped,
   tagCharacters,
+  tagged,
   xxd,
 } from '../helpers/encodings.js';
 import { survivingWindow } from '../helpers/windows.js';
@@ -127,4 +131,14 @@ describe('no window survives, whatever the value, in every spelling of each kind
       { numRuns: RUNS },
     );
   });
+
+  property('markup, lists of parts, octal and %u escapes', fc.oneof(token, unicode), (v) => [
+    ['a tag around each character', tagged(v)],
+    ['<wbr> every 5', tagged(v, 5, '<wbr>')],
+    ['</b><b> every 7', tagged(v, 7, '</b><b class="k">')],
+    ['JSON list of 10s', listOfParts(v, 10)],
+    ['Python list of 4s', listOfParts(v, 4, "'", ', ')],
+    ['octal (bytea)', octalEscaped(v)],
+    ['%u escapes', percentU(v)],
+  ]);
 });

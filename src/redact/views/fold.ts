@@ -21,7 +21,8 @@ const CONFUSABLES: Record<string, string> = {
   α: 'a', ο: 'o', ν: 'v', ρ: 'p', ι: 'i', κ: 'k', υ: 'u', χ: 'x', ϲ: 'c', ϳ: 'j',
   Α: 'A', Β: 'B', Ε: 'E', Ζ: 'Z', Η: 'H', Ι: 'I', Κ: 'K', Μ: 'M', Ν: 'N', Ο: 'O', Ρ: 'P', Τ: 'T', Υ: 'Y', Χ: 'X', Ϲ: 'C',
   // Latin look-alikes and punctuation
-  ı: 'i', ȷ: 'j', ǀ: 'l', '\u2010': '-', '\u2011': '-', '\u2012': '-', '\u2013': '-', '\u2014': '-', '\u2212': '-', '\u2044': '/', '\u2215': '/', '\u00b7': '.',
+  // Turkish dotted capital I (a locale's toUpperCase of i) and dotless i read as i.
+  İ: 'I', ı: 'i', ȷ: 'j', ǀ: 'l', '\u2010': '-', '\u2011': '-', '\u2012': '-', '\u2013': '-', '\u2014': '-', '\u2212': '-', '\u2044': '/', '\u2215': '/', '\u00b7': '.',
 };
 
 /** Invisible characters that are no format (`Cf`) characters: removed all the same. */

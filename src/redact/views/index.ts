@@ -10,6 +10,8 @@ import { byteListView } from './bytelist.js';
 import { foldView } from './fold.js';
 import { inflateView } from './inflate.js';
 import { joinView } from './join.js';
+import { listView } from './list.js';
+import { markupView } from './markup.js';
 import { quotedPrintableView } from './quoted-printable.js';
 import { htmlView, jsonView, latin1View, lineView, nulView, percentView } from './text.js';
 import { DecodeLimitReached, releaseSharedMaps, type View, type ViewOptions } from './view.js';
@@ -43,11 +45,12 @@ export interface DecodedViews {
 
 /**
  * Characters the textual decoders start from (html `&`, json `\\`, percent `%`, form `%` `+`, nul
- * U+0000, line breaks `\r` `<`, quoted-printable `=`, the joins' anchors `_` `-` `/` `|` tab);
+ * U+0000, line breaks and tags `\r` `<`, quoted-printable `=`, the joins' anchors `_` `-` `/` `|`
+ * tab, lists `,`);
  * base64, base32, hex and inflate start from the caller's runs, latin1 from rootHigh, the fold
  * from any character outside ASCII, byte lists from a sampled list.
  */
-const TRIGGERS = ['&', '\\', '%', '+', '\r', '<', '\u0000', '=', '_', '-', '/', '|', '\t'];
+const TRIGGERS = ['&', '\\', '%', '+', '\r', '<', '\u0000', '=', '_', '-', '/', '|', '\t', ','];
 
 /**
  * Whether any decoder can find something in the text: most short strings (a header, a JSON field)
@@ -88,6 +91,8 @@ const DECODERS: ReadonlyArray<(v: View, o: ViewOptions) => View | null> = [
   unjoined(nulView),
   unjoined(lineView),
   unjoined(quotedPrintableView),
+  unjoined(markupView),
+  unjoined(listView),
   base32View,
   byteListView,
   inflateView,

@@ -31,23 +31,27 @@ export function htmlView(v: View, o: ViewOptions): View | null {
 const JSON_ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', b: '\b', f: '\f', v: '\v', '0': '\0' };
 // `\U0041` and `\X41` too: a reflection may have changed case after escaping. A backslash at a
 // line end continues the line (JavaScript strings; .properties files, which also drop the next
-// line's leading whitespace): a value split that way is whole again.
-const JSON_RE = /\\(?:[uU]([0-9a-fA-F]{4})|[uU]\{([0-9a-fA-F]{1,6})\}|[xX]([0-9a-fA-F]{2})|(?:\r\n?|\n)[ \t\f]*|([^uUxX]))/y;
+// line's leading whitespace): a value split that way is whole again. Three octal digits are a byte
+// (C and Python string literals, PostgreSQL's bytea escape format `\163\153`); a byte above ASCII
+// becomes the latin1 character, which the latin1 view reads again as UTF-8.
+const JSON_RE = /\\(?:[uU]([0-9a-fA-F]{4})|[uU]\{([0-9a-fA-F]{1,6})\}|[xX]([0-9a-fA-F]{2})|([0-3][0-7]{2})|(?:\r\n?|\n)[ \t\f]*|([^uUxX]))/y;
 export function jsonView(v: View, o: ViewOptions): View | null {
   if (v.text.indexOf('\\') < 0) return null;
   const tokens = tokensOf(v.text, '\\', JSON_RE, (m) => {
     if (m[1] !== undefined) return String.fromCharCode(parseInt(m[1], 16));
     if (m[2] !== undefined) return fromCodePoint(parseInt(m[2], 16));
     if (m[3] !== undefined) return String.fromCharCode(parseInt(m[3], 16));
-    if (m[4] === undefined) return '';
-    const c = m[4];
+    if (m[4] !== undefined) return String.fromCharCode(parseInt(m[4], 8));
+    if (m[5] === undefined) return '';
+    const c = m[5];
     return JSON_ESCAPES[c] ?? c;
   });
   return regionsView(v, tokens, o.context, 'json');
 }
 
-const PERCENT_RE = /(?:%[0-9a-fA-F]{2})+/y;
-const PERCENT_PLUS_RE = /(?:%[0-9a-fA-F]{2}|\+)+/y;
+// `%uXXXX` is one UTF-16 unit (JavaScript's escape(), IIS and old ASP): its UTF-8 bytes join the run.
+const PERCENT_RE = /(?:%[0-9a-fA-F]{2}|%[uU][0-9a-fA-F]{4})+/y;
+const PERCENT_PLUS_RE = /(?:%[0-9a-fA-F]{2}|%[uU][0-9a-fA-F]{4}|\+)+/y;
 export function percentView(v: View, o: ViewOptions, plus: boolean): View | null {
   if (v.text.indexOf(plus ? '+' : '%') < 0) return null;
   const tokens = tokensOf(v.text, plus ? '%+' : '%', plus ? PERCENT_PLUS_RE : PERCENT_RE, (m) => {
@@ -61,6 +65,8 @@ export function percentView(v: View, o: ViewOptions, plus: boolean): View | null
         bs.push(m.index + i);
         be.push(m.index + i + 1);
         i++;
+      } else if (run[i + 1] === 'u' || run[i + 1] === 'U') {
+        i += unitEscape(run, i, m.index, bytes, bs, be);
       } else {
         bytes.push(parseInt(run.slice(i + 1, i + 3), 16));
         bs.push(m.index + i);
@@ -71,6 +77,25 @@ export function percentView(v: View, o: ViewOptions, plus: boolean): View | null
     return utf8(bytes, bs, be);
   });
   return regionsView(v, tokens, o.context, plus ? 'form' : 'percent');
+}
+
+/**
+ * The `%uXXXX` escape at run[i] (and the `%uXXXX` low surrogate after a high one) as UTF-8 bytes,
+ * each spanning the escape(s); returns the characters consumed. A lone surrogate is U+FFFD.
+ */
+function unitEscape(run: string, i: number, at: number, bytes: number[], bs: number[], be: number[]): number {
+  let cp = parseInt(run.slice(i + 2, i + 6), 16);
+  let used = 6;
+  if (cp >= 0xd800 && cp < 0xdc00 && /^%[uU]d[c-f]/i.test(run.slice(i + 6, i + 10))) {
+    cp = 0x10000 + ((cp - 0xd800) << 10) + (parseInt(run.slice(i + 8, i + 12), 16) - 0xdc00);
+    used = 12;
+  } else if (cp >= 0xd800 && cp < 0xe000) cp = 0xfffd;
+  for (const b of Buffer.from(String.fromCodePoint(cp), 'utf8')) {
+    bytes.push(b);
+    bs.push(at + i);
+    be.push(at + i + used);
+  }
+  return used;
 }
 
 /** UTF-8 bytes that were read as latin1 (mojibake: "Ã©" for "é") read again as UTF-8. */

@@ -1,0 +1,16 @@
+/**
+ * The text of markup as a reader sees it: tags taken out (`<span>s</span><span>k</span>` reads
+ * `sk`, a `<wbr>` break hint or a `<b>` around part of a key joins it again), so windows run across
+ * them. Tags only — `<` followed by a name or `/name`, up to the next `>` on a short stretch — never a
+ * lone `<` of prose or code (`a < b`). Comments (`<!-- … -->`) are taken out the same way. Line-break
+ * tags (`<br>`) are read as line breaks by the lines view; here they join like any other tag.
+ */
+import { regionsView, tokensOf, type View, type ViewOptions } from './view.js';
+
+/** A tag or a comment; attributes may hold quotes and anything but `<` `>`, up to a bound. */
+const TAG_RE = /<(?:\/?[A-Za-z][A-Za-z0-9:-]{0,31}(?:\s[^<>]{0,512})?\/?|!--[^]{0,512}?--)>/y;
+
+export function markupView(v: View, o: ViewOptions): View | null {
+  if (v.text.indexOf('<') < 0) return null;
+  return regionsView(v, tokensOf(v.text, '<', TAG_RE, () => ''), Math.min(o.context, 2 * o.minWindow), 'markup');
+}
