@@ -141,4 +141,15 @@ describe('no window survives, whatever the value, in every spelling of each kind
     ['octal (bytea)', octalEscaped(v)],
     ['%u escapes', percentU(v)],
   ]);
+
+  /** Keys of letters and digits alone (AWS secret keys, hex tokens) with a letter beside a digit somewhere. */
+  const alnum = fc.array(fc.constantFrom(...ALNUM), { minLength: 16, maxLength: 40 }).map((cs) => cs.join('')).filter((v) => /[0-9][A-Za-z]|[A-Za-z][0-9]|[a-z][A-Z]/.test(v));
+  it('joins: a key of letters and digits alone, in groups of 2 to 12 split by blanks, dots or line breaks', () => {
+    fc.assert(
+      fc.property(alnum, fc.integer({ min: 2, max: 12 }), fc.constantFrom(' ', '.', '\n', '  ', '\n    '), filler, (value, n, sep, before) => {
+        check(value, grouped(value, n, sep), `groups of ${n} by ${JSON.stringify(sep)}`, before, ' end');
+      }),
+      { numRuns: RUNS },
+    );
+  });
 });

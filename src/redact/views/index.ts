@@ -9,7 +9,7 @@ import { mayHoldByteList } from './byte-tokens.js';
 import { byteListView } from './bytelist.js';
 import { foldView } from './fold.js';
 import { inflateView } from './inflate.js';
-import { joinView } from './join.js';
+import { joinView, mayJoin } from './join.js';
 import { listView } from './list.js';
 import { markupView } from './markup.js';
 import { quotedPrintableView } from './quoted-printable.js';
@@ -48,7 +48,8 @@ export interface DecodedViews {
  * U+0000, line breaks and tags `\r` `<`, quoted-printable `=`, the joins' anchors `_` `-` `/` `|`
  * tab, lists `,`);
  * base64, base32, hex and inflate start from the caller's runs, latin1 from rootHigh, the fold
- * from any character outside ASCII, byte lists from a sampled list.
+ * from any character outside ASCII, byte lists from a sampled list, the joins from token text too
+ * (a letter beside a digit).
  */
 const TRIGGERS = ['&', '\\', '%', '+', '\r', '<', '\u0000', '=', '_', '-', '/', '|', '\t', ','];
 
@@ -65,7 +66,8 @@ function mayDecode(text: string, o: ViewOptions): boolean {
     TRIGGERS.some((c) => text.includes(c)) ||
     // Outside ASCII (fold, box-drawing borders): Buffer.byteLength tells at memory speed.
     Buffer.byteLength(text, 'utf8') !== text.length ||
-    mayHoldByteList(text)
+    mayHoldByteList(text) ||
+    mayJoin(text)
   );
 }
 

@@ -8,9 +8,11 @@
  * Bounded: only groups of at most MAX_GROUP characters are joined (a longer group holds whole
  * windows of its own, and is joined only to a short neighbour), and only across short separators
  * (MAX_SEP characters on a line; a line break with a table border or indentation, MAX_WRAP). The
- * view is built only around the characters that mark token text or a table (ANCHORS, found by
- * indexOf, so prose and JSON without them cost nothing): a value split only by blanks, dots and
- * line breaks and holding none of them (all letters and digits) is not joined.
+ * view is built only around what marks token text or a table: the characters of ANCHORS (found by
+ * indexOf) and a letter beside a digit or a capital after a small letter inside a group (MIXED: a
+ * random key of letters and digits split every few characters has one in nearly every group of
+ * four, where prose and JSON keys rarely do), so text without them costs next to nothing. A value
+ * split into groups that are each only small letters or only digits is not joined.
  */
 import { regionsView, type Piece, type View, type ViewOptions } from './view.js';
 
@@ -24,6 +26,8 @@ const MAX_WRAP_LINES = 2;
  * (Digits are no anchor: JSON numbers would make every body pay for a walk.)
  */
 const ANCHORS = '_-|\t\u2502\u2503\u2551\u00a6';
+/** A letter and a digit side by side, or a small letter then a capital: token text, not prose. */
+const MIXED = /[0-9][A-Za-z]|[A-Za-z][0-9]|[a-z][A-Z]/g;
 
 /** Character classes: part of a group, a separator, a border piece (a run of only these is a separator). */
 const GROUP = 1;
@@ -103,6 +107,7 @@ export function joinView(v: View, o: ViewOptions, weak: boolean): View | null {
   const cl = weak ? WEAK : STRONG;
   const tokens: Array<[number, number, Piece]> = [];
   const next = Array.from(ANCHORS, (c) => t.indexOf(c));
+  let mixed = mixedFrom(t, 0);
   let done = 0; // characters before this belong to a stretch already joined
   for (;;) {
     let at = -1;
@@ -110,6 +115,8 @@ export function joinView(v: View, o: ViewOptions, weak: boolean): View | null {
       if (next[k]! >= 0 && next[k]! < done) next[k] = t.indexOf(ANCHORS[k]!, done);
       if (next[k]! >= 0 && (at < 0 || next[k]! < at)) at = next[k]!;
     }
+    if (mixed >= 0 && mixed < done) mixed = mixedFrom(t, done);
+    if (mixed >= 0 && (at < 0 || mixed < at)) at = mixed;
     if (at < 0) break;
     // The stretch of group and separator characters around the anchor.
     let a = at;
@@ -122,4 +129,16 @@ export function joinView(v: View, o: ViewOptions, weak: boolean): View | null {
   // Context of two windows (not o.context): a chain is decoded further as a whole, and windows
   // half in it need W − 1 characters beside it; more only made the next layer re-read copied text.
   return regionsView(v, tokens, Math.min(o.context, 2 * o.minWindow), weak ? 'join-dashes' : 'join');
+}
+
+/** Whether the text holds token text the joins start from that no TRIGGER of ./index announces. */
+export function mayJoin(t: string): boolean {
+  return mixedFrom(t, 0) >= 0;
+}
+
+/** Where the next MIXED pair at or after `from` starts, or -1. */
+function mixedFrom(t: string, from: number): number {
+  MIXED.lastIndex = from;
+  const m = MIXED.exec(t);
+  return m ? m.index : -1;
 }
