@@ -29,7 +29,7 @@ import {
 } from '../helpers/encodings.js';
 import { survivingWindow } from '../helpers/windows.js';
 
-const RUNS = 60;
+const RUNS = Number(process.env.PROP_RUNS ?? 60);
 
 /** Token-like values: a vendor-style prefix and 16–40 random characters (letters, digits, `_`). */
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -93,6 +93,15 @@ describe('no window survives, whatever the value, in every spelling of each kind
     );
   });
 
+  // Seeds the property found: a dump's first row glued to other text on its line was read as a
+  // plain list, apart from the rows after it, and a value across that row break leaked whole.
+  it('a dump whose first row follows other text on its line', () => {
+    for (const [value, before] of [['ghp_x8eqKYezRcjpEx1H27eEMV', '\n | '], ['sk_live_AAAAAAAAAAAAAAAA', 'the ']] as const) {
+      for (const [kind, encoded] of dumps(1)(value)) check(value, encoded, kind, before, '');
+      for (const [kind, encoded] of dumps(0)(value)) check(value, encoded, kind, before, '');
+    }
+  });
+
   property('the fold', token, (v) => [
     ['full-width', fullWidth(v)],
     ['zero-width', interleaved(v)],
@@ -142,11 +151,13 @@ describe('no window survives, whatever the value, in every spelling of each kind
     ['%u escapes', percentU(v)],
   ]);
 
-  /** Keys of letters and digits alone (AWS secret keys, hex tokens) with a letter beside a digit somewhere. */
-  const alnum = fc.array(fc.constantFrom(...ALNUM), { minLength: 16, maxLength: 40 }).map((cs) => cs.join('')).filter((v) => /[0-9][A-Za-z]|[A-Za-z][0-9]|[a-z][A-Z]/.test(v));
+  /** Keys of letters and digits alone (AWS secret keys, hex tokens). */
+  const alnum = fc.array(fc.constantFrom(...ALNUM), { minLength: 16, maxLength: 40 }).map((cs) => cs.join(''));
   it('joins: a key of letters and digits alone, in groups of 2 to 12 split by blanks, dots or line breaks', () => {
     fc.assert(
       fc.property(alnum, fc.integer({ min: 2, max: 12 }), fc.constantFrom(' ', '.', '\n', '  ', '\n    '), filler, (value, n, sep, before) => {
+        // The documented limit (README): some group must hold a letter beside a digit or a capital after a small letter.
+        fc.pre(/[0-9][A-Za-z]|[A-Za-z][0-9]|[a-z][A-Z]/.test(grouped(value, n, sep)));
         check(value, grouped(value, n, sep), `groups of ${n} by ${JSON.stringify(sep)}`, before, ' end');
       }),
       { numRuns: RUNS },

@@ -52,6 +52,16 @@ function offsetEnd(t: string, i: number, e: number): number {
   return next > j && next - j < len ? j : -1;
 }
 
+/** Where the data of a dump row starts when its offset follows other text on the line [i, e), else -1. */
+function laterOffsetEnd(t: string, i: number, e: number): number {
+  for (let k = i + 1; k < e; k++) {
+    if (cls(t.charCodeAt(k - 1)) & ALNUM || !(cls(t.charCodeAt(k)) & ALNUM)) continue;
+    const off = offsetEnd(t, k, e);
+    if (off >= 0) return off;
+  }
+  return -1;
+}
+
 /** Bytes of one stretch being read, each with its parent-relative [start, end). */
 class Stretch {
   bytes = new Uint8Array(256);
@@ -110,7 +120,11 @@ function readList(t: string, a: number, end: number, hex: boolean, b: Builder, m
     if (lineStart) {
       lineStart = false;
       while (i < end && (t.charCodeAt(i) === 32 || t.charCodeAt(i) === 9)) i++;
-      const off = offsetEnd(t, i, lineEndOf(t, i));
+      const le = lineEndOf(t, i);
+      let off = offsetEnd(t, i, le);
+      // A dump's first row may follow other text on its line (`the 000000 73 6b …`, a quote bar);
+      // it is a row when the next line is one.
+      if (off < 0 && !dump && le < end && offsetEnd(t, le + 1, lineEndOf(t, le + 1)) >= 0) off = laterOffsetEnd(t, i, le);
       if (off >= 0) {
         if (!dump) st.flush(b, min);
         dump = true;
