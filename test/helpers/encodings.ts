@@ -137,6 +137,35 @@ export function listOfParts(v: string, n: number, quote = '"', sep = ','): strin
   return `[${(v.match(new RegExp(`[^]{1,${n}}`, 'gu')) ?? []).map((p) => `${quote}${p}${quote}`).join(sep)}]`;
 }
 
+/** `od -c` (7-digit octal offset, each byte a character right-aligned in 4 columns), `od -b` (octal bytes). */
+export function odChars(v: string | Uint8Array, octal = false): string {
+  const b = bytesOf(v);
+  let out = '';
+  for (let o = 0; o < b.length; o += 16) {
+    const row = [...b.subarray(o, o + 16)];
+    const cells = row.map((x) => (octal ? ` ${x.toString(8).padStart(3, '0')}` : printable(x).padStart(4)));
+    out += `${o.toString(8).padStart(7, '0')}${cells.join('')}\n`;
+  }
+  return `${out}${b.length.toString(8).padStart(7, '0')}\n`;
+}
+
+/** `od -x` / `hexdump` without -C: 2-byte words, little-endian, after a 7-digit offset. */
+export function hexWords(v: string | Uint8Array): string {
+  const b = bytesOf(v);
+  let out = '';
+  for (let o = 0; o < b.length; o += 16) {
+    const words: string[] = [];
+    for (let k = o; k < Math.min(b.length, o + 16); k += 2) words.push(((b[k + 1] ?? 0) << 8 | b[k]!).toString(16).padStart(4, '0'));
+    out += `${o.toString(16).padStart(7, '0')} ${words.join(' ')}\n`;
+  }
+  return out;
+}
+
+/** The value as quoted pieces of `n` characters joined by a concatenation operator (`' || '`, `" + "`, `" "`). */
+export function concatenated(v: string, n: number, op: string, quote = '"'): string {
+  return (v.match(new RegExp(`[^]{1,${n}}`, 'gu')) ?? []).map((p) => `${quote}${p}${quote}`).join(op);
+}
+
 export function kindDecodings(text: string): string[] {
   const out: string[] = [];
   const both = (bytes: number[]) => {
@@ -182,6 +211,11 @@ export function kindDecodings(text: string): string[] {
       }
     }
   }
+  // Octal bytes and little-endian words, every token in order (offsets have more digits).
+  both([...text.matchAll(/(?<![0-9])[0-3][0-7]{2}(?![0-9])/g)].map((m) => parseInt(m[0], 8)));
+  both([...text.matchAll(/(?<![0-9a-f])[0-9a-f]{4}(?![0-9a-f])/gi)].flatMap((m) => [parseInt(m[0].slice(2), 16), parseInt(m[0].slice(0, 2), 16)]));
+  // Characters one by one (od -c rows without offsets), concatenated pieces, emphasis and field marks out.
+  out.push(text.replace(/^[0-7]{7}/gm, '').replace(/\s+/g, ''), text.replace(/(["'])\s*(?:\+|\|\||&|\.)?\s*\1/g, ''), text.replace(/[\s,;*`~|]+/g, ''));
   // Markup out; lists' items joined; octal and %u escapes read.
   out.push(text.replace(/<[^<>]*>/g, ''), text.replace(/["']\s*,\s*["']/g, ''));
   out.push(Buffer.from(text.replace(/\\([0-3][0-7]{2})/g, (_m, o: string) => String.fromCharCode(parseInt(o, 8))), 'latin1').toString('utf8'));

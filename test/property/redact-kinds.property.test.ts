@@ -8,18 +8,21 @@ import { describe, expect, it } from 'vitest';
 import { Redactor } from '../../src/redact/redactor.js';
 import {
   bufferJson,
+  concatenated,
   decimalList,
   flaskCookie,
   fullWidth,
   grouped,
   gzipped,
   hexdumpC,
+  hexWords,
   hexList,
   interleaved,
   kindDecodings,
   listOfParts,
   lookAlikes,
   octalEscaped,
+  odChars,
   odX1z,
   percentU,
   tableWrapped,
@@ -82,6 +85,9 @@ describe('no window survives, whatever the value, in every spelling of each kind
       ['hexdump -C', hexdumpC(b)],
       ['Go hex.Dump', hexdumpC(b, false)],
       ['od -A x -t x1z', odX1z(b)],
+      ['od -c', odChars(b)],
+      ['od -b', odChars(b, true)],
+      ['od -x / hexdump', hexWords(b)],
     ];
   };
   it('hex dumps, the value at any offset in a row', () => {
@@ -149,6 +155,16 @@ describe('no window survives, whatever the value, in every spelling of each kind
     ['Python list of 4s', listOfParts(v, 4, "'", ', ')],
     ['octal (bytea)', octalEscaped(v)],
     ['%u escapes', percentU(v)],
+    ['SQL ||', concatenated(v, 5, ' || ', "'")],
+    ['JS +', concatenated(v, 7, ' + ')],
+    ['adjacent literals', concatenated(v, 9, ' ')],
+  ]);
+  // The joins read letters, digits and token punctuation: values of those (as the other join properties).
+  property('one character at a time', token, (v) => [
+    ['bold each character', `**${[...v].join('****')}**`],
+    ['one character per field', [...v].join(',')],
+    ['one character per line', [...v].join('\n')],
+    ['one character per blank', [...v].join(' ')],
   ]);
 
   /** Keys of letters and digits alone (AWS secret keys, hex tokens). */

@@ -62,7 +62,19 @@ export function decimalByte(t: string, s: number, e: number): number {
   return v <= 255 ? v : -1;
 }
 
-/** Whether three tokens of one kind (hex or decimal) follow each other from the run at or after `p`. */
+/** Value of a three-digit octal byte token [s, e) (`od -b`), or -1. */
+export function octalByte(t: string, s: number, e: number): number {
+  if (e - s !== 3) return -1;
+  let v = 0;
+  for (let i = s; i < e; i++) {
+    const d = t.charCodeAt(i) - 48;
+    if (d < 0 || d > 7) return -1;
+    v = v * 8 + d;
+  }
+  return v <= 255 ? v : -1;
+}
+
+/** Whether three tokens of one kind (hex, decimal or octal) follow each other from the run at or after `p`. */
 export function listAt(t: string, p: number): boolean {
   const n = t.length;
   let i = p;
@@ -87,11 +99,13 @@ export function listAt(t: string, p: number): boolean {
   }
   let hex = 0;
   let dec = 0;
+  let oct = 0;
   for (let k = 0; k < 3; k++) {
     if (hexToken(t, runs[2 * k]!, runs[2 * k + 1]!)) hex++;
     if (decimalByte(t, runs[2 * k]!, runs[2 * k + 1]!) >= 0) dec++;
+    if (octalByte(t, runs[2 * k]!, runs[2 * k + 1]!) >= 0) oct++;
   }
-  return hex === 3 || dec === 3;
+  return hex === 3 || dec === 3 || oct === 3;
 }
 
 /**

@@ -1,8 +1,9 @@
 /**
  * Byte lists and hex dumps: a value's bytes written one number at a time. Decimal lists of 0–255
  * or signed −128…127 (`[115, 107, …]`, Node `Buffer.toJSON`, Java `Arrays.toString`), hex pairs or
- * groups separated by non-alphanumerics (`0x73, 0x6b`, `73 6b 5f`, `73:6b`, `"73","6b"`), and
- * dumps (`xxd`, `od -A x -t x1z`, `hexdump -C`, Go `hex.Dump`) whose offsets and ASCII column are
+ * groups separated by non-alphanumerics (`0x73, 0x6b`, `73 6b 5f`, `73:6b`, `"73","6b"`), octal
+ * bytes, little-endian hex words, and dumps (`xxd`, `od` with -c, -b, -x or -t x1z, `hexdump` with or
+ * without -C, Go `hex.Dump`) whose offsets and ASCII column are
  * skipped and whose rows join across line breaks, so a value spread over rows is read whole. The
  * bytes become text (UTF-8, and latin1 when a byte is ≥ 0x80); compressed bytes are inflated.
  *
@@ -11,7 +12,7 @@
  * spans more than two samples, so it cannot fall between them whatever its alignment.
  */
 import { emitText } from './binary.js';
-import { ALNUM, cls, decimalByte, digitsStart, HEXD, hexToken, hexValue, LIST_DIGITS, listAt, runEnd, SAMPLE, sampleInList, MAX_SEP } from './byte-tokens.js';
+import { ALNUM, cls, decimalByte, digitsStart, HEXD, hexToken, hexValue, LIST_DIGITS, listAt, octalByte, runEnd, SAMPLE, sampleInList, MAX_SEP } from './byte-tokens.js';
 import { emitInflated, compressedMagic, inflateBytes } from './inflate.js';
 import { Builder, type View, type ViewOptions } from './view.js';
 
@@ -103,11 +104,34 @@ class Stretch {
 }
 
 /**
- * Reads the lines [a, b) as one list of hex (`hex`) or decimal bytes into `b`. A dump row's data
+ * How a list's tokens are read: hex groups byte by byte (`73 6b`, xxd's `736b`), hex words of two
+ * bytes little-endian (`od -x` and `hexdump` without -C print `6b73`), decimal bytes, or three-digit
+ * octal bytes (`od -b`, `od -t o1`).
+ */
+type Reading = 'hex' | 'words' | 'decimal' | 'octal';
+const READINGS: readonly Reading[] = ['hex', 'words', 'decimal', 'octal'];
+
+/**
+ * Whether the block [a, e) is written the way `reading` reads: little-endian words come from od and
+ * hexdump (a 7-digit offset, no colon, then 4-digit groups; xxd's groups after `offset:` are in byte
+ * order), octal bytes are three octal digits each. Reading every list every way made junk text that
+ * each decoder then read again (a dump of random bytes spent its whole budget).
+ */
+function readingFits(t: string, a: number, e: number, reading: Reading): boolean {
+  if (reading === 'hex' || reading === 'decimal') return true;
+  const head = t.slice(a, Math.min(e, a + 240));
+  return reading === 'words' ? WORDS_ROW.test(head) : OCTAL_ROW.test(head);
+}
+const WORDS_ROW = /(?:^|\n)[^\n]*?\b[0-9a-f]{7} +[0-9a-f]{4} [0-9a-f]{4}\b/i;
+const OCTAL_ROW = /(?:^|[^0-9A-Za-z])[0-3][0-7]{2}[ \t]+[0-3][0-7]{2}[ \t]+[0-3][0-7]{2}(?![0-9A-Za-z])/;
+
+/**
+ * Reads the lines [a, b) as one list of bytes, tokens read as `reading` says, into `b`. A dump row's data
  * ends at a gap of two spaces or more (its ASCII column follows), except hexdump -C's and Go's gap
  * after 8 single-byte groups; rows join; anything else that is not a token ends the stretch.
  */
-function readList(t: string, a: number, end: number, hex: boolean, b: Builder, min: number): void {
+function readList(t: string, a: number, end: number, reading: Reading, b: Builder, min: number): void {
+  const hex = reading === 'hex' || reading === 'words';
   const st = new Stretch();
   // A dump's ASCII column, rows joined: a value's printable bytes are there as well as in hex.
   const ascii = new Stretch();
@@ -151,17 +175,21 @@ function readList(t: string, a: number, end: number, hex: boolean, b: Builder, m
         const d = digitsStart(t, i, e);
         if (!dump || group === 0 || e - d <= group) {
           ok = true;
-          for (let k = d; k < e; k += 2) st.push((hexValue(t.charCodeAt(k)) << 4) | hexValue(t.charCodeAt(k + 1)), k === d ? i : k, k + 2);
+          const byteAt = (k: number) => (hexValue(t.charCodeAt(k)) << 4) | hexValue(t.charCodeAt(k + 1));
+          if (reading === 'words' && e - d === 4) {
+            st.push(byteAt(d + 2), i, e);
+            st.push(byteAt(d), i, e);
+          } else for (let k = d; k < e; k += 2) st.push(byteAt(k), k === d ? i : k, k + 2);
           if (dump) {
             if (group === 0) group = e - d;
             rowBytes += (e - d) >> 1;
           }
         }
       } else if (!hex) {
-        const v = decimalByte(t, i, e);
+        const v = reading === 'octal' ? octalByte(t, i, e) : decimalByte(t, i, e);
         if (v >= 0) {
           ok = true;
-          st.push(v, v > 127 && t.charCodeAt(i - 1) === 45 ? i - 1 : i, e);
+          st.push(v, reading === 'decimal' && v > 127 && t.charCodeAt(i - 1) === 45 ? i - 1 : i, e);
           rowBytes++;
         }
       }
@@ -233,8 +261,7 @@ export function byteListView(v: View, o: ViewOptions): View | null {
     while (a > done && a > 0 && listLine(t, lineStartOf(t, a - 1), a - 1)) a = lineStartOf(t, a - 1);
     while (e < n && listLine(t, e + 1, lineEndOf(t, e + 1))) e = lineEndOf(t, e + 1);
     b ??= new Builder(v);
-    readList(t, a, e, true, b, o.minWindow);
-    readList(t, a, e, false, b, o.minWindow);
+    for (const reading of READINGS) if (readingFits(t, a, e, reading)) readList(t, a, e, reading, b, o.minWindow);
     done = e;
   }
   return b ? b.build('bytes') : null;

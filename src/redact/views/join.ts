@@ -26,8 +26,18 @@ const MAX_WRAP_LINES = 2;
  * (Digits are no anchor: JSON numbers would make every body pay for a walk.)
  */
 const ANCHORS = '_-|\t\u2502\u2503\u2551\u00a6';
-/** A letter and a digit side by side, or a small letter then a capital: token text, not prose. */
-const MIXED = /[0-9][A-Za-z]|[A-Za-z][0-9]|[a-z][A-Z]/g;
+/**
+ * A letter and a digit side by side, or a small letter then a capital: token text, not prose; or
+ * three single letters or digits in a row split by blanks, commas or emphasis marks (a value printed
+ * one character at a time, `od -c`).
+ */
+const MIXED = /[0-9][A-Za-z]|[A-Za-z][0-9]|[a-z][A-Z]|(?<![A-Za-z0-9])[A-Za-z0-9][ \t\n,;*]{1,4}[A-Za-z0-9][ \t\n,;*]{1,4}[A-Za-z0-9](?![A-Za-z0-9])/g;
+/** A dump's offset at a line start (`0000020   c   3` of od -c, `00000010:`): a separator, not a group. */
+const OFFSET = /0[0-9a-fA-F]{5,9}(?::| {2,})/y;
+const isOffset = (t: string, i: number) => {
+  OFFSET.lastIndex = i;
+  return (i === 0 || t.charCodeAt(i - 1) === 10) && OFFSET.test(t);
+};
 
 /** Character classes: part of a group, a separator, a border piece (a run of only these is a separator). */
 const GROUP = 1;
@@ -36,7 +46,11 @@ const BORDER = 4;
 function table(weak: boolean): Uint8Array {
   const t = new Uint8Array(65536);
   for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+/=~') t[c.charCodeAt(0)] = GROUP;
-  for (const c of ' \t\n\r|\u00a0\u3000\u00a6') t[c.charCodeAt(0)] = SEP;
+  // Blanks, table borders and markdown emphasis or code marks (`**s****k**`).
+  for (const c of ' \t\n\r|\u00a0\u3000\u00a6*`~') t[c.charCodeAt(0)] = SEP;
+  // Commas and semicolons: a value one character per field (`s,k,_,l`) is joined by the view that
+  // also takes dashes out (a value's own commas are rarer than its dashes).
+  if (weak) for (const c of ',;') t[c.charCodeAt(0)] = SEP;
   for (let c = 0x2500; c <= 0x257f; c++) t[c] = SEP;
   for (const c of '.-:') t[c.charCodeAt(0)] = weak ? SEP : GROUP | BORDER;
   for (const c of '+=') t[c.charCodeAt(0)] = GROUP | BORDER;
@@ -61,8 +75,8 @@ function joinStretch(t: string, a: number, e: number, cl: Uint8Array, min: numbe
       let j = i;
       let border = true;
       for (; j < e && cl[t.charCodeAt(j)]! & GROUP; j++) if (!(cl[t.charCodeAt(j)]! & BORDER)) border = false;
-      if (border && sepStart >= 0 && j - i > 1) {
-        i = j; // a border row or column piece inside a separator
+      if ((border && sepStart >= 0 && j - i > 1) || (sepStart >= 0 && isOffset(t, i))) {
+        i = j; // a border row or column piece, or a dump's offset, inside a separator
         continue;
       }
       if (groups.length > 0) seps.push(sepStart, i, breaks);

@@ -1,30 +1,53 @@
 /**
- * A value returned as a list of short strings (`["sk_live_ab","cdEf12…"]`, Python's
- * `['sk_l', 'ive_…']`, a SQL array `{"ab","cd"}`), read with the quotes and commas between its items
- * taken out, so windows run across the items. Only lists of at least two quoted items of at most
- * MAX_ITEM characters each (a longer item holds whole windows of its own) are joined: the separators
- * of JSON objects and of lists of long strings are left alone, which keeps a JSON body from being
- * copied whole into this view.
+ * A value returned in quoted pieces, read with what is between the pieces taken out, so windows run
+ * across them:
+ * - a list of short strings (`["sk_live_ab","cdEf12…"]`, Python's `['sk_l', 'ive_…']`, a SQL array
+ *   `{"ab","cd"}`): only lists of at least two quoted items of at most MAX_ITEM characters each (a
+ *   longer item holds whole windows of its own) are joined, so the separators of JSON objects and of
+ *   lists of long strings are left alone and a JSON body is not copied whole into this view;
+ * - string concatenation (`'sk_l' || 'ive_…'` in SQL, `"sk_l" + "ive_…"`, PHP's `.`, VB's `&`,
+ *   Python's and C's adjacent literals `"sk_l" "ive_…"`): an operator between two quoted pieces of at
+ *   most MAX_PIECE characters on one line, which JSON never writes.
  */
 import { regionsView, tokensOf, type Piece, type View, type ViewOptions } from './view.js';
 
 const MAX_ITEM = 16;
-/** An opening bracket, then quoted short items separated by commas; the closing bracket is optional (a cut body). */
+const MAX_PIECE = 64;
 const item = (q: string) => `${q}[^${q}\\\\\\n]{1,${MAX_ITEM}}${q}`;
+/** An opening bracket, then quoted short items separated by commas; the closing bracket is optional (a cut body). */
 const LIST_RE = new RegExp(`[[{(]\\s*(?:(?:${item('"')}\\s*,\\s*)+${item('"')}|(?:${item("'")}\\s*,\\s*)+${item("'")})`, 'y');
 const SEPARATOR = /["']\s*,\s*["']/g;
+/** A concatenation between two quoted pieces: an operator, or blanks alone (adjacent literals). */
+const CONCAT = /(["'])[ \t]*(?:\+|\|\||&|\.)[ \t]*\1|(["'])[ \t]+\2/g;
 
 export function listView(v: View, o: ViewOptions): View | null {
   const t = v.text;
-  if (t.indexOf(',') < 0) return null;
-  const lists = tokensOf(t, '[{(', LIST_RE, () => '');
-  if (lists.length === 0) return null;
-  // The separators inside each list, as removals (the items' characters stay copies).
   const tokens: Array<[number, number, Piece]> = [];
-  for (const [a, b] of lists) {
-    SEPARATOR.lastIndex = 0;
-    const text = t.slice(a, b);
-    for (let m = SEPARATOR.exec(text); m; m = SEPARATOR.exec(text)) tokens.push([a + m.index, a + m.index + m[0].length, '']);
+  if (t.indexOf(',') >= 0) {
+    for (const [a, b] of tokensOf(t, '[{(', LIST_RE, () => '')) {
+      // The separators inside each list, as removals (the items' characters stay copies).
+      SEPARATOR.lastIndex = 0;
+      const text = t.slice(a, b);
+      for (let m = SEPARATOR.exec(text); m; m = SEPARATOR.exec(text)) tokens.push([a + m.index, a + m.index + m[0].length, '']);
+    }
   }
+  concatenations(t, tokens);
+  if (tokens.length === 0) return null;
+  tokens.sort((x, y) => x[0] - y[0]);
   return regionsView(v, tokens, Math.min(o.context, 2 * o.minWindow), 'list');
+}
+
+/** Concatenation operators between two quoted pieces of one line, as removals added to `out`. */
+function concatenations(t: string, out: Array<[number, number, Piece]>): void {
+  CONCAT.lastIndex = 0;
+  for (let m = CONCAT.exec(t); m; m = CONCAT.exec(t)) {
+    const q = m[1] ?? m[2]!;
+    const a = m.index;
+    const b = a + m[0].length;
+    const open = t.lastIndexOf(q, a - 1);
+    const close = t.indexOf(q, b);
+    const piece = (s: number, e: number) => s >= 0 && e > s + 1 && e - s - 1 <= MAX_PIECE && !t.slice(s + 1, e).includes('\n');
+    if (piece(open, a) && piece(b - 1, close)) out.push([a, b, '']);
+    CONCAT.lastIndex = b - 1; // the closing quote opens the next piece
+  }
 }
