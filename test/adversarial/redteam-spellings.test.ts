@@ -10,6 +10,7 @@ import { connectStdio, visible, type StdioSession } from '../helpers/mcp.js';
 import { setSecret } from '../helpers/adversarial.js';
 import { survivingWindow } from '../helpers/windows.js';
 import { closeHomes, listenOn } from '../helpers/upstream.js';
+import { concatenated, hexWords, odChars } from '../helpers/encodings.js';
 
 const KEY = 'rt-spell-Qz7Xv2Lp9Rt4Mn8Bc3Hd6';
 /** A key with several i's, for locale-dependent case mapping. */
@@ -118,6 +119,11 @@ const STOPPED: Record<string, (v: string) => string> = {
   'base64 of base64 of base64': (v) => Buffer.from(Buffer.from(Buffer.from(v).toString('base64')).toString('base64')).toString('base64'),
   'UTF-16LE in base64': (v) => Buffer.from(v, 'utf16le').toString('base64'),
   'HTML decimal references with leading zeros': (v) => [...v].map((c) => `&#000${c.charCodeAt(0)};`).join(''),
+  'od -c (a character every four columns, octal offsets)': (v) => odChars(Buffer.from(v)),
+  'od -b (octal bytes)': (v) => odChars(Buffer.from(v), true),
+  'hexdump without -C (little-endian words)': (v) => hexWords(Buffer.from(v)),
+  'SQL concatenation of quoted pieces': (v) => `SELECT ${concatenated(v, 6, ' || ', "'")} AS k`,
+  'one character per line': (v) => [...v].join('\n'),
   'MIME-wrapped base64, indented': (v) => Buffer.from(`{"token":"${v}","scope":"read write admin"}`).toString('base64').match(/.{1,16}/g)!.join('\n    '),
 };
 
