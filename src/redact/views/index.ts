@@ -12,6 +12,7 @@ import { inflateView } from './inflate.js';
 import { joinView, mayJoin } from './join.js';
 import { listView } from './list.js';
 import { markupView } from './markup.js';
+import { pemView } from './pem.js';
 import { quotedPrintableView } from './quoted-printable.js';
 import { htmlView, jsonView, latin1View, lineView, nulView, percentView } from './text.js';
 import { DecodeLimitReached, releaseSharedMaps, type View, type ViewOptions } from './view.js';
@@ -95,6 +96,7 @@ const DECODERS: ReadonlyArray<(v: View, o: ViewOptions) => View | null> = [
   unjoined(quotedPrintableView),
   unjoined(markupView),
   unjoined(listView),
+  unjoined(pemView),
   base32View,
   byteListView,
   inflateView,
