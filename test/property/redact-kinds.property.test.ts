@@ -126,6 +126,12 @@ describe('no window survives, whatever the value, in every spelling of each kind
 
   /** Values with their own dashes, dots and colons (joined only by the view that keeps them). */
   const dotted = fc.array(fc.constantFrom(...ALNUM, '-', '.', ':'), { minLength: 16, maxLength: 40 }).map((cs) => `xoxb-${cs.join('')}`);
+  // A seed the property found: two of the value's own dots and colons grouped alone were read as a
+  // table border and dropped from the join.
+  it('joins keep two of a value\'s own punctuation characters grouped alone', () => {
+    check('xoxb-AAAAAAAAA:.AAAAA', grouped('xoxb-AAAAAAAAA:.AAAAA', 2, ' '), 'groups of 2', 'x ', ' end');
+  });
+
   it('joins keep a value\'s own dashes and dots when blanks, tabs or tables split it', () => {
     fc.assert(
       fc.property(dotted, fc.integer({ min: 1, max: 12 }), fc.constantFrom(' ', '\n', '\t', ' | '), fc.integer({ min: 6, max: 16 }), (value, n, sep, width) => {

@@ -75,7 +75,10 @@ function joinStretch(t: string, a: number, e: number, cl: Uint8Array, min: numbe
       let j = i;
       let border = true;
       for (; j < e && cl[t.charCodeAt(j)]! & GROUP; j++) if (!(cl[t.charCodeAt(j)]! & BORDER)) border = false;
-      if ((border && sepStart >= 0 && j - i > 1) || (sepStart >= 0 && isOffset(t, i))) {
+      // A border piece (`+------+`, markdown's `---`) is three characters or more, or holds a `+`: two
+      // of a value's own dots, dashes or colons grouped alone (`:.`) stay a group.
+      const borderPiece = border && j - i > 1 && (j - i > 2 || t.slice(i, j).includes('+'));
+      if ((borderPiece && sepStart >= 0) || (sepStart >= 0 && isOffset(t, i))) {
         i = j; // a border row or column piece, or a dump's offset, inside a separator
         continue;
       }
