@@ -8,6 +8,9 @@ import { Redactor, replacementFor, windowFingerprints, WITHHELD_NOTICE } from '.
 import { base32, javaPropertiesLine, qEncodedWords, quotedPrintable } from '../helpers/encodings.js';
 import { survivingWindow } from '../helpers/windows.js';
 
+/** PROP_SCALE=N runs every property N times as long (a local hunt for seeds; CI runs 1). */
+const SCALE = Number(process.env.PROP_SCALE ?? 1);
+
 const html = (v: string) => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 const hasLoneSurrogate = (v: string) => /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(v);
 
@@ -138,7 +141,7 @@ describe('redactor: no encoding of a value survives', () => {
           }
         }
       }),
-      { numRuns: 150 },
+      { numRuns: 150 * SCALE },
     );
   });
 
@@ -185,7 +188,7 @@ describe('redactor: no encoding of a value survives', () => {
           }
         },
       ),
-      { numRuns: 150 },
+      { numRuns: 150 * SCALE },
     );
   });
 
@@ -209,7 +212,7 @@ describe('redactor: no encoding of a value survives', () => {
           expect(streamed(r, text, cuts)).toBe(r.redact(text).text);
         },
       ),
-      { numRuns: 200 },
+      { numRuns: 200 * SCALE },
     );
   });
 
@@ -227,7 +230,7 @@ describe('redactor: no encoding of a value survives', () => {
         s.push(text.slice(text.length >> 1));
         s.end();
       }),
-      { numRuns: 500 },
+      { numRuns: 500 * SCALE },
     );
   });
 });
@@ -300,7 +303,7 @@ describe('redactor (issue 10): no window of a value survives any composition of 
           expect(survivingWindow(out, piece), `${label} (streamed): ${JSON.stringify(out)}`).toBeNull();
         },
       ),
-      { numRuns: 300 },
+      { numRuns: 300 * SCALE },
     );
   });
 
@@ -315,7 +318,7 @@ describe('redactor (issue 10): no window of a value survives any composition of 
           expect(survivingWindow(r.redact(`<${text}>`).text, value), `${enc} cut at ${k}`).toBeNull();
         }
       }),
-      { numRuns: 300 },
+      { numRuns: 300 * SCALE },
     );
   });
 });
@@ -346,7 +349,7 @@ describe('redactor built from windowFingerprints only', () => {
           if (!out.text.includes(WITHHELD_NOTICE)) expect(out.redacted, kind).toEqual([NAME]);
         }
       }),
-      { numRuns: 100 },
+      { numRuns: 100 * SCALE },
     );
   });
 
@@ -362,7 +365,7 @@ describe('redactor built from windowFingerprints only', () => {
         expect(survivingWindow(one, value), chain.join('∘')).toBeNull();
         expect(survivingWindow(streamed(byPrint, text, cuts), value), `${chain.join('∘')} streamed`).toBeNull();
       }),
-      { numRuns: 200 },
+      { numRuns: 200 * SCALE },
     );
   });
 });
