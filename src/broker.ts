@@ -75,6 +75,8 @@ export interface BrokerOptions {
   quarantine?: OriginQuarantine | undefined;
   /** Concurrent calls per principal before the shared limit (issue 18 item 6). */
   quotas?: CallQuotas | undefined;
+  /** Exact origins opted into partial answers (settings `rangeOrigins`): Range is sent, 206 shown. */
+  rangeOrigins?: string[] | undefined;
   /** Largest agent input (bytes of its JSON) screened; larger ones are refused unread. */
   maxInputBytes?: number | undefined;
   /** Test-only switch (never from env or config): turns the no-oracle judgement of pieces off. */
@@ -119,7 +121,7 @@ export class Broker {
       maxInputBytes: options.maxInputBytes,
       unsafeShowPieces: options.unsafeShowPieces,
     });
-    this.#optIns = new OriginOptIns(options.allowOrigins ?? [], () => this.#vault.list());
+    this.#optIns = new OriginOptIns(options.allowOrigins ?? [], () => this.#vault.list(), options.rangeOrigins);
     // Second wall: any log line that somehow carries a value resolved here is scrubbed before writing.
     this.#unhookLogs = addLogScrubber((line) => this.#redactor.redact(line).text);
     // Built after start, so the first tools/list is not kept waiting on every value; a request
@@ -206,7 +208,7 @@ export class Broker {
         refuseHop: (first, next) => redirectRefusal(secrets, first, next),
       });
       const { response, url, ...redirects } = exchange;
-      const presented = await presentResponse(this.#redactor, response, request.maxBytes);
+      const presented = await presentResponse(this.#redactor, response, request.maxBytes, this.#optIns.allowsRange(url.origin));
       // The final URL and the reason a redirect was not followed quote the upstream's Location.
       const into = { text: '', names: new Set<string>(), pieces: presented.findings.pieces, limited: false };
       const shownUrl = screen(this.#redactor, url.toString(), into).text;
@@ -232,11 +234,11 @@ export class Broker {
   /** Decrypts just the authorized secrets and places them: the only place a value meets a request. */
   #resolveInto(request: ParsedRequest, secrets: SecretInfo[], injected: string[], env: string): OutgoingRequest {
     const values = new Map<string, string>();
-    // Nothing to add to the redactor here: complete() indexed every value of the revision that
-    // resolve() reads, this one included.
+    // Nothing to add to the redactor: complete() indexed every value of the revision resolve() reads.
     for (const info of secrets) values.set(info.name, this.#vault.resolve(info.name, env));
     const secretOf = (name: string) => values.get(name) ?? fail(`secret ${name} was not resolved`);
-    return buildOutgoing(request, secretOf, injected.map((name) => ({ name, inject: secrets.find((s) => s.name === name)?.inject })));
+    const rules = injected.map((name) => ({ name, inject: secrets.find((s) => s.name === name)?.inject }));
+    return buildOutgoing(request, secretOf, rules, (origin) => this.#optIns.allowsRange(origin));
   }
 
   /** For callers composing the broker (task runs): an entry on the same trail; throws AUDIT_UNAVAILABLE (fail closed). */

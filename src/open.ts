@@ -157,7 +157,7 @@ export async function openBlindfold(options: OpenBlindfoldOptions = {}): Promise
 
 /** Wires an opened vault into a handle: the one place a broker is built for a long-lived caller. */
 export async function assembleBlindfold(vault: Vault, assembly: Assembly): Promise<Blindfold> {
-  const limits = loadSettings().limits;
+  const { limits, rangeOrigins } = loadSettings();
   const audit = new AuditLog({ path: vault.paths.audit, key: await vault.auditKey(), vaultId: vault.vaultId, retentionDays: limits.auditRetentionDays, quotaBytes: limits.auditQuotaBytes });
   const broker = new Broker({
     vault,
@@ -167,6 +167,7 @@ export async function assembleBlindfold(vault: Vault, assembly: Assembly): Promi
     quarantine: TripQuarantine.inFile(vault.paths.quarantine),
     quotas: new CallQuotas(),
     maxInputBytes: assembly.maxArgumentBytes ?? limits.maxArgumentBytes,
+    rangeOrigins: rangeOrigins.map((o) => parseConfigOrigin(o, 'rangeOrigins')),
     ...(assembly.allowOrigins ? { allowOrigins: assembly.allowOrigins } : {}),
     ...(assembly.resolver ? { resolver: assembly.resolver } : {}),
   });

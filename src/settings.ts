@@ -38,6 +38,13 @@ export const settingsSchema = z
   .object({
     principal: z.string().regex(PRINCIPAL_NAME, 'letters, digits, _ . and - (at most 64)').optional(),
     limits: limitsSchema.default(DEFAULT_LIMITS),
+    /**
+     * Exact origins whose partial answers (Range requests, 206, Content-Range) pass: an agent's
+     * Range header is sent there and the part it asked for is scanned and shown. Elsewhere Range is
+     * dropped and partial answers are withheld, since reads shorter than a window slice a value
+     * below what the wall can match (issue 18 item 3).
+     */
+    rangeOrigins: z.array(z.string()).max(1000).default([]),
   })
   .strict();
 

@@ -15,14 +15,17 @@ export interface InjectedSecret {
   inject: string | undefined;
 }
 
-export function buildOutgoing(request: ParsedRequest, secretOf: (name: string) => string, injected: readonly InjectedSecret[]): OutgoingRequest {
+/** `rangeAllowed`: whether the admin opted an origin into partial answers (settings `rangeOrigins`). */
+export function buildOutgoing(request: ParsedRequest, secretOf: (name: string) => string, injected: readonly InjectedSecret[], rangeAllowed: (origin: string) => boolean = () => false): OutgoingRequest {
   const rendered = renderRequest(request, secretOf);
+  const keepRange = rangeAllowed(rendered.url.origin);
   const headers: Record<string, string> = {};
   for (const [name, value] of rendered.headers) {
     checkHeaderValue(name, value);
     // Range reads slice a representation below a window (11 bytes at a time give a whole value in
-    // ⌈length/11⌉ calls): dropped on every call, and any partial answer is withheld (redact/response).
-    if (isRangeHeader(name)) continue;
+    // ⌈length/11⌉ calls): dropped on every call, and any partial answer is withheld (redact/response),
+    // unless the admin opted this origin in.
+    if (isRangeHeader(name) && !keepRange) continue;
     headers[name.toLowerCase()] = value;
   }
   for (const { name, inject } of injected) {

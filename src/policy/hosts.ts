@@ -134,17 +134,26 @@ export function exactOrigin(pattern: string): string | undefined {
 /**
  * The origins the address guard lets through although their address is special: those named in
  * server config, and every exact origin an admin bound a secret to. Rebuilt only when the vault's
- * listing changes (a new array), so a call costs one identity check and one set lookup.
+ * listing changes (a new array), so a call costs one identity check and one set lookup. Also the
+ * origins the admin opted into partial answers (`allowsRange`).
  */
 export class OriginOptIns {
   readonly #config: Set<string>;
+  readonly #range: Set<string>;
   #fromListing: { listing: readonly { hosts: readonly string[] }[]; origins: Set<string> } | undefined;
 
   constructor(
     configOrigins: readonly string[],
     private readonly listing: () => readonly { hosts: readonly string[] }[],
+    rangeOrigins: readonly string[] = [],
   ) {
     this.#config = new Set(configOrigins.map((o) => new URL(o).origin));
+    this.#range = new Set(rangeOrigins.map((o) => new URL(o).origin));
+  }
+
+  /** Whether the admin opted `origin` into partial answers (Range sent, 206 scanned and shown). */
+  allowsRange(origin: string): boolean {
+    return this.#range.has(origin);
   }
 
   has(origin: string): boolean {

@@ -43,7 +43,8 @@ const MAX_JSON_DEPTH = 256;
 /** Time the scan of one body may take; what it has not reached by then is withheld (fail closed). */
 const SCAN_DEADLINE_MS = 10_000;
 
-export async function presentResponse(redactor: Redactor, res: RawResponse, maxBytes: number): Promise<{ view: ResponseView; findings: Findings }> {
+/** `partialAllowed`: the admin opted the answer's origin into partial answers (206 is scanned and shown). */
+export async function presentResponse(redactor: Redactor, res: RawResponse, maxBytes: number, partialAllowed = false): Promise<{ view: ResponseView; findings: Findings }> {
   const found: Screened = emptyScreen();
   const scrub = (text: string) => screen(redactor, text, found).text;
   const headers: Record<string, string> = {};
@@ -51,7 +52,7 @@ export async function presentResponse(redactor: Redactor, res: RawResponse, maxB
   const view: ResponseView = { status: res.status, statusText: scrub(res.statusText), headers, truncated: res.cut, redacted: [] };
   const contentType = res.headers['content-type'] ?? '';
   joinedUnitPieces(redactor, res, found.pieces);
-  const findings: Findings = { pieces: found.pieces, limited: false, partial: isPartialRepresentation(res) };
+  const findings: Findings = { pieces: found.pieces, limited: false, partial: !partialAllowed && isPartialRepresentation(res) };
   const done = () => {
     findings.limited = found.limited;
     if (found.limited) view.withheld = true;

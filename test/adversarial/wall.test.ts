@@ -2,7 +2,9 @@
 // real upstreams on 127.0.0.1: an echo host that reverses what it is given (the agent's guess comes
 // back as plain text no input scan could have seen), one that answers byte ranges, and a compressed
 // download. Every check greps the agent's view for the values with the independent window checker.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempHome, type TempHome } from '../helpers/cli.js';
@@ -50,11 +52,18 @@ let up: Upstream;
 const homes: Array<{ t: TempHome; s: StdioSession }> = [];
 
 /** A fresh home and server (a suspension in one test must not decide another). */
-async function fresh(): Promise<StdioSession> {
+async function fresh(settings?: object): Promise<StdioSession> {
   const t = tempHome();
   await setSecret(t, 'KEY', KEY, '--host', up.url);
   await setSecret(t, 'OTHER', OTHER, '--host', 'https://other.example');
-  const s = await connectStdio(t.env);
+  let env = t.env;
+  if (settings) {
+    const config = join(t.home, '..', 'config');
+    mkdirSync(join(config, 'blindfold'), { recursive: true });
+    writeFileSync(join(config, 'blindfold', 'config.json'), JSON.stringify(settings));
+    env = { ...t.env, XDG_CONFIG_HOME: config };
+  }
+  const s = await connectStdio(env);
   homes.push({ t, s });
   return s;
 }
@@ -110,6 +119,13 @@ describe('nothing computed from bytes nobody scanned', () => {
     expect(up.ranges.at(-1)).toBe('');
     expect(body(r)).toBe(WITHHELD_NOTICE);
     expect(visible(r)).not.toContain('first-bytes');
+  });
+
+  it('an origin the admin opted into partial answers (settings rangeOrigins) gets the Range and its 206 is scanned and shown', async () => {
+    const s = await fresh({ rangeOrigins: [new URL(up.url).origin] });
+    const r = await s.call('http_request', { method: 'GET', url: `${up.url}/range`, headers: { Range: 'bytes=0-10' } });
+    expect(up.ranges.at(-1)).toBe('bytes=0-10');
+    expect(body(r)).toBe('first-bytes');
   });
 
   it('a compressed download is inflated, scanned and shown', async () => {
