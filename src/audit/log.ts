@@ -92,7 +92,7 @@ export class AuditLog {
     const capped = capFields(fields);
     // Over its share, a principal's entries are refused before they are counted or aggregated.
     if (this.#quota.check(capped, 0, 0) === 'share') return Promise.reject(quotaRefusal('share'));
-    if (!this.#aggregator.admit(capped, Date.now())) return Promise.resolve(undefined);
+    if (!this.#aggregator.admit(capped, this.#now())) return Promise.resolve(undefined);
     return this.#enqueue(capped);
   }
 
@@ -161,7 +161,7 @@ export class AuditLog {
 
   #writeEntry(fd: number, fields: AuditFields): AuditEntry {
     const head = this.#head!;
-    const entry: AuditEntry = { time: new Date().toISOString(), seq: head.seq + 1, ...fields, prev: head.mac, mac: '' };
+    const entry: AuditEntry = { time: new Date(this.#now()).toISOString(), seq: head.seq + 1, ...fields, prev: head.mac, mac: '' };
     entry.mac = macOf(this.#key, entry as unknown as Record<string, unknown>);
     this.#line = undefined;
     this.#pino.info(entry);

@@ -14,6 +14,6 @@ export interface AuditLogOptions {
   principalShare?: number;
   /** Identical refusals within this window become one aggregate entry (default 60 s). */
   aggregateWindowMs?: number;
-  /** Test-only clock for retention (entries keep their real time). */
+  /** Test-only clock: the time entries carry, retention and aggregation windows all read it. */
   now?: () => number;
 }

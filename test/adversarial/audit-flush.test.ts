@@ -86,6 +86,8 @@ describe('a flood of refused calls over MCP', () => {
     expect(audit()[0]!.seq).toBeGreaterThan(1);
     expect(cli(['audit', 'verify']).stdout).toMatch(/^ok: .*older rotated files were removed/);
     expect(await useCount('REAL_KEY')).toBe(61);
+    // Nothing written inside the retention period was deleted: the 30 recent uses are all on the trail.
+    expect(audit('--action', 'secret.resolve').length).toBeGreaterThanOrEqual(30);
     // The oldest file kept is inside retention: removing it is a cut.
     const numbered = readdirSync(t.home).filter((n) => /^audit\.jsonl\.\d+$/.test(n));
     const oldest = numbered.sort((a, b) => Number(b.split('.').pop()) - Number(a.split('.').pop()))[0]!;
