@@ -49,6 +49,10 @@ process.stderr.write('B3 (issue 18): the response wall on real and hostile answe
 const wall = await import('./wall.mjs');
 sections.push(wall.markdown(await wall.run()));
 
+process.stderr.write('Issue 18: linear cost of the wall on hostile answers...\n');
+const linearity = await import('./linearity.mjs');
+sections.push(linearity.markdown(await linearity.run()));
+
 process.stderr.write('Argument cap: an 8 MB tool call...\n');
 const cap = await import('./argument-cap.mjs');
 sections.push(cap.markdown(await cap.run()));
