@@ -161,6 +161,14 @@ export function hexWords(v: string | Uint8Array): string {
   return out;
 }
 
+/** Each byte as eight binary digits, or each character as a `U+` code point, blank-separated. */
+export function bitsOf(v: string): string {
+  return [...Buffer.from(v)].map((b) => b.toString(2).padStart(8, '0')).join(' ');
+}
+export function codePoints(v: string): string {
+  return [...v].map((c) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`).join(' ');
+}
+
 /** The value as quoted pieces of `n` characters joined by a concatenation operator (`' || '`, `" + "`, `" "`). */
 export function concatenated(v: string, n: number, op: string, quote = '"'): string {
   return (v.match(new RegExp(`[^]{1,${n}}`, 'gu')) ?? []).map((p) => `${quote}${p}${quote}`).join(op);
@@ -211,6 +219,9 @@ export function kindDecodings(text: string): string[] {
       }
     }
   }
+  // Binary bytes and U+ code points, every token in order.
+  both([...text.matchAll(/(?<![0-9])[01]{8}(?![0-9])/g)].map((m) => parseInt(m[0], 2)));
+  out.push([...text.matchAll(/U\+([0-9A-F]{4,6})/gi)].map((m) => String.fromCodePoint(parseInt(m[1]!, 16))).join(''));
   // Octal bytes and little-endian words, every token in order (offsets have more digits).
   both([...text.matchAll(/(?<![0-9])[0-3][0-7]{2}(?![0-9])/g)].map((m) => parseInt(m[0], 8)));
   both([...text.matchAll(/(?<![0-9a-f])[0-9a-f]{4}(?![0-9a-f])/gi)].flatMap((m) => [parseInt(m[0].slice(2), 16), parseInt(m[0].slice(0, 2), 16)]));

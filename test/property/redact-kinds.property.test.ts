@@ -7,7 +7,9 @@ import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { Redactor } from '../../src/redact/redactor.js';
 import {
+  bitsOf,
   bufferJson,
+  codePoints,
   concatenated,
   decimalList,
   flaskCookie,
@@ -70,6 +72,7 @@ describe('no window survives, whatever the value, in every spelling of each kind
   const lists = (v: string): Array<[string, string]> => [
     ['decimal', decimalList(v)],
     ['compact decimal', decimalList(v, false, ',')],
+    ['binary bytes', bitsOf(v)],
     ['signed', decimalList(v, true)],
     ['Buffer.toJSON', bufferJson(v)],
     ['0x', hexList(v, '0x', ', ')],
@@ -172,6 +175,7 @@ describe('no window survives, whatever the value, in every spelling of each kind
     ['one character per field', [...v].join(',')],
     ['one character per line', [...v].join('\n')],
     ['one character per blank', [...v].join(' ')],
+    ['U+ code points', codePoints(v)],
   ]);
 
   /** Keys of letters and digits alone (AWS secret keys, hex tokens). */

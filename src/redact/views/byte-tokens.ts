@@ -62,6 +62,21 @@ export function decimalByte(t: string, s: number, e: number): number {
   return v <= 255 ? v : -1;
 }
 
+/** Whether a `U+` (or `u+`) code point prefix starts at `i` (`U+0073 U+006B`): skipped like `0x`. */
+export const codePointPrefix = (t: string, i: number) => (t.charCodeAt(i) | 0x20) === 117 && t.charCodeAt(i + 1) === 43;
+
+/** Value of an eight-digit binary byte token [s, e) (`01110011`), or -1. */
+export function bitsByte(t: string, s: number, e: number): number {
+  if (e - s !== 8) return -1;
+  let v = 0;
+  for (let i = s; i < e; i++) {
+    const d = t.charCodeAt(i) - 48;
+    if (d !== 0 && d !== 1) return -1;
+    v = v * 2 + d;
+  }
+  return v;
+}
+
 /** Value of a three-digit octal byte token [s, e) (`od -b`), or -1. */
 export function octalByte(t: string, s: number, e: number): number {
   if (e - s !== 3) return -1;
@@ -85,6 +100,7 @@ export function listAt(t: string, p: number): boolean {
   // `"id":12,"name"` fails at "n" without a token being parsed.
   const runs = [0, 0, 0, 0, 0, 0];
   for (let k = 0; k < 3; k++) {
+    if (codePointPrefix(t, i)) i += 2;
     const c = i < n ? t.charCodeAt(i) : 0;
     if (!(cls(c) & HEXD) && (c | 0x20) !== 120) return false;
     // Letters past the `x` of a prefix are hex digits in a list: a word or an id fails here.

@@ -2,9 +2,9 @@
  * Byte lists and hex dumps: a value's bytes written one number at a time. Decimal lists of 0–255
  * or signed −128…127 (`[115, 107, …]`, Node `Buffer.toJSON`, Java `Arrays.toString`), hex pairs or
  * groups separated by non-alphanumerics (`0x73, 0x6b`, `73 6b 5f`, `73:6b`, `"73","6b"`), octal
- * bytes, little-endian hex words, and dumps (`xxd`, `od` with -c, -b, -x or -t x1z, `hexdump` with or
- * without -C, Go `hex.Dump`) whose offsets and ASCII column are
- * skipped and whose rows join across line breaks, so a value spread over rows is read whole. The
+ * bytes, eight-digit binary bytes, `U+` code points (read as hex), little-endian hex words, and
+ * dumps (`xxd`, `od` with -c, -b, -x or -t x1z, `hexdump` with or without -C, Go `hex.Dump`) whose
+ * offsets and ASCII column are skipped and whose rows join across line breaks, so a value spread over rows is read whole. The
  * bytes become text (UTF-8, and latin1 when a byte is ≥ 0x80); compressed bytes are inflated.
  *
  * Finding lists costs nothing on most text: every SAMPLE-th character is looked at, and only where
@@ -12,7 +12,7 @@
  * spans more than two samples, so it cannot fall between them whatever its alignment.
  */
 import { emitText } from './binary.js';
-import { ALNUM, cls, decimalByte, digitsStart, HEXD, hexToken, hexValue, LIST_DIGITS, listAt, octalByte, runEnd, SAMPLE, sampleInList, MAX_SEP } from './byte-tokens.js';
+import { ALNUM, bitsByte, cls, codePointPrefix, decimalByte, digitsStart, HEXD, hexToken, hexValue, LIST_DIGITS, listAt, octalByte, runEnd, SAMPLE, sampleInList, MAX_SEP } from './byte-tokens.js';
 import { emitInflated, compressedMagic, inflateBytes } from './inflate.js';
 import { Builder, type View, type ViewOptions } from './view.js';
 
@@ -108,8 +108,8 @@ class Stretch {
  * bytes little-endian (`od -x` and `hexdump` without -C print `6b73`), decimal bytes, or three-digit
  * octal bytes (`od -b`, `od -t o1`).
  */
-type Reading = 'hex' | 'words' | 'decimal' | 'octal';
-const READINGS: readonly Reading[] = ['hex', 'words', 'decimal', 'octal'];
+type Reading = 'hex' | 'words' | 'decimal' | 'octal' | 'bits';
+const READINGS: readonly Reading[] = ['hex', 'words', 'decimal', 'octal', 'bits'];
 
 /**
  * Whether the block [a, e) is written the way `reading` reads: little-endian words come from od and
@@ -120,8 +120,9 @@ const READINGS: readonly Reading[] = ['hex', 'words', 'decimal', 'octal'];
 function readingFits(t: string, a: number, e: number, reading: Reading): boolean {
   if (reading === 'hex' || reading === 'decimal') return true;
   const head = t.slice(a, Math.min(e, a + 240));
-  return reading === 'words' ? WORDS_ROW.test(head) : OCTAL_ROW.test(head);
+  return reading === 'words' ? WORDS_ROW.test(head) : reading === 'octal' ? OCTAL_ROW.test(head) : BITS_ROW.test(head);
 }
+const BITS_ROW = /(?:^|[^0-9A-Za-z])[01]{8}[ \t,]+[01]{8}[ \t,]+[01]{8}(?![0-9A-Za-z])/;
 const WORDS_ROW = /(?:^|\n)[^\n]*?\b[0-9a-f]{7} +[0-9a-f]{4} [0-9a-f]{4}\b/i;
 const OCTAL_ROW = /(?:^|[^0-9A-Za-z])[0-3][0-7]{2}[ \t]+[0-3][0-7]{2}[ \t]+[0-3][0-7]{2}(?![0-9A-Za-z])/;
 
@@ -170,6 +171,10 @@ function readList(t: string, a: number, end: number, reading: Reading, b: Builde
     }
     if (cls(c) & ALNUM) {
       const e = runEnd(t, i, end);
+      if (e === i + 1 && codePointPrefix(t, i)) {
+        i = e + 1; // `U+0073`: the prefix, like `0x`
+        continue;
+      }
       let ok = false;
       if (hex && hexToken(t, i, e)) {
         const d = digitsStart(t, i, e);
@@ -186,7 +191,7 @@ function readList(t: string, a: number, end: number, reading: Reading, b: Builde
           }
         }
       } else if (!hex) {
-        const v = reading === 'octal' ? octalByte(t, i, e) : decimalByte(t, i, e);
+        const v = reading === 'octal' ? octalByte(t, i, e) : reading === 'bits' ? bitsByte(t, i, e) : decimalByte(t, i, e);
         if (v >= 0) {
           ok = true;
           st.push(v, reading === 'decimal' && v > 127 && t.charCodeAt(i - 1) === 45 ? i - 1 : i, e);
