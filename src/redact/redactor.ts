@@ -50,6 +50,16 @@ export interface RedactorOptions {
 }
 
 /**
+ * V8 keeps the subject of the last successful regular-expression match for the legacy `RegExp.input`
+ * and `RegExp.lastMatch`: after a scan that is a view of the text or the value itself. A match on
+ * the empty string replaces it, so no scanned text outlives the call there (issue 18 item 6).
+ */
+const EMPTY = /(?:)/;
+function forgetLastMatch(): void {
+  EMPTY.exec('');
+}
+
+/**
  * Most original characters one view character may come from and still be found across a stream's
  * chunk boundary: 64 covers every spelling of one character by up to two layers of encoding we
  * decode (a doubly percent-encoded 4-byte character is 20 characters per UTF-16 unit; an HTML hex
@@ -95,6 +105,7 @@ export class Redactor {
   /** Learns a value (idempotent): every window of it is redacted from now on, however spelled. */
   add(secret: SecretValue): void {
     this.#addTriples(secret.name, fingerprintTriples(this.#keys, secret.value));
+    forgetLastMatch();
   }
 
   /**
@@ -115,7 +126,9 @@ export class Redactor {
 
   redact(text: string): RedactResult {
     const names: string[] = [];
-    return { text: applySpans(text, this.#marked(this.inspect(text)), names).out, redacted: names };
+    const out = applySpans(text, this.#marked(this.inspect(text)), names).out;
+    forgetLastMatch();
+    return { text: out, redacted: names };
   }
 
   /**
@@ -126,6 +139,7 @@ export class Redactor {
   inspect(text: string): ScanResult {
     const result = scanText(this.#keys, this.#table, text, this.#limits);
     if (this.#failOpen) result.unscanned = [];
+    forgetLastMatch();
     return result;
   }
 
@@ -143,6 +157,7 @@ export class Redactor {
       step = steps.next();
     }
     if (this.#failOpen) step.value.unscanned = [];
+    forgetLastMatch();
     return step.value;
   }
 
