@@ -12,5 +12,7 @@ const TAG_RE = /<(?:\/?[A-Za-z][A-Za-z0-9:-]{0,31}(?:\s[^<>]{0,512})?\/?|!--[^]{
 
 export function markupView(v: View, o: ViewOptions): View | null {
   if (v.text.indexOf('<') < 0) return null;
+  // Context of two windows, as the joins keep: a window across a removed tag needs W − 1 characters
+  // on each side, and the full context copied a tag-dense page whole into every layer's view.
   return regionsView(v, tokensOf(v.text, '<', TAG_RE, () => ''), Math.min(o.context, 2 * o.minWindow), 'markup');
 }
