@@ -231,6 +231,7 @@ export function kindDecodings(text: string): string[] {
   out.push(text.replace(/<[^<>]*>/g, ''), text.replace(/["']\s*,\s*["']/g, ''));
   out.push(Buffer.from(text.replace(/\\([0-3][0-7]{2})/g, (_m, o: string) => String.fromCharCode(parseInt(o, 8))), 'latin1').toString('utf8'));
   out.push(text.replace(/%u([0-9a-f]{4})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16))));
+  out.push(text.replace(/\\x\{([0-9a-f]{1,6})\}/gi, (_m, h: string) => String.fromCodePoint(parseInt(h, 16))));
   // Separators out: blanks and borders only, then dashes, dots and colons too.
   out.push(text.replace(/[\s|│┃║─━┼├┤]+|\+-+\+/g, ''), text.replace(/[\s|│┃║─━┼├┤+\-.:=]+/g, ''));
   return out;

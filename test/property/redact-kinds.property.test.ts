@@ -165,6 +165,7 @@ describe('no window survives, whatever the value, in every spelling of each kind
     ['Python list of 4s', listOfParts(v, 4, "'", ', ')],
     ['octal (bytea)', octalEscaped(v)],
     ['%u escapes', percentU(v)],
+    ['Perl and PHP \\x{…}', [...v].map((c) => `\\x{${c.codePointAt(0)!.toString(16)}}`).join('')],
     ['SQL ||', concatenated(v, 5, ' || ', "'")],
     ['JS +', concatenated(v, 7, ' + ')],
     ['adjacent literals', concatenated(v, 9, ' ')],
