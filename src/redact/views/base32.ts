@@ -4,7 +4,7 @@
  * characters). Every such run lies inside a base64-alphabet run at least as long, which the caller
  * has already found, so text without one pays nothing here.
  */
-import { emitText, mayHoldText } from './binary.js';
+import { emitText, mayHoldText, valuesOf } from './binary.js';
 import { lineGap, runsOf, runStartsOf, wholeRuns, wrappedRunStart } from './runs.js';
 import { Builder, copiedFromInput, type View, type ViewOptions } from './view.js';
 
@@ -23,7 +23,7 @@ let scratch = { bytes: new Uint8Array(256), bs: new Int32Array(256), be: new Int
 let bytesUsed = 0;
 
 /** The bytes of a run read from its `align`-th character on, each mapped to the characters holding its bits. */
-function decodeRun(t: string, idx: number[], align: number, table: Int8Array): number {
+function decodeRun(vals: Uint8Array, idx: number[], align: number): number {
   if (scratch.bytes.length < idx.length) scratch = { bytes: new Uint8Array(idx.length * 2), bs: new Int32Array(idx.length * 2), be: new Int32Array(idx.length * 2) };
   const { bytes, bs, be } = scratch;
   if (idx.length > bytesUsed) bytesUsed = Math.min(bytes.length, idx.length);
@@ -32,7 +32,7 @@ function decodeRun(t: string, idx: number[], align: number, table: Int8Array): n
   let n = 0;
   let first = align; // character holding the first bits of the next byte
   for (let g = align; g < idx.length; g++) {
-    acc = ((acc << 5) | table[t.charCodeAt(idx[g]!)]!) & 0xfff;
+    acc = ((acc << 5) | vals[g]!) & 0xfff;
     bits += 5;
     if (bits < 8) continue;
     bits -= 8;
@@ -93,10 +93,11 @@ export function base32View(v: View, o: ViewOptions): View | null {
     if (candidates.length === 0) continue;
     for (const idx of runsOf(v.text, table, min, true, candidates)) {
       if (copiedFromInput(v, idx[0]!, idx[idx.length - 1]!, o.root)) continue;
+      const vals = valuesOf(v.text, idx, table);
       for (let align = 0; align < 8; align++) {
         // Runs that only look like base32 (an uppercase name, a lowercase word) hold no UTF-8 stretch a window long.
-        if (!mayHoldText(v.text, idx, align, o.minWindow, table, 5)) continue;
-        const n = decodeRun(v.text, idx, align, table);
+        if (!mayHoldText(vals, idx.length, align, o.minWindow, 5)) continue;
+        const n = decodeRun(vals, idx, align);
         emitText((b ??= new Builder(v)), scratch.bytes, scratch.bs, scratch.be, o.minWindow, n);
       }
     }

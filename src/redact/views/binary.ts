@@ -32,6 +32,16 @@ export function emitText(b: Builder, bytes: ArrayLike<number>, bs: ArrayLike<num
     m = 0;
   };
   for (let i = 0; i < n; ) {
+    const b0 = bytes[i]!;
+    if (b0 < 0x80) {
+      // ASCII, the usual byte: what utf8SequenceAt would read (one unit), without the call.
+      text[m] = b0;
+      s[m] = bs[i]!;
+      e[m] = be[i]!;
+      m++;
+      i++;
+      continue;
+    }
     const len = utf8SequenceAt(bytes, i, n);
     const cp = sequenceCodePoint;
     if (len === 1 && cp >= 0x80) {
@@ -61,18 +71,18 @@ export function emitText(b: Builder, bytes: ArrayLike<number>, bs: ArrayLike<num
 }
 
 /**
- * Whether the run, decoded at this alignment, has a well-formed UTF-8 stretch of at least `min`
+ * Whether a run, decoded at this alignment, has a well-formed UTF-8 stretch of at least `min`
  * bytes. A stretch decodes to at most as many UTF-16 units as it has bytes, so a run without one
- * cannot give emitText a stretch of `min` units: skipping it loses nothing. `table` and `width`
- * give each character's bits (base64 by default; base32 passes its own).
+ * cannot give emitText a stretch of `min` units: skipping it loses nothing. `vals[0, m)` are the
+ * run's characters as values of `width` bits (6 for base64, 5 for base32; see valuesOf).
  */
-export function mayHoldText(t: string, idx: number[], align: number, min: number, table: Int8Array = B64, width = 6): boolean {
+export function mayHoldText(vals: Uint8Array, m: number, align: number, min: number, width = 6): boolean {
   let stretch = 0;
   let need = 0;
   let acc = 0;
   let bits = 0;
-  for (let g = align; g < idx.length; g++) {
-    acc = (acc << width) | table[t.charCodeAt(idx[g]!)]!;
+  for (let g = align; g < m; g++) {
+    acc = (acc << width) | vals[g]!;
     bits += width;
     if (bits < 8) continue;
     bits -= 8;
@@ -99,10 +109,24 @@ export function mayHoldText(t: string, idx: number[], align: number, min: number
 }
 
 /** Reused per decode (a run's bytes are copied out by emitText): arrays grown by push cost a third of a body's scan. */
-let scratch = { bytes: new Uint8Array(1024), bs: new Int32Array(1024), be: new Int32Array(1024) };
+let scratch = { bytes: new Uint8Array(1024), bs: new Int32Array(1024), be: new Int32Array(1024), vals: new Uint8Array(1024) };
+/** How much of scratch.bytes and scratch.vals may hold decoded data since they were last cleared. */
+let scratchUsed = 0;
 function decodeScratch(chars: number): typeof scratch {
-  if (scratch.bytes.length < chars) scratch = { bytes: new Uint8Array(chars * 2), bs: new Int32Array(chars * 2), be: new Int32Array(chars * 2) };
+  if (scratch.bytes.length < chars) scratch = { bytes: new Uint8Array(chars * 2), bs: new Int32Array(chars * 2), be: new Int32Array(chars * 2), vals: new Uint8Array(chars * 2) };
+  if (chars > scratchUsed) scratchUsed = Math.min(scratch.bytes.length, chars);
   return scratch;
+}
+
+/**
+ * The characters of a run (parent indexes `idx`) as their values in `table`, into the shared
+ * scratch: read once per run, where the four alignments read each character twice each.
+ */
+export function valuesOf(t: string, idx: ArrayLike<number>, table: Int8Array): Uint8Array {
+  const m = idx.length;
+  const { vals } = decodeScratch(m);
+  for (let k = 0; k < m; k++) vals[k] = table[t.charCodeAt(idx[k]!)]!;
+  return vals;
 }
 
 export function base64View(v: View, o: ViewOptions): View | null {
@@ -113,23 +137,21 @@ export function base64View(v: View, o: ViewOptions): View | null {
   const b = new Builder(v);
   for (const idx of runs) {
     if (copiedFromInput(v, idx[0]!, idx[idx.length - 1]!, o.root)) continue;
+    const m = idx.length;
+    const vals = valuesOf(v.text, idx, B64);
+    const { bytes, bs, be } = scratch;
     // The run may start mid-stream (glued to other text): decode at each of the 4 alignments.
     for (let align = 0; align < 4; align++) {
       // Most runs (binary data, ids, text that only looks like base64) decode to no UTF-8 stretch
       // a window long: find that out on bytes alone before building position maps.
-      if (!mayHoldText(v.text, idx, align, o.minWindow)) continue;
-      const t = v.text;
-      const m = idx.length;
-      const { bytes, bs, be } = decodeScratch(m);
+      if (!mayHoldText(vals, m, align, o.minWindow)) continue;
       let n = 0;
       // Byte j of a group of four characters is made of characters j and j + 1 (6 bits each).
       for (let g = align; g + 1 < m; g += 4) {
         for (let j = 0; j < 3 && g + j + 1 < m; j++) {
-          const pa = idx[g + j]!;
-          const pb = idx[g + j + 1]!;
-          bytes[n] = ((B64[t.charCodeAt(pa)]! << (2 + 2 * j)) | (B64[t.charCodeAt(pb)]! >> (4 - 2 * j))) & 0xff;
-          bs[n] = pa;
-          be[n] = pb + 1;
+          bytes[n] = ((vals[g + j]! << (2 + 2 * j)) | (vals[g + j + 1]! >> (4 - 2 * j))) & 0xff;
+          bs[n] = idx[g + j]!;
+          be[n] = idx[g + j + 1]! + 1;
           n++;
         }
       }
@@ -149,23 +171,28 @@ export function hexView(v: View, o: ViewOptions): View | null {
   if (runs.length === 0) return null;
   const b = new Builder(v);
   for (const idx of runs) {
+    const m = idx.length;
+    const vals = valuesOf(v.text, idx, HEX);
+    const { bytes, bs, be } = scratch;
     for (let align = 0; align < 2; align++) {
-      const bytes: number[] = [];
-      const bs: number[] = [];
-      const be: number[] = [];
-      for (let g = align; g + 1 < idx.length; g += 2) {
-        bytes.push((HEX[v.text.charCodeAt(idx[g]!)]! << 4) | HEX[v.text.charCodeAt(idx[g + 1]!)]!);
-        bs.push(idx[g]!);
-        be.push(idx[g + 1]! + 1);
+      let n = 0;
+      for (let g = align; g + 1 < m; g += 2) {
+        bytes[n] = (vals[g]! << 4) | vals[g + 1]!;
+        bs[n] = idx[g]!;
+        be[n] = idx[g + 1]! + 1;
+        n++;
       }
-      emitText(b, bytes, bs, be, o.minWindow);
+      emitText(b, bytes, bs, be, o.minWindow, n);
     }
   }
   return b.build('hex');
 }
 
-/** Zeroes the reused decoded-text buffer (called when a scan ends). */
+/** Zeroes the reused decoded-text and decoded-byte buffers (called when a scan ends). */
 export function clearDecoded(): void {
   units.text.fill(0, 0, decodedUsed);
   decodedUsed = 0;
+  scratch.bytes.fill(0, 0, scratchUsed);
+  scratch.vals.fill(0, 0, scratchUsed);
+  scratchUsed = 0;
 }

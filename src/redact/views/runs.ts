@@ -91,9 +91,17 @@ export function wrappedRunStart(text: string, s: number, min: number): number {
   return j < lineEnd ? j : s;
 }
 
-/** Run starts of a decoded view (the identity view's come from the caller's scan, on its own copy of the text). */
+/**
+ * Run starts of a decoded view (the identity view's come from the caller's scan, on its own copy of
+ * the text). Four decoders (base64, hex, base32, inflate) ask for them: found once per view and
+ * minimum, kept on the view (positions only, no text).
+ */
 export function runStartsOf(v: View, o: ViewOptions): number[] {
-  return v.depth === 0 && o.rootRuns ? o.rootRuns : base64RunStarts(unitsOf(v.text), v.text.length, o.minBase64);
+  if (v.depth === 0 && o.rootRuns) return o.rootRuns;
+  if (v.runStarts && v.runStarts.min === o.minBase64) return v.runStarts.runs;
+  const runs = base64RunStarts(unitsOf(v.text), v.text.length, o.minBase64);
+  v.runStarts = { min: o.minBase64, runs };
+  return runs;
 }
 
 /** Whitespace a base64 run may continue across: a line break, with a little indentation. */

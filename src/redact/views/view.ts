@@ -40,6 +40,10 @@ export interface View {
   decoder?: number;
   /** Encodings undone on top of each other to reach this view (side-by-side decodings add none). */
   stack?: number;
+  /** Its base64-alphabet run starts for a minimum run length, once found (./runs runStartsOf); callers copy before changing. */
+  runStarts?: { min: number; runs: number[] };
+  /** Its fresh units as merged original intervals, once found (./index stacked). */
+  freshSpans?: { lo: number[]; hi: number[] } | 'unordered';
 }
 
 /** Which decoded views to build, and how much undecoded context to keep around each region. */
@@ -166,7 +170,15 @@ export class Builder {
       this.e.set(end.subarray(a, b), this.n);
       this.f.fill(0, this.n, this.n + b - a);
       this.n += b - a;
-    } else for (let i = a; i < b; i++) this.#push(i, i + 1, 0);
+    } else {
+      const { s, e } = this;
+      for (let i = a, k = this.n; i < b; i++, k++) {
+        s[k] = i;
+        e[k] = i + 1;
+      }
+      this.f.fill(0, this.n, this.n + b - a);
+      this.n += b - a;
+    }
     this.#settleJoin(first);
   }
   /** Decoded text for parent [a, b): every unit maps to the whole token, or per unit (parent-relative offsets). */
@@ -194,9 +206,25 @@ export class Builder {
   /** Decoded units `units[0, m)`, unit k from parent [us[k], ue[k]) (parent-relative offsets). */
   emitUnits(units: Uint16Array, us: Int32Array, ue: Int32Array, m: number): void {
     this.#room(m);
-    if (m > 0) this.#sources.push(this.ps(us[0]!), this.pe(ue[m - 1]! - 1));
-    for (let k = 0; k < m; k += 8192) this.parts.push(String.fromCharCode.apply(null, units.subarray(k, Math.min(m, k + 8192)) as unknown as number[]));
-    for (let k = 0; k < m; k++) this.#push(this.ps(us[k]!), this.pe(ue[k]! - 1));
+    if (m === 0) return;
+    this.#sources.push(this.ps(us[0]!), this.pe(ue[m - 1]! - 1));
+    // UTF-16LE bytes to a string keep every unit as it is (lone surrogates too), in one copy.
+    this.parts.push(Buffer.from(units.buffer, units.byteOffset, m * 2).toString('utf16le'));
+    const { s, e, n } = this;
+    const { start, end } = this.parent;
+    if (start && end) {
+      for (let k = 0; k < m; k++) {
+        s[n + k] = start[us[k]!]!;
+        e[n + k] = end[ue[k]! - 1]!;
+      }
+    } else {
+      for (let k = 0; k < m; k++) {
+        s[n + k] = us[k]!;
+        e[n + k] = ue[k]!;
+      }
+    }
+    this.f.fill(1, n, n + m);
+    this.n += m;
   }
   /** The view built (null if nothing was written); the builder is done with after this. */
   build(kind: string): View | null {
