@@ -65,7 +65,8 @@ function rangesWithRun(text: string, ranges: number[], table: Int8Array, min: nu
         i++;
         continue;
       }
-      const gap = stretch > 0 ? lineGap(text, i) : 0;
+      // lineGap finds a gap only at a blank or a line break: other characters skip the call.
+      const gap = stretch > 0 && (c === 32 || c === 9 || c === 13 || c === 10) ? lineGap(text, i) : 0;
       if (gap > 0) {
         i += gap;
         continue;

@@ -69,6 +69,24 @@ function base64Byte(t: string, idx: number[], align: number, j: number): number 
   return ((a << (2 + 2 * k)) | (b >> (4 - 2 * k))) & 0xff;
 }
 
+/**
+ * The bytes of run characters [align, end) read as base64, whole groups of four only (fewer than
+ * four characters give fewer than 4 bytes, which inflateBytes refuses anyway): what Buffer.from
+ * of those characters as a 'base64' string gives (it reads both alphabets, as B64 does), without
+ * building the string one character at a time.
+ */
+function base64Bytes(t: string, idx: number[], align: number, end: number): Uint8Array {
+  const groups = (end - align) >> 2;
+  const out = new Uint8Array(groups * 3);
+  for (let q = 0, g = align; q < groups; q++, g += 4) {
+    const x = (B64[t.charCodeAt(idx[g]!)]! << 18) | (B64[t.charCodeAt(idx[g + 1]!)]! << 12) | (B64[t.charCodeAt(idx[g + 2]!)]! << 6) | B64[t.charCodeAt(idx[g + 3]!)]!;
+    out[3 * q] = x >> 16;
+    out[3 * q + 1] = (x >> 8) & 0xff;
+    out[3 * q + 2] = x & 0xff;
+  }
+  return out;
+}
+
 /** Whether the base64 or hex characters at `s` start with compression magic (at any alignment). */
 function startsCompressed(t: string, s: number): boolean {
   const idx: number[] = [];
@@ -114,9 +132,7 @@ export function inflateView(v: View, o: ViewOptions): View | null {
       let line = align + 1;
       while (line < idx.length && idx[line] === idx[line - 1]! + 1) line++;
       for (const end of line < idx.length ? [idx.length, line] : [idx.length]) {
-        let chars = '';
-        for (let g = align; g < end; g++) chars += t[idx[g]!];
-        const out = inflateBytes(Buffer.from(chars.slice(0, chars.length & ~3 || chars.length), 'base64'), raw && align === 0);
+        const out = inflateBytes(base64Bytes(t, idx, align, end), raw && align === 0);
         if (!out) continue;
         emitInflated((b ??= new Builder(v)), out, idx[align]!, idx[end - 1]! + 1, o.minWindow);
         break;

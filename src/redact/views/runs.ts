@@ -148,7 +148,9 @@ export function runsOf(text: string, table: Int8Array, min: number, acrossLines:
         i++;
       }
       if (!acrossLines || i >= n) break;
-      const gap = lineGap(text, i);
+      // lineGap finds a gap only at a blank or a line break: other characters skip the call.
+      const g0 = text.charCodeAt(i);
+      const gap = g0 === 32 || g0 === 9 || g0 === 13 || g0 === 10 ? lineGap(text, i) : 0;
       if (gap === 0) break;
       const next = text.charCodeAt(i + gap);
       if (!(next < 128 && table[next]! >= 0)) break;
