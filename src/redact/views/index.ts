@@ -12,7 +12,7 @@ import { inflateView } from './inflate.js';
 import { joinView } from './join.js';
 import { quotedPrintableView } from './quoted-printable.js';
 import { htmlView, jsonView, latin1View, lineView, nulView, percentView } from './text.js';
-import { DecodeLimitReached, releaseSharedMaps, type View, type ViewOptions } from './view.js';
+import { DecodeLimitReached, newView, releaseSharedMaps, type View, type ViewOptions } from './view.js';
 
 export { BREAK, type View, type ViewOptions } from './view.js';
 export { asciiBase64RunStarts, base64RunStarts, BLOCK_WALK_MIN } from './runs.js';
@@ -105,7 +105,7 @@ const NORMALISERS = new Set([DECODERS.length - 3, DECODERS.length - 2, DECODERS.
 const MAX_LAYERS = 12;
 
 export function identityView(text: string): View {
-  return { text, start: null, end: null, depth: 0, kind: '' };
+  return newView(text, null, null, null, undefined, 0, '');
 }
 
 /**

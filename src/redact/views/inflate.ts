@@ -30,6 +30,11 @@ export function compressedMagic(b0: number, b1: number): boolean {
 export function inflateBytes(bytes: Uint8Array, raw = false): Buffer | null {
   if (bytes.length < 4) return null;
   const options = { maxOutputLength: OUTPUT_FLOOR + OUTPUT_PER_INPUT_BYTE * bytes.length, finishFlush: constants.Z_SYNC_FLUSH };
+  // Most bytes tried are not compressed data (magic is two bytes: about one run in a thousand
+  // has it by chance) and zlib throws; the stack trace of that error was two thirds of the call.
+  // The call is synchronous, so no other code runs while the limit is 0; restored in `finally`.
+  const traceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   try {
     if (bytes[0] === 0x1f && bytes[1] === 0x8b) return gunzipSync(bytes, options);
     if (compressedMagic(bytes[0]!, bytes[1]!)) return inflateSync(bytes, options);
@@ -38,6 +43,8 @@ export function inflateBytes(bytes: Uint8Array, raw = false): Buffer | null {
     // Past the output bound is data that could not be scanned, not data that is not compressed.
     if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw new DecodeLimitReached('inflate output bound');
     return null;
+  } finally {
+    Error.stackTraceLimit = traceLimit;
   }
   return null;
 }
@@ -60,7 +67,7 @@ for (let i = 0; i < 16; i++) {
 const RAW_DEFLATE_KEYS = /(?:samlrequest|samlresponse)=$/i;
 
 /** Byte `j` of a base64 run read from character `align` (null past its end). */
-function base64Byte(t: string, idx: number[], align: number, j: number): number | null {
+function base64Byte(t: string, idx: ArrayLike<number>, align: number, j: number): number | null {
   const g = align + Math.floor(j / 3) * 4 + (j % 3);
   if (g + 1 >= idx.length) return null;
   const a = B64[t.charCodeAt(idx[g]!)]!;
@@ -75,7 +82,7 @@ function base64Byte(t: string, idx: number[], align: number, j: number): number 
  * of those characters as a 'base64' string gives (it reads both alphabets, as B64 does), without
  * building the string one character at a time.
  */
-function base64Bytes(t: string, idx: number[], align: number, end: number): Uint8Array {
+function base64Bytes(t: string, idx: Int32Array, align: number, end: number): Uint8Array {
   const groups = (end - align) >> 2;
   const out = new Uint8Array(groups * 3);
   for (let q = 0, g = align; q < groups; q++, g += 4) {

@@ -120,8 +120,8 @@ export function lineGap(text: string, i: number): number {
  * Runs of characters of `table` at least `min` long, as lists of the parent indexes of their
  * characters; a base64 run continues across line breaks (MIME wraps at 76, PEM at 64).
  */
-export function runsOf(text: string, table: Int8Array, min: number, acrossLines: boolean, ranges: number[] | null = null): number[][] {
-  const runs: number[][] = [];
+export function runsOf(text: string, table: Int8Array, min: number, acrossLines: boolean, ranges: number[] | null = null): Int32Array[] {
+  const runs: Int32Array[] = [];
   const n = text.length;
   let i = 0;
   let r = 0;
@@ -139,26 +139,48 @@ export function runsOf(text: string, table: Int8Array, min: number, acrossLines:
       i++;
       continue;
     }
-    const idx: number[] = [];
-    for (;;) {
-      while (i < n) {
-        const d = text.charCodeAt(i);
-        if (d >= 128 || table[d]! < 0) break;
-        idx.push(i);
-        i++;
-      }
-      if (!acrossLines || i >= n) break;
-      // lineGap finds a gap only at a blank or a line break: other characters skip the call.
-      const g0 = text.charCodeAt(i);
-      const gap = g0 === 32 || g0 === 9 || g0 === 13 || g0 === 10 ? lineGap(text, i) : 0;
-      if (gap === 0) break;
-      const next = text.charCodeAt(i + gap);
-      if (!(next < 128 && table[next]! >= 0)) break;
-      i += gap;
+    // Most runs are short (hex digits inside base64, words): counted first, and a position list
+    // is built only for a run long enough to keep (a list per short run was most of the walk).
+    const start = i;
+    i = walkRun(text, table, start, acrossLines, null);
+    if (walked >= min) {
+      const idx = new Int32Array(walked);
+      walkRun(text, table, start, acrossLines, idx);
+      runs.push(idx);
     }
-    if (idx.length >= min) runs.push(idx);
   }
   return runs;
+}
+
+/** Characters of the run walkRun last walked. */
+let walked = 0;
+
+/**
+ * Walks the run of `table` characters starting at `i` (across line breaks when `acrossLines`),
+ * writing their indexes into `idx` when given; returns where the run ends (count in `walked`).
+ */
+function walkRun(text: string, table: Int8Array, i: number, acrossLines: boolean, idx: Int32Array | null): number {
+  const n = text.length;
+  let k = 0;
+  for (;;) {
+    while (i < n) {
+      const d = text.charCodeAt(i);
+      if (d >= 128 || table[d]! < 0) break;
+      if (idx) idx[k] = i;
+      k++;
+      i++;
+    }
+    if (!acrossLines || i >= n) break;
+    // lineGap finds a gap only at a blank or a line break: other characters skip the call.
+    const g0 = text.charCodeAt(i);
+    const gap = g0 === 32 || g0 === 9 || g0 === 13 || g0 === 10 ? lineGap(text, i) : 0;
+    if (gap === 0) break;
+    const next = text.charCodeAt(i + gap);
+    if (!(next < 128 && table[next]! >= 0)) break;
+    i += gap;
+  }
+  walked = k;
+  return i;
 }
 
 /**
