@@ -5,7 +5,7 @@
  * has already found, so text without one pays nothing here.
  */
 import { emitText, mayHoldText, valuesOf } from './binary.js';
-import { lineGap, runsOf, runStartsOf, wholeRuns, wrappedRunStart } from './runs.js';
+import { runsOf, runStartsOf, wholeRuns, wrappedRunStart } from './runs.js';
 import { Builder, copiedFromInput, type View, type ViewOptions } from './view.js';
 
 const UPPER = new Int8Array(128).fill(-1);
@@ -45,41 +45,6 @@ function decodeRun(vals: Uint8Array, idx: Int32Array, align: number): number {
   return n;
 }
 
-/**
- * The ranges where runsOf would find a run of `min` characters of `table` (counted the same way,
- * across line breaks too), found without the position lists runsOf builds: base64 text breaks into
- * short same-case pieces, so most ranges are dropped here.
- */
-function rangesWithRun(text: string, ranges: number[], table: Int8Array, min: number): number[] {
-  const out: number[] = [];
-  for (let r = 0; r < ranges.length; r += 2) {
-    const to = ranges[r + 1]!;
-    let stretch = 0;
-    for (let i = ranges[r]!; i < text.length; ) {
-      const c = text.charCodeAt(i);
-      if (c < 128 && table[c]! >= 0) {
-        if (++stretch >= min) {
-          out.push(ranges[r]!, to);
-          break;
-        }
-        i++;
-        continue;
-      }
-      // lineGap finds a gap only at a blank or a line break: other characters skip the call.
-      const gap = stretch > 0 && (c === 32 || c === 9 || c === 13 || c === 10) ? lineGap(text, i) : 0;
-      if (gap > 0) {
-        i += gap;
-        continue;
-      }
-      // Past the range a run only goes on across a line break.
-      if (i >= to) break;
-      stretch = 0;
-      i++;
-    }
-  }
-  return out;
-}
-
 export function base32View(v: View, o: ViewOptions): View | null {
   const starts = runStartsOf(v, o);
   if (starts.length === 0) return null;
@@ -90,9 +55,7 @@ export function base32View(v: View, o: ViewOptions): View | null {
   const whole = wholeRuns(v.text, ranges);
   let b: Builder | null = null;
   for (const table of [UPPER, LOWER]) {
-    const candidates = rangesWithRun(v.text, whole, table, min);
-    if (candidates.length === 0) continue;
-    for (const idx of runsOf(v.text, table, min, true, candidates)) {
+    for (const idx of runsOf(v.text, table, min, true, whole)) {
       if (copiedFromInput(v, idx[0]!, idx[idx.length - 1]!, o.root)) continue;
       const vals = valuesOf(v.text, idx, table);
       for (let align = 0; align < 8; align++) {

@@ -16,40 +16,50 @@ let units = { text: new Uint16Array(1024), s: new Int32Array(1024), e: new Int32
 /** How much of units.text may hold decoded text since it was last cleared. */
 let decodedUsed = 0;
 
-/** Decoded bytes as UTF-8, keeping only well-formed stretches at least `min` units long. */
+/**
+ * Decoded bytes as UTF-8, keeping only well-formed stretches at least `min` units long. Stretches
+ * are first only measured (most bytes of a wrong alignment or a binary blob make stretches far
+ * shorter than `min`), and a stretch long enough is then read again from its first byte into
+ * units: the reading of a stretch depends on nothing before it (it starts where the last one was
+ * cut, at a byte that starts no sequence, or at 0), so both readings are the same.
+ */
 export function emitText(b: Builder, bytes: ArrayLike<number>, bs: ArrayLike<number>, be: ArrayLike<number>, min: number, n = bytes.length): void {
-  if (n === 0) return;
-  // A stretch has at most one unit per byte (a 4-byte sequence is 2 units).
-  if (units.text.length < n) units = { text: new Uint16Array(n * 2), s: new Int32Array(n * 2), e: new Int32Array(n * 2) };
-  const { text, s, e } = units;
-  if (n * 2 > decodedUsed) decodedUsed = Math.min(text.length, n * 2);
-  let m = 0;
-  const flush = () => {
-    if (m >= min) {
-      b.brk();
-      b.emitUnits(text, s, e, m);
-    }
-    m = 0;
-  };
+  let m = 0; // units of the stretch under way
+  let from = 0; // its first byte
   for (let i = 0; i < n; ) {
     const b0 = bytes[i]!;
     if (b0 < 0x80) {
       // ASCII, the usual byte: what utf8SequenceAt would read (one unit), without the call.
-      text[m] = b0;
-      s[m] = bs[i]!;
-      e[m] = be[i]!;
       m++;
       i++;
       continue;
     }
     const len = utf8SequenceAt(bytes, i, n);
-    const cp = sequenceCodePoint;
-    if (len === 1 && cp >= 0x80) {
+    if (len === 1 && sequenceCodePoint >= 0x80) {
       // Not text: random bytes (a wrong alignment, a binary blob) end the stretch here.
-      flush();
+      if (m >= min) emitStretch(b, bytes, bs, be, from, i);
+      m = 0;
       i += 1;
+      from = i;
       continue;
     }
+    m += sequenceCodePoint > 0xffff ? 2 : 1;
+    i += len;
+  }
+  if (m >= min) emitStretch(b, bytes, bs, be, from, n);
+}
+
+/** The well-formed UTF-8 bytes [from, to) as units, each mapped to its sequence's [start, end), after a break. */
+function emitStretch(b: Builder, bytes: ArrayLike<number>, bs: ArrayLike<number>, be: ArrayLike<number>, from: number, to: number): void {
+  // A stretch has at most one unit per byte (a 4-byte sequence is 2 units).
+  const size = to - from;
+  if (units.text.length < size) units = { text: new Uint16Array(size * 2), s: new Int32Array(size * 2), e: new Int32Array(size * 2) };
+  const { text, s, e } = units;
+  if (size > decodedUsed) decodedUsed = Math.min(text.length, size);
+  let m = 0;
+  for (let i = from; i < to; ) {
+    const len = utf8SequenceAt(bytes, i, to);
+    const cp = sequenceCodePoint;
     const st = bs[i]!;
     const en = be[i + len - 1]!;
     if (cp > 0xffff) {
@@ -67,7 +77,8 @@ export function emitText(b: Builder, bytes: ArrayLike<number>, bs: ArrayLike<num
     }
     i += len;
   }
-  flush();
+  b.brk();
+  b.emitUnits(text, s, e, m);
 }
 
 /**
@@ -129,6 +140,38 @@ export function valuesOf(t: string, idx: ArrayLike<number>, table: Int8Array): U
   return vals;
 }
 
+/**
+ * The bytes of run characters `vals[align, m)` (parent indexes `idx`), each with its [start, end):
+ * byte j of a group of four characters is made of characters j and j + 1 (6 bits each); a group
+ * cut short by the run's end gives the bytes its characters complete. Returns the byte count.
+ */
+function base64Bytes(vals: Uint8Array, idx: Int32Array, m: number, align: number, bytes: Uint8Array, bs: Int32Array, be: Int32Array): number {
+  let n = 0;
+  let g = align;
+  for (; g + 3 < m; g += 4, n += 3) {
+    const c0 = vals[g]!;
+    const c1 = vals[g + 1]!;
+    const c2 = vals[g + 2]!;
+    const p1 = idx[g + 1]!;
+    const p2 = idx[g + 2]!;
+    bytes[n] = ((c0 << 2) | (c1 >> 4)) & 0xff;
+    bytes[n + 1] = ((c1 << 4) | (c2 >> 2)) & 0xff;
+    bytes[n + 2] = ((c2 << 6) | vals[g + 3]!) & 0xff;
+    bs[n] = idx[g]!;
+    be[n] = p1 + 1;
+    bs[n + 1] = p1;
+    be[n + 1] = p2 + 1;
+    bs[n + 2] = p2;
+    be[n + 2] = idx[g + 3]! + 1;
+  }
+  for (let j = 0; j < 2 && g + j + 1 < m; j++, n++) {
+    bytes[n] = ((vals[g + j]! << (2 + 2 * j)) | (vals[g + j + 1]! >> (4 - 2 * j))) & 0xff;
+    bs[n] = idx[g + j]!;
+    be[n] = idx[g + j + 1]! + 1;
+  }
+  return n;
+}
+
 export function base64View(v: View, o: ViewOptions): View | null {
   const starts = runStartsOf(v, o).slice();
   for (let r = 0; r < starts.length; r += 2) starts[r] = Math.max(wrappedRunStart(v.text, starts[r]!, o.minBase64), r > 0 ? starts[r - 1]! : 0);
@@ -145,16 +188,7 @@ export function base64View(v: View, o: ViewOptions): View | null {
       // Most runs (binary data, ids, text that only looks like base64) decode to no UTF-8 stretch
       // a window long: find that out on bytes alone before building position maps.
       if (!mayHoldText(vals, m, align, o.minWindow)) continue;
-      let n = 0;
-      // Byte j of a group of four characters is made of characters j and j + 1 (6 bits each).
-      for (let g = align; g + 1 < m; g += 4) {
-        for (let j = 0; j < 3 && g + j + 1 < m; j++) {
-          bytes[n] = ((vals[g + j]! << (2 + 2 * j)) | (vals[g + j + 1]! >> (4 - 2 * j))) & 0xff;
-          bs[n] = idx[g + j]!;
-          be[n] = idx[g + j + 1]! + 1;
-          n++;
-        }
-      }
+      const n = base64Bytes(vals, idx, m, align, bytes, bs, be);
       emitText(b, bytes, bs, be, o.minWindow, n);
     }
   }
