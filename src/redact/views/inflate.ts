@@ -66,6 +66,11 @@ for (let i = 0; i < 16; i++) {
 /** Headers after which a base64 run is raw deflate (no magic to tell it by). */
 const RAW_DEFLATE_KEYS = /(?:samlrequest|samlresponse)=$/i;
 
+/** Whether a raw-deflate header ends at `s` (RAW_DEFLATE_KEYS ends in `=`: most runs fail on that one character). */
+function rawDeflateKey(t: string, s: number): boolean {
+  return s > 0 && t.charCodeAt(s - 1) === 61 && RAW_DEFLATE_KEYS.test(t.slice(Math.max(0, s - 16), s));
+}
+
 /** Byte `j` of a base64 run read from character `align` (null past its end). */
 function base64Byte(t: string, idx: ArrayLike<number>, align: number, j: number): number | null {
   const g = align + Math.floor(j / 3) * 4 + (j % 3);
@@ -123,12 +128,12 @@ export function inflateView(v: View, o: ViewOptions): View | null {
   const kept: number[] = [];
   for (let r = 0; r < ranges.length; r += 2) {
     const s = ranges[r]!;
-    if (startsCompressed(t, s) || RAW_DEFLATE_KEYS.test(t.slice(Math.max(0, s - 16), s))) kept.push(s, ranges[r + 1]!);
+    if (startsCompressed(t, s) || rawDeflateKey(t, s)) kept.push(s, ranges[r + 1]!);
   }
   if (kept.length === 0) return null;
   let b: Builder | null = null;
   for (const idx of runsOf(t, B64, o.minBase64, true, kept)) {
-    const raw = RAW_DEFLATE_KEYS.test(t.slice(Math.max(0, idx[0]! - 16), idx[0]!));
+    const raw = rawDeflateKey(t, idx[0]!);
     // Base64: the run may start mid-stream, so each of the 4 alignments; two bytes tell magic.
     for (let align = 0; align < 4; align++) {
       const b0 = base64Byte(t, idx, align, 0);

@@ -142,7 +142,16 @@ export function runsOf(text: string, table: Int8Array, min: number, acrossLines:
     // Most runs are short (hex digits inside base64, words): counted first, and a position list
     // is built only for a run long enough to keep (a list per short run was most of the walk).
     const start = i;
-    i = walkRun(text, table, start, acrossLines, null);
+    // The walk within one line, inline; walkRun only when the run may go on across a line break.
+    i++;
+    while (i < n) {
+      const d = text.charCodeAt(i);
+      if (d >= 128 || table[d]! < 0) break;
+      i++;
+    }
+    walked = i - start;
+    const g = i < n ? text.charCodeAt(i) : 0;
+    if (acrossLines && (g === 32 || g === 9 || g === 13 || g === 10)) i = walkRun(text, table, start, true, null);
     if (walked >= min) {
       const idx = new Int32Array(walked);
       walkRun(text, table, start, acrossLines, idx);
