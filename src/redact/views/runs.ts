@@ -118,47 +118,74 @@ export function lineGap(text: string, i: number): number {
 
 /**
  * Runs of characters of `table` at least `min` long, as lists of the parent indexes of their
- * characters; a base64 run continues across line breaks (MIME wraps at 76, PEM at 64).
+ * characters; a base64 run continues across line breaks (MIME wraps at 76, PEM at 64). Only runs
+ * that start inside `ranges` (start, end pairs, in order) count, when given; a run may go on past
+ * its range's end.
+ *
+ * The answer is the one of a walk over every character of every range (`i` below is where that
+ * walk stands), found by reading one character in `min`: a run of `min` characters spans at least
+ * `min` positions, all of them run characters or line-break blanks (`spanChar`), so one of the
+ * probes lands in it. From a probe that does, the walk steps back over such characters to where
+ * no run can come from before (a character that is neither, or `i`) and walks exactly from there.
+ * A short run between probes is skipped unseen, which changes nothing but where the walk stands at
+ * a range's end: that is settled the same way from the range's last character. Hex and base32
+ * runs inside base64 text are short: this reads a tenth of the characters the walk did.
  */
 export function runsOf(text: string, table: Int8Array, min: number, acrossLines: boolean, ranges: number[] | null = null): Int32Array[] {
   const runs: Int32Array[] = [];
   const n = text.length;
+  const all = ranges ?? [0, n];
+  const spanChar = (c: number): boolean => (c < 128 && table[c]! >= 0) || (acrossLines && (c === 32 || c === 9 || c === 13 || c === 10));
   let i = 0;
-  let r = 0;
-  let limit = ranges ? 0 : n;
-  for (;;) {
-    if (i >= limit) {
-      if (!ranges || r >= ranges.length) break;
-      i = Math.max(i, ranges[r]!);
-      limit = ranges[r + 1]!;
-      r += 2;
-      continue;
+  for (let r = 0; r < all.length; r += 2) {
+    const limit = all[r + 1]!;
+    i = Math.max(i, all[r]!);
+    if (i >= limit) continue;
+    const end = Math.min(n, limit + Math.max(1, min) - 1);
+    const step = Math.max(1, min);
+    for (let p = i + step - 1; p < end; ) {
+      if (!spanChar(text.charCodeAt(p))) {
+        p += step;
+        continue;
+      }
+      let s = p;
+      while (s > i && spanChar(text.charCodeAt(s - 1))) s--;
+      // Probes only go further: a run reached from here starts past the range, and so do later ones.
+      if (s >= limit) break;
+      i = walkFrom(text, table, min, acrossLines, s, p + 1, limit, runs);
+      if (i >= limit) break;
+      p = i + step - 1;
     }
-    const c = text.charCodeAt(i);
+    if (i < limit) {
+      // Where the walk would stand after the range: past a run that starts inside it and goes on.
+      let s = limit;
+      while (s > i && spanChar(text.charCodeAt(s - 1))) s--;
+      i = walkFrom(text, table, min, acrossLines, s, limit, limit, runs);
+    }
+  }
+  return runs;
+}
+
+/**
+ * The exact walk from `j` (where no run comes from before) until it passes `until`, starting runs
+ * only before `limit`; runs of `min` or more are added to `runs`. Returns where it stands.
+ */
+function walkFrom(text: string, table: Int8Array, min: number, acrossLines: boolean, j: number, until: number, limit: number, runs: Int32Array[]): number {
+  while (j < until && j < limit) {
+    const c = text.charCodeAt(j);
     if (c >= 128 || table[c]! < 0) {
-      i++;
+      j++;
       continue;
     }
-    // Most runs are short (hex digits inside base64, words): counted first, and a position list
-    // is built only for a run long enough to keep (a list per short run was most of the walk).
-    const start = i;
-    // The walk within one line, inline; walkRun only when the run may go on across a line break.
-    i++;
-    while (i < n) {
-      const d = text.charCodeAt(i);
-      if (d >= 128 || table[d]! < 0) break;
-      i++;
-    }
-    walked = i - start;
-    const g = i < n ? text.charCodeAt(i) : 0;
-    if (acrossLines && (g === 32 || g === 9 || g === 13 || g === 10)) i = walkRun(text, table, start, true, null);
+    const start = j;
+    j = walkRun(text, table, start, acrossLines, null);
     if (walked >= min) {
       const idx = new Int32Array(walked);
       walkRun(text, table, start, acrossLines, idx);
       runs.push(idx);
     }
   }
-  return runs;
+  return j;
 }
 
 /** Characters of the run walkRun last walked. */
