@@ -127,9 +127,10 @@ export function lineGap(text: string, i: number): number {
  * `min` positions, all of them run characters or line-break blanks (`spanChar`), so one of the
  * probes lands in it. From a probe that does, the walk steps back over such characters to where
  * no run can come from before (a character that is neither, or `i`) and walks exactly from there.
- * A short run between probes is skipped unseen, which changes nothing but where the walk stands at
- * a range's end: that is settled the same way from the range's last character. Hex and base32
- * runs inside base64 text are short: this reads a tenth of the characters the walk did.
+ * A short run between probes is skipped unseen. If one goes on past the range's end, the walk
+ * stands inside it when the next range starts there and walks the rest of it as a run: shorter
+ * still, so nothing is added, and it ends where the whole run ends. Hex and base32 runs inside
+ * base64 text are short: this reads about a tenth of the characters the walk did.
  */
 export function runsOf(text: string, table: Int8Array, min: number, acrossLines: boolean, ranges: number[] | null = null): Int32Array[] {
   const runs: Int32Array[] = [];
@@ -155,12 +156,6 @@ export function runsOf(text: string, table: Int8Array, min: number, acrossLines:
       i = walkFrom(text, table, min, acrossLines, s, p + 1, limit, runs);
       if (i >= limit) break;
       p = i + step - 1;
-    }
-    if (i < limit) {
-      // Where the walk would stand after the range: past a run that starts inside it and goes on.
-      let s = limit;
-      while (s > i && spanChar(text.charCodeAt(s - 1))) s--;
-      i = walkFrom(text, table, min, acrossLines, s, limit, limit, runs);
     }
   }
   return runs;
