@@ -6,10 +6,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DECODE_PIECE, pieces } from '../../src/redact/occurrences.js';
+import { Redactor } from '../../src/redact/redactor.js';
 import { base64View, emitText } from '../../src/redact/views/binary.js';
 import { identityView } from '../../src/redact/views/index.js';
 import { B64, base64RunStarts, lineGap, runsOf, wrappedRunStart } from '../../src/redact/views/runs.js';
 import { Builder, sequenceCodePoint, utf8SequenceAt, type View } from '../../src/redact/views/view.js';
+import { survivingWindow } from '../helpers/windows.js';
 
 /** runsOf as it was: every character of every range walked. */
 function referenceRunsOf(text: string, table: Int8Array, min: number, acrossLines: boolean, ranges: number[] | null): number[][] {
@@ -241,4 +243,20 @@ describe('wall fast paths give what the plain computation gave', () => {
       { numRuns: 600 },
     );
   });
+
+  it('each decoded view is searched from its own run starts, which are found once per view', () => {
+    // An HTML escape first (its view, decoded first, holds no base64 run), then base64 with every
+    // third character a JSON \u escape: only the JSON view holds the run. Served another view's
+    // run starts, the JSON view would decode nothing here.
+    const value = 'sk_live_Zx9Qw2Lp7Kd3Ab8Mn4Rt6Vy1';
+    const r = new Redactor();
+    r.add({ name: 'V', value });
+    const spelled = Array.from(Buffer.from(value).toString('base64'), (c, k) => (k % 3 === 2 ? `\\u00${c.charCodeAt(0).toString(16)}` : c)).join('');
+    for (const gap of [300, 2000]) {
+      const out = r.redact(`<p>R&amp;D ${'and so on '.repeat(gap / 10)} q=${spelled} end</p>`);
+      expect(out.redacted, `gap ${gap}`).toEqual(['V']);
+      expect(survivingWindow(out.text, value)).toBeNull();
+    }
+  });
 });
+
