@@ -23,7 +23,7 @@ let decodedUsed = 0;
  * units: the reading of a stretch depends on nothing before it (it starts where the last one was
  * cut, at a byte that starts no sequence, or at 0), so both readings are the same.
  */
-export function emitText(b: Builder, bytes: ArrayLike<number>, bs: ArrayLike<number>, be: ArrayLike<number>, min: number, n = bytes.length): void {
+export function emitText(b: Builder, bytes: ArrayLike<number>, bs: ArrayLike<number> | null, be: ArrayLike<number> | null, min: number, n = bytes.length, run: Int32Array | null = null, align = 0): void {
   let m = 0; // units of the stretch under way
   let from = 0; // its first byte
   for (let i = 0; i < n; ) {
@@ -37,7 +37,7 @@ export function emitText(b: Builder, bytes: ArrayLike<number>, bs: ArrayLike<num
     const len = utf8SequenceAt(bytes, i, n);
     if (len === 1 && sequenceCodePoint >= 0x80) {
       // Not text: random bytes (a wrong alignment, a binary blob) end the stretch here.
-      if (m >= min) emitStretch(b, bytes, bs, be, from, i);
+      if (m >= min) emitStretch(b, bytes, bs, be, from, i, run, align);
       m = 0;
       i += 1;
       from = i;
@@ -46,11 +46,16 @@ export function emitText(b: Builder, bytes: ArrayLike<number>, bs: ArrayLike<num
     m += sequenceCodePoint > 0xffff ? 2 : 1;
     i += len;
   }
-  if (m >= min) emitStretch(b, bytes, bs, be, from, n);
+  if (m >= min) emitStretch(b, bytes, bs, be, from, n, run, align);
 }
 
-/** The well-formed UTF-8 bytes [from, to) as units, each mapped to its sequence's [start, end), after a break. */
-function emitStretch(b: Builder, bytes: ArrayLike<number>, bs: ArrayLike<number>, be: ArrayLike<number>, from: number, to: number): void {
+/**
+ * The well-formed UTF-8 bytes [from, to) as units, each mapped to its sequence's [start, end), after
+ * a break. Byte k spans parent [bs[k], be[k]), or, for the bytes of a base64 run read from
+ * character `align` (`run` its characters' parent indexes), characters align + k + ⌊k/3⌋ and the
+ * one after it (byte j of a group of four is made of characters j and j + 1).
+ */
+function emitStretch(b: Builder, bytes: ArrayLike<number>, bs: ArrayLike<number> | null, be: ArrayLike<number> | null, from: number, to: number, run: Int32Array | null, align: number): void {
   // A stretch has at most one unit per byte (a 4-byte sequence is 2 units).
   const size = to - from;
   if (units.text.length < size) units = { text: new Uint16Array(size * 2), s: new Int32Array(size * 2), e: new Int32Array(size * 2) };
@@ -60,8 +65,9 @@ function emitStretch(b: Builder, bytes: ArrayLike<number>, bs: ArrayLike<number>
   for (let i = from; i < to; ) {
     const len = utf8SequenceAt(bytes, i, to);
     const cp = sequenceCodePoint;
-    const st = bs[i]!;
-    const en = be[i + len - 1]!;
+    const last = i + len - 1;
+    const st = run ? run[align + i + ((i / 3) | 0)]! : bs![i]!;
+    const en = run ? run[align + last + ((last / 3) | 0) + 1]! + 1 : be![last]!;
     if (cp > 0xffff) {
       const c = cp - 0x10000;
       text[m] = 0xd800 + (c >> 10);
@@ -141,36 +147,31 @@ export function valuesOf(t: string, idx: ArrayLike<number>, table: Int8Array): U
 }
 
 /**
- * The bytes of run characters `vals[align, m)` (parent indexes `idx`), each with its [start, end):
- * byte j of a group of four characters is made of characters j and j + 1 (6 bits each); a group
- * cut short by the run's end gives the bytes its characters complete. Returns the byte count.
+ * The bytes of run characters `vals[align, m)` (6 bits each): byte j of a group of four characters
+ * is made of characters j and j + 1; a group cut short by the run's end gives the bytes its
+ * characters complete. Returns the byte count; emitText maps the bytes it keeps to characters.
  */
-function base64Bytes(vals: Uint8Array, idx: Int32Array, m: number, align: number, bytes: Uint8Array, bs: Int32Array, be: Int32Array): number {
+function base64Bytes(vals: Uint8Array, m: number, align: number, bytes: Uint8Array): number {
   let n = 0;
   let g = align;
   for (; g + 3 < m; g += 4, n += 3) {
-    const c0 = vals[g]!;
     const c1 = vals[g + 1]!;
     const c2 = vals[g + 2]!;
-    const p1 = idx[g + 1]!;
-    const p2 = idx[g + 2]!;
-    bytes[n] = ((c0 << 2) | (c1 >> 4)) & 0xff;
+    bytes[n] = ((vals[g]! << 2) | (c1 >> 4)) & 0xff;
     bytes[n + 1] = ((c1 << 4) | (c2 >> 2)) & 0xff;
     bytes[n + 2] = ((c2 << 6) | vals[g + 3]!) & 0xff;
-    bs[n] = idx[g]!;
-    be[n] = p1 + 1;
-    bs[n + 1] = p1;
-    be[n + 1] = p2 + 1;
-    bs[n + 2] = p2;
-    be[n + 2] = idx[g + 3]! + 1;
   }
-  for (let j = 0; j < 2 && g + j + 1 < m; j++, n++) {
-    bytes[n] = ((vals[g + j]! << (2 + 2 * j)) | (vals[g + j + 1]! >> (4 - 2 * j))) & 0xff;
-    bs[n] = idx[g + j]!;
-    be[n] = idx[g + j + 1]! + 1;
-  }
+  for (let j = 0; j < 2 && g + j + 1 < m; j++, n++) bytes[n] = ((vals[g + j]! << (2 + 2 * j)) | (vals[g + j + 1]! >> (4 - 2 * j))) & 0xff;
   return n;
 }
+
+/**
+ * Runs this long are decoded at every alignment without asking mayHoldText first: a long run of
+ * text holds a stretch at every alignment by chance (mayHoldText says yes after reading much of
+ * it), and decoding bytes is now no dearer than asking. Either way the view is the same: a run
+ * mayHoldText turns down gives emitText no stretch to keep.
+ */
+const ASK_BELOW = 256;
 
 export function base64View(v: View, o: ViewOptions): View | null {
   const starts = runStartsOf(v, o).slice();
@@ -182,14 +183,13 @@ export function base64View(v: View, o: ViewOptions): View | null {
     if (copiedFromInput(v, idx[0]!, idx[idx.length - 1]!, o.root)) continue;
     const m = idx.length;
     const vals = valuesOf(v.text, idx, B64);
-    const { bytes, bs, be } = scratch;
+    const { bytes } = scratch;
     // The run may start mid-stream (glued to other text): decode at each of the 4 alignments.
     for (let align = 0; align < 4; align++) {
-      // Most runs (binary data, ids, text that only looks like base64) decode to no UTF-8 stretch
-      // a window long: find that out on bytes alone before building position maps.
-      if (!mayHoldText(vals, m, align, o.minWindow)) continue;
-      const n = base64Bytes(vals, idx, m, align, bytes, bs, be);
-      emitText(b, bytes, bs, be, o.minWindow, n);
+      // Most short runs (ids, hashes, words that only look like base64) decode to no UTF-8
+      // stretch a window long: found out on the characters alone.
+      if (m < ASK_BELOW && !mayHoldText(vals, m, align, o.minWindow)) continue;
+      emitText(b, bytes, null, null, o.minWindow, base64Bytes(vals, m, align, bytes), idx, align);
     }
   }
   return b.build('base64');
