@@ -23,7 +23,7 @@ let scratch = { bytes: new Uint8Array(256), bs: new Int32Array(256), be: new Int
 let bytesUsed = 0;
 
 /** The bytes of a run read from its `align`-th character on, each mapped to the characters holding its bits. */
-function decodeRun(vals: Uint8Array, idx: Int32Array, align: number): number {
+function decodeRun(vals: Uint8Array, idx: number[], align: number): number {
   if (scratch.bytes.length < idx.length) scratch = { bytes: new Uint8Array(idx.length * 2), bs: new Int32Array(idx.length * 2), be: new Int32Array(idx.length * 2) };
   const { bytes, bs, be } = scratch;
   if (idx.length > bytesUsed) bytesUsed = Math.min(bytes.length, idx.length);

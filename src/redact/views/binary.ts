@@ -23,7 +23,7 @@ let decodedUsed = 0;
  * units: the reading of a stretch depends on nothing before it (it starts where the last one was
  * cut, at a byte that starts no sequence, or at 0), so both readings are the same.
  */
-export function emitText(b: Builder, bytes: ArrayLike<number>, bs: ArrayLike<number> | null, be: ArrayLike<number> | null, min: number, n = bytes.length, run: Int32Array | null = null, align = 0): void {
+export function emitText(b: Builder, bytes: ArrayLike<number>, bs: ArrayLike<number> | null, be: ArrayLike<number> | null, min: number, n = bytes.length, run: ArrayLike<number> | null = null, align = 0): void {
   let m = 0; // units of the stretch under way
   let from = 0; // its first byte
   for (let i = 0; i < n; ) {
@@ -55,7 +55,7 @@ export function emitText(b: Builder, bytes: ArrayLike<number>, bs: ArrayLike<num
  * character `align` (`run` its characters' parent indexes), characters align + k + ⌊k/3⌋ and the
  * one after it (byte j of a group of four is made of characters j and j + 1).
  */
-function emitStretch(b: Builder, bytes: ArrayLike<number>, bs: ArrayLike<number> | null, be: ArrayLike<number> | null, from: number, to: number, run: Int32Array | null, align: number): void {
+function emitStretch(b: Builder, bytes: ArrayLike<number>, bs: ArrayLike<number> | null, be: ArrayLike<number> | null, from: number, to: number, run: ArrayLike<number> | null, align: number): void {
   // A stretch has at most one unit per byte (a 4-byte sequence is 2 units).
   const size = to - from;
   if (units.text.length < size) units = { text: new Uint16Array(size * 2), s: new Int32Array(size * 2), e: new Int32Array(size * 2) };

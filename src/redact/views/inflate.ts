@@ -87,7 +87,7 @@ function base64Byte(t: string, idx: ArrayLike<number>, align: number, j: number)
  * of those characters as a 'base64' string gives (it reads both alphabets, as B64 does), without
  * building the string one character at a time.
  */
-function base64Bytes(t: string, idx: Int32Array, align: number, end: number): Uint8Array {
+function base64Bytes(t: string, idx: number[], align: number, end: number): Uint8Array {
   const groups = (end - align) >> 2;
   const out = new Uint8Array(groups * 3);
   for (let q = 0, g = align; q < groups; q++, g += 4) {

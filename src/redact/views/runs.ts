@@ -132,8 +132,8 @@ export function lineGap(text: string, i: number): number {
  * still, so nothing is added, and it ends where the whole run ends. Hex and base32 runs inside
  * base64 text are short: this reads about a tenth of the characters the walk did.
  */
-export function runsOf(text: string, table: Int8Array, min: number, acrossLines: boolean, ranges: number[] | null = null): Int32Array[] {
-  const runs: Int32Array[] = [];
+export function runsOf(text: string, table: Int8Array, min: number, acrossLines: boolean, ranges: number[] | null = null): number[][] {
+  const runs: number[][] = [];
   const n = text.length;
   const all = ranges ?? [0, n];
   const spanChar = (c: number): boolean => (c < 128 && table[c]! >= 0) || (acrossLines && (c === 32 || c === 9 || c === 13 || c === 10));
@@ -165,7 +165,7 @@ export function runsOf(text: string, table: Int8Array, min: number, acrossLines:
  * The exact walk from `j` (where no run comes from before) until it passes `until`, starting runs
  * only before `limit`; runs of `min` or more are added to `runs`. Returns where it stands.
  */
-function walkFrom(text: string, table: Int8Array, min: number, acrossLines: boolean, j: number, until: number, limit: number, runs: Int32Array[]): number {
+function walkFrom(text: string, table: Int8Array, min: number, acrossLines: boolean, j: number, until: number, limit: number, runs: number[][]): number {
   while (j < until && j < limit) {
     const c = text.charCodeAt(j);
     if (c >= 128 || table[c]! < 0) {
@@ -175,7 +175,8 @@ function walkFrom(text: string, table: Int8Array, min: number, acrossLines: bool
     const start = j;
     j = walkRun(text, table, start, acrossLines, null);
     if (walked >= min) {
-      const idx = new Int32Array(walked);
+      // A plain array: a typed array per run was an off-heap allocation each, most of the walk.
+      const idx: number[] = [];
       walkRun(text, table, start, acrossLines, idx);
       runs.push(idx);
     }
@@ -190,14 +191,14 @@ let walked = 0;
  * Walks the run of `table` characters starting at `i` (across line breaks when `acrossLines`),
  * writing their indexes into `idx` when given; returns where the run ends (count in `walked`).
  */
-function walkRun(text: string, table: Int8Array, i: number, acrossLines: boolean, idx: Int32Array | null): number {
+function walkRun(text: string, table: Int8Array, i: number, acrossLines: boolean, idx: number[] | null): number {
   const n = text.length;
   let k = 0;
   for (;;) {
     while (i < n) {
       const d = text.charCodeAt(i);
       if (d >= 128 || table[d]! < 0) break;
-      if (idx) idx[k] = i;
+      if (idx) idx.push(i);
       k++;
       i++;
     }

@@ -235,7 +235,7 @@ export class Builder {
       this.#shared ? this.s.slice(0, this.n) : this.s.subarray(0, this.n),
       this.#shared ? this.e.slice(0, this.n) : this.e.subarray(0, this.n),
       this.#shared ? this.f.slice(0, this.n) : this.f.subarray(0, this.n),
-      Int32Array.from(this.#sources),
+      new Int32Array(this.#sources),
       this.parent.depth + 1,
       this.parent.kind ? `${kind}<${this.parent.kind}` : kind,
     );
