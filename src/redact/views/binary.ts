@@ -63,6 +63,16 @@ function emitStretch(b: Builder, bytes: ArrayLike<number>, bs: ArrayLike<number>
   if (size > decodedUsed) decodedUsed = Math.min(text.length, size);
   let m = 0;
   for (let i = from; i < to; ) {
+    const b0 = bytes[i]!;
+    if (b0 < 0x80) {
+      // ASCII: one unit for the byte, as utf8SequenceAt would read it.
+      text[m] = b0;
+      s[m] = run ? run[align + i + ((i / 3) | 0)]! : bs![i]!;
+      e[m] = run ? run[align + i + ((i / 3) | 0) + 1]! + 1 : be![i]!;
+      m++;
+      i++;
+      continue;
+    }
     const len = utf8SequenceAt(bytes, i, to);
     const cp = sequenceCodePoint;
     const last = i + len - 1;

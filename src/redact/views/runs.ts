@@ -175,8 +175,9 @@ function walkFrom(text: string, table: Int8Array, min: number, acrossLines: bool
     const start = j;
     j = walkRun(text, table, start, acrossLines, null);
     if (walked >= min) {
-      // A plain array: a typed array per run was an off-heap allocation each, most of the walk.
-      const idx: number[] = [];
+      // A plain array, sized once: a typed array per run was an off-heap allocation each, most of
+      // the walk, and pushing grew it a dozen times over a long run.
+      const idx = new Array<number>(walked);
       walkRun(text, table, start, acrossLines, idx);
       runs.push(idx);
     }
@@ -198,7 +199,7 @@ function walkRun(text: string, table: Int8Array, i: number, acrossLines: boolean
     while (i < n) {
       const d = text.charCodeAt(i);
       if (d >= 128 || table[d]! < 0) break;
-      if (idx) idx.push(i);
+      if (idx) idx[k] = i;
       k++;
       i++;
     }
