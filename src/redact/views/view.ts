@@ -165,10 +165,19 @@ export class Builder {
     this.parts.push(this.parent.text.slice(a, b));
     const { start, end } = this.parent;
     const first = this.n;
-    if (start && end) {
+    if (start && end && b - a > 64) {
       this.s.set(start.subarray(a, b), this.n);
       this.e.set(end.subarray(a, b), this.n);
       this.f.fill(0, this.n, this.n + b - a);
+      this.n += b - a;
+    } else if (start && end) {
+      // A short copy (between two escapes): two subarrays would be two allocations for a few units.
+      const { s, e, f } = this;
+      for (let i = a, k = this.n; i < b; i++, k++) {
+        s[k] = start[i]!;
+        e[k] = end[i]!;
+        f[k] = 0;
+      }
       this.n += b - a;
     } else {
       const { s, e } = this;
