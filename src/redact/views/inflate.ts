@@ -99,22 +99,31 @@ function base64Bytes(t: string, idx: number[], align: number, end: number): Uint
   return out;
 }
 
-/** Whether the base64 or hex characters at `s` start with compression magic (at any alignment). */
+/**
+ * Whether the base64 or hex characters at `s` start with compression magic (at any alignment):
+ * bytes 0 and 1 of the base64 read from character `align` are made of characters align to
+ * align + 2; hex bytes 0 and 1, of characters align to align + 3. Read in place (every run of
+ * every view is asked this).
+ */
 function startsCompressed(t: string, s: number): boolean {
-  const idx: number[] = [];
-  for (let i = s; i < t.length && idx.length < 8; i++) {
-    const c = t.charCodeAt(i);
+  let len = 0;
+  while (len < 8 && s + len < t.length) {
+    const c = t.charCodeAt(s + len);
     if (c >= 128 || B64[c]! < 0) break;
-    idx.push(i);
+    len++;
   }
-  for (let align = 0; align < 4; align++) {
-    const b0 = base64Byte(t, idx, align, 0);
-    const b1 = base64Byte(t, idx, align, 1);
-    if (b0 !== null && b1 !== null && compressedMagic(b0, b1)) return true;
+  for (let align = 0; align + 2 < len && align < 4; align++) {
+    const c1 = B64[t.charCodeAt(s + align + 1)]!;
+    const b0 = ((B64[t.charCodeAt(s + align)]! << 2) | (c1 >> 4)) & 0xff;
+    const b1 = ((c1 << 4) | (B64[t.charCodeAt(s + align + 2)]! >> 2)) & 0xff;
+    if (compressedMagic(b0, b1)) return true;
   }
-  for (let align = 0; align < 2 && align + 3 < idx.length; align++) {
-    const h = idx.slice(align, align + 4).map((i) => HEX[t.charCodeAt(i)]!);
-    if (h.every((x) => x >= 0) && compressedMagic((h[0]! << 4) | h[1]!, (h[2]! << 4) | h[3]!)) return true;
+  for (let align = 0; align < 2 && align + 3 < len; align++) {
+    const h0 = HEX[t.charCodeAt(s + align)]!;
+    const h1 = HEX[t.charCodeAt(s + align + 1)]!;
+    const h2 = HEX[t.charCodeAt(s + align + 2)]!;
+    const h3 = HEX[t.charCodeAt(s + align + 3)]!;
+    if (h0 >= 0 && h1 >= 0 && h2 >= 0 && h3 >= 0 && compressedMagic((h0 << 4) | h1, (h2 << 4) | h3)) return true;
   }
   return false;
 }
