@@ -13,14 +13,28 @@ import type { FingerprintTable } from './table.js';
  * identity view (and so every window of the text as written) is still hashed whole.
  */
 export const DECODE_PIECE = 16 * 1024;
-/** [start, end) pieces of at most about DECODE_PIECE characters, cut just after a line break where one is near. */
+/**
+ * [start, end) pieces of at most about DECODE_PIECE characters, cut just after the last line break
+ * in the second half of the piece where there is one. Line breaks are found by a forward search
+ * remembered across pieces (each character is searched once): a backward search from each cut
+ * crossed the whole text before it when it had no line break (one JSON string of a MiB), which made
+ * cutting quadratic.
+ */
 export function pieces(text: string): Array<[number, number]> {
   const out: Array<[number, number]> = [];
+  let nl = text.indexOf('\n'); // the first line break at or after the search point (-1: none left)
   for (let a = 0; a < text.length; ) {
     let b = Math.min(text.length, a + DECODE_PIECE);
     if (b < text.length) {
-      const nl = text.lastIndexOf('\n', b);
-      if (nl > a + DECODE_PIECE / 2) b = nl + 1;
+      // The last line break in (a + DECODE_PIECE / 2, b], as lastIndexOf('\n', b) would find it.
+      const half = a + DECODE_PIECE / 2;
+      if (nl >= 0 && nl <= half) nl = text.indexOf('\n', half + 1);
+      let last = -1;
+      while (nl >= 0 && nl <= b) {
+        last = nl;
+        nl = text.indexOf('\n', nl + 1);
+      }
+      if (last >= 0) b = last + 1;
     }
     out.push([a, b]);
     a = b;

@@ -119,7 +119,7 @@ export function* scanSteps(keys: HashKeys, table: FingerprintTable, text: string
       break;
     }
     const whole = from === 0 && to === text.length;
-    const piece = whole ? text : text.slice(from, to);
+    const piece = flat(whole ? text : text.slice(from, to), ascii);
     const pieceRuns = whole ? runs : runsWithin(runs, from, to);
     let decoded: DecodedViews;
     try {
@@ -143,6 +143,15 @@ export function* scanSteps(keys: HashKeys, table: FingerprintTable, text: string
   for (const h of hits) wholePairs(text, [h]);
   markWhole(table, hits);
   return { hits, unscanned };
+}
+
+/**
+ * The same characters in a string of their own: a slice of a larger string (or a rope) is read
+ * through an indirection on every charCodeAt, and the decoders read each character of a piece
+ * several times (a third of their time on a sliced piece). One copy, at memory speed.
+ */
+function flat(s: string, ascii: boolean): string {
+  return ascii ? Buffer.from(s, 'latin1').toString('latin1') : Buffer.from(s, 'utf16le').toString('utf16le');
 }
 
 /** Hashes every window of `len` units of `v` in `u[lo, n)` and records the original span of each one in the index. */

@@ -4,8 +4,8 @@
  * characters). Every such run lies inside a base64-alphabet run at least as long, which the caller
  * has already found, so text without one pays nothing here.
  */
-import { emitText, mayHoldText } from './binary.js';
-import { lineGap, runsOf, runStartsOf, wholeRuns, wrappedRunStart } from './runs.js';
+import { emitText, mayHoldText, valuesOf } from './binary.js';
+import { runsOf, runStartsOf, wholeRuns, wrappedRunStart } from './runs.js';
 import { Builder, copiedFromInput, type View, type ViewOptions } from './view.js';
 
 const UPPER = new Int8Array(128).fill(-1);
@@ -23,7 +23,7 @@ let scratch = { bytes: new Uint8Array(256), bs: new Int32Array(256), be: new Int
 let bytesUsed = 0;
 
 /** The bytes of a run read from its `align`-th character on, each mapped to the characters holding its bits. */
-function decodeRun(t: string, idx: number[], align: number, table: Int8Array): number {
+function decodeRun(vals: Uint8Array, idx: number[], align: number): number {
   if (scratch.bytes.length < idx.length) scratch = { bytes: new Uint8Array(idx.length * 2), bs: new Int32Array(idx.length * 2), be: new Int32Array(idx.length * 2) };
   const { bytes, bs, be } = scratch;
   if (idx.length > bytesUsed) bytesUsed = Math.min(bytes.length, idx.length);
@@ -32,7 +32,7 @@ function decodeRun(t: string, idx: number[], align: number, table: Int8Array): n
   let n = 0;
   let first = align; // character holding the first bits of the next byte
   for (let g = align; g < idx.length; g++) {
-    acc = ((acc << 5) | table[t.charCodeAt(idx[g]!)]!) & 0xfff;
+    acc = ((acc << 5) | vals[g]!) & 0xfff;
     bits += 5;
     if (bits < 8) continue;
     bits -= 8;
@@ -45,40 +45,6 @@ function decodeRun(t: string, idx: number[], align: number, table: Int8Array): n
   return n;
 }
 
-/**
- * The ranges where runsOf would find a run of `min` characters of `table` (counted the same way,
- * across line breaks too), found without the position lists runsOf builds: base64 text breaks into
- * short same-case pieces, so most ranges are dropped here.
- */
-function rangesWithRun(text: string, ranges: number[], table: Int8Array, min: number): number[] {
-  const out: number[] = [];
-  for (let r = 0; r < ranges.length; r += 2) {
-    const to = ranges[r + 1]!;
-    let stretch = 0;
-    for (let i = ranges[r]!; i < text.length; ) {
-      const c = text.charCodeAt(i);
-      if (c < 128 && table[c]! >= 0) {
-        if (++stretch >= min) {
-          out.push(ranges[r]!, to);
-          break;
-        }
-        i++;
-        continue;
-      }
-      const gap = stretch > 0 ? lineGap(text, i) : 0;
-      if (gap > 0) {
-        i += gap;
-        continue;
-      }
-      // Past the range a run only goes on across a line break.
-      if (i >= to) break;
-      stretch = 0;
-      i++;
-    }
-  }
-  return out;
-}
-
 export function base32View(v: View, o: ViewOptions): View | null {
   const starts = runStartsOf(v, o);
   if (starts.length === 0) return null;
@@ -89,14 +55,13 @@ export function base32View(v: View, o: ViewOptions): View | null {
   const whole = wholeRuns(v.text, ranges);
   let b: Builder | null = null;
   for (const table of [UPPER, LOWER]) {
-    const candidates = rangesWithRun(v.text, whole, table, min);
-    if (candidates.length === 0) continue;
-    for (const idx of runsOf(v.text, table, min, true, candidates)) {
+    for (const idx of runsOf(v.text, table, min, true, whole)) {
       if (copiedFromInput(v, idx[0]!, idx[idx.length - 1]!, o.root)) continue;
+      const vals = valuesOf(v.text, idx, table);
       for (let align = 0; align < 8; align++) {
         // Runs that only look like base32 (an uppercase name, a lowercase word) hold no UTF-8 stretch a window long.
-        if (!mayHoldText(v.text, idx, align, o.minWindow, table, 5)) continue;
-        const n = decodeRun(v.text, idx, align, table);
+        if (!mayHoldText(vals, idx.length, align, o.minWindow, 5)) continue;
+        const n = decodeRun(vals, idx, align);
         emitText((b ??= new Builder(v)), scratch.bytes, scratch.bs, scratch.be, o.minWindow, n);
       }
     }

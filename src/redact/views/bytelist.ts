@@ -63,11 +63,15 @@ function laterOffsetEnd(t: string, i: number, e: number): number {
   return -1;
 }
 
-/** Bytes of one stretch being read, each with its parent-relative [start, end). */
+/**
+ * Bytes of one stretch being read, each with its parent-relative [start, end). Small at first (a
+ * typed array this small lives on V8's heap; 256 entries were three off-heap allocations for every
+ * list read, and most lists are short), doubled as bytes come.
+ */
 class Stretch {
-  bytes = new Uint8Array(256);
-  bs = new Int32Array(256);
-  be = new Int32Array(256);
+  bytes = new Uint8Array(16);
+  bs = new Int32Array(16);
+  be = new Int32Array(16);
   n = 0;
   push(byte: number, s: number, e: number): void {
     if (this.n === this.bytes.length) {

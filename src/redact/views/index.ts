@@ -15,7 +15,7 @@ import { markupView } from './markup.js';
 import { pemView } from './pem.js';
 import { quotedPrintableView } from './quoted-printable.js';
 import { htmlView, jsonView, latin1View, lineView, nulView, percentView } from './text.js';
-import { DecodeLimitReached, releaseSharedMaps, type View, type ViewOptions } from './view.js';
+import { DecodeLimitReached, newView, releaseSharedMaps, type View, type ViewOptions } from './view.js';
 
 export { BREAK, type View, type ViewOptions } from './view.js';
 export { asciiBase64RunStarts, base64RunStarts, BLOCK_WALK_MIN } from './runs.js';
@@ -114,7 +114,7 @@ const NORMALISERS = new Set([DECODERS.length - 3, DECODERS.length - 2, DECODERS.
 const MAX_LAYERS = 12;
 
 export function identityView(text: string): View {
-  return { text, start: null, end: null, depth: 0, kind: '' };
+  return newView(text, null, null, null, undefined, 0, '');
 }
 
 /**
@@ -190,11 +190,21 @@ function childOf(v: View, d: number, o: ViewOptions): View | null {
  * overlap.
  */
 function stacked(child: View, v: View): boolean {
-  const fresh = v.fresh;
-  const vs = v.start;
-  const ve = v.end;
-  if (!fresh || !vs || !ve) return true;
-  // v's fresh units as merged original intervals, in order (views keep the original order).
+  if (!v.fresh || !v.start || !v.end) return true;
+  // The same for every decoder applied to v: found once per view.
+  const spans = (v.freshSpans ??= freshSpans(v.fresh, v.start, v.end));
+  // Views keep the original order; if one ever did not, keep the child (never drop on doubt).
+  if (spans === 'unordered') return true;
+  const { lo, hi } = spans;
+  if (lo.length === 0) return false;
+  const src = child.sources;
+  if (!src) return true;
+  for (let k = 0; k < src.length; k += 2) if (overlapsAny(lo, hi, src[k]!, src[k + 1]!)) return true;
+  return false;
+}
+
+/** A view's fresh units as merged original intervals, in order ('unordered' if the view's units are not in original order). */
+function freshSpans(fresh: Uint8Array, vs: Int32Array, ve: Int32Array): { lo: number[]; hi: number[] } | 'unordered' {
   const lo: number[] = [];
   const hi: number[] = [];
   for (let i = 0; i < fresh.length; i++) {
@@ -202,19 +212,14 @@ function stacked(child: View, v: View): boolean {
     const a = vs[i]!;
     const b = ve[i]!;
     const k = lo.length - 1;
-    // Views keep the original order; if one ever did not, keep the child (never drop on doubt).
-    if (k >= 0 && a < lo[k]!) return true;
+    if (k >= 0 && a < lo[k]!) return 'unordered';
     if (k >= 0 && a <= hi[k]!) hi[k] = Math.max(hi[k]!, b);
     else {
       lo.push(a);
       hi.push(b);
     }
   }
-  if (lo.length === 0) return false;
-  const src = child.sources;
-  if (!src) return true;
-  for (let k = 0; k < src.length; k += 2) if (overlapsAny(lo, hi, src[k]!, src[k + 1]!)) return true;
-  return false;
+  return { lo, hi };
 }
 
 /** Whether [a, b) overlaps one of the disjoint intervals [lo[k], hi[k]), sorted. */

@@ -30,6 +30,11 @@ export function compressedMagic(b0: number, b1: number): boolean {
 export function inflateBytes(bytes: Uint8Array, raw = false): Buffer | null {
   if (bytes.length < 4) return null;
   const options = { maxOutputLength: OUTPUT_FLOOR + OUTPUT_PER_INPUT_BYTE * bytes.length, finishFlush: constants.Z_SYNC_FLUSH };
+  // Most bytes tried are not compressed data (magic is two bytes: about one run in a thousand
+  // has it by chance) and zlib throws; the stack trace of that error was two thirds of the call.
+  // The call is synchronous, so no other code runs while the limit is 0; restored in `finally`.
+  const traceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   try {
     if (bytes[0] === 0x1f && bytes[1] === 0x8b) return gunzipSync(bytes, options);
     if (compressedMagic(bytes[0]!, bytes[1]!)) return inflateSync(bytes, options);
@@ -38,6 +43,8 @@ export function inflateBytes(bytes: Uint8Array, raw = false): Buffer | null {
     // Past the output bound is data that could not be scanned, not data that is not compressed.
     if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw new DecodeLimitReached('inflate output bound');
     return null;
+  } finally {
+    Error.stackTraceLimit = traceLimit;
   }
   return null;
 }
@@ -59,8 +66,13 @@ for (let i = 0; i < 16; i++) {
 /** Headers after which a base64 run is raw deflate (no magic to tell it by). */
 const RAW_DEFLATE_KEYS = /(?:samlrequest|samlresponse)=$/i;
 
+/** Whether a raw-deflate header ends at `s` (RAW_DEFLATE_KEYS ends in `=`: most runs fail on that one character). */
+function rawDeflateKey(t: string, s: number): boolean {
+  return s > 0 && t.charCodeAt(s - 1) === 61 && RAW_DEFLATE_KEYS.test(t.slice(Math.max(0, s - 16), s));
+}
+
 /** Byte `j` of a base64 run read from character `align` (null past its end). */
-function base64Byte(t: string, idx: number[], align: number, j: number): number | null {
+function base64Byte(t: string, idx: ArrayLike<number>, align: number, j: number): number | null {
   const g = align + Math.floor(j / 3) * 4 + (j % 3);
   if (g + 1 >= idx.length) return null;
   const a = B64[t.charCodeAt(idx[g]!)]!;
@@ -69,22 +81,49 @@ function base64Byte(t: string, idx: number[], align: number, j: number): number 
   return ((a << (2 + 2 * k)) | (b >> (4 - 2 * k))) & 0xff;
 }
 
-/** Whether the base64 or hex characters at `s` start with compression magic (at any alignment). */
+/**
+ * The bytes of run characters [align, end) read as base64, whole groups of four only (fewer than
+ * four characters give fewer than 4 bytes, which inflateBytes refuses anyway): what Buffer.from
+ * of those characters as a 'base64' string gives (it reads both alphabets, as B64 does), without
+ * building the string one character at a time.
+ */
+function base64Bytes(t: string, idx: number[], align: number, end: number): Uint8Array {
+  const groups = (end - align) >> 2;
+  const out = new Uint8Array(groups * 3);
+  for (let q = 0, g = align; q < groups; q++, g += 4) {
+    const x = (B64[t.charCodeAt(idx[g]!)]! << 18) | (B64[t.charCodeAt(idx[g + 1]!)]! << 12) | (B64[t.charCodeAt(idx[g + 2]!)]! << 6) | B64[t.charCodeAt(idx[g + 3]!)]!;
+    out[3 * q] = x >> 16;
+    out[3 * q + 1] = (x >> 8) & 0xff;
+    out[3 * q + 2] = x & 0xff;
+  }
+  return out;
+}
+
+/**
+ * Whether the base64 or hex characters at `s` start with compression magic (at any alignment):
+ * bytes 0 and 1 of the base64 read from character `align` are made of characters align to
+ * align + 2; hex bytes 0 and 1, of characters align to align + 3. Read in place (every run of
+ * every view is asked this).
+ */
 function startsCompressed(t: string, s: number): boolean {
-  const idx: number[] = [];
-  for (let i = s; i < t.length && idx.length < 8; i++) {
-    const c = t.charCodeAt(i);
+  let len = 0;
+  while (len < 8 && s + len < t.length) {
+    const c = t.charCodeAt(s + len);
     if (c >= 128 || B64[c]! < 0) break;
-    idx.push(i);
+    len++;
   }
-  for (let align = 0; align < 4; align++) {
-    const b0 = base64Byte(t, idx, align, 0);
-    const b1 = base64Byte(t, idx, align, 1);
-    if (b0 !== null && b1 !== null && compressedMagic(b0, b1)) return true;
+  for (let align = 0; align + 2 < len && align < 4; align++) {
+    const c1 = B64[t.charCodeAt(s + align + 1)]!;
+    const b0 = ((B64[t.charCodeAt(s + align)]! << 2) | (c1 >> 4)) & 0xff;
+    const b1 = ((c1 << 4) | (B64[t.charCodeAt(s + align + 2)]! >> 2)) & 0xff;
+    if (compressedMagic(b0, b1)) return true;
   }
-  for (let align = 0; align < 2 && align + 3 < idx.length; align++) {
-    const h = idx.slice(align, align + 4).map((i) => HEX[t.charCodeAt(i)]!);
-    if (h.every((x) => x >= 0) && compressedMagic((h[0]! << 4) | h[1]!, (h[2]! << 4) | h[3]!)) return true;
+  for (let align = 0; align < 2 && align + 3 < len; align++) {
+    const h0 = HEX[t.charCodeAt(s + align)]!;
+    const h1 = HEX[t.charCodeAt(s + align + 1)]!;
+    const h2 = HEX[t.charCodeAt(s + align + 2)]!;
+    const h3 = HEX[t.charCodeAt(s + align + 3)]!;
+    if (h0 >= 0 && h1 >= 0 && h2 >= 0 && h3 >= 0 && compressedMagic((h0 << 4) | h1, (h2 << 4) | h3)) return true;
   }
   return false;
 }
@@ -98,12 +137,12 @@ export function inflateView(v: View, o: ViewOptions): View | null {
   const kept: number[] = [];
   for (let r = 0; r < ranges.length; r += 2) {
     const s = ranges[r]!;
-    if (startsCompressed(t, s) || RAW_DEFLATE_KEYS.test(t.slice(Math.max(0, s - 16), s))) kept.push(s, ranges[r + 1]!);
+    if (startsCompressed(t, s) || rawDeflateKey(t, s)) kept.push(s, ranges[r + 1]!);
   }
   if (kept.length === 0) return null;
   let b: Builder | null = null;
   for (const idx of runsOf(t, B64, o.minBase64, true, kept)) {
-    const raw = RAW_DEFLATE_KEYS.test(t.slice(Math.max(0, idx[0]! - 16), idx[0]!));
+    const raw = rawDeflateKey(t, idx[0]!);
     // Base64: the run may start mid-stream, so each of the 4 alignments; two bytes tell magic.
     for (let align = 0; align < 4; align++) {
       const b0 = base64Byte(t, idx, align, 0);
@@ -114,9 +153,7 @@ export function inflateView(v: View, o: ViewOptions): View | null {
       let line = align + 1;
       while (line < idx.length && idx[line] === idx[line - 1]! + 1) line++;
       for (const end of line < idx.length ? [idx.length, line] : [idx.length]) {
-        let chars = '';
-        for (let g = align; g < end; g++) chars += t[idx[g]!];
-        const out = inflateBytes(Buffer.from(chars.slice(0, chars.length & ~3 || chars.length), 'base64'), raw && align === 0);
+        const out = inflateBytes(base64Bytes(t, idx, align, end), raw && align === 0);
         if (!out) continue;
         emitInflated((b ??= new Builder(v)), out, idx[align]!, idx[end - 1]! + 1, o.minWindow);
         break;

@@ -91,9 +91,17 @@ export function wrappedRunStart(text: string, s: number, min: number): number {
   return j < lineEnd ? j : s;
 }
 
-/** Run starts of a decoded view (the identity view's come from the caller's scan, on its own copy of the text). */
+/**
+ * Run starts of a decoded view (the identity view's come from the caller's scan, on its own copy of
+ * the text). Four decoders (base64, hex, base32, inflate) ask for them: found once per view and
+ * minimum, kept on the view (positions only, no text).
+ */
 export function runStartsOf(v: View, o: ViewOptions): number[] {
-  return v.depth === 0 && o.rootRuns ? o.rootRuns : base64RunStarts(unitsOf(v.text), v.text.length, o.minBase64);
+  if (v.depth === 0 && o.rootRuns) return o.rootRuns;
+  if (v.runStarts && v.runStarts.min === o.minBase64) return v.runStarts.runs;
+  const runs = base64RunStarts(unitsOf(v.text), v.text.length, o.minBase64);
+  v.runStarts = { min: o.minBase64, runs };
+  return runs;
 }
 
 /** Whitespace a base64 run may continue across: a line break, with a little indentation. */
@@ -110,45 +118,102 @@ export function lineGap(text: string, i: number): number {
 
 /**
  * Runs of characters of `table` at least `min` long, as lists of the parent indexes of their
- * characters; a base64 run continues across line breaks (MIME wraps at 76, PEM at 64).
+ * characters; a base64 run continues across line breaks (MIME wraps at 76, PEM at 64). Only runs
+ * that start inside `ranges` (start, end pairs, in order) count, when given; a run may go on past
+ * its range's end.
+ *
+ * The answer is the one of a walk over every character of every range (`i` below is where that
+ * walk stands), found by reading one character in `min`: a run of `min` characters spans at least
+ * `min` positions, all of them run characters or line-break blanks (`spanChar`), so one of the
+ * probes lands in it. From a probe that does, the walk steps back over such characters to where
+ * no run can come from before (a character that is neither, or `i`) and walks exactly from there.
+ * A short run between probes is skipped unseen. If one goes on past the range's end, the walk
+ * stands inside it when the next range starts there and walks the rest of it as a run: shorter
+ * still, so nothing is added, and it ends where the whole run ends. Hex and base32 runs inside
+ * base64 text are short: this reads about a tenth of the characters the walk did.
  */
 export function runsOf(text: string, table: Int8Array, min: number, acrossLines: boolean, ranges: number[] | null = null): number[][] {
   const runs: number[][] = [];
   const n = text.length;
+  const all = ranges ?? [0, n];
+  const spanChar = (c: number): boolean => (c < 128 && table[c]! >= 0) || (acrossLines && (c === 32 || c === 9 || c === 13 || c === 10));
   let i = 0;
-  let r = 0;
-  let limit = ranges ? 0 : n;
-  for (;;) {
-    if (i >= limit) {
-      if (!ranges || r >= ranges.length) break;
-      i = Math.max(i, ranges[r]!);
-      limit = ranges[r + 1]!;
-      r += 2;
-      continue;
-    }
-    const c = text.charCodeAt(i);
-    if (c >= 128 || table[c]! < 0) {
-      i++;
-      continue;
-    }
-    const idx: number[] = [];
-    for (;;) {
-      while (i < n) {
-        const d = text.charCodeAt(i);
-        if (d >= 128 || table[d]! < 0) break;
-        idx.push(i);
-        i++;
+  for (let r = 0; r < all.length; r += 2) {
+    const limit = all[r + 1]!;
+    i = Math.max(i, all[r]!);
+    if (i >= limit) continue;
+    const end = Math.min(n, limit + Math.max(1, min) - 1);
+    const step = Math.max(1, min);
+    for (let p = i + step - 1; p < end; ) {
+      if (!spanChar(text.charCodeAt(p))) {
+        p += step;
+        continue;
       }
-      if (!acrossLines || i >= n) break;
-      const gap = lineGap(text, i);
-      if (gap === 0) break;
-      const next = text.charCodeAt(i + gap);
-      if (!(next < 128 && table[next]! >= 0)) break;
-      i += gap;
+      let s = p;
+      while (s > i && spanChar(text.charCodeAt(s - 1))) s--;
+      // Probes only go further: a run reached from here starts past the range, and so do later ones.
+      if (s >= limit) break;
+      i = walkFrom(text, table, min, acrossLines, s, p + 1, limit, runs);
+      if (i >= limit) break;
+      p = i + step - 1;
     }
-    if (idx.length >= min) runs.push(idx);
   }
   return runs;
+}
+
+/**
+ * The exact walk from `j` (where no run comes from before) until it passes `until`, starting runs
+ * only before `limit`; runs of `min` or more are added to `runs`. Returns where it stands.
+ */
+function walkFrom(text: string, table: Int8Array, min: number, acrossLines: boolean, j: number, until: number, limit: number, runs: number[][]): number {
+  while (j < until && j < limit) {
+    const c = text.charCodeAt(j);
+    if (c >= 128 || table[c]! < 0) {
+      j++;
+      continue;
+    }
+    const start = j;
+    j = walkRun(text, table, start, acrossLines, null);
+    if (walked >= min) {
+      // A plain array, sized once: a typed array per run was an off-heap allocation each, most of
+      // the walk, and pushing grew it a dozen times over a long run.
+      const idx = new Array<number>(walked);
+      walkRun(text, table, start, acrossLines, idx);
+      runs.push(idx);
+    }
+  }
+  return j;
+}
+
+/** Characters of the run walkRun last walked. */
+let walked = 0;
+
+/**
+ * Walks the run of `table` characters starting at `i` (across line breaks when `acrossLines`),
+ * writing their indexes into `idx` when given; returns where the run ends (count in `walked`).
+ */
+function walkRun(text: string, table: Int8Array, i: number, acrossLines: boolean, idx: number[] | null): number {
+  const n = text.length;
+  let k = 0;
+  for (;;) {
+    while (i < n) {
+      const d = text.charCodeAt(i);
+      if (d >= 128 || table[d]! < 0) break;
+      if (idx) idx[k] = i;
+      k++;
+      i++;
+    }
+    if (!acrossLines || i >= n) break;
+    // lineGap finds a gap only at a blank or a line break: other characters skip the call.
+    const g0 = text.charCodeAt(i);
+    const gap = g0 === 32 || g0 === 9 || g0 === 13 || g0 === 10 ? lineGap(text, i) : 0;
+    if (gap === 0) break;
+    const next = text.charCodeAt(i + gap);
+    if (!(next < 128 && table[next]! >= 0)) break;
+    i += gap;
+  }
+  walked = k;
+  return i;
 }
 
 /**

@@ -31,10 +31,11 @@ export function htmlView(v: View, o: ViewOptions): View | null {
 const JSON_ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', b: '\b', f: '\f', v: '\v', '0': '\0' };
 // `\U0041` and `\X41` too: a reflection may have changed case after escaping. A backslash at a
 // line end continues the line (JavaScript strings; .properties files, which also drop the next
-// line's leading whitespace): a value split that way is whole again. Three octal digits are a byte
+// line's leading whitespace): a value split that way is whole again. `\x{73}` is Perl's and PHP's
+// code point. Three octal digits are a byte
 // (C and Python string literals, PostgreSQL's bytea escape format `\163\153`); a byte above ASCII
 // becomes the latin1 character, which the latin1 view reads again as UTF-8.
-const JSON_RE = /\\(?:[uU]([0-9a-fA-F]{4})|[uU]\{([0-9a-fA-F]{1,6})\}|[xX]([0-9a-fA-F]{2})|([0-3][0-7]{2})|(?:\r\n?|\n)[ \t\f]*|([^uUxX]))/y;
+const JSON_RE = /\\(?:[uU]([0-9a-fA-F]{4})|[uUxX]\{([0-9a-fA-F]{1,6})\}|[xX]([0-9a-fA-F]{2})|([0-3][0-7]{2})|(?:\r\n?|\n)[ \t\f]*|([^uUxX]))/y;
 export function jsonView(v: View, o: ViewOptions): View | null {
   if (v.text.indexOf('\\') < 0) return null;
   const tokens = tokensOf(v.text, '\\', JSON_RE, (m) => {

@@ -19,6 +19,7 @@ export class DecodeLimitReached extends Error {}
 /** A character that ends a region: no window spans it. */
 export const BREAK = 0xffff;
 export { sequenceCodePoint, utf8, utf8SequenceAt } from './utf8.js';
+export { tokensOf } from './tokens.js';
 const BREAK_CHAR = '\uffff';
 
 export interface View {
@@ -40,6 +41,10 @@ export interface View {
   decoder?: number;
   /** Encodings undone on top of each other to reach this view (side-by-side decodings add none). */
   stack?: number;
+  /** Its base64-alphabet run starts for a minimum run length, once found (./runs runStartsOf); callers copy before changing. */
+  runStarts?: { min: number; runs: number[] };
+  /** Its fresh units as merged original intervals, once found (./index stacked). */
+  freshSpans?: { lo: number[]; hi: number[] } | 'unordered';
 }
 
 /** Which decoded views to build, and how much undecoded context to keep around each region. */
@@ -161,12 +166,29 @@ export class Builder {
     this.parts.push(this.parent.text.slice(a, b));
     const { start, end } = this.parent;
     const first = this.n;
-    if (start && end) {
+    if (start && end && b - a > 64) {
       this.s.set(start.subarray(a, b), this.n);
       this.e.set(end.subarray(a, b), this.n);
       this.f.fill(0, this.n, this.n + b - a);
       this.n += b - a;
-    } else for (let i = a; i < b; i++) this.#push(i, i + 1, 0);
+    } else if (start && end) {
+      // A short copy (between two escapes): two subarrays would be two allocations for a few units.
+      const { s, e, f } = this;
+      for (let i = a, k = this.n; i < b; i++, k++) {
+        s[k] = start[i]!;
+        e[k] = end[i]!;
+        f[k] = 0;
+      }
+      this.n += b - a;
+    } else {
+      const { s, e } = this;
+      for (let i = a, k = this.n; i < b; i++, k++) {
+        s[k] = i;
+        e[k] = i + 1;
+      }
+      this.f.fill(0, this.n, this.n + b - a);
+      this.n += b - a;
+    }
     this.#settleJoin(first);
   }
   /** Decoded text for parent [a, b): every unit maps to the whole token, or per unit (parent-relative offsets). */
@@ -194,24 +216,49 @@ export class Builder {
   /** Decoded units `units[0, m)`, unit k from parent [us[k], ue[k]) (parent-relative offsets). */
   emitUnits(units: Uint16Array, us: Int32Array, ue: Int32Array, m: number): void {
     this.#room(m);
-    if (m > 0) this.#sources.push(this.ps(us[0]!), this.pe(ue[m - 1]! - 1));
-    for (let k = 0; k < m; k += 8192) this.parts.push(String.fromCharCode.apply(null, units.subarray(k, Math.min(m, k + 8192)) as unknown as number[]));
-    for (let k = 0; k < m; k++) this.#push(this.ps(us[k]!), this.pe(ue[k]! - 1));
+    if (m === 0) return;
+    this.#sources.push(this.ps(us[0]!), this.pe(ue[m - 1]! - 1));
+    // UTF-16LE bytes to a string keep every unit as it is (lone surrogates too), in one copy.
+    this.parts.push(Buffer.from(units.buffer, units.byteOffset, m * 2).toString('utf16le'));
+    const { s, e, n } = this;
+    const { start, end } = this.parent;
+    if (start && end) {
+      for (let k = 0; k < m; k++) {
+        s[n + k] = start[us[k]!]!;
+        e[n + k] = end[ue[k]! - 1]!;
+      }
+    } else {
+      for (let k = 0; k < m; k++) {
+        s[n + k] = us[k]!;
+        e[n + k] = ue[k]!;
+      }
+    }
+    this.f.fill(1, n, n + m);
+    this.n += m;
   }
   /** The view built (null if nothing was written); the builder is done with after this. */
   build(kind: string): View | null {
     if (this.#shared) shared.taken = false;
     if (this.n === 0) return null;
-    return {
-      text: this.parts.join(''),
-      start: this.#shared ? this.s.slice(0, this.n) : this.s.subarray(0, this.n),
-      end: this.#shared ? this.e.slice(0, this.n) : this.e.subarray(0, this.n),
-      fresh: this.#shared ? this.f.slice(0, this.n) : this.f.subarray(0, this.n),
-      sources: Int32Array.from(this.#sources),
-      depth: this.parent.depth + 1,
-      kind: this.parent.kind ? `${kind}<${this.parent.kind}` : kind,
-    };
+    return newView(
+      this.parts.join(''),
+      this.#shared ? this.s.slice(0, this.n) : this.s.subarray(0, this.n),
+      this.#shared ? this.e.slice(0, this.n) : this.e.subarray(0, this.n),
+      this.#shared ? this.f.slice(0, this.n) : this.f.subarray(0, this.n),
+      new Int32Array(this.#sources),
+      this.parent.depth + 1,
+      this.parent.kind ? `${kind}<${this.parent.kind}` : kind,
+    );
   }
+}
+
+/**
+ * A view with every field present from the start, in one order: fields added later (decoder,
+ * stack, the cached run starts) gave views several hidden classes, and every decoder's reads of
+ * them went megamorphic, which cost the decoders a third of their time on a large answer.
+ */
+export function newView(text: string, start: Int32Array | null, end: Int32Array | null, fresh: Uint8Array | null, sources: Int32Array | undefined, depth: number, kind: string): View {
+  return { text, start, end, depth, kind, fresh, sources, decoder: undefined, stack: undefined, runStarts: undefined, freshSpans: undefined };
 }
 
 /**
@@ -239,32 +286,4 @@ export function regionsView(parent: View, tokens: Array<[number, number, Piece]>
   b.copy(at, regionEnd);
   // A region cut at a U+FFFF already in the parent is fine: the scanner breaks there too.
   return b.build(kind);
-}
-
-/**
- * Tokens of `re` (sticky) starting at an occurrence of one of `triggers`: the text between
- * triggers is skipped with indexOf, so a view of plain text costs next to nothing.
- */
-export function tokensOf(text: string, triggers: string, re: RegExp, decode: (m: RegExpExecArray) => Piece | null): Array<[number, number, Piece]> {
-  const out: Array<[number, number, Piece]> = [];
-  const next = Array.from(triggers, (c) => text.indexOf(c));
-  let pos = 0;
-  for (;;) {
-    let at = -1;
-    for (let k = 0; k < next.length; k++) {
-      if (next[k]! >= 0 && next[k]! < pos) next[k] = text.indexOf(triggers[k]!, pos);
-      if (next[k]! >= 0 && (at < 0 || next[k]! < at)) at = next[k]!;
-    }
-    if (at < 0) break;
-    re.lastIndex = at;
-    const m = re.exec(text);
-    if (!m || m[0].length === 0) {
-      pos = at + 1;
-      continue;
-    }
-    const piece = decode(m);
-    if (piece !== null) out.push([at, at + m[0].length, piece]);
-    pos = at + m[0].length;
-  }
-  return out;
 }
