@@ -73,3 +73,8 @@ export function applySpans(text: string, spans: Span[], names: string[], from = 
   }
   return { out, at };
 }
+
+/** Spans to replace in a scanned text: its hits merged, and every unscanned range withheld (fail closed). */
+export function spansToReplace(hits: readonly Span[], unscanned: ReadonlyArray<readonly [number, number]>): Span[] {
+  return mergeSpans([...hits.map((h) => ({ ...h })), ...unscanned.map(([start, end]) => ({ start, end, name: WITHHELD }))]);
+}

@@ -8,9 +8,29 @@
  * and tools/list never waits for a large vault (B4); anything that needs the index (a request,
  * the tripwire) calls `complete()` first, which finishes it synchronously.
  */
-import type { IndexedFingerprints, Vault } from '../vault/vault.js';
 import { logger } from '../log.js';
 import { Redactor, windowFingerprints } from './redactor.js';
+
+/** One stored value's window fingerprints, as a vault hands them to the index (never the value). */
+export interface IndexedFingerprints {
+  name: string;
+  fingerprints: string;
+  /** The name is public by design (set --public): redacted, never a tripwire. */
+  public: boolean;
+}
+
+/**
+ * What the index needs of a vault (src/vault's Vault is one; the redactor knows no vault module):
+ * the key fingerprints are made with, a hook that fingerprints every value written from now on, the
+ * fingerprints of every value held (current, history and tombstones), and a revision that changes
+ * when they do.
+ */
+export interface FingerprintSource {
+  readonly revision: number;
+  indexKey(): Promise<Uint8Array>;
+  fingerprintWith(fingerprinter: { scheme: string; fingerprint: (value: string) => string }): Promise<void>;
+  everyFingerprint(): Iterable<IndexedFingerprints>;
+}
 
 /** Names the fingerprint format, so fingerprints made by another format are redone, not trusted. */
 const FINGERPRINT_SCHEME = 'redact-w12-v4';
@@ -26,14 +46,14 @@ const BATCH = 16;
  * From now on every value this vault writes carries its fingerprints, keyed by the vault's index
  * key. Every process that writes values (a server, `set`, `import`) calls this first.
  */
-export async function fingerprintVaultWrites(vault: Vault): Promise<Uint8Array> {
+export async function fingerprintVaultWrites(vault: FingerprintSource): Promise<Uint8Array> {
   const key = await vault.indexKey();
   await vault.fingerprintWith({ scheme: FINGERPRINT_SCHEME, fingerprint: (value) => windowFingerprints(key, value) });
   return key;
 }
 
 export class VaultIndex {
-  readonly #vault: Vault;
+  readonly #vault: FingerprintSource;
   readonly #ready: Promise<void>;
   #redactor: Redactor | undefined;
   /** Vault revision being indexed (-1: none yet). */
@@ -42,7 +62,7 @@ export class VaultIndex {
   #timer: NodeJS.Immediate | undefined;
   #closed = false;
 
-  constructor(vault: Vault) {
+  constructor(vault: FingerprintSource) {
     this.#vault = vault;
     this.#ready = fingerprintVaultWrites(vault).then((key) => {
       this.#redactor = new Redactor({ key });

@@ -13,7 +13,8 @@ import { authorizeSecrets, type SecretCatalog as PolicyCatalog } from '../policy
 import { parseTemplate } from '../template/parse.js';
 import { parseRequest } from '../template/request.js';
 import { bindStep, stepTemplates, type BindContext } from './bind.js';
-import { normalizeSteps, shapeFor, taskFileSchema, type InputSchema, type TaskStep } from './schema.js';
+import { shapeFor } from './input-schema.js';
+import { normalizeSteps, taskFileSchema, type InputSchema, type TaskStep } from './schema.js';
 
 /** Tools the server always has; a task may not shadow them. */
 export const BUILT_IN_TOOLS = ['list_secrets', 'http_request', 'request_secret'];

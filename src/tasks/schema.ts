@@ -6,7 +6,6 @@ import { z } from 'zod';
 import { HTTP_METHODS, REQUEST_LIMITS } from '../template/request.js';
 import { SECRET_NAME_RULE } from '../vault/names.js';
 
-export { shapeFor, zodFor } from './input-schema.js';
 
 /** Tool names MCP clients accept everywhere: letters, digits, `_` and `-`, at most 64. */
 export const TASK_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;

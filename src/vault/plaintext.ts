@@ -5,6 +5,7 @@
  * the caller's to use at once and drop (promise 2): nothing here keeps or logs it.
  */
 import { BlindfoldError } from '../errors.js';
+import type { IndexedFingerprints } from '../redact/vault-index.js';
 import type { FingerprintBinder } from './fingerprints.js';
 import type { VaultKeys } from './keys.js';
 import { DEFAULT_ENVIRONMENT } from './names.js';
@@ -12,6 +13,8 @@ import type { ValueSealer } from './records.js';
 import type { SecretRecord, VaultFile } from './schema.js';
 import { storedValues, type StoredValueSlot } from './values.js';
 import type { Leaving, Retire } from './versions.js';
+
+export type { IndexedFingerprints };
 
 export function valueSealer(keys: VaultKeys, fingerprints: FingerprintBinder | undefined): ValueSealer {
   return {
@@ -81,12 +84,6 @@ export function* decryptEvery(keys: VaultKeys, file: VaultFile): Generator<{ nam
   }
 }
 
-export interface IndexedFingerprints {
-  name: string;
-  fingerprints: string;
-  /** The name is public by design (set --public): redacted, never a tripwire. */
-  public: boolean;
-}
 
 /**
  * Stored fingerprints where they are still their value's own; the value fingerprinted afresh where

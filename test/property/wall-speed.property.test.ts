@@ -10,7 +10,8 @@ import { Redactor } from '../../src/redact/redactor.js';
 import { base64View, emitText } from '../../src/redact/views/binary.js';
 import { identityView } from '../../src/redact/views/index.js';
 import { B64, base64RunStarts, lineGap, runsOf, wrappedRunStart } from '../../src/redact/views/runs.js';
-import { Builder, sequenceCodePoint, utf8SequenceAt, type View } from '../../src/redact/views/view.js';
+import { sequenceCodePoint, utf8SequenceAt } from '../../src/redact/views/utf8.js';
+import { Builder, type View } from '../../src/redact/views/view.js';
 import { survivingWindow } from '../helpers/windows.js';
 
 /** runsOf as it was: every character of every range walked. */

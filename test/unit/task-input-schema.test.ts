@@ -16,7 +16,8 @@ import { REQUEST_LIMITS } from '../../src/template/request.js';
 
 const MAX_TIMEOUT_MS = REQUEST_LIMITS.timeoutMs.max;
 const MAX_MAX_BYTES = REQUEST_LIMITS.maxBytes.max;
-import { inputSchemaSchema, shapeFor, taskFileSchema, type InputSchema } from '../../src/tasks/schema.js';
+import { shapeFor } from '../../src/tasks/input-schema.js';
+import { inputSchemaSchema, taskFileSchema, type InputSchema } from '../../src/tasks/schema.js';
 
 function taskWith(properties: Record<string, InputSchema>, required: string[] = []): Task {
   const inputs: InputSchema = { type: 'object', properties, required };

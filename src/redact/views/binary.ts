@@ -1,6 +1,7 @@
 /** Views that decode binary-to-text runs: base64 (standard and URL alphabets, wrapped lines) and hex. */
 import { B64, runsOf, runStartsOf, wholeRuns, wrappedRunStart } from './runs.js';
-import { Builder, copiedFromInput, sequenceCodePoint, utf8SequenceAt, type View, type ViewOptions } from './view.js';
+import { sequenceCodePoint, utf8SequenceAt } from './utf8.js';
+import { Builder, copiedFromInput, type View, type ViewOptions } from './view.js';
 
 const HEX = new Int8Array(128).fill(-1);
 {

@@ -9,7 +9,8 @@
  *   Python's and C's adjacent literals `"sk_l" "ive_…"`): an operator between two quoted pieces of at
  *   most MAX_PIECE characters on one line, which JSON never writes.
  */
-import { regionsView, tokensOf, type Piece, type View, type ViewOptions } from './view.js';
+import { tokensOf } from './tokens.js';
+import { regionsView, type Piece, type View, type ViewOptions } from './view.js';
 
 const MAX_ITEM = 16;
 const MAX_PIECE = 64;

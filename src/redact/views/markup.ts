@@ -5,7 +5,8 @@
  * lone `<` of prose or code (`a < b`). Comments (`<!-- … -->`) are taken out the same way. Line-break
  * tags (`<br>`) are read as line breaks by the lines view; here they join like any other tag.
  */
-import { regionsView, tokensOf, type View, type ViewOptions } from './view.js';
+import { tokensOf } from './tokens.js';
+import { regionsView, type View, type ViewOptions } from './view.js';
 
 /** A tag or a comment; attributes may hold quotes and anything but `<` `>`, up to a bound. */
 const TAG_RE = /<(?:\/?[A-Za-z][A-Za-z0-9:-]{0,31}(?:\s[^<>]{0,512})?\/?|!--[^]{0,512}?--)>/y;

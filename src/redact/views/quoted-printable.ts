@@ -3,7 +3,9 @@
  * escapes of bytes read as UTF-8, soft line breaks (`=` at a line end) that MIME puts every 76
  * columns, so a value comes back cut into pieces, and `_` for a space inside an encoded word.
  */
-import { regionsView, tokensOf, utf8, type Piece, type View, type ViewOptions } from './view.js';
+import { tokensOf } from './tokens.js';
+import { utf8 } from './utf8.js';
+import { regionsView, type Piece, type View, type ViewOptions } from './view.js';
 
 /**
  * An encoded word (with the folding whitespace before a following one, which RFC 2047 drops), or a

@@ -1,5 +1,7 @@
 /** Views that undo a textual escape: HTML references, JSON escapes, percent-encoding, mojibake, UTF-16 NULs, line breaks. */
-import { regionsView, tokensOf, utf8, type View, type ViewOptions } from './view.js';
+import { tokensOf } from './tokens.js';
+import { utf8 } from './utf8.js';
+import { regionsView, type View, type ViewOptions } from './view.js';
 
 const fromCodePoint = (cp: number): string | null => (cp >= 0 && cp <= 0x10ffff ? String.fromCodePoint(cp) : null);
 

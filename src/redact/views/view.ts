@@ -18,8 +18,6 @@ export class DecodeLimitReached extends Error {}
 
 /** A character that ends a region: no window spans it. */
 export const BREAK = 0xffff;
-export { sequenceCodePoint, utf8, utf8SequenceAt } from './utf8.js';
-export { tokensOf } from './tokens.js';
 const BREAK_CHAR = '\uffff';
 
 export interface View {
