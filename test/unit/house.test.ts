@@ -1,0 +1,67 @@
+// The layout rules of SPEC §12 that a change can break without any behaviour changing: no source
+// file over 300 lines, no import cycle, core modules import nothing of the doors (MCP, CLI,
+// plugins), and the redactor imports nothing of the vault (it reads fingerprints through an
+// interface). Read from the source files themselves.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const SRC = resolve(import.meta.dirname, '..', '..', 'src');
+const files: string[] = [];
+const walk = (dir: string) => {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) walk(path);
+    else if (name.endsWith('.ts')) files.push(path);
+  }
+};
+walk(SRC);
+const rel = (f: string) => relative(SRC, f);
+/** Relative imports and re-exports of each file (type-only ones too: a cycle of types is still a knot). */
+const imports = new Map(
+  files.map((f) => {
+    const text = readFileSync(f, 'utf8');
+    const deps = [...text.matchAll(/^(?:import|export)\s[^'";]*?from\s+'(\.[^']+)'/gm)].map((m) => resolve(dirname(f), m[1]!.replace(/\.js$/, '.ts')));
+    return [f, deps.filter((d) => files.includes(d))];
+  }),
+);
+
+describe('the house (SPEC §12)', () => {
+  it('no source file is over 300 lines', () => {
+    const long = files.filter((f) => readFileSync(f, 'utf8').split('\n').length > 301).map(rel);
+    expect(long).toEqual([]);
+  });
+
+  it('no import cycle', () => {
+    const state = new Map<string, 1 | 2>();
+    const stack: string[] = [];
+    const cycles: string[] = [];
+    const visit = (f: string) => {
+      state.set(f, 1);
+      stack.push(f);
+      for (const d of imports.get(f) ?? []) {
+        if (state.get(d) === 1) cycles.push(stack.slice(stack.indexOf(d)).map(rel).join(' → '));
+        else if (!state.has(d)) visit(d);
+      }
+      stack.pop();
+      state.set(f, 2);
+    };
+    for (const f of files) if (!state.has(f)) visit(f);
+    expect(cycles).toEqual([]);
+  });
+
+  it('core modules import nothing of the doors, and the redactor nothing of the vault', () => {
+    const core = ['vault', 'redact', 'policy', 'audit', 'store', 'egress', 'template'];
+    const doors = ['mcp', 'cli', 'plugins'];
+    const wrong: string[] = [];
+    for (const [f, deps] of imports) {
+      const area = rel(f).split('/')[0]!;
+      for (const d of deps) {
+        const to = rel(d).split('/')[0]!;
+        if (core.includes(area) && doors.includes(to)) wrong.push(`${rel(f)} → ${rel(d)}`);
+        if (area === 'redact' && to === 'vault') wrong.push(`${rel(f)} → ${rel(d)}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+});
