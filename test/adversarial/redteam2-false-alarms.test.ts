@@ -1,0 +1,60 @@
+// Second red team of issue 18, family 5 (false alarms). Issue 18: "honest reads that return stored
+// values whole (a config-vars listing, a Kubernetes Secret, …) suspend no one". A one-line base64
+// run longer than a decoding piece is decoded only as far as its first piece reaches (16 KiB plus
+// 768 characters, src/redact/scan.ts PIECE_OVERLAP; later pieces get no run marker,
+// src/redact/occurrences.ts runsWithin). A stored value that the file holds whole, across that
+// point, is seen as a piece; when it was not placed in the exchange that is the tripwire, and an
+// honest agent reading its own cluster's Secret is suspended. `it.fails` marks what goes wrong today.
+import { createServer, type Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempHome, type TempHome } from '../helpers/cli.js';
+import { connectStdio, type StdioSession } from '../helpers/mcp.js';
+import { setSecret } from '../helpers/adversarial.js';
+import { closeHomes, listenOn } from '../helpers/upstream.js';
+
+const KUBE_TOKEN = 'rt2-kube-Qz7Xv2Lp9Rt4Mn8Bc3Hd6Wy5';
+/** Also in the vault, bound to the database; the cluster's Secret holds it too (as clusters do). */
+const DB_PASSWORD = 'Xk4pT9wQ2mZ7vB3nR8sL5dF1';
+/** Characters before the password: puts it across the end of the first piece's decoded base64. */
+const BEFORE = 12_795;
+
+/** The app's config file as the cluster stores it: a long comment block, then the settings. */
+const APP_INI = `# app.ini\n# ${'-'.repeat(BEFORE - 2)}\ndb_password = ${DB_PASSWORD}\npool = 10\n`;
+
+let up: { url: string; close(): Promise<void> };
+const homes: Array<{ t: TempHome; s: StdioSession }> = [];
+
+/** A Kubernetes API server: GET a Secret returns its data as one-line base64 per key. */
+async function startUpstream(): Promise<typeof up> {
+  const server: Server = createServer((req, res) => {
+    if (req.headers.authorization !== `Bearer ${KUBE_TOKEN}`) return res.writeHead(401).end('{}');
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ kind: 'Secret', data: { 'app.ini': Buffer.from(APP_INI).toString('base64') } }));
+  });
+  return listenOn(server);
+}
+
+beforeAll(async () => {
+  up = await startUpstream();
+});
+
+afterAll(async () => {
+  await closeHomes(homes, [KUBE_TOKEN, DB_PASSWORD]);
+  await up.close();
+});
+
+describe('redteam2: an honest read of a stored value inside a long base64 run', () => {
+  it.fails('reading a Kubernetes Secret whose config file holds a stored password suspends no one', async () => {
+    const t = tempHome();
+    await setSecret(t, 'KUBE_TOKEN', KUBE_TOKEN, '--host', up.url);
+    await setSecret(t, 'DB_PASSWORD', DB_PASSWORD, '--host', 'https://db.example.com');
+    const s = await connectStdio(t.env);
+    homes.push({ t, s });
+    const read = () => s.call('http_request', { method: 'GET', url: `${up.url}/api/v1/namespaces/default/secrets/app-config`, headers: { Authorization: 'Bearer <secrets.KUBE_TOKEN>' } });
+    const first = await read();
+    expect(first.isError ?? false, JSON.stringify(first.content)).toBe(false);
+    // And the agent may go on working.
+    const second = await read();
+    expect(second.isError ?? false).toBe(false);
+  });
+});
