@@ -2,7 +2,7 @@
 // only (the first red team's are in redteam-spellings.test.ts). The key is placed in a header and a
 // careless upstream writes what it got back the way a real stack would: streamed in deltas,
 // chunked, compressed without a header, wrapped in a table beside another column, coloured,
-// folded across an escape. `it.fails` marks layouts that reach the agent today (the whole value,
+// folded across an escape, serialised as a typed array or a spread string. `it.fails` marks layouts that reach the agent today (the whole value,
 // read by the reader the stack implies); plain `it` marks ones the wall stopped.
 import { createServer, type Server } from 'node:http';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
@@ -121,6 +121,21 @@ const LEAKS: Record<string, { write: (v: string) => string; read: (shown: string
   uuencode: {
     write: (v) => uuencode(Buffer.from(`token=${v}\n`)),
     read: (t) => uudecode(t).toString(),
+  },
+  // JSON.stringify of a typed array (an SDK's Uint8Array field, e.g. a secret's binary form).
+  'JSON of a Uint8Array (an object keyed by index)': {
+    write: (v) => JSON.stringify({ SecretBinary: new Uint8Array(Buffer.from(v)) }),
+    read: (t) => Buffer.from(Object.values((JSON.parse(t) as { SecretBinary: Record<string, number> }).SecretBinary)).toString(),
+  },
+  // The classic `{ ...str }` / Object.assign({}, str) bug: a string spread into an object.
+  'a string spread into an object ({ ...s })': {
+    write: (v) => JSON.stringify({ token: { ...v } }),
+    read: (t) => Object.values((JSON.parse(t) as { token: Record<string, string> }).token).join(''),
+  },
+  // Express with `json spaces` 4 answering a Buffer (Buffer.toJSON).
+  'Buffer.toJSON pretty-printed with 4 spaces': {
+    write: (v) => JSON.stringify({ key: Buffer.from(v) }, null, 4),
+    read: (t) => Buffer.from((JSON.parse(t) as { key: { data: number[] } }).key.data).toString(),
   },
   // Every character an HTML hex reference (an obfuscated mailto), the page hard-wrapped at 64 columns.
   'HTML hex references hard-wrapped at 64 columns': {
