@@ -24,11 +24,16 @@ const APP_INI = `# app.ini\n# ${'-'.repeat(BEFORE - 2)}\ndb_password = ${DB_PASS
 let up: { url: string; close(): Promise<void> };
 const homes: Array<{ t: TempHome; s: StdioSession }> = [];
 
-/** A Kubernetes API server: GET a Secret returns its data as one-line base64 per key. */
+/**
+ * A Kubernetes API server: GET a Secret returns its data as one-line base64 per key. `/binary` is
+ * an internal secrets service on Express with `json spaces` 2, answering a secret's binary form
+ * (a Buffer, as Buffer.toJSON writes it).
+ */
 async function startUpstream(): Promise<typeof up> {
   const server: Server = createServer((req, res) => {
     if (req.headers.authorization !== `Bearer ${KUBE_TOKEN}`) return res.writeHead(401).end('{}');
     res.writeHead(200, { 'content-type': 'application/json' });
+    if (req.url === '/binary') return res.end(JSON.stringify({ name: 'db-password', SecretBinary: Buffer.from(DB_PASSWORD) }, null, 2));
     res.end(JSON.stringify({ kind: 'Secret', data: { 'app.ini': Buffer.from(APP_INI).toString('base64') } }));
   });
   return listenOn(server);
@@ -54,6 +59,23 @@ describe('redteam2: an honest read of a stored value inside a long base64 run', 
     const first = await read();
     expect(first.isError ?? false, JSON.stringify(first.content)).toBe(false);
     // And the agent may go on working.
+    const second = await read();
+    expect(second.isError ?? false).toBe(false);
+  });
+});
+
+// A byte list pretty-printed one number per line (JSON with an indent, Rust {:#?}, Python pprint)
+// is read as pieces of the value, never the whole (the list's first or last item is not joined).
+describe('redteam2: an honest read of a stored value as a pretty-printed byte list', () => {
+  it.fails('reading a secret\'s binary form (Buffer JSON, 2-space indent) suspends no one', async () => {
+    const t = tempHome();
+    await setSecret(t, 'KUBE_TOKEN', KUBE_TOKEN, '--host', up.url);
+    await setSecret(t, 'DB_PASSWORD', DB_PASSWORD, '--host', 'https://db.example.com');
+    const s = await connectStdio(t.env);
+    homes.push({ t, s });
+    const read = () => s.call('http_request', { method: 'GET', url: `${up.url}/binary`, headers: { Authorization: 'Bearer <secrets.KUBE_TOKEN>' } });
+    const first = await read();
+    expect(first.isError ?? false, JSON.stringify(first.content)).toBe(false);
     const second = await read();
     expect(second.isError ?? false).toBe(false);
   });
