@@ -5,7 +5,7 @@
 // folded across an escape, serialised as a typed array or a spread string. `it.fails` marks layouts that reach the agent today (the whole value,
 // read by the reader the stack implies); plain `it` marks ones the wall stopped.
 import { createServer, type Server } from 'node:http';
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { deflateRawSync, deflateSync, gunzipSync, gzipSync, inflateRawSync, inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempHome, type TempHome } from '../helpers/cli.js';
 import { connectStdio, visible, type StdioSession } from '../helpers/mcp.js';
@@ -65,6 +65,22 @@ function uudecode(text: string): Buffer {
     const row: number[] = [];
     for (let i = 0; i + 3 < six.length + 1; i += 4) row.push((six[i]! << 2) | (six[i + 1]! >> 4), ((six[i + 1]! & 15) << 4) | (six[i + 2]! >> 2), ((six[i + 2]! & 3) << 6) | six[i + 3]!);
     out.push(...row.slice(0, n));
+  }
+  return Buffer.from(out);
+}
+
+/** Python's repr() of bytes: printable ASCII as itself, the rest as \\xNN. */
+function pyRepr(bytes: Buffer): string {
+  return `b'${[...bytes].map((x) => (x >= 32 && x < 127 && x !== 39 && x !== 92 ? String.fromCharCode(x) : `\\x${x.toString(16).padStart(2, '0')}`)).join('')}'`;
+}
+function fromPyRepr(text: string): Buffer {
+  const body = text.slice(2, -1);
+  const out: number[] = [];
+  for (let i = 0; i < body.length; i++) {
+    if (body[i] === '\\' && body[i + 1] === 'x') {
+      out.push(parseInt(body.slice(i + 2, i + 4), 16));
+      i += 3;
+    } else out.push(body.charCodeAt(i));
   }
   return Buffer.from(out);
 }
@@ -136,6 +152,15 @@ const LEAKS: Record<string, { write: (v: string) => string; read: (shown: string
   'Buffer.toJSON pretty-printed with 4 spaces': {
     write: (v) => JSON.stringify({ key: Buffer.from(v) }, null, 4),
     read: (t) => Buffer.from((JSON.parse(t) as { key: { data: number[] } }).key.data).toString(),
+  },
+  // Compressed bytes written as text, not as base64 or hex: the inflate layer never sees them.
+  "Python repr of zlib bytes in an error (b'x\\x9c…')": {
+    write: (v) => JSON.stringify({ error: `cannot parse body ${pyRepr(deflateSync(Buffer.from(JSON.stringify({ api_key: v }))))}` }),
+    read: (t) => inflateSync(fromPyRepr((JSON.parse(t) as { error: string }).error.replace('cannot parse body ', ''))).toString(),
+  },
+  'gzip bytes as a Latin-1 JSON string (\\u001f\\u008b…)': {
+    write: (v) => JSON.stringify({ blob: gzipSync(Buffer.from(`token=${v}`)).toString('latin1') }).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+    read: (t) => gunzipSync(Buffer.from((JSON.parse(t) as { blob: string }).blob, 'latin1')).toString(),
   },
   // Every character an HTML hex reference (an obfuscated mailto), the page hard-wrapped at 64 columns.
   'HTML hex references hard-wrapped at 64 columns': {
