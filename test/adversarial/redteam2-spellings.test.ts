@@ -145,7 +145,7 @@ const LEAKS: Record<string, { write: (v: string) => string; read: (shown: string
   },
   // The classic `{ ...str }` / Object.assign({}, str) bug: a string spread into an object.
   'a string spread into an object ({ ...s })': {
-    write: (v) => JSON.stringify({ token: { ...v } }),
+    write: (v) => JSON.stringify({ token: Object.assign({}, v as unknown as object) }),
     read: (t) => Object.values((JSON.parse(t) as { token: Record<string, string> }).token).join(''),
   },
   // Express with `json spaces` 4 answering a Buffer (Buffer.toJSON).
