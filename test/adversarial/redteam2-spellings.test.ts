@@ -169,6 +169,19 @@ const LEAKS: Record<string, { write: (v: string) => string; read: (shown: string
   },
 };
 
+/** Layouts tried and stopped by the wall today (kept as regression guards). */
+const HELD: Record<string, (v: string) => string> = {
+  'JSON with PHP \\/ escapes and every character \\u-escaped': (v) => JSON.stringify({ k: v }).replace(/\//g, '\\/').replace(/[A-Za-z0-9]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+  'mathematical bold letters as JSON surrogate pairs': (v) => [...v].map((c) => (/[a-z]/.test(c) ? String.fromCodePoint(0x1d41a + c.charCodeAt(0) - 97) : /[A-Z]/.test(c) ? String.fromCodePoint(0x1d400 + c.charCodeAt(0) - 65) : c)).join('').split('').map((u) => `\\u${u.charCodeAt(0).toString(16).padStart(4, '0')}`).join(''),
+  'base64 with a blank after every character': (v) => [...Buffer.from(v).toString('base64')].join(' '),
+  'YAML double-quoted \\x escapes': (v) => `token: "${[...v].map((c) => `\\x${c.charCodeAt(0).toString(16)}`).join('')}"`,
+  "RFC 5987 filename*=UTF-8''": (v) => `attachment; filename*=UTF-8''${[...Buffer.from(v)].map((b) => `%${b.toString(16).toUpperCase()}`).join('')}`,
+  'SAML HTTP-Redirect binding (raw deflate, base64, percent)': (v) => `SAMLRequest=${encodeURIComponent(deflateRawSync(Buffer.from(`<samlp:AuthnRequest ID="${v}"/>`)).toString('base64'))}`,
+  'Node util.inspect of a byte array (aligned columns)': (v) => `[\n${[...Buffer.from(v)].map((b) => String(b).padStart(3)).join(', ').match(/.{1,40}/g)!.join(',\n')}\n]`,
+  'UTF-7 (+…-)': (v) => `+${Buffer.from(v, 'utf16le').swap16().toString('base64').replace(/=+$/, '')}-`,
+  'hex of base64 of percent-encoding': (v) => Buffer.from(Buffer.from(encodeURIComponent(v).replace(/./g, (c) => `%${c.charCodeAt(0).toString(16)}`)).toString('base64')).toString('hex'),
+};
+
 let up: { url: string; close(): Promise<void> };
 const homes: Array<{ t: TempHome; s: StdioSession }> = [];
 let s: StdioSession;
@@ -177,7 +190,8 @@ let s: StdioSession;
 async function startUpstream(): Promise<typeof up> {
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
-    const write = LEAKS[url.searchParams.get('kind') ?? '']?.write;
+    const kind = url.searchParams.get('kind') ?? '';
+    const write = LEAKS[kind]?.write ?? HELD[kind];
     if (!write) return res.writeHead(404).end();
     res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
     res.end(write(String(req.headers['x-api-key'] ?? '')));
@@ -214,6 +228,16 @@ describe('redteam2: layouts not decoded (the whole value comes back)', () => {
       }
       expect(survivingWindow(visible(r), KEY)).toBeNull();
       expect(survivingWindow(readBack, KEY)).toBeNull();
+    });
+  }
+});
+
+describe('redteam2 (stopped): layouts the wall reads', () => {
+  for (const kind of Object.keys(HELD)) {
+    it(kind, async () => {
+      const r = await s.call('http_request', { method: 'GET', url: `${up.url}/spell`, query: { kind }, headers: { 'x-api-key': '<secrets.KEY>' } });
+      expect(survivingWindow(visible(r), KEY)).toBeNull();
+      expect(visible(r)).toMatch(/REDACTED:KEY|WITHHELD/);
     });
   }
 });
