@@ -85,6 +85,47 @@ function fromPyRepr(text: string): Buffer {
   return Buffer.from(out);
 }
 
+/** A one-member zip archive (deflate), as an "export" or a mail attachment holds it. */
+function zipOf(name: string, data: Buffer): Buffer {
+  let crc = 0xffffffff;
+  for (const b of data) {
+    crc ^= b;
+    for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1;
+  }
+  crc = (crc ^ 0xffffffff) >>> 0;
+  const packed = deflateRawSync(data);
+  const n = Buffer.from(name);
+  const local = Buffer.alloc(30);
+  local.writeUInt32LE(0x04034b50, 0);
+  local.writeUInt16LE(20, 4);
+  local.writeUInt16LE(8, 8);
+  local.writeUInt32LE(crc, 14);
+  local.writeUInt32LE(packed.length, 18);
+  local.writeUInt32LE(data.length, 22);
+  local.writeUInt16LE(n.length, 26);
+  const central = Buffer.alloc(46);
+  central.writeUInt32LE(0x02014b50, 0);
+  central.writeUInt16LE(20, 4);
+  central.writeUInt16LE(20, 6);
+  central.writeUInt16LE(8, 10);
+  central.writeUInt32LE(crc, 16);
+  central.writeUInt32LE(packed.length, 20);
+  central.writeUInt32LE(data.length, 24);
+  central.writeUInt16LE(n.length, 28);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(1, 8);
+  end.writeUInt16LE(1, 10);
+  end.writeUInt32LE(46 + n.length, 12);
+  end.writeUInt32LE(30 + n.length + packed.length, 16);
+  return Buffer.concat([local, n, packed, central, n, end]);
+}
+/** The first member of a zip archive, inflated. */
+function firstMember(zip: Buffer): Buffer {
+  const start = 30 + zip.readUInt16LE(26) + zip.readUInt16LE(28);
+  return inflateRawSync(zip.subarray(start, start + zip.readUInt32LE(18)));
+}
+
 const LEAKS: Record<string, { write: (v: string) => string; read: (shown: string) => string }> = {
   // OpenAI-style chat completion stream: each delta a token of a few characters.
   'server-sent events, a few characters per delta (LLM streaming)': {
@@ -161,6 +202,11 @@ const LEAKS: Record<string, { write: (v: string) => string; read: (shown: string
   'gzip bytes as a Latin-1 JSON string (\\u001f\\u008b…)': {
     write: (v) => JSON.stringify({ blob: gzipSync(Buffer.from(`token=${v}`)).toString('latin1') }).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
     read: (t) => gunzipSync(Buffer.from((JSON.parse(t) as { blob: string }).blob, 'latin1')).toString(),
+  },
+  // Microsoft Graph returns a mail attachment (a .zip, .docx, .xlsx) as base64 `contentBytes`.
+  'a zip archive in base64 (an attachment\'s contentBytes)': {
+    write: (v) => JSON.stringify({ name: 'export.zip', contentBytes: zipOf('config.ini', Buffer.from(`[default]\napi_key = ${v}\n`)).toString('base64') }),
+    read: (t) => firstMember(Buffer.from((JSON.parse(t) as { contentBytes: string }).contentBytes, 'base64')).toString(),
   },
   // Every character an HTML hex reference (an obfuscated mailto), the page hard-wrapped at 64 columns.
   'HTML hex references hard-wrapped at 64 columns': {
