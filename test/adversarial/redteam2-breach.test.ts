@@ -1,0 +1,78 @@
+// Second red team of issue 18, family 3 (functions of bytes nobody scanned): BREACH through maxBytes
+// on a binary answer. The first red team's download (application/gzip) is now inflated as it is
+// read; a compressed file served as application/octet-stream (S3's default for a .gz) is a binary
+// summary, and its `truncated` flag says whether it was longer than maxBytes + 772: the agent
+// chooses maxBytes, so bisection gives the compressed size, to the byte, of a file that mixes the
+// key with the agent's text, and two-tries BREACH reads the key a character at a time.
+// `it.fails` marks the attack that works today.
+import { createHash } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempHome, type TempHome } from '../helpers/cli.js';
+import { connectStdio, type StdioSession } from '../helpers/mcp.js';
+import { setSecret } from '../helpers/adversarial.js';
+import { closeHomes, listenOn } from '../helpers/upstream.js';
+
+const KEY = 'sk_live_4f9c2a7e1b8d3c6f0a5e9b2d7c4f1a8x';
+const ALPHABET = '0123456789abcdefx';
+/** Rows the export holds besides the key: fixed, hard to compress (so the size is above the 772 slack). */
+const ROWS = Array.from({ length: 40 }, (_, i) => createHash('sha256').update(`row ${i}`).digest('base64')).join('\n');
+
+let up: { url: string; close(): Promise<void> };
+const homes: Array<{ t: TempHome; s: StdioSession }> = [];
+
+/** `/export` is a gzip file (served as application/octet-stream) of an export holding the caller's key and its search text. */
+async function startUpstream(): Promise<typeof up> {
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const key = String(req.headers['x-api-key'] ?? '');
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-disposition': 'attachment; filename="export.csv.gz"' });
+    res.end(gzipSync(Buffer.from(`# export\napi_key=${key}\nsearch=${url.searchParams.get('q') ?? ''}\nrows:\n${ROWS}\n`)));
+  });
+  return listenOn(server);
+}
+
+beforeAll(async () => {
+  up = await startUpstream();
+});
+
+afterAll(async () => {
+  await closeHomes(homes, [KEY]);
+  await up.close();
+});
+
+describe('redteam2: BREACH through the read limit on a binary answer', () => {
+  it.fails('the compressed size of an answer mixing the key with agent text tells no candidate apart', async () => {
+    const t = tempHome();
+    await setSecret(t, 'KEY', KEY, '--host', up.url);
+    const s = await connectStdio(t.env);
+    homes.push({ t, s });
+    // Whether the binary answer was read whole (not `truncated`) at this maxBytes.
+    const whole = async (q: string, maxBytes: number) => {
+      const r = await s.call('http_request', { method: 'GET', url: `${up.url}/export`, query: { q }, headers: { 'x-api-key': '<secrets.KEY>' }, maxBytes });
+      return (r.structuredContent as { truncated?: boolean } | undefined)?.truncated === false && !r.isError;
+    };
+    // The smallest maxBytes that reads it whole, by bisection in [lo, hi].
+    const threshold = async (q: string, lo: number, hi: number) => {
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (await whole(q, mid)) hi = mid;
+        else lo = mid + 1;
+      }
+      return lo;
+    };
+    const known = KEY.slice(0, 11); // the hint an API shows (below a window)
+    const base = await threshold(`=${known.slice(-10)}#`, 1, 1 << 14);
+    // Two tries per candidate: the candidate next to the known text, and apart from it. The input
+    // holds at most 11 characters of the key, never a window.
+    const scores: number[] = [];
+    for (const c of ALPHABET) {
+      const a = await threshold(`=${known.slice(-10)}${c}{}{}{}`, base - 32, base + 32);
+      const b = await threshold(`=${known.slice(-10)}{}{}{}${c}`, base - 32, base + 32);
+      scores.push(a - b);
+    }
+    // A figure that depends on the compressed size singles out the right character.
+    expect(new Set(scores).size).toBe(1);
+  }, 300_000);
+});
