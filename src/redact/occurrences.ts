@@ -43,17 +43,6 @@ export function pieces(text: string): Array<[number, number]> {
   return out;
 }
 
-/** The (start, end) run pairs of the whole text that fall in [from, to), relative to `from` and clipped. */
-export function runsWithin(runs: number[], from: number, to: number): number[] {
-  const out: number[] = [];
-  for (let r = 0; r < runs.length; r += 2) {
-    const a = Math.max(from, runs[r]!);
-    const b = Math.min(to, runs[r + 1]!);
-    if (b > a) out.push(a - from, b - from);
-  }
-  return out;
-}
-
 /**
  * Marks whole occurrences: runs of one name that overlap in the original text form a chain, and a
  * chain holding a run that starts at a stretch's head and a run that ends at that stretch's last

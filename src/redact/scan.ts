@@ -16,7 +16,7 @@
 import { bucketHash, checkHash, foldedWord, type HashKeys, shiftFor, WINDOW } from './fingerprints.js';
 import { clearUnits, lowerUnit, unitsOf } from './lowercase.js';
 import { type Span, wholePairs } from './spans.js';
-import { markWhole, newWindowStretches, pieces, runsWithin } from './occurrences.js';
+import { markWhole, newWindowStretches, pieces } from './occurrences.js';
 import { RECHECK_MIX, type FingerprintTable } from './table.js';
 import { asciiBase64RunStarts, base64RunStarts, BLOCK_WALK_MIN, BREAK, clearDecoderScratch, decodedViews, DEFAULT_LIMITS, identityView, type DecodedViews, type DecodeLimits, type View } from './views/index.js';
 
@@ -120,7 +120,9 @@ export function* scanSteps(keys: HashKeys, table: FingerprintTable, text: string
     }
     const whole = from === 0 && to === text.length;
     const piece = flat(whole ? text : text.slice(from, to), ascii);
-    const pieceRuns = whole ? runs : runsWithin(runs, from, to);
+    // A piece finds its own run starts: the whole text's mark each run once, where it begins, so a
+    // run begun in an earlier piece had no start here and nothing of it past that piece was decoded.
+    const pieceRuns = whole ? runs : null;
     let decoded: DecodedViews;
     try {
       decoded = decodedViews(piece, { ...options, rootRuns: pieceRuns, rootHigh: rootHigh && /[\u00c2-\u00f4]/.test(piece) }, limits);

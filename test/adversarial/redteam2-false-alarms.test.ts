@@ -2,7 +2,7 @@
 // values whole (a config-vars listing, a Kubernetes Secret, …) suspend no one". A one-line base64
 // run longer than a decoding piece is decoded only as far as its first piece reaches (16 KiB plus
 // 768 characters, src/redact/scan.ts PIECE_OVERLAP; later pieces get no run marker,
-// src/redact/occurrences.ts runsWithin). A stored value that the file holds whole, across that
+// src/redact/occurrences.ts runsWithin, since fixed). A stored value that the file holds whole, across that
 // point, is seen as a piece; when it was not placed in the exchange that is the tripwire, and an
 // honest agent reading its own cluster's Secret is suspended. Two more honest layouts that show a
 // stored value whole as pieces follow (a pretty-printed byte list, text wrapped by textwrap.fill).
@@ -85,7 +85,7 @@ afterAll(async () => {
 });
 
 describe('redteam2: an honest read of a stored value inside a long base64 run', () => {
-  it.fails('reading a Kubernetes Secret whose config file holds a stored password suspends no one', async () => {
+  it('reading a Kubernetes Secret whose config file holds a stored password suspends no one', async () => {
     const t = tempHome();
     await setSecret(t, 'KUBE_TOKEN', KUBE_TOKEN, '--host', up.url);
     await setSecret(t, 'DB_PASSWORD', DB_PASSWORD, '--host', 'https://db.example.com');

@@ -1,10 +1,11 @@
 // Second red team of issue 18, family 1 (the structure around the scan): the 16 KiB decoding
 // pieces. A body is decoded in pieces of about 16 KiB, each seeing 768 characters of its
-// neighbours (src/redact/scan.ts). Base64 runs are found once over the whole text and handed to
-// each piece as (start, start + min) markers clipped to the piece (src/redact/occurrences.ts
-// runsWithin), so a run that began in an earlier piece has no marker in a later one: nothing past
-// the first ~17 KiB of one unbroken base64, hex or base32 run is decoded at all. Compressed data
-// is inflated only from what its first piece holds. `it.fails` marks what reaches the agent today.
+// neighbours (src/redact/scan.ts). Base64 runs were found once over the whole text and handed to
+// each piece as (start, start + min) markers clipped to the piece, so a run that began in an
+// earlier piece had no marker in a later one: nothing past the first ~17 KiB of one unbroken
+// base64, hex or base32 run was decoded at all (fixed: each piece finds its own run starts).
+// Compressed data is inflated only from what its first piece holds. `it.fails` marks what reaches
+// the agent today.
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -78,7 +79,7 @@ function readBack(read: () => Buffer): string {
 }
 
 describe('redteam2: a value past the first decoding piece of one long run', () => {
-  it.fails('a Kubernetes Secret whose base64 file holds the key after 17 KiB', async () => {
+  it('a Kubernetes Secret whose base64 file holds the key after 17 KiB', async () => {
     const r = await get('/k8s');
     const data = (json(r) as { data?: Record<string, string> } | undefined)?.data?.['app.ini'] ?? '';
     expect(survivingWindow(visible(r), KEY)).toBeNull();
@@ -91,7 +92,7 @@ describe('redteam2: a value past the first decoding piece of one long run', () =
     expect(survivingWindow(readBack(() => gunzipSync(Buffer.from(data, 'base64'))), KEY)).toBeNull();
   });
 
-  it.fails('a PostgreSQL bytea column in hex output holding the key after 17 KiB', async () => {
+  it('a PostgreSQL bytea column in hex output holding the key after 17 KiB', async () => {
     const r = await get('/bytea');
     const blob = (json(r) as { rows?: Array<{ blob?: string }> } | undefined)?.rows?.[0]?.blob ?? '';
     expect(survivingWindow(readBack(() => Buffer.from(blob.slice(2), 'hex')), KEY)).toBeNull();
