@@ -67,8 +67,12 @@ export async function presentResponse(redactor: Redactor, res: RawResponse, maxB
   const bytes = res.body;
   // A compressed download arrives inflated (egress/client): shown if it is text, like any answer.
   if (res.inflated ? !looksLikeText('', bytes) : !looksLikeText(contentType, bytes)) {
-    // Nothing computed from these bytes is shown: no size, no hash, no names found in them.
+    // Nothing computed from these bytes is shown: no size, no hash, no names found in them, not
+    // even whether they passed maxBytes (bisecting maxBytes measured a compressed size to the byte),
+    // and none of the headers that state their size or hash.
     view.binary = { contentType: headers['content-type'] || 'application/octet-stream' };
+    view.truncated = false;
+    for (const name of BINARY_FIGURE_HEADERS) delete view.headers[name];
     return done();
   }
   let text = UTF8.decode(bytes);
@@ -136,6 +140,9 @@ function isPartialRepresentation(res: RawResponse): boolean {
   const type = res.headers['content-type'] ?? '';
   return res.status === 206 || res.headers['content-range'] !== undefined || /multipart\/byteranges/i.test(type);
 }
+
+/** Headers that state a body's size or hash: dropped from a binary summary. */
+const BINARY_FIGURE_HEADERS = ['content-length', 'content-range', 'content-md5', 'digest', 'content-digest', 'repr-digest', 'etag'];
 
 /** One decoder for every body: a decode without `stream` keeps no state between calls. */
 const UTF8 = new TextDecoder('utf-8');

@@ -3,8 +3,8 @@
 // read; a compressed file served as application/octet-stream (S3's default for a .gz) is a binary
 // summary, and its `truncated` flag says whether it was longer than maxBytes + 772: the agent
 // chooses maxBytes, so bisection gives the compressed size, to the byte, of a file that mixes the
-// key with the agent's text, and two-tries BREACH reads the key a character at a time.
-// `it.fails` marks the attack that works today.
+// key with the agent's text, and two-tries BREACH reads the key a character at a time (closed: a
+// binary summary never says `truncated`, and carries no size or hash header).
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { gzipSync } from 'node:zlib';
@@ -27,8 +27,11 @@ async function startUpstream(): Promise<typeof up> {
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const key = String(req.headers['x-api-key'] ?? '');
-    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-disposition': 'attachment; filename="export.csv.gz"' });
-    res.end(gzipSync(Buffer.from(`# export\napi_key=${key}\nsearch=${url.searchParams.get('q') ?? ''}\nrows:\n${ROWS}\n`)));
+    const body = gzipSync(Buffer.from(`# export\napi_key=${key}\nsearch=${url.searchParams.get('q') ?? ''}\nrows:\n${ROWS}\n`));
+    // `?figures`: the size and hash headers a file server sends (S3: Content-Length and an MD5 ETag).
+    const figures = url.searchParams.has('figures') ? { 'content-length': String(body.length), etag: `"${createHash('md5').update(body).digest('hex')}"` } : {};
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-disposition': 'attachment; filename="export.csv.gz"', ...figures });
+    res.end(body);
   });
   return listenOn(server);
 }
@@ -43,7 +46,18 @@ afterAll(async () => {
 });
 
 describe('redteam2: BREACH through the read limit on a binary answer', () => {
-  it.fails('the compressed size of an answer mixing the key with agent text tells no candidate apart', async () => {
+  it('a binary summary carries no header that states the size or hash of its bytes', async () => {
+    const t = tempHome();
+    await setSecret(t, 'KEY', KEY, '--host', up.url);
+    const s = await connectStdio(t.env);
+    homes.push({ t, s });
+    const r = await s.call('http_request', { method: 'GET', url: `${up.url}/export`, query: { q: 'x', figures: '1' }, headers: { 'x-api-key': '<secrets.KEY>' } });
+    const view = r.structuredContent as { headers: Record<string, string>; binary?: unknown; truncated?: boolean };
+    expect(view.binary).toBeDefined();
+    expect(Object.keys(view.headers).filter((h) => /^(content-length|etag|digest|content-digest|repr-digest|content-md5)$/i.test(h))).toEqual([]);
+  });
+
+  it('the compressed size of an answer mixing the key with agent text tells no candidate apart', async () => {
     const t = tempHome();
     await setSecret(t, 'KEY', KEY, '--host', up.url);
     const s = await connectStdio(t.env);
