@@ -48,10 +48,13 @@ function screenFound(redactor: Redactor, text: string, found: ScanResult, into: 
   const hits = found.hits.filter((h) => h.start < shownEnd);
   const unscanned = found.unscanned.filter(([a]) => a < shownEnd);
   const cover: Span[] = [];
-  // A piece inside a whole occurrence of a value is that occurrence seen through another view, or
-  // a window two values happen to share: an echo, not a guess (an agent cannot hold a whole value).
+  // A piece inside a whole occurrence of the same value is that occurrence seen through another
+  // view: an echo, not a guess (an agent cannot hold a whole value). Only of the same value: an
+  // inflated or decoded view maps each of its characters to the whole run it came from, so a guess
+  // at another value beside a whole one in one compressed blob fell inside it too, and was shown as
+  // an echo (an oracle with no tripwire).
   const wholes = hits.filter((h) => h.whole && !h.short);
-  const explained = (h: Span) => wholes.some((w) => w.start <= h.start && h.end <= w.end);
+  const explained = (h: Span) => wholes.some((w) => w.name === h.name && w.start <= h.start && h.end <= w.end);
   for (const h of hits) {
     // A value shorter than a window is guessable whole: a unit withheld around it would tell which
     // of many guesses (one per line) was right, so its hits are pieces (the whole answer withheld,

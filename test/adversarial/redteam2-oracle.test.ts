@@ -5,7 +5,7 @@
 // counts any other hit inside that range as an echo, not a guess, whatever its name: a right guess
 // at a value never placed is shown as one more `[REDACTED:OTHER]` marker (and in `redacted`),
 // with no tripwire, no allowance, no withholding. A wrong guess shows no such marker.
-// `it.fails` marks the attack that works today.
+// Closed: `explained` counts only hits of the same value; these are plain tests now.
 import { createServer, type Server } from 'node:http';
 import { deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -72,7 +72,7 @@ function seen(r: Awaited<ReturnType<typeof ask>>): string {
 }
 
 describe('redteam2: a guess inside a compressed blob beside a whole placed value', () => {
-  it.fails('a right guess at a value never placed gives the same view as a wrong one (or trips the wire)', async () => {
+  it('a right guess at a value never placed gives the same view as a wrong one (or trips the wire)', async () => {
     const s = await fresh();
     const wrong = await ask(s, `${HINT}${OTHER[11] === '0' ? '1' : '0'}`);
     const right = await ask(s, OTHER.slice(0, 12));
@@ -81,7 +81,7 @@ describe('redteam2: a guess inside a compressed blob beside a whole placed value
     if (!tripped) expect(seen(right)).toBe(seen(wrong));
   });
 
-  it.fails('a value never placed is read back whole from an 11-character hint, never suspended', async () => {
+  it('a value never placed is read back whole from an 11-character hint, never suspended', async () => {
     const s = await fresh();
     let known = HINT;
     for (let at = 11; at < OTHER.length; at++) {
