@@ -23,10 +23,9 @@ import type { CallQuotas } from './policy/quotas.js';
 import { suspendedRefusal, type SuspensionList } from './policy/suspensions.js';
 import { Redactor } from './redact/redactor.js';
 import { VaultIndex } from './redact/vault-index.js';
-import { presentResponse, redactJsonValue, scrubError, type ResponseView } from './redact/response.js';
-import { screen, WITHHELD_NOTICE } from './redact/wall.js';
+import { presentResponse, type ResponseView } from './redact/response.js';
+import { screen } from './redact/wall.js';
 import { AnswerJudge } from './policy/answer-judge.js';
-
 import { parseRequest, type HttpRequestInput, type ParsedRequest } from './template/request.js';
 import type { SecretInfo, Vault } from './vault/vault.js';
 import type { AuditLog } from './audit/log.js';
@@ -220,7 +219,8 @@ export class Broker {
       if (logger().isLevelEnabled('debug')) logger().debug({ ...trail, status: result.status, durationMs: result.durationMs }, 'request sent');
       return result;
     } catch (err) {
-      const scrubbed = scrubError(this.#redactor, err);
+      const placed = new Set([...(trail.secrets ?? []), ...(options.exchange ?? [])]);
+      const scrubbed = this.#judge.failure(principal, this.#redactor, err, trail, placed, sent);
       if (sent) {
         await this.#recordAfter({ ...trail, action: 'request.sent', outcome: 'error', reason: scrubbed.code, durationMs: round(performance.now() - started) });
       } else if (scrubbed.code !== 'AUDIT_UNAVAILABLE') {
@@ -255,11 +255,9 @@ export class Broker {
     }
   }
 
-  /** A value composed from redacted parts (a task's output), scanned once more as a whole; withheld if a piece shows. */
-  redactValue(value: unknown): unknown {
-    const found = { text: '', names: new Set<string>(), pieces: new Set<string>(), limited: false };
-    const shown = redactJsonValue(this.#redactor, value, found);
-    return found.pieces.size > 0 ? WITHHELD_NOTICE : shown;
+  /** A value composed from judged answers (a task's output), scanned once more; a piece there is judged as in one more answer. */
+  redactValue(principal: Principal, value: unknown, placed: readonly string[], task: string): unknown {
+    return this.#judge.composed(principal, this.#redactor, value, { principal: principal.id, env: principal.env, task, secrets: [...placed] }, new Set(placed));
   }
 
   /**

@@ -9,13 +9,16 @@ import type { AuditFields } from '../audit/chain.js';
 import { BlindfoldError } from '../errors.js';
 import { logger } from '../log.js';
 import type { Redactor } from '../redact/redactor.js';
-import { type Findings, type ResponseView, withheldView } from '../redact/response.js';
+import { type Findings, redactJsonValue, type ResponseView, scrubError, withheldView } from '../redact/response.js';
+import { WITHHELD_NOTICE } from '../redact/wall.js';
 import type { Principal } from './authorize.js';
 import type { PartialHitAllowance } from './allowance.js';
 import type { OriginQuarantine } from './quarantine.js';
 import { suspendedRefusal, tripwireRefusal, type SuspensionList } from './suspensions.js';
 
 type Trail = Omit<AuditFields, 'action' | 'outcome'>;
+/** What judge() is handed for a value that is no answer (its view is not shown). */
+const NO_VIEW: ResponseView = { status: 200, statusText: '', headers: {}, truncated: false, redacted: [] };
 
 export interface JudgeDeps {
   suspensions: SuspensionList | undefined;
@@ -86,6 +89,31 @@ export class AnswerJudge {
       this.#deps.later(() => this.#deps.record({ ...trail, action: 'response.withheld', outcome: 'ok', reason: `answer withheld in part: ${reason}` }));
     }
     return view;
+  }
+
+  /**
+   * A value composed from answers already judged (a task's output), scanned once more: its template
+   * may join fields below a window each, so a piece there is judged as in one more answer of the
+   * exchange (a guess confirmed only by the composition trips the wire or spends the allowance).
+   */
+  composed(principal: Principal, redactor: Redactor, value: unknown, trail: Trail, placed: Set<string>): unknown {
+    const found = { text: '', names: new Set<string>(), pieces: new Set<string>(), limited: false };
+    const shown = redactJsonValue(redactor, value, found);
+    if (found.pieces.size === 0) return shown;
+    this.judge(principal, trail, { pieces: found.pieces, limited: false, partial: false }, placed, NO_VIEW);
+    return WITHHELD_NOTICE;
+  }
+
+  /**
+   * The error a call ends with, scrubbed. Once the request left, its message can quote text the
+   * upstream chose (a redirect's host names the hop that failed), so a piece there is judged like
+   * one in an answer: the right guess of a value not placed trips the wire, not just the message.
+   */
+  failure(principal: Principal, redactor: Redactor, err: unknown, trail: Trail, placed: Set<string>, sent: boolean): BlindfoldError {
+    const pieces = new Set<string>();
+    const scrubbed = scrubError(redactor, err, pieces);
+    if (sent && pieces.size > 0) this.judge(principal, trail, { pieces, limited: false, partial: false }, placed, NO_VIEW);
+    return scrubbed;
   }
 
   /**

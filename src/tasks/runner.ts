@@ -105,7 +105,7 @@ export async function runTask(broker: Broker, principal: Principal, task: Task, 
     output = Object.fromEntries(Object.entries(task.output).map(([k, t]) => [k, renderOutput(t, ctx)]));
   }
   // Pieces of redacted responses could be joined into a value again: the whole output is scanned once more.
-  output = broker.redactValue(output);
+  output = broker.redactValue(principal, output, task.secrets, task.name);
   const durationMs = Math.round((performance.now() - started) * 10) / 10;
   await broker.record({
     action: 'task.run',

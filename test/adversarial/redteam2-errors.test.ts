@@ -3,7 +3,7 @@
 // CODE`), and a redirect's origin is the upstream's to choose. src/redact/response.ts scrubError
 // replaces a message holding secret material with a fixed one, but trips no wire and spends no
 // allowance: a guess the upstream joins into a redirect host is confirmed by which message comes
-// back, as often as the agent likes, for a value never placed. `it.fails` marks what works today.
+// back, as often as the agent likes, for a value never placed. Closed: a piece in the error of a call that left is judged (broker → AnswerJudge.failure).
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempHome, type TempHome } from '../helpers/cli.js';
@@ -52,7 +52,7 @@ const ask = (s: StdioSession, guess: string) => s.call('http_request', { method:
 const message = (r: Awaited<ReturnType<typeof ask>>) => JSON.stringify(r.content).replace(/[0-9a-f]{12}\.invalid/g, 'GUESS.invalid');
 
 describe('redteam2: a guess in an error message', () => {
-  it.fails('a right guess at a value never placed gives the same error as a wrong one (or trips the wire)', async () => {
+  it('a right guess at a value never placed gives the same error as a wrong one (or trips the wire)', async () => {
     const s = await fresh();
     const wrong = await ask(s, `${OTHER.slice(0, 11)}${OTHER[11] === '0' ? '1' : '0'}`);
     const right = await ask(s, OTHER.slice(0, 12));
@@ -61,7 +61,7 @@ describe('redteam2: a guess in an error message', () => {
     if (!tripped) expect(message(right)).toBe(message(wrong));
   });
 
-  it.fails('a value never placed is read back whole from an 11-character hint, never suspended', async () => {
+  it('a value never placed is read back whole from an 11-character hint, never suspended', async () => {
     const s = await fresh();
     let known = OTHER.slice(0, 11);
     for (let at = 11; at < OTHER.length; at++) {

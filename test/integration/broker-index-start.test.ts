@@ -43,7 +43,7 @@ describe('the redaction index built in slices after start', () => {
     const broker = new Broker({ vault });
     try {
       await nextTurn(); // the first slice has run, not the last
-      const notYet = Array.from({ length: COUNT }, (_, i) => i).filter((i) => broker.redactValue(valueOf(i)) === valueOf(i));
+      const notYet = Array.from({ length: COUNT }, (_, i) => i).filter((i) => broker.redactValue({ id: 'probe', env: 'development' }, valueOf(i), [], 'probe') === valueOf(i));
       expect(notYet.length).toBeGreaterThan(0);
       const i = notYet.at(-1)!;
       reflected.push(valueOf(i));
