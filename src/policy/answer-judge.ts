@@ -34,6 +34,8 @@ export interface JudgeDeps {
 }
 
 export const DEFAULT_MAX_INPUT_BYTES = 1024 * 1024;
+/** Time the tripwire may spend on one input; an input it cannot finish by then is refused (fail closed). */
+const INPUT_SCAN_DEADLINE_MS = 5_000;
 
 export class AnswerJudge {
   readonly #deps: JudgeDeps;
@@ -127,7 +129,9 @@ export class AnswerJudge {
     if (Buffer.byteLength(text) > (this.#deps.maxInputBytes ?? DEFAULT_MAX_INPUT_BYTES)) {
       throw new BlindfoldError('BAD_INPUT', 'the request was refused: its input is larger than the server accepts (settings: limits.maxArgumentBytes)');
     }
-    const { hits, unscanned } = redactor.inspect(text);
+    // In pieces, yielding between them (other principals' calls go on meanwhile), and within a
+    // deadline: an input dense in compressed blobs held the whole server for 12 s when scanned in one go.
+    const { hits, unscanned } = await redactor.inspectAsync(text, INPUT_SCAN_DEADLINE_MS);
     if (unscanned.length > 0) {
       await this.#deps.record({ action: 'request.denied', principal: principal.id, env: principal.env, outcome: 'denied', reason: 'INPUT_UNSCANNABLE' });
       throw new BlindfoldError('BAD_INPUT', 'the request was refused: its input could not be fully checked (too deeply or densely encoded). Send it plainly encoded');

@@ -4,6 +4,7 @@
 // ratio of the per-MiB time at 4 MiB to the one at 256 KiB (≈ 1 when linear; a quadratic pass
 // would show 16). Timing stays out of `npm test`: this runs with `npm run bench`.
 import { randomBytes } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { Redactor } from '../../dist/redact/redactor.js';
 
 const KiB = 1024;
@@ -22,6 +23,7 @@ const KINDS = {
   'single characters by blanks': () => 'a 1 b 2 ',
   'base64 of base64': () => Buffer.from(randomBytes(3 * KiB).toString('base64')).toString('base64'),
   'decimal byte lists': () => `[${Array.from(randomBytes(64), (b) => b).join(', ')}]\n`,
+  'small gzip blobs in base64 (64 KiB each inflated)': () => `${gzipSync(Buffer.alloc(65536, 'a')).toString('base64')} `,
 };
 
 function inspectMs(r, text) {

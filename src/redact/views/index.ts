@@ -8,7 +8,7 @@ import { base64View, clearDecoded, hexView } from './binary.js';
 import { mayHoldByteList } from './byte-tokens.js';
 import { byteListView } from './bytelist.js';
 import { foldView } from './fold.js';
-import { inflateView } from './inflate.js';
+import { inflateView, limitInflation } from './inflate.js';
 import { joinView, mayJoin } from './join.js';
 import { listView } from './list.js';
 import { markupView } from './markup.js';
@@ -135,11 +135,16 @@ export function decodedViews(text: string, o: ViewOptions, limits: DecodeLimits 
   const out: View[] = [];
   let budget = text.length * limits.budgetPerChar + limits.budgetConstant;
   let layer: View[] = [identityView(text)];
+  // Inflated bytes count against the same budget before they are made: a piece of many small
+  // compressed blobs (each allowed 64 KiB) inflated megabytes only to be refused afterwards.
+  limitInflation(budget);
   try {
     return decodeLayers(layer, out, budget, o, limits);
   } catch (err) {
     if (err instanceof DecodeLimitReached) return { views: out, complete: false };
     throw err;
+  } finally {
+    limitInflation(Infinity);
   }
 }
 

@@ -17,6 +17,15 @@ import { Builder, DecodeLimitReached, type View, type ViewOptions } from './view
 const OUTPUT_FLOOR = 64 * 1024;
 const OUTPUT_PER_INPUT_BYTE = 16;
 
+/**
+ * Bytes all inflates of one decoding may still produce (decodedViews sets it to its budget and
+ * resets it after; decoding is synchronous, so no other decoding shares it meanwhile).
+ */
+let inflationLeft = Infinity;
+export function limitInflation(bytes: number): void {
+  inflationLeft = bytes;
+}
+
 /** Whether two bytes are a zlib header (deflate, window ≤ 32 KiB, check bits right) or gzip's magic. */
 export function compressedMagic(b0: number, b1: number): boolean {
   return (b0 === 0x1f && b1 === 0x8b) || ((b0 & 0x0f) === 8 && b0 >> 4 <= 7 && ((b0 << 8) | b1) % 31 === 0);
@@ -29,16 +38,20 @@ export function compressedMagic(b0: number, b1: number): boolean {
  */
 export function inflateBytes(bytes: Uint8Array, raw = false): Buffer | null {
   if (bytes.length < 4) return null;
-  const options = { maxOutputLength: OUTPUT_FLOOR + OUTPUT_PER_INPUT_BYTE * bytes.length, finishFlush: constants.Z_SYNC_FLUSH };
+  if (inflationLeft <= 0) throw new DecodeLimitReached('inflate budget spent');
+  const options = { maxOutputLength: Math.min(OUTPUT_FLOOR + OUTPUT_PER_INPUT_BYTE * bytes.length, inflationLeft), finishFlush: constants.Z_SYNC_FLUSH };
   // Most bytes tried are not compressed data (magic is two bytes: about one run in a thousand
   // has it by chance) and zlib throws; the stack trace of that error was two thirds of the call.
   // The call is synchronous, so no other code runs while the limit is 0; restored in `finally`.
   const traceLimit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   try {
-    if (bytes[0] === 0x1f && bytes[1] === 0x8b) return gunzipSync(bytes, options);
-    if (compressedMagic(bytes[0]!, bytes[1]!)) return inflateSync(bytes, options);
-    if (raw && (bytes[0]! & 0x06) !== 0x06) return inflateRawSync(bytes, options);
+    let out: Buffer | null = null;
+    if (bytes[0] === 0x1f && bytes[1] === 0x8b) out = gunzipSync(bytes, options);
+    else if (compressedMagic(bytes[0]!, bytes[1]!)) out = inflateSync(bytes, options);
+    else if (raw && (bytes[0]! & 0x06) !== 0x06) out = inflateRawSync(bytes, options);
+    if (out) inflationLeft -= out.length;
+    return out;
   } catch (err) {
     // Past the output bound is data that could not be scanned, not data that is not compressed.
     if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw new DecodeLimitReached('inflate output bound');
@@ -46,7 +59,6 @@ export function inflateBytes(bytes: Uint8Array, raw = false): Buffer | null {
   } finally {
     Error.stackTraceLimit = traceLimit;
   }
-  return null;
 }
 
 /** Text of inflated bytes, every unit mapped to the parent range [from, to): UTF-8 stretches of at least `min` units. */
