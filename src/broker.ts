@@ -207,7 +207,7 @@ export class Broker {
         refuseHop: (first, next) => redirectRefusal(secrets, first, next),
       });
       const { response, url, ...redirects } = exchange;
-      const presented = await presentResponse(this.#redactor, response, request.maxBytes, this.#optIns.allowsRange(url.origin));
+      const presented = await presentResponse(this.#redactor, response, request.maxBytes, this.#optIns.allowsRange(url.origin), url.toString());
       // The final URL and the reason a redirect was not followed quote the upstream's Location.
       const into = { text: '', names: new Set<string>(), pieces: presented.findings.pieces, limited: false };
       const shownUrl = screen(this.#redactor, url.toString(), into).text;

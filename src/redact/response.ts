@@ -43,15 +43,18 @@ const MAX_JSON_DEPTH = 256;
 /** Time the scan of one body may take; what it has not reached by then is withheld (fail closed). */
 const SCAN_DEADLINE_MS = 10_000;
 
-/** `partialAllowed`: the admin opted the answer's origin into partial answers (206 is scanned and shown). */
-export async function presentResponse(redactor: Redactor, res: RawResponse, maxBytes: number, partialAllowed = false): Promise<{ view: ResponseView; findings: Findings }> {
+/**
+ * `partialAllowed`: the admin opted the answer's origin into partial answers (206 is scanned and
+ * shown). `url`: where the answer came from (the last hop of a redirect chain), shown beside it.
+ */
+export async function presentResponse(redactor: Redactor, res: RawResponse, maxBytes: number, partialAllowed = false, url = ''): Promise<{ view: ResponseView; findings: Findings }> {
   const found: Screened = emptyScreen();
   const scrub = (text: string) => screen(redactor, text, found).text;
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(res.headers)) headers[scrub(k)] = scrub(v);
   const view: ResponseView = { status: res.status, statusText: scrub(res.statusText), headers, truncated: res.cut, redacted: [] };
   const contentType = res.headers['content-type'] ?? '';
-  joinedUnitPieces(redactor, res, found.pieces);
+  joinedUnitPieces(redactor, res, found.pieces, url);
   const findings: Findings = { pieces: found.pieces, limited: false, partial: !partialAllowed && isPartialRepresentation(res) };
   const done = () => {
     findings.limited = found.limited;
@@ -105,7 +108,7 @@ export async function presentResponse(redactor: Redactor, res: RawResponse, maxB
  * a window, one per header, is found here; any hit that crosses a boundary is a piece (no honest
  * upstream splits a value across headers).
  */
-function joinedUnitPieces(redactor: Redactor, res: RawResponse, pieces: Set<string>): void {
+function joinedUnitPieces(redactor: Redactor, res: RawResponse, pieces: Set<string>, url: string): void {
   const head = res.body.subarray(0, 256).toString('utf8');
   const values = Object.entries(res.headers);
   const sorted = [...values].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -113,7 +116,9 @@ function joinedUnitPieces(redactor: Redactor, res: RawResponse, pieces: Set<stri
     // Within a unit its own scan already looked: only W − 1 characters each side of a boundary
     // matter here, so a long unit keeps its two ends, cut apart by U+FFFF (no window of a value
     // spans it), and the joined text stays a few hundred characters.
-    const parts = [res.statusText, ...order.map(([, v]) => v), head].map(boundaryEnds);
+    // Header names too, and the final URL a redirect chain ended on, just before the body (its path
+    // can hold the start of what the body goes on with).
+    const parts = [res.statusText, ...order.flatMap(([k, v]) => [k, v]), url, head].map(boundaryEnds);
     const ends: number[] = [];
     let at = 0;
     for (const p of parts) ends.push((at += p.length));

@@ -2,7 +2,10 @@
 // W − 1 characters of each neighbour as context". src/redact/response.ts joinedUnitPieces joins
 // the status text, the header values and the body's start, but not the header names nor the final
 // URL after redirects (src/broker.ts screens it on its own), so a value cut below a window at those
-// boundaries is read back by joining what the agent sees. `it.fails` marks what works today.
+// boundaries is read back by joining what the agent sees. The final URL now sits just before the
+// body in that join (closed). Header names each holding 8 characters, read back by a reader that
+// strips their prefixes, are an upstream slicing a value below a window (README, "Not promised"):
+// `it.fails` keeps it as a known, failing attack.
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempHome, type TempHome } from '../helpers/cli.js';
@@ -63,7 +66,7 @@ describe('redteam2: a value cut across units the boundary join does not look at'
     expect(survivingWindow(joined, KEY)).toBeNull();
   });
 
-  it.fails('a key cut between the final URL of a redirect and the body is not readable', async () => {
+  it('a key cut between the final URL of a redirect and the body is not readable', async () => {
     const r = await call('/go');
     const shown = r.structuredContent as { url?: string; body?: string };
     const joined = `${decodeURIComponent(String(shown.url ?? '').split('/land/')[1] ?? '')}${shown.body ?? ''}`;
