@@ -104,7 +104,8 @@ export async function presentResponse(redactor: Redactor, res: RawResponse, maxB
 
 /**
  * Windows run across unit boundaries (issue 18 item 1): the status text, the header values (as they
- * came and sorted by name) and the body's start, scanned end to end. A value cut into pieces under
+ * came and sorted by name) and the body's start, scanned end to end; so are header names, and the
+ * final URL with the body's start. A value cut into pieces under
  * a window, one per header, is found here; any hit that crosses a boundary is a piece (no honest
  * upstream splits a value across headers).
  */
@@ -112,13 +113,19 @@ function joinedUnitPieces(redactor: Redactor, res: RawResponse, pieces: Set<stri
   const head = res.body.subarray(0, 256).toString('utf8');
   const values = Object.entries(res.headers);
   const sorted = [...values].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  for (const order of [values, sorted]) {
+  // Units side by side as a reader may join them: the status text, header values (as sent and by
+  // name) and the body's start; header names; the final URL a redirect chain ended on and the body
+  // (its path can hold the start of what the body goes on with).
+  const sequences = [
+    ...[values, sorted].map((order) => [res.statusText, ...order.map(([, v]) => v), head]),
+    ...[values, sorted].map((order) => order.map(([k]) => k)),
+    [url, head],
+  ];
+  for (const units of sequences) {
     // Within a unit its own scan already looked: only W − 1 characters each side of a boundary
     // matter here, so a long unit keeps its two ends, cut apart by U+FFFF (no window of a value
     // spans it), and the joined text stays a few hundred characters.
-    // Header names too, and the final URL a redirect chain ended on, just before the body (its path
-    // can hold the start of what the body goes on with).
-    const parts = [res.statusText, ...order.flatMap(([k, v]) => [k, v]), url, head].map(boundaryEnds);
+    const parts = units.map(boundaryEnds);
     const ends: number[] = [];
     let at = 0;
     for (const p of parts) ends.push((at += p.length));
