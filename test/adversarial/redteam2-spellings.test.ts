@@ -259,7 +259,8 @@ afterAll(async () => {
 });
 
 /** Layouts the wall stops today (none of the above yet). */
-const STOPPED = new Set<string>([]);
+/** Layouts closed since (each a plain test now). */
+const STOPPED = new Set<string>(['Buffer.toJSON pretty-printed with 4 spaces']);
 
 describe('redteam2: layouts not decoded (the whole value comes back)', () => {
   for (const [kind, { read }] of Object.entries(LEAKS)) {

@@ -75,6 +75,8 @@ describe('no window survives, whatever the value, in every spelling of each kind
     ['binary bytes', bitsOf(v)],
     ['signed', decimalList(v, true)],
     ['Buffer.toJSON', bufferJson(v)],
+    ['Buffer.toJSON, 2-space indent', JSON.stringify(Buffer.from(v), null, 2)],
+    ['a JSON array, 4-space indent', JSON.stringify({ data: [...Buffer.from(v)] }, null, 4)],
     ['0x', hexList(v, '0x', ', ')],
     ['spaced hex', hexList(v)],
     ['colon HEX', hexList(v, '', ':', true)],

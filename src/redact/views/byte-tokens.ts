@@ -89,13 +89,33 @@ export function octalByte(t: string, s: number, e: number): number {
   return v <= 255 ? v : -1;
 }
 
+/** Blanks a separator may hold besides its other characters: one item per line, indented (`JSON.stringify(buf, null, 4)`). */
+const MAX_BLANKS = 48;
+
+/**
+ * Where the run after the separator at `i` starts: past at most `max` characters that are not blanks
+ * and MAX_BLANKS blanks (spaces, tabs, line breaks); where it stopped, when it is longer.
+ */
+function pastSeparator(t: string, i: number, max: number): number {
+  const n = t.length;
+  let other = 0;
+  let blanks = 0;
+  for (; i < n && !(cls(t.charCodeAt(i)) & ALNUM); i++) {
+    const c = t.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 10 || c === 13) {
+      if (++blanks > MAX_BLANKS) break;
+    } else if (++other > max + 1) break;
+  }
+  return i;
+}
+
 /** Whether three tokens of one kind (hex, decimal or octal) follow each other from the run at or after `p`. */
 export function listAt(t: string, p: number): boolean {
   const n = t.length;
   let i = p;
   // Back to the start of the run `p` is in, or on to the next run (a separator was sampled).
   while (i > 0 && cls(t.charCodeAt(i - 1)) & ALNUM && p - i <= MAX_HEX_GROUP) i--;
-  while (i < n && !(cls(t.charCodeAt(i)) & ALNUM) && i - p <= MAX_SEP) i++;
+  i = pastSeparator(t, i, MAX_SEP);
   // The three runs first, each short and starting with a digit (or x for `\x`): JSON's
   // `"id":12,"name"` fails at "n" without a token being parsed.
   const runs = [0, 0, 0, 0, 0, 0];
@@ -109,9 +129,7 @@ export function listAt(t: string, p: number): boolean {
     if (e - i > MAX_HEX_GROUP + 2) return false;
     runs[2 * k] = i;
     runs[2 * k + 1] = e;
-    let j = e;
-    while (j < n && !(cls(t.charCodeAt(j)) & ALNUM) && j - e <= 2 * MAX_SEP) j++;
-    i = j;
+    i = pastSeparator(t, e, 2 * MAX_SEP);
   }
   let hex = 0;
   let dec = 0;

@@ -22,6 +22,15 @@ function lineEndOf(t: string, i: number): number {
   return e < 0 ? t.length : e;
 }
 
+/**
+ * A line of one to three list tokens and separators only: a list printed an item per line (an
+ * indented JSON array) goes on, and ends, with lines that hold fewer tokens than a sample needs.
+ */
+const FEW_TOKENS = /^[\s,;:[\]{}()"'-]*(?:(?:0x|\\x)?[0-9a-fA-F]{1,8}[\s,;:[\]{}()"'-]*){1,3}$/;
+function fewTokensLine(t: string, s: number, e: number): boolean {
+  return e > s && e - s <= 96 && FEW_TOKENS.test(t.slice(s, e));
+}
+
 /** Whether the line [s, e) holds list tokens (after an offset, when it is a dump row). */
 function listLine(t: string, s: number, e: number): boolean {
   let i = s;
@@ -267,8 +276,9 @@ export function byteListView(v: View, o: ViewOptions): View | null {
     // The block of list lines around the sample: a dump's rows, a wrapped array.
     let a = lineStartOf(t, p);
     let e = lineEndOf(t, p);
-    while (a > done && a > 0 && listLine(t, lineStartOf(t, a - 1), a - 1)) a = lineStartOf(t, a - 1);
-    while (e < n && listLine(t, e + 1, lineEndOf(t, e + 1))) e = lineEndOf(t, e + 1);
+    const inBlock = (s: number, end: number) => listLine(t, s, end) || fewTokensLine(t, s, end);
+    while (a > done && a > 0 && inBlock(lineStartOf(t, a - 1), a - 1)) a = lineStartOf(t, a - 1);
+    while (e < n && inBlock(e + 1, lineEndOf(t, e + 1))) e = lineEndOf(t, e + 1);
     b ??= new Builder(v);
     for (const reading of READINGS) if (readingFits(t, a, e, reading)) readList(t, a, e, reading, b, o.minWindow);
     done = e;
