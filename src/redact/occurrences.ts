@@ -44,18 +44,21 @@ export function pieces(text: string): Array<[number, number]> {
 }
 
 /**
- * Marks whole occurrences: runs of one name that overlap in the original text form a chain, and a
- * chain holding a run that starts at a stretch's head and a run that ends at that stretch's last
- * window holds the whole stretch (a JSON-escaped value is seen in pieces by the plain view and
- * around its escapes by the decoded one; together they cover it).
+ * Marks whole occurrences: runs of one name that overlap in the original text, or that only a line
+ * break (with its indentation) parts, form a chain, and a chain holding a run that starts at a
+ * stretch's head and a run that ends at that stretch's last window holds the whole stretch (a
+ * JSON-escaped value is seen in pieces by the plain view and around its escapes by the decoded one;
+ * a long token in wrapped text, broken at the line's end, is seen on both lines: together they cover
+ * it).
  */
-export function markWhole(table: FingerprintTable, hits: Span[]): void {
+export function markWhole(table: FingerprintTable, hits: Span[], text: string): void {
   const order = hits.map((_, i) => i).sort((a, b) => (hits[a]!.name < hits[b]!.name ? -1 : hits[a]!.name > hits[b]!.name ? 1 : hits[a]!.start - hits[b]!.start));
   for (let i = 0; i < order.length; ) {
     const first = hits[order[i]!]!;
     let end = first.end;
     let j = i + 1;
-    while (j < order.length && hits[order[j]!]!.name === first.name && hits[order[j]!]!.start <= end) end = Math.max(end, hits[order[j++]!]!.end);
+    const joins = (h: Span) => h.name === first.name && (h.start <= end || lineBreakOnly(text, end, h.start));
+    while (j < order.length && joins(hits[order[j]!]!)) end = Math.max(end, hits[order[j++]!]!.end);
     const chain = order.slice(i, j).map((k) => hits[k]!);
     // Only runs inside the span from a stretch's head run to its last window's run are the whole
     // value: a run that merely touches it (a guess glued after the key, sharing one base64
@@ -93,4 +96,10 @@ export function newWindowStretches(v: View, input: string): number[] {
     else out.push(a, b);
   }
   return out;
+}
+
+/** Whether text[a, b) is one line break with blanks around it (a wrap): at most a few characters. */
+function lineBreakOnly(text: string, a: number, b: number): boolean {
+  if (b - a > 8) return false;
+  return /^[ \t]*\r?\n[ \t]*$/.test(text.slice(a, b));
 }

@@ -143,7 +143,7 @@ export function* scanSteps(keys: HashKeys, table: FingerprintTable, text: string
   clearUnits();
   clearDecoderScratch();
   for (const h of hits) wholePairs(text, [h]);
-  markWhole(table, hits);
+  markWhole(table, hits, text);
   return { hits, unscanned };
 }
 

@@ -120,7 +120,7 @@ describe('redteam2: an honest read of a stored value as a pretty-printed byte li
 // A long token in text wrapped by Python's textwrap.fill (width 70, long words broken, the
 // default): the token comes back whole, cut by line breaks, and is read as pieces.
 describe('redteam2: an honest read of a stored value in text wrapped at 70 columns', () => {
-  it.fails('reading a notification that holds a stored GitHub token, wrapped by textwrap.fill, suspends no one', async () => {
+  it('reading a notification that holds a stored GitHub token, wrapped by textwrap.fill, suspends no one', async () => {
     const t = tempHome();
     await setSecret(t, 'KUBE_TOKEN', KUBE_TOKEN, '--host', up.url);
     await setSecret(t, 'GH_PAT', GH_PAT, '--host', 'https://api.github.com');
