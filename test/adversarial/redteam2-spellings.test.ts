@@ -260,7 +260,12 @@ afterAll(async () => {
 
 /** Layouts the wall stops today (none of the above yet). */
 /** Layouts closed since (each a plain test now). */
-const STOPPED = new Set<string>(['Buffer.toJSON pretty-printed with 4 spaces']);
+const STOPPED = new Set<string>([
+  'Buffer.toJSON pretty-printed with 4 spaces',
+  'ANSI colour changes inside the value (a coloured CI log)',
+  'JSON of a Uint8Array (an object keyed by index)',
+  'a string spread into an object ({ ...s })',
+]);
 
 describe('redteam2: layouts not decoded (the whole value comes back)', () => {
   for (const [kind, { read }] of Object.entries(LEAKS)) {

@@ -225,6 +225,10 @@ export function kindDecodings(text: string): string[] {
   // Octal bytes and little-endian words, every token in order (offsets have more digits).
   both([...text.matchAll(/(?<![0-9])[0-3][0-7]{2}(?![0-9])/g)].map((m) => parseInt(m[0], 8)));
   both([...text.matchAll(/(?<![0-9a-f])[0-9a-f]{4}(?![0-9a-f])/gi)].flatMap((m) => [parseInt(m[0].slice(2), 16), parseInt(m[0].slice(0, 2), 16)]));
+  // ANSI colours out; a spread object's values and a typed array's values in key order.
+  out.push(text.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, ''));
+  out.push([...text.matchAll(/"\d+"\s*:\s*"([^"]*)"/g)].map((m) => m[1]).join(''));
+  both([...text.matchAll(/"\d+"\s*:\s*(\d{1,3})/g)].map((m) => Number(m[1]) & 255));
   // Characters one by one (od -c rows without offsets), concatenated pieces, emphasis and field marks out.
   out.push(text.replace(/^[0-7]{7}/gm, '').replace(/\s+/g, ''), text.replace(/(["'])\s*(?:\+|\|\||&|\.)?\s*\1/g, ''), text.replace(/[\s,;*`~|]+/g, ''));
   // Markup out; lists' items joined; octal and %u escapes read.

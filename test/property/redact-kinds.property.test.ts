@@ -77,6 +77,7 @@ describe('no window survives, whatever the value, in every spelling of each kind
     ['Buffer.toJSON', bufferJson(v)],
     ['Buffer.toJSON, 2-space indent', JSON.stringify(Buffer.from(v), null, 2)],
     ['a JSON array, 4-space indent', JSON.stringify({ data: [...Buffer.from(v)] }, null, 4)],
+    ['a Uint8Array as JSON (keyed by index)', JSON.stringify(new Uint8Array(Buffer.from(v)))],
     ['0x', hexList(v, '0x', ', ')],
     ['spaced hex', hexList(v)],
     ['colon HEX', hexList(v, '', ':', true)],
@@ -179,6 +180,8 @@ describe('no window survives, whatever the value, in every spelling of each kind
     ['one character per line', [...v].join('\n')],
     ['one character per blank', [...v].join(' ')],
     ['U+ code points', codePoints(v)],
+    ['spread into an object', JSON.stringify(Object.assign({}, v as unknown as object))],
+    ['ANSI colour every 5', (v.match(/.{1,5}/g) ?? []).map((p, i) => `\u001b[3${i % 7}m${p}`).join('')],
   ]);
 
   /** Keys of letters and digits alone (AWS secret keys, hex tokens). */

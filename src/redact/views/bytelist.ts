@@ -203,6 +203,10 @@ function readList(t: string, a: number, end: number, reading: Reading, b: Builde
             rowBytes += (e - d) >> 1;
           }
         }
+      } else if (!hex && t.charCodeAt(e) === 34 && t.charCodeAt(e + 1) === 58) {
+        // A JSON key (`"12":`): a typed array serialised as an object keyed by index; the byte is the value.
+        i = e;
+        continue;
       } else if (!hex) {
         const v = reading === 'octal' ? octalByte(t, i, e) : reading === 'bits' ? bitsByte(t, i, e) : decimalByte(t, i, e);
         if (v >= 0) {

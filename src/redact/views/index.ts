@@ -52,7 +52,7 @@ export interface DecodedViews {
  * from any character outside ASCII, byte lists from a sampled list, the joins from token text too
  * (a letter beside a digit).
  */
-const TRIGGERS = ['&', '\\', '%', '+', '\r', '<', '\u0000', '=', '_', '-', '/', '|', '\t', ','];
+const TRIGGERS = ['&', '\\', '%', '+', '\r', '<', '\u0000', '=', '_', '-', '/', '|', '\t', ',', '\u001b'];
 
 /**
  * Whether any decoder can find something in the text: most short strings (a header, a JSON field)

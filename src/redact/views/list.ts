@@ -7,7 +7,8 @@
  *   lists of long strings are left alone and a JSON body is not copied whole into this view;
  * - string concatenation (`'sk_l' || 'ive_…'` in SQL, `"sk_l" + "ive_…"`, PHP's `.`, VB's `&`,
  *   Python's and C's adjacent literals `"sk_l" "ive_…"`): an operator between two quoted pieces of at
- *   most MAX_PIECE characters on one line, which JSON never writes.
+ *   most MAX_PIECE characters on one line, which JSON never writes;
+ * - a string spread into an object, one character per index key (`{"0":"s","1":"k",…}`).
  */
 import { tokensOf } from './tokens.js';
 import { regionsView, type Piece, type View, type ViewOptions } from './view.js';
@@ -18,6 +19,9 @@ const item = (q: string) => `${q}[^${q}\\\\\\n]{1,${MAX_ITEM}}${q}`;
 /** An opening bracket, then quoted short items separated by commas; the closing bracket is optional (a cut body). */
 const LIST_RE = new RegExp(`[[{(]\\s*(?:(?:${item('"')}\\s*,\\s*)+${item('"')}|(?:${item("'")}\\s*,\\s*)+${item("'")})`, 'y');
 const SEPARATOR = /["']\s*,\s*["']/g;
+/** A string spread into an object (`{ ...s }`: `{"0":"s","1":"k",…}`), one character per key. */
+const SPREAD_RE = /\{\s*"0"\s*:\s*"[^"\\]{1,2}"(?:\s*,\s*"\d{1,6}"\s*:\s*"[^"\\]{1,2}")+/y;
+const SPREAD_SEPARATOR = /"\s*,\s*"\d{1,6}"\s*:\s*"/g;
 /** A concatenation between two quoted pieces: an operator, or blanks alone (adjacent literals). */
 const CONCAT = /(["'])[ \t]*(?:\+|\|\||&|\.)[ \t]*\1|(["'])[ \t]+\2/g;
 
@@ -30,6 +34,13 @@ export function listView(v: View, o: ViewOptions): View | null {
       SEPARATOR.lastIndex = 0;
       const text = t.slice(a, b);
       for (let m = SEPARATOR.exec(text); m; m = SEPARATOR.exec(text)) tokens.push([a + m.index, a + m.index + m[0].length, '']);
+    }
+  }
+  if (t.indexOf('"0"') >= 0) {
+    for (const [a, b] of tokensOf(t, '{', SPREAD_RE, () => '')) {
+      SPREAD_SEPARATOR.lastIndex = 0;
+      const text = t.slice(a, b);
+      for (let m = SPREAD_SEPARATOR.exec(text); m; m = SPREAD_SEPARATOR.exec(text)) tokens.push([a + m.index, a + m.index + m[0].length, '']);
     }
   }
   concatenations(t, tokens);

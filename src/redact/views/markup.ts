@@ -8,12 +8,16 @@
 import { tokensOf } from './tokens.js';
 import { regionsView, type View, type ViewOptions } from './view.js';
 
-/** A tag or a comment; attributes may hold quotes and anything but `<` `>`, up to a bound. */
-const TAG_RE = /<(?:\/?[A-Za-z][A-Za-z0-9:-]{0,31}(?:\s[^<>]{0,512})?\/?|!--[^]{0,512}?--)>/y;
+/**
+ * A tag or a comment (attributes may hold quotes and anything but `<` `>`, up to a bound), or a
+ * terminal's escape sequence (ANSI colours left in a CI log: `ESC[31m`), which marks text up the
+ * same way.
+ */
+const TAG_RE = /<(?:\/?[A-Za-z][A-Za-z0-9:-]{0,31}(?:\s[^<>]{0,512})?\/?|!--[^]{0,512}?--)>|\u001b\[[0-9;?]{0,16}[A-Za-z]/y;
 
 export function markupView(v: View, o: ViewOptions): View | null {
-  if (v.text.indexOf('<') < 0) return null;
+  if (v.text.indexOf('<') < 0 && v.text.indexOf('\u001b') < 0) return null;
   // Context of two windows, as the joins keep: a window across a removed tag needs W − 1 characters
   // on each side, and the full context copied a tag-dense page whole into every layer's view.
-  return regionsView(v, tokensOf(v.text, '<', TAG_RE, () => ''), Math.min(o.context, 2 * o.minWindow), 'markup');
+  return regionsView(v, tokensOf(v.text, '<\u001b', TAG_RE, () => ''), Math.min(o.context, 2 * o.minWindow), 'markup');
 }
