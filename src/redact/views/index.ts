@@ -9,7 +9,7 @@ import { mayHoldByteList } from './byte-tokens.js';
 import { byteListView } from './bytelist.js';
 import { foldView } from './fold.js';
 import { inflateView, limitInflation } from './inflate.js';
-import { joinView, mayJoin } from './join.js';
+import { firstMixed, joinView, mayJoin } from './join.js';
 import { listView } from './list.js';
 import { markupView } from './markup.js';
 import { pemView } from './pem.js';
@@ -131,7 +131,7 @@ export function identityView(text: string): View {
  */
 export function decodedViews(text: string, o: ViewOptions, limits: DecodeLimits = DEFAULT_LIMITS): DecodedViews {
   if (!mayDecode(text, o)) return { views: [], complete: true };
-  o = { ...o, root: text };
+  o = { ...o, root: text, rootMixed: firstMixed(text) };
   const out: View[] = [];
   let budget = text.length * limits.budgetPerChar + limits.budgetConstant;
   let layer: View[] = [identityView(text)];

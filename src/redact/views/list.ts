@@ -30,9 +30,11 @@ export function listView(v: View, o: ViewOptions): View | null {
   const tokens: Array<[number, number, Piece]> = [];
   if (t.indexOf(',') >= 0) {
     for (const [a, b] of tokensOf(t, '[{(', LIST_RE, () => '')) {
-      // The separators inside each list, as removals (the items' characters stay copies).
+      // The separators inside each list, as removals (the items' characters stay copies). Items that
+      // together hold less than a window hold no window joined either (a JSON body's `tags` lists).
       SEPARATOR.lastIndex = 0;
       const text = t.slice(a, b);
+      if (itemsLength(text) < o.minWindow) continue;
       for (let m = SEPARATOR.exec(text); m; m = SEPARATOR.exec(text)) tokens.push([a + m.index, a + m.index + m[0].length, '']);
     }
   }
@@ -48,6 +50,14 @@ export function listView(v: View, o: ViewOptions): View | null {
   tokens.sort((x, y) => x[0] - y[0]);
   return regionsView(v, tokens, Math.min(o.context, 2 * o.minWindow), 'list');
 }
+
+/** At least the characters inside the quotes of a list's items: all but its quotes, commas, brackets and blanks. */
+function itemsLength(list: string): number {
+  let n = 0;
+  for (let i = 0; i < list.length; i++) if (!LIST_PUNCTUATION.has(list.charCodeAt(i))) n++;
+  return n;
+}
+const LIST_PUNCTUATION = new Set(Array.from('"\',[]{}() \t\r\n', (c) => c.charCodeAt(0)));
 
 /** Concatenation operators between two quoted pieces of one line, as removals added to `out`. */
 function concatenations(t: string, out: Array<[number, number, Piece]>): void {

@@ -61,6 +61,8 @@ export interface ViewOptions {
   rootHigh: boolean;
   /** The input itself (the identity view's text): what a decoded view's units may be copies of. */
   root?: string;
+  /** Where the joins' first token-text anchor is in `root` (./join), found once per decoding; -1: none. */
+  rootMixed?: number;
 }
 
 /**
