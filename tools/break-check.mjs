@@ -16,6 +16,7 @@ const MUTATIONS = [
   ['joins', 'src/redact/views/index.ts', '  (v, o) => joinView(v, o, false),\n  (v, o) => joinView(v, o, true),\n', '', ['test/adversarial/spellings-by-kind.test.ts']],
   ['inflate view', 'src/redact/views/index.ts', '  inflateView,\n', '', ['test/adversarial/spellings-by-kind.test.ts']],
   ['markup view', 'src/redact/views/index.ts', '  unjoined(markupView),\n', '', ['test/adversarial/redteam-spellings.test.ts']],
+  ['stream view', 'src/redact/views/index.ts', '  unjoined(streamView),\n', '', ['test/adversarial/redteam2-spellings.test.ts']],
   ['pem view', 'src/redact/views/index.ts', '  unjoined(pemView),\n', '', ['test/adversarial/redteam-false-alarms.test.ts']],
   ['public parts', 'src/redact/public-parts.ts', 'export function publicParts(value: string): Range[] {\n', 'export function publicParts(value: string): Range[] {\n  if (value) return [];\n', ['test/adversarial/honest-traffic.test.ts']],
   ['argument cap', 'src/mcp/capped-lines.ts', 'else if (this.#size + piece.length > this.maxBytes)', 'else if (false)', ['test/adversarial/argument-cap.test.ts']],

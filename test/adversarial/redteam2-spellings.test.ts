@@ -265,6 +265,8 @@ const STOPPED = new Set<string>([
   'ANSI colour changes inside the value (a coloured CI log)',
   'JSON of a Uint8Array (an object keyed by index)',
   'a string spread into an object ({ ...s })',
+  'server-sent events, a few characters per delta (LLM streaming)',
+  'NDJSON stream, a few characters per line',
 ]);
 
 describe('redteam2: layouts not decoded (the whole value comes back)', () => {

@@ -225,6 +225,9 @@ export function kindDecodings(text: string): string[] {
   // Octal bytes and little-endian words, every token in order (offsets have more digits).
   both([...text.matchAll(/(?<![0-9])[0-3][0-7]{2}(?![0-9])/g)].map((m) => parseInt(m[0], 8)));
   both([...text.matchAll(/(?<![0-9a-f])[0-9a-f]{4}(?![0-9a-f])/gi)].flatMap((m) => [parseInt(m[0].slice(2), 16), parseInt(m[0].slice(0, 2), 16)]));
+  // The k-th JSON string of each line, joined over the lines (streamed deltas).
+  const perLine = text.split('\n').filter((l) => l.includes('"')).map((l) => [...l.matchAll(/"((?:[^"\\\n]|\\.)*)"/g)].map((m) => m[1]!));
+  for (let k = 0; k < 6; k++) out.push(perLine.map((l) => l[k] ?? '').join(''));
   // ANSI colours out; a spread object's values and a typed array's values in key order.
   out.push(text.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, ''));
   out.push([...text.matchAll(/"\d+"\s*:\s*"([^"]*)"/g)].map((m) => m[1]).join(''));

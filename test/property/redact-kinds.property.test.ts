@@ -181,6 +181,8 @@ describe('no window survives, whatever the value, in every spelling of each kind
     ['one character per blank', [...v].join(' ')],
     ['U+ code points', codePoints(v)],
     ['spread into an object', JSON.stringify(Object.assign({}, v as unknown as object))],
+    ['NDJSON deltas of 4', (v.match(/.{1,4}/g) ?? []).map((p) => JSON.stringify({ model: 'm', response: p, done: false })).join('\n')],
+    ['SSE deltas of 3', (v.match(/.{1,3}/g) ?? []).map((p, i) => `data: ${JSON.stringify({ id: 'c1', choices: [{ index: 0, delta: { content: p } }], n: i })}\n\n`).join('')],
     ['ANSI colour every 5', (v.match(/.{1,5}/g) ?? []).map((p, i) => `\u001b[3${i % 7}m${p}`).join('')],
   ]);
 

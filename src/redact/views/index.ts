@@ -13,6 +13,7 @@ import { firstMixed, joinView, mayJoin } from './join.js';
 import { listView } from './list.js';
 import { markupView } from './markup.js';
 import { pemView } from './pem.js';
+import { streamView } from './stream.js';
 import { quotedPrintableView } from './quoted-printable.js';
 import { htmlView, jsonView, latin1View, lineView, nulView, percentView } from './text.js';
 import { DecodeLimitReached, newView, releaseSharedMaps, type View, type ViewOptions } from './view.js';
@@ -97,6 +98,7 @@ const DECODERS: ReadonlyArray<(v: View, o: ViewOptions) => View | null> = [
   unjoined(markupView),
   unjoined(listView),
   unjoined(pemView),
+  unjoined(streamView),
   base32View,
   byteListView,
   inflateView,
