@@ -1,0 +1,21 @@
+// Examples for the optimisation rules of src/redact/INVARIANTS.md that no other test pins down.
+import { describe, expect, it } from 'vitest';
+import { Redactor } from '../../src/redact/redactor.js';
+import { survivingWindow } from '../helpers/windows.js';
+
+describe('byte lists are looked for wherever one of the digits 0, 6, 7, 8, 9 appears (LIST_DIGITS)', () => {
+  // Letters a–c are 97–99 in decimal and 61–63 in hex: lists of them hold 9, 7 and 6 but never 0.
+  const value = 'cabbacbacabcacbbacab';
+  const r = new Redactor();
+  r.add({ name: 'V', value });
+  for (const [label, list] of [
+    ['decimal', `[${[...Buffer.from(value)].join(', ')}]`],
+    ['hex', [...Buffer.from(value)].map((b) => b.toString(16)).join(' ')],
+  ] as const) {
+    it(`a ${label} list with no 0 in it`, () => {
+      const out = r.redact(`bytes: ${list}`).text;
+      expect(out).toMatch(/REDACTED:V/);
+      expect(survivingWindow(out, value)).toBeNull();
+    });
+  }
+});
