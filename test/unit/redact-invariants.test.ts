@@ -19,3 +19,17 @@ describe('byte lists are looked for wherever one of the digits 0, 6, 7, 8, 9 app
     });
   }
 });
+
+describe('no scanned text outlives a scan in V8\'s last regular-expression match (rule 13)', () => {
+  it('after add, inspect and redact, RegExp.input holds nothing of the value or the text', () => {
+    const value = 'lastmatch-Qz7Xv2Lp9Rt4Mn8Bc3Hd6';
+    const r = new Redactor();
+    r.add({ name: 'V', value });
+    const afterAdd = String((RegExp as unknown as { input: string }).input);
+    r.inspect(`{"a":"<b>${value}</b> %41 &amp; \\u0041"}`);
+    const afterInspect = String((RegExp as unknown as { input: string }).input);
+    r.redact(`x ${value} <i>y</i>`);
+    const afterRedact = String((RegExp as unknown as { input: string }).input);
+    expect([afterAdd, afterInspect, afterRedact]).toEqual(['', '', '']);
+  });
+});
