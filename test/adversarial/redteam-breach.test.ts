@@ -10,7 +10,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempHome, type TempHome } from '../helpers/cli.js';
 import { connectStdio, type StdioSession } from '../helpers/mcp.js';
-import { setSecret } from '../helpers/adversarial.js';
+import { breachScores, setSecret } from '../helpers/adversarial.js';
 import { closeHomes, listenOn } from '../helpers/upstream.js';
 
 const KEY = 'sk_live_4f9c2a7e1b8d3c6f0a5e9b2d7c4f1a8x';
@@ -52,25 +52,8 @@ describe('redteam: BREACH through the read limit', () => {
       const r = await s.call('http_request', { method: 'GET', url: `${up.url}/export`, query: { q }, headers: { 'x-api-key': '<secrets.KEY>' }, maxBytes });
       return (r.structuredContent as { binary?: unknown } | undefined)?.binary === undefined && !r.isError;
     };
-    // The smallest maxBytes that reads it whole, by bisection in [lo, hi].
-    const threshold = async (q: string, lo: number, hi: number) => {
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (await whole(q, mid)) hi = mid;
-        else lo = mid + 1;
-      }
-      return lo;
-    };
-    const known = KEY.slice(0, 11); // the hint an API shows (below a window)
-    const base = await threshold(`=${known.slice(-10)}#`, 1, 1 << 14);
-    // Two tries per candidate: the candidate next to the known text, and apart from it. The input
-    // holds at most 11 characters of the key, never a window.
-    const scores: number[] = [];
-    for (const c of ALPHABET) {
-      const a = await threshold(`=${known.slice(-10)}${c}{}{}{}`, base - 32, base + 32);
-      const b = await threshold(`=${known.slice(-10)}{}{}{}${c}`, base - 32, base + 32);
-      scores.push(a - b);
-    }
+    // The hint an API shows (below a window); two tries per candidate by bisecting maxBytes.
+    const scores = await breachScores(whole, KEY.slice(0, 11), ALPHABET);
     // A figure that depends on the compressed size singles out the right character.
     expect(new Set(scores).size).toBe(1);
   }, 300_000);

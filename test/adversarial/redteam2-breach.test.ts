@@ -9,10 +9,10 @@ import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempHome, type TempHome } from '../helpers/cli.js';
-import { connectStdio, type StdioSession } from '../helpers/mcp.js';
-import { setSecret } from '../helpers/adversarial.js';
-import { closeHomes, listenOn } from '../helpers/upstream.js';
+import type { TempHome } from '../helpers/cli.js';
+import { type StdioSession } from '../helpers/mcp.js';
+import { breachScores } from '../helpers/adversarial.js';
+import { closeHomes, listenOn, servedHome } from '../helpers/upstream.js';
 
 const KEY = 'sk_live_4f9c2a7e1b8d3c6f0a5e9b2d7c4f1a8x';
 const ALPHABET = '0123456789abcdefx';
@@ -47,10 +47,7 @@ afterAll(async () => {
 
 describe('redteam2: BREACH through the read limit on a binary answer', () => {
   it('a binary summary carries no header that states the size or hash of its bytes', async () => {
-    const t = tempHome();
-    await setSecret(t, 'KEY', KEY, '--host', up.url);
-    const s = await connectStdio(t.env);
-    homes.push({ t, s });
+    const s = await servedHome(homes, [['KEY', KEY, '--host', up.url]]);
     const r = await s.call('http_request', { method: 'GET', url: `${up.url}/export`, query: { q: 'x', figures: '1' }, headers: { 'x-api-key': '<secrets.KEY>' } });
     const view = r.structuredContent as { headers: Record<string, string>; binary?: unknown; truncated?: boolean };
     expect(view.binary).toBeDefined();
@@ -58,34 +55,14 @@ describe('redteam2: BREACH through the read limit on a binary answer', () => {
   });
 
   it('the compressed size of an answer mixing the key with agent text tells no candidate apart', async () => {
-    const t = tempHome();
-    await setSecret(t, 'KEY', KEY, '--host', up.url);
-    const s = await connectStdio(t.env);
-    homes.push({ t, s });
+    const s = await servedHome(homes, [['KEY', KEY, '--host', up.url]]);
     // Whether the binary answer was read whole (not `truncated`) at this maxBytes.
     const whole = async (q: string, maxBytes: number) => {
       const r = await s.call('http_request', { method: 'GET', url: `${up.url}/export`, query: { q }, headers: { 'x-api-key': '<secrets.KEY>' }, maxBytes });
       return (r.structuredContent as { truncated?: boolean } | undefined)?.truncated === false && !r.isError;
     };
-    // The smallest maxBytes that reads it whole, by bisection in [lo, hi].
-    const threshold = async (q: string, lo: number, hi: number) => {
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (await whole(q, mid)) hi = mid;
-        else lo = mid + 1;
-      }
-      return lo;
-    };
-    const known = KEY.slice(0, 11); // the hint an API shows (below a window)
-    const base = await threshold(`=${known.slice(-10)}#`, 1, 1 << 14);
-    // Two tries per candidate: the candidate next to the known text, and apart from it. The input
-    // holds at most 11 characters of the key, never a window.
-    const scores: number[] = [];
-    for (const c of ALPHABET) {
-      const a = await threshold(`=${known.slice(-10)}${c}{}{}{}`, base - 32, base + 32);
-      const b = await threshold(`=${known.slice(-10)}{}{}{}${c}`, base - 32, base + 32);
-      scores.push(a - b);
-    }
+    // The hint an API shows (below a window); two tries per candidate by bisecting maxBytes.
+    const scores = await breachScores(whole, KEY.slice(0, 11), ALPHABET);
     // A figure that depends on the compressed size singles out the right character.
     expect(new Set(scores).size).toBe(1);
   }, 300_000);

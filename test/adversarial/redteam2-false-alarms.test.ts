@@ -9,10 +9,9 @@
 // `it.fails` marks what goes wrong today.
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempHome, type TempHome } from '../helpers/cli.js';
-import { connectStdio, type StdioSession } from '../helpers/mcp.js';
-import { setSecret } from '../helpers/adversarial.js';
-import { closeHomes, listenOn } from '../helpers/upstream.js';
+import type { TempHome } from '../helpers/cli.js';
+import { type StdioSession } from '../helpers/mcp.js';
+import { closeHomes, listenOn, servedHome } from '../helpers/upstream.js';
 
 const KUBE_TOKEN = 'rt2-kube-Qz7Xv2Lp9Rt4Mn8Bc3Hd6Wy5';
 /** Also in the vault, bound to the database; the cluster's Secret holds it too (as clusters do). */
@@ -86,11 +85,7 @@ afterAll(async () => {
 
 describe('redteam2: an honest read of a stored value inside a long base64 run', () => {
   it('reading a Kubernetes Secret whose config file holds a stored password suspends no one', async () => {
-    const t = tempHome();
-    await setSecret(t, 'KUBE_TOKEN', KUBE_TOKEN, '--host', up.url);
-    await setSecret(t, 'DB_PASSWORD', DB_PASSWORD, '--host', 'https://db.example.com');
-    const s = await connectStdio(t.env);
-    homes.push({ t, s });
+    const s = await servedHome(homes, [['KUBE_TOKEN', KUBE_TOKEN, '--host', up.url], ['DB_PASSWORD', DB_PASSWORD, '--host', 'https://db.example.com']]);
     const read = () => s.call('http_request', { method: 'GET', url: `${up.url}/api/v1/namespaces/default/secrets/app-config`, headers: { Authorization: 'Bearer <secrets.KUBE_TOKEN>' } });
     const first = await read();
     expect(first.isError ?? false, JSON.stringify(first.content)).toBe(false);
@@ -104,11 +99,7 @@ describe('redteam2: an honest read of a stored value inside a long base64 run', 
 // is read as pieces of the value, never the whole (the list's first or last item is not joined).
 describe('redteam2: an honest read of a stored value as a pretty-printed byte list', () => {
   it('reading a secret\'s binary form (Buffer JSON, 2-space indent) suspends no one', async () => {
-    const t = tempHome();
-    await setSecret(t, 'KUBE_TOKEN', KUBE_TOKEN, '--host', up.url);
-    await setSecret(t, 'DB_PASSWORD', DB_PASSWORD, '--host', 'https://db.example.com');
-    const s = await connectStdio(t.env);
-    homes.push({ t, s });
+    const s = await servedHome(homes, [['KUBE_TOKEN', KUBE_TOKEN, '--host', up.url], ['DB_PASSWORD', DB_PASSWORD, '--host', 'https://db.example.com']]);
     const read = () => s.call('http_request', { method: 'GET', url: `${up.url}/binary`, headers: { Authorization: 'Bearer <secrets.KUBE_TOKEN>' } });
     const first = await read();
     expect(first.isError ?? false, JSON.stringify(first.content)).toBe(false);
@@ -121,11 +112,7 @@ describe('redteam2: an honest read of a stored value as a pretty-printed byte li
 // default): the token comes back whole, cut by line breaks, and is read as pieces.
 describe('redteam2: an honest read of a stored value in text wrapped at 70 columns', () => {
   it('reading a notification that holds a stored GitHub token, wrapped by textwrap.fill, suspends no one', async () => {
-    const t = tempHome();
-    await setSecret(t, 'KUBE_TOKEN', KUBE_TOKEN, '--host', up.url);
-    await setSecret(t, 'GH_PAT', GH_PAT, '--host', 'https://api.github.com');
-    const s = await connectStdio(t.env);
-    homes.push({ t, s });
+    const s = await servedHome(homes, [['KUBE_TOKEN', KUBE_TOKEN, '--host', up.url], ['GH_PAT', GH_PAT, '--host', 'https://api.github.com']]);
     const read = () => s.call('http_request', { method: 'GET', url: `${up.url}/notice`, headers: { Authorization: 'Bearer <secrets.KUBE_TOKEN>' } });
     const first = await read();
     expect(first.isError ?? false, JSON.stringify(first.content)).toBe(false);

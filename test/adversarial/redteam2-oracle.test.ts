@@ -9,10 +9,9 @@
 import { createServer, type Server } from 'node:http';
 import { deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempHome, type TempHome } from '../helpers/cli.js';
-import { connectStdio, type StdioSession } from '../helpers/mcp.js';
-import { setSecret } from '../helpers/adversarial.js';
-import { closeHomes, listenOn } from '../helpers/upstream.js';
+import type { TempHome } from '../helpers/cli.js';
+import { type StdioSession } from '../helpers/mcp.js';
+import { closeHomes, listenOn, servedHome } from '../helpers/upstream.js';
 
 // The key the agent may place (bound to the careless upstream).
 const KEY = 'rt2-orc-Qz7Xv2Lp9Rt4Mn8Bc3Hd6Wy5';
@@ -52,11 +51,7 @@ afterAll(async () => {
 });
 
 async function fresh(): Promise<StdioSession> {
-  const t = tempHome();
-  await setSecret(t, 'KEY', KEY, '--host', up.url);
-  await setSecret(t, 'OTHER', OTHER, '--host', 'https://billing.example.com');
-  const s = await connectStdio(t.env);
-  homes.push({ t, s });
+  const s = await servedHome(homes, [['KEY', KEY, '--host', up.url], ['OTHER', OTHER, '--host', 'https://billing.example.com']]);
   return s;
 }
 

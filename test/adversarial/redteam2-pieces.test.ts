@@ -10,11 +10,10 @@ import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempHome, type TempHome } from '../helpers/cli.js';
-import { connectStdio, visible, type StdioSession } from '../helpers/mcp.js';
-import { setSecret } from '../helpers/adversarial.js';
+import type { TempHome } from '../helpers/cli.js';
+import { visible, type StdioSession } from '../helpers/mcp.js';
 import { survivingWindow } from '../helpers/windows.js';
-import { closeHomes, listenOn } from '../helpers/upstream.js';
+import { closeHomes, listenOn, servedHome } from '../helpers/upstream.js';
 
 const KEY = 'rt2-pcs-Qz7Xv2Lp9Rt4Mn8Bc3Hd6Wy5';
 
@@ -55,10 +54,7 @@ async function startUpstream(): Promise<typeof up> {
 
 beforeAll(async () => {
   up = await startUpstream();
-  const t = tempHome();
-  await setSecret(t, 'KEY', KEY, '--host', up.url);
-  s = await connectStdio(t.env);
-  homes.push({ t, s });
+  s = await servedHome(homes, [['KEY', KEY, '--host', up.url]]);
 });
 
 afterAll(async () => {

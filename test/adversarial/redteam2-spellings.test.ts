@@ -7,11 +7,10 @@
 import { createServer, type Server } from 'node:http';
 import { deflateRawSync, deflateSync, gunzipSync, gzipSync, inflateRawSync, inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempHome, type TempHome } from '../helpers/cli.js';
-import { connectStdio, visible, type StdioSession } from '../helpers/mcp.js';
-import { setSecret } from '../helpers/adversarial.js';
+import type { TempHome } from '../helpers/cli.js';
+import { visible, type StdioSession } from '../helpers/mcp.js';
 import { survivingWindow } from '../helpers/windows.js';
-import { closeHomes, listenOn } from '../helpers/upstream.js';
+import { closeHomes, listenOn, servedHome } from '../helpers/upstream.js';
 
 const KEY = 'rt2-spl-Qz7Xv2Lp9Rt4Mn8Bc3Hd6Wy5';
 const parts = (v: string, n: number) => v.match(new RegExp(`[^]{1,${n}}`, 'g'))!;
@@ -247,10 +246,7 @@ async function startUpstream(): Promise<typeof up> {
 
 beforeAll(async () => {
   up = await startUpstream();
-  const t = tempHome();
-  await setSecret(t, 'KEY', KEY, '--host', up.url);
-  s = await connectStdio(t.env);
-  homes.push({ t, s });
+  s = await servedHome(homes, [['KEY', KEY, '--host', up.url]]);
 });
 
 afterAll(async () => {

@@ -8,11 +8,10 @@
 // `it.fails` keeps it as a known, failing attack.
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempHome, type TempHome } from '../helpers/cli.js';
-import { connectStdio, visible, type StdioSession } from '../helpers/mcp.js';
-import { setSecret } from '../helpers/adversarial.js';
+import type { TempHome } from '../helpers/cli.js';
+import { visible, type StdioSession } from '../helpers/mcp.js';
 import { survivingWindow } from '../helpers/windows.js';
-import { closeHomes, listenOn } from '../helpers/upstream.js';
+import { closeHomes, listenOn, servedHome } from '../helpers/upstream.js';
 
 // Lowercase: header names come back lowercased.
 const KEY = 'rt2-unt-q7xv2lp9rt4mn8bc3hd6wy5';
@@ -44,10 +43,7 @@ async function startUpstream(): Promise<typeof up> {
 
 beforeAll(async () => {
   up = await startUpstream();
-  const t = tempHome();
-  await setSecret(t, 'KEY', KEY, '--host', up.url);
-  s = await connectStdio(t.env);
-  homes.push({ t, s });
+  s = await servedHome(homes, [['KEY', KEY, '--host', up.url]]);
 });
 
 afterAll(async () => {

@@ -78,4 +78,31 @@ export function expectNoValueAtRest(t: TempHome, sessions: StdioSession[], value
   expect(filesContaining(t.home, values)).toEqual([]);
 }
 
+/**
+ * Two-tries BREACH (SPEC §13) through a figure that depends on a compressed size: `whole(q, maxBytes)`
+ * says whether the answer to search text `q` was read whole at that read limit. For each candidate
+ * character after `known`, the smallest limit that reads the answer whole is found by bisection,
+ * once with the candidate next to the known text and once apart from it; the scores are the
+ * differences. A wall that leaks nothing gives every candidate the same score. The search text
+ * holds at most 11 characters of the key, never a window.
+ */
+export async function breachScores(whole: (q: string, maxBytes: number) => Promise<boolean>, known: string, alphabet: string): Promise<number[]> {
+  const threshold = async (q: string, lo: number, hi: number) => {
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (await whole(q, mid)) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  };
+  const base = await threshold(`=${known.slice(-10)}#`, 1, 1 << 14);
+  const scores: number[] = [];
+  for (const c of alphabet) {
+    const a = await threshold(`=${known.slice(-10)}${c}{}{}{}`, base - 32, base + 32);
+    const b = await threshold(`=${known.slice(-10)}{}{}{}${c}`, base - 32, base + 32);
+    scores.push(a - b);
+  }
+  return scores;
+}
+
 export { spellingsOf };

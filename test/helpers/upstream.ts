@@ -2,8 +2,9 @@
 // starts against it: closed at the end, each server's stderr checked to hold no window of a value.
 import type { Server } from 'node:http';
 import { expect } from 'vitest';
-import type { TempHome } from './cli.js';
-import type { StdioSession } from './mcp.js';
+import { setSecret } from './adversarial.js';
+import { tempHome, type TempHome } from './cli.js';
+import { connectStdio, type StdioSession } from './mcp.js';
 import { survivingWindow } from './windows.js';
 
 export interface Listening {
@@ -26,4 +27,16 @@ export async function closeHomes(homes: ReadonlyArray<{ t: TempHome; s: StdioSes
     for (const v of values) expect(survivingWindow(s.stderr(), v)).toBeNull();
     t.cleanup();
   }
+}
+
+/**
+ * A fresh home holding `secrets` (each `[name, value, ...set flags]`, e.g. `--host URL`) and a stdio
+ * server on it, recorded in `homes` for closeHomes.
+ */
+export async function servedHome(homes: Array<{ t: TempHome; s: StdioSession }>, secrets: ReadonlyArray<readonly [string, string, ...string[]]>): Promise<StdioSession> {
+  const t = tempHome();
+  for (const [name, value, ...flags] of secrets) await setSecret(t, name, value, ...flags);
+  const s = await connectStdio(t.env);
+  homes.push({ t, s });
+  return s;
 }
