@@ -8,6 +8,7 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     exclude: ['**/node_modules/**', STRESS_TESTS],
     testTimeout: 60_000,
+    setupFiles: ['test/helpers/property-seed.ts'],
     hookTimeout: 60_000,
     // Integration tests spawn real processes; two cores are all CI has.
     maxWorkers: 2,

@@ -34,7 +34,7 @@ import {
 } from '../helpers/encodings.js';
 import { survivingWindow } from '../helpers/windows.js';
 
-/** PROP_SCALE=N runs every property N times as long (a local hunt for seeds; CI runs 1). */
+/** PROP_SCALE=N runs every property N times as long; with PROP_SEED=random, a hunt for new seeds (test/helpers/property-seed.ts). */
 const RUNS = 60 * Number(process.env.PROP_SCALE ?? 1);
 
 /** Token-like values: a vendor-style prefix and 16–40 random characters (letters, digits, `_`). */
@@ -113,6 +113,18 @@ describe('no window survives, whatever the value, in every spelling of each kind
       for (const [kind, encoded] of dumps(1)(value)) check(value, encoded, kind, before, '');
       for (const [kind, encoded] of dumps(0)(value)) check(value, encoded, kind, before, '');
     }
+  });
+
+  // A seed CI found: one item per line in 8-character lines ("    97,\n"), with "the " before, put
+  // every sampled character on the indentation, and a repetitive value's list was never read.
+  it('a list one item per line, at every phase of the sample stride and every indentation', () => {
+    for (const value of ['aaaaaaaaaaaaaa', 'abababababababab', 'sk_live_AAAAAAAAAAAAAAAA'])
+      for (const indent of [1, 2, 4, 8, 12])
+        for (let lead = 0; lead < 16; lead++) {
+          const encoded = JSON.stringify({ data: [...Buffer.from(value)] }, null, indent);
+          check(value, encoded, `indent ${indent}`, 'x'.repeat(lead), '');
+          check(value, hexList(value, '0x', ',\n' + ' '.repeat(indent)), `0x, indent ${indent}`, 'x'.repeat(lead), '');
+        }
   });
 
   property('the fold', token, (v) => [

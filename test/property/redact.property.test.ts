@@ -9,7 +9,7 @@ import { base32, javaPropertiesLine, qEncodedWords, quotedPrintable } from '../h
 import { survivingWindow } from '../helpers/windows.js';
 import { redactBytes } from '../helpers/redact-bytes.js';
 
-/** PROP_SCALE=N runs every property N times as long (a local hunt for seeds; CI runs 1). */
+/** PROP_SCALE=N runs every property N times as long; with PROP_SEED=random, a hunt for new seeds (test/helpers/property-seed.ts). */
 const SCALE = Number(process.env.PROP_SCALE ?? 1);
 
 const html = (v: string) => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');

@@ -143,22 +143,31 @@ export function listAt(t: string, p: number): boolean {
 }
 
 /**
- * Whether the sample at `p` can be in a list: a hex digit, or a separator beside one. Most samples
- * of text are other letters, rejected on one read (the sampling's whole cost on plain text).
+ * Whether a list can sit at `p`: a hex digit, or a separator beside one. Most characters of text
+ * are other letters, rejected on one read.
  */
-export function sampleInList(t: string, p: number): boolean {
+function mayBeListAt(t: string, p: number): boolean {
   const c = t.charCodeAt(p);
   if (c >= 128) return false;
   const k = CLASS[c]!;
   const before = cls(t.charCodeAt(p - 1));
   const after = cls(t.charCodeAt(p + 1));
-  if (k & ALNUM) {
-    // Inside a token both neighbours are hex digits or separators ("item" fails at its "t").
-    if (!(k & HEXD) || (before & ALNUM && !(before & HEXD)) || (after & ALNUM && !(after & HEXD))) return false;
-  } else if (!(after & HEXD) && !(before & HEXD)) return false;
-  return listAt(t, p);
+  // Inside a token both neighbours are hex digits or separators ("item" fails at its "t").
+  if (k & ALNUM) return !(!(k & HEXD) || (before & ALNUM && !(before & HEXD)) || (after & ALNUM && !(after & HEXD)));
+  return !!(after & HEXD || before & HEXD);
 }
 
+/**
+ * Where, in the stride of SAMPLE characters from `p`, a list starts to show (-1: nowhere). The
+ * whole stride is looked at, not its first character: a list printed one item per line whose line
+ * length divides the stride ("    97,\n" is 8) would otherwise be sampled on its indentation
+ * every time and never found. listAt runs once per stride at most, at its first candidate.
+ */
+export function listSampleIn(t: string, p: number): number {
+  const to = Math.min(t.length, p + SAMPLE);
+  for (let q = p; q < to; q++) if (mayBeListAt(t, q)) return listAt(t, q) ? q : -1;
+  return -1;
+}
 /**
  * Digits one of which a list of W text bytes holds: a dump's offsets and `0x` have a 0; an ASCII
  * byte written in hex or decimal avoids all five only if it is one of ` !"#$%*+,-./12345:;<=>?`
@@ -172,7 +181,7 @@ export const LIST_DIGITS = ['0', '6', '7', '8', '9'];
 /** Whether some sample of `t` sits in a list (what mayDecode asks before any view is built). */
 export function mayHoldByteList(t: string): boolean {
   if (!LIST_DIGITS.some((d) => t.includes(d))) return false;
-  for (let p = SAMPLE - 1; p < t.length; p += SAMPLE) if (sampleInList(t, p)) return true;
+  for (let p = 0; p < t.length; p += SAMPLE) if (listSampleIn(t, p) >= 0) return true;
   return false;
 }
 

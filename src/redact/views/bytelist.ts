@@ -7,12 +7,13 @@
  * offsets and ASCII column are skipped and whose rows join across line breaks, so a value spread over rows is read whole. The
  * bytes become text (UTF-8, and latin1 when a byte is ≥ 0x80); compressed bytes are inflated.
  *
- * Finding lists costs nothing on most text: every SAMPLE-th character is looked at, and only where
- * it sits among three list tokens is its block of lines read. A list holding a window (W bytes)
- * spans more than two samples, so it cannot fall between them whatever its alignment.
+ * Finding lists costs little on most text: each stride of SAMPLE characters is read for its first
+ * character that could be in a list (one table read each), and only where that one sits among
+ * three list tokens is its block of lines read. A list holding a window (W bytes) spans more than
+ * two strides, so it cannot fall between them whatever its alignment or its line length.
  */
 import { emitText } from './binary.js';
-import { ALNUM, bitsByte, cls, codePointPrefix, decimalByte, digitsStart, HEXD, hexToken, hexValue, LIST_DIGITS, listAt, octalByte, runEnd, SAMPLE, sampleInList, MAX_SEP } from './byte-tokens.js';
+import { ALNUM, bitsByte, cls, codePointPrefix, decimalByte, digitsStart, HEXD, hexToken, hexValue, LIST_DIGITS, listAt, octalByte, runEnd, SAMPLE, listSampleIn, MAX_SEP } from './byte-tokens.js';
 import { emitInflated, compressedMagic, inflateBytes } from './inflate.js';
 import { Builder, type View, type ViewOptions } from './view.js';
 
@@ -275,8 +276,9 @@ export function byteListView(v: View, o: ViewOptions): View | null {
   if (!LIST_DIGITS.some((d) => t.includes(d))) return null;
   let b: Builder | null = null;
   let done = 0; // lines before this were read already
-  for (let p = SAMPLE - 1; p < n; p += SAMPLE) {
-    if (p < done || !sampleInList(t, p)) continue;
+  for (let stride = 0; stride < n; stride += SAMPLE) {
+    const p = stride < done ? -1 : listSampleIn(t, stride);
+    if (p < 0) continue;
     // The block of list lines around the sample: a dump's rows, a wrapped array.
     let a = lineStartOf(t, p);
     let e = lineEndOf(t, p);
