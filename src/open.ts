@@ -8,7 +8,10 @@ import { Broker, type HttpResult, type SecretListing } from './broker.js';
 import { resolveEnvironment, resolvePaths } from './config.js';
 import { pinnedResolver, type Resolver } from './egress/connector.js';
 import { BlindfoldError } from './errors.js';
-import type { Principal } from './policy/authorize.js';
+import { mayUse, type Principal } from './policy/authorize.js';
+import { checkGlobs, isScoped, taskInScope } from './policy/scope.js';
+import { withVisibleNames } from './redact/spans.js';
+import { AdminCore, type Admin } from './admin.js';
 import { parseConfigOrigin } from './policy/hosts.js';
 import { CountedAllowance } from './policy/allowance.js';
 import { TripQuarantine } from './policy/quarantine.js';
@@ -73,28 +76,65 @@ export interface Assembly {
   watchTasks?: boolean;
 }
 
-/** What a handle shares with the broker: the broker itself, the tasks, and how to let go of them. */
+/** What every handle of one core shares: the broker, the tasks, the admin operations, and how to let go of them. */
 export interface BlindfoldCore {
   broker: Broker;
   tasks?: TaskRegistry;
+  /** The admin operations, audited as `principal`. */
+  admin(principal: string): Admin;
   release(): Promise<void>;
 }
 
+/** What `as(...)` narrows a handle to (SPEC §8): who it is, its environment, what it may see. */
+export interface HandleScope {
+  /** Recorded verbatim as the audit principal and the key of suspensions and limits (e.g. `token:ci-bot`). */
+  principal: string;
+  /** Environment its values come from; default the parent handle's. */
+  env?: string;
+  /** Secret-name globs (`*`, `?`); default every secret the parent handle sees. */
+  secrets?: string[];
+  /** Task-name globs; default every task the parent sees whose secrets are all in scope. */
+  tasks?: string[];
+}
+
+const PRINCIPAL_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
+
+/**
+ * A handle of the core for one principal: what it lists, resolves and runs is only what its scope
+ * allows, and a secret or task outside it is refused as if it did not exist (markers, `redacted`
+ * lists and close-name suggestions included). Every door (stdio, run, the plugins, the team server)
+ * acts through one. The handle `openBlindfold` returns is the core's own: it alone closes the core.
+ */
 export class Blindfold {
   readonly #core: BlindfoldCore;
   readonly #principal: Principal | PrincipalSlot;
+  readonly #owner: boolean;
 
   /** Who this handle acts for; for a learnt principal, fixed at the first initialize or first use. */
   declare readonly principal: Principal;
 
-  constructor(core: BlindfoldCore, principal: Principal | PrincipalSlot) {
+  constructor(core: BlindfoldCore, principal: Principal | PrincipalSlot, owner = true) {
     this.#core = core;
     this.#principal = principal;
+    this.#owner = owner;
     // An own property, as it always was (the handle shows nothing else), read through the slot.
     Object.defineProperty(this, 'principal', {
       enumerable: true,
       get: () => (this.#principal instanceof PrincipalSlot ? this.#principal.current : this.#principal),
     });
+  }
+
+  /** A handle for another principal on the same core, never wider than this one. */
+  as(scope: HandleScope): Blindfold {
+    if (typeof scope?.principal !== 'string' || !PRINCIPAL_ID.test(scope.principal)) {
+      throw new BlindfoldError('BAD_INPUT', 'principal: letters, digits, _ . : and - (at most 128; not repeated here)');
+    }
+    const parent = this.principal;
+    const secrets = checkGlobs(scope.secrets, 'secrets');
+    const tasks = checkGlobs(scope.tasks, 'tasks');
+    const env = scope.env === undefined ? parent.env : resolveEnvironment(scope.env);
+    const principal: Principal = { id: scope.principal, env, ...(secrets ? { secrets } : {}), ...(tasks ? { tasks } : {}), ...(isScoped(parent) ? { within: parent } : {}) };
+    return new Blindfold(this.#core, principal, false);
   }
 
   /** A connection's client said its name (MCP initialize); only a learnt principal uses it, and only the first time. */
@@ -109,24 +149,27 @@ export class Blindfold {
 
   /** An HTTP call with `<secrets.NAME>` expressions, resolved, sent and redacted by the broker. */
   httpRequest(input: HttpRequestInput): Promise<HttpResult> {
-    return this.#core.broker.httpRequest(this.principal, input);
+    const principal = this.principal;
+    return this.#scoped(principal, () => this.#core.broker.httpRequest(principal, input));
   }
 
-  /** Runs a task file by its name with the given inputs. */
+  /** Runs a task file by its name with the given inputs; one outside the scope is as if not loaded. */
   async runTask(name: string, inputs: Record<string, unknown> = {}): Promise<TaskResult> {
+    const principal = this.principal;
     const task = this.#core.tasks?.get(name);
-    if (!task) throw new BlindfoldError('TASK_NOT_FOUND', `no task named ${name} is loaded`);
-    return runTask(this.#core.broker, this.principal, task, inputs);
+    if (!task || !taskInScope(principal, task)) throw new BlindfoldError('TASK_NOT_FOUND', `no task named ${name} is loaded`);
+    return this.#scoped(principal, () => runTask(this.#core.broker, principal, task, inputs));
   }
 
-  /** The tasks loaded now (each one a tool of its own). */
+  /** The tasks loaded now that this principal may run (each one a tool of its own). */
   tasks(): Task[] {
-    return this.#core.tasks?.tasks ?? [];
+    const scope = this.#scope;
+    return (this.#core.tasks?.tasks ?? []).filter((t) => taskInScope(scope, t));
   }
 
-  /** Task files that did not load, with file, line and reason. */
+  /** Task files that did not load, with file, line and reason: the admin's to see, so a scoped handle sees none. */
   taskProblems(): TaskProblem[] {
-    return this.#core.tasks?.problems ?? [];
+    return isScoped(this.#scope) ? [] : (this.#core.tasks?.problems ?? []);
   }
 
   /** Called whenever the set of tasks changes; returns the unsubscribe. */
@@ -134,9 +177,27 @@ export class Blindfold {
     return this.#core.tasks?.onChange(listener) ?? (() => {});
   }
 
-  /** Releases the tasks watcher, connections and the audit trail; the process can then exit. */
+  /** The admin operations (set, rm, rollback, suspensions) on this core, audited as this handle's principal. */
+  get admin(): Admin {
+    return this.#core.admin(this.principal.id);
+  }
+
+  /** Releases the tasks watcher, connections and the audit trail (the core's own handle only; others share it). */
   close(): Promise<void> {
-    return this.#core.release();
+    return this.#owner ? this.#core.release() : Promise.resolve();
+  }
+
+  /**
+   * What this handle may see, read without fixing a learnt principal: the task tools are listed
+   * before a stdio client's initialize names it, and a learnt principal is never scoped.
+   */
+  get #scope(): Principal | undefined {
+    return this.#principal instanceof PrincipalSlot ? undefined : this.#principal;
+  }
+
+  /** Runs a call so that every marker made in it names only secrets this principal may see. */
+  #scoped<T>(principal: Principal, work: () => Promise<T>): Promise<T> {
+    return isScoped(principal) ? withVisibleNames((name) => mayUse(principal, name), work) : work();
   }
 }
 
@@ -159,11 +220,13 @@ export async function openBlindfold(options: OpenBlindfoldOptions = {}): Promise
 export async function assembleBlindfold(vault: Vault, assembly: Assembly): Promise<Blindfold> {
   const { limits, rangeOrigins } = loadSettings();
   const audit = new AuditLog({ path: vault.paths.audit, key: await vault.auditKey(), vaultId: vault.vaultId, retentionDays: limits.auditRetentionDays, quotaBytes: limits.auditQuotaBytes });
+  const suspensions = SuspensionList.inFile(vault.paths.suspensions);
+  const allowance = CountedAllowance.inFile(vault.paths.allowance, assembly.partialHitAllowance ?? limits.partialHitAllowance);
   const broker = new Broker({
     vault,
     audit,
-    suspensions: SuspensionList.inFile(vault.paths.suspensions),
-    allowance: CountedAllowance.inFile(vault.paths.allowance, assembly.partialHitAllowance ?? limits.partialHitAllowance),
+    suspensions,
+    allowance,
     quarantine: TripQuarantine.inFile(vault.paths.quarantine),
     quotas: new CallQuotas(),
     maxInputBytes: assembly.maxArgumentBytes ?? limits.maxArgumentBytes,
@@ -175,11 +238,12 @@ export async function assembleBlindfold(vault: Vault, assembly: Assembly): Promi
   await tasks.reload();
   if (assembly.watchTasks) tasks.watch();
   let released: Promise<void> | undefined;
+  const admin = new AdminCore({ vault, audit, suspensions, allowance, tasksUsing: (name) => tasks.tasks.filter((t) => t.secrets.includes(name)) });
   const release = () =>
     (released ??= (async () => {
       tasks.close();
       await broker.close();
       audit.close();
     })());
-  return new Blindfold({ broker, tasks, release }, assembly.principal);
+  return new Blindfold({ broker, tasks, admin: (principal) => admin.as(principal), release }, assembly.principal);
 }

@@ -9,13 +9,12 @@ import type { SecretUse } from '../template/request.js';
 import type { SecretInfo } from '../vault/records.js';
 import { findMatchingHost } from './hosts.js';
 import { parseInject } from './inject.js';
+import { secretInScope, type Scope } from './scope.js';
 
 /** Who is asking: an agent connection. Its environment is fixed by the admin, never by the agent. */
-export interface Principal {
+export interface Principal extends Scope {
   id: string;
   env: string;
-  /** Secret-name globs this principal may list and use (`*` wildcard); undefined = all. */
-  secrets?: string[];
 }
 
 /** What authorization reads of the vault: policy only, never a value. */
@@ -35,12 +34,7 @@ export interface SecretsWanted {
 
 /** A secret outside the principal's scope is refused exactly as one that does not exist. */
 export function mayUse(principal: Principal | undefined, name: string): boolean {
-  if (!principal?.secrets) return true;
-  return principal.secrets.some((glob) => globToRegExp(glob).test(name));
-}
-
-function globToRegExp(glob: string): RegExp {
-  return new RegExp(`^${glob.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return secretInScope(principal, name);
 }
 
 /** The policy of every secret wanted, after checking each may go where it is asked to; throws otherwise. */

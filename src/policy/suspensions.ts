@@ -45,6 +45,7 @@ export class SuspensionList {
   readonly #cell: StateCell<SuspensionState>;
   /** Decided here, maybe not yet on disk: refused in this process whatever the write does. */
   readonly #pending = new Set<string>();
+  readonly #writing = new Set<Promise<void>>();
 
   constructor(cell: StateCell<SuspensionState>) {
     this.#cell = cell;
@@ -72,18 +73,30 @@ export class SuspensionList {
    * Suspends the principal at once in this process, then on disk. The promise settles when the
    * list is written and never rejects: a failed write is logged, and this process keeps refusing.
    */
-  async suspend(principal: string, reason: string, now = new Date()): Promise<void> {
+  suspend(principal: string, reason: string, now = new Date()): Promise<void> {
     this.#pending.add(principal);
-    try {
-      await this.#cell.update((state) => suspendIn(state, principal, reason, now));
-      this.#pending.delete(principal);
-    } catch (err) {
-      logger().error({ principal, code: (err as BlindfoldError).code }, `the suspension of ${principal} could not be written; it holds in this process only`);
-    }
+    const write = (async () => {
+      try {
+        await this.#cell.update((state) => suspendIn(state, principal, reason, now));
+        this.#pending.delete(principal);
+      } catch (err) {
+        logger().error({ principal, code: (err as BlindfoldError).code }, `the suspension of ${principal} could not be written; it holds in this process only`);
+      }
+    })();
+    this.#writing.add(write);
+    void write.finally(() => this.#writing.delete(write));
+    return write;
+  }
+
+  /** Settles when every suspension decided in this process so far is written (or failed to be). */
+  async settled(): Promise<void> {
+    await Promise.all([...this.#writing]);
   }
 
   /** Lifts one suspension (the wildcard is `stdio:*`); returns whether it was there. */
   async clear(principal: string): Promise<boolean> {
+    // A suspension still being written would land after the clear and undo it.
+    await this.settled();
     this.#pending.delete(principal);
     return this.#cell.update((state) => {
       if (!Object.hasOwn(state.suspended, principal)) return { result: false };

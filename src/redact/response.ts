@@ -8,6 +8,7 @@ import type { RawResponse } from '../egress/client.js';
 import { mapJson } from '../template/json.js';
 import { STREAM_HOLD_BACK, WINDOW, type Redactor } from './redactor.js';
 import { emptyScreen, screen, screenAsync, type Screened, WITHHELD_NOTICE } from './wall.js';
+import { nameIsVisible } from './spans.js';
 
 /** Bytes that are not text: the agent learns their content type only (a size or hash is a BREACH figure). */
 export interface BinarySummary {
@@ -59,7 +60,7 @@ export async function presentResponse(redactor: Redactor, res: RawResponse, maxB
   const done = () => {
     findings.limited = found.limited;
     if (found.limited) view.withheld = true;
-    return { view: { ...view, redacted: [...found.names].sort() }, findings };
+    return { view: { ...view, redacted: [...found.names].filter(nameIsVisible).sort() }, findings };
   };
   if (findings.partial) {
     // A slice of a representation (an agent's Range reads 11 bytes at a time) is never shown.

@@ -1,4 +1,5 @@
 /** Marked spans of a text, and the text with each span replaced by its marker. */
+import { AsyncLocalStorage } from 'node:async_hooks';
 
 export interface Span {
   start: number;
@@ -21,8 +22,31 @@ export const WITHHELD = '';
  */
 export const WITHHELD_NOTICE = '[WITHHELD: not shown to keep a secret safe; the reason is in the admin audit trail]';
 
+/** The marker of a value the reader may not know exists (outside its principal's scope): named by nothing. */
+export const UNNAMED_MARKER = '[REDACTED]';
+
+/**
+ * Which names the reader of the text being redacted may see (issue 19: a secret outside a
+ * principal's scope is as if it did not exist, so no marker names it). One index serves every
+ * principal of a process, so the reader is a property of the call, not of the redactor: the broker
+ * runs each principal's call inside `withVisibleNames`, and every marker made during it (answers,
+ * errors, task outputs, log lines) asks here. Outside any call every name is shown (the admin's
+ * own tools, logs).
+ */
+const visibleNames = new AsyncLocalStorage<(name: string) => boolean>();
+
+export function withVisibleNames<T>(visible: (name: string) => boolean, work: () => T): T {
+  return visibleNames.run(visible, work);
+}
+
+/** Whether the current reader may see this secret's name (true outside any scoped call). */
+export function nameIsVisible(name: string): boolean {
+  return visibleNames.getStore()?.(name) ?? true;
+}
+
 export function replacementFor(name: string): string {
-  return name === WITHHELD ? WITHHELD_NOTICE : `[REDACTED:${name}]`;
+  if (name === WITHHELD) return WITHHELD_NOTICE;
+  return nameIsVisible(name) ? `[REDACTED:${name}]` : UNNAMED_MARKER;
 }
 
 /** Overlapping or touching spans merged (the earliest-starting one names the result). */
@@ -65,7 +89,7 @@ export function applySpans(text: string, spans: Span[], names: string[], from = 
     }
     out += text.slice(at, s.start) + replacementFor(s.name);
     at = s.end;
-    if (s.name !== WITHHELD && !names.includes(s.name)) names.push(s.name);
+    if (s.name !== WITHHELD && nameIsVisible(s.name) && !names.includes(s.name)) names.push(s.name);
   }
   if (at < upTo) {
     out += text.slice(at, upTo);

@@ -93,7 +93,8 @@ function replaceAll(text: string, spans: Span[]): string {
     }
     if (end <= at) continue;
     // The notice covers everything when any part of the range was withheld.
-    const marker = names.includes(WITHHELD) ? WITHHELD_NOTICE : names.map(replacementFor).join('');
+    // Deduplicated: two unnamed markers side by side would count the secrets the reader may not know of.
+    const marker = names.includes(WITHHELD) ? WITHHELD_NOTICE : [...new Set(names.map(replacementFor))].join('');
     out += text.slice(at, Math.max(at, start)) + marker;
     at = end;
   }

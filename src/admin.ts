@@ -1,0 +1,171 @@
+/**
+ * The admin operations of one core (issue 19 item 3): set, remove, rollback, history and the
+ * suspension list, in one place for every door that manages secrets — the library's `core.admin`,
+ * the CLI, and next the team server and the page — so they share one implementation and one audit
+ * path. Each change is recorded on the trail under the admin principal inside the vault's write
+ * lock, before it lands (a change whose entry cannot be written does not happen).
+ *
+ * Nothing here returns a value: `set` takes one, nothing gives one back.
+ */
+import type { AuditLog } from './audit/log.js';
+import { readAudit } from './audit/query.js';
+import { BlindfoldError } from './errors.js';
+import type { CountedAllowance } from './policy/allowance.js';
+import type { SuspensionList } from './policy/suspensions.js';
+import { fingerprintVaultWrites } from './redact/vault-index.js';
+import type { HistoryInfo, SecretInfo, SetOutcome, SetSecretInput, Vault } from './vault/vault.js';
+
+/** What the admin operations work on: the core's vault, trail and policy state. */
+export interface AdminDeps {
+  vault: Vault;
+  audit: AuditLog;
+  suspensions?: SuspensionList | undefined;
+  allowance?: CountedAllowance | undefined;
+  /** Task names and files that name a secret (a removal warns of them). */
+  tasksUsing?: (name: string) => Array<{ name: string; file: string }>;
+}
+
+export interface RemoveOutcome {
+  removed: string | null;
+  /** Why the removal needed `force` (tasks naming it, a recent use); empty when nothing did. */
+  warnings: string[];
+  /** Retired values whose fingerprints stay redacted (0 when they were forgotten). */
+  retiredRemembered: number;
+  retiredForgotten?: number;
+}
+
+const RECENT_USE_MS = 7 * 24 * 3600 * 1000;
+
+/**
+ * The admin side of a core: one per core, handing out an `Admin` per principal. Changes are made
+ * one at a time, so each is recorded under the principal that made it.
+ */
+export class AdminCore {
+  readonly #deps: AdminDeps;
+  #by = '';
+  #queue: Promise<unknown> = Promise.resolve();
+  #ready: Promise<unknown> | undefined;
+
+  constructor(deps: AdminDeps) {
+    this.#deps = deps;
+  }
+
+  as(principal: string): Admin {
+    return new Admin(this.#deps, principal, <T>(work: () => Promise<T>) => this.#change(principal, work));
+  }
+
+  /** Runs one change as `principal`, after the ones before it. */
+  #change<T>(principal: string, work: () => Promise<T>): Promise<T> {
+    const run = async () => {
+      this.#ready ??= this.#prepare();
+      await this.#ready;
+      this.#by = principal;
+      return work();
+    };
+    const result = this.#queue.then(run, run);
+    this.#queue = result.catch(() => {});
+    return result;
+  }
+
+  /** Once: every change recorded on the trail, every value written with its fingerprints. */
+  async #prepare(): Promise<void> {
+    const { vault, audit } = this.#deps;
+    vault.recordChangesWith(async (events) => {
+      for (const e of events) {
+        await audit.append({ action: e.action, principal: this.#by, secrets: e.names, ...(e.env ? { env: e.env } : {}), ...(e.reason ? { reason: e.reason } : {}), outcome: 'ok' });
+      }
+    });
+    await fingerprintVaultWrites(vault);
+  }
+}
+
+/** The admin operations as one principal (`core.admin`). */
+export class Admin {
+  readonly #deps: AdminDeps;
+  /** Who the changes are recorded under. */
+  readonly principal: string;
+  readonly #change: <T>(work: () => Promise<T>) => Promise<T>;
+
+  constructor(deps: AdminDeps, principal: string, change: <T>(work: () => Promise<T>) => Promise<T>) {
+    this.#deps = deps;
+    this.principal = principal;
+    this.#change = change;
+  }
+
+  async list(): Promise<readonly SecretInfo[]> {
+    await this.#deps.vault.refresh();
+    return this.#deps.vault.list();
+  }
+
+  async history(name: string): Promise<HistoryInfo[]> {
+    await this.#deps.vault.refresh();
+    return this.#deps.vault.history(name);
+  }
+
+  /** Creates or updates a secret (value, policy, or both); audited before it lands. */
+  set(input: SetSecretInput): Promise<SetOutcome> {
+    return this.#change(() => this.#deps.vault.set(input));
+  }
+
+  /**
+   * Removes a secret. Refused (SECRET_IN_USE) while a task names it or it was used in the last
+   * week, unless `force`; its values' fingerprints stay (still redacted, still a tripwire) unless
+   * `forgetFingerprints`, which also drops those of a name removed earlier.
+   */
+  remove(name: string, options: { force?: boolean; forgetFingerprints?: boolean } = {}): Promise<RemoveOutcome> {
+    return this.#change(async () => {
+      const { vault } = this.#deps;
+      await vault.refresh();
+      if (options.forgetFingerprints && !vault.has(name) && vault.retiredCount(name) > 0) {
+        const forgotten = vault.retiredCount(name);
+        await vault.remove(name, { forgetFingerprints: true });
+        return { removed: null, warnings: [], retiredRemembered: 0, retiredForgotten: forgotten };
+      }
+      if (!vault.has(name)) throw new BlindfoldError('SECRET_NOT_FOUND', `no secret named ${name}`);
+      const warnings = this.#inUse(name);
+      if (warnings.length && !options.force) {
+        throw new BlindfoldError('SECRET_IN_USE', `not removing ${name}: ${warnings.join('; ')}. Run again with --force to remove it anyway`, { reasons: warnings });
+      }
+      const forgotten = options.forgetFingerprints ? vault.retiredCount(name) : undefined;
+      await vault.remove(name, { forgetFingerprints: options.forgetFingerprints === true });
+      return { removed: name, warnings, retiredRemembered: vault.retiredCount(name), ...(forgotten !== undefined ? { retiredForgotten: forgotten } : {}) };
+    });
+  }
+
+  /** Makes an earlier version current again (as a new version; nothing is lost). */
+  rollback(name: string, toVersion: number): Promise<SecretInfo> {
+    return this.#change(() => this.#deps.vault.rollback(name, toVersion));
+  }
+
+  /** The principals suspended now (the stdio wildcard among them). */
+  async suspended(): Promise<Array<{ principal: string; since: string; reason: string }>> {
+    await this.#deps.suspensions?.settled();
+    return this.#deps.suspensions?.list() ?? [];
+  }
+
+  /** Lifts a suspension and resets the principal's partial-hit allowance; audited first. False when there was nothing to lift. */
+  clear(principal: string): Promise<boolean> {
+    return this.#change(async () => {
+      const { suspensions, allowance, audit } = this.#deps;
+      await suspensions?.settled();
+      const listed = suspensions?.list().some((e) => e.principal === principal) ?? false;
+      const spent = (allowance?.used(principal) ?? 0) > 0;
+      if (!listed && !spent) return false;
+      await audit.append({ action: 'principal.cleared', principal: this.principal, reason: `cleared ${principal}`, outcome: 'ok' });
+      await suspensions?.clear(principal);
+      await allowance?.reset(principal);
+      return true;
+    });
+  }
+
+  #inUse(name: string): string[] {
+    const tasks = this.#deps.tasksUsing?.(name) ?? [];
+    let lastUse: string | undefined;
+    try {
+      lastUse = readAudit(this.#deps.audit.path, { secret: name, action: 'secret.resolve', since: new Date(Date.now() - RECENT_USE_MS) }).at(-1)?.time;
+    } catch {
+      // no readable trail: nothing to warn about
+    }
+    return [...(tasks.length ? [`tasks name it: ${tasks.map((t) => `${t.name} (${t.file})`).join(', ')}`] : []), ...(lastUse ? [`it was last used at ${lastUse}`] : [])];
+  }
+}
