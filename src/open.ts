@@ -16,7 +16,7 @@ import { parseConfigOrigin } from './policy/hosts.js';
 import { CountedAllowance } from './policy/allowance.js';
 import { TripQuarantine } from './policy/quarantine.js';
 import { CallQuotas } from './policy/quotas.js';
-import { SuspensionList } from './policy/suspensions.js';
+import { suspendedRefusal, SuspensionList } from './policy/suspensions.js';
 import { loadSettings } from './settings.js';
 import type { Task, TaskProblem } from './tasks/loader.js';
 import { TaskRegistry } from './tasks/registry.js';
@@ -82,6 +82,8 @@ export interface BlindfoldCore {
   tasks?: TaskRegistry;
   /** The admin operations, audited as `principal`. */
   admin(principal: string): Admin;
+  /** Values for a child process's environment (`exec`): refused when suspended or out of scope, audited first. */
+  childValues(principal: Principal, names: readonly string[], reason: string): Promise<Map<string, string>>;
   release(): Promise<void>;
 }
 
@@ -99,6 +101,19 @@ export interface HandleScope {
 
 const PRINCIPAL_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
 
+type ChildValues = (names: readonly string[], reason: string) => Promise<Map<string, string>>;
+/** Kept off the handle: nothing that holds a handle (an agent runtime's code) can ask it for a value. */
+const CHILD_VALUES = new WeakMap<Blindfold, ChildValues>();
+
+/**
+ * The values `blindfold exec` puts in its child's environment, through the handle's principal:
+ * refused when it is suspended or a name is outside its scope, on the audit trail before any value
+ * is decrypted. Not exported by the package (src/index.ts): only the CLI's exec reaches it.
+ */
+export function valuesForChildProcess(handle: Blindfold, names: readonly string[], reason: string): Promise<Map<string, string>> {
+  return CHILD_VALUES.get(handle)!(names, reason);
+}
+
 /**
  * A handle of the core for one principal: what it lists, resolves and runs is only what its scope
  * allows, and a secret or task outside it is refused as if it did not exist (markers, `redacted`
@@ -115,6 +130,7 @@ export class Blindfold {
 
   constructor(core: BlindfoldCore, principal: Principal | PrincipalSlot, owner = true) {
     this.#core = core;
+    CHILD_VALUES.set(this, (names, reason) => core.childValues(this.principal, names, reason));
     this.#principal = principal;
     this.#owner = owner;
     // An own property, as it always was (the handle shows nothing else), read through the slot.
@@ -239,11 +255,20 @@ export async function assembleBlindfold(vault: Vault, assembly: Assembly): Promi
   if (assembly.watchTasks) tasks.watch();
   let released: Promise<void> | undefined;
   const admin = new AdminCore({ vault, audit, suspensions, allowance, tasksUsing: (name) => tasks.tasks.filter((t) => t.secrets.includes(name)) });
+  const childValues = async (principal: Principal, names: readonly string[], reason: string) => {
+    await vault.refresh();
+    await suspensions.settled();
+    if (suspensions.isSuspended(principal.id)) throw suspendedRefusal(principal.id);
+    for (const name of names) if (!vault.has(name) || !mayUse(principal, name)) throw new BlindfoldError('SECRET_NOT_FOUND', `no secret named ${name}`);
+    await audit.append({ action: 'secret.resolve', principal: principal.id, secrets: [...names], env: principal.env, outcome: 'ok', reason });
+    audit.flush();
+    return new Map(names.map((name) => [name, vault.resolve(name, principal.env)]));
+  };
   const release = () =>
     (released ??= (async () => {
       tasks.close();
       await broker.close();
       audit.close();
     })());
-  return new Blindfold({ broker, tasks, admin: (principal) => admin.as(principal), release }, assembly.principal);
+  return new Blindfold({ broker, tasks, admin: (principal) => admin.as(principal), childValues, release }, assembly.principal);
 }

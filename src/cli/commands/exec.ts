@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { BlindfoldError } from '../../errors.js';
 import { Redactor } from '../../redact/redactor.js';
 import { assertSecretName } from '../../vault/names.js';
-import { action, cliPrincipal, environmentFor, openAudit, openVault } from '../context.js';
+import { action, cliPrincipal, environmentFor, openVault } from '../context.js';
 
 /** Blindfold's own key material never reaches the child, whatever it is called. */
 const OWN_KEY_VARIABLES = /^BLINDFOLD_(MASTER_KEY|MASTER_KEY_FILE|NEW_MASTER_KEY|NEW_MASTER_KEY_FILE|.*_KEY)$/;
@@ -48,18 +48,23 @@ export const execAction = action(async (command: string[], opts: { secret: strin
   const mappings = opts.secret.map(parseMapping);
   const env = environmentFor(opts.env);
   const vault = await openVault(cmd);
-  const audit = await openAudit(vault);
   const names = [...new Set(mappings.map((m) => m.name))];
-  for (const name of names) if (!vault.has(name)) throw new BlindfoldError('SECRET_NOT_FOUND', `no secret named ${name}`);
-  // On record before any value is decrypted (fail closed), like every other use.
-  await audit.append({ action: 'secret.resolve', principal: cliPrincipal(), secrets: names, env, outcome: 'ok', reason: `exec ${commandLabel(command[0]!)}` });
-  audit.flush();
+  const { assembleBlindfold, valuesForChildProcess } = await import('../../open.js');
+  // Through a handle of the core: a suspended principal is refused here as at every door, and the
+  // use is on the audit trail before any value is decrypted (fail closed).
+  const handle = await assembleBlindfold(vault, { principal: { id: cliPrincipal(), env } });
+  let values: Map<string, string>;
+  try {
+    values = await valuesForChildProcess(handle, names, `exec ${commandLabel(command[0]!)}`);
+  } finally {
+    await handle.close();
+  }
 
   const redactor = new Redactor();
   const childEnv: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!OWN_KEY_VARIABLES.test(k)) childEnv[k] = v;
   for (const m of mappings) {
-    const value = vault.resolve(m.name, env);
+    const value = values.get(m.name)!;
     redactor.add({ name: m.name, value });
     childEnv[m.variable] = value;
   }
@@ -76,7 +81,6 @@ export const execAction = action(async (command: string[], opts: { secret: strin
   });
   await masked;
   for (const [s, h] of handlers) process.off(s, h);
-  audit.close();
   if (exit.failed) {
     // Like a shell: 127 when the command is not found, 126 when it cannot be executed.
     const notFound = exit.failed === 'ENOENT';

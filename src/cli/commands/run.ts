@@ -3,7 +3,7 @@ import { BlindfoldError } from '../../errors.js';
 import type { Task, TaskProblem } from '../../tasks/loader.js';
 import { TASK_NAME } from '../../tasks/schema.js';
 import { SECRET_NAME_RULE, whyNotAName } from '../../vault/names.js';
-import { action, cliPrincipal, environmentFor, openAudit, openVault } from '../context.js';
+import { action, cliPrincipal, environmentFor, openVault } from '../context.js';
 import { note, printJson, printLine } from '../io.js';
 
 /** `--input k=v`: strings stay strings; other declared types are read as JSON (`--input count=3`). */
@@ -47,20 +47,19 @@ function notLoaded(name: string, folder: string, problems: TaskProblem[], format
   );
 }
 
-/** `blindfold run`, as declared in ../definitions.ts. */
+/** `blindfold run`, as declared in ../definitions.ts: the task runs through a handle of the core, as any agent's would. */
 export const runAction = action(async (name: string, opts: { input: string[]; env?: string; json?: boolean }, cmd: Command) => {
   const vault = await openVault(cmd);
   // Checked before anything is repeated: a value typed as the task name must not be echoed.
   if (!TASK_NAME.test(name)) throw new BlindfoldError('BAD_INPUT', `invalid task name (not repeated here in case it holds a value): ${whyNotAName(name, 64, 'letters, digits, _ and -')}`);
-  const [{ loadTaskFolder, formatProblem }, { runTask }] = await Promise.all([import('../../tasks/loader.js'), import('../../tasks/runner.js')]);
-  const { tasks, problems } = loadTaskFolder(vault.paths.tasks, vault);
-  const task = tasks.find((t) => t.name === name);
-  if (!task) throw notLoaded(name, vault.paths.tasks, problems, formatProblem);
-  const audit = await openAudit(vault);
-  const { Broker } = await import('../../broker.js'); // the HTTP stack, only for commands that send
-  const broker = new Broker({ vault, audit });
+  // The HTTP stack and YAML, only for commands that send.
+  const [{ assembleBlindfold }, { formatProblem }] = await Promise.all([import('../../open.js'), import('../../tasks/loader.js')]);
+  // Suspensions, the tripwire's allowance, quotas and the audit principal apply as for every door.
+  const handle = await assembleBlindfold(vault, { principal: { id: cliPrincipal(), env: environmentFor(opts.env) } });
   try {
-    const result = await runTask(broker, { id: cliPrincipal(), env: environmentFor(opts.env) }, task, parseInputs(task, opts.input));
+    const task = handle.tasks().find((t) => t.name === name);
+    if (!task) throw notLoaded(name, vault.paths.tasks, handle.taskProblems(), formatProblem);
+    const result = await handle.runTask(name, parseInputs(task, opts.input));
     if (opts.json) printJson(result);
     else {
       for (const s of result.steps) note(`step ${s.name}: ${s.method} → HTTP ${s.status} (${s.durationMs} ms${s.redacted.length ? `, redacted ${s.redacted.join(', ')}` : ''})`);
@@ -71,7 +70,6 @@ export const runAction = action(async (name: string, opts: { input: string[]; en
       process.exitCode = 1;
     }
   } finally {
-    await broker.close();
-    audit.close();
+    await handle.close();
   }
 });
