@@ -1,6 +1,6 @@
 /**
- * The admin operations of one core (issue 19 item 3): set, remove, rollback, history and the
- * suspension list, in one place for every door that manages secrets — the library's `core.admin`,
+ * The admin operations of one core (issue 19 item 3): set, import, remove, rollback, history, key
+ * rotation and the suspension list, in one place for every door that manages secrets — the library's `core.admin`,
  * the CLI, and next the team server and the page — so they share one implementation and one audit
  * path. Each change is recorded on the trail under the admin principal inside the vault's write
  * lock, before it lands (a change whose entry cannot be written does not happen).
@@ -13,6 +13,8 @@ import { BlindfoldError } from './errors.js';
 import type { CountedAllowance } from './policy/allowance.js';
 import type { SuspensionList } from './policy/suspensions.js';
 import { fingerprintVaultWrites } from './redact/vault-index.js';
+import { rotateKeyFile, type KeyFileRotationOptions, type KeyFileRotationResult } from './vault/key-file-rotation.js';
+import type { RotationProgress } from './vault/rotation.js';
 import type { HistoryInfo, SecretInfo, SetOutcome, SetSecretInput, Vault } from './vault/vault.js';
 
 /** What the admin operations work on: the core's vault, trail and policy state. */
@@ -22,7 +24,7 @@ export interface AdminDeps {
   suspensions?: SuspensionList | undefined;
   allowance?: CountedAllowance | undefined;
   /** Task names and files that name a secret (a removal warns of them). */
-  tasksUsing?: (name: string) => Array<{ name: string; file: string }>;
+  tasksUsing?: (name: string) => Array<{ name: string; file: string }> | Promise<Array<{ name: string; file: string }>>;
 }
 
 export interface RemoveOutcome {
@@ -122,7 +124,7 @@ export class Admin {
         return { removed: null, warnings: [], retiredRemembered: 0, retiredForgotten: forgotten };
       }
       if (!vault.has(name)) throw new BlindfoldError('SECRET_NOT_FOUND', `no secret named ${name}`);
-      const warnings = this.#inUse(name);
+      const warnings = await this.#inUse(name);
       if (warnings.length && !options.force) {
         throw new BlindfoldError('SECRET_IN_USE', `not removing ${name}: ${warnings.join('; ')}. Run again with --force to remove it anyway`, { reasons: warnings });
       }
@@ -130,6 +132,16 @@ export class Admin {
       await vault.remove(name, { forgetFingerprints: options.forgetFingerprints === true });
       return { removed: name, warnings, retiredRemembered: vault.retiredCount(name), ...(forgotten !== undefined ? { retiredForgotten: forgotten } : {}) };
     });
+  }
+
+  /** Creates or updates many secrets in batches (`import`); each batch audited before it lands. */
+  setMany(inputs: SetSecretInput[], onProgress?: (p: RotationProgress) => void): Promise<{ created: string[]; updated: string[]; unchanged: string[] }> {
+    return this.#change(() => this.#deps.vault.setMany(inputs, onProgress));
+  }
+
+  /** Rotates the master key (resuming one cut off), re-wrapping every data key; audited. */
+  rotateKey(options: KeyFileRotationOptions): Promise<KeyFileRotationResult> {
+    return this.#change(() => rotateKeyFile(this.#deps.vault, options));
   }
 
   /** Makes an earlier version current again (as a new version; nothing is lost). */
@@ -158,8 +170,8 @@ export class Admin {
     });
   }
 
-  #inUse(name: string): string[] {
-    const tasks = this.#deps.tasksUsing?.(name) ?? [];
+  async #inUse(name: string): Promise<string[]> {
+    const tasks = (await this.#deps.tasksUsing?.(name)) ?? [];
     let lastUse: string | undefined;
     try {
       lastUse = readAudit(this.#deps.audit.path, { secret: name, action: 'secret.resolve', since: new Date(Date.now() - RECENT_USE_MS) }).at(-1)?.time;

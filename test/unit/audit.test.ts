@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AuditLog } from '../../src/audit/log.js';
 import { parseSince, readAudit, verifyAudit } from '../../src/audit/query.js';
 
@@ -199,7 +199,14 @@ describe('audit chain', () => {
   });
 
   it('parses --since durations and dates', async () => {
-    expect(Date.now() - parseSince('1h').getTime()).toBeGreaterThanOrEqual(3_600_000 - 5);
+    // The clock stands still, so the duration is exact (no tolerance for a slow machine to fall outside).
+    vi.useFakeTimers({ now: new Date('2026-06-01T12:00:00Z') });
+    try {
+      expect(parseSince('1h').toISOString()).toBe('2026-06-01T11:00:00.000Z');
+      expect(parseSince('7d').toISOString()).toBe('2026-05-25T12:00:00.000Z');
+    } finally {
+      vi.useRealTimers();
+    }
     expect(parseSince('2026-01-01T00:00:00Z').toISOString()).toBe('2026-01-01T00:00:00.000Z');
     expect(() => parseSince('yesterday-ish')).toThrowError(/--since/);
   });

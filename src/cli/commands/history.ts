@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { BlindfoldError } from '../../errors.js';
-import { action, openVault, openVaultForChange } from '../context.js';
+import { openAdmin } from '../admin.js';
+import { action, openVault } from '../context.js';
 import { requireSecret } from '../lookup.js';
 import { printJson, printLine, printTable } from '../io.js';
 
@@ -21,9 +22,9 @@ export const rollbackAction = action(async (name: string, opts: { to: string; js
   const to = Number(opts.to);
   // What was given is not repeated: a non-number here may be a value typed in the wrong place.
   if (opts.to.trim() === '' || !Number.isInteger(to) || to < 1) throw new BlindfoldError('BAD_INPUT', '--to expects a version number (see `blindfold history NAME`)');
-  const vault = await openVaultForChange(cmd);
+  const { vault, admin } = await openAdmin(cmd);
   requireSecret(vault, name);
-  const info = await vault.rollback(name, to);
+  const info = await admin.rollback(name, to);
   if (opts.json) printJson({ secret: info, restored: to });
   else printLine(`${name} restored to the values of version ${to} (now version ${info.version})`);
 });

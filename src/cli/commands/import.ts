@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import { BlindfoldError } from '../../errors.js';
 import { presetFromSecretName } from '../../policy/presets.js';
 import { validateSetInput, type SetSecretInput } from '../../vault/vault.js';
-import { action, environmentFor, openVaultForChange } from '../context.js';
+import { openAdmin } from '../admin.js';
+import { action, environmentFor } from '../context.js';
 import { looksPublicByName, parseDotenv } from '../dotenv.js';
 import { note, printJson, printLine, progressBar } from '../io.js';
 
@@ -46,9 +47,9 @@ export const importAction = action(async (file: string, opts: ImportOptions, cmd
   }
   const publicNames = await choosePublic(inputs.map((i) => i.name).filter(looksPublicByName), opts.publicFromName === true);
   for (const input of inputs) if (publicNames.has(input.name)) input.public = true;
-  const vault = await openVaultForChange(cmd);
+  const { vault, admin } = await openAdmin(cmd);
   const bar = progressBar(`importing ${inputs.length} secrets`);
-  const result = await vault.setMany(inputs, (p) => bar.update(p.done, p.total));
+  const result = await admin.setMany(inputs, (p) => bar.update(p.done, p.total));
   bar.done();
   const unbound = inputs.filter((i) => !i.hosts && vault.get(i.name).hosts.length === 0).map((i) => i.name);
   if (unbound.length > 0) note(`${unbound.length} imported secrets have no hosts yet (${unbound.slice(0, 5).join(', ')}${unbound.length > 5 ? ', ...' : ''})`);

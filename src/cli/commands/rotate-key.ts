@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { rotateKeyFile } from '../../vault/key-file-rotation.js';
-import { action, openVaultForChange } from '../context.js';
+import { openAdmin } from '../admin.js';
+import { action } from '../context.js';
 import { note, printJson, printLine, progressBar } from '../io.js';
 
 interface RotateOptions {
@@ -10,9 +10,9 @@ interface RotateOptions {
 
 /** `blindfold rotate-key`, as declared in ../definitions.ts. */
 export const rotateKeyAction = action(async (opts: RotateOptions, cmd: Command) => {
-  const vault = await openVaultForChange(cmd, { allowRotationInProgress: true });
+  const { admin } = await openAdmin(cmd, { allowRotationInProgress: true });
   const bar = progressBar('re-wrapping data keys');
-  const result = await rotateKeyFile(vault, {
+  const result = await admin.rotateKey({
     ...(opts.newKeyFile ? { newKeyFile: opts.newKeyFile } : {}),
     onResume: () => note('resuming an interrupted key rotation'),
     onProgress: (p) => bar.update(p.done, p.total),

@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { BlindfoldError } from '../../errors.js';
 import { getPreset } from '../../policy/presets.js';
 import { assertSecretName } from '../../vault/names.js';
-import { action, environmentFor, openVaultForChange } from '../context.js';
+import { openAdmin } from '../admin.js';
+import { action, environmentFor } from '../context.js';
 import { validateSetInput } from '../../vault/vault.js';
 import { flagIsNameable } from '../usage.js';
 import { note, parseKeyValues, printJson, printLine, readSecretValue } from '../io.js';
@@ -66,9 +67,9 @@ export const setAction = action(async (name: string, refused: string[], opts: Se
   const value = opts.keepValue ? undefined : await readSecretValue(name, { fromEnv: opts.fromEnv, fromFile: opts.fromFile });
   const change = { ...settings, value };
   validateSetInput(change);
-  const vault = await openVaultForChange(cmd, { create: true });
+  const { vault, admin } = await openAdmin(cmd, { create: true });
   const description = opts.description ?? (preset && !vault.has(name) ? preset.description : undefined);
-  const { info, created, changed } = await vault.set({ ...change, description });
+  const { info, created, changed } = await admin.set({ ...change, description });
   if (info.hosts.length === 0) {
     note(`${name} has no hosts, so it cannot be sent anywhere yet; add one with --host or --preset`);
   }
