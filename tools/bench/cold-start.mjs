@@ -97,21 +97,22 @@ export async function run() {
 export function markdown(r) {
   const f = (n) => Number(n).toFixed(0);
   const added = (ms, floor) => `${f(ms - floor)} ms`;
-  const row = (label, s) => `| ${label} | ${f(s.median)} ms | ${f(s.p90)} ms | ${added(s.median, r.node.median)} |`;
+  const times = (ms) => `${(ms / r.node.median).toFixed(1)}×`;
+  const row = (label, s) => `| ${label} | ${f(s.median)} ms | ${f(s.p90)} ms | ${added(s.median, r.node.median)} | ${times(s.median)} |`;
   const b = BEFORE;
-  const before = (label, s) => `| before (${b.commit}): ${label} | ${f(s.median)} ms | ${f(s.p90)} ms | ${added(s.median, b.node.median)} over its own ${f(b.node.median)} ms |`;
+  const before = (label, s) => `| before (${b.commit}): ${label} | ${f(s.median)} ms | ${f(s.p90)} ms | ${added(s.median, b.node.median)} over its own ${f(b.node.median)} ms | ${(s.median / b.node.median).toFixed(1)}× |`;
   const otherRows = r.other ? `${row(`other build (${r.other.cli}): --help`, r.other.help)}\n${row('other build: B4', r.other.b4)}\n` : '';
   return `## B4 — cold start (vault of ${r.secrets.toLocaleString('en')} secrets)
 
-| process | median | p90 | added over \`node -e ''\` (median) |
-| --- | --- | --- | --- |
+| process | median | p90 | added over \`node -e ''\` (median) | × \`node -e ''\` |
+| --- | --- | --- | --- | --- |
 ${row("`node -e ''` (the floor)", r.node)}
 ${row('`blindfold --help`', r.help)}
-| **B4**: spawn \`blindfold serve\` → \`tools/list\` answered (SDK Client over stdio) | **${f(r.b4.median)} ms** | ${f(r.b4.p90)} ms | ${added(r.b4.median, r.node.median)} |
+| **B4**: spawn \`blindfold serve\` → \`tools/list\` answered (SDK Client over stdio) | **${f(r.b4.median)} ms** | ${f(r.b4.p90)} ms | ${added(r.b4.median, r.node.median)} | **${times(r.b4.median)}** |
 ${otherRows}${before('`blindfold --help`', b.help)}
 ${before('B4', b.b4)}
 
-Targets: B4 ≤ 300 ms; \`--help\` ≤ 150 ms. ${r.runs} runs of each, interleaved, after one uncounted start; \`--help\`
+Target (SPEC §10): B4 ≤ 4× \`node -e ''\` measured in the same run (${r.b4.median <= 4 * r.node.median ? 'met' : 'not met'} here: ${times(r.b4.median)}). ${r.runs} runs of each, interleaved, after one uncounted start; \`--help\`
 and \`node -e ''\` are timed from spawn to exit, B4 from spawn to the \`tools/list\` result. The "before" rows are
 fixed figures, measured with this bench on the code of commit ${b.commit} (before start-up was made lazy and the
 CLI bundled), which it can no longer measure. Command: \`node tools/bench/cold-start.mjs --markdown\` (after
