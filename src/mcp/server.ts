@@ -1,6 +1,7 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { SetLevelRequestSchema, type LoggingLevel } from '@modelcontextprotocol/sdk/types.js';
 import { onLogLine } from '../log.js';
+import { isScoped } from '../policy/scope.js';
 import type { Blindfold } from '../open.js';
 import { VERSION } from '../version.js';
 import { exposedGroups, type ToolGroup } from './definitions.js';
@@ -37,12 +38,18 @@ export function createServer(blindfold: Blindfold, options: CreateServerOptions 
   if (expose.has('list_secrets')) registerListSecrets(server, ctx);
   if (expose.has('http_request')) registerHttpRequest(server, ctx);
   const stopTasks = expose.has('tasks') ? registerTasks(server, ctx) : () => {};
-  const stopLogs = forwardLogs(server);
+  const stopLogs = forwardLogs(server, blindfold);
   server.server.onclose = () => {
     stopTasks();
     stopLogs();
   };
   return server;
+}
+
+/** Whether a log line may go to this handle's client: its own principal's lines, and lines of no principal unless it is scoped. */
+function isOwnLine(blindfold: Blindfold, entry: Record<string, unknown>): boolean {
+  const { principal } = blindfold;
+  return entry.principal === undefined ? !isScoped(principal) : entry.principal === principal.id;
 }
 
 const PINO_TO_MCP: Array<[number, LoggingLevel]> = [
@@ -56,9 +63,12 @@ const MCP_TO_PINO: Record<LoggingLevel, number> = { debug: 20, info: 30, notice:
 
 /**
  * Operational log lines (already scrubbed by the logger) as MCP `notifications/message`, only to a
- * client that asked with `logging/setLevel`, and only at or above the level it asked for.
+ * client that asked with `logging/setLevel`, and only at or above the level it asked for. One
+ * process may serve many principals (handles of one core), so a client gets only the lines about
+ * its own principal (another's would name secrets outside its scope), and a scoped handle's client
+ * none of the process-wide ones either.
  */
-function forwardLogs(server: McpServer): () => void {
+function forwardLogs(server: McpServer, blindfold: Blindfold): () => void {
   let stop = () => {};
   server.server.setRequestHandler(SetLevelRequestSchema, async (request) => {
     const asked = request.params.level;
@@ -71,6 +81,7 @@ function forwardLogs(server: McpServer): () => void {
       } catch {
         return;
       }
+      if (!isOwnLine(blindfold, entry)) return;
       const level = PINO_TO_MCP.find(([n]) => (entry.level ?? 30) >= n)![1];
       void server.server.sendLoggingMessage({ level, logger: 'blindfold', data: entry }).catch(() => {});
     }, MCP_TO_PINO[asked]);

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { LoggingMessageNotificationSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolvePaths } from '../../src/config.js';
 import { BlindfoldError } from '../../src/errors.js';
@@ -163,6 +163,33 @@ describe('two handles of disjoint scope on one core', () => {
       const used = (await cb.callTool({ name: 'beta-repo', arguments: { repo: 'o/r' } })) as CallToolResult;
       expect(used.isError).toBeFalsy();
       expectNoTrace(listA + visible(refused) + reflected + visible(used), VALUES);
+    } finally {
+      await ca.close();
+      await cb.close();
+    }
+  });
+
+  it("a client is sent only its own principal's log lines", async () => {
+    const connect = async (handle: Blindfold, into: string[]) => {
+      const client = new Client({ name: handle.principal.id, version: '1.0.0' });
+      client.setNotificationHandler(LoggingMessageNotificationSchema, async (n) => {
+        into.push(JSON.stringify(n.params));
+      });
+      const [c, s] = InMemoryTransport.createLinkedPair();
+      await createServer(handle).connect(s);
+      await client.connect(c);
+      await client.setLoggingLevel('debug');
+      return client;
+    };
+    const [seenA, seenB]: [string[], string[]] = [[], []];
+    const [ca, cb] = [await connect(a, seenA), await connect(b, seenB)];
+    try {
+      // b's call to a host BETA_KEY is not bound to: a warning that names BETA_KEY.
+      const refused = (await cb.callTool({ name: 'http_request', arguments: { method: 'GET', url: 'http://127.0.0.1:9/x', headers: { 'x-api-key': '<secrets.BETA_KEY>' } } })) as CallToolResult;
+      expect(refused.isError).toBe(true);
+      await Promise.all([ca.ping(), cb.ping()]);
+      expect(seenB.some((line) => line.includes('BETA_KEY'))).toBe(true);
+      expect(seenA.filter((line) => line.includes('BETA_KEY') || line.includes('agent-b'))).toEqual([]);
     } finally {
       await ca.close();
       await cb.close();
