@@ -263,6 +263,8 @@ const STOPPED = new Set<string>([
   'a string spread into an object ({ ...s })',
   'server-sent events, a few characters per delta (LLM streaming)',
   'NDJSON stream, a few characters per line',
+  "Python repr of zlib bytes in an error (b'x\\x9c…')",
+  'gzip bytes as a Latin-1 JSON string (\\u001f\\u008b…)',
 ]);
 
 describe('redteam2: layouts not decoded (the whole value comes back)', () => {

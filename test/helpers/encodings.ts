@@ -1,7 +1,7 @@
 // The classic spellings of a value (base64 at three alignments, URL/form profiles, JSON, HTML, hex),
 // once moved out of src/redact (the redactor decodes instead of listing spellings). Defined in plain
 // JavaScript beside the B3 bench, which runs on dist/ without a TypeScript loader; one definition.
-import { constants, deflateSync, gunzipSync, gzipSync, inflateSync } from 'node:zlib';
+import { constants, deflateSync, gunzipSync, gzipSync, inflateRawSync, inflateSync } from 'node:zlib';
 
 export * from '../../tools/bench/encodings.mjs';
 
@@ -89,6 +89,16 @@ export function lookAlikes(v: string): string {
 /** A Flask/itsdangerous compressed session cookie holding `payload`: `.` + base64url(zlib(JSON)) + `.timestamp.signature`. */
 export function flaskCookie(payload: Record<string, unknown>): string {
   return `.${deflateSync(Buffer.from(JSON.stringify(payload))).toString('base64url')}.ZxYq8w.c2lnbmF0dXJlLW5vdC1jaGVja2Vk`;
+}
+
+/** Bytes as a JSON string of Latin-1 characters, every one past ASCII `\\u`-escaped (compressed bytes a JSON encoder wrote as text). */
+export function latin1JsonString(bytes: Buffer): string {
+  return JSON.stringify(bytes.toString('latin1')).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Bytes as Python prints them: `b'…'`, printable ASCII as itself, everything else `\\xNN` (Python's own escapes of `\\` and `'` too). */
+export function pythonBytesRepr(bytes: Buffer): string {
+  return `b'${[...bytes].map((x) => (x === 92 ? '\\\\' : x === 39 ? "\\'" : x >= 32 && x < 127 ? String.fromCharCode(x) : `\\x${x.toString(16).padStart(2, '0')}`)).join('')}'`;
 }
 
 /** gzip of `v`, as base64 (a `data:` URL, a JSON field) or hex. */
@@ -216,6 +226,31 @@ export function kindDecodings(text: string): string[] {
         out.push(f(Buffer.from(m[0], 'hex'), { finishFlush: constants.Z_SYNC_FLUSH }).toString('utf8'));
       } catch {
         /* not this one */
+      }
+    }
+  }
+  // Compressed bytes written as text: JSON strings and Python bytes literals read as Latin-1 bytes,
+  // inflated from every place a gzip or zlib header starts (gzip's deflate data raw past its
+  // 10-byte header, so the bytes after the stream do not matter).
+  const textBytes: Buffer[] = [];
+  for (const m of text.matchAll(/"(?:[^"\\]|\\.)*"/g)) {
+    try {
+      textBytes.push(Buffer.from(JSON.parse(m[0]) as string, 'latin1'));
+    } catch {
+      /* not a JSON string */
+    }
+  }
+  for (const m of text.matchAll(/b'((?:[^'\\]|\\.)*)'/g)) {
+    textBytes.push(Buffer.from(m[1]!.replace(/\\x([0-9a-f]{2})|\\(.)/g, (_x, h: string | undefined, c: string | undefined) => (h ? String.fromCharCode(parseInt(h, 16)) : c!)), 'latin1'));
+  }
+  for (const bytes of textBytes) {
+    for (let i = 0; i + 1 < bytes.length; i++) {
+      const gzip = bytes[i] === 0x1f && bytes[i + 1] === 0x8b;
+      if (!gzip && bytes[i] !== 0x78) continue;
+      try {
+        out.push((gzip ? inflateRawSync(bytes.subarray(i + 10), { finishFlush: constants.Z_SYNC_FLUSH }) : inflateSync(bytes.subarray(i), { finishFlush: constants.Z_SYNC_FLUSH })).toString('utf8'));
+      } catch {
+        /* not compressed here */
       }
     }
   }

@@ -3,7 +3,7 @@
 // `new Redactor().add(v).redact(encoded)` no W-window of the value survives in the output or in
 // any independent decoding of it (test/helpers/encodings.ts kindDecodings, test/helpers/windows.ts).
 import fc from 'fast-check';
-import { deflateSync } from 'node:zlib';
+import { deflateSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { Redactor } from '../../src/redact/redactor.js';
 import {
@@ -21,6 +21,8 @@ import {
   hexList,
   interleaved,
   kindDecodings,
+  latin1JsonString,
+  pythonBytesRepr,
   listOfParts,
   lookAlikes,
   octalEscaped,
@@ -141,6 +143,9 @@ describe('no window survives, whatever the value, in every spelling of each kind
     ['gzip base64', gzipped(v, 'base64')],
     ['gzip hex', gzipped(v, 'hex')],
     ['zlib byte list', decimalList(deflateSync(Buffer.from(v)))],
+    ['gzip as a Latin-1 JSON string', `{"blob":${latin1JsonString(gzipSync(Buffer.from(`token=${v}`)))},"n":1}`],
+    ['zlib as a Latin-1 JSON string', `{"blob":${latin1JsonString(deflateSync(Buffer.from(v)))}}`],
+    ['zlib in a Python bytes repr', `error: cannot parse body ${pythonBytesRepr(deflateSync(Buffer.from(JSON.stringify({ api_key: v }))))} (line 1)`],
   ]);
 
   /** Values with their own dashes, dots and colons (joined only by the view that keeps them). */

@@ -8,7 +8,7 @@ import { base64View, clearDecoded, hexView } from './binary.js';
 import { mayHoldByteList } from './byte-tokens.js';
 import { byteListView } from './bytelist.js';
 import { foldView } from './fold.js';
-import { inflateView, limitInflation } from './inflate.js';
+import { inflateView, textInflateView, limitInflation } from './inflate.js';
 import { firstMixed, joinView, mayJoin } from './join.js';
 import { listView } from './list.js';
 import { markupView } from './markup.js';
@@ -102,6 +102,7 @@ const DECODERS: ReadonlyArray<(v: View, o: ViewOptions) => View | null> = [
   base32View,
   byteListView,
   inflateView,
+  unjoined(textInflateView),
   unjoined(foldView),
   (v, o) => joinView(v, o, false),
   (v, o) => joinView(v, o, true),

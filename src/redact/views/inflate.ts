@@ -36,7 +36,7 @@ export function compressedMagic(b0: number, b1: number): boolean {
  * are not compressed data or inflate past the output bound. A truncated stream gives what it holds
  * (a cookie cut by a log line still shows its start). Never throws.
  */
-export function inflateBytes(bytes: Uint8Array, raw = false): Buffer | null {
+export function inflateBytes(bytes: Uint8Array, raw = false, trailing = false): Buffer | null {
   if (bytes.length < 4) return null;
   if (inflationLeft <= 0) throw new DecodeLimitReached('inflate budget spent');
   const options = { maxOutputLength: Math.min(OUTPUT_FLOOR + OUTPUT_PER_INPUT_BYTE * bytes.length, inflationLeft), finishFlush: constants.Z_SYNC_FLUSH };
@@ -47,7 +47,9 @@ export function inflateBytes(bytes: Uint8Array, raw = false): Buffer | null {
   Error.stackTraceLimit = 0;
   try {
     let out: Buffer | null = null;
-    if (bytes[0] === 0x1f && bytes[1] === 0x8b) out = gunzipSync(bytes, options);
+    // Text may go on after the compressed bytes: gunzip refuses what follows a member, so then its
+    // deflate data is inflated raw, which stops at the last block (zlib's inflate ignores the rest).
+    if (bytes[0] === 0x1f && bytes[1] === 0x8b) out = trailing ? gzipDeflate(bytes, options) : gunzipSync(bytes, options);
     else if (compressedMagic(bytes[0]!, bytes[1]!)) out = inflateSync(bytes, options);
     else if (raw && (bytes[0]! & 0x06) !== 0x06) out = inflateRawSync(bytes, options);
     if (out) inflationLeft -= out.length;
@@ -59,6 +61,49 @@ export function inflateBytes(bytes: Uint8Array, raw = false): Buffer | null {
   } finally {
     Error.stackTraceLimit = traceLimit;
   }
+}
+
+/** A gzip member's deflate data inflated raw past its header (RFC 1952 §2.3), or null when the header is not whole. */
+function gzipDeflate(bytes: Uint8Array, options: object): Buffer | null {
+  if (bytes.length < 18 || bytes[2] !== 8) return null;
+  const flags = bytes[3]!;
+  let i = 10;
+  if (flags & 4) i += 2 + (bytes[10]! | (bytes[11]! << 8)); // FEXTRA
+  for (const bit of [8, 16]) if (flags & bit) { while (i < bytes.length && bytes[i] !== 0) i++; i++; } // FNAME, FCOMMENT
+  if (flags & 2) i += 2; // FHCRC
+  return i < bytes.length ? inflateRawSync(bytes.subarray(i), options) : null;
+}
+
+/**
+ * Compressed bytes written as text, one byte per character: a Latin-1 JSON string
+ * (`"\u001f\u008b…"`), Python's `b'x\x9c…'` in an error message, a bytea dump — once the escapes
+ * are read by the textual views, the characters themselves are the bytes. Found by their magic on
+ * the characters (gzip's, or zlib's `x` and a level byte), each candidate read to the end of its
+ * run of characters below U+0100 and inflated; the text after the stream is ignored.
+ */
+const TEXT_MAGIC = ['\x1f\x8b', 'x\x01', 'x^', 'x\x9c', 'x\xda'];
+/** Inflates tried per view: `x^` also occurs in text, and each failed try costs a zlib call and a copy of at most TEXT_SPAN. */
+const TEXT_TRIES = 64;
+const TEXT_SPAN = 256 * 1024;
+
+export function textInflateView(v: View, o: ViewOptions): View | null {
+  const t = v.text;
+  let b: Builder | null = null;
+  let tries = 0;
+  for (const magic of TEXT_MAGIC) {
+    for (let i = t.indexOf(magic); i >= 0 && tries < TEXT_TRIES; i = t.indexOf(magic, i + 1)) {
+      let j = i + 2;
+      const to = Math.min(t.length, i + TEXT_SPAN);
+      while (j < to && t.charCodeAt(j) < 0x100) j++;
+      if (j - i < 8) continue;
+      tries++;
+      const bytes = new Uint8Array(j - i);
+      for (let k = 0; k < bytes.length; k++) bytes[k] = t.charCodeAt(i + k);
+      const out = inflateBytes(bytes, false, true);
+      if (out) emitInflated((b ??= new Builder(v)), out, i, j, o.minWindow);
+    }
+  }
+  return b ? b.build('inflate-text') : null;
 }
 
 /** Text of inflated bytes, every unit mapped to the parent range [from, to): UTF-8 stretches of at least `min` units. */
