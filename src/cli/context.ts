@@ -1,7 +1,5 @@
 import { loadSettings } from '../settings.js';
 import { userInfo } from 'node:os';
-import { recordVaultChanges } from '../audit/vault-changes.js';
-import { fingerprintVaultWrites } from '../redact/vault-index.js';
 import type { Command } from 'commander';
 import { appendUnsignedNotice, AuditLog } from '../audit/log.js';
 import { resolveEnvironment, resolvePaths, type BlindfoldPaths } from '../config.js';
@@ -69,20 +67,6 @@ export function cliPrincipal(): string {
 export async function openAudit(vault: Vault): Promise<AuditLog> {
   const limits = loadSettings().limits;
   return new AuditLog({ path: vault.paths.audit, key: await vault.auditKey(), vaultId: vault.vaultId, retentionDays: limits.auditRetentionDays, quotaBytes: limits.auditQuotaBytes });
-}
-
-/**
- * Opens the vault for a command that changes it: every change is appended to the audit trail
- * inside the vault's write lock, before the new file lands; a failed append writes nothing.
- */
-export async function openVaultForChange(cmd: Command, extra: Partial<OpenOptions> = {}): Promise<Vault> {
-  const vault = await openVault(cmd, extra);
-  const audit = await openAudit(vault);
-  recordVaultChanges(vault, audit, cliPrincipal());
-  // Values written here carry their redaction fingerprints, so servers index them without decrypting.
-  await fingerprintVaultWrites(vault);
-  process.once('beforeExit', () => audit.close());
-  return vault;
 }
 
 const EXIT_BY_CODE: Partial<Record<ErrorCode, number>> = {

@@ -4,7 +4,7 @@
  * The vault above it owns the document's meaning; a store only keeps it, serialises writers and
  * says when it changed. Nothing here sees a plaintext value: the document holds ciphertext only.
  *
- * Contract every implementation keeps (test/unit/store-contract.test.ts runs it against each):
+ * Contract every implementation keeps (test/contract/store.test.ts runs it against each):
  * - `update` is a compare-and-set under the store's lock: `mutate` receives the document as it is
  *   inside the lock (read afresh, never a cached copy), may take its time (it is awaited inside the
  *   lock — the audit trail records an admin change there, before the change lands), and its `next`

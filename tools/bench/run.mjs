@@ -71,6 +71,10 @@ process.stderr.write('Broker cost per call at 1 and 10,000 secrets...\n');
 const scale = await import('./scale.mjs');
 sections.push(scale.markdown(await scale.run()));
 
+process.stderr.write('B5: the store at 10,000 secrets...\n');
+const b5 = await import('./b5.mjs');
+sections.push(b5.markdown(await b5.run()));
+
 process.stderr.write('B2: CPU profile of the server under 32 concurrent calls...\n');
 {
   const { execFileSync } = await import('node:child_process');
