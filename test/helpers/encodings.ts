@@ -211,7 +211,8 @@ export function kindDecodings(text: string): string[] {
   for (const m of text.matchAll(/[A-Za-z0-9+/_-]{16,}/g)) {
     for (let a = 0; a < 4; a++) {
       const bytes = Buffer.from(m[0].slice(a).replace(/-/g, '+').replace(/_/g, '/'), 'base64');
-      for (const f of [inflateSync, gunzipSync]) {
+      // Raw deflate has no magic: tried from the run's start only (where such a stream begins).
+      for (const f of a === 0 ? [inflateSync, gunzipSync, inflateRawSync] : [inflateSync, gunzipSync]) {
         try {
           out.push(f(bytes, { finishFlush: constants.Z_SYNC_FLUSH }).toString('utf8'));
         } catch {

@@ -14,6 +14,7 @@ import { resolvePaths } from '../../src/config.js';
 import { toolDefinitions } from '../../src/mcp/definitions.js';
 import { createServer } from '../../src/mcp/server.js';
 import { openBlindfold, type OpenBlindfoldOptions } from '../../src/open.js';
+import { SuspensionList } from '../../src/policy/suspensions.js';
 import { Vault } from '../../src/vault/vault.js';
 import { visible } from '../helpers/mcp.js';
 import { startStub, type Stub } from '../helpers/stub.js';
@@ -185,6 +186,29 @@ export function describeRuntime(runtime: string, principal: string, drive: Drive
       expect(run.answer).toMatch(/repo/);
       expect(run.answer).not.toContain('"ok":true');
       expect(world.stub.requests).toHaveLength(0);
+    });
+
+    it('a suspended principal is refused through the runtime as at every other door: nothing sent, and lifting it lets calls through', async () => {
+      const suspensions = SuspensionList.inFile(resolvePaths({ home: world.options.home! }, {}).suspensions);
+      await suspensions.suspend(`plugin:${principal}`, 'test: a tripwire hit');
+      await suspensions.settled();
+      const call = { name: 'http_request', args: { method: 'GET', url: `${world.stub.origin}/echo`, headers: { Authorization: 'Bearer <secrets.GH_TOKEN>' } } };
+      try {
+        world.stub.reset();
+        const refused = await drive(call, world.options);
+        expect(refused.answer).toContain('PRINCIPAL_SUSPENDED');
+        expect(world.stub.requests).toHaveLength(0);
+        world.stub.reset();
+        const task = await drive({ name: 'get_repo', args: { repo: 'acme' } }, world.options);
+        expect(task.answer).toContain('PRINCIPAL_SUSPENDED');
+        expect(world.stub.requests).toHaveLength(0);
+        expectNoValueAnywhere(refused);
+      } finally {
+        await suspensions.clear(`plugin:${principal}`);
+      }
+      world.stub.reset();
+      await drive(call, world.options);
+      expect(world.stub.requests).toHaveLength(1);
     });
 
     for (const raw of MOVES) {

@@ -3,7 +3,7 @@
 // `new Redactor().add(v).redact(encoded)` no W-window of the value survives in the output or in
 // any independent decoding of it (test/helpers/encodings.ts kindDecodings, test/helpers/windows.ts).
 import fc from 'fast-check';
-import { deflateSync, gzipSync } from 'node:zlib';
+import { deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { Redactor } from '../../src/redact/redactor.js';
 import {
@@ -145,6 +145,7 @@ describe('no window survives, whatever the value, in every spelling of each kind
     ['zlib byte list', decimalList(deflateSync(Buffer.from(v)))],
     ['gzip as a Latin-1 JSON string', `{"blob":${latin1JsonString(gzipSync(Buffer.from(`token=${v}`)))},"n":1}`],
     ['zlib as a Latin-1 JSON string', `{"blob":${latin1JsonString(deflateSync(Buffer.from(v)))}}`],
+    ['raw deflate (PHP gzdeflate) as base64', `{"state":"${deflateRawSync(Buffer.from(JSON.stringify({ api_key: v, user: 42 }))).toString('base64')}"}`],
     ['zlib in a Python bytes repr', `error: cannot parse body ${pythonBytesRepr(deflateSync(Buffer.from(JSON.stringify({ api_key: v }))))} (line 1)`],
   ]);
 

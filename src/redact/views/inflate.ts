@@ -1,12 +1,14 @@
 /**
  * Compressed data inside a decoded run: base64 or hex whose bytes start with zlib (78 01/5e/9c/da)
- * or gzip (1f 8b) magic, or raw deflate where a known header says so (SAML's HTTP-Redirect binding),
+ * or gzip (1f 8b) magic, or raw deflate where a known header says so (SAML's HTTP-Redirect binding) or a guess holds
+ * (raw-deflate.ts),
  * inflated and exposed as text. A Flask/itsdangerous session cookie is `.` + base64url of zlib
  * data: without this layer its payload is bytes no other view reads. Every inflated unit maps to
  * the whole compressed run (a compressed byte holds bits of many output characters).
  */
 import { constants, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
 import { emitText } from './binary.js';
+import { inflatesToText, mayBeRawDeflate } from './raw-deflate.js';
 import { B64, runsOf, runStartsOf, wholeRuns } from './runs.js';
 import { Builder, DecodeLimitReached, type View, type ViewOptions } from './view.js';
 
@@ -36,7 +38,7 @@ export function compressedMagic(b0: number, b1: number): boolean {
  * are not compressed data or inflate past the output bound. A truncated stream gives what it holds
  * (a cookie cut by a log line still shows its start). Never throws.
  */
-export function inflateBytes(bytes: Uint8Array, raw = false, trailing = false): Buffer | null {
+export function inflateBytes(bytes: Uint8Array, raw: RawDeflate = false, trailing = false): Buffer | null {
   if (bytes.length < 4) return null;
   if (inflationLeft <= 0) throw new DecodeLimitReached('inflate budget spent');
   const options = { maxOutputLength: Math.min(OUTPUT_FLOOR + OUTPUT_PER_INPUT_BYTE * bytes.length, inflationLeft), finishFlush: constants.Z_SYNC_FLUSH };
@@ -51,17 +53,23 @@ export function inflateBytes(bytes: Uint8Array, raw = false, trailing = false): 
     // deflate data is inflated raw, which stops at the last block (zlib's inflate ignores the rest).
     if (bytes[0] === 0x1f && bytes[1] === 0x8b) out = trailing ? gzipDeflate(bytes, options) : gunzipSync(bytes, options);
     else if (compressedMagic(bytes[0]!, bytes[1]!)) out = inflateSync(bytes, options);
-    else if (raw && (bytes[0]! & 0x06) !== 0x06) out = inflateRawSync(bytes, options);
+    else if (raw === 'keyed' && (bytes[0]! & 0x06) !== 0x06) out = inflateRawSync(bytes, options);
+    else if (raw === 'guessed' && inflatesToText(bytes)) out = inflateRawSync(bytes, options);
     if (out) inflationLeft -= out.length;
     return out;
   } catch (err) {
     // Past the output bound is data that could not be scanned, not data that is not compressed.
-    if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw new DecodeLimitReached('inflate output bound');
+    // A guessed raw stream is not known to be compressed data: past the bound it is not decoded
+    // (README, "Not promised"), rather than withholding every honest run that reads as deflate.
+    if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' && raw !== 'guessed') throw new DecodeLimitReached('inflate output bound');
     return null;
   } finally {
     Error.stackTraceLimit = traceLimit;
   }
 }
+
+/** Raw deflate (no header) is tried after a key that names it (`keyed`), or on a guess from a base64 run's start (`guessed`). */
+export type RawDeflate = false | 'keyed' | 'guessed';
 
 /** A gzip member's deflate data inflated raw past its header (RFC 1952 §2.3), or null when the header is not whole. */
 function gzipDeflate(bytes: Uint8Array, options: object): Buffer | null {
@@ -194,12 +202,12 @@ export function inflateView(v: View, o: ViewOptions): View | null {
   const kept: number[] = [];
   for (let r = 0; r < ranges.length; r += 2) {
     const s = ranges[r]!;
-    if (startsCompressed(t, s) || rawDeflateKey(t, s)) kept.push(s, ranges[r + 1]!);
+    if (startsCompressed(t, s) || rawDeflateKey(t, s) || mayBeRawDeflate(t, s, ranges[r + 1]!)) kept.push(s, ranges[r + 1]!);
   }
   if (kept.length === 0) return null;
   let b: Builder | null = null;
   for (const idx of runsOf(t, B64, o.minBase64, true, kept)) {
-    const raw = rawDeflateKey(t, idx[0]!);
+    const raw: RawDeflate = rawDeflateKey(t, idx[0]!) ? 'keyed' : mayBeRawDeflate(t, idx[0]!, idx[idx.length - 1]! + 1) ? 'guessed' : false;
     // Base64: the run may start mid-stream, so each of the 4 alignments; two bytes tell magic.
     for (let align = 0; align < 4; align++) {
       const b0 = base64Byte(t, idx, align, 0);
@@ -210,7 +218,7 @@ export function inflateView(v: View, o: ViewOptions): View | null {
       let line = align + 1;
       while (line < idx.length && idx[line] === idx[line - 1]! + 1) line++;
       for (const end of line < idx.length ? [idx.length, line] : [idx.length]) {
-        const out = inflateBytes(base64Bytes(t, idx, align, end), raw && align === 0);
+        const out = inflateBytes(base64Bytes(t, idx, align, end), align === 0 && raw);
         if (!out) continue;
         emitInflated((b ??= new Builder(v)), out, idx[align]!, idx[end - 1]! + 1, o.minWindow);
         break;

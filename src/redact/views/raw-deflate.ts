@@ -1,0 +1,72 @@
+/**
+ * Raw deflate with no header and no key that names it (PHP `gzdeflate`, JWE `"zip":"DEF"`, a
+ * framework's state blob) is guessed: from where a base64 run starts, and kept only when its start
+ * inflates to text. inflate.ts asks here before it spends a zlib call on a run.
+ */
+import { constants, inflateRawSync } from 'node:zlib';
+import { B64 } from './runs.js';
+
+/**
+ * A candidate: a base64 run long enough to hold a value, not a later line of a wrapped block, whose
+ * first byte opens a Huffman block (BTYPE 01 or 10; a stored block shows its bytes to the base64
+ * view as they are). inflateBytes then probes it (inflatesToText) before inflating it whole.
+ */
+const RAW_MIN_RUN = 24;
+export function mayBeRawDeflate(t: string, s: number, e: number): boolean {
+  if (e - s < RAW_MIN_RUN || continuesWrappedRun(t, s)) return false;
+  const a = B64[t.charCodeAt(s)]!;
+  const b = B64[t.charCodeAt(s + 1)]!;
+  if (a < 0 || b < 0) return false;
+  const btype = ((((a << 2) | (b >> 4)) & 0xff) >> 1) & 3;
+  if (btype !== 1 && btype !== 2) return false;
+  // Compressed bytes in base64 mix the classes (P(no digit, + or / in 24 characters) < 1 %); words
+  // and the letters a join view strings together do not.
+  let upper = false;
+  let lower = false;
+  let other = false;
+  for (let i = s; i < e && !(upper && lower && other); i++) {
+    const c = t.charCodeAt(i);
+    if (c >= 65 && c <= 90) upper = true;
+    else if (c >= 97 && c <= 122) lower = true;
+    else if (c < 128 && B64[c]! >= 0) other = true;
+  }
+  return upper && lower && other;
+}
+
+/**
+ * Whether the run at `s` is a later line of wrapped base64 (a line break, real or a JSON `\n`,
+ * right after base64): not where a stream starts. Every line of a wrapped attachment would
+ * otherwise be probed.
+ */
+function continuesWrappedRun(t: string, s: number): boolean {
+  let p = s - 1;
+  if (p >= 0 && t.charCodeAt(p) === 92) return true; // the run starts with an escape's letter (`\n`): its text view has the real break
+  let broke = false;
+  while (p >= 0 && (t.charCodeAt(p) === 10 || t.charCodeAt(p) === 13)) {
+    p--;
+    broke = true;
+  }
+  const c = p >= 0 ? t.charCodeAt(p) : -1;
+  return broke && (c === 61 || (c >= 0 && c < 128 && B64[c]! >= 0));
+}
+
+/**
+ * Whether a guessed raw stream's first bytes inflate to text. Text, or anything else, read as a
+ * Huffman stream decodes to bytes spread over the whole range, controls among them, often for
+ * hundreds of kilobytes before it fails: a probe of its start tells, at the cost of 4 KiB.
+ */
+const PROBE_IN = 512;
+const PROBE_OUT = 4096;
+export function inflatesToText(bytes: Uint8Array): boolean {
+  let probe: Buffer;
+  try {
+    probe = inflateRawSync(bytes.subarray(0, PROBE_IN), { maxOutputLength: PROBE_OUT, chunkSize: PROBE_OUT, finishFlush: constants.Z_SYNC_FLUSH });
+  } catch {
+    return false;
+  }
+  if (probe.length < 8) return false;
+  let controls = 0;
+  for (const c of probe) if ((c < 0x20 && c !== 9 && c !== 10 && c !== 13) || c === 0x7f) controls++;
+  return controls * 50 <= probe.length;
+}
+
