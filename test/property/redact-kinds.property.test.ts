@@ -145,6 +145,7 @@ describe('no window survives, whatever the value, in every spelling of each kind
     ['zlib byte list', decimalList(deflateSync(Buffer.from(v)))],
     ['gzip as a Latin-1 JSON string', `{"blob":${latin1JsonString(gzipSync(Buffer.from(`token=${v}`)))},"n":1}`],
     ['zlib as a Latin-1 JSON string', `{"blob":${latin1JsonString(deflateSync(Buffer.from(v)))}}`],
+    ['raw deflate of a long repeated padding, then the value', `state=${deflateRawSync(Buffer.from(`{"pad":"${'ab'.repeat(12_000)}","api_key":"${v}"}`)).toString('base64')}`],
     ['raw deflate (PHP gzdeflate) as base64', `{"state":"${deflateRawSync(Buffer.from(JSON.stringify({ api_key: v, user: 42 }))).toString('base64')}"}`],
     ['zlib in a Python bytes repr', `error: cannot parse body ${pythonBytesRepr(deflateSync(Buffer.from(JSON.stringify({ api_key: v }))))} (line 1)`],
   ]);

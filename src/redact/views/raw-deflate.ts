@@ -53,7 +53,8 @@ function continuesWrappedRun(t: string, s: number): boolean {
 /**
  * Whether a guessed raw stream's first bytes inflate to text. Text, or anything else, read as a
  * Huffman stream decodes to bytes spread over the whole range, controls among them, often for
- * hundreds of kilobytes before it fails: a probe of its start tells, at the cost of 4 KiB.
+ * hundreds of kilobytes before it fails: a probe of its start tells, at the cost of 4 KiB. A
+ * stream whose start inflates to binary (controls) is not decoded (README, "Not promised").
  */
 const PROBE_IN = 512;
 const PROBE_OUT = 4096;
@@ -61,8 +62,10 @@ export function inflatesToText(bytes: Uint8Array): boolean {
   let probe: Buffer;
   try {
     probe = inflateRawSync(bytes.subarray(0, PROBE_IN), { maxOutputLength: PROBE_OUT, chunkSize: PROBE_OUT, finishFlush: constants.Z_SYNC_FLUSH });
-  } catch {
-    return false;
+  } catch (err) {
+    // Past 4 KiB from 512 bytes is a real stream's ratio (repeated text); garbage read as
+    // Huffman codes fails on a distance too far back long before.
+    return (err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE';
   }
   if (probe.length < 8) return false;
   let controls = 0;
