@@ -179,6 +179,12 @@ export function codePoints(v: string): string {
   return [...v].map((c) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`).join(' ');
 }
 
+/** The value as an RFC 2231 parameter split into continuations of `n` characters, quoted or (`encoded`) `*N*=` with percent escapes. */
+export function rfc2231(v: string, n: number, encoded = false): string {
+  const parts = v.match(new RegExp(`[^]{1,${n}}`, 'gu')) ?? [];
+  return `attachment; ${parts.map((p, i) => (encoded ? `filename*${i}*=${i === 0 ? "utf-8''" : ''}${encodeURIComponent(p)}` : `filename*${i}="${p}"`)).join(';\r\n ')}`;
+}
+
 /** The value as quoted pieces of `n` characters joined by a concatenation operator (`' || '`, `" + "`, `" "`). */
 export function concatenated(v: string, n: number, op: string, quote = '"'): string {
   return (v.match(new RegExp(`[^]{1,${n}}`, 'gu')) ?? []).map((p) => `${quote}${p}${quote}`).join(op);
@@ -275,6 +281,9 @@ export function kindDecodings(text: string): string[] {
   out.push(Buffer.from(text.replace(/\\([0-3][0-7]{2})/g, (_m, o: string) => String.fromCharCode(parseInt(o, 8))), 'latin1').toString('utf8'));
   out.push(text.replace(/%u([0-9a-f]{4})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16))));
   out.push(text.replace(/\\x\{([0-9a-f]{1,6})\}/gi, (_m, h: string) => String.fromCodePoint(parseInt(h, 16))));
+  // RFC 2231 continuations joined in order (quoted, or `*N*=` percent-encoded).
+  const continued = [...text.matchAll(/[\w.-]+\*(\d+)(\*?)="?([^";\s]*)"?/g)].sort((a, b) => Number(a[1]) - Number(b[1]));
+  if (continued.length > 1) out.push(continued.map((m) => (m[2] ? decodeURIComponent(m[3]!.replace(/^[\w-]*'[\w-]*'/, '')) : m[3])).join(''));
   // Separators out: blanks and borders only, then dashes, dots and colons too.
   out.push(text.replace(/[\s|│┃║─━┼├┤]+|\+-+\+/g, ''), text.replace(/[\s|│┃║─━┼├┤+\-.:=]+/g, ''));
   return out;

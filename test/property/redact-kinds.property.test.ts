@@ -11,6 +11,7 @@ import {
   bufferJson,
   codePoints,
   concatenated,
+  rfc2231,
   decimalList,
   flaskCookie,
   fullWidth,
@@ -191,6 +192,8 @@ describe('no window survives, whatever the value, in every spelling of each kind
     ['SQL ||', concatenated(v, 5, ' || ', "'")],
     ['JS +', concatenated(v, 7, ' + ')],
     ['adjacent literals', concatenated(v, 9, ' ')],
+    ['RFC 2231 continuations, quoted', rfc2231(v, 7)],
+    ['RFC 2231 continuations, percent-encoded', rfc2231(v, 5, true)],
   ]);
   // The joins read letters, digits and token punctuation: values of those (as the other join properties).
   property('one character at a time', token, (v) => [

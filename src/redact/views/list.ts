@@ -8,7 +8,10 @@
  * - string concatenation (`'sk_l' || 'ive_…'` in SQL, `"sk_l" + "ive_…"`, PHP's `.`, VB's `&`,
  *   Python's and C's adjacent literals `"sk_l" "ive_…"`): an operator between two quoted pieces of at
  *   most MAX_PIECE characters on one line, which JSON never writes;
- * - a string spread into an object, one character per index key (`{"0":"s","1":"k",…}`).
+ * - a string spread into an object, one character per index key (`{"0":"s","1":"k",…}`);
+ * - RFC 2231 parameter continuations (`filename*0="sk_l"; filename*1="ive_…"`, or `*1*=` with
+ *   percent escapes, which the percent view then reads), as a mail or download library splits a
+ *   long parameter, folded across lines or not.
  */
 import { tokensOf } from './tokens.js';
 import { regionsView, type Piece, type View, type ViewOptions } from './view.js';
@@ -23,6 +26,8 @@ const SEPARATOR = /["']\s*,\s*["']/g;
 const SPREAD_RE = /\{\s*"0"\s*:\s*"[^"\\]{1,2}"(?:\s*,\s*"\d{1,6}"\s*:\s*"[^"\\]{1,2}")+/y;
 const SPREAD_SEPARATOR = /"\s*,\s*"\d{1,6}"\s*:\s*"/g;
 /** A concatenation between two quoted pieces: an operator, or blanks alone (adjacent literals). */
+/** What lies between two RFC 2231 continuations: the end of one, `;`, the next one's `name*N=` (N ≥ 1). */
+const CONTINUATION = /"?[ \t]*;[ \t\r\n]*[A-Za-z0-9_.-]{1,64}\*[1-9][0-9]{0,2}\*?=[ \t]*"?/g;
 const CONCAT = /(["'])[ \t]*(?:\+|\|\||&|\.)[ \t]*\1|(["'])[ \t]+\2/g;
 
 export function listView(v: View, o: ViewOptions): View | null {
@@ -46,6 +51,10 @@ export function listView(v: View, o: ViewOptions): View | null {
     }
   }
   concatenations(t, tokens);
+  if (t.indexOf('*1') >= 0) {
+    CONTINUATION.lastIndex = 0;
+    for (let m = CONTINUATION.exec(t); m; m = CONTINUATION.exec(t)) tokens.push([m.index, m.index + m[0].length, '']);
+  }
   if (tokens.length === 0) return null;
   tokens.sort((x, y) => x[0] - y[0]);
   return regionsView(v, tokens, Math.min(o.context, 2 * o.minWindow), 'list');
