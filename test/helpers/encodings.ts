@@ -185,6 +185,14 @@ export function rfc2231(v: string, n: number, encoded = false): string {
   return `attachment; ${parts.map((p, i) => (encoded ? `filename*${i}*=${i === 0 ? "utf-8''" : ''}${encodeURIComponent(p)}` : `filename*${i}="${p}"`)).join(';\r\n ')}`;
 }
 
+/** A Subject folded into RFC 2047 "B" encoded words of `n` bytes each, as mail libraries write a long one (pieces may cut a character). */
+export function rfc2047Words(v: string, n: number): string {
+  const bytes = Buffer.from(`your key ${v}`);
+  const words: string[] = [];
+  for (let i = 0; i < bytes.length; i += n) words.push(`=?utf-8?B?${bytes.subarray(i, i + n).toString('base64')}?=`);
+  return `Subject: ${words.join('\r\n ')}`;
+}
+
 /** The value as quoted pieces of `n` characters joined by a concatenation operator (`' || '`, `" + "`, `" "`). */
 export function concatenated(v: string, n: number, op: string, quote = '"'): string {
   return (v.match(new RegExp(`[^]{1,${n}}`, 'gu')) ?? []).map((p) => `${quote}${p}${quote}`).join(op);
@@ -281,6 +289,9 @@ export function kindDecodings(text: string): string[] {
   out.push(Buffer.from(text.replace(/\\([0-3][0-7]{2})/g, (_m, o: string) => String.fromCharCode(parseInt(o, 8))), 'latin1').toString('utf8'));
   out.push(text.replace(/%u([0-9a-f]{4})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16))));
   out.push(text.replace(/\\x\{([0-9a-f]{1,6})\}/gi, (_m, h: string) => String.fromCodePoint(parseInt(h, 16))));
+  // RFC 2047 "B" encoded words joined (the folding between adjacent words is dropped).
+  const bWords = [...text.matchAll(/=\?[^?\s]+\?B\?([A-Za-z0-9+/=]*)\?=/gi)];
+  if (bWords.length > 0) out.push(Buffer.concat(bWords.map((m) => Buffer.from(m[1]!, 'base64'))).toString('utf8'));
   // RFC 2231 continuations joined in order (quoted, or `*N*=` percent-encoded).
   const continued = [...text.matchAll(/[\w.-]+\*(\d+)(\*?)="?([^";\s]*)"?/g)].sort((a, b) => Number(a[1]) - Number(b[1]));
   if (continued.length > 1) out.push(continued.map((m) => (m[2] ? decodeURIComponent(m[3]!.replace(/^[\w-]*'[\w-]*'/, '')) : m[3])).join(''));

@@ -12,6 +12,7 @@ import {
   codePoints,
   concatenated,
   rfc2231,
+  rfc2047Words,
   decimalList,
   flaskCookie,
   fullWidth,
@@ -194,6 +195,8 @@ describe('no window survives, whatever the value, in every spelling of each kind
     ['adjacent literals', concatenated(v, 9, ' ')],
     ['RFC 2231 continuations, quoted', rfc2231(v, 7)],
     ['RFC 2231 continuations, percent-encoded', rfc2231(v, 5, true)],
+    ['RFC 2047 B words of 9 bytes', rfc2047Words(v, 9)],
+    ['RFC 2047 B words of 4 bytes', rfc2047Words(v, 4)],
   ]);
   // The joins read letters, digits and token punctuation: values of those (as the other join properties).
   property('one character at a time', token, (v) => [
