@@ -198,6 +198,11 @@ const LEAKS: Record<string, { write: (v: string) => string; read: (shown: string
     write: (v) => JSON.stringify({ error: `cannot parse body ${pyRepr(deflateSync(Buffer.from(JSON.stringify({ api_key: v }))))}` }),
     read: (t) => inflateSync(fromPyRepr((JSON.parse(t) as { error: string }).error.replace('cannot parse body ', ''))).toString(),
   },
+  // Raw deflate on the line after a short word (not a wrapped base64 block).
+  'raw deflate in base64 on the line after a word': {
+    write: (v) => JSON.stringify({ note: `x\n${deflateRawSync(Buffer.from(JSON.stringify({ api_key: v, user: 42 }))).toString('base64')}` }),
+    read: (t) => inflateRawSync(Buffer.from((JSON.parse(t) as { note: string }).note.split('\n')[1]!, 'base64')).toString(),
+  },
   'gzip bytes as a Latin-1 JSON string (\\u001f\\u008b…)': {
     write: (v) => JSON.stringify({ blob: gzipSync(Buffer.from(`token=${v}`)).toString('latin1') }).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
     read: (t) => gunzipSync(Buffer.from((JSON.parse(t) as { blob: string }).blob, 'latin1')).toString(),
@@ -267,6 +272,7 @@ const STOPPED = new Set<string>([
   'gzip bytes as a Latin-1 JSON string (\\u001f\\u008b…)',
   'PHP gzdeflate (raw deflate) in base64',
   'RFC 2231 parameter continuations',
+  'raw deflate in base64 on the line after a word',
   'RFC 2047 B-encoded words, split',
 ]);
 

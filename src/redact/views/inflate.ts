@@ -90,24 +90,31 @@ function gzipDeflate(bytes: Uint8Array, options: object): Buffer | null {
  * run of characters below U+0100 and inflated; the text after the stream is ignored.
  */
 const TEXT_MAGIC = ['\x1f\x8b', 'x\x01', 'x^', 'x\x9c', 'x\xda'];
-/** Inflates tried per view: `x^` also occurs in text, and each failed try costs a zlib call and a copy of at most TEXT_SPAN. */
-const TEXT_TRIES = 64;
+/**
+ * Inflates tried per view: `x^` also occurs in text, and a failed try costs a zlib call. Past the
+ * bound the view fails closed (the range is withheld), never stops looking and calls the rest clean.
+ */
+const TEXT_TRIES = 1024;
 const TEXT_SPAN = 256 * 1024;
 
 export function textInflateView(v: View, o: ViewOptions): View | null {
   const t = v.text;
   let b: Builder | null = null;
   let tries = 0;
+  // The characters as bytes, read once: each try inflates a slice of it (no copy per try).
+  let bytes: Uint8Array | null = null;
   for (const magic of TEXT_MAGIC) {
-    for (let i = t.indexOf(magic); i >= 0 && tries < TEXT_TRIES; i = t.indexOf(magic, i + 1)) {
+    for (let i = t.indexOf(magic); i >= 0; i = t.indexOf(magic, i + 1)) {
       let j = i + 2;
       const to = Math.min(t.length, i + TEXT_SPAN);
       while (j < to && t.charCodeAt(j) < 0x100) j++;
       if (j - i < 8) continue;
-      tries++;
-      const bytes = new Uint8Array(j - i);
-      for (let k = 0; k < bytes.length; k++) bytes[k] = t.charCodeAt(i + k);
-      const out = inflateBytes(bytes, false, true);
+      if (++tries > TEXT_TRIES) throw new DecodeLimitReached('compressed-text candidates');
+      if (!bytes) {
+        bytes = new Uint8Array(t.length);
+        for (let k = 0; k < t.length; k++) bytes[k] = t.charCodeAt(k);
+      }
+      const out = inflateBytes(bytes.subarray(i, j), false, true);
       if (out) emitInflated((b ??= new Builder(v)), out, i, j, o.minWindow);
     }
   }

@@ -25,9 +25,9 @@ const SEPARATOR = /["']\s*,\s*["']/g;
 /** A string spread into an object (`{ ...s }`: `{"0":"s","1":"k",…}`), one character per key. */
 const SPREAD_RE = /\{\s*"0"\s*:\s*"[^"\\]{1,2}"(?:\s*,\s*"\d{1,6}"\s*:\s*"[^"\\]{1,2}")+/y;
 const SPREAD_SEPARATOR = /"\s*,\s*"\d{1,6}"\s*:\s*"/g;
-/** A concatenation between two quoted pieces: an operator, or blanks alone (adjacent literals). */
 /** What lies between two RFC 2231 continuations: the end of one, `;`, the next one's `name*N=` (N ≥ 1). */
 const CONTINUATION = /"?[ \t]*;[ \t\r\n]*[A-Za-z0-9_.-]{1,64}\*[1-9][0-9]{0,2}\*?=[ \t]*"?/g;
+/** A concatenation between two quoted pieces: an operator, or blanks alone (adjacent literals). */
 const CONCAT = /(["'])[ \t]*(?:\+|\|\||&|\.)[ \t]*\1|(["'])[ \t]+\2/g;
 
 export function listView(v: View, o: ViewOptions): View | null {

@@ -34,20 +34,25 @@ export function mayBeRawDeflate(t: string, s: number, e: number): boolean {
 }
 
 /**
- * Whether the run at `s` is a later line of wrapped base64 (a line break, real or a JSON `\n`,
- * right after base64): not where a stream starts. Every line of a wrapped attachment would
- * otherwise be probed.
+ * Whether the run at `s` is a later line of wrapped base64: the line before it, whole, is base64 of
+ * at least WRAPPED_LINE characters (real breaks; in JSON's raw text a `\n` escape, whose letter the
+ * run starts with, is read in the JSON view where the break is real). Not where a stream starts:
+ * every line of a wrapped attachment would otherwise be probed.
  */
+const WRAPPED_LINE = 40;
 function continuesWrappedRun(t: string, s: number): boolean {
+  const c0 = t.charCodeAt(s);
+  if (s > 0 && t.charCodeAt(s - 1) === 92 && (c0 === 110 || c0 === 114)) return true;
   let p = s - 1;
-  if (p >= 0 && t.charCodeAt(p) === 92) return true; // the run starts with an escape's letter (`\n`): its text view has the real break
-  let broke = false;
-  while (p >= 0 && (t.charCodeAt(p) === 10 || t.charCodeAt(p) === 13)) {
-    p--;
-    broke = true;
+  if (p < 0 || (t.charCodeAt(p) !== 10 && t.charCodeAt(p) !== 13)) return false;
+  while (p >= 0 && (t.charCodeAt(p) === 10 || t.charCodeAt(p) === 13)) p--;
+  let n = 0;
+  for (; p >= 0; p--, n++) {
+    const c = t.charCodeAt(p);
+    if (c === 10 || c === 13) break;
+    if (c !== 61 && (c >= 128 || B64[c]! < 0)) return false;
   }
-  const c = p >= 0 ? t.charCodeAt(p) : -1;
-  return broke && (c === 61 || (c >= 0 && c < 128 && B64[c]! >= 0));
+  return n >= WRAPPED_LINE;
 }
 
 /**
