@@ -9,6 +9,7 @@
  */
 import type { AuditLog } from './audit/log.js';
 import { readAudit } from './audit/query.js';
+import { recordVaultChanges } from './audit/vault-changes.js';
 import { BlindfoldError } from './errors.js';
 import type { CountedAllowance } from './policy/allowance.js';
 import type { SuspensionList } from './policy/suspensions.js';
@@ -72,11 +73,7 @@ export class AdminCore {
   /** Once: every change recorded on the trail, every value written with its fingerprints. */
   async #prepare(): Promise<void> {
     const { vault, audit } = this.#deps;
-    vault.recordChangesWith(async (events) => {
-      for (const e of events) {
-        await audit.append({ action: e.action, principal: this.#by, secrets: e.names, ...(e.env ? { env: e.env } : {}), ...(e.reason ? { reason: e.reason } : {}), outcome: 'ok' });
-      }
-    });
+    recordVaultChanges(vault, audit, () => this.#by);
     await fingerprintVaultWrites(vault);
   }
 }
@@ -92,6 +89,14 @@ export class Admin {
     this.#deps = deps;
     this.principal = principal;
     this.#change = change;
+  }
+
+  /**
+   * Settles what a writer killed mid-change left in the store (its audit entries get a
+   * `store.abort`), writing nothing else; `audit verify` runs it first. Returns the store revision.
+   */
+  settle(): Promise<number> {
+    return this.#change(() => this.#deps.vault.settle());
   }
 
   async list(): Promise<readonly SecretInfo[]> {

@@ -25,6 +25,7 @@ export const AUDIT_ACTIONS = [
   'audit.rotated',
   'audit.pruned',
   'audit.quota',
+  'store.abort',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -54,6 +55,8 @@ export interface AuditFields {
   lastAt?: string;
   /** `audit.pruned`: sha256 of the usage summary file carrying the deleted entries' usage figures. */
   usageSha256?: string;
+  /** A vault change: the store revision it landed as; `store.abort`: the revision that never landed. */
+  storeRevision?: number;
 }
 
 /** Actions that are attack-class whatever the caller says: always kept, each on its own. */

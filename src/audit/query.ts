@@ -113,7 +113,12 @@ export interface VerifyResult {
   startsAfterGenesis?: boolean;
 }
 
-export function verifyAudit(path: string, key: Uint8Array, vaultId: string): VerifyResult {
+/**
+ * Checks the chain, and with `storeRevision` the pairing of vault changes with their entries
+ * (issue 19): entries claiming a store revision come as one run per change; a revision claimed
+ * again must have a `store.abort` in between; no claim may be past the store's revision.
+ */
+export function verifyAudit(path: string, key: Uint8Array, vaultId: string, storeRevision?: number): VerifyResult {
   const lines = readLines(path);
   const head = readHeadRecord(path, key);
   let prevMac: string | undefined;
@@ -125,6 +130,7 @@ export function verifyAudit(path: string, key: Uint8Array, vaultId: string): Ver
   let prunedThrough = 0;
   let count = 0;
   let notices = 0;
+  const claims = new RevisionClaims();
   for (const [index, raw] of lines.entries()) {
     const where = `${raw.file}:${raw.line}`;
     if (isUnsignedNotice(raw.text)) {
@@ -164,11 +170,15 @@ export function verifyAudit(path: string, key: Uint8Array, vaultId: string): Ver
         return { ok: false, entries: count, problem: `${label}: does not follow the previous entry (inserted, removed or reordered)` };
       }
     }
+    const unpaired = claims.see(e);
+    if (unpaired) return { ok: false, entries: count, problem: `${label}: ${unpaired}` };
     if (e.action === 'audit.pruned' && typeof e.lastSeq === 'number') prunedThrough = Math.max(prunedThrough, e.lastSeq);
     prevMac = e.mac;
     prevSeq = e.seq;
     count++;
   }
+  const landed = storeRevision === undefined ? undefined : claims.pastRevision(storeRevision);
+  if (landed) return { ok: false, entries: count, problem: landed };
   const deletion = deletionProblem(path, key, lines, keptFrom, prunedThrough);
   if (deletion) return { ok: false, entries: count, problem: deletion };
   if (head) {
@@ -239,4 +249,34 @@ export function parseSince(text: string): Date {
     throw new BlindfoldError('BAD_INPUT', '--since expects a duration like 30m, 1h, 7d or an ISO date (what was given is not repeated)');
   }
   return d;
+}
+
+/** The pairing of audit entries with the store revisions their changes landed as. */
+class RevisionClaims {
+  /** Open claims: revision → seq of the last entry of its run. */
+  readonly #open = new Map<number, number>();
+
+  see(e: AuditEntry): string | undefined {
+    const r = e.storeRevision;
+    if (typeof r !== 'number') return undefined;
+    if (e.action === 'store.abort') {
+      this.#open.delete(r);
+      return undefined;
+    }
+    const last = this.#open.get(r);
+    if (last !== undefined && last !== e.seq - 1) {
+      return `store revision ${r} is claimed by two changes with no store.abort between them (an entry was replayed or a change recorded twice)`;
+    }
+    this.#open.set(r, e.seq);
+    return undefined;
+  }
+
+  pastRevision(storeRevision: number): string | undefined {
+    for (const [r, seq] of this.#open) {
+      if (r > storeRevision) {
+        return `entry seq ${seq} records a change as store revision ${r}, but the vault is at revision ${storeRevision} and no store.abort names it: a recorded change that is not in the vault`;
+      }
+    }
+    return undefined;
+  }
 }

@@ -30,6 +30,8 @@ export interface FingerprintSource {
   indexKey(): Promise<Uint8Array>;
   fingerprintWith(fingerprinter: { scheme: string; fingerprint: (value: string) => string }): Promise<void>;
   everyFingerprint(): Iterable<IndexedFingerprints>;
+  /** Only the names changed after `revision`, or undefined when unknown (then everything is fed). */
+  fingerprintsChangedSince(revision: number): Iterable<IndexedFingerprints> | undefined;
 }
 
 /** Names the fingerprint format, so fingerprints made by another format are redone, not trusted. */
@@ -111,8 +113,10 @@ export class VaultIndex {
     for (let fed = 0; fed < limit; fed++) {
       if (!this.#pending) {
         if (this.#revision === this.#vault.revision) return true;
+        // A change after the index was complete feeds only what it touched (B5: ≤ 5 ms at 10,000).
+        const changed = this.#revision >= 0 ? this.#vault.fingerprintsChangedSince(this.#revision) : undefined;
         this.#revision = this.#vault.revision;
-        this.#pending = this.#vault.everyFingerprint()[Symbol.iterator]();
+        this.#pending = (changed ?? this.#vault.everyFingerprint())[Symbol.iterator]();
       }
       const next = this.#pending.next();
       if (next.done) {

@@ -8,13 +8,20 @@
  * `rotate-key`, which commits a start write, re-wrap batches and a final switch, can be stopped
  * mid-rotation). Just before dying it writes one line, `blindfold: FAULT <point> (write <n>)`, to
  * stderr so a test can tell that the kill landed there and not somewhere else. The points, in the
- * order a write passes them (see AtomicJsonFile.write in file.ts):
+ * order a write passes them. A change to an existing vault is one journal write (journal.ts):
  *
- *   temp-partial      half of the new content is in the unique temp file (a torn temp file)
+ *   prepare-partial   half of the prepared line is appended (a torn line)
+ *   after-prepare     the prepared line is appended, its audit entry not yet
+ *   after-audit       the audit entry claiming the revision is appended, the commit line not yet
+ *   commit-partial    half of the commit line is appended
+ *   after-commit      the commit line is appended and fsynced; lock still held
+ *
+ * and a snapshot (creating a vault, migrating one, compacting the journal) is one snapshot write:
+ *
+ *   temp-partial      half of the new snapshot is in the unique temp file (a torn temp file)
  *   after-temp-write  all of it is written to the temp file, not yet fsynced
  *   before-rename     the temp file is fsynced and closed, not yet renamed over the vault
- *   after-rename      renamed over the vault, folder not yet fsynced, lock still held
- *   after-commit      folder fsynced; lock still held, stray temp files not yet swept
+ *   after-rename      renamed over the vault, folder not yet fsynced, old journal not yet removed
  *
  * The variable can do nothing but that: the value is matched whole against the names above and a
  * count of 1–999999; anything else is ignored (with one line on stderr saying so). It is read once,
@@ -24,7 +31,17 @@ import { writeSync } from 'node:fs';
 
 const FAULT_ENV = 'BLINDFOLD_FAULT';
 
-const FAULT_POINTS = ['temp-partial', 'after-temp-write', 'before-rename', 'after-rename', 'after-commit'] as const;
+export const FAULT_POINTS = [
+  'prepare-partial',
+  'after-prepare',
+  'after-audit',
+  'commit-partial',
+  'after-commit',
+  'temp-partial',
+  'after-temp-write',
+  'before-rename',
+  'after-rename',
+] as const;
 export type FaultPoint = (typeof FAULT_POINTS)[number];
 
 interface Armed {

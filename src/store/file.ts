@@ -1,143 +1,126 @@
 /**
- * The embedded default store: one JSON file, through lowdb over an adapter that writes safely, plus
- * a cross-process lock.
+ * The embedded default store: a snapshot (snapshot.ts) plus an append-only journal (journal.ts)
+ * beside it, under a cross-process lock. A change appends its delta — only the records it touched —
+ * so `set` into 10,000 secrets writes a few hundred bytes, not the whole vault (B5); a running server
+ * reads only the journal lines after the ones it has. When the journal outgrows the snapshot, the
+ * writer folds it in: a new snapshot names a new, empty journal, and the old one is removed.
  *
- * lowdb's own JSONFile adapter (steno) writes through one fixed temp name without fsync, which two
- * processes can clobber and a crash can leave empty. Here every write goes to a unique temp file,
- * is fsynced, renamed over the file and the folder is fsynced; read→modify→write happens inside a
- * proper-lockfile lock with a fresh read, so concurrent CLI processes and a server never lose an
- * update. A file that does not parse is refused and never written over (`parse` throws).
- *
- * The write path carries crash points for the kill -9 tests (faults.ts): inert unless the
- * BLINDFOLD_FAULT variable names one, and then all they do is SIGKILL this process there.
+ * Every writer takes the lock (proper-lockfile), catches up with the journal, settles what a killed
+ * writer left (a prepared change with no commit: the audit trail is told, then the line is cut),
+ * and only then runs `mutate`. Readers take no lock: they apply committed lines only. A file of the
+ * previous release (the whole document, `"format":1`) is migrated on first open, its copy kept
+ * beside it as `<file>.v1.bak`. The write path carries the crash points of faults.ts.
  */
-import { randomBytes } from 'node:crypto';
-import { constants as fsConstants, statSync, watch as watchFolder, type FSWatcher } from 'node:fs';
-import { chmod, mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { constants as fsConstants, watch as watchFolder, type FSWatcher } from 'node:fs';
+import { chmod, mkdir, open, readFile, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { Low, type Adapter } from 'lowdb';
-import lockfile from 'proper-lockfile';
 import { BlindfoldError } from '../errors.js';
-import { beginWrite, faultPoint } from './faults.js';
-import { assertExpectedRevision, revisionOf, type SecretStore, type StoreChange, type StoreDocument, type StoreSnapshot, type UpdateOptions } from './secret-store.js';
+import { logger } from '../log.js';
+import { draftOf, metaOf, recordsOf } from './draft.js';
+import { faultPoint } from './faults.js';
+import { ABSENT, identityOf, lockFile, sizeOf, sweep } from './file-io.js';
+import { appendChange, readTail, type PreparedChange } from './journal.js';
+import { assertExpected, type SecretStore, type StoreChange, type StoreChanges, type StoreDocument, type StoreSnapshot, type UpdateOptions } from './secret-store.js';
+import { backUpLegacy, FILE_MODE, journalPrefix, legacyRevisions, newJournalName, parseSnapshot, syncFolder, tempPrefix, writeSnapshot, type Snapshot } from './snapshot.js';
+import { StoreState, type RecordCheck } from './state.js';
 
-const FILE_MODE = 0o600;
 const DIR_MODE = 0o700;
-/** A lock whose holder was killed is taken over after this long (proper-lockfile's minimum is 2 s). */
-const LOCK_STALE_MS = 2_500;
-const ABSENT = 'absent';
+/** The journal is folded into a new snapshot once it is larger than the snapshot and than this. */
+const COMPACT_MIN_BYTES = 256 * 1024;
 
-/** Turns the file's text into a document, or throws (VAULT_CORRUPT) without touching the file. */
-export type DocumentParser<D> = (text: string, path: string) => D;
-
-class AtomicJsonFile<D> implements Adapter<D | null> {
-  /** This process's number for the latest write, for the crash points of the kill -9 tests (faults.ts). */
-  lastWrite = 0;
-
-  constructor(
-    readonly path: string,
-    readonly parse: DocumentParser<D>,
-  ) {}
-
-  async read(): Promise<D | null> {
-    let text: string;
-    try {
-      text = await readFile(this.path, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw new BlindfoldError('VAULT_CORRUPT', `cannot read the vault file ${this.path}: ${(err as Error).message}`);
-    }
-    return this.parse(text, this.path);
-  }
-
-  async write(data: D | null): Promise<void> {
-    const n = beginWrite();
-    this.lastWrite = n;
-    const dir = dirname(this.path);
-    const tmp = join(dir, `.${basename(this.path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-    // Compact: a server parses the whole file at start, and indentation was a seventh of it (B4).
-    const bytes = Buffer.from(JSON.stringify(data));
-    const half = bytes.length >> 1;
-    const handle = await open(tmp, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL, FILE_MODE);
-    try {
-      // Two halves (writeFile continues at the handle's position) so a crash can land between them.
-      await handle.writeFile(bytes.subarray(0, half));
-      faultPoint('temp-partial', n);
-      await handle.writeFile(bytes.subarray(half));
-      faultPoint('after-temp-write', n);
-      await handle.sync();
-    } catch (err) {
-      await handle.close().catch(() => {});
-      await unlink(tmp).catch(() => {});
-      throw err;
-    }
-    await handle.close();
-    faultPoint('before-rename', n);
-    await rename(tmp, this.path);
-    faultPoint('after-rename', n);
-    // The rename is only durable once the directory entry is.
-    const dirHandle = await open(dir, 'r');
-    try {
-      await dirHandle.sync();
-    } finally {
-      await dirHandle.close();
-    }
-  }
+export interface FileStoreOptions<D> {
+  /** The keyed collections of the document, stored one record per key. */
+  collections: readonly string[];
+  /** Checks a document read from a snapshot (or a file of the previous release); throws VAULT_CORRUPT. */
+  checkDocument: (raw: unknown, path: string) => D;
+  /** Checks a record read from the journal; throws VAULT_CORRUPT. */
+  checkRecord?: RecordCheck;
+  /** Checks metadata read from the journal; throws VAULT_CORRUPT. */
+  checkMeta?: (meta: Record<string, unknown>) => Record<string, unknown>;
+  /** Told where the backup is when a file of the previous release was migrated. */
+  onMigrated?: (backup: string) => void;
 }
 
 /** One instance per process and file (SPEC §7). */
 export class FileStore<D extends StoreDocument> implements SecretStore<D> {
   readonly location: string;
-  readonly #adapter: AtomicJsonFile<D>;
-  readonly #db: Low<D | null>;
+  readonly #options: FileStoreOptions<D>;
   readonly #watchers = new Set<FSWatcher>();
+  #state: StoreState<D> | null = null;
+  /** Identity of the snapshot file #state was loaded from. */
+  #snapshotId = ABSENT;
+  #journal = '';
+  #committedEnd = 0;
+  #dangling: number | undefined;
+  #snapshotBytes = 0;
+  #abandoned: ((revision: number) => Promise<void>) | undefined;
 
-  constructor(path: string, parse: DocumentParser<D>) {
+  constructor(path: string, options: FileStoreOptions<D>) {
     this.location = path;
-    this.#adapter = new AtomicJsonFile(path, parse);
-    this.#db = new Low<D | null>(this.#adapter, null);
+    this.#options = options;
   }
 
   async read(): Promise<StoreSnapshot<D>> {
-    // Stamp first: a write landing between the stat and the read makes the stamp older than the
-    // document, which costs one extra read later; the other order could miss that write for good.
-    const stamp = this.#stamp();
-    await this.#db.read();
-    return { document: this.#db.data, stamp };
+    await this.#catchUp(false);
+    return { document: this.#state?.document ?? null, stamp: this.#stamp() };
   }
 
-  /** A synchronous stat on purpose: called on every request, and cheaper than a thread-pool hop. */
+  /** Two synchronous stats on purpose: called on every request, and cheaper than a thread-pool hop. */
   async changedSince(stamp: string | null): Promise<boolean> {
-    return stamp === null || stamp === ABSENT || this.#stamp() !== stamp;
+    if (stamp === null || stamp !== this.#stamp()) return true;
+    const id = identityOf(this.location);
+    if (id !== this.#snapshotId) return true;
+    return id !== ABSENT && sizeOf(this.#journalPath()) > this.#committedEnd;
+  }
+
+  changesSince(revision: number): StoreChanges | null {
+    return this.#state?.changesSince(revision) ?? null;
+  }
+
+  recordRevision(collection: string, key: string): number {
+    return this.#state?.recordRevision(collection, key) ?? 0;
+  }
+
+  onAbandoned(handler: (revision: number) => Promise<void>): void {
+    this.#abandoned = handler;
   }
 
   async update<R>(mutate: (current: D | null) => StoreChange<D, R> | Promise<StoreChange<D, R>>, options?: UpdateOptions): Promise<R> {
     await mkdir(dirname(this.location), { recursive: true, mode: DIR_MODE });
-    const release = await this.#lock();
+    const release = await lockFile(this.location);
     try {
-      await this.#db.read();
-      const current = this.#db.data;
-      assertExpectedRevision(current, options, this.location);
-      const { next, result } = await mutate(current);
-      if (next) {
-        next.revision = revisionOf(current) + 1;
-        this.#db.data = next;
-        await this.#db.write();
-        await chmod(this.location, FILE_MODE);
-        faultPoint('after-commit', this.#adapter.lastWrite);
-      }
-      await this.#removeStrayTempFiles();
+      await this.#catchUp(true);
+      await this.#settleTail();
+      const state = this.#state;
+      assertExpected(state?.document ?? null, options, this.location, (c, k) => this.recordRevision(c, k));
+      const draft = state ? draftOf(state.document, this.#options.collections) : undefined;
+      const { next, result, beforeCommit } = await mutate(draft?.document ?? null);
+      if (!next) return result;
+      if (next !== (draft?.document ?? next)) throw new BlindfoldError('INTERNAL', 'a store change must be made on the draft it was given');
+      // Stored apart from the draft the caller still holds.
+      const delta = structuredClone(draft ? draft.delta() : { records: recordsOf(next, this.#options.collections) });
+      // A first document: its metadata becomes a snapshot at revision 0, its records change 1.
+      const target = state ?? (await this.#writeFirst(next));
+      const change: PreparedChange = { revision: target.revision + 1, records: delta.records, ...(delta.meta ? { meta: delta.meta } : {}) };
+      const refused = (revision: number) => this.#abandoned?.(revision);
+      const { n, bytes } = await appendChange(this.#journalPath(), this.#committedEnd, change, beforeCommit, refused);
+      this.#committedEnd += bytes;
+      target.apply(change);
+      faultPoint('after-commit', n);
+      if (this.#committedEnd > Math.max(COMPACT_MIN_BYTES, this.#snapshotBytes)) await this.#compact(target);
+      await this.#sweep();
       return result;
     } finally {
       await release().catch(() => {});
     }
   }
 
-  /** Watches the folder, not the file: every write renames a new file into place. */
+  /** Watches the folder: a snapshot is renamed into place, and the journal's name changes with it. */
   watch(onChange: () => void): () => void {
-    const name = basename(this.location);
+    const snapshot = basename(this.location);
+    const journals = journalPrefix(this.location);
     const watcher = watchFolder(dirname(this.location), { persistent: false }, (_event, changed) => {
-      if (changed === null || changed === name) onChange();
+      if (changed === null || changed === snapshot || changed.startsWith(journals)) onChange();
     });
     watcher.on('error', () => {}); // the folder went away: callers still have changedSince
     this.#watchers.add(watcher);
@@ -153,44 +136,149 @@ export class FileStore<D extends StoreDocument> implements SecretStore<D> {
   }
 
   #stamp(): string {
-    try {
-      const st = statSync(this.location);
-      return `${st.ino}:${st.size}:${st.mtimeMs}`;
-    } catch {
-      return ABSENT;
-    }
+    return `${this.#snapshotId}@${this.#committedEnd}`;
   }
 
-  async #lock(): Promise<() => Promise<void>> {
-    try {
-      return await lockfile.lock(this.location, {
-        realpath: false,
-        stale: LOCK_STALE_MS,
-        update: 1_000,
-        retries: { retries: 400, factor: 1.2, minTimeout: 5, maxTimeout: 60, randomize: true },
-        // Losing the lock mid-write would already have been caught by the re-read; just say so.
-        onCompromised: () => {},
-      });
-    } catch (err) {
-      throw new BlindfoldError(
-        'VAULT_LOCKED',
-        `the vault ${this.location} is locked by another Blindfold process and did not free up (${(err as Error).message})`,
-      );
-    }
+  #journalPath(name = this.#journal): string {
+    return join(dirname(this.location), name);
   }
 
-  /** A writer killed between creating and renaming its temp file leaves one behind; we hold the lock, so none is live. */
-  async #removeStrayTempFiles(): Promise<void> {
-    const dir = dirname(this.location);
-    const prefix = `.${basename(this.location)}.`;
-    let names: string[];
-    try {
-      names = await readdir(dir);
-    } catch {
+  /**
+   * Brings #state up to the last committed change: the journal's new lines when the snapshot is the
+   * one already loaded, else the whole snapshot and its journal. A compaction between our stat and
+   * our read shows as a missing journal or a changed snapshot: read again.
+   */
+  async #catchUp(locked: boolean): Promise<void> {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const id = identityOf(this.location);
+      if (id === ABSENT) {
+        this.#state = null;
+        this.#snapshotId = ABSENT;
+        return;
+      }
+      if (this.#state && id === this.#snapshotId) {
+        if (await this.#applyJournal(this.#state, this.#committedEnd)) return;
+        continue;
+      }
+      const text = await readFile(this.location, 'utf8').catch(() => undefined);
+      if (text === undefined) continue;
+      const content = parseSnapshot(text, this.location);
+      if (content.kind === 'legacy') {
+        await this.#migrate(content.document, locked);
+        continue;
+      }
+      const { snapshot } = content;
+      const document = this.#options.checkDocument(snapshot.document, this.location);
+      document.revision = snapshot.revision;
+      const state = new StoreState(document, this.#options.collections, snapshot.revs);
+      this.#journal = snapshot.journal;
+      if (!(await this.#applyJournal(state, 0))) {
+        if (identityOf(this.location) === id) throw damaged(this.location, `its journal ${snapshot.journal} is missing`);
+        continue;
+      }
+      this.#state = state;
+      this.#snapshotId = id;
+      this.#snapshotBytes = text.length;
       return;
     }
-    await Promise.all(
-      names.filter((n) => n.startsWith(prefix) && n.endsWith('.tmp')).map((n) => unlink(join(dir, n)).catch(() => {})),
-    );
+    throw new BlindfoldError('VAULT_LOCKED', `the vault ${this.location} kept changing while it was read; try again`);
   }
+
+  /** Applies the journal's committed lines after `from`; false when the journal is gone (compacted away). */
+  async #applyJournal(state: StoreState<D>, from: number): Promise<boolean> {
+    let bytes: Buffer;
+    try {
+      const handle = await open(this.#journalPath(), 'r');
+      try {
+        const size = (await handle.stat()).size;
+        bytes = Buffer.alloc(Math.max(0, size - from));
+        if (bytes.length > 0) await handle.read(bytes, 0, bytes.length, from);
+      } finally {
+        await handle.close();
+      }
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw err;
+    }
+    const tail = readTail(bytes, from, state.revision, this.#journalPath());
+    for (const change of tail.changes) state.apply(change, this.#options.checkRecord, this.#options.checkMeta);
+    this.#committedEnd = tail.committedEnd;
+    this.#dangling = tail.dangling;
+    return true;
+  }
+
+  /** Under the lock: what a killed writer left after the last commit is cut, its revision reported first. */
+  async #settleTail(): Promise<void> {
+    if (!this.#state || sizeOf(this.#journalPath()) <= this.#committedEnd) return;
+    const dangling = this.#dangling;
+    if (dangling !== undefined) {
+      if (this.#abandoned) await this.#abandoned(dangling);
+      else logger().warn({ revision: dangling }, 'a change cut short by a crash was discarded with no audit trail attached to record it');
+    }
+    const handle = await open(this.#journalPath(), 'r+');
+    try {
+      await handle.truncate(this.#committedEnd);
+      await handle.datasync();
+    } finally {
+      await handle.close();
+    }
+    this.#dangling = undefined;
+  }
+
+  /** The first document's metadata as a snapshot at revision 0, with its (empty) journal; returns its state. */
+  async #writeFirst(document: D): Promise<StoreState<D>> {
+    const empty: Record<string, unknown> = { ...metaOf(document, this.#options.collections), revision: 0 };
+    for (const c of this.#options.collections) empty[c] = {};
+    await this.#writeSnapshotAndJournal({ revision: 0, revs: {}, document: empty });
+    await this.#catchUp(true);
+    if (!this.#state) throw new BlindfoldError('VAULT_NOT_FOUND', `${this.location} disappeared while it was created`);
+    return this.#state;
+  }
+
+  /** Folds the journal into a new snapshot; the old journal goes once the new snapshot is in place. */
+  async #compact(state: StoreState<D>): Promise<void> {
+    const old = this.#journal;
+    await this.#writeSnapshotAndJournal({ revision: state.revision, revs: state.revs, document: state.document });
+    await unlink(this.#journalPath(old)).catch(() => {});
+    await this.#catchUp(true);
+  }
+
+  /** A file of the previous release: kept as `<file>.v1.bak`, then rewritten as a snapshot with an empty journal. */
+  async #migrate(raw: unknown, locked: boolean): Promise<void> {
+    if (!locked) {
+      const release = await lockFile(this.location);
+      try {
+        const content = parseSnapshot(await readFile(this.location, 'utf8'), this.location);
+        if (content.kind === 'legacy') await this.#migrate(content.document, true);
+      } finally {
+        await release().catch(() => {});
+      }
+      return;
+    }
+    const document = this.#options.checkDocument(raw, this.location);
+    const backup = await backUpLegacy(this.location);
+    const revs = legacyRevisions(raw, this.#options.collections, document.revision);
+    await this.#writeSnapshotAndJournal({ revision: document.revision, revs, document: raw });
+    this.#options.onMigrated?.(backup);
+  }
+
+  async #writeSnapshotAndJournal(snapshot: Omit<Snapshot, 'journal'>): Promise<void> {
+    const journal = newJournalName(this.location);
+    const handle = await open(this.#journalPath(journal), fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL, FILE_MODE);
+    await handle.sync().finally(() => handle.close());
+    await writeSnapshot(this.location, { ...snapshot, journal });
+    await chmod(this.location, FILE_MODE);
+    this.#journal = journal;
+  }
+
+  /** Under the lock, no other writer is live: its temp files, and journals no snapshot names, are litter of a crash. */
+  async #sweep(): Promise<void> {
+    const temps = tempPrefix(this.location);
+    const journals = journalPrefix(this.location);
+    await sweep(this.location, (n) => (n.startsWith(temps) && n.endsWith('.tmp')) || (n.startsWith(journals) && n !== this.#journal));
+  }
+}
+
+function damaged(location: string, what: string): BlindfoldError {
+  return new BlindfoldError('VAULT_CORRUPT', `the vault ${location} is damaged (${what}); it was left untouched; restore it from a backup`);
 }

@@ -9,8 +9,16 @@ export interface VaultEvent {
   reason?: string;
 }
 
-/** Records changes durably (the audit trail); a throw refuses the change. */
-export type ChangeRecorder = (events: VaultEvent[]) => Promise<void>;
+/**
+ * Records changes durably (the audit trail). `record` runs once a change is prepared, with the
+ * store revision it will land as, and before it lands: a throw refuses the change. `abort` is told
+ * of a revision whose entries were recorded but whose change never landed (its writer was killed
+ * in between), so the trail can say so.
+ */
+export interface ChangeRecorder {
+  record(events: VaultEvent[], revision: number): Promise<void>;
+  abort(revision: number): Promise<void>;
+}
 
 export interface WriteOptions {
   /** Rotation's final step switches the key check itself. */

@@ -53,7 +53,9 @@ export async function openVaultFile(options: OpenOptions): Promise<OpenedVault> 
   const env = options.env ?? process.env;
   const notice = options.notice ?? (() => {});
   const { paths } = options;
-  const store = options.store ?? vaultFileStore(paths.vault, options.recordCheck);
+  const migrated = (backup: string) =>
+    notice(`migrated the vault ${paths.vault} to this release's format (a snapshot and a journal); the previous file is kept at ${backup}`);
+  const store = options.store ?? vaultFileStore(paths.vault, options.recordCheck, migrated);
   const snapshot = await store.read();
   let data = snapshot.document;
   // A vault created here is re-read on the first refresh: another process may have written since.

@@ -46,7 +46,8 @@ export function retirer(keys: VaultKeys, fingerprints: FingerprintBinder | undef
       const retiring = { env, v: value.v, retiredAt, ...(record.policy.public ? { public: true } : {}) };
       tombstones.push(fingerprints.tombstone(file.vaultId, record.name, retiring, windows));
     }
-    file.retired = { ...file.retired, [record.name]: tombstones };
+    // One key of the collection, not a copy of it: the store writes only the records touched.
+    (file.retired ??= {})[record.name] = tombstones;
   };
 }
 
@@ -91,7 +92,8 @@ export function* decryptEvery(keys: VaultKeys, file: VaultFile): Generator<{ nam
  * generator: the index is fed in slices after start, and a vault of values without stored
  * fingerprints costs a decryption each, which must fall into those slices, not all into the first.
  */
-export function* fingerprintEvery(keys: VaultKeys, file: VaultFile, binder: FingerprintBinder): Generator<IndexedFingerprints> {
+export function* fingerprintEvery(keys: VaultKeys, whole: VaultFile, binder: FingerprintBinder, only?: readonly string[]): Generator<IndexedFingerprints> {
+  const file = only ? namesOf(whole, only) : whole;
   for (const slot of storedValues(file)) {
     let fingerprints = binder.stored(file.vaultId, slot);
     if (fingerprints === undefined) {
@@ -110,6 +112,13 @@ export function* fingerprintEvery(keys: VaultKeys, file: VaultFile, binder: Fing
       if (fingerprints !== undefined) yield { name, fingerprints, public: isPublic };
     }
   }
+}
+
+/** The vault as if it held only `names` (their records and tombstones): a change's share of the index. */
+function namesOf(file: VaultFile, names: readonly string[]): VaultFile {
+  const pick = <T>(map: Record<string, T> | undefined) =>
+    Object.fromEntries(names.filter((n) => map && Object.hasOwn(map, n)).map((n) => [n, map![n]!])) as Record<string, T>;
+  return { ...file, secrets: pick(file.secrets), retired: pick(file.retired) };
 }
 
 /** Decrypts every stored value, throwing at the first that fails; returns how many were checked. */

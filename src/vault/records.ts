@@ -153,3 +153,38 @@ export function toInfo(record: SecretRecord): SecretInfo {
     version: record.version,
   };
 }
+
+const IMPORT_BATCH = 250;
+
+export interface ImportOutcome {
+  created: string[];
+  updated: string[];
+  unchanged: string[];
+}
+
+/**
+ * Stores many validated values (import) in locked batches, so a progress bar can move and one huge
+ * write does not hold the lock for long; each batch lands with its audit entries or not at all.
+ */
+export async function setInBatches(
+  write: <R>(mutate: (file: VaultFile, record: (e: VaultEvent) => void) => R) => Promise<R>,
+  changes: PreparedSet[],
+  sealer: () => ValueSealer,
+  onProgress?: (p: { done: number; total: number }) => void,
+): Promise<ImportOutcome> {
+  const out: ImportOutcome = { created: [], updated: [], unchanged: [] };
+  for (let i = 0; i < changes.length; i += IMPORT_BATCH) {
+    const batch = changes.slice(i, i + IMPORT_BATCH);
+    const now = new Date().toISOString();
+    const outcomes = await write((file, record) =>
+      batch.map((c) => {
+        const o = applySet(file, c, sealer(), now);
+        if (o.changed) record(setEvent(o, c.env));
+        return o;
+      }),
+    );
+    for (const o of outcomes) (o.created ? out.created : o.changed ? out.updated : out.unchanged).push(o.info.name);
+    onProgress?.({ done: Math.min(i + IMPORT_BATCH, changes.length), total: changes.length });
+  }
+  return out;
+}

@@ -98,6 +98,8 @@ export type VaultFile = z.infer<typeof vaultFileSchema>;
 export type SecretRecord = z.infer<typeof secretRecordSchema>;
 export type StoredEncryptedValue = z.infer<typeof encryptedValue>;
 export type Tombstone = z.infer<typeof tombstone>;
+/** One name's tombstones, as the store keeps them (a record of the `retired` collection). */
+export const tombstoneListSchema = z.array(tombstone);
 export type KdfParams = z.infer<typeof kdf>;
 
 /** How many earlier versions of a secret are kept for `rollback`. */

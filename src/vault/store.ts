@@ -1,17 +1,24 @@
 /**
- * The vault's document over the store seam (src/store): what a vault file must look like to be
- * opened, and the embedded default store that keeps it. A file that fails the schema is refused
- * with a message saying it was left untouched.
+ * The vault's document over the store seam (src/store): what a vault must look like to be opened,
+ * how it is split for storage (metadata, then one record per secret and per secret's tombstones),
+ * and the embedded default store that keeps it. Anything that fails the schema is refused with a
+ * message saying it was left untouched.
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 import { BlindfoldError } from '../errors.js';
 import { FileStore } from '../store/file.js';
+import { MemoryStore } from '../store/memory.js';
+import { parseSnapshot } from '../store/snapshot.js';
 import type { SecretStore } from '../store/secret-store.js';
 import { lazilyCheckedRecords } from './lazy-records.js';
-import { secretRecordSchema, vaultFileSchema, vaultFileShellSchema, type VaultFile } from './schema.js';
+import { SECRET_NAME_RULE } from './names.js';
+import { secretRecordSchema, tombstoneListSchema, vaultFileSchema, vaultFileShellSchema, type VaultFile } from './schema.js';
 
 /** Where a vault's document lives: the file by default, memory in tests, PostgreSQL later. */
 export type VaultStore = SecretStore<VaultFile>;
+
+/** The vault's keyed collections: each secret's record, and each name's tombstones (apart, so they outlive `rm`). */
+export const VAULT_COLLECTIONS = ['secrets', 'retired'] as const;
 
 /**
  * When each secret record is checked against the schema: all at open (the default), or each on its
@@ -20,27 +27,45 @@ export type VaultStore = SecretStore<VaultFile>;
  */
 export type RecordCheck = 'at-open' | 'on-first-read';
 
-/** The embedded default: the lowdb file at `path` (one instance per process and file). */
-export function vaultFileStore(path: string, recordCheck: RecordCheck = 'at-open'): VaultStore {
-  return new FileStore(path, (text, at) => parseVaultText(text, at, recordCheck));
+const HINT = 'it was left untouched; restore it from a backup, or move it aside to start a new vault';
+
+/** The embedded default: the file at `path` (one instance per process and file). */
+export function vaultFileStore(path: string, recordCheck: RecordCheck = 'at-open', onMigrated?: (backup: string) => void): VaultStore {
+  const refuse = (where: string) =>
+    new BlindfoldError('VAULT_CORRUPT', `the vault file ${path} is not a valid Blindfold vault (at ${where}); ${HINT}`);
+  return new FileStore<VaultFile>(path, {
+    collections: VAULT_COLLECTIONS,
+    checkDocument: (raw) => checkVaultDocument(raw, refuse, recordCheck),
+    checkRecord: (collection, key, record) => {
+      // A key is a secret name, as in the snapshot (schema.ts): "__proto__" would set a prototype.
+      if (!SECRET_NAME_RULE.test(key)) throw refuse(collection);
+      return checked<unknown>(collection === 'secrets' ? secretRecordSchema : tombstoneListSchema, record, (where) => refuse(`${collection}.${key}${where === '(top level)' ? '' : `.${where}`}`));
+    },
+    checkMeta: (meta) => {
+      const { secrets: _s, retired: _r, ...rest } = checked(vaultFileShellSchema, { ...meta, revision: 0, secrets: {}, retired: {} }, refuse);
+      return rest;
+    },
+    ...(onMigrated ? { onMigrated } : {}),
+  });
 }
 
+/** A store in this process only (tests): the same collections as the file. */
+export function vaultMemoryStore(initial: VaultFile | null = null): VaultStore {
+  return new MemoryStore<VaultFile>({ initial, collections: VAULT_COLLECTIONS });
+}
+
+/** A vault file's text as a document: a snapshot's, or a whole file of the previous release. */
 export function parseVaultText(text: string, path: string, recordCheck: RecordCheck = 'at-open'): VaultFile {
-  const hint = 'it was left untouched; restore it from a backup, or move it aside to start a new vault';
-  if (text.trim() === '') {
-    throw new BlindfoldError('VAULT_CORRUPT', `the vault file ${path} is empty; ${hint}`);
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new BlindfoldError('VAULT_CORRUPT', `the vault file ${path} is not valid JSON (truncated or damaged); ${hint}`);
-  }
-  if (parsed === null || typeof parsed !== 'object') {
-    throw new BlindfoldError('VAULT_CORRUPT', `the vault file ${path} holds ${JSON.stringify(parsed)} instead of a vault; ${hint}`);
-  }
   const refuse = (where: string) =>
-    new BlindfoldError('VAULT_CORRUPT', `the vault file ${path} is not a valid Blindfold vault (at ${where}); ${hint}`);
+    new BlindfoldError('VAULT_CORRUPT', `the vault file ${path} is not a valid Blindfold vault (at ${where}); ${HINT}`);
+  const content = parseSnapshot(text, path);
+  if (content.kind === 'legacy') return checkVaultDocument(content.document, refuse, recordCheck);
+  const document = checkVaultDocument(content.snapshot.document, refuse, recordCheck);
+  document.revision = content.snapshot.revision;
+  return document;
+}
+
+function checkVaultDocument(parsed: unknown, refuse: (where: string) => BlindfoldError, recordCheck: RecordCheck): VaultFile {
   if (recordCheck === 'at-open') return checked(vaultFileSchema, parsed, refuse);
   const shell = checked(vaultFileShellSchema, parsed, refuse);
   return { ...shell, secrets: lazilyCheckedRecords(shell.secrets, secretRecordSchema, refuse) };

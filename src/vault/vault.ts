@@ -18,13 +18,14 @@ import type { VaultKeys } from './keys.js';
 import { openVaultFile, type OpenOptions } from './open.js';
 import { applyRollback, historyOf, type HistoryInfo } from './versions.js';
 import { notFound } from './names.js';
-import { applySet, prepareSet, setEvent, toInfo, type SecretInfo, type SetOutcome, type SetSecretInput } from './records.js';
+import { applySet, prepareSet, setEvent, setInBatches, toInfo, type ImportOutcome, type SecretInfo, type SetOutcome, type SetSecretInput } from './records.js';
 import { decryptEvery, fingerprintEvery, resolveValue, retirer, valueSealer, verifyEvery, type IndexedFingerprints } from './plaintext.js';
 import { applyRemove, retiredCount, type RemoveOptions } from './removal.js';
 import { rotateMasterKey, type RotationProgress } from './rotation.js';
 import type { SecretRecord, VaultFile } from './schema.js';
-import type { VaultStore } from './store.js';
+import { VAULT_COLLECTIONS, type VaultStore } from './store.js';
 import { writeRecorded } from './write.js';
+import { ChangeLog } from './change-log.js';
 
 export type { SecretInfo, SetOutcome, SetSecretInput } from './records.js';
 export type { HistoryInfo } from './versions.js';
@@ -34,8 +35,6 @@ export type { Fingerprinter } from './fingerprints.js';
 export type { ChangeRecorder, VaultEvent } from './changes.js';
 export type { IndexedFingerprints } from './plaintext.js';
 export type { RemoveOptions } from './removal.js';
-
-const IMPORT_BATCH = 250;
 
 export class Vault {
   readonly paths: BlindfoldPaths;
@@ -47,7 +46,9 @@ export class Vault {
   #stamp: string | null;
   #recorder: ChangeRecorder | undefined;
   #fingerprints: FingerprintBinder | undefined;
-  #revision = 0;
+  readonly #changes = new ChangeLog();
+  /** The store revision this vault last took in (the document itself moves with the store). */
+  #seen: number;
 
   private constructor(paths: BlindfoldPaths, store: VaultStore, data: VaultFile, keys: VaultKeys, stamp: string | null) {
     this.paths = paths;
@@ -55,6 +56,7 @@ export class Vault {
     this.#data = data;
     this.#keys = keys;
     this.#stamp = stamp;
+    this.#seen = data.revision;
   }
 
   static async open(options: OpenOptions): Promise<Vault> {
@@ -82,6 +84,7 @@ export class Vault {
   /** Every change from now on goes through this recorder, inside the write lock. */
   recordChangesWith(recorder: ChangeRecorder): void {
     this.#recorder = recorder;
+    this.store.onAbandoned((revision) => recorder.abort(revision));
   }
 
   /**
@@ -107,15 +110,11 @@ export class Vault {
     if (!(await this.store.changedSince(this.#stamp))) {
       if (this.#keys.missing) {
         await this.#keys.follow(this.#data);
-        if (!this.#keys.missing) this.#revision++; // values under the followed key are readable now
+        if (!this.#keys.missing) this.#bump(null); // values under the followed key are readable now
       }
       return;
     }
-    const { document, stamp } = await this.store.read();
-    if (!document) throw new BlindfoldError('VAULT_NOT_FOUND', `the vault file ${this.store.location} disappeared`);
-    await this.#keys.follow(document);
-    this.#adopt(document);
-    this.#stamp = stamp;
+    await this.#catchUp();
   }
 
   /** Sorted by name; built once per vault revision (list_secrets is called often, writes are rare). */
@@ -163,28 +162,10 @@ export class Vault {
     }, { onlyIfRecorded: true });
   }
 
-  /**
-   * Stores many values (import). All are validated before the first write; they land in locked
-   * batches so a progress bar can move and one huge write does not hold the lock for long.
-   */
-  async setMany(inputs: SetSecretInput[], onProgress?: (p: RotationProgress) => void): Promise<{ created: string[]; updated: string[]; unchanged: string[] }> {
-    const changes = inputs.map(prepareSet);
-    const out = { created: [] as string[], updated: [] as string[], unchanged: [] as string[] };
-    for (let i = 0; i < changes.length; i += IMPORT_BATCH) {
-      const batch = changes.slice(i, i + IMPORT_BATCH);
-      const now = new Date().toISOString();
-      const outcomes = await this.#write((file, record) =>
-        batch.map((c) => {
-          const o = applySet(file, c, valueSealer(this.#keys, this.#fingerprints), now);
-          if (o.changed) record(setEvent(o, c.env));
-          return o;
-        }),
-        { onlyIfRecorded: true },
-      );
-      for (const o of outcomes) (o.created ? out.created : o.changed ? out.updated : out.unchanged).push(o.info.name);
-      onProgress?.({ done: Math.min(i + IMPORT_BATCH, changes.length), total: changes.length });
-    }
-    return out;
+  /** Stores many values (import): all validated before the first write, then in locked batches (records.ts). */
+  async setMany(inputs: SetSecretInput[], onProgress?: (p: RotationProgress) => void): Promise<ImportOutcome> {
+    const sealer = () => valueSealer(this.#keys, this.#fingerprints);
+    return setInBatches((mutate) => this.#write(mutate, { onlyIfRecorded: true }), inputs.map(prepareSet), sealer, onProgress);
   }
 
   /**
@@ -208,9 +189,23 @@ export class Vault {
     return fingerprintEvery(this.#keys, this.#data, this.#fingerprints);
   }
 
-  /** Bumped each time the in-memory data is replaced (a refresh that read a change, or our own write). */
+  /** Takes the store's lock once, so a change a killed writer left half-done is settled (store.ts); writes nothing. */
+  async settle(): Promise<number> {
+    await this.store.update(() => ({ result: undefined }));
+    await this.#catchUp();
+    return this.#data.revision;
+  }
+
+  /** Bumped each time the in-memory data changes (a refresh that read a change, or our own write). */
   get revision(): number {
-    return this.#revision;
+    return this.#changes.revision;
+  }
+
+  /** `everyFingerprint` of only the names changed after `revision` (change-log.ts); undefined when unknown. */
+  fingerprintsChangedSince(revision: number): Iterable<IndexedFingerprints> | undefined {
+    if (!this.#fingerprints) throw new BlindfoldError('INTERNAL', 'fingerprintsChangedSince needs a fingerprinter (fingerprintWith) first');
+    const names = this.#changes.namesSince(revision);
+    return names && fingerprintEvery(this.#keys, this.#data, this.#fingerprints, names);
   }
 
   /** Decrypts every stored value (current and history) to prove the file is intact; returns the count. */
@@ -271,22 +266,35 @@ export class Vault {
     return record;
   }
 
-  /** See write.ts. What landed is the freshest state we know: adopted without reading it back. */
+  /** See write.ts. The store applied what landed; catching up reads only what followed it. */
   async #write<R>(mutate: (file: VaultFile, record: (e: VaultEvent) => void) => R, opts: WriteOptions = {}): Promise<R> {
     const context = { store: this.store, vaultId: this.#data.vaultId, keys: this.#keys, recorder: this.#recorder };
-    const { result, written } = await writeRecorded(context, mutate, opts);
-    if (written) this.#adopt(written);
-    // The next refresh re-reads once, in case another writer followed ours before we got here.
-    this.#stamp = null;
+    const result = await writeRecorded(context, mutate, opts);
+    await this.#catchUp();
     return result;
   }
 
-  #adopt(data: VaultFile): void {
-    if (data.vaultId !== this.#data.vaultId) {
+  /** Takes in what the store holds now, noting which names changed since we last looked. */
+  async #catchUp(): Promise<void> {
+    // The store changes its document in place, so what we last saw is kept apart from it.
+    const before = this.#seen;
+    const same = this.#data;
+    const { document, stamp } = await this.store.read();
+    if (!document) throw new BlindfoldError('VAULT_NOT_FOUND', `the vault file ${this.store.location} disappeared`);
+    if (document.vaultId !== this.#data.vaultId) {
       throw new BlindfoldError('VAULT_SEALED', `the vault file ${this.store.location} was replaced by another vault`);
     }
-    this.#data = data;
+    this.#stamp = stamp;
+    if (document === same && document.revision === before) return;
+    await this.#keys.follow(document);
+    const changes = document === same ? this.store.changesSince(before) : null;
+    this.#data = document;
+    this.#seen = document.revision;
+    this.#bump(changes ? [...new Set(VAULT_COLLECTIONS.flatMap((c) => changes.records[c] ?? []))] : null);
+  }
+
+  #bump(names: readonly string[] | null): void {
     this.#listing = undefined;
-    this.#revision++;
+    this.#changes.bump(names);
   }
 }

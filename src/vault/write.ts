@@ -2,8 +2,8 @@
  * The vault's one way to change its document: read→modify→record→write under the store's lock.
  * It refuses when the stored document is not the vault this process opened (replaced, or re-keyed
  * by another process), and hands the change's events to the recorder (the audit trail) inside the
- * lock, after the change is computed and before it lands: if recording fails, nothing is written
- * (promise 9).
+ * lock, after the change is prepared and before it lands, claiming the revision it lands as: if
+ * recording fails, nothing is written (promise 9), and the store never commits a change without them.
  */
 import { BlindfoldError } from '../errors.js';
 import type { ChangeRecorder, VaultEvent, WriteOptions } from './changes.js';
@@ -18,14 +18,13 @@ export interface WriteContext {
   recorder: ChangeRecorder | undefined;
 }
 
-/** The mutation's result, and the document that landed (undefined when nothing was written). */
+/** The mutation's result, once the change (if any) has landed with its audit entries. */
 export async function writeRecorded<R>(
   ctx: WriteContext,
   mutate: (file: VaultFile, record: (e: VaultEvent) => void) => R,
   opts: WriteOptions = {},
-): Promise<{ result: R; written?: VaultFile }> {
-  let written: VaultFile | undefined;
-  const result = await ctx.store.update(async (current) => {
+): Promise<R> {
+  return ctx.store.update(async (current) => {
     if (!current) throw new BlindfoldError('VAULT_NOT_FOUND', `the vault file ${ctx.store.location} disappeared; nothing was written`);
     if (current.vaultId !== ctx.vaultId) {
       throw new BlindfoldError('VAULT_SEALED', `the vault file ${ctx.store.location} was replaced by another vault; nothing was written`);
@@ -34,15 +33,13 @@ export async function writeRecorded<R>(
       throw new BlindfoldError('VAULT_SEALED', 'the vault was re-keyed by another process; reopen it with the new key (nothing was written)');
     }
     const events: VaultEvent[] = [];
-    // `current` was read inside this lock and is shared with nobody: change it in place.
+    // `current` is the store's draft of the document inside this lock: change it in place.
     const result = mutate(current, (e) => events.push(e));
-    if (events.length > 0) {
-      if (!ctx.recorder) throw new BlindfoldError('AUDIT_UNAVAILABLE', 'no audit trail is attached to this vault; the change was refused');
-      await ctx.recorder(events);
-    }
     if (opts.onlyIfRecorded && events.length === 0) return { result };
-    written = current;
-    return { next: current, result };
+    const recorder = ctx.recorder;
+    if (events.length > 0 && !recorder) throw new BlindfoldError('AUDIT_UNAVAILABLE', 'no audit trail is attached to this vault; the change was refused');
+    // The entries claim the revision the change lands as; the store commits only after they are written.
+    const beforeCommit = events.length > 0 && recorder ? (revision: number) => recorder.record(events, revision) : undefined;
+    return { next: current, result, ...(beforeCommit ? { beforeCommit } : {}) };
   });
-  return written ? { result, written } : { result };
 }

@@ -5,6 +5,7 @@
 // Through the real CLI and the real stdio server, against the loopback stub's /reflect-known, which
 // holds the values out of band (this server process never resolved them).
 import { readFileSync } from 'node:fs';
+import { readVaultDocument } from '../helpers/vault-file.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempHome, type TempHome } from '../helpers/cli.js';
 import { connectStdio, visible, type StdioSession } from '../helpers/mcp.js';
@@ -88,7 +89,7 @@ describe('retired values stay known', () => {
   });
 
   it('a name already removed can have its fingerprints forgotten later; plain rm keeps them', async () => {
-    const retired = () => Object.keys((JSON.parse(readFileSync(`${t.home}/vault.json`, 'utf8')) as { retired: object }).retired);
+    const retired = () => Object.keys((readVaultDocument(`${t.home}/vault.json`) as { retired: object }).retired);
     await setSecret(t, 'LATER', LATER, '--host', stub.origin);
     cli('rm', 'LATER');
     expect(retired()).toContain('LATER');
@@ -101,7 +102,7 @@ describe('retired values stay known', () => {
   it('show counts the retired values remembered; the vault keeps sealed fingerprints, never a ciphertext', () => {
     expect(cli('show', 'ROTATING')).toMatch(/retired values remembered\s+1\b/);
     expect((JSON.parse(cli('show', 'AGAIN', '--json')) as { secret: { retiredRemembered: number } }).secret.retiredRemembered).toBe(1);
-    const file = JSON.parse(readFileSync(`${t.home}/vault.json`, 'utf8')) as { retired: Record<string, Array<Record<string, unknown>>> };
+    const file = readVaultDocument(`${t.home}/vault.json`) as { retired: Record<string, Array<Record<string, unknown>>> };
     expect(Object.keys(file.retired).sort()).toEqual(['AGAIN', 'GONE_KEY', 'ROTATING']);
     for (const tombstones of Object.values(file.retired)) {
       for (const tomb of tombstones) expect(Object.keys(tomb).sort()).toEqual(['env', 'retiredAt', 'scheme', 'sealed', 'v']);

@@ -32,7 +32,7 @@ beforeAll(async () => {
   origin = `http://api.meta.test:${(server.address() as { port: number }).port}`;
   root = mkdtempSync(join(tmpdir(), 'blindfold-meta-'));
   vault = await Vault.open({ paths: resolvePaths({ home: join(root, 'bf') }, {}), env: { BLINDFOLD_MASTER_KEY: randomBytes(32).toString('base64') }, create: true });
-  vault.recordChangesWith(async () => {});
+  vault.recordChangesWith({ record: async () => {}, abort: async () => {} });
   await vault.set({ name: 'KEY', value: KEY, hosts: [origin], placements: ['header'] });
 });
 

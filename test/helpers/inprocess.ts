@@ -29,7 +29,7 @@ export interface OpenedForChange {
 export async function openForChange(env: NodeJS.ProcessEnv): Promise<OpenedForChange> {
   const vault = await Vault.open({ paths: resolvePaths({}, env), env, create: true });
   const audit = new AuditLog({ path: vault.paths.audit, key: await vault.auditKey(), vaultId: vault.vaultId });
-  recordVaultChanges(vault, audit, cliPrincipal());
+  recordVaultChanges(vault, audit, cliPrincipal);
   await fingerprintVaultWrites(vault);
   return { vault, audit, close: () => audit.close() };
 }

@@ -36,7 +36,7 @@ afterAll(async () => {
 describe('the redaction index built in slices after start', () => {
   it('is finished before a request that comes while it is half built', async () => {
     const vault = await Vault.open({ paths: resolvePaths({ home }), env: { BLINDFOLD_HOME: home }, notice: () => {}, create: true });
-    vault.recordChangesWith(async () => {});
+    vault.recordChangesWith({ record: async () => {}, abort: async () => {} });
     await vault.setMany(Array.from({ length: COUNT }, (_, i) => ({ name: `FILL_${i}`, value: valueOf(i), hosts: ['https://api.example.com'] })));
     await vault.set({ name: 'USED', value: 'used-key-Hm3Nq8Tb5Wd1Zx', hosts: [stub.origin] });
 

@@ -41,7 +41,7 @@ beforeAll(async () => {
   stub = await startStub({ known: [BETA] });
   process.env.BLINDFOLD_MASTER_KEY = randomBytes(32).toString('base64');
   const vault = await Vault.open({ paths: resolvePaths({ home }, {}), create: true });
-  vault.recordChangesWith(async () => {});
+  vault.recordChangesWith({ record: async () => {}, abort: async () => {} });
   await vault.set({ name: 'ALPHA_KEY', value: ALPHA, hosts: [stub.origin], placements: ['header'], inject: 'header:x-api-key:{value}' });
   await vault.set({ name: 'BETA_KEY', value: BETA, hosts: [stub.origin], placements: ['header'], inject: 'header:x-api-key:{value}' });
   mkdirSync(join(home, 'tasks'));

@@ -4,6 +4,7 @@
 // value in another environment, another secret bound to the same stub that no call ever used, and
 // a secret another process adds while the server runs. None of them may reach the agent.
 import { readFileSync } from 'node:fs';
+import { readVaultDocument, vaultBytes } from '../helpers/vault-file.js';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempHome, type TempHome } from '../helpers/cli.js';
@@ -105,8 +106,8 @@ describe('stored fingerprints (SPEC §7)', () => {
     const VIA_CLI = 'spawned-Cli-Value+Kj7Hg2Fd9Sa4';
     const r = runCli(['set', 'VIA_CLI', '--host', 'https://cli.example'], { env: t.env, input: VIA_CLI });
     expect(r.code, r.stderr).toBe(0);
-    const text = readFileSync(join(t.home, 'vault.json'), 'utf8');
-    const doc = JSON.parse(text) as { secrets: Record<string, { values: Record<string, { fp?: { sealed: string } }>; history: Array<{ values: Record<string, { fp?: { sealed: string } }> }> }> };
+    const text = vaultBytes(join(t.home, 'vault.json'));
+    const doc = readVaultDocument(join(t.home, 'vault.json')) as { secrets: Record<string, { values: Record<string, { fp?: { sealed: string } }>; history: Array<{ values: Record<string, { fp?: { sealed: string } }> }> }> };
     let stored = 0;
     for (const [name, secret] of Object.entries(doc.secrets)) {
       for (const values of [secret.values, ...secret.history.map((h) => h.values)]) {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CLI, runCli, tempHome, type RunResult, type TempHome } from '../helpers/cli.js';
 import { seedVault } from '../helpers/inprocess.js';
+import { readVaultDocument, writeVaultDocument } from '../helpers/vault-file.js';
 
 let t: TempHome;
 beforeEach(async () => {
@@ -17,9 +18,9 @@ beforeEach(async () => {
     { name: 'BAD_KEY', value: 'bad-value-Kx8wV3uQ6sP1', hosts: ['b.example.com'] },
   ]);
   const path = join(t.home, 'vault.json');
-  const doc = JSON.parse(readFileSync(path, 'utf8'));
+  const doc = readVaultDocument(path);
   doc.secrets.BAD_KEY.policy.hosts = 'evil.example.com'; // a string where the host list belongs
-  writeFileSync(path, JSON.stringify(doc, null, 1));
+  writeVaultDocument(path, doc, 1);
 });
 afterEach(() => t.cleanup());
 
@@ -61,13 +62,13 @@ describe('a secrets map holding a key that is no secret name', () => {
   for (const key of ['__proto__', 'not a name']) {
     it(`"${key}": serve and the CLI both refuse the file with VAULT_CORRUPT and exit 3`, async () => {
       const path = join(t.home, 'vault.json');
-      const text = readFileSync(path, 'utf8');
-      const doc = JSON.parse(text);
+      const doc = readVaultDocument(path);
       doc.secrets.BAD_KEY.policy.hosts = ['b.example.com'];
+      writeVaultDocument(path, doc);
       // Written as text: assigning doc.secrets["__proto__"] would set a prototype, not add a key.
       const record = JSON.stringify(doc.secrets.GOOD_KEY);
-      writeFileSync(path, JSON.stringify(doc).replace('"secrets":{', `"secrets":{${JSON.stringify(key)}:${record},`));
-      expect(Object.keys(JSON.parse(readFileSync(path, 'utf8')).secrets)).toContain(key);
+      writeFileSync(path, readFileSync(path, 'utf8').replace('"secrets":{', `"secrets":{${JSON.stringify(key)}:${record},`));
+      expect(Object.keys(JSON.parse(readFileSync(path, 'utf8')).document.secrets)).toContain(key);
       const served = await serveUntilItEnds();
       expect(served.code, served.stderr).toBe(3);
       expect(served.stderr).toMatch(/is not a valid Blindfold vault \(at secrets.*\[VAULT_CORRUPT\]/);

@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync, statSync, existsSync } from 'node:fs';
+import { readVaultDocument, writeVaultDocument } from '../helpers/vault-file.js';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { filesContaining, modeOf, runCli, runCliAsync, tempHome, type TempHome } from '../helpers/cli.js';
@@ -199,8 +200,8 @@ describe('sealed and damaged vaults', () => {
 
 describe('tampering with ciphertexts fails authentication cleanly', () => {
   type Vault = { secrets: Record<string, { values: Record<string, { ct: string; wk: string }> }> };
-  const load = () => JSON.parse(readFileSync(vaultPath(), 'utf8')) as Vault;
-  const save = (v: Vault) => writeFileSync(vaultPath(), JSON.stringify(v));
+  const load = () => readVaultDocument(vaultPath()) as Vault;
+  const save = (v: Vault) => writeVaultDocument(vaultPath(), v);
   const flip = (b64: string, index: number) => {
     const bytes = Buffer.from(b64, 'base64');
     const i = index < 0 ? bytes.length + index : index;
@@ -261,7 +262,7 @@ describe('passphrase keys', () => {
     let r = runCli(['set', 'PASS_KEY', '--host', 'a.example.com'], { env, input: VALUE_A });
     expect(r.code, r.stderr).toBe(0);
     expect(existsSync(join(t.home, 'master.key'))).toBe(false);
-    const vault = JSON.parse(readFileSync(vaultPath(), 'utf8'));
+    const vault = readVaultDocument(vaultPath());
     expect(vault.kdf.type).toBe('argon2id');
     r = runCli(['check'], { env });
     expect(r.code, r.stderr).toBe(0);

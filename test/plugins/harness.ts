@@ -89,7 +89,7 @@ export function startWorld(principal: string): World {
     world.other = await startStub();
     process.env.BLINDFOLD_MASTER_KEY = randomBytes(32).toString('base64');
     const vault = await Vault.open({ paths: resolvePaths({ home }, {}), create: true });
-    vault.recordChangesWith(async () => {});
+    vault.recordChangesWith({ record: async () => {}, abort: async () => {} });
     await vault.set({ name: 'GH_TOKEN', value: GH_VALUE, hosts: [world.stub.origin], placements: ['header'] });
     await vault.set({ name: 'X_KEY', value: KEY_VALUE, hosts: [world.stub.origin], inject: 'header:x-api-key:{value}' });
     mkdirSync(join(home, 'tasks'), { recursive: true });

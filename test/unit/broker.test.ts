@@ -30,7 +30,7 @@ beforeAll(async () => {
   stub = await startStub();
   origin = `http://api.unit.test:${stub.port}`;
   vault = await Vault.open({ paths: resolvePaths({ home: join(root, 'bf') }, {}), env: { BLINDFOLD_MASTER_KEY: randomBytes(32).toString('base64') }, create: true });
-  vault.recordChangesWith(async () => {});
+  vault.recordChangesWith({ record: async () => {}, abort: async () => {} });
   await vault.set({ name: 'UNIT_KEY', value: VALUE, hosts: [origin], placements: ['header', 'query'] });
 });
 

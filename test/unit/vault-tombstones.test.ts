@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { resolvePaths } from '../../src/config.js';
-import { MemoryStore } from '../../src/store/memory.js';
+import { vaultMemoryStore, type VaultStore } from '../../src/vault/store.js';
 import { interpretKeyText } from '../../src/vault/keyring.js';
 import { HISTORY_LIMIT, type VaultFile } from '../../src/vault/schema.js';
 import { Vault, type VaultEvent } from '../../src/vault/vault.js';
@@ -17,14 +17,14 @@ const NEW = 'tok_current_3Hd8Wn1Ks6Pz';
 const sha = (value: string) => createHash('sha256').update(value).digest('hex');
 const fingerprinter = { scheme: 'sha256-test', fingerprint: sha };
 
-async function openVault(store = new MemoryStore<VaultFile>(), key = randomBytes(32).toString('base64'), withFingerprints = true) {
+async function openVault(store = vaultMemoryStore(), key = randomBytes(32).toString('base64'), withFingerprints = true) {
   const vault = await Vault.open({ paths, env: { BLINDFOLD_MASTER_KEY: key }, store, create: true });
   const events: VaultEvent[] = [];
-  vault.recordChangesWith(async (e) => void events.push(...e));
+  vault.recordChangesWith({ record: async (e) => void events.push(...e), abort: async () => {} });
   if (withFingerprints) await vault.fingerprintWith(fingerprinter);
   return { vault, store, key, events };
 }
-const doc = async (store: MemoryStore<VaultFile>) => (await store.read()).document!;
+const doc = async (store: VaultStore) => (await store.read()).document!;
 const indexed = (vault: Vault) => [...vault.everyFingerprint()].map((r) => `${r.name}:${r.fingerprints}`).sort();
 
 describe('tombstones', () => {
@@ -47,7 +47,11 @@ describe('tombstones', () => {
     await vault.set({ name: 'API', value: OLD });
     await vault.remove('API');
     const file = await doc(store);
-    await store.update(() => ({ next: { ...file, retired: { OTHER: file.retired!.API!, API: [{ ...file.retired!.API![0]!, v: 2 }] } }, result: undefined }));
+    const moved = file.retired!.API!;
+    await store.update((draft) => {
+      draft!.retired = Object.assign(draft!.retired ?? {}, { OTHER: moved, API: [{ ...moved[0]!, v: 2 }] });
+      return { next: draft!, result: undefined };
+    });
     const { vault: reopened } = await openVault(store, key);
     expect(indexed(reopened)).toEqual([]);
   });

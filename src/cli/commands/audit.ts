@@ -6,6 +6,7 @@ import { BlindfoldError } from '../../errors.js';
 import { vaultNotFound } from '../../vault/open.js';
 import { action, EXIT, openVault, pathsFor } from '../context.js';
 import { escapeControls, printJson, printLine, printTable, toJson } from '../io.js';
+import { openAdmin } from '../admin.js';
 
 interface AuditOptions {
   since?: string;
@@ -58,8 +59,11 @@ export const auditAction = action((opts: AuditOptions, cmd: Command) => {
 export const auditVerifyAction = action(async (opts: { json?: boolean }, cmd: Command) => {
   // `audit` has its own --json, which commander hands to the parent when both are given.
   const json = opts.json ?? (cmd.parent?.opts() as { json?: boolean } | undefined)?.json;
-  const vault = await openVault(cmd);
-  const result = verifyAudit(vault.paths.audit, await vault.auditKey(), vault.vaultId);
+  // A change cut short by a crash is settled first (its entries get their store.abort), so the
+  // pairing of entries with changes is checked against the store as it really is.
+  const { vault, admin } = await openAdmin(cmd);
+  const storeRevision = await admin.settle();
+  const result = verifyAudit(vault.paths.audit, await vault.auditKey(), vault.vaultId, storeRevision);
   if (json) printJson(result);
   else if (result.ok) {
     printLine(
