@@ -4,9 +4,9 @@
  *   BLINDFOLD_FAULT=<point>[:<n>]
  *
  * makes this process kill itself with SIGKILL (a real kill -9: no handler, no cleanup, no flush)
- * at <point> of its <n>-th vault write (default 1; writes are counted per process, so a
- * `rotate-key`, which commits a start write, re-wrap batches and a final switch, can be stopped
- * mid-rotation). Just before dying it writes one line, `blindfold: FAULT <point> (write <n>)`, to
+ * at <point> of its <n>-th vault write of that kind (default 1; journal writes and snapshot
+ * writes are counted apart, per process, so a `rotate-key`, which commits a start change, re-wrap
+ * batches and a final switch, can be stopped mid-rotation wherever compactions fall). Just before dying it writes one line, `blindfold: FAULT <point> (write <n>)`, to
  * stderr so a test can tell that the kill landed there and not somewhere else. The points, in the
  * order a write passes them. A change to an existing vault is one journal write (journal.ts):
  *
@@ -50,7 +50,7 @@ interface Armed {
 }
 
 let armed: Armed | null | undefined;
-let writes = 0;
+const writes = { journal: 0, snapshot: 0 };
 
 function parse(raw: string | undefined): Armed | null {
   if (raw === undefined || raw === '') return null;
@@ -71,10 +71,10 @@ function say(line: string): void {
   }
 }
 
-/** Called once at the start of every vault write; returns that write's number in this process. */
-export function beginWrite(): number {
+/** Called once at the start of every vault write of a kind; returns its number among this process's writes of that kind. */
+export function beginWrite(kind: 'journal' | 'snapshot'): number {
   if (armed === undefined) armed = parse(process.env[FAULT_ENV]);
-  return ++writes;
+  return ++writes[kind];
 }
 
 /** A crash point inside write number `write`. Does nothing unless BLINDFOLD_FAULT names this point and write. */

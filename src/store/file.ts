@@ -39,6 +39,8 @@ export interface FileStoreOptions<D> {
   checkMeta?: (meta: Record<string, unknown>) => Record<string, unknown>;
   /** Told where the backup is when a file of the previous release was migrated. */
   onMigrated?: (backup: string) => void;
+  /** Journal size past which it is folded into a new snapshot (when also past the snapshot's); tests lower it. */
+  compactAfterBytes?: number;
 }
 
 /** One instance per process and file (SPEC §7). */
@@ -107,7 +109,7 @@ export class FileStore<D extends StoreDocument> implements SecretStore<D> {
       this.#committedEnd += bytes;
       target.apply(change);
       faultPoint('after-commit', n);
-      if (this.#committedEnd > Math.max(COMPACT_MIN_BYTES, this.#snapshotBytes)) await this.#compact(target);
+      if (this.#committedEnd > Math.max(this.#options.compactAfterBytes ?? COMPACT_MIN_BYTES, this.#snapshotBytes)) await this.#compact(target);
       await this.#sweep();
       return result;
     } finally {

@@ -61,7 +61,7 @@ export async function appendChange(
   beforeCommit: ((revision: number) => Promise<void>) | undefined,
   refused: (revision: number) => Promise<void> | undefined,
 ): Promise<{ n: number; bytes: number }> {
-  const n = beginWrite();
+  const n = beginWrite('journal');
   const { line, hash } = preparedLine(change);
   const prepared = Buffer.from(line);
   const commit = Buffer.from(commitLine(change.revision, hash));

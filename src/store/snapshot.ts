@@ -78,7 +78,7 @@ export function tempPrefix(path: string): string {
 
 /** Writes `snapshot` over `path` atomically, with the crash points of the kill -9 tests (faults.ts). */
 export async function writeSnapshot(path: string, snapshot: Snapshot): Promise<number> {
-  const n = beginWrite();
+  const n = beginWrite('snapshot');
   const dir = dirname(path);
   const tmp = join(dir, `${tempPrefix(path)}${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   const bytes = Buffer.from(

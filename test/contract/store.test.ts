@@ -4,7 +4,7 @@
 // also runs it across processes and under kill -9 at each of its fault points. The PostgreSQL
 // store of a later issue joins the list below and must pass the same tests.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, utimesSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +22,7 @@ interface Doc {
 }
 
 const WORKER = join(import.meta.dirname, 'store-worker.mjs');
+const SNAPSHOT_POINTS = ['temp-partial', 'after-temp-write', 'before-rename', 'after-rename'];
 const collections = ['counts'];
 const fileStore = (path: string) => new FileStore<Doc>(path, { collections, checkDocument: (raw) => raw as Doc });
 
@@ -240,13 +241,18 @@ describe.each(backends)('$name keeps the SecretStore contract', (backend) => {
 });
 
 describe('FileStore across processes and crashes', () => {
-  const run = (path: string, audit: string, key: string, times: number, fault?: string) =>
+  const run = (path: string, audit: string, key: string, times: number, fault?: string, compactAfterBytes?: number) =>
     new Promise<{ code: number | null; signal: string | null; stderr: string }>((resolve) => {
       const env = { ...process.env, ...(fault ? { BLINDFOLD_FAULT: fault } : {}) };
-      const child = spawn(process.execPath, [WORKER, path, audit, 'bump', key, String(times)], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+      const args = [WORKER, path, audit, 'bump', key, String(times), ...(compactAfterBytes ? [String(compactAfterBytes)] : [])];
+      const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
       let stderr = '';
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      child.on('close', (code, signal) => resolve({ code, signal, stderr }));
+      child.on('close', (code, signal) => {
+        // The dead writer's lock is taken over once 2.5 s old; ageing it stands for that wait.
+        if (signal === 'SIGKILL' && existsSync(`${path}.lock`)) utimesSync(`${path}.lock`, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+        resolve({ code, signal, stderr });
+      });
     });
 
   it('three processes bumping at once lose no update, and every revision is claimed once, in order', async () => {
@@ -271,7 +277,7 @@ describe('FileStore across processes and crashes', () => {
     const dir = await tempDir();
     const path = join(dir, 'doc.json');
     const audit = join(dir, 'audit.txt');
-    const journalWrite = !['temp-partial', 'after-temp-write', 'before-rename', 'after-rename'].includes(point);
+    const journalWrite = !SNAPSHOT_POINTS.includes(point);
     // Journal points: the vault exists (2 changes) and the 3rd write dies. Snapshot points: the creating write dies.
     if (journalWrite) expect((await run(path, audit, 'a', 2)).code).toBe(0);
     const killed = await run(path, audit, 'a', 1, `${point}:1`);
@@ -305,6 +311,29 @@ describe('FileStore across processes and crashes', () => {
     const revisions = [...open.keys()].sort((x, y) => x - y);
     expect(revisions).toEqual(Array.from({ length: final.revision }, (_, i) => i + 1));
     expect(Math.max(0, ...revisions)).toBeLessThanOrEqual(final.revision);
+  });
+
+  it.each(SNAPSHOT_POINTS.map((p) => [p]))('kill -9 at %s of a compaction: the change before it stays, the journal it folded is not applied twice', async (point) => {
+    const dir = await tempDir();
+    const path = join(dir, 'doc.json');
+    const audit = join(dir, 'audit.txt');
+    expect((await run(path, audit, 'a', 3)).code).toBe(0);
+    // A threshold of 1 byte: the change lands, then the journal is folded into a new snapshot.
+    const killed = await run(path, audit, 'a', 1, `${point}:1`, 1);
+    expect(killed.stderr).toContain(`blindfold: FAULT ${point} (write 1)`);
+    const doc = (await fileStore(path).read()).document!;
+    expect(doc.revision).toBe(4);
+    expect({ ...doc.counts }).toEqual({ a: 4 });
+    expect((await run(path, audit, 'b', 2, undefined, 1)).code).toBe(0);
+    const final = (await fileStore(path).read()).document!;
+    expect(final.revision).toBe(6);
+    expect({ ...final.counts }).toEqual({ a: 4, b: 2 });
+    // Litter of the dead compaction (its temp file, a journal no snapshot names) is swept.
+    const journals = readdirSync(dir).filter((n) => n.startsWith('doc.journal.'));
+    expect(journals).toEqual([JSON.parse(readFileSync(path, 'utf8')).journal]);
+    expect(readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    const claims = readFileSync(audit, 'utf8').trim().split('\n').map((l) => Number(l.split(' ')[1]));
+    expect(claims).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
   it('refuses a journal line damaged in the middle, and leaves the files as they were', async () => {

@@ -5,9 +5,10 @@ import { existsSync, readdirSync, readFileSync, statSync, utimesSync, writeFileS
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resolvePaths } from '../../src/config.js';
-import { parseVaultText } from '../../src/vault/store.js';
+import type { VaultFile } from '../../src/vault/schema.js';
 import { Vault } from '../../src/vault/vault.js';
 import { CLI, filesContaining, modeOf, runCli, tempHome, type TempHome } from '../helpers/cli.js';
+import { readVaultDocument } from '../helpers/vault-file.js';
 
 let t: TempHome;
 beforeEach(() => {
@@ -20,36 +21,37 @@ const valueFor = (name: string) => `value-of-${name}-0123456789abcdef`;
 
 /*
  * Crashes at chosen instants (SPEC §11: kill -9 during writes and during rotate-key, ≥ 50 times).
- * BLINDFOLD_FAULT=<point>:<n> (src/vault/faults.ts) makes a CLI process SIGKILL itself at <point>
- * of its n-th vault write, after saying so on stderr, so every kill below provably lands inside a
- * write rather than somewhere in Node's start-up. The points, in the order a write passes them:
+ * BLINDFOLD_FAULT=<point>:<n> (src/store/faults.ts) makes a CLI process SIGKILL itself at <point>
+ * of its n-th journal write, after saying so on stderr, so every kill below provably lands inside a
+ * write rather than somewhere in Node's start-up. The points, in the order a change passes them:
+ * prepared line half written, prepared line whole, audit entries written, commit line half
+ * written, commit line whole and synced.
  */
-const POINTS = ['temp-partial', 'after-temp-write', 'before-rename', 'after-rename', 'after-commit'] as const;
+const POINTS = ['prepare-partial', 'after-prepare', 'after-audit', 'commit-partial', 'after-commit'] as const;
 type Point = (typeof POINTS)[number];
 type Fault = `${Point}:${number}`;
-/** Whether a write killed at this point had already replaced the vault file. */
-const landed = (p: Point) => p === 'after-rename' || p === 'after-commit';
+/** Whether a change killed at this point had landed. */
+const landed = (p: Point) => p === 'after-commit';
+/** Whether its audit entries were written before the kill (they then need a store.abort if it did not land). */
+const claimed = (p: Point) => p === 'after-audit' || p === 'commit-partial' || p === 'after-commit';
 
 /** Kills across the file; the three crash tests below make 31 + 10 + 12 = 53. */
 let kills = 0;
 const crashTestsRun = new Set<string>();
 
 const vaultPath = () => join(t.home, 'vault.json');
-const readVaultFile = () => parseVaultText(readFileSync(vaultPath(), 'utf8'), vaultPath());
-const strayTemps = (pid?: number) =>
-  readdirSync(t.home).filter((n) => n.startsWith(pid === undefined ? '.vault.json.' : `.vault.json.${pid}.`) && n.endsWith('.tmp'));
+const readVaultFile = () => readVaultDocument(vaultPath()) as VaultFile;
+const strayTemps = () => readdirSync(t.home).filter((n) => n.endsWith('.tmp'));
 
 /**
  * Runs a CLI command that must die by SIGKILL at `fault`, and checks that it died inside that write:
- * it said so, it still held the vault lock, its temp file is on disk exactly when it had not been
- * renamed yet (torn at temp-partial, whole at after-temp-write/before-rename), and the vault file is
- * the one its earlier writes committed, plus this one only when the rename happened.
+ * it said so, it still held the vault lock, and the vault is the one its earlier changes committed,
+ * plus this one only when its commit line was whole.
  */
 function killAt(args: string[], fault: Fault, opts: { input?: string; ageLock?: boolean } = {}): void {
   const [point, nText] = fault.split(':') as [Point, string];
   const n = Number(nText);
   const before = readVaultFile();
-  const beforeBytes = readFileSync(vaultPath());
   const r = spawnSync(process.execPath, [CLI, ...args], {
     env: { ...t.env, BLINDFOLD_FAULT: fault },
     input: opts.input ?? '',
@@ -64,24 +66,33 @@ function killAt(args: string[], fault: Fault, opts: { input?: string; ageLock?: 
   const lock = `${vaultPath()}.lock`;
   expect(existsSync(lock), what).toBe(true);
   expect(statSync(lock).mtimeMs, what).toBeGreaterThan(Date.now() - 30_000); // its own lock, not an old one
-  const mine = strayTemps(r.pid);
-  expect(mine, what).toHaveLength(landed(point) ? 0 : 1);
-  if (!landed(point)) {
-    const tmpText = readFileSync(join(t.home, mine[0]!), 'utf8');
-    if (point === 'temp-partial') expect(() => JSON.parse(tmpText), what).toThrow();
-    else expect(JSON.parse(tmpText).revision, what).toBe(before.revision + n);
-  }
-  // The file on disk parses as a vault and is exactly as far along as the process got.
+  // The vault on disk is exactly as far along as the process got.
   const after = readVaultFile();
   expect(after.vaultId, what).toBe(before.vaultId);
   expect(after.revision, what).toBe(before.revision + n - (landed(point) ? 0 : 1));
-  if (n === 1 && !landed(point)) expect(readFileSync(vaultPath()).equals(beforeBytes), what).toBe(true);
 
   // proper-lockfile takes over a dead holder's lock once its mtime is 2.5 s old (LOCK_STALE_MS in
-  // store.ts). Ageing it stands for waiting that long; one test below waits for real instead.
+  // file-io.ts). Ageing it stands for waiting that long; one test below waits for real instead.
   if (opts.ageLock !== false) {
     const past = new Date(Date.now() - 60_000);
     utimesSync(lock, past, past);
+  }
+}
+
+/**
+ * The audit trail and the vault agree (issue 19): `audit verify` (which first settles what a killed
+ * writer left) passes, every change that landed has its entries, and every revision claimed by a
+ * change that did not land has a store.abort.
+ */
+function expectAuditPaired(): void {
+  const verify = runCli(['audit', 'verify', '--json'], { env: t.env });
+  expect(verify.code, verify.stdout + verify.stderr).toBe(0);
+  const entries = JSON.parse(runCli(['audit', '--json'], { env: t.env }).stdout) as Array<{ action: string; storeRevision?: number }>;
+  const aborted = new Set(entries.filter((e) => e.action === 'store.abort').map((e) => e.storeRevision));
+  const revision = readVaultFile().revision;
+  for (const e of entries) {
+    if (e.storeRevision === undefined || e.action === 'store.abort') continue;
+    expect(e.storeRevision <= revision || aborted.has(e.storeRevision), JSON.stringify(e)).toBe(true);
   }
 }
 
@@ -130,9 +141,9 @@ describe('crashes at chosen points inside a write', () => {
         const created = `NEW_${round}_${point.replaceAll('-', '_')}`;
         killAt(['set', created, '--host', 'api.example.com'], `${point}:1`, { input: valueFor(created) });
         expected.set(created, landed(point) ? valueFor(created) : undefined);
-        // Every kill is checked in-process; the CLI's own `list --json` after a torn temp file and
-        // after a rename made under a lock that was never released (the next write opens it anyway).
-        const cli = point === 'temp-partial' || point === 'after-rename';
+        // Every kill is checked in-process; the CLI's own `list --json` after a torn line and after
+        // a prepared change whose commit line is torn (readers skip both).
+        const cli = point === 'prepare-partial' || point === 'commit-partial';
         await expectVault(expected, { cli });
 
         const updated = base[next++]!;
@@ -141,14 +152,14 @@ describe('crashes at chosen points inside a write', () => {
         if (landed(point)) expected.set(updated, value); // else the old value must still be there
         await expectVault(expected, { cli });
       }
-      // The temp files the kills left behind do not get in the next write's way; it sweeps them.
-      expect(strayTemps().length).toBeGreaterThan(0);
+      // What the kills left at the journal's end does not get in the next write's way; it settles it.
       const name = `AFTER_${round}`;
       const ok = runCli(['set', name, '--host', 'api.example.com'], { env: t.env, input: valueFor(name) });
       expect(ok.code, ok.stderr).toBe(0);
       expected.set(name, valueFor(name));
       expect(strayTemps()).toEqual([]);
       expect(existsSync(`${vaultPath()}.lock`)).toBe(false);
+      expectAuditPaired();
     }
 
     for (let round = 0; round < 2; round++) {
@@ -156,12 +167,13 @@ describe('crashes at chosen points inside a write', () => {
         const removed = base[next++]!;
         killAt(['rm', removed], `${point}:1`);
         if (landed(point)) expected.set(removed, undefined);
-        await expectVault(expected, { cli: point === 'temp-partial' || point === 'after-rename' });
+        await expectVault(expected, { cli: point === 'prepare-partial' || point === 'commit-partial' });
       }
     }
+    expectAuditPaired();
 
     // A real crash with no help from the test: the dead writer's lock is taken over once stale.
-    killAt(['set', 'LAST', '--host', 'api.example.com'], 'before-rename:1', { input: valueFor('LAST'), ageLock: false });
+    killAt(['set', 'LAST', '--host', 'api.example.com'], 'after-audit:1', { input: valueFor('LAST'), ageLock: false });
     const lockedAt = statSync(`${vaultPath()}.lock`).mtimeMs;
     const last = runCli(['set', 'LAST', '--host', 'api.example.com'], { env: t.env, input: valueFor('LAST') });
     expect(last.code, last.stderr).toBe(0);
@@ -171,6 +183,7 @@ describe('crashes at chosen points inside a write', () => {
     expect(strayTemps()).toEqual([]);
 
     expect(kills - start).toBe(31);
+    expectAuditPaired();
     crashTestsRun.add('set/rm');
     expect(runCli(['check'], { env: t.env }).code).toBe(0);
     expect(modeOf(vaultPath())).toBe(0o600);
@@ -186,8 +199,8 @@ describe('crashes at chosen points inside a write', () => {
     const start = kills;
 
     const plan: Fault[] = [
-      'temp-partial:1', 'after-rename:1', 'before-rename:2', 'after-temp-write:1', 'after-commit:2',
-      'after-rename:2', 'before-rename:1', 'temp-partial:2', 'after-commit:1', 'after-temp-write:2',
+      'prepare-partial:1', 'after-commit:1', 'after-audit:2', 'after-prepare:1', 'after-commit:2',
+      'commit-partial:2', 'after-audit:1', 'prepare-partial:2', 'commit-partial:1', 'after-prepare:2',
     ];
     for (const [cycle, fault] of plan.entries()) {
       const tag = `c${cycle}`;
@@ -198,9 +211,10 @@ describe('crashes at chosen points inside a write', () => {
         const batch = Math.floor(i / BATCH) + 1;
         if (batch < Number(w) || (batch === Number(w) && landed(point))) expected.set(name, valueAt(name, tag));
       });
-      await expectVault(expected, { cli: point === 'temp-partial' || point === 'after-rename' });
+      await expectVault(expected, { cli: point === 'prepare-partial' || point === 'commit-partial' });
     }
     expect(kills - start).toBe(10);
+    expectAuditPaired();
     crashTestsRun.add('import');
 
     importOk(names.map((n) => [n, valueAt(n, 'final')]));
@@ -229,7 +243,7 @@ describe('crashes at chosen points inside a write', () => {
     const start = kills;
 
     // Killed before its start write lands: nothing happened, the vault works as before.
-    for (const fault of ['temp-partial:1', 'before-rename:1'] as Fault[]) {
+    for (const fault of ['prepare-partial:1', 'commit-partial:1'] as Fault[]) {
       killAt(['rotate-key'], fault);
       expect(pending()).toBe(false);
       expect(rewrapped()).toBe(0);
@@ -237,7 +251,7 @@ describe('crashes at chosen points inside a write', () => {
       expect(list.code, list.stderr).toBe(0);
     }
     // Killed once the start landed: other commands refuse until `rotate-key` finishes the job.
-    killAt(['rotate-key'], 'after-rename:1');
+    killAt(['rotate-key'], 'after-commit:1');
     expect(pending()).toBe(true);
     const refused = runCli(['list', '--json'], { env: t.env });
     expect(refused.code).toBe(3);
@@ -248,15 +262,15 @@ describe('crashes at chosen points inside a write', () => {
     // then): each landed batch stays, each torn one is redone by the next run. A resumed run
     // writes the batches still to do, an empty batch that finds nothing left, the switch.
     const resumed: Array<{ fault: Fault; rewrapped: number; pending: boolean }> = [
-      { fault: 'after-temp-write:1', rewrapped: 0, pending: true }, //    batch 1 torn
-      { fault: 'after-rename:1', rewrapped: 200, pending: true }, //      batch 1 landed
-      { fault: 'before-rename:1', rewrapped: 200, pending: true }, //     batch 2 torn
-      { fault: 'temp-partial:1', rewrapped: 200, pending: true }, //      batch 2 torn again
+      { fault: 'after-prepare:1', rewrapped: 0, pending: true }, //       batch 1 torn
+      { fault: 'after-commit:1', rewrapped: 200, pending: true }, //      batch 1 landed
+      { fault: 'commit-partial:1', rewrapped: 200, pending: true }, //    batch 2 torn
+      { fault: 'prepare-partial:1', rewrapped: 200, pending: true }, //   batch 2 torn again
       { fault: 'after-commit:1', rewrapped: 400, pending: true }, //      batch 2 landed
-      { fault: 'after-temp-write:2', rewrapped: 450, pending: true }, //  batch 3 landed, empty batch torn
-      { fault: 'before-rename:1', rewrapped: 450, pending: true }, //     empty batch torn
-      { fault: 'before-rename:2', rewrapped: 450, pending: true }, //     empty batch landed, switch torn
-      { fault: 'after-rename:2', rewrapped: 451, pending: false }, //     switch landed, key file not yet swapped
+      { fault: 'after-prepare:2', rewrapped: 450, pending: true }, //     batch 3 landed, empty batch torn
+      { fault: 'after-audit:1', rewrapped: 450, pending: true }, //       empty batch torn
+      { fault: 'commit-partial:2', rewrapped: 450, pending: true }, //    empty batch landed, switch torn
+      { fault: 'after-commit:2', rewrapped: 451, pending: false }, //     switch landed, key file not yet swapped
     ];
     for (const step of resumed) {
       killAt(['rotate-key'], step.fault);
@@ -267,6 +281,7 @@ describe('crashes at chosen points inside a write', () => {
     expect(readFileSync(join(t.home, 'master.key'), 'utf8')).toBe(oldKey);
     expect(existsSync(join(t.home, 'master.key.next'))).toBe(true);
     expect(kills - start).toBe(12);
+    expectAuditPaired();
     crashTestsRun.add('rotate-key');
 
     await expectVault(new Map(names.map((n) => [n, valueFor(n)])));
