@@ -261,6 +261,7 @@ export class FileStore<D extends StoreDocument> implements SecretStore<D> {
     const backup = await backUpLegacy(this.location);
     const revs = legacyRevisions(raw, this.#options.collections, document.revision);
     await this.#writeSnapshotAndJournal({ revision: document.revision, revs, document: raw });
+    await this.#sweep(); // journals of a vault this file replaced (a restored backup) name nothing now
     this.#options.onMigrated?.(backup);
   }
 
