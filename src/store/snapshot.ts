@@ -11,7 +11,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { constants as fsConstants } from 'node:fs';
-import { chmod, copyFile, open, rename, unlink } from 'node:fs/promises';
+import { chmod, copyFile, open, readFile, rename, unlink } from 'node:fs/promises';
+import { Low, type Adapter } from 'lowdb';
 import { basename, dirname, join } from 'node:path';
 import { BlindfoldError } from '../errors.js';
 import { beginWrite, faultPoint } from './faults.js';
@@ -76,34 +77,51 @@ export function tempPrefix(path: string): string {
   return `.${basename(path)}.`;
 }
 
-/** Writes `snapshot` over `path` atomically, with the crash points of the kill -9 tests (faults.ts). */
-export async function writeSnapshot(path: string, snapshot: Snapshot): Promise<number> {
-  const n = beginWrite('snapshot');
-  const dir = dirname(path);
-  const tmp = join(dir, `${tempPrefix(path)}${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  const bytes = Buffer.from(
-    JSON.stringify({ format: STORE_FORMAT, revision: snapshot.revision, journal: snapshot.journal, revs: snapshot.revs, document: snapshot.document }),
-  );
-  const half = bytes.length >> 1;
-  const handle = await open(tmp, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL, FILE_MODE);
-  try {
-    // Two halves (writeFile continues at the handle's position) so a crash can land between them.
-    await handle.writeFile(bytes.subarray(0, half));
-    faultPoint('temp-partial', n);
-    await handle.writeFile(bytes.subarray(half));
-    faultPoint('after-temp-write', n);
-    await handle.sync();
-  } catch (err) {
-    await handle.close().catch(() => {});
-    await unlink(tmp).catch(() => {});
-    throw err;
+/** Writes `snapshot` over `path` atomically, through lowdb, with the crash points of the kill -9 tests (faults.ts). */
+export async function writeSnapshot(path: string, snapshot: Snapshot): Promise<void> {
+  await new Low<Snapshot>(new AtomicSnapshotFile(path), snapshot).write();
+}
+
+/**
+ * lowdb's adapter for the snapshot. Its own JSONFile adapter (steno) writes through one fixed temp
+ * name without fsync, which two processes can clobber and a crash can leave empty; this one writes
+ * a unique temp file, fsyncs it, renames it over the snapshot and fsyncs the folder. Reads go
+ * through `parseSnapshot`, since the journal beside the snapshot decides what is current.
+ */
+class AtomicSnapshotFile implements Adapter<Snapshot> {
+  constructor(readonly path: string) {}
+
+  async read(): Promise<Snapshot | null> {
+    const content = parseSnapshot(await readFile(this.path, 'utf8'), this.path);
+    return content.kind === 'snapshot' ? content.snapshot : null;
   }
-  await handle.close();
-  faultPoint('before-rename', n);
-  await rename(tmp, path);
-  faultPoint('after-rename', n);
-  await syncFolder(dir);
-  return n;
+
+  async write(snapshot: Snapshot): Promise<void> {
+    const n = beginWrite('snapshot');
+    const dir = dirname(this.path);
+    const tmp = join(dir, `${tempPrefix(this.path)}${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+    const { revision, journal, revs, document } = snapshot;
+    const bytes = Buffer.from(JSON.stringify({ format: STORE_FORMAT, revision, journal, revs, document }));
+    const half = bytes.length >> 1;
+    const handle = await open(tmp, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL, FILE_MODE);
+    try {
+      // Two halves (writeFile continues at the handle's position) so a crash can land between them.
+      await handle.writeFile(bytes.subarray(0, half));
+      faultPoint('temp-partial', n);
+      await handle.writeFile(bytes.subarray(half));
+      faultPoint('after-temp-write', n);
+      await handle.sync();
+    } catch (err) {
+      await handle.close().catch(() => {});
+      await unlink(tmp).catch(() => {});
+      throw err;
+    }
+    await handle.close();
+    faultPoint('before-rename', n);
+    await rename(tmp, this.path);
+    faultPoint('after-rename', n);
+    await syncFolder(dir);
+  }
 }
 
 /** A rename or a new file is only durable once its directory entry is. */
