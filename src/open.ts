@@ -236,14 +236,14 @@ export async function openBlindfold(options: OpenBlindfoldOptions = {}): Promise
 export async function assembleBlindfold(vault: Vault, assembly: Assembly): Promise<Blindfold> {
   const { limits, rangeOrigins } = loadSettings();
   const audit = new AuditLog({ path: vault.paths.audit, key: await vault.auditKey(), vaultId: vault.vaultId, retentionDays: limits.auditRetentionDays, quotaBytes: limits.auditQuotaBytes });
-  const suspensions = SuspensionList.inFile(vault.paths.suspensions);
-  const allowance = CountedAllowance.inFile(vault.paths.allowance, assembly.partialHitAllowance ?? limits.partialHitAllowance);
+  const suspensions = SuspensionList.in(vault.state);
+  const allowance = CountedAllowance.in(vault.state, assembly.partialHitAllowance ?? limits.partialHitAllowance);
   const broker = new Broker({
     vault,
     audit,
     suspensions,
     allowance,
-    quarantine: TripQuarantine.inFile(vault.paths.quarantine),
+    quarantine: TripQuarantine.in(vault.state),
     quotas: new CallQuotas(),
     maxInputBytes: assembly.maxArgumentBytes ?? limits.maxArgumentBytes,
     rangeOrigins: rangeOrigins.map((o) => parseConfigOrigin(o, 'rangeOrigins')),

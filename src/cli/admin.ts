@@ -18,8 +18,8 @@ export async function openAdmin(cmd: Command, extra: Partial<OpenOptions> = {}):
   const core = new AdminCore({
     vault,
     audit,
-    suspensions: SuspensionList.inFile(paths.suspensions),
-    allowance: CountedAllowance.inFile(paths.allowance),
+    suspensions: SuspensionList.in(vault.state),
+    allowance: CountedAllowance.in(vault.state),
     // YAML parsing only when a removal asks which tasks name the secret.
     tasksUsing: async (name) => (await import('../tasks/loader.js')).loadTaskFolder(paths.tasks, vault).tasks.filter((t) => t.secrets.includes(name)),
   });

@@ -10,7 +10,8 @@
  * one locked read→modify→write, so two servers of one principal cannot both spend the last unit.
  */
 import { z } from 'zod';
-import { FileCell, MemoryCell, type StateCell } from './state-cell.js';
+import type { StateCell } from '../store/cells.js';
+import { memoryHomeState, type HomeState } from '../store/home-state.js';
 
 export const DEFAULT_PARTIAL_HIT_ALLOWANCE = 3;
 
@@ -44,12 +45,13 @@ export class CountedAllowance implements PartialHitAllowance {
     this.allowance = allowance;
   }
 
-  static inFile(path: string, allowance?: number): CountedAllowance {
-    return new CountedAllowance(new FileCell(path, stateSchema, () => ({}), 'the partial-hit allowance file'), allowance);
+  /** The allowance as the home's state keeps it (the store seam: a file of the home, memory in tests). */
+  static in(state: HomeState, allowance?: number): CountedAllowance {
+    return new CountedAllowance(state.cell('allowance', stateSchema, () => ({}), 'the partial-hit allowance file'), allowance);
   }
 
   static inMemory(allowance?: number): CountedAllowance {
-    return new CountedAllowance(new MemoryCell<AllowanceState>({}), allowance);
+    return CountedAllowance.in(memoryHomeState(), allowance);
   }
 
   spend(principal: string): Promise<AllowanceSpend> {

@@ -9,7 +9,8 @@
  */
 import { z } from 'zod';
 import { BlindfoldError } from '../errors.js';
-import { FileCell, MemoryCell, type StateCell } from './state-cell.js';
+import type { StateCell } from '../store/cells.js';
+import { memoryHomeState, type HomeState } from '../store/home-state.js';
 
 /** Trips after which an origin is quarantined. */
 export const QUARANTINE_TRIPS = 2;
@@ -59,12 +60,13 @@ export class TripQuarantine implements OriginQuarantine {
     this.#cell = cell;
   }
 
-  static inFile(path: string): TripQuarantine {
-    return new TripQuarantine(new FileCell(path, stateSchema, () => ({}), 'the origin quarantine file'));
+  /** The quarantine as the home's state keeps it (the store seam: a file of the home, memory in tests). */
+  static in(state: HomeState): TripQuarantine {
+    return new TripQuarantine(state.cell('quarantine', stateSchema, () => ({}), 'the origin quarantine file'));
   }
 
   static inMemory(): TripQuarantine {
-    return new TripQuarantine(new MemoryCell<QuarantineState>({}));
+    return TripQuarantine.in(memoryHomeState());
   }
 
   recordTrip(origin: string): Promise<OriginTrip> {

@@ -9,14 +9,15 @@
  * again under a new name; a second stdio suspension on one home within a day therefore suspends
  * every stdio principal of the home (the wildcard entry `stdio:*`), until a human clears it.
  *
- * The list lives in a state cell (state-cell.ts): a small file of the home, shared by every process,
+ * The list lives in a state cell (src/store/cells.ts): a small file of the home, shared by every process,
  * changed under a lock. A suspension holds in this process from the moment it is decided, before
  * the write lands, so the next call is refused even if the disk is slow or failing.
  */
 import { z } from 'zod';
 import { BlindfoldError } from '../errors.js';
 import { logger } from '../log.js';
-import { FileCell, MemoryCell, type StateCell } from './state-cell.js';
+import type { StateCell } from '../store/cells.js';
+import { memoryHomeState, type HomeState } from '../store/home-state.js';
 
 /** Every principal a stdio server can have starts with this; the wildcard covers them all. */
 export const STDIO_PREFIX = 'stdio:';
@@ -51,13 +52,13 @@ export class SuspensionList {
     this.#cell = cell;
   }
 
-  /** The list of a home, in its file. */
-  static inFile(path: string): SuspensionList {
-    return new SuspensionList(new FileCell(path, fileSchema as z.ZodType<SuspensionState>, empty, 'the suspension list'));
+  /** The list as the home's state keeps it (the store seam: a file of the home, memory in tests). */
+  static in(state: HomeState): SuspensionList {
+    return new SuspensionList(state.cell('suspensions', fileSchema as z.ZodType<SuspensionState>, empty, 'the suspension list'));
   }
 
   static inMemory(): SuspensionList {
-    return new SuspensionList(new MemoryCell(empty()));
+    return SuspensionList.in(memoryHomeState());
   }
 
   isSuspended(principal: string): boolean {

@@ -53,6 +53,8 @@ export class FileStore<D extends StoreDocument> implements SecretStore<D> {
   #snapshotId = ABSENT;
   #journal = '';
   #committedEnd = 0;
+  /** Identity (inode, size, mtime) of the journal when it was last read. */
+  #journalSeen = '';
   #dangling: number | undefined;
   #snapshotBytes = 0;
   #abandoned: ((revision: number) => Promise<void>) | undefined;
@@ -72,7 +74,8 @@ export class FileStore<D extends StoreDocument> implements SecretStore<D> {
     if (stamp === null || stamp !== this.#stamp()) return true;
     const id = identityOf(this.location);
     if (id !== this.#snapshotId) return true;
-    return id !== ABSENT && sizeOf(this.#journalPath()) > this.#committedEnd;
+    // The journal as last read: a prepared change nobody committed (its writer died) is read once, not per call.
+    return id !== ABSENT && identityOf(this.#journalPath()) !== this.#journalSeen;
   }
 
   changesSince(revision: number): StoreChanges | null {
@@ -189,10 +192,13 @@ export class FileStore<D extends StoreDocument> implements SecretStore<D> {
   /** Applies the journal's committed lines after `from`; false when the journal is gone (compacted away). */
   async #applyJournal(state: StoreState<D>, from: number): Promise<boolean> {
     let bytes: Buffer;
+    let seen = '';
     try {
       const handle = await open(this.#journalPath(), 'r');
       try {
-        const size = (await handle.stat()).size;
+        const st = await handle.stat();
+        const size = st.size;
+        seen = `${st.ino}:${st.size}:${st.mtimeMs}`;
         bytes = Buffer.alloc(Math.max(0, size - from));
         if (bytes.length > 0) await handle.read(bytes, 0, bytes.length, from);
       } finally {
@@ -206,6 +212,7 @@ export class FileStore<D extends StoreDocument> implements SecretStore<D> {
     for (const change of tail.changes) state.apply(change, this.#options.checkRecord, this.#options.checkMeta);
     this.#committedEnd = tail.committedEnd;
     this.#dangling = tail.dangling;
+    this.#journalSeen = seen;
     return true;
   }
 

@@ -18,6 +18,7 @@ import {
 } from './keyring.js';
 import { VaultKeys } from './keys.js';
 import type { KdfParams, VaultFile } from './schema.js';
+import { fileHomeState, type HomeState } from '../store/home-state.js';
 import { vaultFileStore, type RecordCheck, type VaultStore } from './store.js';
 
 export interface OpenOptions {
@@ -38,10 +39,13 @@ export interface OpenOptions {
   store?: VaultStore;
   /** For the file at `paths.vault`: when its secret records are checked (store.ts); at open unless given. */
   recordCheck?: RecordCheck;
+  /** Where the home's small shared state lives (suspensions, allowance, quarantine); its files unless given. */
+  state?: HomeState;
 }
 
 export interface OpenedVault {
   store: VaultStore;
+  state: HomeState;
   data: VaultFile;
   /** The store's stamp for `data` (see SecretStore.changedSince); null when unknown. */
   stamp: string | null;
@@ -108,7 +112,7 @@ export async function openVaultFile(options: OpenOptions): Promise<OpenedVault> 
   }
   const keys = new VaultKeys(material, kek, paths);
   await keys.follow(data);
-  return { store, data, stamp, keys };
+  return { store, state: options.state ?? fileHomeState(paths), data, stamp, keys };
 }
 
 /** A missing vault is named, never silently created (a typo in BLINDFOLD_HOME would look empty). */

@@ -15,7 +15,8 @@ import { FingerprintBinder, type Fingerprinter } from './fingerprints.js';
 import { indexKeyFrom, openInternalKey, sealNewInternalKey, type InternalKeyPurpose } from './internal-keys.js';
 import type { KeyMaterial } from './keyring.js';
 import type { VaultKeys } from './keys.js';
-import { openVaultFile, type OpenOptions } from './open.js';
+import { openVaultFile, type OpenedVault, type OpenOptions } from './open.js';
+import type { HomeState } from '../store/home-state.js';
 import { applyRollback, historyOf, type HistoryInfo } from './versions.js';
 import { notFound } from './names.js';
 import { applySet, prepareSet, setEvent, setInBatches, toInfo, type ImportOutcome, type SecretInfo, type SetOutcome, type SetSecretInput } from './records.js';
@@ -39,6 +40,8 @@ export type { RemoveOptions } from './removal.js';
 export class Vault {
   readonly paths: BlindfoldPaths;
   readonly store: VaultStore;
+  /** The home's small shared state (suspensions, allowance, quarantine), beside the secrets' store. */
+  readonly state: HomeState;
   #data: VaultFile;
   #listing: readonly SecretInfo[] | undefined;
   readonly #keys: VaultKeys;
@@ -50,9 +53,10 @@ export class Vault {
   /** The store revision this vault last took in (the document itself moves with the store). */
   #seen: number;
 
-  private constructor(paths: BlindfoldPaths, store: VaultStore, data: VaultFile, keys: VaultKeys, stamp: string | null) {
+  private constructor(paths: BlindfoldPaths, { store, state, data, keys, stamp }: OpenedVault) {
     this.paths = paths;
     this.store = store;
+    this.state = state;
     this.#data = data;
     this.#keys = keys;
     this.#stamp = stamp;
@@ -60,8 +64,7 @@ export class Vault {
   }
 
   static async open(options: OpenOptions): Promise<Vault> {
-    const { store, data, keys, stamp } = await openVaultFile(options);
-    return new Vault(options.paths, store, data, keys, stamp);
+    return new Vault(options.paths, await openVaultFile(options));
   }
 
   get vaultId(): string {
@@ -87,10 +90,7 @@ export class Vault {
     this.store.onAbandoned((revision) => recorder.abort(revision));
   }
 
-  /**
-   * Values written from now on carry their fingerprints, and `everyFingerprint` can be called.
-   * The fingerprinter is expected to be keyed by `indexKey()`.
-   */
+  /** Values written from now on carry their fingerprints (keyed by `indexKey()`); `everyFingerprint` works. */
   async fingerprintWith(fingerprinter: Fingerprinter): Promise<void> {
     this.#fingerprints = new FingerprintBinder(await this.indexKey(), fingerprinter);
   }

@@ -17,6 +17,7 @@ import { expectNoTrace } from '../helpers/traces.js';
 import { stdioPrincipalId } from '../../src/mcp/stdio.js';
 import { CountedAllowance } from '../../src/policy/allowance.js';
 import { TripQuarantine } from '../../src/policy/quarantine.js';
+import { stateFile } from '../helpers/state-file.js';
 
 const VALUE = 'scope-Qv8Rk3Lm7Tz2Wn5Xp9Bc4Hd';
 
@@ -161,7 +162,8 @@ describe('suspension scope', () => {
     const path = join(t.home, 'suspended.json');
     const script = `
       const { SuspensionList } = await import(${JSON.stringify(join(REPO, 'dist/policy/suspensions.js'))});
-      const list = SuspensionList.inFile(process.argv[1]);
+      const { fileHomeState } = await import(${JSON.stringify(join(REPO, 'dist/store/home-state.js'))});
+      const list = SuspensionList.in(fileHomeState({ suspensions: process.argv[1] }));
       await Promise.all(Array.from({ length: 5 }, (_, i) => list.suspend('plugin:p' + process.argv[2] + '-' + i, 'test')));
     `;
     const runs = Array.from({ length: 4 }, (_, n) =>
@@ -172,11 +174,11 @@ describe('suspension scope', () => {
   });
 
   it('`clear PRINCIPAL` gives back its partial-hit allowance; `clear --origin` lifts a quarantine; both on record', async () => {
-    const allowance = CountedAllowance.inFile(join(t.home, 'allowance.json'));
+    const allowance = CountedAllowance.in(stateFile(join(t.home, 'allowance.json')));
     await allowance.spend('stdio:spender');
     await allowance.spend('stdio:spender');
     await allowance.spend('stdio:other');
-    const quarantine = TripQuarantine.inFile(join(t.home, 'quarantine.json'));
+    const quarantine = TripQuarantine.in(stateFile(join(t.home, 'quarantine.json')));
     await quarantine.recordTrip(`${stub.origin}/planted`);
     await quarantine.recordTrip(`${stub.origin}/planted-again`);
     expect(runCli(['suspended'], { env: t.env }).stdout).toMatch(new RegExp(`${stub.origin.replace(/[.]/g, '\\.')}\\s+2\\s+\\d{4}-`));

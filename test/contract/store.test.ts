@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, utimesSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FileStore } from '../../src/store/file.js';
@@ -286,7 +286,9 @@ describe('FileStore across processes and crashes', () => {
 
     const before = journalWrite ? 2 : 0;
     const after = fileStore(path);
-    const doc = (await after.read()).document;
+    const { document: doc, stamp } = await after.read();
+    // A prepared change its writer left is read once, not on every call after.
+    expect(await after.changedSince(stamp)).toBe(false);
     expect(doc?.revision ?? 0).toBe(before + (landed(point) ? 1 : 0));
     expect(doc?.counts.a ?? 0).toBe(before + (landed(point) ? 1 : 0));
     // The next writer settles what the dead one left, then lands its own change as the next revision.
@@ -334,6 +336,25 @@ describe('FileStore across processes and crashes', () => {
     expect(readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
     const claims = readFileSync(audit, 'utf8').trim().split('\n').map((l) => Number(l.split(' ')[1]));
     expect(claims).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it('a reader that holds a vault across compactions by another handle sees every change, and a full re-read says so', async () => {
+    const path = join(await tempDir(), 'doc.json');
+    const writer = new FileStore<Doc>(path, { collections, checkDocument: (raw) => raw as Doc, compactAfterBytes: 1 });
+    const reader = fileStore(path);
+    await writer.update(bump('a'));
+    const { stamp } = await reader.read();
+    const firstSnapshot = readFileSync(path, 'utf8');
+    for (let i = 0; i < 12; i++) await writer.update(bump(`k${i % 5}`));
+    expect(readFileSync(path, 'utf8')).not.toBe(firstSnapshot); // compacted, more than once
+    expect(await reader.changedSince(stamp)).toBe(true);
+    const doc = (await reader.read()).document!;
+    expect(doc.revision).toBe(13);
+    expect({ ...doc.counts }).toEqual({ a: 1, k0: 3, k1: 3, k2: 2, k3: 2, k4: 2 });
+    expect(reader.changesSince(1)).toBeNull(); // it re-read the snapshot: it cannot name what changed
+    expect(readdirSync(dirname(path)).filter((n) => n.startsWith('doc.journal.'))).toHaveLength(1);
+    await writer.close();
+    await reader.close();
   });
 
   it('refuses a journal line damaged in the middle, and leaves the files as they were', async () => {

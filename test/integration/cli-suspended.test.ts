@@ -12,6 +12,7 @@ import { runCli, runCliAsync, tempHome, type TempHome } from '../helpers/cli.js'
 import { seedSecret } from '../helpers/inprocess.js';
 import { startStub, type Stub } from '../helpers/stub.js';
 import { expectNoTrace } from '../helpers/traces.js';
+import { stateFile } from '../helpers/state-file.js';
 
 const VALUE = `sk_${randomBytes(18).toString('hex')}`;
 const CLI_PRINCIPAL = `cli:${userInfo().username}`;
@@ -33,7 +34,7 @@ afterAll(async () => {
 
 describe('a suspended CLI principal', () => {
   it('is refused by run and exec, and both work again once an admin clears it', async () => {
-    await SuspensionList.inFile(resolvePaths({ home: t.home }, {}).suspensions).suspend(CLI_PRINCIPAL, 'test: a tripwire hit');
+    await SuspensionList.in(stateFile(resolvePaths({ home: t.home }, {}).suspensions)).suspend(CLI_PRINCIPAL, 'test: a tripwire hit');
     stub.reset();
     const run = await runCliAsync(['run', 'ping'], { env: t.env }).done;
     expect(run.code).not.toBe(0);

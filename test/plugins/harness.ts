@@ -19,6 +19,7 @@ import { Vault } from '../../src/vault/vault.js';
 import { visible } from '../helpers/mcp.js';
 import { startStub, type Stub } from '../helpers/stub.js';
 import { expectNoTrace } from '../helpers/traces.js';
+import { stateFile } from '../helpers/state-file.js';
 
 export const GH_VALUE = `ghp_${randomBytes(18).toString('hex')}`;
 export const KEY_VALUE = `key_${randomBytes(18).toString('hex')}`;
@@ -189,7 +190,7 @@ export function describeRuntime(runtime: string, principal: string, drive: Drive
     });
 
     it('a suspended principal is refused through the runtime as at every other door: nothing sent, and lifting it lets calls through', async () => {
-      const suspensions = SuspensionList.inFile(resolvePaths({ home: world.options.home! }, {}).suspensions);
+      const suspensions = SuspensionList.in(stateFile(resolvePaths({ home: world.options.home! }, {}).suspensions));
       await suspensions.suspend(`plugin:${principal}`, 'test: a tripwire hit');
       await suspensions.settled();
       const call = { name: 'http_request', args: { method: 'GET', url: `${world.stub.origin}/echo`, headers: { Authorization: 'Bearer <secrets.GH_TOKEN>' } } };

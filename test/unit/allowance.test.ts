@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { REPO } from '../helpers/cli.js';
 import { CountedAllowance, type PartialHitAllowance } from '../../src/policy/allowance.js';
+import { stateFile } from '../helpers/state-file.js';
 
 let dir: string;
 beforeEach(() => {
@@ -17,7 +18,7 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const kinds: Array<[string, () => PartialHitAllowance]> = [
   ['memory', () => CountedAllowance.inMemory()],
-  ['file', () => CountedAllowance.inFile(join(dir, 'allowance.json'))],
+  ['file', () => CountedAllowance.in(stateFile(join(dir, 'allowance.json')))],
 ];
 
 describe.each(kinds)('partial-hit allowance (%s)', (_kind, make) => {
@@ -50,7 +51,7 @@ describe.each(kinds)('partial-hit allowance (%s)', (_kind, make) => {
   });
 
   it('takes its number from the caller (the settings)', async () => {
-    const a = _kind === 'memory' ? CountedAllowance.inMemory(1) : CountedAllowance.inFile(join(dir, 'one.json'), 1);
+    const a = _kind === 'memory' ? CountedAllowance.inMemory(1) : CountedAllowance.in(stateFile(join(dir, 'one.json')), 1);
     expect((await a.spend('p')).exhausted).toBe(false);
     expect((await a.spend('p')).exhausted).toBe(true);
   });
@@ -61,7 +62,8 @@ describe('partial-hit allowance file', () => {
     const path = join(dir, 'allowance.json');
     const script = `
       const { CountedAllowance } = await import(${JSON.stringify(join(REPO, 'dist/policy/allowance.js'))});
-      const a = CountedAllowance.inFile(process.argv[1]);
+      const { fileHomeState } = await import(${JSON.stringify(join(REPO, 'dist/store/home-state.js'))});
+      const a = CountedAllowance.in(fileHomeState({ allowance: process.argv[1] }));
       await Promise.all(Array.from({ length: 10 }, () => a.spend('stdio:shared')));
     `;
     const runs = Array.from({ length: 4 }, () =>
@@ -71,14 +73,14 @@ describe('partial-hit allowance file', () => {
       }),
     );
     expect(await Promise.all(runs)).toEqual([0, 0, 0, 0]);
-    expect(CountedAllowance.inFile(path).used('stdio:shared')).toBe(40);
+    expect(CountedAllowance.in(stateFile(path)).used('stdio:shared')).toBe(40);
   });
 
   it('fails closed on a damaged file: it never reads as "nothing spent"', async () => {
     const { writeFileSync } = await import('node:fs');
     const path = join(dir, 'allowance.json');
     writeFileSync(path, '{ not json');
-    const a = CountedAllowance.inFile(path);
+    const a = CountedAllowance.in(stateFile(path));
     expect(() => a.used('p')).toThrow(/allowance file .* damaged/);
     await expect(a.spend('p')).rejects.toThrow(/damaged/);
   });

@@ -1,7 +1,8 @@
 // The layout rules of SPEC §12 that a change can break without any behaviour changing: no source
 // file over 300 lines, no import cycle, core modules import nothing of the doors (MCP, CLI,
-// plugins), and the redactor imports nothing of the vault (it reads fingerprints through an
-// interface). Read from the source files themselves.
+// plugins), the redactor imports nothing of the vault (it reads fingerprints through an
+// interface), and the policy state touches no file but through the store seam. Read from the
+// source files themselves.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -63,5 +64,15 @@ describe('the house (SPEC §12)', () => {
       }
     }
     expect(wrong).toEqual([]);
+  });
+
+  it('the policy state (suspensions, allowance, quarantine) reaches the disk only through the store seam', () => {
+    // Issue 19 item 2: src/policy keeps its state in cells the home's state hands out (src/store);
+    // it neither opens files nor names a path of the home.
+    const touching = files
+      .filter((f) => rel(f).startsWith('policy/'))
+      .filter((f) => /from 'node:fs(\/promises)?'|from 'proper-lockfile'|paths\.(suspensions|allowance|quarantine)/.test(readFileSync(f, 'utf8')))
+      .map(rel);
+    expect(touching).toEqual([]);
   });
 });

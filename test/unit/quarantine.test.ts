@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TripQuarantine, normalOrigin, type OriginQuarantine } from '../../src/policy/quarantine.js';
+import { stateFile } from '../helpers/state-file.js';
 
 let dir: string;
 beforeEach(() => {
@@ -14,7 +15,7 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const kinds: Array<[string, () => OriginQuarantine]> = [
   ['memory', () => TripQuarantine.inMemory()],
-  ['file', () => TripQuarantine.inFile(join(dir, 'quarantine.json'))],
+  ['file', () => TripQuarantine.in(stateFile(join(dir, 'quarantine.json')))],
 ];
 
 describe.each(kinds)('origin quarantine (%s)', (_kind, make) => {
@@ -47,9 +48,9 @@ describe.each(kinds)('origin quarantine (%s)', (_kind, make) => {
 describe('origin quarantine file', () => {
   it('is seen by another instance (another process) on its next check', async () => {
     const path = join(dir, 'quarantine.json');
-    const reader = TripQuarantine.inFile(path);
+    const reader = TripQuarantine.in(stateFile(path));
     expect(reader.isQuarantined('https://a.example')).toBe(false);
-    const writer = TripQuarantine.inFile(path);
+    const writer = TripQuarantine.in(stateFile(path));
     await writer.recordTrip('https://a.example');
     await writer.recordTrip('https://a.example');
     expect(reader.isQuarantined('https://a.example')).toBe(true);

@@ -6,6 +6,7 @@ import { normalOrigin, TripQuarantine } from '../../policy/quarantine.js';
 import { STDIO_WILDCARD, SuspensionList } from '../../policy/suspensions.js';
 import { action, cliPrincipal, openAudit, openVault } from '../context.js';
 import { printJson, printLine, printTable } from '../io.js';
+import { fileHomeState } from '../../store/home-state.js';
 
 /** Principal ids as Blindfold makes them: stdio:<client>, cli:<user>, plugin:<name>, a token's name; or the stdio wildcard. */
 const PRINCIPAL_RULE = /^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$/;
@@ -18,8 +19,8 @@ export const suspendedAction = action(async (opts: { json?: boolean }, cmd: Comm
 
 /** The suspensions (the stdio wildcard among them) and the origins with trips on record. */
 function printSuspended(paths: BlindfoldPaths, json: boolean): void {
-  const entries = SuspensionList.inFile(paths.suspensions).list();
-  const origins = TripQuarantine.inFile(paths.quarantine).list();
+  const entries = SuspensionList.in(fileHomeState(paths)).list();
+  const origins = TripQuarantine.in(fileHomeState(paths)).list();
   if (json) return printJson(entries);
   if (entries.length === 0) printLine('no principal is suspended');
   else printTable(['PRINCIPAL', 'SINCE', 'REASON'], entries.map((e) => [e.principal, e.since, e.reason]));
@@ -48,9 +49,9 @@ export const clearAction = action(async (principal: string | undefined, opts: Cl
   }
   const origin = opts.origin === undefined ? undefined : normalOrigin(opts.origin);
   const vault = await openVault(cmd);
-  const list = SuspensionList.inFile(vault.paths.suspensions);
-  const allowance = CountedAllowance.inFile(vault.paths.allowance);
-  const quarantine = TripQuarantine.inFile(vault.paths.quarantine);
+  const list = SuspensionList.in(vault.state);
+  const allowance = CountedAllowance.in(vault.state);
+  const quarantine = TripQuarantine.in(vault.state);
 
   const cleared = opts.all ? listedOrNone(list) : principal !== undefined && isListed(list, principal) ? [principal] : [];
   const spent = principal !== undefined && allowance.used(principal) > 0;

@@ -2,8 +2,8 @@
  * The small pieces of shared state the wall keeps about principals and origins (suspensions, the
  * partial-hit allowance, origin quarantine) sit behind one seam, a cell: a synchronous read for the
  * request path and a serialised read→modify→write. The file cell is shared by every process of a
- * home; the memory cell is for tests. The next step lifts these into the store (SPEC §7), which
- * then only has to provide another cell.
+ * home; the memory cell is for tests. Policy code gets its cells from the home's state
+ * (home-state.ts), never by path, so another backend (PostgreSQL) only has to provide another cell.
  *
  * File cell: a read is one stat per call (the file is parsed again only when it changed), and an
  * update runs under a proper-lockfile lock with a fresh read inside it, then writes a unique temp
