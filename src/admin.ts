@@ -7,8 +7,7 @@
  *
  * Nothing here returns a value: `set` takes one, nothing gives one back.
  */
-import type { AuditLog } from './audit/log.js';
-import { readAudit } from './audit/query.js';
+import type { AuditTrail } from './audit/trail.js';
 import { recordVaultChanges } from './audit/vault-changes.js';
 import { BlindfoldError } from './errors.js';
 import type { CountedAllowance } from './policy/allowance.js';
@@ -21,7 +20,7 @@ import type { HistoryInfo, SecretInfo, SetOutcome, SetSecretInput, Vault } from 
 /** What the admin operations work on: the core's vault, trail and policy state. */
 export interface AdminDeps {
   vault: Vault;
-  audit: AuditLog;
+  audit: AuditTrail;
   suspensions?: SuspensionList | undefined;
   allowance?: CountedAllowance | undefined;
   /** Task names and files that name a secret (a removal warns of them). */
@@ -179,7 +178,7 @@ export class Admin {
     const tasks = (await this.#deps.tasksUsing?.(name)) ?? [];
     let lastUse: string | undefined;
     try {
-      lastUse = readAudit(this.#deps.audit.path, { secret: name, action: 'secret.resolve', since: new Date(Date.now() - RECENT_USE_MS) }).at(-1)?.time;
+      lastUse = this.#deps.audit.query({ secret: name, action: 'secret.resolve', since: new Date(Date.now() - RECENT_USE_MS) }).at(-1)?.time;
     } catch {
       // no readable trail: nothing to warn about
     }

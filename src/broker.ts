@@ -28,9 +28,9 @@ import { screen } from './redact/wall.js';
 import { AnswerJudge } from './policy/answer-judge.js';
 import { parseRequest, type HttpRequestInput, type ParsedRequest } from './template/request.js';
 import type { SecretInfo, Vault } from './vault/vault.js';
-import type { AuditLog } from './audit/log.js';
+import type { AuditTrail } from './audit/trail.js';
 import type { AuditFields } from './audit/chain.js';
-import { usageFromAudit, type Usage } from './audit/query.js';
+import type { Usage } from './audit/query.js';
 
 export type { Principal } from './policy/authorize.js';
 export type { HttpRequestInput } from './template/request.js';
@@ -61,7 +61,7 @@ export interface SecretListing extends SecretInfo {
 export interface BrokerOptions {
   vault: Vault;
   /** Where every resolution and denial is recorded before anything leaves (fail closed). */
-  audit?: AuditLog;
+  audit?: AuditTrail;
   /** Test seam: lets tests make names resolve to private addresses. */
   resolver?: Resolver;
   /** Exact origins the admin allows even on special addresses (server config). */
@@ -94,7 +94,7 @@ export class Broker {
   /** Made on the first request: undici is loaded then, not at start (cold start, B4). */
   #dispatcher: Promise<Dispatcher> | undefined;
   readonly #optIns: OriginOptIns;
-  readonly #audit: AuditLog | undefined;
+  readonly #audit: AuditTrail | undefined;
   readonly #suspensions: SuspensionList | undefined;
   readonly #quarantine: OriginQuarantine | undefined;
   readonly #quotas: CallQuotas | undefined;
@@ -156,7 +156,7 @@ export class Broker {
   }
 
   get #usage(): Map<string, Usage> {
-    this.#usageFromTrail ??= this.#audit ? usageFromAudit(this.#audit.path) : new Map();
+    this.#usageFromTrail ??= this.#audit ? this.#audit.usage() : new Map();
     return this.#usageFromTrail;
   }
 

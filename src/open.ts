@@ -3,7 +3,6 @@
  * for `blindfold serve` and for code that imports Blindfold. What comes out is a handle for one
  * principal; the vault stays in here, so nothing holding the handle can reach a value.
  */
-import { AuditLog } from './audit/log.js';
 import { Broker, type HttpResult, type SecretListing } from './broker.js';
 import { resolveEnvironment, resolvePaths } from './config.js';
 import { pinnedResolver, type Resolver } from './egress/connector.js';
@@ -235,7 +234,7 @@ export async function openBlindfold(options: OpenBlindfoldOptions = {}): Promise
 /** Wires an opened vault into a handle: the one place a broker is built for a long-lived caller. */
 export async function assembleBlindfold(vault: Vault, assembly: Assembly): Promise<Blindfold> {
   const { limits, rangeOrigins } = loadSettings();
-  const audit = new AuditLog({ path: vault.paths.audit, key: await vault.auditKey(), vaultId: vault.vaultId, retentionDays: limits.auditRetentionDays, quotaBytes: limits.auditQuotaBytes });
+  const audit = vault.state.audit({ key: await vault.auditKey(), vaultId: vault.vaultId, retentionDays: limits.auditRetentionDays, quotaBytes: limits.auditQuotaBytes });
   const suspensions = SuspensionList.in(vault.state);
   const allowance = CountedAllowance.in(vault.state, assembly.partialHitAllowance ?? limits.partialHitAllowance);
   const broker = new Broker({

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { BlindfoldError } from '../errors.js';
 import { genesis, macOf, type AuditEntry } from './chain.js';
 import { headPath, isUnsignedNotice, readHeadRecord, type HeadRecord } from './files.js';
+import { RevisionClaims } from './claims.js';
 import { countUsage, readUsageSummary, rotatedFiles, sha256Of, usagePath, type Usage, type UsageSummary } from './retention.js';
 
 export type { Usage } from './retention.js';
@@ -39,6 +40,14 @@ function readLines(path: string): RawLine[] {
   return out;
 }
 
+/** Whether an entry passes a query's filter (every backend filters alike). */
+export function matches(e: AuditEntry, filter: AuditFilter): boolean {
+  if (filter.since && new Date(e.time) < filter.since) return false;
+  if (filter.secret && !(e.secrets ?? []).includes(filter.secret)) return false;
+  if (filter.action && e.action !== filter.action) return false;
+  return !(filter.principal && e.principal !== filter.principal);
+}
+
 export function readAudit(path: string, filter: AuditFilter = {}): AuditEntry[] {
   const entries: AuditEntry[] = [];
   for (const raw of readLines(path)) {
@@ -48,11 +57,7 @@ export function readAudit(path: string, filter: AuditFilter = {}): AuditEntry[] 
     } catch {
       continue; // `audit verify` reports damage; queries show what can be read
     }
-    if (filter.since && new Date(e.time) < filter.since) continue;
-    if (filter.secret && !(e.secrets ?? []).includes(filter.secret)) continue;
-    if (filter.action && e.action !== filter.action) continue;
-    if (filter.principal && e.principal !== filter.principal) continue;
-    entries.push(e);
+    if (matches(e, filter)) entries.push(e);
   }
   return entries;
 }
@@ -251,32 +256,3 @@ export function parseSince(text: string): Date {
   return d;
 }
 
-/** The pairing of audit entries with the store revisions their changes landed as. */
-class RevisionClaims {
-  /** Open claims: revision → seq of the last entry of its run. */
-  readonly #open = new Map<number, number>();
-
-  see(e: AuditEntry): string | undefined {
-    const r = e.storeRevision;
-    if (typeof r !== 'number') return undefined;
-    if (e.action === 'store.abort') {
-      this.#open.delete(r);
-      return undefined;
-    }
-    const last = this.#open.get(r);
-    if (last !== undefined && last !== e.seq - 1) {
-      return `store revision ${r} is claimed by two changes with no store.abort between them (an entry was replayed or a change recorded twice)`;
-    }
-    this.#open.set(r, e.seq);
-    return undefined;
-  }
-
-  pastRevision(storeRevision: number): string | undefined {
-    for (const [r, seq] of this.#open) {
-      if (r > storeRevision) {
-        return `entry seq ${seq} records a change as store revision ${r}, but the vault is at revision ${storeRevision} and no store.abort names it: a recorded change that is not in the vault`;
-      }
-    }
-    return undefined;
-  }
-}

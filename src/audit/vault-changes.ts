@@ -1,5 +1,5 @@
 import type { Vault } from '../vault/vault.js';
-import type { AuditLog } from './log.js';
+import type { AuditTrail } from './trail.js';
 
 /**
  * Puts every change the vault makes on the audit trail under `principal`, inside the vault's write
@@ -8,7 +8,7 @@ import type { AuditLog } from './log.js';
  * its entries and before it landed gets a `store.abort` entry naming that revision, so `audit
  * verify` can pair every claim with a change that is there (query.ts).
  */
-export function recordVaultChanges(vault: Vault, audit: AuditLog, principalOf: () => string): void {
+export function recordVaultChanges(vault: Vault, audit: AuditTrail, principalOf: () => string): void {
   vault.recordChangesWith({
     async record(events, revision) {
       for (const e of events) {

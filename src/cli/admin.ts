@@ -5,12 +5,13 @@
  */
 import type { Command } from 'commander';
 import { AdminCore, type Admin } from '../admin.js';
+import type { AuditTrail } from '../audit/trail.js';
 import { CountedAllowance } from '../policy/allowance.js';
 import { SuspensionList } from '../policy/suspensions.js';
 import type { OpenOptions, Vault } from '../vault/vault.js';
 import { cliPrincipal, openAudit, openVault } from './context.js';
 
-export async function openAdmin(cmd: Command, extra: Partial<OpenOptions> = {}): Promise<{ vault: Vault; admin: Admin }> {
+export async function openAdmin(cmd: Command, extra: Partial<OpenOptions> = {}): Promise<{ vault: Vault; admin: Admin; audit: AuditTrail }> {
   const vault = await openVault(cmd, extra);
   const audit = await openAudit(vault);
   process.once('beforeExit', () => audit.close());
@@ -23,5 +24,5 @@ export async function openAdmin(cmd: Command, extra: Partial<OpenOptions> = {}):
     // YAML parsing only when a removal asks which tasks name the secret.
     tasksUsing: async (name) => (await import('../tasks/loader.js')).loadTaskFolder(paths.tasks, vault).tasks.filter((t) => t.secrets.includes(name)),
   });
-  return { vault, admin: core.as(cliPrincipal()) };
+  return { vault, admin: core.as(cliPrincipal()), audit };
 }

@@ -1,7 +1,8 @@
 import { loadSettings } from '../settings.js';
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
-import { appendUnsignedNotice, AuditLog } from '../audit/log.js';
+import type { AuditTrail } from '../audit/trail.js';
+import { fileHomeState } from '../store/home-state.js';
 import { resolveEnvironment, resolvePaths, type BlindfoldPaths } from '../config.js';
 import { BlindfoldError, describeError, type ErrorCode } from '../errors.js';
 import { Vault, type OpenOptions } from '../vault/vault.js';
@@ -37,7 +38,7 @@ export async function openVault(cmd: Command, extra: Partial<OpenOptions> = {}):
     return await Vault.open({ paths, notice: note, askPassphrase: passphrasePrompt(), ...extra });
   } catch (err) {
     if (err instanceof BlindfoldError && (err.code === 'VAULT_SEALED' || err.code === 'DECRYPT_FAILED')) {
-      appendUnsignedNotice(paths.audit, {
+      fileHomeState(paths).auditReader().notice({
         action: 'vault.sealed',
         principal: cliPrincipal(),
         outcome: 'denied',
@@ -64,9 +65,9 @@ export function cliPrincipal(): string {
   return `cli:${user}`;
 }
 
-export async function openAudit(vault: Vault): Promise<AuditLog> {
+export async function openAudit(vault: Vault): Promise<AuditTrail> {
   const limits = loadSettings().limits;
-  return new AuditLog({ path: vault.paths.audit, key: await vault.auditKey(), vaultId: vault.vaultId, retentionDays: limits.auditRetentionDays, quotaBytes: limits.auditQuotaBytes });
+  return vault.state.audit({ key: await vault.auditKey(), vaultId: vault.vaultId, retentionDays: limits.auditRetentionDays, quotaBytes: limits.auditQuotaBytes });
 }
 
 const EXIT_BY_CODE: Partial<Record<ErrorCode, number>> = {

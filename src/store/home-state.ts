@@ -1,34 +1,63 @@
 /**
- * The home's small shared state — suspensions, the partial-hit allowance, the origin quarantine —
- * reached through one object, each piece by name as a cell (cells.ts), so that the policy code
- * never names a file and a backend can keep them elsewhere (issue 19 item 2): the file backend
- * keeps each in its own file of the home, the memory backend in this process, and PostgreSQL will
- * keep them as rows.
+ * The home's state beside the secrets, reached through one object (issue 19 item 2) so that no
+ * caller names a file and a backend can keep it elsewhere: the small shared state (suspensions,
+ * the partial-hit allowance, the origin quarantine), each piece by name as a cell (cells.ts), and
+ * the audit trail (src/audit/trail.ts). The file backend keeps each in its file of the home, the
+ * memory backend in this process; PostgreSQL will keep them as rows.
  */
 import type { z } from 'zod';
+import { BlindfoldError } from '../errors.js';
+import { MemoryAuditTrail } from '../audit/memory-trail.js';
+import { FileAuditReader, FileAuditTrail, type AuditReader, type AuditTrail } from '../audit/trail.js';
 import { FileCell, MemoryCell, type StateCell } from './cells.js';
 
 export type StateName = 'suspensions' | 'allowance' | 'quarantine';
 
+/** How the audit trail is opened: its chain key and vault, and the file backend's bounds. */
+export interface AuditOptions {
+  key: Uint8Array;
+  vaultId: string;
+  retentionDays?: number;
+  quotaBytes?: number;
+}
+
 export interface HomeState {
   /** The cell holding `name`; `empty` is its value before anything was written, `what` names it in errors. */
   cell<T>(name: StateName, schema: z.ZodType<T>, empty: () => T, what: string): StateCell<T>;
+  /** The audit trail, to append to and verify (needs the audit key). */
+  audit(options: AuditOptions): AuditTrail;
+  /** The audit trail's entries and usage figures, readable without the key. */
+  auditReader(): AuditReader;
 }
 
 /** Each piece in its own file (the paths of a home: BlindfoldPaths has them). */
-export function fileHomeState(files: Record<StateName, string>): HomeState {
+export function fileHomeState(files: Partial<Record<StateName | 'audit', string>>): HomeState {
+  const at = (name: StateName | 'audit') => {
+    const path = files[name];
+    if (!path) throw new BlindfoldError('INTERNAL', `no file given for the home's ${name}`);
+    return path;
+  };
   return {
-    cell: (name, schema, empty, what) => new FileCell(files[name], schema, empty, what),
+    cell: (name, schema, empty, what) => new FileCell(at(name), schema, empty, what),
+    audit: (options) => new FileAuditTrail({ path: at('audit'), ...options }),
+    auditReader: () => new FileAuditReader(at('audit')),
   };
 }
 
-/** Each piece in this process; asking twice for a name gives the same cell. */
+/** Each piece in this process; asking twice for a name (or for the trail) gives the same one. */
 export function memoryHomeState(): HomeState {
   const cells = new Map<StateName, StateCell<unknown>>();
+  let trail: MemoryAuditTrail | undefined;
+  const opened = () => {
+    if (!trail) throw new BlindfoldError('INTERNAL', 'the in-memory audit trail is read after it is opened with its key');
+    return trail;
+  };
   return {
     cell<T>(name: StateName, _schema: z.ZodType<T>, empty: () => T): StateCell<T> {
       if (!cells.has(name)) cells.set(name, new MemoryCell<T>(empty()) as StateCell<unknown>);
       return cells.get(name) as StateCell<T>;
     },
+    audit: (options) => (trail ??= new MemoryAuditTrail(options.key, options.vaultId)),
+    auditReader: opened,
   };
 }

@@ -6,7 +6,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { AuditLog } from '../../src/audit/log.js';
+import { FileAuditTrail } from '../../src/audit/trail.js';
 import { recordVaultChanges } from '../../src/audit/vault-changes.js';
 import { fingerprintVaultWrites } from '../../src/redact/vault-index.js';
 import { cliPrincipal } from '../../src/cli/context.js';
@@ -18,7 +18,7 @@ import { Vault, type SetSecretInput } from '../../src/vault/vault.js';
 
 export interface OpenedForChange {
   vault: Vault;
-  audit: AuditLog;
+  audit: FileAuditTrail;
   close(): void;
 }
 
@@ -28,7 +28,7 @@ export interface OpenedForChange {
  */
 export async function openForChange(env: NodeJS.ProcessEnv): Promise<OpenedForChange> {
   const vault = await Vault.open({ paths: resolvePaths({}, env), env, create: true });
-  const audit = new AuditLog({ path: vault.paths.audit, key: await vault.auditKey(), vaultId: vault.vaultId });
+  const audit = new FileAuditTrail({ path: vault.paths.audit, key: await vault.auditKey(), vaultId: vault.vaultId });
   recordVaultChanges(vault, audit, cliPrincipal);
   await fingerprintVaultWrites(vault);
   return { vault, audit, close: () => audit.close() };

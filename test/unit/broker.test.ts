@@ -8,7 +8,7 @@ import { inspect } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuditLog } from '../../src/audit/log.js';
+import { FileAuditTrail } from '../../src/audit/trail.js';
 import { Broker } from '../../src/broker.js';
 import { resolvePaths } from '../../src/config.js';
 import { pinnedResolver } from '../../src/egress/connector.js';
@@ -39,8 +39,8 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-async function withBroker<T>(use: (broker: Broker, audit: AuditLog) => Promise<T>): Promise<T> {
-  const audit = new AuditLog({ path: vault.paths.audit, key: await vault.auditKey(), vaultId: vault.vaultId });
+async function withBroker<T>(use: (broker: Broker, audit: FileAuditTrail) => Promise<T>): Promise<T> {
+  const audit = new FileAuditTrail({ path: vault.paths.audit, key: await vault.auditKey(), vaultId: vault.vaultId });
   const broker = new Broker({ vault, audit, resolver: pinnedResolver([`api.unit.test=127.0.0.1`]) });
   try {
     return await use(broker, audit);

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { AUDIT_ACTIONS } from '../../audit/chain.js';
-import { parseSince, readAudit, verifyAudit } from '../../audit/query.js';
+import { parseSince } from '../../audit/query.js';
+import { fileHomeState } from '../../store/home-state.js';
 import { BlindfoldError } from '../../errors.js';
 import { vaultNotFound } from '../../vault/open.js';
 import { action, EXIT, openVault, pathsFor } from '../context.js';
@@ -25,7 +26,7 @@ export const auditAction = action((opts: AuditOptions, cmd: Command) => {
   const paths = pathsFor(cmd);
   // The trail is read without the key, but a missing vault still means a wrong home, not "no entries".
   if (!existsSync(paths.vault)) throw vaultNotFound(paths.vault);
-  const entries = readAudit(paths.audit, {
+  const entries = fileHomeState(paths).auditReader().query({
     since: opts.since ? parseSince(opts.since) : undefined,
     secret: opts.secret,
     action: opts.action,
@@ -61,9 +62,8 @@ export const auditVerifyAction = action(async (opts: { json?: boolean }, cmd: Co
   const json = opts.json ?? (cmd.parent?.opts() as { json?: boolean } | undefined)?.json;
   // A change cut short by a crash is settled first (its entries get their store.abort), so the
   // pairing of entries with changes is checked against the store as it really is.
-  const { vault, admin } = await openAdmin(cmd);
-  const storeRevision = await admin.settle();
-  const result = verifyAudit(vault.paths.audit, await vault.auditKey(), vault.vaultId, storeRevision);
+  const { admin, audit } = await openAdmin(cmd);
+  const result = audit.verify(await admin.settle());
   if (json) printJson(result);
   else if (result.ok) {
     printLine(

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { usageFromAudit } from '../../audit/query.js';
 import { action, openVault } from '../context.js';
 import { requireSecret } from '../lookup.js';
 import { printJson, printLine } from '../io.js';
@@ -9,7 +8,7 @@ export const showAction = action(async (name: string, opts: { json?: boolean }, 
   const vault = await openVault(cmd);
   requireSecret(vault, name);
   const info = vault.get(name);
-  const usage = usageFromAudit(vault.paths.audit).get(name);
+  const usage = vault.state.auditReader().usage().get(name);
   const used = { lastUsedAt: usage?.lastUsedAt ?? null, useCount: usage?.useCount ?? 0 };
   // Removed and rotated-out values whose fingerprints are kept: still redacted, still a tripwire.
   const retiredRemembered = vault.retiredCount(name);
