@@ -30,7 +30,7 @@ import { parseRequest, type HttpRequestInput, type ParsedRequest } from './templ
 import type { SecretInfo, Vault } from './vault/vault.js';
 import type { AuditTrail } from './audit/trail.js';
 import type { AuditFields } from './audit/chain.js';
-import type { Usage } from './audit/query.js';
+import type { Usage } from './store/audit/query.js';
 
 export type { Principal } from './policy/authorize.js';
 export type { HttpRequestInput } from './template/request.js';

@@ -20,7 +20,7 @@ const MUTATIONS = [
   ['pem view', 'src/redact/views/index.ts', '  unjoined(pemView),\n', '', ['test/adversarial/redteam-false-alarms.test.ts']],
   ['public parts', 'src/redact/public-parts.ts', 'export function publicParts(value: string): Range[] {\n', 'export function publicParts(value: string): Range[] {\n  if (value) return [];\n', ['test/adversarial/honest-traffic.test.ts']],
   ['argument cap', 'src/mcp/capped-lines.ts', 'else if (this.#size + piece.length > this.maxBytes)', 'else if (false)', ['test/adversarial/argument-cap.test.ts']],
-  ['retention by time', 'src/audit/retention.ts', 'if (newest === undefined || newest >= now - retentionMs) break;', 'if (newest === undefined) break;', ['test/adversarial/audit-flush.test.ts']],
+  ['retention by time', 'src/store/audit/retention.ts', 'if (newest === undefined || newest >= now - retentionMs) break;', 'if (newest === undefined) break;', ['test/adversarial/audit-flush.test.ts']],
   ['terminal escaping', 'src/cli/io.ts', '  return text.replace(UNSAFE_BUT_LAYOUT, visible);', '  return text;', ['test/adversarial/terminal-controls.test.ts']],
   ['tombstones indexed', 'src/vault/plaintext.ts', '  for (const [name, tombstones] of Object.entries(file.retired ?? {})) {', '  for (const [name, tombstones] of Object.entries({} as typeof file.retired & object)) {', ['test/adversarial/tombstones.test.ts']],
 ];

@@ -7,7 +7,7 @@
 import { capFields } from './cap.js';
 import { genesis, macKey, macOf, type AuditEntry, type AuditFields } from './chain.js';
 import { RevisionClaims } from './claims.js';
-import { matches, type AuditFilter, type Usage, type VerifyResult } from './query.js';
+import { matches, type AuditFilter, type Usage, type VerifyResult } from '../store/audit/query.js';
 import type { AuditTrail } from './trail.js';
 
 export class MemoryAuditTrail implements AuditTrail {

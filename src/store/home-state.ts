@@ -8,7 +8,8 @@
 import type { z } from 'zod';
 import { BlindfoldError } from '../errors.js';
 import { MemoryAuditTrail } from '../audit/memory-trail.js';
-import { FileAuditReader, FileAuditTrail, type AuditReader, type AuditTrail } from '../audit/trail.js';
+import type { AuditReader, AuditTrail } from '../audit/trail.js';
+import { FileAuditReader, FileAuditTrail } from './audit/file-trail.js';
 import { FileCell, MemoryCell, type StateCell } from './cells.js';
 
 export type StateName = 'suspensions' | 'allowance' | 'quarantine';

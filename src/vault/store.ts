@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { BlindfoldError } from '../errors.js';
 import { FileStore } from '../store/file.js';
+import { ABSENT, identityOf } from '../store/file-io.js';
 import { MemoryStore } from '../store/memory.js';
 import { parseSnapshot } from '../store/snapshot.js';
 import type { SecretStore } from '../store/secret-store.js';
@@ -47,6 +48,11 @@ export function vaultFileStore(path: string, recordCheck: RecordCheck = 'at-open
     },
     ...(onMigrated ? { onMigrated } : {}),
   });
+}
+
+/** Whether a vault file is at `path` (a command that reads no secret still tells a wrong home from an empty one). */
+export function vaultFileExists(path: string): boolean {
+  return identityOf(path) !== ABSENT;
 }
 
 /** A store in this process only (tests): the same collections as the file. */

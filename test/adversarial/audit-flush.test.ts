@@ -7,7 +7,7 @@ import { readdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditFields } from '../../src/audit/chain.js';
-import { AuditLog } from '../../src/audit/log.js';
+import { AuditLog } from '../../src/store/audit/log.js';
 import { resolvePaths } from '../../src/config.js';
 import { Vault } from '../../src/vault/vault.js';
 import { runCli, tempHome, type TempHome } from '../helpers/cli.js';

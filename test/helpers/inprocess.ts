@@ -6,7 +6,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { FileAuditTrail } from '../../src/audit/trail.js';
+import { FileAuditTrail } from '../../src/store/audit/file-trail.js';
 import { recordVaultChanges } from '../../src/audit/vault-changes.js';
 import { fingerprintVaultWrites } from '../../src/redact/vault-index.js';
 import { cliPrincipal } from '../../src/cli/context.js';

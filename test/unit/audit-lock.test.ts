@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AuditLog, appendUnsignedNotice } from '../../src/audit/log.js';
-import { readAudit, verifyAudit } from '../../src/audit/query.js';
+import { AuditLog, appendUnsignedNotice } from '../../src/store/audit/log.js';
+import { readAudit, verifyAudit } from '../../src/store/audit/query.js';
 import type { AuditFields } from '../../src/audit/chain.js';
 
 let dir: string;

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AuditLog, type AuditLogOptions } from '../../src/audit/log.js';
-import { readAudit, usageFromAudit, verifyAudit } from '../../src/audit/query.js';
+import { AuditLog, type AuditLogOptions } from '../../src/store/audit/log.js';
+import { readAudit, usageFromAudit, verifyAudit } from '../../src/store/audit/query.js';
 import type { AuditFields } from '../../src/audit/chain.js';
 
 let dir: string;

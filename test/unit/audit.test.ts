@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { AuditLog } from '../../src/audit/log.js';
-import { parseSince, readAudit, verifyAudit } from '../../src/audit/query.js';
+import { AuditLog } from '../../src/store/audit/log.js';
+import { parseSince, readAudit, verifyAudit } from '../../src/store/audit/query.js';
 
 let dir: string;
 let path: string;

@@ -8,7 +8,7 @@ import { inspect } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FileAuditTrail } from '../../src/audit/trail.js';
+import { FileAuditTrail } from '../../src/store/audit/file-trail.js';
 import { Broker } from '../../src/broker.js';
 import { resolvePaths } from '../../src/config.js';
 import { pinnedResolver } from '../../src/egress/connector.js';

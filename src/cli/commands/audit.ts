@@ -1,10 +1,10 @@
-import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { AUDIT_ACTIONS } from '../../audit/chain.js';
-import { parseSince } from '../../audit/query.js';
+import { parseSince } from '../../store/audit/query.js';
 import { fileHomeState } from '../../store/home-state.js';
 import { BlindfoldError } from '../../errors.js';
 import { vaultNotFound } from '../../vault/open.js';
+import { vaultFileExists } from '../../vault/store.js';
 import { action, EXIT, openVault, pathsFor } from '../context.js';
 import { escapeControls, printJson, printLine, printTable, toJson } from '../io.js';
 import { openAdmin } from '../admin.js';
@@ -25,7 +25,7 @@ export const auditAction = action((opts: AuditOptions, cmd: Command) => {
   }
   const paths = pathsFor(cmd);
   // The trail is read without the key, but a missing vault still means a wrong home, not "no entries".
-  if (!existsSync(paths.vault)) throw vaultNotFound(paths.vault);
+  if (!vaultFileExists(paths.vault)) throw vaultNotFound(paths.vault);
   const entries = fileHomeState(paths).auditReader().query({
     since: opts.since ? parseSince(opts.since) : undefined,
     secret: opts.secret,

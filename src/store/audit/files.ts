@@ -5,8 +5,8 @@
  */
 import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, statSync, writeSync } from 'node:fs';
 import { basename } from 'node:path';
-import { BlindfoldError } from '../errors.js';
-import { genesis, macOf, type AuditFields } from './chain.js';
+import { BlindfoldError } from '../../errors.js';
+import { genesis, macOf, type AuditFields } from '../../audit/chain.js';
 
 const HEAD_RECORD_BYTES = 256;
 const CHUNK = 64 * 1024;

@@ -1,9 +1,9 @@
 /** Reading the audit trail back: filtered queries and chain verification. */
 import { existsSync, readFileSync } from 'node:fs';
-import { BlindfoldError } from '../errors.js';
-import { genesis, macOf, type AuditEntry } from './chain.js';
+import { BlindfoldError } from '../../errors.js';
+import { genesis, macOf, type AuditEntry } from '../../audit/chain.js';
 import { headPath, isUnsignedNotice, readHeadRecord, type HeadRecord } from './files.js';
-import { RevisionClaims } from './claims.js';
+import { RevisionClaims } from '../../audit/claims.js';
 import { countUsage, readUsageSummary, rotatedFiles, sha256Of, usagePath, type Usage, type UsageSummary } from './retention.js';
 
 export type { Usage } from './retention.js';

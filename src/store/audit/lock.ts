@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync, constants as fsConstants } from 'node:fs';
 import { dirname } from 'node:path';
-import { BlindfoldError } from '../errors.js';
+import { BlindfoldError } from '../../errors.js';
 
 /** How long a busy lock is waited for before the append is refused. */
 export const LOCK_WAIT_MS = 5_000;

@@ -1,7 +1,7 @@
 /** Unsigned notices from processes that hold no audit key (see appendUnsignedNotice). */
 import { closeSync, existsSync, openSync, writeSync, constants as fsConstants } from 'node:fs';
 import { dirname } from 'node:path';
-import type { AuditFields } from './chain.js';
+import type { AuditFields } from '../../audit/chain.js';
 import { lockAudit, tryLockAudit, type Release } from './lock.js';
 
 /**

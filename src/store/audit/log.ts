@@ -16,14 +16,14 @@
 import { fstatSync, fsyncSync, openSync, writeSync, constants as fsConstants, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import pino, { type Logger } from 'pino';
-import { BlindfoldError } from '../errors.js';
-import { logger } from '../log.js';
-import { RefusalAggregator } from './aggregate.js';
-import { capFields } from './cap.js';
-import { macKey, macOf, type AuditEntry, type AuditFields } from './chain.js';
+import { BlindfoldError } from '../../errors.js';
+import { logger } from '../../log.js';
+import { RefusalAggregator } from '../../audit/aggregate.js';
+import { capFields } from '../../audit/cap.js';
+import { macKey, macOf, type AuditEntry, type AuditFields } from '../../audit/chain.js';
 import { chainEnd, closeQuietly, firstSeq, firstSeqOf, headPath, rotationFields, sameFile, unavailable, writeHeadRecord, type ChainHead } from './files.js';
 import { Lease } from './lease.js';
-import { AuditQuota, isQuotaRefusal, quotaRefusal } from './quota.js';
+import { AuditQuota, isQuotaRefusal, quotaRefusal } from '../../audit/quota.js';
 import { DEFAULT_ROTATE_BYTES, type AuditLogOptions } from './options.js';
 import { DAY_MS, DEFAULT_RETENTION_DAYS, planPruning, rotatedBytes, shiftRotated } from './retention.js';
 

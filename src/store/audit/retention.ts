@@ -13,7 +13,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { macOf, type AuditEntry, type AuditFields } from './chain.js';
+import { macOf, type AuditEntry, type AuditFields } from '../../audit/chain.js';
 import { lastLine, rotatedPath } from './files.js';
 
 export const DEFAULT_RETENTION_DAYS = 90;
