@@ -39,6 +39,7 @@ export const ERROR_CODES = [
   'REQUEST_REFUSED',
   'PRINCIPAL_SUSPENDED',
   'RATE_LIMITED',
+  'TOKEN_NOT_FOUND',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

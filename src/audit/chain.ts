@@ -26,6 +26,8 @@ export const AUDIT_ACTIONS = [
   'audit.pruned',
   'audit.quota',
   'store.abort',
+  'token.create',
+  'token.revoke',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

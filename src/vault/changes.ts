@@ -2,7 +2,7 @@
 import type { VaultFile } from './schema.js';
 
 export interface VaultEvent {
-  action: 'secret.create' | 'secret.update' | 'secret.delete' | 'secret.forget' | 'secret.rollback' | 'key.rotate';
+  action: 'secret.create' | 'secret.update' | 'secret.delete' | 'secret.forget' | 'secret.rollback' | 'key.rotate' | 'token.create' | 'token.revoke';
   names: string[];
   env?: string;
   version?: number;

@@ -17,6 +17,7 @@ export type InternalKeyPurpose = 'audit';
 
 const INDEX_KEY_CONTEXT = 'BFINDEX_';
 const INDEX_KEY_ID = 1;
+const TOKEN_KEY_CONTEXT = 'BFTOKEN_';
 
 /** The associated data of an internal key: also what rotation re-wraps each entry of `internal` under. */
 export function internalKeyBinding(vaultId: string, purpose: string): { vaultId: string; name: string; env: string } {
@@ -34,6 +35,11 @@ export function sealNewInternalKeys(kek: Kek, vaultId: string): Record<InternalK
 
 export function indexKeyFrom(auditKey: Uint8Array): Uint8Array {
   return deriveKey(auditKey, INDEX_KEY_ID, INDEX_KEY_CONTEXT);
+}
+
+/** The key agent tokens are hashed with (tokens.ts): derived like the index key, one-way, stable across rotations. */
+export function tokenKeyFrom(auditKey: Uint8Array): Uint8Array {
+  return deriveKey(auditKey, INDEX_KEY_ID, TOKEN_KEY_CONTEXT);
 }
 
 export function openInternalKey(keys: VaultKeys, vaultId: string, purpose: InternalKeyPurpose, stored: StoredEncryptedValue): Uint8Array {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PLACEMENTS } from '../policy/placements.js';
-import { SECRET_NAME_RULE } from './names.js';
+import { SECRET_NAME_RULE, TOKEN_NAME_RULE } from './names.js';
 
 /** The on-disk shape of vault.json. zod is the single source of truth: a file that fails it is refused. */
 const encryptedValue = z.object({
@@ -37,6 +37,20 @@ const tombstone = z.object({
   sealed: z.string().min(1),
 });
 
+/** An agent token (the team server's principals): only its keyed hash is kept, never the token. */
+const tokenRecord = z.object({
+  name: z.string(),
+  hash: z.string().min(1),
+  secrets: z.array(z.string()),
+  tasks: z.array(z.string()),
+  env: z.string().optional(),
+  admin: z.boolean(),
+  /** Calls per minute (the team server's rate limit); none: the default. */
+  ratePerMinute: z.number().int().positive().optional(),
+  createdAt: z.string(),
+  expiresAt: z.string().optional(),
+});
+
 const historyEntry = z.object({
   version: z.number().int().positive(),
   updatedAt: z.string(),
@@ -48,10 +62,12 @@ const historyEntry = z.object({
  * a cold start, and JSON.parse keeps a "__proto__" key as a key, which a copy (z.record's too) turns
  * into the map's prototype instead of refusing it.
  */
-const secretsMap = z.custom<Record<string, unknown>>(
-  (v) => v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).every((name) => SECRET_NAME_RULE.test(name)),
-  'a map of secret names to records',
-);
+const keyedBy = (rule: RegExp) =>
+  z.custom<Record<string, unknown>>(
+    (v) => v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).every((name) => rule.test(name)),
+    'a map of names to records',
+  );
+const secretsMap = keyedBy(SECRET_NAME_RULE);
 
 export const secretRecordSchema = z.object({
   name: z.string(),
@@ -84,6 +100,8 @@ export const vaultFileSchema = z.object({
   secrets: secretsMap.pipe(z.record(z.string(), secretRecordSchema)),
   /** Tombstones by secret name; a name keeps its own after it is removed and when it is created again. */
   retired: secretsMap.pipe(z.record(z.string(), z.array(tombstone))).optional(),
+  /** Agent tokens by name (tokens.ts): a keyed hash and a scope each, never the token itself. */
+  tokens: keyedBy(TOKEN_NAME_RULE).pipe(z.record(z.string(), tokenRecord)).optional(),
   /** Keys for Blindfold's own use (internal-keys.ts), wrapped like values so rotation re-wraps them. */
   internal: z.record(z.string(), encryptedValue).optional(),
 });
@@ -98,6 +116,8 @@ export type VaultFile = z.infer<typeof vaultFileSchema>;
 export type SecretRecord = z.infer<typeof secretRecordSchema>;
 export type StoredEncryptedValue = z.infer<typeof encryptedValue>;
 export type Tombstone = z.infer<typeof tombstone>;
+export type TokenRecord = z.infer<typeof tokenRecord>;
+export { tokenRecord as tokenRecordSchema };
 /** One name's tombstones, as the store keeps them (a record of the `retired` collection). */
 export const tombstoneListSchema = z.array(tombstone);
 export type KdfParams = z.infer<typeof kdf>;

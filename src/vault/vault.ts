@@ -12,7 +12,7 @@ import { BlindfoldError } from '../errors.js';
 import type { BlindfoldPaths } from '../config.js';
 import type { ChangeRecorder, VaultEvent, WriteOptions } from './changes.js';
 import { FingerprintBinder, type Fingerprinter } from './fingerprints.js';
-import { indexKeyFrom, openInternalKey, sealNewInternalKey, type InternalKeyPurpose } from './internal-keys.js';
+import { indexKeyFrom, tokenKeyFrom, openInternalKey, sealNewInternalKey, type InternalKeyPurpose } from './internal-keys.js';
 import type { KeyMaterial } from './keyring.js';
 import type { VaultKeys } from './keys.js';
 import { openVaultFile, type OpenedVault, type OpenOptions } from './open.js';
@@ -27,6 +27,7 @@ import type { SecretRecord, VaultFile } from './schema.js';
 import { VAULT_COLLECTIONS, type VaultStore } from './store.js';
 import { writeRecorded } from './write.js';
 import { ChangeLog } from './change-log.js';
+import { TokenRegistry } from './tokens.js';
 
 export type { SecretInfo, SetOutcome, SetSecretInput } from './records.js';
 export type { HistoryInfo } from './versions.js';
@@ -50,6 +51,7 @@ export class Vault {
   #recorder: ChangeRecorder | undefined;
   #fingerprints: FingerprintBinder | undefined;
   readonly #changes = new ChangeLog();
+  #tokens: TokenRegistry | undefined;
   /** The store revision this vault last took in (the document itself moves with the store). */
   #seen: number;
 
@@ -67,16 +69,14 @@ export class Vault {
     return new Vault(options.paths, await openVaultFile(options));
   }
 
-  get vaultId(): string {
-    return this.#data.vaultId;
-  }
+  get vaultId(): string { return this.#data.vaultId; }
+  get keyId(): number { return this.#keys.current.kid; }
+  get rotationPending(): boolean { return this.#data.rotation !== null; }
 
-  get keyId(): number {
-    return this.#keys.current.kid;
-  }
-
-  get rotationPending(): boolean {
-    return this.#data.rotation !== null;
+  /** Agent tokens (tokens.ts), kept in this vault's store beside the secrets; their hash key is derived from the audit key. */
+  get tokens(): TokenRegistry {
+    const key = async () => tokenKeyFrom(await this.auditKey());
+    return (this.#tokens ??= new TokenRegistry({ file: () => this.#data, write: this.#write.bind(this), key }));
   }
 
   /** Where this process's key came from (so `rotate-key` knows which key to replace). */

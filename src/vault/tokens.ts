@@ -1,0 +1,117 @@
+/**
+ * Agent tokens — the team server's principals (SPEC §8; the seam of issue 19 item 2, the commands
+ * of issue 21). A token is `bf_agt_` + 256 random bits in base64url, shown once at creation; the
+ * vault keeps only its keyed hash (HMAC-SHA256 under a key derived from the audit key, so it is
+ * stable across rotations and useless without the master key) and its scope. Tokens are a
+ * collection of the vault's store like secrets, so creating or revoking one lands with its audit
+ * entry in one change, reaches every process through the change feed, and is kept by whichever
+ * backend keeps the vault (file, memory, later PostgreSQL).
+ */
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { BlindfoldError } from '../errors.js';
+import type { VaultWrite } from './changes.js';
+import { assertEnvironment, TOKEN_NAME_RULE } from './names.js';
+import type { TokenRecord, VaultFile } from './schema.js';
+
+export const TOKEN_PREFIX = 'bf_agt_';
+const TOKEN_SHAPE = /^bf_agt_[A-Za-z0-9_-]{43}$/;
+
+export interface TokenSpec {
+  name: string;
+  /** Secret-name globs (`*`, `?`) the token may use; none: none (SPEC §8). */
+  secrets?: string[];
+  tasks?: string[];
+  env?: string;
+  admin?: boolean;
+  ratePerMinute?: number;
+  /** When it stops working (checked on every lookup). */
+  expiresAt?: Date;
+}
+
+/** What anyone may see of a token: its name and scope, never the token or its hash. */
+export type TokenInfo = Omit<TokenRecord, 'hash'>;
+
+export interface TokenSource {
+  /** The vault document as this process holds it (read-only). */
+  file(): VaultFile;
+  /** A locked, audited change of the vault's document. */
+  write: VaultWrite;
+  /** The key tokens are hashed with. */
+  key(): Promise<Uint8Array>;
+}
+
+export class TokenRegistry {
+  readonly #source: TokenSource;
+
+  constructor(source: TokenSource) {
+    this.#source = source;
+  }
+
+  /** Creates a token and returns it, the only time it is ever available. */
+  async create(spec: TokenSpec, now = new Date()): Promise<{ token: string; info: TokenInfo }> {
+    if (!TOKEN_NAME_RULE.test(spec.name)) {
+      throw new BlindfoldError('BAD_INPUT', 'a token name is 1–64 of a-z 0-9 . _ - starting with a letter or digit (what was given is not repeated)');
+    }
+    if (spec.env !== undefined) assertEnvironment(spec.env);
+    if (spec.expiresAt && spec.expiresAt.getTime() <= now.getTime()) throw new BlindfoldError('BAD_INPUT', 'a token cannot expire in the past');
+    const token = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
+    const record: TokenRecord = {
+      name: spec.name,
+      hash: hashOf(await this.#source.key(), token),
+      secrets: spec.secrets ?? [],
+      tasks: spec.tasks ?? [],
+      admin: spec.admin ?? false,
+      createdAt: now.toISOString(),
+      ...(spec.env ? { env: spec.env } : {}),
+      ...(spec.ratePerMinute ? { ratePerMinute: spec.ratePerMinute } : {}),
+      ...(spec.expiresAt ? { expiresAt: spec.expiresAt.toISOString() } : {}),
+    };
+    await this.#source.write((file, recordEvent) => {
+      const tokens = (file.tokens ??= {});
+      if (Object.hasOwn(tokens, spec.name)) throw new BlindfoldError('BAD_INPUT', `a token named ${spec.name} exists; revoke it first`);
+      tokens[spec.name] = record;
+      recordEvent({ action: 'token.create', names: [], reason: `token ${spec.name} created` });
+    });
+    return { token, info: infoOf(record) };
+  }
+
+  list(): TokenInfo[] {
+    return Object.values(this.#source.file().tokens ?? {})
+      .map(infoOf)
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  /** Revokes a token: from its next request on, on every process that reads this vault. */
+  async revoke(name: string): Promise<void> {
+    await this.#source.write((file, recordEvent) => {
+      if (!file.tokens || !Object.hasOwn(file.tokens, name)) throw new BlindfoldError('TOKEN_NOT_FOUND', 'no token by that name (not repeated here)');
+      delete file.tokens[name];
+      recordEvent({ action: 'token.revoke', names: [], reason: `token ${name} revoked` });
+    });
+  }
+
+  /**
+   * The token's scope, or undefined for a token that is unknown, revoked or expired — alike, so a
+   * caller cannot tell which. Every stored hash is compared, in constant time, whatever matches.
+   */
+  async lookup(token: string, now = new Date()): Promise<TokenInfo | undefined> {
+    if (!TOKEN_SHAPE.test(token)) return undefined;
+    const presented = Buffer.from(hashOf(await this.#source.key(), token));
+    let found: TokenRecord | undefined;
+    for (const record of Object.values(this.#source.file().tokens ?? {})) {
+      const stored = Buffer.from(record.hash);
+      if (stored.length === presented.length && timingSafeEqual(stored, presented)) found = record;
+    }
+    if (!found || (found.expiresAt && Date.parse(found.expiresAt) <= now.getTime())) return undefined;
+    return infoOf(found);
+  }
+}
+
+function hashOf(key: Uint8Array, token: string): string {
+  return createHmac('sha256', key).update(token).digest('base64url');
+}
+
+function infoOf(record: TokenRecord): TokenInfo {
+  const { hash: _hash, ...info } = record;
+  return structuredClone(info);
+}
