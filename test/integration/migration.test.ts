@@ -3,7 +3,7 @@
 // snapshot with a journal, and every value, version, fingerprint, tombstone and audit entry is
 // still there; `audit verify` passes across the migration. The fixture in test/fixtures/v1-vault
 // was written by the release before this one (commit 50be0b7: init, set ×5, rm, rollback).
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resolvePaths } from '../../src/config.js';
@@ -106,8 +106,12 @@ describe('a vault of the previous release', () => {
     expect(existsSync(`${vaultPath()}.v1.bak`)).toBe(true);
   });
 
-  it('holds no plaintext value on disk before or after the migration', () => {
+  it('holds no plaintext value on disk before or after the migration, and keeps every vault file 0600', () => {
     expect(cli('list').code).toBe(0);
+    expect(runCli(['set', 'BETA_TOKEN'], { env: t.env, input: 'fixture-beta-value-3-Wq2Er5Ty8Ui1' }).code).toBe(0);
+    const vaultFiles = readdirSync(t.home).filter((n) => n.startsWith('vault.'));
+    expect(vaultFiles.sort()).toEqual([expect.stringMatching(/^vault\.journal\.[0-9a-f]{16}$/), 'vault.json', 'vault.json.v1.bak']);
+    for (const name of vaultFiles) expect(statSync(join(t.home, name)).mode & 0o777, name).toBe(0o600);
     for (const name of readdirSync(t.home)) {
       const text = readFileSync(join(t.home, name), 'utf8');
       for (const value of Object.values(VALUES)) expect(text.includes(value), name).toBe(false);

@@ -35,7 +35,7 @@ const BEFORE = {
 async function fillVault(home) {
   const vault = await Vault.open({ paths: resolvePaths({ home }), env: { BLINDFOLD_HOME: home }, notice: () => {}, create: true });
   // Filling a throwaway vault is set-up, not what is measured: its changes go unrecorded.
-  vault.recordChangesWith(async () => {});
+  vault.recordChangesWith({ record: async () => {}, abort: async () => {} });
   // Values carry their sealed redaction fingerprints, as every value `set` and `import` write does:
   // the vault a server of this version starts on. (Without them the index decrypts every value
   // after start; that is slower to complete, but in slices all the same.)

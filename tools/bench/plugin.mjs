@@ -23,7 +23,7 @@ export async function run({ warmup = 300, samples = 1500 } = {}) {
   const home = mkdtempSync(join(tmpdir(), 'blindfold-plugin-bench-'));
   const key = `bench_${randomBytes(16).toString('hex')}`;
   const vault = await Vault.open({ paths: resolvePaths({ home }), env: { BLINDFOLD_HOME: home }, notice: () => {}, create: true });
-  vault.recordChangesWith(async () => {});
+  vault.recordChangesWith({ record: async () => {}, abort: async () => {} });
   await vault.set({ name: 'BENCH_KEY', value: key, hosts: [stub.origin] });
   const blindfold = await openBlindfold({ home, principal: 'bench', allowOrigins: [stub.origin] });
   const httpTool = pluginTools(blindfold, { expose: ['http_request'] })[0];

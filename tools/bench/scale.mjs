@@ -14,7 +14,7 @@ async function perCall(count, stub) {
   const home = mkdtempSync(join(tmpdir(), 'blindfold-scale-'));
   const vault = await Vault.open({ paths: resolvePaths({ home }), env: { BLINDFOLD_HOME: home }, notice: () => {}, create: true });
   // Filling a throwaway vault is set-up, not what is measured: its changes go unrecorded.
-  vault.recordChangesWith(async () => {});
+  vault.recordChangesWith({ record: async () => {}, abort: async () => {} });
   const filler = Array.from({ length: count - 1 }, (_, i) => ({ name: `FILLER_${i}`, value: `filler-value-${i}-abcdefgh`, hosts: [`https://api${i % 50}.example.com`] }));
   if (filler.length) await vault.setMany(filler);
   await vault.set({ name: 'SCALE_KEY', value: 'scale-key-value-abcdefgh', hosts: [stub.origin] });
