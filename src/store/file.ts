@@ -52,6 +52,7 @@ export class FileStore<D extends StoreDocument> implements SecretStore<D> {
   /** Identity of the snapshot file #state was loaded from. */
   #snapshotId = ABSENT;
   #journal = '';
+  #journalFile = ''; // its path, kept: changedSince runs on every request
   #committedEnd = 0;
   /** Identity (inode, size, mtime) of the journal when it was last read. */
   #journalSeen = '';
@@ -145,7 +146,10 @@ export class FileStore<D extends StoreDocument> implements SecretStore<D> {
   }
 
   #journalPath(name = this.#journal): string {
-    return join(dirname(this.location), name);
+    if (name === this.#journal && this.#journalFile) return this.#journalFile;
+    const path = join(dirname(this.location), name);
+    if (name === this.#journal) this.#journalFile = path;
+    return path;
   }
 
   /**
@@ -177,6 +181,7 @@ export class FileStore<D extends StoreDocument> implements SecretStore<D> {
       document.revision = snapshot.revision;
       const state = new StoreState(document, this.#options.collections, snapshot.revs);
       this.#journal = snapshot.journal;
+      this.#journalFile = '';
       if (!(await this.#applyJournal(state, 0))) {
         if (identityOf(this.location) === id) throw damaged(this.location, `its journal ${snapshot.journal} is missing`);
         continue;
@@ -279,6 +284,7 @@ export class FileStore<D extends StoreDocument> implements SecretStore<D> {
     await writeSnapshot(this.location, { ...snapshot, journal });
     await chmod(this.location, FILE_MODE);
     this.#journal = journal;
+    this.#journalFile = '';
   }
 
   /** Under the lock, no other writer is live: its temp files, and journals no snapshot names, are litter of a crash. */
