@@ -25,8 +25,9 @@ import { backUpLegacy, FILE_MODE, journalPrefix, legacyRevisions, newJournalName
 import { StoreState, type RecordCheck } from './state.js';
 
 const DIR_MODE = 0o700;
-/** The journal is folded into a new snapshot once it is larger than the snapshot and than this. */
+/** The journal is folded once past this and a quarter of the snapshot: a server's start parses both (B4). */
 const COMPACT_MIN_BYTES = 256 * 1024;
+const COMPACT_SNAPSHOT_SHARE = 4;
 
 export interface FileStoreOptions<D> {
   /** The keyed collections of the document, stored one record per key. */
@@ -54,8 +55,7 @@ export class FileStore<D extends StoreDocument> implements SecretStore<D> {
   #journal = '';
   #journalFile = ''; // its path, kept: changedSince runs on every request
   #committedEnd = 0;
-  /** Identity (inode, size, mtime) of the journal when it was last read. */
-  #journalSeen = '';
+  #journalSeen = ''; // its identity (inode, size, mtime) when last read
   #dangling: number | undefined;
   #snapshotBytes = 0;
   #abandoned: ((revision: number) => Promise<void>) | undefined;
@@ -113,7 +113,8 @@ export class FileStore<D extends StoreDocument> implements SecretStore<D> {
       this.#committedEnd += bytes;
       target.apply(change);
       faultPoint('after-commit', n);
-      if (this.#committedEnd > Math.max(this.#options.compactAfterBytes ?? COMPACT_MIN_BYTES, this.#snapshotBytes)) await this.#compact(target);
+      const threshold = Math.max(this.#options.compactAfterBytes ?? COMPACT_MIN_BYTES, this.#snapshotBytes / COMPACT_SNAPSHOT_SHARE);
+      if (this.#committedEnd > threshold) await this.#compact(target);
       await this.#sweep();
       return result;
     } finally {
