@@ -142,9 +142,7 @@ export class FileStore<D extends StoreDocument> implements SecretStore<D> {
     this.#watchers.clear();
   }
 
-  #stamp(): string {
-    return `${this.#snapshotId}@${this.#committedEnd}`;
-  }
+  #stamp(): string { return `${this.#snapshotId}@${this.#committedEnd}`; }
 
   #journalPath(name = this.#journal): string {
     if (name === this.#journal && this.#journalFile) return this.#journalFile;
