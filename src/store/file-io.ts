@@ -3,7 +3,7 @@
  * a file's identity, appends that a crash point can cut in two, and sweeping what killed writers
  * left behind.
  */
-import { statSync } from 'node:fs';
+import { statSync, watch, type FSWatcher } from 'node:fs';
 import { readdir, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import lockfile from 'proper-lockfile';
@@ -56,6 +56,15 @@ export async function writeInHalves(handle: FileHandle, bytes: Buffer, between: 
   await handle.write(bytes, 0, half);
   between();
   await handle.write(bytes, half, bytes.length - half);
+}
+
+/** Calls `onChange` when a file of `path`'s folder that `matches` changes (or when the watcher cannot say which). */
+export function watchNames(path: string, matches: (name: string) => boolean, onChange: () => void): FSWatcher {
+  const watcher = watch(dirname(path), { persistent: false }, (_event, changed) => {
+    if (changed === null || matches(changed)) onChange();
+  });
+  watcher.on('error', () => {}); // the folder went away: callers still have changedSince
+  return watcher;
 }
 
 /** Removes, from `path`'s folder, the files `isLitter` picks (called under the lock: no writer is live). */

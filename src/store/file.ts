@@ -11,14 +11,14 @@
  * previous release (the whole document, `"format":1`) is migrated on first open, its copy kept
  * beside it as `<file>.v1.bak`. The write path carries the crash points of faults.ts.
  */
-import { constants as fsConstants, watch as watchFolder, type FSWatcher } from 'node:fs';
+import { constants as fsConstants, type FSWatcher } from 'node:fs';
 import { chmod, mkdir, open, readFile, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { BlindfoldError } from '../errors.js';
 import { logger } from '../log.js';
 import { draftOf, metaOf, recordsOf } from './draft.js';
 import { faultPoint } from './faults.js';
-import { ABSENT, identityOf, lockFile, sizeOf, sweep } from './file-io.js';
+import { ABSENT, identityOf, lockFile, sizeOf, sweep, watchNames } from './file-io.js';
 import { appendChange, readTail, type PreparedChange } from './journal.js';
 import { assertExpected, type SecretStore, type StoreChange, type StoreChanges, type StoreDocument, type StoreSnapshot, type UpdateOptions } from './secret-store.js';
 import { backUpLegacy, FILE_MODE, journalPrefix, legacyRevisions, newJournalName, parseSnapshot, syncFolder, tempPrefix, writeSnapshot, type Snapshot } from './snapshot.js';
@@ -68,6 +68,10 @@ export class FileStore<D extends StoreDocument> implements SecretStore<D> {
   async read(): Promise<StoreSnapshot<D>> {
     await this.#catchUp(false);
     return { document: this.#state?.document ?? null, stamp: this.#stamp() };
+  }
+
+  lastRead(): D | null {
+    return this.#state?.document ?? null;
   }
 
   /** Two synchronous stats on purpose: called on every request, and cheaper than a thread-pool hop. */
@@ -126,10 +130,7 @@ export class FileStore<D extends StoreDocument> implements SecretStore<D> {
   watch(onChange: () => void): () => void {
     const snapshot = basename(this.location);
     const journals = journalPrefix(this.location);
-    const watcher = watchFolder(dirname(this.location), { persistent: false }, (_event, changed) => {
-      if (changed === null || changed === snapshot || changed.startsWith(journals)) onChange();
-    });
-    watcher.on('error', () => {}); // the folder went away: callers still have changedSince
+    const watcher = watchNames(this.location, (name) => name === snapshot || name.startsWith(journals), onChange);
     this.#watchers.add(watcher);
     return () => {
       watcher.close();

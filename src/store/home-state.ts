@@ -11,6 +11,8 @@ import { MemoryAuditTrail } from '../audit/memory-trail.js';
 import type { AuditReader, AuditTrail } from '../audit/trail.js';
 import { FileAuditReader, FileAuditTrail } from './audit/file-trail.js';
 import { FileCell, MemoryCell, type StateCell } from './cells.js';
+import type { SecretStore } from './secret-store.js';
+import { StoreCell, type StatefulDocument } from './store-cell.js';
 
 export type StateName = 'suspensions' | 'allowance' | 'quarantine';
 
@@ -42,6 +44,24 @@ export function fileHomeState(files: Partial<Record<StateName | 'audit', string>
     cell: (name, schema, empty, what) => new FileCell(at(name), schema, empty, what),
     audit: (options) => new FileAuditTrail({ path: at('audit'), ...options }),
     auditReader: () => new FileAuditReader(at('audit')),
+  };
+}
+
+/**
+ * The vault's home (the default): each piece of small state a record of the vault's store (`state`
+ * collection, store-cell.ts), read from the previous release's file until the store holds it; the
+ * audit trail in its files.
+ */
+export function storeHomeState(store: SecretStore<StatefulDocument>, files: Record<StateName | 'audit', string>): HomeState {
+  const files_ = fileHomeState(files);
+  const cells = new Map<StateName, StateCell<unknown>>();
+  return {
+    cell<T>(name: StateName, schema: z.ZodType<T>, empty: () => T, what: string): StateCell<T> {
+      if (!cells.has(name)) cells.set(name, new StoreCell(store, name, schema, empty, what, files_.cell(name, schema, empty, what)) as StateCell<unknown>);
+      return cells.get(name) as StateCell<T>;
+    },
+    audit: files_.audit,
+    auditReader: files_.auditReader,
   };
 }
 

@@ -27,6 +27,10 @@ export class MemoryStore<D extends StoreDocument> implements SecretStore<D> {
     return { document: this.#state?.document ?? null, stamp: String(this.#state?.revision ?? 0) };
   }
 
+  lastRead(): D | null {
+    return this.#state?.document ?? null;
+  }
+
   async changedSince(stamp: string | null): Promise<boolean> {
     return stamp !== String(this.#state?.revision ?? 0);
   }

@@ -70,6 +70,9 @@ export interface SecretStore<D extends StoreDocument> {
   /** The current document, caught up without taking the lock: always a whole committed state. */
   read(): Promise<StoreSnapshot<D>>;
 
+  /** The document as this store last read or wrote it, without looking for newer changes (synchronous). */
+  lastRead(): D | null;
+
   /**
    * Whether something landed after the snapshot that gave `stamp` (true for null). Pull, not push:
    * a caller that must see every write committed before it started (the broker, per request) asks

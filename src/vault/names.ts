@@ -4,6 +4,8 @@ import { stretchesTooShort } from '../redact/public-parts.js';
 import { estimateSecretGuessBits, MIN_GUESS_BITS, type GuessPattern } from './entropy.js';
 
 export const SECRET_NAME_RULE = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+/** A piece of the home's small state kept in the vault (suspensions, allowance, quarantine). */
+export const STATE_NAME_RULE = /^[a-z]{1,32}$/;
 /** An agent token's name: it becomes the audit principal `token:NAME`. */
 export const TOKEN_NAME_RULE = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 const ENVIRONMENT_RULE = /^[a-z][a-z0-9_-]{0,31}$/;

@@ -18,7 +18,7 @@ import {
 } from './keyring.js';
 import { VaultKeys } from './keys.js';
 import type { KdfParams, VaultFile } from './schema.js';
-import { fileHomeState, type HomeState } from '../store/home-state.js';
+import { storeHomeState, type HomeState } from '../store/home-state.js';
 import { vaultFileStore, type RecordCheck, type VaultStore } from './store.js';
 
 export interface OpenOptions {
@@ -112,7 +112,7 @@ export async function openVaultFile(options: OpenOptions): Promise<OpenedVault> 
   }
   const keys = new VaultKeys(material, kek, paths);
   await keys.follow(data);
-  return { store, state: options.state ?? fileHomeState(paths), data, stamp, keys };
+  return { store, state: options.state ?? storeHomeState(store, paths), data, stamp, keys };
 }
 
 /** A missing vault is named, never silently created (a typo in BLINDFOLD_HOME would look empty). */

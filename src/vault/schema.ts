@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PLACEMENTS } from '../policy/placements.js';
-import { SECRET_NAME_RULE, TOKEN_NAME_RULE } from './names.js';
+import { SECRET_NAME_RULE, STATE_NAME_RULE, TOKEN_NAME_RULE } from './names.js';
 
 /** The on-disk shape of vault.json. zod is the single source of truth: a file that fails it is refused. */
 const encryptedValue = z.object({
@@ -102,6 +102,8 @@ export const vaultFileSchema = z.object({
   retired: secretsMap.pipe(z.record(z.string(), z.array(tombstone))).optional(),
   /** Agent tokens by name (tokens.ts): a keyed hash and a scope each, never the token itself. */
   tokens: keyedBy(TOKEN_NAME_RULE).pipe(z.record(z.string(), tokenRecord)).optional(),
+  /** The home's small state (suspensions, allowance, quarantine), each checked by the cell that reads it (store-cell.ts). */
+  state: keyedBy(STATE_NAME_RULE).optional(),
   /** Keys for Blindfold's own use (internal-keys.ts), wrapped like values so rotation re-wraps them. */
   internal: z.record(z.string(), encryptedValue).optional(),
 });

@@ -12,14 +12,14 @@ import { MemoryStore } from '../store/memory.js';
 import { parseSnapshot } from '../store/snapshot.js';
 import type { SecretStore } from '../store/secret-store.js';
 import { lazilyCheckedRecords } from './lazy-records.js';
-import { SECRET_NAME_RULE, TOKEN_NAME_RULE } from './names.js';
+import { SECRET_NAME_RULE, STATE_NAME_RULE, TOKEN_NAME_RULE } from './names.js';
 import { secretRecordSchema, tokenRecordSchema, tombstoneListSchema, vaultFileSchema, vaultFileShellSchema, type VaultFile } from './schema.js';
 
 /** Where a vault's document lives: the file by default, memory in tests, PostgreSQL later. */
 export type VaultStore = SecretStore<VaultFile>;
 
 /** The vault's keyed collections: each secret's record, each name's tombstones (apart, so they outlive `rm`), each agent token. */
-export const VAULT_COLLECTIONS = ['secrets', 'retired', 'tokens'] as const;
+export const VAULT_COLLECTIONS = ['secrets', 'retired', 'tokens', 'state'] as const;
 
 /**
  * When each secret record is checked against the schema: all at open (the default), or each on its
@@ -39,12 +39,14 @@ export function vaultFileStore(path: string, recordCheck: RecordCheck = 'at-open
     checkDocument: (raw) => checkVaultDocument(raw, refuse, recordCheck),
     checkRecord: (collection, key, record) => {
       // A key is a secret name, as in the snapshot (schema.ts): "__proto__" would set a prototype.
-      if (!(collection === 'tokens' ? TOKEN_NAME_RULE : SECRET_NAME_RULE).test(key)) throw refuse(collection);
+      if (!(collection === 'tokens' ? TOKEN_NAME_RULE : collection === 'state' ? STATE_NAME_RULE : SECRET_NAME_RULE).test(key)) throw refuse(collection);
+      // A `state` record is checked by the cell that reads it (store-cell.ts), against its own schema.
+      if (collection === 'state') return record;
       const schema = collection === 'secrets' ? secretRecordSchema : collection === 'retired' ? tombstoneListSchema : tokenRecordSchema;
       return checked<unknown>(schema, record, (where) => refuse(`${collection}.${key}${where === '(top level)' ? '' : `.${where}`}`));
     },
     checkMeta: (meta) => {
-      const { secrets: _s, retired: _r, tokens: _t, ...rest } = checked(vaultFileShellSchema, { ...meta, revision: 0, secrets: {}, retired: {}, tokens: {} }, refuse);
+      const { secrets: _s, retired: _r, tokens: _t, state: _st, ...rest } = checked(vaultFileShellSchema, { ...meta, revision: 0, secrets: {}, retired: {}, tokens: {}, state: {} }, refuse);
       return rest;
     },
     ...(onMigrated ? { onMigrated } : {}),

@@ -1,12 +1,11 @@
 import type { Command } from 'commander';
-import type { BlindfoldPaths } from '../../config.js';
 import { BlindfoldError } from '../../errors.js';
 import { CountedAllowance } from '../../policy/allowance.js';
 import { normalOrigin, TripQuarantine } from '../../policy/quarantine.js';
 import { STDIO_WILDCARD, SuspensionList } from '../../policy/suspensions.js';
 import { action, cliPrincipal, openAudit, openVault } from '../context.js';
 import { printJson, printLine, printTable } from '../io.js';
-import { fileHomeState } from '../../store/home-state.js';
+import type { HomeState } from '../../store/home-state.js';
 
 /** Principal ids as Blindfold makes them: stdio:<client>, cli:<user>, plugin:<name>, a token's name; or the stdio wildcard. */
 const PRINCIPAL_RULE = /^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$/;
@@ -14,13 +13,13 @@ const PRINCIPAL_RULE = /^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$/;
 /** `blindfold suspended`, as declared in ../definitions.ts. */
 export const suspendedAction = action(async (opts: { json?: boolean }, cmd: Command) => {
   const vault = await openVault(cmd);
-  printSuspended(vault.paths, opts.json === true);
+  printSuspended(vault.state, opts.json === true);
 });
 
 /** The suspensions (the stdio wildcard among them) and the origins with trips on record. */
-function printSuspended(paths: BlindfoldPaths, json: boolean): void {
-  const entries = SuspensionList.in(fileHomeState(paths)).list();
-  const origins = TripQuarantine.in(fileHomeState(paths)).list();
+function printSuspended(state: HomeState, json: boolean): void {
+  const entries = SuspensionList.in(state).list();
+  const origins = TripQuarantine.in(state).list();
   if (json) return printJson(entries);
   if (entries.length === 0) printLine('no principal is suspended');
   else printTable(['PRINCIPAL', 'SINCE', 'REASON'], entries.map((e) => [e.principal, e.since, e.reason]));
@@ -40,7 +39,7 @@ interface ClearOptions {
 export const clearAction = action(async (principal: string | undefined, opts: ClearOptions, cmd: Command) => {
   if (!opts.all && principal === undefined && opts.origin === undefined) {
     // Nothing named: show what there is to clear, and how.
-    printSuspended((await openVault(cmd)).paths, opts.json === true);
+    printSuspended((await openVault(cmd)).state, opts.json === true);
     if (!opts.json) printLine(`\nlift one with \`blindfold clear PRINCIPAL\` ('${STDIO_WILDCARD}' for the stdio wildcard), an origin with --origin URL, or everything with --all`);
     return;
   }
