@@ -2,8 +2,9 @@
  * The home's state beside the secrets, reached through one object (issue 19 item 2) so that no
  * caller names a file and a backend can keep it elsewhere: the small shared state (suspensions,
  * the partial-hit allowance, the origin quarantine), each piece by name as a cell (cells.ts), and
- * the audit trail (src/audit/trail.ts). The file backend keeps each in its file of the home, the
- * memory backend in this process; PostgreSQL will keep them as rows.
+ * the audit trail (src/audit/trail.ts). Three backends: the vault's (the default: the cells are
+ * records of the vault's store, the trail its files), plain files (each cell a file, as an earlier
+ * release kept them) and memory (tests); PostgreSQL will keep them as rows.
  */
 import type { z } from 'zod';
 import { BlindfoldError } from '../errors.js';
@@ -53,15 +54,15 @@ export function fileHomeState(files: Partial<Record<StateName | 'audit', string>
  * audit trail in its files.
  */
 export function storeHomeState(store: SecretStore<StatefulDocument>, files: Record<StateName | 'audit', string>): HomeState {
-  const files_ = fileHomeState(files);
+  const inFiles = fileHomeState(files);
   const cells = new Map<StateName, StateCell<unknown>>();
   return {
     cell<T>(name: StateName, schema: z.ZodType<T>, empty: () => T, what: string): StateCell<T> {
-      if (!cells.has(name)) cells.set(name, new StoreCell(store, name, schema, empty, what, files_.cell(name, schema, empty, what)) as StateCell<unknown>);
+      if (!cells.has(name)) cells.set(name, new StoreCell(store, name, schema, empty, what, inFiles.cell(name, schema, empty, what)) as StateCell<unknown>);
       return cells.get(name) as StateCell<T>;
     },
-    audit: files_.audit,
-    auditReader: files_.auditReader,
+    audit: inFiles.audit,
+    auditReader: inFiles.auditReader,
   };
 }
 

@@ -32,7 +32,7 @@ const BEFORE = {
   b4: { median: 988, p90: 1060 },
 };
 
-async function fillVault(home) {
+export async function fillVault(home) {
   const vault = await Vault.open({ paths: resolvePaths({ home }), env: { BLINDFOLD_HOME: home }, notice: () => {}, create: true });
   // Filling a throwaway vault is set-up, not what is measured: its changes go unrecorded.
   vault.recordChangesWith({ record: async () => {}, abort: async () => {} });

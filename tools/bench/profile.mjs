@@ -3,12 +3,13 @@
 // self time by file and by function, as shares of the server's profile.
 // Run: npm run build && node tools/bench/profile.mjs [bare]   (bare: the bare SDK fetch server instead)
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { startStub } from '../stub-server.mjs';
+import { summarise } from './cpu-summary.mjs';
 
 const CLI = new URL('../../dist/cli/main.js', import.meta.url).pathname;
 const BARE = new URL('./bare-server.mjs', import.meta.url).pathname;
@@ -36,24 +37,9 @@ await client.close();
 await new Promise((r) => setTimeout(r, 1500)); // the profile is written at exit
 await stub.close();
 
-const profile = JSON.parse(readFileSync(join(dir, readdirSync(dir)[0]), 'utf8'));
-const byNode = new Map();
-profile.samples.forEach((id, i) => byNode.set(id, (byNode.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
-const byFile = new Map();
-const byFunction = new Map();
-let total = 0;
-for (const node of profile.nodes) {
-  const us = byNode.get(node.id) ?? 0;
-  total += us;
-  const u = node.callFrame.url;
-  const file = u.includes('node_modules') ? u.replace(/.*node_modules\//, '').split('/').slice(0, 2).join('/') : u.replace(/.*\/dist\//, 'dist/').replace(/^node:.*/, 'node internals') || node.callFrame.functionName;
-  byFile.set(file, (byFile.get(file) ?? 0) + us);
-  const fn = `${node.callFrame.functionName || '(anonymous)'} ${file}`;
-  byFunction.set(fn, (byFunction.get(fn) ?? 0) + us);
-}
-const top = (m, k) => [...m].sort((a, b) => b[1] - a[1]).slice(0, k).map(([name, us]) => `${((us / total) * 100).toFixed(1).padStart(5)} %  ${name}`);
-console.log(`${bare ? 'bare SDK fetch server' : 'blindfold serve'}: ${rate.toFixed(0)} calls/s; server CPU profile ${(total / 1000).toFixed(0)} ms for 2,200 calls (${(total / 2200 / 1000).toFixed(3)} ms per call)`);
-console.log('by file:\n' + top(byFile, 12).join('\n'));
-console.log('by function:\n' + top(byFunction, 20).join('\n'));
+const { totalMs, byFile, byFunction } = summarise(dir);
+console.log(`${bare ? 'bare SDK fetch server' : 'blindfold serve'}: ${rate.toFixed(0)} calls/s; server CPU profile ${totalMs.toFixed(0)} ms for 2,200 calls (${(totalMs / 2200).toFixed(3)} ms per call)`);
+console.log('by file:\n' + byFile.join('\n'));
+console.log('by function:\n' + byFunction.join('\n'));
 rmSync(root, { recursive: true, force: true });
 process.exit(0);

@@ -93,6 +93,29 @@ ${profile('bare')}
 \`\`\``);
 }
 
+process.stderr.write('B4 and B8: CPU profiles of a start and of the in-process path...\n');
+{
+  const { execFileSync } = await import('node:child_process');
+  const run = (script) => execFileSync(process.execPath, [new URL(script, import.meta.url).pathname], { encoding: 'utf8' }).trim();
+  sections.push(`## B4 profile — where a start at 10,000 secrets goes
+
+Command: \`node tools/bench/profile-start.mjs\` (self time, as shares of the whole server process's CPU profile, spawn to
+exit; \`tools/list\` is answered before the redaction index is fed, which the profile includes).
+
+\`\`\`
+${run('./profile-start.mjs')}
+\`\`\`
+
+## B8 profile — where the in-process call goes
+
+Command: \`node tools/bench/profile-inprocess.mjs\` (the B8 bench run under the CPU profiler: every path of it, direct
+undici included, so undici's share is partly the baseline's).
+
+\`\`\`
+${run('./profile-inprocess.mjs')}
+\`\`\``);
+}
+
 const doc = `# Benchmarks
 
 Produced by \`npm run bench\` (tools/bench/run.mjs) on ${machine}, ${new Date().toISOString().slice(0, 10)}.
