@@ -23,6 +23,8 @@ export interface AuditOptions {
   vaultId: string;
   retentionDays?: number;
   quotaBytes?: number;
+  /** Test-only clock (entries' time, retention). */
+  now?: () => number;
 }
 
 export interface HomeState {
@@ -79,7 +81,7 @@ export function memoryHomeState(): HomeState {
       if (!cells.has(name)) cells.set(name, new MemoryCell<T>(empty()) as StateCell<unknown>);
       return cells.get(name) as StateCell<T>;
     },
-    audit: (options) => (trail ??= new MemoryAuditTrail(options.key, options.vaultId)),
+    audit: (options) => (trail ??= new MemoryAuditTrail(options.key, options.vaultId, options)),
     auditReader: opened,
   };
 }
