@@ -8,6 +8,7 @@ export type { Admin, RemoveOutcome } from './admin.js';
 export { createServer, type CreateServerOptions } from './mcp/server.js';
 export { toolDefinitions, taskToolDefinition, TOOL_GROUPS, type ToolDefinition, type ToolGroup } from './mcp/definitions.js';
 export { BlindfoldError, ERROR_CODES, type ErrorCode } from './errors.js';
+export type { LogSink } from './log.js';
 export type { HttpResult, SecretListing } from './broker.js';
 export type { Principal } from './policy/authorize.js';
 export type { Placement } from './policy/placements.js';

@@ -2,12 +2,18 @@
  * Operational logs: pino to stderr (stdout belongs to the MCP stdio transport). JSON unless stderr
  * is a TTY, where it is pretty-printed (coloured unless NO_COLOR is set). Level from BLINDFOLD_LOG_LEVEL (default info).
  *
+ * Only the CLI writes to stderr (`logToStderr` in log-flag.ts, called first thing by its entry).
+ * Used as a library,
+ * Blindfold writes nothing to the host application's stdout or stderr (issue 20 item 5): its lines
+ * reach only the listeners, such as the logger a caller hands `openBlindfold`.
+ *
  * Every serialised line passes the registered scrubbers before it is written anywhere (the
  * broker registers its redactor): no call site should log a value, and this is the second wall
  * for the day one does. Listeners (MCP sessions that asked for log notifications) get the same,
  * already scrubbed, line.
  */
 import pino, { type Logger } from 'pino';
+import { stderrWanted } from './log-flag.js';
 
 type Scrubber = (line: string) => string;
 type LineListener = (line: string) => void;
@@ -41,6 +47,18 @@ function adjustLevel(): void {
   log.level = pino.levels.labels[wanted] ?? log.level;
 }
 
+/** What a caller's logger must have: pino's level methods (pino itself, or anything shaped like it). */
+export type LogSink = Record<'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal', (fields: object, message?: string) => void>;
+
+/** Hands every log line (already scrubbed) to `sink` at its own level; returns the stop. */
+export function forwardLogs(sink: LogSink, level = 30): () => void {
+  return onLogLine((line) => {
+    const { level: n, msg, time: _time, ...fields } = JSON.parse(line) as { level: number; msg?: string; time?: number };
+    const name = (pino.levels.labels[n] ?? 'info') as keyof LogSink;
+    sink[name]?.(fields, msg);
+  }, level);
+}
+
 export function scrubLogLine(line: string): string {
   let out = line;
   for (const scrub of scrubbers) out = scrub(out);
@@ -56,9 +74,11 @@ export function logger(): Logger {
   if (!root) {
     const level = process.env.BLINDFOLD_LOG_LEVEL ?? 'info';
     stderrLevel = pino.levels.values[level] ?? 30;
-    const target: { write(line: string): unknown } = process.stderr.isTTY
-      ? pino.transport({ target: 'pino-pretty', options: { destination: 2, colorize: colorWanted() } })
-      : pino.destination({ fd: 2, sync: true });
+    const target: { write(line: string): unknown } = !stderrWanted()
+      ? { write: () => {} }
+      : process.stderr.isTTY
+        ? pino.transport({ target: 'pino-pretty', options: { destination: 2, colorize: colorWanted() } })
+        : pino.destination({ fd: 2, sync: true });
     const fanOut = {
       write(line: string) {
         const lineLevel = Number(/"level":(\d+)/.exec(line)?.[1] ?? 30);

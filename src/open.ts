@@ -6,6 +6,7 @@
 import { Broker, type HttpResult, type SecretListing } from './broker.js';
 import { resolveEnvironment, resolvePaths } from './config.js';
 import { pinnedResolver, type Resolver } from './egress/connector.js';
+import { forwardLogs, type LogSink } from './log.js';
 import { BlindfoldError } from './errors.js';
 import { mayUse, type Principal } from './policy/authorize.js';
 import { checkGlobs, isScoped, taskInScope } from './policy/scope.js';
@@ -36,6 +37,11 @@ export interface OpenBlindfoldOptions {
   allowOrigins?: string[];
   /** `NAME=IP[,IP...]` DNS answers (like `serve --resolve`); they still pass the address guard. */
   resolve?: string[];
+  /**
+   * Where Blindfold's operational logs go (a pino logger or anything with its level methods). None:
+   * nowhere — the library writes nothing to the application's stdout or stderr.
+   */
+  logger?: LogSink;
 }
 
 /**
@@ -73,6 +79,8 @@ export interface Assembly {
   resolver?: Resolver;
   /** Reload task tools when the tasks folder changes (a long-running server). */
   watchTasks?: boolean;
+  /** Runs once the core is closed (the library's log forwarding stops). */
+  onClose?: () => void;
 }
 
 /** What every handle of one core shares: the broker, the tasks, the admin operations, and how to let go of them. */
@@ -224,10 +232,12 @@ export async function openBlindfold(options: OpenBlindfoldOptions = {}): Promise
   }
   const env = resolveEnvironment(options.env);
   const vault = await Vault.open({ paths: resolvePaths({ home: options.home, tasks: options.tasks }) });
+  const stopLogs = options.logger ? forwardLogs(options.logger) : undefined;
   return assembleBlindfold(vault, {
     principal: { id: `plugin:${name}`, env },
     ...(options.allowOrigins ? { allowOrigins: options.allowOrigins.map((o) => parseConfigOrigin(o, 'allowOrigins')) } : {}),
     ...(options.resolve?.length ? { resolver: pinnedResolver(options.resolve) } : {}),
+    ...(stopLogs ? { onClose: stopLogs } : {}),
   });
 }
 
@@ -268,6 +278,7 @@ export async function assembleBlindfold(vault: Vault, assembly: Assembly): Promi
       tasks.close();
       await broker.close();
       audit.close();
+      assembly.onClose?.();
     })());
   return new Blindfold({ broker, tasks, admin: (principal) => admin.as(principal), childValues, release }, assembly.principal);
 }

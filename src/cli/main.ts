@@ -6,6 +6,9 @@ import { EXIT } from './exit-codes.js';
 import { endQuietlyWhenStdoutCloses } from './io.js';
 import { safeUsageError } from './usage.js';
 import { VERSION } from '../version.js';
+import { logToStderr } from '../log-flag.js';
+
+logToStderr();
 
 // Node 22.1+ keeps V8's compiled code between runs for the modules a command loads after this
 // (the server stack behind `serve`, above all); Node 20 has no such cache and skips it.
