@@ -50,8 +50,8 @@ function adjustLevel(): void {
 /** What a caller's logger must have: pino's level methods (pino itself, or anything shaped like it). */
 export type LogSink = Record<'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal', (fields: object, message?: string) => void>;
 
-/** Hands every log line (already scrubbed) to `sink` at its own level; returns the stop. */
-export function forwardLogs(sink: LogSink, level = 30): () => void {
+/** Hands every log line (already scrubbed) at or above `level` (BLINDFOLD_LOG_LEVEL's) to `sink`; returns the stop. */
+export function forwardLogs(sink: LogSink, level = pino.levels.values[process.env.BLINDFOLD_LOG_LEVEL ?? 'info'] ?? 30): () => void {
   return onLogLine((line) => {
     const { level: n, msg, time: _time, ...fields } = JSON.parse(line) as { level: number; msg?: string; time?: number };
     const name = (pino.levels.labels[n] ?? 'info') as keyof LogSink;

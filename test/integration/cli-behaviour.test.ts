@@ -49,7 +49,8 @@ describe('Ctrl-C at the hidden prompt', () => {
 });
 
 describe('NO_COLOR', () => {
-  const script = `const { logger } = await import(${JSON.stringify(join(REPO, 'dist/log.js'))}); logger().warn('a warning'); await new Promise((r) => setTimeout(r, 300));`;
+  // As the CLI does: only it turns stderr logging on (the library is quiet).
+  const script = `(await import(${JSON.stringify(join(REPO, 'dist/log-flag.js'))})).logToStderr(); const { logger } = await import(${JSON.stringify(join(REPO, 'dist/log.js'))}); logger().warn('a warning'); await new Promise((r) => setTimeout(r, 300));`;
   it('turns off colour in pretty (TTY) log output; colour stays without it', () => {
     const coloured = runOnTty([process.execPath, '--input-type=module', '-e', script], { ...t.env, NO_COLOR: '' });
     expect(coloured.output).toContain('a warning');
