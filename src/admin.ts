@@ -16,6 +16,7 @@ import { fingerprintVaultWrites } from './redact/vault-index.js';
 import { rotateKeyFile, type KeyFileRotationOptions, type KeyFileRotationResult } from './vault/key-file-rotation.js';
 import type { RotationProgress } from './vault/rotation.js';
 import type { HistoryInfo, SecretInfo, SetOutcome, SetSecretInput, Vault } from './vault/vault.js';
+import { repeatable } from './echo.js';
 
 /** What the admin operations work on: the core's vault, trail and policy state. */
 export interface AdminDeps {
@@ -127,7 +128,7 @@ export class Admin {
         await vault.remove(name, { forgetFingerprints: true });
         return { removed: null, warnings: [], retiredRemembered: 0, retiredForgotten: forgotten };
       }
-      if (!vault.has(name)) throw new BlindfoldError('SECRET_NOT_FOUND', `no secret named ${name}`);
+      if (!vault.has(name)) throw new BlindfoldError('SECRET_NOT_FOUND', `no secret named ${repeatable(name)}`);
       const warnings = await this.#inUse(name);
       if (warnings.length && !options.force) {
         throw new BlindfoldError('SECRET_IN_USE', `not removing ${name}: ${warnings.join('; ')}. Run again with --force to remove it anyway`, { reasons: warnings });

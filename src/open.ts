@@ -23,6 +23,7 @@ import { TaskRegistry } from './tasks/registry.js';
 import { runTask, type TaskResult } from './tasks/runner.js';
 import type { HttpRequestInput } from './template/request.js';
 import { Vault } from './vault/vault.js';
+import { repeatable } from './echo.js';
 
 export interface OpenBlindfoldOptions {
   /** Home folder (vault, key, audit, tasks); default BLINDFOLD_HOME or ~/.blindfold. */
@@ -180,7 +181,7 @@ export class Blindfold {
   async runTask(name: string, inputs: Record<string, unknown> = {}): Promise<TaskResult> {
     const principal = this.principal;
     const task = this.#core.tasks?.get(name);
-    if (!task || !taskInScope(principal, task)) throw new BlindfoldError('TASK_NOT_FOUND', `no task named ${name} is loaded`);
+    if (!task || !taskInScope(principal, task)) throw new BlindfoldError('TASK_NOT_FOUND', `no task named ${repeatable(name)} is loaded`);
     return this.#scoped(principal, () => runTask(this.#core.broker, principal, task, inputs));
   }
 
@@ -268,7 +269,7 @@ export async function assembleBlindfold(vault: Vault, assembly: Assembly): Promi
     await vault.refresh();
     await suspensions.settled();
     if (suspensions.isSuspended(principal.id)) throw suspendedRefusal(principal.id);
-    for (const name of names) if (!vault.has(name) || !mayUse(principal, name)) throw new BlindfoldError('SECRET_NOT_FOUND', `no secret named ${name}`);
+    for (const name of names) if (!vault.has(name) || !mayUse(principal, name)) throw new BlindfoldError('SECRET_NOT_FOUND', `no secret named ${repeatable(name)}`);
     await audit.append({ action: 'secret.resolve', principal: principal.id, secrets: [...names], env: principal.env, outcome: 'ok', reason });
     audit.flush();
     return new Map(names.map((name) => [name, vault.resolve(name, principal.env)]));

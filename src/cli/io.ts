@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { UNSAFE_CHAR_CLASS } from '../audit/unsafe.js';
 import { BlindfoldError } from '../errors.js';
+import { mayRepeat } from '../echo.js';
 
 /**
  * `blindfold list | head -1`: once the reader has gone, there is nobody left to tell anything, so
@@ -40,7 +41,7 @@ export async function readSecretValue(name: string, opts: ValueSourceOptions): P
     const value = process.env[opts.fromEnv];
     if (value === undefined) {
       // Quoted only when it could be a variable name: `--from-env sk-live-…` is a value in the wrong place.
-      const named = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/.test(opts.fromEnv) ? `environment variable ${opts.fromEnv}` : 'the variable given to --from-env (not repeated: not a variable name)';
+      const named = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/.test(opts.fromEnv) && mayRepeat(opts.fromEnv) ? `environment variable ${opts.fromEnv}` : 'the variable given to --from-env (not repeated: not a variable name)';
       throw new BlindfoldError('BAD_INPUT', `${named} is not set`);
     }
     return value;

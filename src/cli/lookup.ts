@@ -6,6 +6,7 @@
 import { BlindfoldError } from '../errors.js';
 import { closestNames } from '../template/suggest.js';
 import { assertSecretName } from '../vault/names.js';
+import { repeatable } from '../echo.js';
 
 interface NameCatalog {
   has(name: string): boolean;
@@ -18,7 +19,7 @@ export function requireSecret(vault: NameCatalog, name: string): void {
   const close = closestNames(name, vault.names());
   throw new BlindfoldError(
     'SECRET_NOT_FOUND',
-    `no secret named ${name}${close.length ? ` (did you mean ${close.join(', ')}?)` : ''}; \`blindfold list\` shows them`,
-    { name, suggestions: close },
+    `no secret named ${repeatable(name)}${close.length ? ` (did you mean ${close.join(', ')}?)` : ''}; \`blindfold list\` shows them`,
+    { name: repeatable(name), suggestions: close },
   );
 }

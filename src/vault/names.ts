@@ -2,6 +2,7 @@ import { BlindfoldError } from '../errors.js';
 import { WINDOW } from '../redact/fingerprints.js';
 import { stretchesTooShort } from '../redact/public-parts.js';
 import { estimateSecretGuessBits, MIN_GUESS_BITS, type GuessPattern } from './entropy.js';
+import { mayRepeat } from '../echo.js';
 
 export const SECRET_NAME_RULE = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 /** A piece of the home's small state kept in the vault (suspensions, allowance, quarantine). */
@@ -113,6 +114,6 @@ export function assertValueAcceptable(name: string, value: string, allowShort: b
  * suggest: only it knows which names its principal may see.
  */
 export function notFound(name: string, existing: string[]): BlindfoldError {
-  const shown = SECRET_NAME_RULE.test(name) ? `named ${name}` : 'with that name (it is not a valid secret name)';
+  const shown = SECRET_NAME_RULE.test(name) && mayRepeat(name) ? `named ${name}` : 'with that name (not repeated here)';
   return new BlindfoldError('SECRET_NOT_FOUND', `no secret ${shown}`, { existing: existing.length });
 }

@@ -20,6 +20,7 @@ import { VaultKeys } from './keys.js';
 import type { KdfParams, VaultFile } from './schema.js';
 import { storeHomeState, type HomeState } from '../store/home-state.js';
 import { vaultFileStore, type RecordCheck, type VaultStore } from './store.js';
+import { repeatablePath } from '../echo.js';
 
 export interface OpenOptions {
   paths: BlindfoldPaths;
@@ -119,8 +120,8 @@ export async function openVaultFile(options: OpenOptions): Promise<OpenedVault> 
 export function vaultNotFound(path: string): BlindfoldError {
   return new BlindfoldError(
     'VAULT_NOT_FOUND',
-    `no vault at ${path}; create one with \`blindfold init\`, or point BLINDFOLD_HOME, --home or --vault at the vault you meant (nothing was created)`,
-    { path },
+    `no vault at ${repeatablePath(path)}; create one with \`blindfold init\`, or point BLINDFOLD_HOME, --home or --vault at the vault you meant (nothing was created)`,
+    { path: repeatablePath(path) },
   );
 }
 

@@ -5,6 +5,7 @@ import { TASK_NAME } from '../../tasks/schema.js';
 import { SECRET_NAME_RULE, whyNotAName } from '../../vault/names.js';
 import { action, cliPrincipal, environmentFor, openVault } from '../context.js';
 import { note, printJson, printLine } from '../io.js';
+import { repeatable, repeatablePath } from '../../echo.js';
 
 /** `--input k=v`: strings stay strings; other declared types are read as JSON (`--input count=3`). */
 function parseInputs(task: Task, pairs: string[]): Record<string, unknown> {
@@ -37,12 +38,12 @@ function parseInputs(task: Task, pairs: string[]): Record<string, unknown> {
  * learned. So every load problem is told (file, line, why) rather than only "no task named X".
  */
 function notLoaded(name: string, folder: string, problems: TaskProblem[], format: (p: TaskProblem) => string): BlindfoldError {
-  if (problems.length === 0) return new BlindfoldError('TASK_NOT_FOUND', `no task named ${name} in ${folder}; \`blindfold tasks list\` shows them`);
+  if (problems.length === 0) return new BlindfoldError('TASK_NOT_FOUND', `no task named ${repeatable(name)} in ${repeatablePath(folder)}; \`blindfold tasks list\` shows them`);
   const shown = problems.slice(0, 5).map(format).join('; ');
   const more = problems.length > 5 ? `; and ${problems.length - 5} more (\`blindfold tasks check\`)` : '';
   return new BlindfoldError(
     'TASK_NOT_FOUND',
-    `no task named ${name} loaded from ${folder}; ${problems.length} task file(s) failed to load, it may be one of them: ${shown}${more}`,
+    `no task named ${repeatable(name)} loaded from ${repeatablePath(folder)}; ${problems.length} task file(s) failed to load, it may be one of them: ${shown}${more}`,
     { problems },
   );
 }

@@ -6,6 +6,7 @@ import { STDIO_WILDCARD, SuspensionList } from '../../policy/suspensions.js';
 import { action, cliPrincipal, openAudit, openVault } from '../context.js';
 import { printJson, printLine, printTable } from '../io.js';
 import type { HomeState } from '../../store/home-state.js';
+import { repeatable } from '../../echo.js';
 
 /** Principal ids as Blindfold makes them: stdio:<client>, cli:<user>, plugin:<name>, a token's name; or the stdio wildcard. */
 const PRINCIPAL_RULE = /^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$/;
@@ -57,7 +58,7 @@ export const clearAction = action(async (principal: string | undefined, opts: Cl
   const originKnown = origin !== undefined && quarantine.list().some((o) => o.origin === origin);
   if (principal !== undefined && !opts.all && cleared.length === 0 && !spent) {
     const hint = list.isSuspended(principal) ? `; it is suspended by ${STDIO_WILDCARD} (every stdio principal): \`blindfold clear '${STDIO_WILDCARD}'\`` : '';
-    throw new BlindfoldError('BAD_INPUT', `${principal} is not suspended and has no partial hits on record${hint}`);
+    throw new BlindfoldError('BAD_INPUT', `${repeatable(principal)} is not suspended and has no partial hits on record${hint}`);
   }
   if (origin !== undefined && !originKnown) throw new BlindfoldError('BAD_INPUT', `${origin} has no trips on record and is not quarantined`);
 

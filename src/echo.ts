@@ -1,0 +1,46 @@
+/**
+ * Whether text an admin typed may be repeated in a message (issue 20 item 1; SPEC §1.1): an
+ * argument in the wrong place is often a value (`show ghp_…` for `show GITHUB_TOKEN`, `--from-env
+ * "$TOKEN"` for `--from-env TOKEN`). One function decides, for every message of every door: a
+ * plausible name is repeated, anything else — not name-shaped, or token-shaped (a vendor prefix, a
+ * long run mixing letters and digits, a long hex or mixed-case run) — is replaced by a phrase that
+ * says it was not repeated. Paths are judged part by part.
+ */
+
+const NOT_REPEATED = '(not repeated here)';
+/** SPEC §3's names (secrets, environments), task names and principals: letters first, then a few separators. */
+const PLAUSIBLE_NAME = /^[A-Za-z][A-Za-z0-9_.:-]{0,63}$/;
+const VENDOR_PREFIX = /^(?:sk|rk|pk)[-_]|^(?:ghp|gho|ghu|ghs|ghr|github_pat|glpat|npm|pypi|dop_v1|hf|xox[abprs])[-_]|^(?:AKIA|ASIA|AIza|SG\.)/;
+
+/** Whether `text` may appear in a message: a plausible name that does not look like a token. */
+export function mayRepeat(text: string): boolean {
+  return PLAUSIBLE_NAME.test(text) && !looksLikeToken(text);
+}
+
+/** `text` when it may be repeated, else a phrase saying it was not. */
+export function repeatable(text: string): string {
+  return mayRepeat(text) ? text : NOT_REPEATED;
+}
+
+/** A path with every part that looks like a token replaced (a `--home` given a value by mistake). */
+export function repeatablePath(path: string): string {
+  return path
+    .split('/')
+    .map((part) => (part === '' || (/^[\w .@+,=~-]{1,64}$/.test(part) && !looksLikeToken(part)) ? part : NOT_REPEATED))
+    .join('/');
+}
+
+/** Vendor prefixes, and any part between separators that mixes kinds of characters the way keys do. */
+export function looksLikeToken(text: string): boolean {
+  if (VENDOR_PREFIX.test(text)) return true;
+  return text.split(/[_.:\-/ ]+/).some((part) => {
+    if (part.length < 10) return false;
+    const digits = (part.match(/[0-9]/g) ?? []).length;
+    const letters = (part.match(/[A-Za-z]/g) ?? []).length;
+    if (/^[0-9a-f]+$/i.test(part) && part.length >= 12 && digits > 0 && letters > 0) return true; // hex
+    if (digits >= 3 && letters >= 3) return true; // letters and digits interleaved, as in keys
+    // Case changing every two or three characters, as in random keys (a camelCase name changes less often).
+    const caseRuns = (part.match(/[a-z]+|[A-Z]+/g) ?? []).length;
+    return caseRuns >= part.length / 2.5;
+  });
+}
