@@ -8,6 +8,7 @@ import { BlindfoldError, describeError, type ErrorCode } from '../errors.js';
 import { Vault, type OpenOptions } from '../vault/vault.js';
 import { EXIT } from './exit-codes.js';
 import { note, promptHidden } from './io.js';
+import { adminHint } from './admin-hints.js';
 
 export { EXIT };
 
@@ -116,6 +117,10 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<void> | 
 export function reportError(err: unknown): void {
   const code = err instanceof BlindfoldError ? err.code : 'INTERNAL';
   process.stderr.write(`blindfold: error: ${describeError(err)}${code === 'INTERNAL' ? '' : ` [${code}]`}\n`);
+  // The command that fixes it goes to the admin here, never into a message an agent reads.
+  const details = err instanceof BlindfoldError ? err.details : undefined;
+  const hint = adminHint({ code, ...(typeof details?.name === 'string' ? { secrets: [details.name] } : {}), ...(typeof details?.env === 'string' ? { env: details.env } : {}) });
+  if (hint) process.stderr.write(`blindfold: fix: ${hint}\n`);
   if (process.env.BLINDFOLD_DEBUG && err instanceof Error && !(err instanceof BlindfoldError)) {
     process.stderr.write(`${err.stack ?? ''}\n`);
   }

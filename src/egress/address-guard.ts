@@ -45,7 +45,7 @@ export function refusal(host: string, range: string): BlindfoldError {
   return new BlindfoldError(
     'ADDRESS_NOT_ALLOWED',
     `refused to connect to ${host}: it is a ${range} address, which requests made for agents never reach. ` +
-      'An admin can allow this exact origin by adding it to a secret\'s hosts (e.g. http://127.0.0.1:8080) or with `serve --allow-origin`',
+      'Only an admin can allow an exact origin there',
     { host, range },
   );
 }

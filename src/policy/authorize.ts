@@ -55,8 +55,9 @@ export function authorizeSecrets(catalog: SecretCatalog, principal: Principal | 
     if (!info.placements.includes(use.placement)) {
       throw new BlindfoldError(
         'PLACEMENT_NOT_ALLOWED',
+        // Agent-facing: it says who decides, never the command (an agent must not learn to widen its access).
         `${use.name} may not be placed in the ${use.placement} (${use.where}); it is allowed in: ${info.placements.join(', ')}. ` +
-          `An admin can change this with \`blindfold set ${use.name} --keep-value --placement ...\``,
+          'Only an admin can change where it may be placed',
         { name: use.name, placement: use.placement },
       );
     }
@@ -66,7 +67,7 @@ export function authorizeSecrets(catalog: SecretCatalog, principal: Principal | 
       throw new BlindfoldError(
         'HOST_NOT_ALLOWED',
         `${info.name} may not be sent to ${wanted.target.origin}, a host it is not bound to; its hosts: ${info.hosts.join(', ') || 'none at all'}. ` +
-          `An admin can add a host with \`blindfold set ${info.name} --keep-value --host ...\``,
+          'Only an admin can bind it to another host',
         { name: info.name, origin: wanted.target.origin, hosts: info.hosts },
       );
     }

@@ -159,8 +159,8 @@ function suspendIn(state: SuspensionState, principal: string, reason: string, no
 
 /** Every call of a suspended principal is refused until a human clears it. */
 export function suspendedRefusal(principal: string): BlindfoldError {
-  // Not "clear <principal>": the entry may be the stdio wildcard, which `blindfold suspended` shows.
-  return new BlindfoldError('PRINCIPAL_SUSPENDED', `${principal} is suspended after a tripwire hit; nothing is sent until an admin lifts it (\`blindfold suspended\` lists it, \`blindfold clear\` lifts it)`);
+  // Agent-facing: who decides, never the command (an agent must not learn how to lift its own suspension).
+  return new BlindfoldError('PRINCIPAL_SUSPENDED', `${principal} is suspended after a tripwire hit; nothing is sent until an admin lifts it`);
 }
 
 /** The tripwire's answer names no input: it must not confirm which guess matched. */
@@ -168,6 +168,6 @@ export function tripwireRefusal(principal: string): BlindfoldError {
   return new BlindfoldError(
     'REQUEST_REFUSED',
     `the request was refused and ${principal} is suspended: its input held secret material, which an agent can only have by guessing. ` +
-      `An admin can review it with \`blindfold audit --action request.attack\` and lift the suspension with \`blindfold clear ${principal}\``,
+      'An admin can review it and lift the suspension',
   );
 }

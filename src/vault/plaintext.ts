@@ -58,7 +58,7 @@ export function resolveValue(keys: VaultKeys, file: VaultFile, record: SecretRec
   if (!value) {
     throw new BlindfoldError(
       'NO_VALUE_FOR_ENVIRONMENT',
-      `${record.name} has no value for environment "${env}" and no default value; an admin can add one with \`blindfold set ${record.name} --env ${env}\``,
+      `${record.name} has no value for environment "${env}" and no default value; only an admin can add one`,
       { name: record.name, env },
     );
   }

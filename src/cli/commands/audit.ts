@@ -8,6 +8,7 @@ import { vaultFileExists } from '../../vault/store.js';
 import { action, EXIT, openVault, pathsFor } from '../context.js';
 import { escapeControls, printJson, printLine, printTable, toJson } from '../io.js';
 import { openAdmin } from '../admin.js';
+import { adminHint } from '../admin-hints.js';
 
 interface AuditOptions {
   since?: string;
@@ -51,10 +52,18 @@ export const auditAction = action((opts: AuditOptions, cmd: Command) => {
       text(e.principal),
       (Array.isArray(e.secrets) ? e.secrets.map(text) : []).join(',') || '-',
       e.origin ? `${text(e.method)} ${text(e.origin)}${text(e.path)}${e.status ? ` → ${text(e.status)}` : ''}` : '-',
-      e.reason ? `${text(e.outcome)}: ${text(e.reason)}` : text(e.outcome),
+      withFix(e.reason ? `${text(e.outcome)}: ${text(e.reason)}` : text(e.outcome), e),
     ]),
   );
 });
+
+/** A refusal's fix, for the admin's eyes (the agent was told only who decides). */
+function withFix(outcome: string, e: { outcome?: unknown; action?: unknown; reason?: unknown; secrets?: unknown; principal?: unknown }): string {
+  const code = e.action === 'request.attack' ? 'PRINCIPAL_SUSPENDED' : e.outcome === 'denied' && typeof e.reason === 'string' ? /^[A-Z_]+/.exec(e.reason)?.[0] : undefined;
+  const secrets = Array.isArray(e.secrets) ? e.secrets.filter((s): s is string => typeof s === 'string') : undefined;
+  const hint = code ? adminHint({ code, ...(secrets ? { secrets } : {}), ...(typeof e.principal === 'string' ? { principal: e.principal } : {}) }) : undefined;
+  return hint ? `${outcome} — fix: ${hint}` : outcome;
+}
 
 /** `blindfold audit verify`, as declared in ../definitions.ts. */
 export const auditVerifyAction = action(async (opts: { json?: boolean }, cmd: Command) => {
