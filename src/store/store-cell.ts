@@ -6,7 +6,7 @@
  *
  * `read` is synchronous (it is asked on every request): it answers from the document as this
  * process last read it, which the vault refreshes at the start of every request. A value of the
- * previous release, kept in a file of its own (suspensions.json…), is read until the store holds
+ * previous release, kept in a file of its own (suspended.json…), is read until the store holds
  * one, and is what the first update starts from: nobody suspended before an upgrade is let go by it.
  */
 import type { z } from 'zod';
