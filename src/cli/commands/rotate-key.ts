@@ -19,6 +19,8 @@ export const rotateKeyAction = action(async (opts: RotateOptions, cmd: Command) 
   });
   bar.done();
   if (!result.inPlace) note(`the vault now opens only with the key in ${result.keyFile}; point BLINDFOLD_MASTER_KEY_FILE at it`);
-  if (opts.json) printJson({ keyId: result.keyId, rewrapped: result.rewrapped });
-  else printLine(`master key rotated (key id ${result.keyId}, ${result.rewrapped} data keys re-wrapped)`);
+  // Issue 20 item 2: a rotation is only safe once the new key is backed up, and the old backup is now useless.
+  note(`back up the new key in ${result.keyFile} now, somewhere other than this disk: a backup of the old key no longer opens the vault`);
+  if (opts.json) printJson({ keyId: result.keyId, rewrapped: result.rewrapped, keyFile: result.keyFile });
+  else printLine(`master key rotated (key id ${result.keyId}, ${result.rewrapped} data keys re-wrapped); the new key is in ${result.keyFile}`);
 });
