@@ -39,7 +39,11 @@ const listSecrets = {
     'List the secrets you can use (names, descriptions, allowed hosts and placements; never values). ' +
     'Use a name as <secrets.NAME> in http_request; the server fills in the value and scrubs it from the response.',
   inputSchema: { filter: z.string().max(200).optional().describe('case-insensitive text to match in names and descriptions') },
-  outputSchema: { secrets: z.array(secretListing), environment: z.string() },
+  outputSchema: {
+    secrets: z.array(secretListing),
+    environment: z.string(),
+    warning: z.string().optional().describe('secrets listed that have no value in this environment (calls using them are refused)'),
+  },
   annotations: { readOnlyHint: true, openWorldHint: false, idempotentHint: true, destructiveHint: false },
 } satisfies ToolDefinition;
 

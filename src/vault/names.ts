@@ -12,6 +12,11 @@ export const TOKEN_NAME_RULE = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 const ENVIRONMENT_RULE = /^[a-z][a-z0-9_-]{0,31}$/;
 /** The fallback environment, used where an environment has no value of its own. */
 export const DEFAULT_ENVIRONMENT = 'default';
+
+/** The names among `secrets` with no value for `env` and no default one: a call using them is refused. */
+export function withoutValueIn(env: string, secrets: readonly { name: string; environments: string[] }[]): string[] {
+  return secrets.filter((s) => !s.environments.includes(env) && !s.environments.includes(DEFAULT_ENVIRONMENT)).map((s) => s.name);
+}
 /**
  * Short values make redaction destroy unrelated text and turn the redactor into an oracle
  * (an agent could guess a 3-character value by watching what gets masked).

@@ -6,6 +6,7 @@ import { action, environmentFor, exitCodeFor, openVault, reportError } from '../
 import { clientEntryFor } from '../client-config.js';
 import { note } from '../io.js';
 import { parseConfigOrigin } from '../../policy/hosts.js';
+import { withoutValueIn } from '../../vault/names.js';
 
 interface ServeOptions {
   env?: string;
@@ -49,6 +50,13 @@ export const serveAction = action(async (opts: ServeOptions, cmd: Command) => {
     ...(opts.resolve ?? []).flatMap((r) => ['--resolve', r]),
     ...(maxFromShell ? ['--max-argument-bytes', String(settings.limits.maxArgumentBytes)] : []),
   ]);
+  // After start, not before: listing 10,000 records would delay the first tools/list (B4).
+  setTimeout(() => {
+    const missing = withoutValueIn(env, vault.list());
+    if (missing.length) {
+      note(`warning: ${missing.length} of ${vault.size} secret(s) have no value for environment ${env} and no default value: calls using them will be refused (\`blindfold list\` shows each secret's environments; \`blindfold set NAME --env ${env}\` adds one)`);
+    }
+  }, 200).unref();
   note(
     `MCP server on stdio | vault ${vault.paths.vault} | environment ${env} | ${vault.size} secret(s) | ` +
       `${tasks.length} task(s) from ${vault.paths.tasks}${problems.length ? ` (${problems.length} not loaded: see above)` : ''}\n` +

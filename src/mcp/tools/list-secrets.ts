@@ -2,6 +2,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { ToolContext } from '../context.js';
 import { toolDefinitions } from '../definitions.js';
 import { toolError } from '../results.js';
+import { withoutValueIn } from '../../vault/names.js';
 
 export function registerListSecrets(server: McpServer, { blindfold }: ToolContext): void {
   const { name, ...definition } = toolDefinitions.list_secrets;
@@ -20,10 +21,12 @@ export function registerListSecrets(server: McpServer, { blindfold }: ToolContex
         useCount: s.useCount,
       }));
       const environment = blindfold.principal.env;
-      const lines = secrets.map((s) => `- ${s.name}: ${s.description || '(no description)'} → ${s.hosts.join(', ') || 'no hosts'} [${s.placements.join(', ')}]`);
+      const missing = new Set(withoutValueIn(environment, secrets));
+      const lines = secrets.map((s) => `- ${s.name}: ${s.description || '(no description)'} → ${s.hosts.join(', ') || 'no hosts'} [${s.placements.join(', ')}]${missing.has(s.name) ? ` (no value in ${environment})` : ''}`);
+      const warning = missing.size ? `${missing.size} of these secret(s) have no value in ${environment} and no default: calls using them are refused` : undefined;
       return {
-        content: [{ type: 'text', text: `${secrets.length} secret(s) in ${environment}:\n${lines.join('\n')}` }],
-        structuredContent: { secrets, environment },
+        content: [{ type: 'text', text: `${secrets.length} secret(s) in ${environment}:\n${lines.join('\n')}${warning ? `\nwarning: ${warning}` : ''}` }],
+        structuredContent: { secrets, environment, ...(warning ? { warning } : {}) },
       };
     } catch (err) {
       return toolError(err);
