@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Command } from 'commander';
 import { BlindfoldError } from '../../errors.js';
+import { Vault } from '../../vault/vault.js';
 import { loadSettings, SETTING_ENV } from '../../settings.js';
 import { action, environmentFor, exitCodeFor, openVault, reportError } from '../context.js';
 import { clientEntryFor } from '../client-config.js';
@@ -29,8 +30,17 @@ export const serveAction = action(async (opts: ServeOptions, cmd: Command) => {
     import('../../open.js'),
     import('../../egress/connector.js'),
     import('../../mcp/stdio.js'),
-    openVault(cmd, { create: true, recordCheck: 'on-first-read' }),
+    openVault(cmd, { create: true, recordCheck: 'on-first-read' }).catch((err: unknown) => err),
   ]);
+  if (!(vault instanceof Vault)) {
+    // A sealed vault still gets a server: the client sees the reason on every call (sealed.ts).
+    if (!(vault instanceof BlindfoldError) || vault.code !== 'VAULT_SEALED') throw vault;
+    reportError(vault);
+    note('serving every tool call with VAULT_SEALED and this fix until the client disconnects');
+    await (await import('../../mcp/sealed.js')).serveSealed(vault, { maxMessageBytes: settings.limits.maxArgumentBytes });
+    process.exitCode = exitCodeFor(vault);
+    return;
+  }
   endOnCorruptRecord();
   const instance = serverInstance(vault.paths.home, env);
   const blindfold = await assembleBlindfold(vault, {
