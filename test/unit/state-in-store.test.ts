@@ -54,4 +54,16 @@ describe('suspensions kept in the vault store', () => {
     const list = SuspensionList.in(reopened.state);
     expect([list.isSuspended('stdio:old'), list.isSuspended('stdio:new')]).toEqual([true, true]);
   });
+
+  it('a damaged suspension list in the store fails closed: it never reads as "nobody is suspended"', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'bf-state-'));
+    const vault = await open(join(dir, 'home'));
+    await SuspensionList.in(vault.state).suspend('stdio:agent', 'test: a tripwire hit');
+    await vault.store.update((draft) => {
+      draft!.state!.suspensions = { version: 2, suspended: 'not a map' };
+      return { next: draft!, result: undefined };
+    });
+    const reopened = await open(join(dir, 'home'));
+    expect(() => SuspensionList.in(reopened.state).isSuspended('stdio:agent')).toThrow(/suspension list .* is not valid/);
+  });
 });
