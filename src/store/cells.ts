@@ -11,13 +11,12 @@
  * reader never sees half a file. A file that does not parse fails closed (INTERNAL, naming the
  * path): a damaged list must never read as "nobody is suspended".
  */
-import { randomBytes } from 'node:crypto';
 import { statSync, readFileSync } from 'node:fs';
-import { mkdir, open, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import lockfile from 'proper-lockfile';
+import { mkdir } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
 import type { z } from 'zod';
 import { BlindfoldError } from '../errors.js';
+import { lockFile, writeFileAtomically } from './file-io.js';
 
 /** What an update decides: the new state (omitted: nothing to write) and what the caller gets back. */
 export interface CellChange<T, R> {
@@ -61,9 +60,6 @@ export class MemoryCell<T> implements StateCell<T> {
     await this.update(() => ({ next, result: undefined }));
   }
 }
-
-/** A lock whose holder was killed is taken over after this long (proper-lockfile's minimum is 2 s). */
-const LOCK_STALE_MS = 2_500;
 
 export class FileCell<T> implements StateCell<T> {
   readonly path: string;
@@ -145,35 +141,12 @@ export class FileCell<T> implements StateCell<T> {
   }
 
   async #write(next: T): Promise<void> {
-    const dir = dirname(this.path);
-    const tmp = join(dir, `.${basename(this.path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-    const handle = await open(tmp, 'wx', 0o600);
-    try {
-      await handle.writeFile(`${JSON.stringify(next, null, 2)}\n`);
-      await handle.sync();
-    } catch (err) {
-      await handle.close().catch(() => {});
-      await unlink(tmp).catch(() => {});
-      throw err;
-    }
-    await handle.close();
-    await rename(tmp, this.path);
+    await writeFileAtomically(this.path, `.${basename(this.path)}.`, Buffer.from(`${JSON.stringify(next, null, 2)}\n`));
     this.#stamp = '';
   }
 
   async #lock(): Promise<() => Promise<void>> {
     await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
-    try {
-      return await lockfile.lock(this.path, {
-        realpath: false,
-        stale: LOCK_STALE_MS,
-        update: 1_000,
-        retries: { retries: 200, factor: 1.2, minTimeout: 5, maxTimeout: 50, randomize: true },
-        // The update re-reads inside the lock; a lock lost mid-write has nothing more to protect.
-        onCompromised: () => {},
-      });
-    } catch (err) {
-      throw new BlindfoldError('INTERNAL', `${this.#what} ${this.path} stayed locked by another Blindfold process (${(err as Error).message})`);
-    }
+    return lockFile(this.path, (reason) => new BlindfoldError('INTERNAL', `${this.#what} ${this.path} stayed locked by another Blindfold process (${reason})`));
   }
 }

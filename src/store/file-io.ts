@@ -3,8 +3,9 @@
  * a file's identity, appends that a crash point can cut in two, and sweeping what killed writers
  * left behind.
  */
-import { statSync, watch, type FSWatcher } from 'node:fs';
-import { readdir, unlink, type FileHandle } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { constants as fsConstants, statSync, watch, type FSWatcher } from 'node:fs';
+import { open, readdir, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { BlindfoldError } from '../errors.js';
@@ -13,8 +14,12 @@ export const ABSENT = 'absent';
 /** A lock whose holder was killed is taken over after this long (proper-lockfile's minimum is 2 s). */
 const LOCK_STALE_MS = 2_500;
 
-/** Takes the lock beside `path`; the returned function frees it. */
-export async function lockFile(path: string): Promise<() => Promise<void>> {
+/** Takes the lock beside `path`; the returned function frees it. `refused` words the error when it does not free up. */
+export async function lockFile(
+  path: string,
+  refused: (reason: string) => BlindfoldError = (reason) =>
+    new BlindfoldError('VAULT_LOCKED', `the vault ${path} is locked by another Blindfold process and did not free up (${reason})`),
+): Promise<() => Promise<void>> {
   try {
     return await lockfile.lock(path, {
       realpath: false,
@@ -25,10 +30,53 @@ export async function lockFile(path: string): Promise<() => Promise<void>> {
       onCompromised: () => {},
     });
   } catch (err) {
-    throw new BlindfoldError(
-      'VAULT_LOCKED',
-      `the vault ${path} is locked by another Blindfold process and did not free up (${(err as Error).message})`,
-    );
+    throw refused((err as Error).message);
+  }
+}
+
+/** Where a crash test may stop an atomic write (faults.ts): after half, after all, fsynced, renamed. */
+export interface WriteStages {
+  halfWritten?: () => void;
+  written?: () => void;
+  synced?: () => void;
+  renamed?: () => void;
+}
+
+/**
+ * Writes `bytes` over `path` so that a crash leaves the old file or the new one, never a mix: a
+ * unique temp file (`<tempPrefix><pid>.<random>.tmp`, 0600), fsynced, renamed over `path`, and the
+ * folder fsynced. The two halves are written apart so a crash point can fall between them.
+ */
+export async function writeFileAtomically(path: string, tempPrefix: string, bytes: Buffer, stages: WriteStages = {}): Promise<void> {
+  const dir = dirname(path);
+  const tmp = join(dir, `${tempPrefix}${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const half = bytes.length >> 1;
+  const handle = await open(tmp, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL, 0o600);
+  try {
+    await handle.writeFile(bytes.subarray(0, half)); // writeFile continues at the handle's position
+    stages.halfWritten?.();
+    await handle.writeFile(bytes.subarray(half));
+    stages.written?.();
+    await handle.sync();
+  } catch (err) {
+    await handle.close().catch(() => {});
+    await unlink(tmp).catch(() => {});
+    throw err;
+  }
+  await handle.close();
+  stages.synced?.();
+  await rename(tmp, path);
+  stages.renamed?.();
+  await syncFolder(dir);
+}
+
+/** A rename or a new file is only durable once its directory entry is. */
+export async function syncFolder(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }
 

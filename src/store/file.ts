@@ -18,10 +18,10 @@ import { BlindfoldError } from '../errors.js';
 import { logger } from '../log.js';
 import { draftOf, metaOf, recordsOf } from './draft.js';
 import { faultPoint } from './faults.js';
-import { ABSENT, identityOf, lockFile, sizeOf, sweep, watchNames } from './file-io.js';
+import { ABSENT, identityOf, lockFile, sizeOf, sweep, syncFolder, watchNames } from './file-io.js';
 import { appendChange, readTail, type PreparedChange } from './journal.js';
 import { assertExpected, type SecretStore, type StoreChange, type StoreChanges, type StoreDocument, type StoreSnapshot, type UpdateOptions } from './secret-store.js';
-import { backUpLegacy, FILE_MODE, journalPrefix, legacyRevisions, newJournalName, parseSnapshot, syncFolder, tempPrefix, writeSnapshot, type Snapshot } from './snapshot.js';
+import { backUpLegacy, FILE_MODE, journalPrefix, legacyRevisions, newJournalName, parseSnapshot, tempPrefix, writeSnapshot, type Snapshot } from './snapshot.js';
 import { StoreState, type RecordCheck } from './state.js';
 
 const DIR_MODE = 0o700;

@@ -11,11 +11,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { constants as fsConstants } from 'node:fs';
-import { chmod, copyFile, open, readFile, rename, unlink } from 'node:fs/promises';
+import { chmod, copyFile, readFile } from 'node:fs/promises';
 import { Low, type Adapter } from 'lowdb';
-import { basename, dirname, join } from 'node:path';
+import { basename } from 'node:path';
 import { BlindfoldError } from '../errors.js';
 import { beginWrite, faultPoint } from './faults.js';
+import { writeFileAtomically } from './file-io.js';
 import type { RecordRevisions } from './state.js';
 
 export const STORE_FORMAT = 2;
@@ -85,7 +86,7 @@ export async function writeSnapshot(path: string, snapshot: Snapshot): Promise<v
 /**
  * lowdb's adapter for the snapshot. Its own JSONFile adapter (steno) writes through one fixed temp
  * name without fsync, which two processes can clobber and a crash can leave empty; this one writes
- * a unique temp file, fsyncs it, renames it over the snapshot and fsyncs the folder. Reads go
+ * atomically (file-io.ts: unique temp file, fsync, rename, folder fsync). Reads go
  * through `parseSnapshot`, since the journal beside the snapshot decides what is current.
  */
 class AtomicSnapshotFile implements Adapter<Snapshot> {
@@ -98,39 +99,14 @@ class AtomicSnapshotFile implements Adapter<Snapshot> {
 
   async write(snapshot: Snapshot): Promise<void> {
     const n = beginWrite('snapshot');
-    const dir = dirname(this.path);
-    const tmp = join(dir, `${tempPrefix(this.path)}${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
     const { revision, journal, revs, document } = snapshot;
     const bytes = Buffer.from(JSON.stringify({ format: STORE_FORMAT, revision, journal, revs, document }));
-    const half = bytes.length >> 1;
-    const handle = await open(tmp, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL, FILE_MODE);
-    try {
-      // Two halves (writeFile continues at the handle's position) so a crash can land between them.
-      await handle.writeFile(bytes.subarray(0, half));
-      faultPoint('temp-partial', n);
-      await handle.writeFile(bytes.subarray(half));
-      faultPoint('after-temp-write', n);
-      await handle.sync();
-    } catch (err) {
-      await handle.close().catch(() => {});
-      await unlink(tmp).catch(() => {});
-      throw err;
-    }
-    await handle.close();
-    faultPoint('before-rename', n);
-    await rename(tmp, this.path);
-    faultPoint('after-rename', n);
-    await syncFolder(dir);
-  }
-}
-
-/** A rename or a new file is only durable once its directory entry is. */
-export async function syncFolder(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
+    await writeFileAtomically(this.path, tempPrefix(this.path), bytes, {
+      halfWritten: () => faultPoint('temp-partial', n),
+      written: () => faultPoint('after-temp-write', n),
+      synced: () => faultPoint('before-rename', n),
+      renamed: () => faultPoint('after-rename', n),
+    });
   }
 }
 
