@@ -20,6 +20,7 @@ const line = (s = '') => process.stdout.write(`${s}\n`);
 const clip = (s, n = 300) => (s.length > n ? `${s.slice(0, n)}…` : s);
 
 try {
+  spawnSync(process.execPath, [CLI, 'init'], { env, encoding: 'utf8' });
   const set = spawnSync(process.execPath, [CLI, 'set', 'DEMO_API_KEY', '--host', stub.origin, '--description', 'key for the local demo API'], {
     env,
     input: demoKey,

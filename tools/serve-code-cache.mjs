@@ -46,6 +46,7 @@ export async function writeServeCodeCache(cli) {
   try {
     const env = { PATH: process.env.PATH, HOME: root, BLINDFOLD_HOME: join(root, 'home'), BLINDFOLD_LOG_LEVEL: 'warn' };
     const value = `code-cache-canary-${randomBytes(16).toString('hex')}`;
+    spawnSync(process.execPath, [cli, 'init'], { env, encoding: 'utf8' });
     const set = spawnSync(process.execPath, [cli, 'set', 'CODE_CACHE_CANARY', '--host', 'https://api.example.com'], { env, input: value, encoding: 'utf8' });
     if (set.status !== 0) throw new Error(`code cache: could not seed the throwaway vault: ${set.stderr}`);
     await startOnce(cli, { ...env, [WRITE_ENV]: '1' });

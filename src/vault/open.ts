@@ -30,8 +30,8 @@ export interface OpenOptions {
   /** Only `rotate-key` may open a vault whose rotation was interrupted. */
   allowRotationInProgress?: boolean;
   /**
-   * Whether a missing vault (and key) may be created. Only `init`, `set` and `serve` do: anything
-   * else on a typo'd home must say so, not invent an empty vault and report "no secrets".
+   * Whether a missing vault (and key) may be created. Only `init` does: anything else on a typo'd
+   * home (`set`, `import`, `serve` included) must say so, not invent an empty vault and report "no secrets".
    */
   create?: boolean;
   /** Asks for a passphrase (hidden) when the vault is passphrase-based and no key is configured. */

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { describe, expect, it } from 'vitest';
-import { CLI, tempHome } from '../helpers/cli.js';
+import { CLI, runCli, tempHome } from '../helpers/cli.js';
 import { seedSecret } from '../helpers/inprocess.js';
 import { visible } from '../helpers/mcp.js';
 import { serveWithStub } from '../helpers/served.js';
@@ -150,6 +150,7 @@ describe('stdout that goes away', () => {
   it('a client that stops reading stdout: answers wait in one queue, nothing crashes, the server exits cleanly', async () => {
     const home = tempHome();
     try {
+      expect(runCli(['init'], { env: home.env }).code).toBe(0);
       const child = spawn(process.execPath, [CLI, 'serve'], { env: home.env, stdio: ['pipe', 'pipe', 'pipe'] });
       let stderr = '';
       child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));

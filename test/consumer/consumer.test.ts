@@ -32,6 +32,7 @@ beforeAll(async () => {
   expect(existsSync(join(REPO, 'dist/index.d.ts')), 'run `npm run build` first: declarations are emitted into dist/').toBe(true);
   home = tempHome();
   stub = await startStub();
+  expect(runCli(['init'], { env: home.env }).code).toBe(0);
   const set = runCli(['set', 'CONSUMER_KEY', '--host', stub.origin], { env: home.env, input: VALUE });
   expect(set.code, set.stderr).toBe(0);
 

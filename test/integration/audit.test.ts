@@ -48,6 +48,7 @@ beforeAll(async () => {
   stub = await startStub();
   other = await startStub();
   t = tempHome();
+  expect(cli(['init']).code).toBe(0);
   expect(cli(['set', 'API_KEY', '--host', stub.origin], 'first-version-value-123').code).toBe(0); // secret.create
   expect(cli(['set', 'API_KEY', '--host', stub.origin], VALUE).code).toBe(0); // secret.update
   expect(cli(['set', 'API_KEY_2', '--host', stub.origin], VALUE_2).code).toBe(0);
@@ -243,6 +244,7 @@ describe('fail closed', () => {
   it('with the audit file unwritable, a call using a secret is refused and the stub receives nothing', async () => {
     const h = tempHome();
     try {
+      expect(runCli(['init'], { env: h.env }).code).toBe(0);
       expect(runCli(['set', 'FC_KEY', '--host', stub.origin], { env: h.env, input: 'fail-closed-value-123456' }).code).toBe(0);
       rmSync(join(h.home, 'audit.jsonl'));
       mkdirSync(join(h.home, 'audit.jsonl')); // a directory where the file should be

@@ -1,4 +1,4 @@
-// Only `init`, `set` (once its input is valid) and the first `serve` may create a home. Anything
+// Only `init` may create a home. Anything
 // else pointed at a missing vault — a typo in BLINDFOLD_HOME, a wrong --vault — must say where it
 // looked and exit 4, not invent a key and an empty vault and report "no secrets yet".
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
@@ -62,14 +62,27 @@ describe('a missing vault is reported, never created', () => {
   });
 
   it('a set refused for its input creates nothing', () => {
-    for (const args of [['set', 'bad name'], ['set', 'GOOD', '--env', 'Bad Env'], ['set', 'GOOD', '--host', 'http://'], ['set', 'GOOD']]) {
-      const r = cli(args, args.length === 2 && args[1] === 'GOOD' ? 'short' : 'a-long-enough-value-123');
+    for (const args of [['set', 'bad name'], ['set', 'GOOD', '--env', 'Bad Env'], ['set', 'GOOD', '--host', 'http://']]) {
+      const r = cli(args, 'a-long-enough-value-123');
       expect(r.code, args.join(' ')).toBe(2);
       expect(existsSync(t.home), args.join(' ')).toBe(false);
     }
   });
 
-  it('init, a valid set and serve create the home', () => {
+  // Only `init` creates a vault: a valid `set` or `serve` on a mistyped home must not invent one
+  // (the value would land in a vault nobody backs up, the server would serve an empty list).
+  for (const args of [['set', 'GOOD', '--host', 'api.example.com'], ['serve']]) {
+    it(`${args[0]} refuses a home without a vault, with the path and \`blindfold init\``, () => {
+      const r = cli(args, 'a-long-enough-value-123');
+      expect(r.code, r.stderr).toBe(4);
+      expect(r.stderr).toContain(join(t.home, 'vault.json'));
+      expect(r.stderr).toContain('blindfold init');
+      expect(existsSync(t.home)).toBe(false);
+    });
+  }
+
+  it('init creates the home, and then set works', () => {
+    expect(cli(['init']).code).toBe(0);
     const r = cli(['set', 'FOO', '--host', 'api.example.com'], 'a-long-enough-value-123');
     expect(r.code, r.stderr).toBe(0);
     expect(readdirSync(t.home).sort()).toEqual(expect.arrayContaining(['audit.jsonl', 'master.key', 'vault.json']));

@@ -14,6 +14,7 @@ let bare: NodeJS.ProcessEnv;
 
 beforeAll(() => {
   t = tempHome();
+  expect(runCli(['init'], { env: { ...t.env, BLINDFOLD_MASTER_KEY: PASSPHRASE } }).code).toBe(0);
   const r = runCli(['set', 'PP_KEY', '--host', 'api.example.com'], { env: { ...t.env, BLINDFOLD_MASTER_KEY: PASSPHRASE }, input: VALUE });
   expect(r.code, r.stderr).toBe(0);
   expect(existsSync(join(t.home, 'master.key'))).toBe(false);

@@ -50,6 +50,7 @@ describe('serve banner', () => {
     const key = randomBytes(32).toString('base64');
     const keyed = tempHome({ BLINDFOLD_MASTER_KEY: key });
     try {
+      expect(runCli(['init'], { env: keyed.env }).code).toBe(0);
       const session = await connectStdio(keyed.env);
       await session.client.listTools();
       const banner = session.stderr();

@@ -44,6 +44,7 @@ describe('README task examples', () => {
       expect(blocks.length).toBeGreaterThanOrEqual(2);
       mkdirSync(join(h.home, 'tasks'), { recursive: true });
       for (const [, text, file] of blocks) writeFileSync(join(h.home, 'tasks', file!), text!);
+      expect(runCli(['init'], { env: h.env }).code).toBe(0);
       expect(runCli(['set', 'GITHUB_PAT', '--preset', 'github'], { env: h.env, input: 'ghp_readme_example_123456' }).code).toBe(0);
       expect(runCli(['set', 'SLACK_BOT_TOKEN', '--preset', 'slack'], { env: h.env, input: 'xoxb-readme-example-123456' }).code).toBe(0);
       const r = runCli(['tasks', 'check'], { env: h.env });

@@ -39,6 +39,7 @@ describe('first run and files', () => {
   });
 
   it('never writes a plaintext to any file in the home folder, and keeps the vault 0600 across writes', () => {
+    expect(cli(['init']).code).toBe(0);
     setOk('OPENAI_API_KEY', VALUE_A, '--preset', 'openai');
     setOk('GITHUB_TOKEN', VALUE_B, '--host', 'api.github.com', '--env', 'production');
     setOk('SLACK_TOKEN', VALUE_C, '--host', 'slack.com');
@@ -58,6 +59,7 @@ describe('first run and files', () => {
   });
 
   it('refuses short values unless --allow-short, and bad names quoting the rule', () => {
+    expect(cli(['init']).code).toBe(0);
     let r = cli(['set', 'SHORT', '--host', 'x.example.com'], 'abc');
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--allow-short');
@@ -73,6 +75,7 @@ describe('first run and files', () => {
   });
 
   it('reads values from --from-env and --from-file', () => {
+    expect(cli(['init']).code).toBe(0);
     const file = join(t.home, '..', 'value.txt');
     writeFileSync(file, `${VALUE_B}\n`);
     let r = runCli(['set', 'FROM_ENV', '--from-env', 'MY_VAR', '--host', 'a.example.com'], { env: { ...t.env, MY_VAR: VALUE_A } });
@@ -86,6 +89,7 @@ describe('first run and files', () => {
 
 describe('listings never print values', () => {
   it('list, show, history (and their --json) show metadata but no value', () => {
+    expect(cli(['init']).code).toBe(0);
     setOk('OPENAI_API_KEY', VALUE_A, '--preset', 'openai', '--description', 'OpenAI prod', '--meta', 'owner=ml-team');
     setOk('OPENAI_API_KEY', VALUE_B, '--env', 'production');
     const outputs = [
@@ -259,6 +263,7 @@ describe('passphrase keys', () => {
   it('stretches a passphrase with Argon2id and refuses a different one', () => {
     const pass = 'correct horse battery staple';
     const env = { ...t.env, BLINDFOLD_MASTER_KEY: pass };
+    expect(runCli(['init'], { env }).code).toBe(0);
     let r = runCli(['set', 'PASS_KEY', '--host', 'a.example.com'], { env, input: VALUE_A });
     expect(r.code, r.stderr).toBe(0);
     expect(existsSync(join(t.home, 'master.key'))).toBe(false);

@@ -9,6 +9,7 @@ import { expectNoTrace, expectOutcome } from '../helpers/traces.js';
 const VALUE = 'load-test-Value+/="&<>-1234567890';
 const s = serveWithStub({
   seed: async (t, stub) => {
+    expect(runCli(['init'], { env: t.env }).code).toBe(0);
     expect(runCli(['set', 'LOAD_KEY', '--host', stub.origin, '--placement', 'header', '--placement', 'body'], { env: t.env, input: VALUE }).code).toBe(0);
   },
   secrets: [VALUE],

@@ -43,6 +43,7 @@ export async function run({ samples = 500, total = 2000 } = {}) {
   const root = mkdtempSync(join(tmpdir(), 'blindfold-bench-'));
   const env = { PATH: process.env.PATH, HOME: root, BLINDFOLD_HOME: join(root, 'home'), BLINDFOLD_LOG_LEVEL: 'warn' };
   const key = 'bench-key-0123456789abcdefghijklmnop';
+  spawnSync(process.execPath, [CLI, 'init'], { env, encoding: 'utf8' });
   const set = spawnSync(process.execPath, [CLI, 'set', 'BENCH_KEY', '--host', stub.origin], { env, input: key, encoding: 'utf8' });
   if (set.status !== 0) throw new Error(set.stderr);
   const url = `${stub.url}/bytes?kb=1`;

@@ -19,6 +19,7 @@ const root = mkdtempSync(join(tmpdir(), 'blindfold-profile-'));
 const dir = join(root, 'prof');
 const env = { PATH: process.env.PATH, HOME: root, BLINDFOLD_HOME: join(root, 'home'), BLINDFOLD_LOG_LEVEL: 'warn' };
 const key = 'bench-key-0123456789abcdefghijklmnop';
+spawnSync(process.execPath, [CLI, 'init'], { env });
 spawnSync(process.execPath, [CLI, 'set', 'BENCH_KEY', '--host', stub.origin], { env, input: key });
 const args = ['--cpu-prof', `--cpu-prof-dir=${dir}`, ...(bare ? [BARE] : [CLI, 'serve'])];
 const client = new Client({ name: 'profile', version: '1.0.0' });

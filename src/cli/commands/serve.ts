@@ -30,7 +30,7 @@ export const serveAction = action(async (opts: ServeOptions, cmd: Command) => {
     import('../../open.js'),
     import('../../egress/connector.js'),
     import('../../mcp/stdio.js'),
-    openVault(cmd, { create: true, recordCheck: 'on-first-read' }).catch((err: unknown) => err),
+    openVault(cmd, { recordCheck: 'on-first-read' }).catch((err: unknown) => err),
   ]);
   if (!(vault instanceof Vault)) {
     // A sealed vault still gets a server: the client sees the reason on every call (sealed.ts).

@@ -61,13 +61,13 @@ export const setAction = action(async (name: string, refused: string[], opts: Se
     allowGuessable: opts.allowGuessable,
     expectedVersion,
   };
-  // Everything is checked before anyone types a value and before the vault is opened: a
-  // refused `set` prompts for nothing and creates no home.
+  // Everything is checked, and the vault found, before anyone types a value: a refused `set`
+  // prompts for nothing. Only `init` creates a vault, so a mistyped home is reported, not made.
   validateSetInput(settings);
+  const { vault, admin } = await openAdmin(cmd);
   const value = opts.keepValue ? undefined : await readSecretValue(name, { fromEnv: opts.fromEnv, fromFile: opts.fromFile });
   const change = { ...settings, value };
   validateSetInput(change);
-  const { vault, admin } = await openAdmin(cmd, { create: true });
   const description = opts.description ?? (preset && !vault.has(name) ? preset.description : undefined);
   const { info, created, changed } = await admin.set({ ...change, description });
   if (info.hosts.length === 0) {
