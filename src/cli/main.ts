@@ -37,7 +37,7 @@ program
     'after',
     `
 The master key comes from BLINDFOLD_MASTER_KEY or BLINDFOLD_MASTER_KEY_FILE, or the key file
-<home>/master.key that `blindfold init` creates. Values are never accepted as arguments.
+<home>/master.key that \`blindfold init\` creates. Values are never accepted as arguments.
 
 Exit codes: 0 ok, 1 error, 2 bad usage or input, 3 vault sealed or damaged, 4 not found,
 5 conflict (version changed, vault busy), 127 \`exec\` command not found (126 not executable),
