@@ -42,10 +42,14 @@ describe('README task examples', () => {
       const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
       const blocks = [...readme.matchAll(/```yaml\n(# ~\/\.blindfold\/tasks\/([\w.-]+)[^\n]*\n[\s\S]*?)```/g)];
       expect(blocks.length).toBeGreaterThanOrEqual(2);
+      // Each example names a secret the README tells the reader to `set`, so pasting works as shown.
+      for (const [, text] of blocks) {
+        for (const [, name] of text!.matchAll(/secret_name:\s*(\w+)/g)) expect(readme, `README sets ${name}`).toMatch(new RegExp(`blindfold set ${name}\\b`));
+      }
       mkdirSync(join(h.home, 'tasks'), { recursive: true });
       for (const [, text, file] of blocks) writeFileSync(join(h.home, 'tasks', file!), text!);
       expect(runCli(['init'], { env: h.env }).code).toBe(0);
-      expect(runCli(['set', 'GITHUB_PAT', '--preset', 'github'], { env: h.env, input: 'ghp_readme_example_123456' }).code).toBe(0);
+      expect(runCli(['set', 'GITHUB_TOKEN', '--preset', 'github'], { env: h.env, input: 'ghp_readme_example_123456' }).code).toBe(0);
       expect(runCli(['set', 'SLACK_BOT_TOKEN', '--preset', 'slack'], { env: h.env, input: 'xoxb-readme-example-123456' }).code).toBe(0);
       const r = runCli(['tasks', 'check'], { env: h.env });
       expect(r.code, r.stdout).toBe(0);
