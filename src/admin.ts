@@ -37,7 +37,7 @@ export interface RemoveOutcome {
   retiredForgotten?: number;
 }
 
-const RECENT_USE_MS = 7 * 24 * 3600 * 1000;
+export const RECENT_USE_MS = 7 * 24 * 3600 * 1000;
 
 /**
  * The admin side of a core: one per core, handing out an `Admin` per principal. Changes are made

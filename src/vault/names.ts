@@ -21,7 +21,7 @@ export function withoutValueIn(env: string, secrets: readonly { name: string; en
  * Short values make redaction destroy unrelated text and turn the redactor into an oracle
  * (an agent could guess a 3-character value by watching what gets masked).
  */
-const MIN_VALUE_LENGTH = 8;
+export const MIN_VALUE_LENGTH = 8;
 
 /**
  * What is wrong with a name-like input, said without repeating it: input that fails a name rule
