@@ -19,6 +19,7 @@ import type { HistoryInfo, SecretInfo, SetOutcome, SetSecretInput, Vault } from 
 import { repeatable } from './echo.js';
 import { secretInScope } from './policy/scope.js';
 import { assertSecretName } from './vault/names.js';
+import { nameTaken } from './vault/rename.js';
 
 /** What the admin operations work on: the core's vault, trail and policy state. */
 export interface AdminDeps {
@@ -163,6 +164,7 @@ export class Admin {
       await vault.refresh();
       assertSecretName(to);
       if (!vault.has(from)) throw new BlindfoldError('SECRET_NOT_FOUND', `no secret named ${repeatable(from)}`);
+      if (from !== to && vault.has(to)) throw nameTaken(to); // the same name twice is refused by the vault, as nothing to do
       const warnings = [...(await this.#tasksNaming(from)), ...this.#tokensMoved(from, to)];
       if (warnings.length && !options.force) {
         throw new BlindfoldError('SECRET_IN_USE', `not renaming ${repeatable(from)}: ${warnings.join('; ')}. Update them, or run again with --force to rename it anyway`, { reasons: warnings });

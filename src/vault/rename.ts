@@ -29,13 +29,16 @@ export function applyRename(file: VaultFile, from: string, to: string, mover: Va
   const record = Object.hasOwn(file.secrets, from) ? file.secrets[from] : undefined;
   if (!record) throw notFound(from, Object.keys(file.secrets));
   if (from === to) throw new BlindfoldError('BAD_INPUT', 'the old and the new name are the same; nothing was renamed');
-  if (Object.hasOwn(file.secrets, to)) {
-    throw new BlindfoldError('VERSION_CONFLICT', `a secret named ${repeatable(to)} exists already; remove or rename it first (nothing was renamed)`);
-  }
+  if (Object.hasOwn(file.secrets, to)) throw nameTaken(to);
   file.secrets[to] = renamedRecord(file, record, to, mover);
   delete file.secrets[from];
   moveTombstones(file, from, to, mover);
   return { action: RENAME_ACTION, names: [from, to], reason: 'renamed: the first name is the old one, the second the new one' };
+}
+
+/** The refusal when the new name is already a secret's (checked early by callers, and again under the lock). */
+export function nameTaken(to: string): BlindfoldError {
+  return new BlindfoldError('VERSION_CONFLICT', `a secret named ${repeatable(to)} exists already; remove or rename it first (nothing was renamed)`);
 }
 
 /**

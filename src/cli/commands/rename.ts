@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { openAdmin } from '../admin.js';
 import { action } from '../context.js';
+import { repeatable } from '../../echo.js';
 import { assertSecretName } from '../../vault/names.js';
 import { requireSecret } from '../lookup.js';
 import { note, printJson, printLine } from '../io.js';
@@ -13,10 +14,10 @@ export const renameAction = action(async (from: string, to: string, opts: { forc
   const { vault, admin } = await openAdmin(cmd);
   requireSecret(vault, from); // SECRET_NOT_FOUND, with close names, before any in-use check
   const outcome = await admin.rename(from, to, { force: opts.force === true });
-  for (const r of outcome.warnings) note(`warning: ${from}: ${r}`);
+  for (const r of outcome.warnings) note(`warning: ${repeatable(from)}: ${r}`);
   if (opts.json) return printJson(outcome);
   printLine(
-    `renamed ${from} to ${to}: ${outcome.versions} version(s) kept, every value re-encrypted under the new name` +
+    `renamed ${repeatable(from)} to ${repeatable(to)}: ${outcome.versions} version(s) kept, every value re-encrypted under the new name` +
       (outcome.retiredRemembered ? `, ${outcome.retiredRemembered} retired value(s) still redacted under it` : ''),
   );
 });
