@@ -17,6 +17,9 @@ import { rotateKeyFile, type KeyFileRotationOptions, type KeyFileRotationResult 
 import type { RotationProgress } from './vault/rotation.js';
 import type { HistoryInfo, SecretInfo, SetOutcome, SetSecretInput, Vault } from './vault/vault.js';
 import { repeatable } from './echo.js';
+import { secretInScope } from './policy/scope.js';
+import { assertSecretName } from './vault/names.js';
+import { nameTaken } from './vault/rename.js';
 
 /** What the admin operations work on: the core's vault, trail and policy state. */
 export interface AdminDeps {
@@ -35,6 +38,17 @@ export interface RemoveOutcome {
   /** Retired values whose fingerprints stay redacted (0 when they were forgotten). */
   retiredRemembered: number;
   retiredForgotten?: number;
+}
+
+export interface RenameOutcome {
+  from: string;
+  to: string;
+  /** Versions kept under the new name, the current one included. */
+  versions: number;
+  /** Retired values (tombstones) now kept, and still redacted, under the new name. */
+  retiredRemembered: number;
+  /** What needed `force` (tasks naming the old name, tokens whose globs tell the names apart); empty when nothing did. */
+  warnings: string[];
 }
 
 export const RECENT_USE_MS = 7 * 24 * 3600 * 1000;
@@ -139,6 +153,27 @@ export class Admin {
     });
   }
 
+  /**
+   * Renames a secret, every kept version re-encrypted under the new name (rename.ts), history and
+   * fingerprints kept. Refused (SECRET_IN_USE) while a task names the old name or a token's secret
+   * globs would stop or start matching it, unless `force`; the reasons are returned either way.
+   */
+  rename(from: string, to: string, options: { force?: boolean } = {}): Promise<RenameOutcome> {
+    return this.#change(async () => {
+      const { vault } = this.#deps;
+      await vault.refresh();
+      assertSecretName(to);
+      if (!vault.has(from)) throw new BlindfoldError('SECRET_NOT_FOUND', `no secret named ${repeatable(from)}`);
+      if (from !== to && vault.has(to)) throw nameTaken(to); // the same name twice is refused by the vault, as nothing to do
+      const warnings = [...(await this.#tasksNaming(from)), ...this.#tokensMoved(from, to)];
+      if (warnings.length && !options.force) {
+        throw new BlindfoldError('SECRET_IN_USE', `not renaming ${repeatable(from)}: ${warnings.join('; ')}. Update them, or run again with --force to rename it anyway`, { reasons: warnings });
+      }
+      await vault.rename(from, to);
+      return { from, to, versions: vault.history(to).length, retiredRemembered: vault.retiredCount(to), warnings };
+    });
+  }
+
   /** Creates or updates many secrets in batches (`import`); each batch audited before it lands. */
   setMany(inputs: SetSecretInput[], onProgress?: (p: RotationProgress) => void): Promise<{ created: string[]; updated: string[]; unchanged: string[] }> {
     return this.#change(() => this.#deps.vault.setMany(inputs, onProgress));
@@ -175,14 +210,25 @@ export class Admin {
     });
   }
 
-  async #inUse(name: string): Promise<string[]> {
+  async #tasksNaming(name: string): Promise<string[]> {
     const tasks = (await this.#deps.tasksUsing?.(name)) ?? [];
+    return tasks.length ? [`tasks name it: ${tasks.map((t) => `${t.name} (${t.file})`).join(', ')}`] : [];
+  }
+
+  /** Tokens whose secret globs match one name and not the other: a rename would take the secret from them, or give it. */
+  #tokensMoved(from: string, to: string): string[] {
+    const moved = this.#deps.vault.tokens.list().filter((t) => secretInScope({ secrets: t.secrets }, from) !== secretInScope({ secrets: t.secrets }, to));
+    return moved.length ? [`the secret globs of token(s) ${moved.map((t) => repeatable(t.name)).join(', ')} match one name and not the other`] : [];
+  }
+
+  async #inUse(name: string): Promise<string[]> {
+    const tasks = await this.#tasksNaming(name);
     let lastUse: string | undefined;
     try {
       lastUse = this.#deps.audit.query({ secret: name, action: 'secret.resolve', since: new Date(Date.now() - RECENT_USE_MS) }).at(-1)?.time;
     } catch {
       // no readable trail: nothing to warn about
     }
-    return [...(tasks.length ? [`tasks name it: ${tasks.map((t) => `${t.name} (${t.file})`).join(', ')}`] : []), ...(lastUse ? [`it was last used at ${lastUse}`] : [])];
+    return [...tasks, ...(lastUse ? [`it was last used at ${lastUse}`] : [])];
   }
 }

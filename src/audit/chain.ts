@@ -11,6 +11,7 @@ export const AUDIT_ACTIONS = [
   'secret.delete',
   'secret.forget',
   'secret.rollback',
+  'secret.rename',
   'key.rotate',
   'secret.resolve',
   'request.denied',

@@ -90,6 +90,18 @@ export function declareCommands(program: Command): void {
     .action(lazy(() => import('./commands/rm.js').then((m) => m.rmAction)));
 
   program
+    .command('rename')
+    .description(
+      'rename a secret: every kept version is re-encrypted under the new name (the encryption binds the name); history, policy and the ' +
+        'fingerprints that keep its values redacted move with it (audited). Refused while tasks name the old name or token globs match one name and not the other; --force overrides',
+    )
+    .argument('<old>', 'the secret\'s current name')
+    .argument('<new>', 'its new name: a letter, then up to 63 letters, digits or underscores (must not exist yet)')
+    .option('--force', 'rename even when tasks name the old name or token globs tell the names apart (they are listed; update them after)')
+    .option('--json', 'print the result as JSON')
+    .action(lazy(() => import('./commands/rename.js').then((m) => m.renameAction)));
+
+  program
     .command('history')
     .description('list the stored versions of a secret (never values)')
     .argument('<name>', 'secret name')

@@ -2,7 +2,7 @@
 import type { VaultFile } from './schema.js';
 
 export interface VaultEvent {
-  action: 'secret.create' | 'secret.update' | 'secret.delete' | 'secret.forget' | 'secret.rollback' | 'key.rotate' | 'token.create' | 'token.revoke';
+  action: 'secret.create' | 'secret.update' | 'secret.delete' | 'secret.forget' | 'secret.rollback' | 'secret.rename' | 'key.rotate' | 'token.create' | 'token.revoke';
   names: string[];
   env?: string;
   version?: number;

@@ -69,6 +69,14 @@ export class FingerprintBinder {
     return openWithKey(this.#sealKey, t.sealed, tombstoneBinding(vaultId, name, t));
   }
 
+  /** A tombstone of `from` sealed afresh for `to` (a rename), under the scheme it was made with; undefined when it does not open. */
+  renameTombstone(vaultId: string, from: string, to: string, t: Tombstone): Tombstone | undefined {
+    const fingerprints = this.openTombstone(vaultId, from, t);
+    if (fingerprints === undefined) return undefined;
+    const { sealed: _old, ...kept } = t;
+    return { ...kept, sealed: sealWithKey(this.#sealKey, fingerprints, tombstoneBinding(vaultId, to, kept)) };
+  }
+
   #bound(vaultId: string, name: string, env: string, value: StoredEncryptedValue): string {
     return JSON.stringify(['blindfold/fingerprint/v2', this.#fingerprinter.scheme, vaultId, name, env, value.v, value.ct]);
   }

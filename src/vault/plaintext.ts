@@ -10,6 +10,8 @@ import type { FingerprintBinder } from './fingerprints.js';
 import type { VaultKeys } from './keys.js';
 import { DEFAULT_ENVIRONMENT } from './names.js';
 import type { ValueSealer } from './records.js';
+import { applyRename, type ValueMover } from './rename.js';
+import type { VaultEvent } from './changes.js';
 import type { SecretRecord, VaultFile } from './schema.js';
 import { storedValues, type StoredValueSlot } from './values.js';
 import type { Leaving, Retire } from './versions.js';
@@ -24,6 +26,32 @@ export function valueSealer(keys: VaultKeys, fingerprints: FingerprintBinder | u
     },
     equals: (file, name, env, stored, value) => keys.forKid(stored.kid).decrypt({ vaultId: file.vaultId, name, env }, stored) === value,
     retire: retirer(keys, fingerprints),
+  };
+}
+
+/** Renames a secret in the document (rename.ts), each value re-bound by the mover below; returns the event to record. */
+export function renamer(keys: VaultKeys, fingerprints: FingerprintBinder | undefined): (file: VaultFile, from: string, to: string) => VaultEvent {
+  return (file, from, to) => applyRename(file, from, to, valueMover(keys, fingerprints));
+}
+
+/**
+ * A rename's re-binding (rename.ts): a value decrypted under the old name and sealed under the new
+ * one at the version it was written at, its fingerprints made afresh for the new binding; a
+ * tombstone re-sealed for the new name. A value that does not decrypt refuses the rename.
+ */
+export function valueMover(keys: VaultKeys, fingerprints: FingerprintBinder | undefined): ValueMover {
+  return {
+    value: (file, from, to, env, stored) => {
+      const value = keys.forKid(stored.kid).decrypt({ vaultId: file.vaultId, name: from, env }, stored);
+      const sealed = keys.current.encrypt({ vaultId: file.vaultId, name: to, env, version: stored.v }, value);
+      return fingerprints ? fingerprints.attach(file.vaultId, to, env, sealed, value) : sealed;
+    },
+    tombstone: (file, from, to, retired) => {
+      if (!fingerprints) {
+        throw new BlindfoldError('INTERNAL', 'retired values must keep their fingerprints across a rename, and no fingerprinter is attached; nothing was written');
+      }
+      return fingerprints.renameTombstone(file.vaultId, from, to, retired);
+    },
   };
 }
 

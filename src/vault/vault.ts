@@ -20,7 +20,7 @@ import type { HomeState } from '../store/home-state.js';
 import { applyRollback, historyOf, type HistoryInfo } from './versions.js';
 import { notFound } from './names.js';
 import { applySet, prepareSet, setEvent, setInBatches, toInfo, type ImportOutcome, type SecretInfo, type SetOutcome, type SetSecretInput } from './records.js';
-import { decryptEvery, fingerprintEvery, resolveValue, retirer, valueSealer, verifyEvery, type IndexedFingerprints } from './plaintext.js';
+import { decryptEvery, fingerprintEvery, renamer, resolveValue, retirer, valueSealer, verifyEvery, type IndexedFingerprints } from './plaintext.js';
 import { applyRemove, retiredCount, type RemoveOptions } from './removal.js';
 import { rotateMasterKey, type RotationProgress } from './rotation.js';
 import type { SecretRecord, VaultFile } from './schema.js';
@@ -29,10 +29,9 @@ import { writeRecorded } from './write.js';
 import { ChangeLog } from './change-log.js';
 import { TokenRegistry } from './tokens.js';
 
-export type { SecretInfo, SetOutcome, SetSecretInput } from './records.js';
+export { prepareSet as validateSetInput, type SecretInfo, type SetOutcome, type SetSecretInput } from './records.js';
 export type { HistoryInfo } from './versions.js';
 export type { OpenOptions } from './open.js';
-export { prepareSet as validateSetInput } from './records.js';
 export type { Fingerprinter } from './fingerprints.js';
 export type { ChangeRecorder, VaultEvent } from './changes.js';
 export type { IndexedFingerprints } from './plaintext.js';
@@ -169,10 +168,9 @@ export class Vault {
   }
 
   /**
-   * Every stored value, decrypted: each secret's every environment, current and kept versions — what
-   * the redactor indexes so that any value any principal may use is redacted, resolved here or not.
-   * A value whose key this process cannot load (a rotation not yet followed) is skipped. `revision`
-   * changes whenever the data it reads from changes, so a caller re-reads only then.
+   * Every stored value, decrypted: each secret's every environment, current and kept versions — what the redactor indexes
+   * so that any value any principal may use is redacted, resolved here or not. A value whose key this process cannot load
+   * (a rotation not yet followed) is skipped. `revision` changes whenever the data it reads from changes, so a caller re-reads only then.
    */
   everyValue(): Generator<{ name: string; value: string }> {
     return decryptEvery(this.#keys, this.#data);
@@ -219,6 +217,8 @@ export class Vault {
       for (const e of applyRemove(file, name, retirer(this.#keys, this.#fingerprints), options)) record(e);
     });
   }
+
+  rename(from: string, to: string): Promise<void> { return this.#write((file, record) => record(renamer(this.#keys, this.#fingerprints)(file, from, to))); }
 
   /** How many retired values of `name` (removed, or rotated out of its history) are still redacted. */
   retiredCount(name: string): number {
