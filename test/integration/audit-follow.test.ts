@@ -95,23 +95,30 @@ describe('audit --follow', () => {
     const trail = new FileAuditTrail({ path: vault.paths.audit, key: await vault.auditKey(), vaultId: vault.vaultId, rotateBytes: 1_500, now: () => now });
     const f = follow(['--jsonl', '--action', 'secret.resolve']);
     await f.until((s) => entries(s).length >= 1); // SECOND_KEY's use so far: the follower has started
+    const rotatedCount = () => readdirSync(t.home).filter((n) => /^audit\.jsonl\.\d+$/.test(n)).length;
     const write = async (from: number, count: number) => {
       for (let i = from; i < from + count; i++) await trail.append({ action: 'secret.resolve', principal: 'test', secrets: [`ROT_${i}`], outcome: 'ok' });
       trail.releaseLease();
     };
-    await write(0, 40);
-    await f.until((s) => s.includes('"ROT_39"'));
-    expect(readdirSync(t.home).filter((n) => /^audit\.jsonl\.\d+$/.test(n)).length).toBeGreaterThan(1);
+    await write(0, 20);
+    await f.until((s) => s.includes('"ROT_19"'));
+    // Stopped while the writer rotates several times: on waking, the files rotated in between are read too.
+    const rotatedBefore = rotatedCount();
+    f.child.kill('SIGSTOP');
+    await write(20, 40);
+    expect(rotatedCount()).toBeGreaterThan(rotatedBefore + 2);
+    f.child.kill('SIGCONT');
+    await f.until((s) => s.includes('"ROT_59"'));
     now += 91 * 86_400_000;
-    await write(40, 30);
+    await write(60, 30);
     trail.close();
-    const out = await f.until((s) => s.includes('"ROT_69"'));
+    const out = await f.until((s) => s.includes('"ROT_89"'));
     f.child.kill('SIGINT');
     const r = await f.done;
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     const rot = entries(out).filter((e) => e.secrets?.[0]?.startsWith('ROT_')).map((e) => e.secrets![0]);
-    expect(rot).toEqual(Array.from({ length: 70 }, (_, i) => `ROT_${i}`));
+    expect(rot).toEqual(Array.from({ length: 90 }, (_, i) => `ROT_${i}`));
     // The retention deletion happened meanwhile: the trail no longer starts at seq 1.
     expect(entries(cli(['audit', '--jsonl']).stdout)[0]!.seq).toBeGreaterThan(1);
   });
