@@ -13,8 +13,7 @@ type ValueKind = 'any' | 'file' | 'secret';
 interface OptionSpec {
   names: string[];
   description: string;
-  /** undefined: a flag, which takes no value. */
-  value: ValueKind | undefined;
+  value: ValueKind | undefined; // undefined: a flag, which takes no value
 }
 
 interface CommandSpec {
@@ -46,15 +45,14 @@ function argumentKind(cmd: Command): ValueKind | undefined {
 }
 
 /** Every command below `cmd` (each alias as a path of its own), `cmd` first. */
-export function commandSpecs(cmd: Command, path: string[] = []): CommandSpec[] {
-  const visible = cmd.commands.filter((c) => !(c as unknown as { _hidden?: boolean })._hidden);
+function commandSpecs(cmd: Command, path: string[] = []): CommandSpec[] {
   const own: CommandSpec = {
     path: path.join(' '),
-    subcommands: visible.flatMap((c) => [c.name(), ...c.aliases()].map((name) => ({ name, description: c.description() }))),
+    subcommands: cmd.commands.flatMap((c) => [c.name(), ...c.aliases()].map((name) => ({ name, description: c.description() }))),
     options: [...cmd.options.filter((o) => !o.hidden).map(optionSpec), HELP],
     argument: argumentKind(cmd),
   };
-  return [own, ...visible.flatMap((c) => [c.name(), ...c.aliases()].flatMap((name) => commandSpecs(c, [...path, name])))];
+  return [own, ...cmd.commands.flatMap((c) => [c.name(), ...c.aliases()].flatMap((name) => commandSpecs(c, [...path, name])))];
 }
 
 /** The program's options that every command accepts (--home, ...), not --help or --version. */
@@ -189,14 +187,12 @@ ${posixTables(specs)}
 _blindfold_described_commands() {
   case "$1" in
 ${specs.filter((s) => s.subcommands.length).map((s) => `    ${sq(s.path)}) reply=(${described(s.subcommands)}) ;;`).join('\n')}
-    *) reply=() ;;
   esac
 }
 
 _blindfold_described_options() {
   case "$1" in
 ${specs.map((s) => `    ${sq(s.path)}) reply=(${described([...s.options, ...(s === root ? [] : globals(root))].flatMap((o) => o.names.map((name) => ({ name, description: o.description }))))}) ;;`).join('\n')}
-    *) reply=() ;;
   esac
 }
 
@@ -261,7 +257,9 @@ set -g __blindfold_value_options ${pairs(specs.flatMap((s) => s.options.filter((
 function __blindfold_path
     set -l cmdpath ''
     set -l expect 0
-    for word in (commandline -opc)[2..-1]
+    set -l words (commandline -opc)
+    set -e words[1]
+    for word in $words
         if test $expect = 1
             set expect 0
         else if string match -q -- '--' $word
