@@ -66,13 +66,16 @@ export function declareCommands(program: Command): void {
   program
     .command('list')
     .alias('ls')
-    .description('list secrets: names, environments and policy (never values)')
+    .description('list secrets: names, environments and policy (never values); filters combine')
+    .option('--env <env>', 'only secrets with a value for this environment, or a default value')
+    .option('--host <host>', 'only secrets that may be sent to this host or origin (api.x.com, https://x.com:8443, a URL), or bound to this exact pattern (*.x.com)')
+    .option('--unused <duration>', 'only secrets never used, or last used longer ago than this (90m, 12h, 30d, 8w) or before an ISO date, per the audit trail')
     .option('--json', 'print as JSON')
     .action(lazy(() => import('./commands/list.js').then((m) => m.listAction)));
 
   program
     .command('show')
-    .description('show one secret: metadata, policy, environments, versions (never the value)')
+    .description('show one secret: metadata, policy, environments, versions, usage and the tasks that use it (never the value)')
     .argument('<name>', 'secret name')
     .option('--json', 'print as JSON')
     .action(lazy(() => import('./commands/show.js').then((m) => m.showAction)));
@@ -224,6 +227,7 @@ is held back by at most one value's length until more arrives or the child ends.
     .option('--principal <id>', 'only entries by this principal (e.g. stdio, cli:alice, a token name)')
     .option('--json', 'print as one JSON array')
     .option('--jsonl', 'print as JSON lines, one entry per line (for streaming tools)')
+    .option('--follow', 'after the entries so far, keep printing new ones as they are written (across log rotation) until Ctrl-C; --json then prints JSON lines')
     .action(lazy(() => import('./commands/audit.js').then((m) => m.auditAction)));
 
   audit
@@ -231,6 +235,20 @@ is held back by at most one value's length until more arrives or the child ends.
     .description('check the hash chain: detects edited, inserted, removed, reordered or cut entries and names the first one')
     .option('--json', 'print the result as JSON')
     .action(lazy(() => import('./commands/audit.js').then((m) => m.auditVerifyAction)));
+
+  program
+    .command('completion')
+    .description('print a shell completion script for commands, options and secret names (never values)')
+    .argument('<shell>', 'bash, zsh or fish')
+    .addHelpText(
+      'after',
+      `
+Install:
+  bash  echo 'eval "$(blindfold completion bash)"' >> ~/.bashrc
+  zsh   blindfold completion zsh > "\${fpath[1]}/_blindfold"   (or eval it in ~/.zshrc after compinit)
+  fish  blindfold completion fish > ~/.config/fish/completions/blindfold.fish`,
+    )
+    .action(lazy(() => import('./commands/completion.js').then((m) => m.completionAction)));
 
   program
     .command('suspended')

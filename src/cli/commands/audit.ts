@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { AUDIT_ACTIONS } from '../../audit/chain.js';
-import { parseSince } from '../../store/audit/query.js';
+import { AUDIT_ACTIONS, type AuditEntry } from '../../audit/chain.js';
+import { matches, parseSince, type AuditFilter } from '../../store/audit/query.js';
 import { fileHomeState } from '../../store/home-state.js';
 import { BlindfoldError } from '../../errors.js';
 import { vaultNotFound } from '../../vault/open.js';
@@ -17,6 +17,7 @@ interface AuditOptions {
   principal?: string;
   json?: boolean;
   jsonl?: boolean;
+  follow?: boolean;
 }
 
 /** `blindfold audit`, as declared in ../definitions.ts. */
@@ -27,12 +28,14 @@ export const auditAction = action((opts: AuditOptions, cmd: Command) => {
   const paths = pathsFor(cmd);
   // The trail is read without the key, but a missing vault still means a wrong home, not "no entries".
   if (!vaultFileExists(paths.vault)) throw vaultNotFound(paths.vault);
-  const entries = fileHomeState(paths).auditReader().query({
+  const filter: AuditFilter = {
     since: opts.since ? parseSince(opts.since) : undefined,
     secret: opts.secret,
     action: opts.action,
     principal: opts.principal,
-  });
+  };
+  if (opts.follow) return follow(paths.audit, filter, opts.json || opts.jsonl ? 'lines' : 'table');
+  const entries = fileHomeState(paths).auditReader().query(filter);
   // --json is one document like every other command's; lines stay available for streams.
   if (opts.json) return printJson(entries);
   if (opts.jsonl) {
@@ -40,22 +43,66 @@ export const auditAction = action((opts: AuditOptions, cmd: Command) => {
     return;
   }
   if (entries.length === 0) return printLine('no matching audit entries');
-  // Entries' text is whatever the file holds (an agent chose the path; a hand-edited line can
-  // hold anything): printTable escapes control characters, and a non-string becomes text first.
-  const text = (v: unknown) => (v === undefined || v === null ? '' : String(v));
-  printTable(
-    ['TIME', 'SEQ', 'ACTION', 'PRINCIPAL', 'SECRETS', 'REQUEST', 'OUTCOME'],
-    entries.map((e) => [
-      text(e.time),
-      typeof e.seq === 'number' ? String(e.seq) : 'unsigned',
-      text(e.action),
-      text(e.principal),
-      (Array.isArray(e.secrets) ? e.secrets.map(text) : []).join(',') || '-',
-      e.origin ? `${text(e.method)} ${text(e.origin)}${text(e.path)}${e.status ? ` → ${text(e.status)}` : ''}` : '-',
-      withFix(e.reason ? `${text(e.outcome)}: ${text(e.reason)}` : text(e.outcome), e),
-    ]),
-  );
+  printTable(HEADERS, entries.map(rowOf));
 });
+
+const HEADERS = ['TIME', 'SEQ', 'ACTION', 'PRINCIPAL', 'SECRETS', 'REQUEST', 'OUTCOME'];
+
+/**
+ * Entries' text is whatever the file holds (an agent chose the path; a hand-edited line can hold
+ * anything): the printers escape control characters, and a non-string becomes text first.
+ */
+function rowOf(e: AuditEntry): string[] {
+  const text = (v: unknown) => (v === undefined || v === null ? '' : String(v));
+  return [
+    text(e.time),
+    typeof e.seq === 'number' ? String(e.seq) : 'unsigned',
+    text(e.action),
+    text(e.principal),
+    (Array.isArray(e.secrets) ? e.secrets.map(text) : []).join(',') || '-',
+    e.origin ? `${text(e.method)} ${text(e.origin)}${text(e.path)}${e.status ? ` → ${text(e.status)}` : ''}` : '-',
+    withFix(e.reason ? `${text(e.outcome)}: ${text(e.reason)}` : text(e.outcome), e),
+  ];
+}
+
+/**
+ * `audit --follow`: the matching entries so far, then each new one as it is written, until
+ * SIGINT or SIGTERM, which end it quietly with 0 (a closed pipe does too: io.ts). Lines, never one
+ * JSON document, since the output has no end. A table's columns keep the widths of its first rows.
+ */
+async function follow(path: string, filter: AuditFilter, format: 'lines' | 'table'): Promise<void> {
+  const { followAudit } = await import('../../store/audit/follow.js');
+  let widths: number[] | undefined;
+  const show = (entries: AuditEntry[]) => {
+    const shown = entries.filter((e) => matches(e, filter));
+    if (format === 'lines') {
+      for (const e of shown) printLine(toJson(e));
+      return;
+    }
+    const rows = shown.map((r) => rowOf(r).map((c) => escapeControls(c)));
+    if (!widths) {
+      // Room for the longest action name and a seq of six digits, as later rows will need.
+      const least = [0, 6, Math.max(...AUDIT_ACTIONS.map((a) => a.length))];
+      widths = HEADERS.map((h, i) => Math.max(h.length, least[i] ?? 0, ...rows.map((r) => r[i]!.length)));
+      rows.unshift(HEADERS);
+    }
+    for (const row of rows) printLine(row.map((c, i) => c.padEnd(widths![i]!)).join('  ').trimEnd());
+  };
+  await new Promise<void>((resolve, reject) => {
+    const signals = ['SIGINT', 'SIGTERM'] as const;
+    const end = () => {
+      for (const s of signals) process.removeListener(s, end);
+      follower.stop();
+      resolve();
+    };
+    for (const s of signals) process.once(s, end);
+    const follower = followAudit(path, show, (err) => {
+      for (const s of signals) process.removeListener(s, end);
+      reject(err);
+    });
+    if (!widths && format === 'table') show([]);
+  });
+}
 
 /** A refusal's fix, for the admin's eyes (the agent was told only who decides). */
 function withFix(outcome: string, e: { outcome?: unknown; action?: unknown; reason?: unknown; secrets?: unknown; principal?: unknown }): string {
