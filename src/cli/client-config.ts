@@ -3,10 +3,9 @@
  * with a minimal environment, so whatever this process got from its shell — a non-default home, a
  * key file, an environment — must be spelled out in the entry, or the client's server opens (or
  * creates) a different vault. Never includes a key: BLINDFOLD_MASTER_KEY is only named.
- * The command is the Node binary running now and the script this very file sits beside: a client
+ * The command is the Node binary running now and the absolute path of the script it ran: a client
  * whose PATH finds another `node` (an older one, or none) still starts what was tested here.
  */
-import { realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { BlindfoldPaths } from '../config.js';
 import { DEFAULT_RUNTIME_ENVIRONMENT, defaultHome } from '../config.js';
@@ -36,14 +35,10 @@ export function clientEntryFor(paths: BlindfoldPaths, environment: string, serve
 }
 
 /**
- * The absolute path of the script Node ran (dist/cli/main.js), npm's bin links resolved. From argv,
- * not this module's own URL: the CLI is bundled, and this code sits in a chunk or a CommonJS file.
+ * The absolute path of the script Node ran (dist/cli/main.js, or npm's bin link to it, which Node
+ * follows). From argv, not this module's URL: the CLI is bundled, and this code sits in a chunk or
+ * a CommonJS file.
  */
 export function cliScript(): string {
-  const script = resolve(process.argv[1] ?? 'dist/cli/main.js');
-  try {
-    return realpathSync(script);
-  } catch {
-    return script;
-  }
+  return resolve(process.argv[1] ?? 'dist/cli/main.js');
 }

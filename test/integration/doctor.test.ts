@@ -86,7 +86,7 @@ describe('which source won', () => {
   it('names the flag, the environment variable, the config file or the default for the home and the environment', () => {
     const xdg = join(t.env.HOME!, 'xdg');
     mkdirSync(join(xdg, 'blindfold'), { recursive: true });
-    const withConfig = { ...t.env, XDG_CONFIG_HOME: xdg };
+    const withConfig: NodeJS.ProcessEnv = { ...t.env, XDG_CONFIG_HOME: xdg };
     const home = (r: Report) => [one(r, 'home').source, one(r, 'home').message, one(r, 'environment').source, one(r, 'environment').message];
 
     expect(home(doctor().report)).toEqual(['env', `${t.home} (from BLINDFOLD_HOME)`, 'default', 'development (from the default)']);
