@@ -10,6 +10,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { repeatable, repeatablePath } from './echo.js';
 import { BlindfoldError } from './errors.js';
+import { ENVIRONMENT_RULE } from './vault/names.js';
 
 const MiB = 1024 * 1024;
 
@@ -43,7 +44,7 @@ export const settingsSchema = z
     /** The home folder (SPEC §2): below --home and BLINDFOLD_HOME, above ~/.blindfold. */
     home: HOME_IN_FILE.optional(),
     /** The environment (SPEC §2): below --env and BLINDFOLD_ENV, above development. */
-    environment: z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'lowercase letters, digits, _ and - (at most 32), starting with a letter').optional(),
+    environment: z.string().regex(ENVIRONMENT_RULE, 'lowercase letters, digits, _ and - (at most 32), starting with a letter').optional(),
     principal: z.string().regex(PRINCIPAL_NAME, 'letters, digits, _ . and - (at most 64)').optional(),
     limits: limitsSchema.default(DEFAULT_LIMITS),
     /**
