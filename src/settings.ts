@@ -6,9 +6,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
+import { repeatable, repeatablePath } from './echo.js';
 import { BlindfoldError } from './errors.js';
+import { ENVIRONMENT_RULE } from './vault/names.js';
 
 const MiB = 1024 * 1024;
 
@@ -34,8 +36,15 @@ const limitsSchema = z
   })
   .strict();
 
+/** The config file's `home`: fixed, whatever folder a client starts the server in. */
+const HOME_IN_FILE = z.string().refine((p) => isAbsolute(p) || p.startsWith('~/'), 'an absolute path, or one starting with ~/');
+
 export const settingsSchema = z
   .object({
+    /** The home folder (SPEC §2): below --home and BLINDFOLD_HOME, above ~/.blindfold. */
+    home: HOME_IN_FILE.optional(),
+    /** The environment (SPEC §2): below --env and BLINDFOLD_ENV, above development. */
+    environment: z.string().regex(ENVIRONMENT_RULE, 'lowercase letters, digits, _ and - (at most 32), starting with a letter').optional(),
     principal: z.string().regex(PRINCIPAL_NAME, 'letters, digits, _ . and - (at most 64)').optional(),
     limits: limitsSchema.default(DEFAULT_LIMITS),
     /**
@@ -75,7 +84,7 @@ export function settingsPath(env: NodeJS.ProcessEnv = process.env): string {
 export function loadSettings(flags: SettingFlags = {}, env: NodeJS.ProcessEnv = process.env): Settings & { path: string } {
   const path = settingsPath(env);
   const file = readSettingsFile(path);
-  const merged: Record<string, unknown> = { ...file, limits: { ...(file.limits as object | undefined) } };
+  const merged: Record<string, unknown> = { ...file, limits: { ...file.limits } };
   const limits = merged.limits as Record<string, unknown>;
   for (const key of ['maxArgumentBytes', 'partialHitAllowance', 'auditRetentionDays', 'auditQuotaBytes'] as const) {
     const fromEnv = env[SETTING_ENV[key]];
@@ -93,26 +102,42 @@ export function loadSettings(flags: SettingFlags = {}, env: NodeJS.ProcessEnv = 
   return { ...result.data, path };
 }
 
-function readSettingsFile(path: string): Record<string, unknown> {
+/**
+ * The config file as written (validated, nothing merged), `{}` when there is none. Its errors name
+ * the file and the key, never a value: a value pasted into the wrong key may be a secret.
+ */
+export function readSettingsFile(path: string): Partial<Settings> {
+  const shown = repeatablePath(path);
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw new BlindfoldError('BAD_INPUT', `the settings file ${path} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new BlindfoldError('BAD_INPUT', `the settings file ${shown} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new BlindfoldError('BAD_INPUT', `the settings file ${path} is not valid JSON`);
+    throw new BlindfoldError('BAD_INPUT', `the settings file ${shown} is not valid JSON`);
   }
   const shape = settingsSchema.safeParse(parsed);
-  if (!shape.success) {
-    const issue = shape.error.issues[0];
-    throw new BlindfoldError('BAD_INPUT', `the settings file ${path} is not valid: ${issue?.path.join('.') || '(top level)'}: ${issue?.message ?? 'invalid'}`);
+  if (!shape.success) throw new BlindfoldError('BAD_INPUT', `the settings file ${shown} is not valid: ${describeIssue(shape.error.issues[0])}`);
+  return parsed as Partial<Settings>;
+}
+
+/** Where and what, from a zod issue: the keys (when they may be repeated) and the rule, never the value found. */
+function describeIssue(issue: z.core.$ZodIssue | undefined): string {
+  if (!issue) return '(top level): invalid';
+  const where = issue.path.map((k) => repeatable(String(k))).join('.') || '(top level)';
+  if (issue.code === 'unrecognized_keys') {
+    return `${where}: unknown key ${issue.keys.map((k) => repeatable(k)).join(', ')} (known: ${knownKeys(issue.path).join(', ')})`;
   }
-  return parsed as Record<string, unknown>;
+  return `${where}: ${issue.message}`;
+}
+
+function knownKeys(path: PropertyKey[]): string[] {
+  return path[0] === 'limits' ? Object.keys(DEFAULT_LIMITS) : Object.keys(settingsSchema.shape);
 }
 
 function numberFrom(text: string, source: string): number {

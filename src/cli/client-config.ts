@@ -3,11 +3,12 @@
  * with a minimal environment, so whatever this process got from its shell — a non-default home, a
  * key file, an environment — must be spelled out in the entry, or the client's server opens (or
  * creates) a different vault. Never includes a key: BLINDFOLD_MASTER_KEY is only named.
+ * The command is the Node binary running now and the absolute path of the script it ran: a client
+ * whose PATH finds another `node` (an older one, or none) still starts what was tested here.
  */
-import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BlindfoldPaths } from '../config.js';
-import { DEFAULT_RUNTIME_ENVIRONMENT } from '../config.js';
+import { DEFAULT_RUNTIME_ENVIRONMENT, defaultHome } from '../config.js';
 
 export interface ClientEntry {
   command: string;
@@ -17,8 +18,8 @@ export interface ClientEntry {
 
 export function clientEntryFor(paths: BlindfoldPaths, environment: string, serveArgs: string[], env: NodeJS.ProcessEnv = process.env): ClientEntry {
   const block: Record<string, string> = {};
-  const args = [resolve(process.argv[1] ?? 'dist/cli/main.js')];
-  if (paths.home !== resolve(join(homedir(), '.blindfold'))) block.BLINDFOLD_HOME = paths.home;
+  const args = [cliScript()];
+  if (paths.home !== defaultHome()) block.BLINDFOLD_HOME = paths.home;
   for (const [flag, path, usual] of [
     ['--vault', paths.vault, join(paths.home, 'vault.json')],
     ['--audit', paths.audit, join(paths.home, 'audit.jsonl')],
@@ -30,5 +31,14 @@ export function clientEntryFor(paths: BlindfoldPaths, environment: string, serve
   if (environment !== DEFAULT_RUNTIME_ENVIRONMENT) block.BLINDFOLD_ENV = environment;
   if (env.BLINDFOLD_MASTER_KEY_FILE) block.BLINDFOLD_MASTER_KEY_FILE = resolve(env.BLINDFOLD_MASTER_KEY_FILE);
   if (env.BLINDFOLD_MASTER_KEY) block.BLINDFOLD_MASTER_KEY = '<your key: set it here or use BLINDFOLD_MASTER_KEY_FILE>';
-  return { command: 'node', args, ...(Object.keys(block).length ? { env: block } : {}) };
+  return { command: process.execPath, args, ...(Object.keys(block).length ? { env: block } : {}) };
+}
+
+/**
+ * The absolute path of the script Node ran (dist/cli/main.js, or npm's bin link to it, which Node
+ * follows). From argv, not this module's URL: the CLI is bundled, and this code sits in a chunk or
+ * a CommonJS file.
+ */
+export function cliScript(): string {
+  return resolve(process.argv[1] ?? 'dist/cli/main.js');
 }

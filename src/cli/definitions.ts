@@ -150,6 +150,16 @@ export function declareCommands(program: Command): void {
     .action(lazy(() => import('./commands/check.js').then((m) => m.checkAction)));
 
   program
+    .command('doctor')
+    .description(
+      'check the set-up, one line per check (ok, warn or fail, each with its fix): the config file, which home, environment and principal ' +
+        'win (flag > environment variable > config file > default), the key source and who can read it, the vault (`check`), the audit chain ' +
+        '(`audit verify`), task files, suspensions, MCP client entries and Node; exits 1 on any fail. Never prints a value',
+    )
+    .option('--json', 'print the result as JSON')
+    .action(lazy(() => import('./commands/doctor.js').then((m) => m.doctorAction)));
+
+  program
     .command('presets')
     .description('list the API presets usable with `set --preset` (hosts and how the key is sent)')
     .option('--json', 'print as JSON')

@@ -20,7 +20,7 @@ program
   .name('blindfold')
   .description('Keep API keys encrypted and let LLM agents use them without ever seeing them.')
   .version(VERSION)
-  .option('--home <dir>', 'home folder for vault, key, audit log and tasks (default: BLINDFOLD_HOME or ~/.blindfold)')
+  .option('--home <dir>', 'home folder for vault, key, audit log and tasks (default: BLINDFOLD_HOME, "home" in $XDG_CONFIG_HOME/blindfold/config.json, else ~/.blindfold)')
   .option('--vault <file>', 'vault file (default: <home>/vault.json)')
   .option('--audit <file>', 'audit log (default: <home>/audit.jsonl)')
   .option('--tasks <dir>', 'folder of task files (default: <home>/tasks)')

@@ -9,7 +9,7 @@ export const SECRET_NAME_RULE = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 export const STATE_NAME_RULE = /^[a-z]{1,32}$/;
 /** An agent token's name: it becomes the audit principal `token:NAME`. */
 export const TOKEN_NAME_RULE = /^[a-z0-9][a-z0-9._-]{0,63}$/;
-const ENVIRONMENT_RULE = /^[a-z][a-z0-9_-]{0,31}$/;
+export const ENVIRONMENT_RULE = /^[a-z][a-z0-9_-]{0,31}$/;
 /** The fallback environment, used where an environment has no value of its own. */
 export const DEFAULT_ENVIRONMENT = 'default';
 
