@@ -13,15 +13,23 @@ export const NOT_RECORDED = '(not recorded)';
 
 /** A path, an option or an option=value, judged piece by piece; a leading dot (`.venv`) is not a value. */
 function mayRecord(arg: string): boolean {
+  if (arg === '-' || arg === '--') return true;
   const option = /^--?([^=]*)(?:=(.*))?$/s.exec(arg);
   if (option) return option[1] !== '' && mayRecord(option[1]!) && (option[2] === undefined || option[2] === '' || mayRecord(option[2]));
   if (!arg.includes('/')) return mayRepeat(arg.replace(/^\.+/, '') || 'dot');
   return arg.split('/').every((part) => part === '' || part === '.' || part === '..' || mayRepeat(part.replace(/^\.+/, '')));
 }
 
-/** The argv as the audit trail keeps it: each argument whole, or NOT_RECORDED when it might be a value. */
+/** One argument as the trail keeps it: whole, as `--name=(not recorded)`, or NOT_RECORDED. */
+function recordable(arg: string): string {
+  if (mayRecord(arg)) return arg;
+  const option = /^(--?[^=]+)=/s.exec(arg);
+  return option && mayRecord(option[1]!) ? `${option[1]}=${NOT_RECORDED}` : NOT_RECORDED;
+}
+
+/** The argv as the audit trail keeps it: each argument that might be a value replaced. */
 export function recordableArgv(argv: readonly string[]): string[] {
-  return argv.map((arg) => (mayRecord(arg) ? arg : NOT_RECORDED));
+  return argv.map(recordable);
 }
 
 /** The command's name for a message, only while it cannot be a value. */
