@@ -1,12 +1,10 @@
 /**
  * What `blindfold exec` may say about the command it runs, in messages and on the audit trail
- * (issue 20 item 3), and whether that command exists before any value is opened for it.
+ * (issue 20 item 3).
  * A command line often carries a value (`curl -H "Authorization: Bearer …"`), so each argument is
  * kept only when src/echo.ts's mayRepeat accepts its parts: an option's name, the value after `=`,
  * each part of a path.
  */
-import { accessSync, constants, statSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
 import { mayRepeat } from '../echo.js';
 
 export const NOT_RECORDED = '(not recorded)';
@@ -35,36 +33,4 @@ export function recordableArgv(argv: readonly string[]): string[] {
 /** The command's name for a message, only while it cannot be a value. */
 export function commandLabel(file: string): string {
   return mayRecord(file) ? file : 'the command (not repeated here: it does not look like a program name)';
-}
-
-export type Executable = { found: true; path: string } | { found: false; reason: 'command not found' | 'not executable' };
-
-function isExecutableFile(path: string): 'yes' | 'not executable' | 'absent' {
-  try {
-    if (!statSync(path).isFile()) return 'absent';
-  } catch {
-    return 'absent';
-  }
-  try {
-    accessSync(path, constants.X_OK);
-    return 'yes';
-  } catch {
-    return 'not executable';
-  }
-}
-
-/**
- * Whether `file` would run, looked up as execvp does (a name with a `/` as a path, any other on
- * PATH, an empty PATH entry meaning the current folder): checked before the vault opens a value.
- */
-export function findExecutable(file: string, path = process.env.PATH ?? ''): Executable {
-  if (file === '') return { found: false, reason: 'command not found' };
-  const candidates = file.includes('/') ? [file] : path.split(delimiter).map((dir) => join(dir || '.', file));
-  let blocked = false;
-  for (const candidate of candidates) {
-    const state = isExecutableFile(candidate);
-    if (state === 'yes') return { found: true, path: candidate };
-    if (state === 'not executable') blocked = true;
-  }
-  return { found: false, reason: blocked ? 'not executable' : 'command not found' };
 }

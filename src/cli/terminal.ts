@@ -10,7 +10,7 @@
  * it restores ours, Node restores the terminal settings it found when Blindfold exits.
  */
 import { spawnSync } from 'node:child_process';
-import { findExecutable } from './exec-argv.js';
+import { findExecutable } from './exec-path.js';
 
 /** What to spawn instead of the command: script, its arguments and the environment it needs. */
 export interface TerminalLaunch {
