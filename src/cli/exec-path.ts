@@ -5,7 +5,8 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
-export type Executable = { found: true; path: string } | { found: false; reason: 'command not found' | 'not executable' };
+/** Not found: a shell's exit codes, 127 when nothing by that name is there, 126 when it cannot be executed. */
+export type Executable = { found: true; path: string } | { found: false; reason: 'command not found' | 'not executable'; exitCode: 127 | 126 };
 
 function isExecutableFile(path: string): 'yes' | 'not executable' | 'absent' {
   try {
@@ -26,7 +27,7 @@ function isExecutableFile(path: string): 'yes' | 'not executable' | 'absent' {
  * PATH, an empty PATH entry meaning the current folder): checked before the vault opens a value.
  */
 export function findExecutable(file: string, path = process.env.PATH ?? ''): Executable {
-  if (file === '') return { found: false, reason: 'command not found' };
+  if (file === '') return { found: false, reason: 'command not found', exitCode: 127 };
   const candidates = file.includes('/') ? [file] : path.split(delimiter).map((dir) => join(dir || '.', file));
   let blocked = false;
   for (const candidate of candidates) {
@@ -34,5 +35,5 @@ export function findExecutable(file: string, path = process.env.PATH ?? ''): Exe
     if (state === 'yes') return { found: true, path: candidate };
     if (state === 'not executable') blocked = true;
   }
-  return { found: false, reason: blocked ? 'not executable' : 'command not found' };
+  return blocked ? { found: false, reason: 'not executable', exitCode: 126 } : { found: false, reason: 'command not found', exitCode: 127 };
 }

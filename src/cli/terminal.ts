@@ -31,7 +31,8 @@ function shellQuote(word: string): string {
 function utilLinuxScript(path: string | undefined): string | undefined {
   const found = findExecutable('script', path);
   if (!found.found) return undefined;
-  const version = spawnSync(found.path, ['--version'], { encoding: 'utf8', timeout: 5000 });
+  // Asked with an empty environment: our own (the master key, perhaps) is none of its business.
+  const version = spawnSync(found.path, ['--version'], { encoding: 'utf8', timeout: 5000, env: {} });
   return version.status === 0 && version.stdout.includes('util-linux') ? found.path : undefined;
 }
 

@@ -3,6 +3,7 @@ import { constants } from 'node:os';
 import { StringDecoder } from 'node:string_decoder';
 import type { Command } from 'commander';
 import type { AuditFields } from '../../audit/chain.js';
+import { describeError } from '../../errors.js';
 import { Redactor } from '../../redact/redactor.js';
 import type { Vault } from '../../vault/vault.js';
 import { action, cliPrincipal, environmentFor, openAudit, openVault } from '../context.js';
@@ -72,8 +73,9 @@ interface Ended {
  * without script, pipes as before.
  */
 async function runMasked(command: string[], program: string, env: NodeJS.ProcessEnv, redactor: Redactor): Promise<Ended> {
-  const launch = atTerminal() ? terminalLaunch(command, program, env) : undefined;
-  if (atTerminal() && !launch) note('script(1) from util-linux is not on PATH, so the command runs without a terminal (no hidden prompts or colours)');
+  const terminal = atTerminal();
+  const launch = terminal ? terminalLaunch(command, program, env) : undefined;
+  if (terminal && !launch) note('script(1) from util-linux is not on PATH, so the command runs without a terminal (no hidden prompts or colours)');
   const [file, args, childEnv] = launch ? [launch.file, launch.args, launch.env] : [command[0]!, command.slice(1), env];
   const child = spawn(file, args, { env: childEnv, stdio: ['inherit', 'pipe', 'pipe'] });
   const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
@@ -105,10 +107,10 @@ export const execAction = action(async (command: string[], opts: { secret: strin
   const program = findExecutable(command[0]!);
   const vault = await openVault(cmd);
   if (!program.found) {
-    await recordRun(vault, { argv, exitCode: program.reason === 'command not found' ? 127 : 126, env, outcome: 'error', reason: `${program.reason}; no value was resolved` });
+    await recordRun(vault, { argv, exitCode: program.exitCode, env, outcome: 'error', reason: `${program.reason}; no value was resolved` });
     process.stderr.write(`blindfold: error: cannot run ${commandLabel(command[0]!)}: ${program.reason}; no value was resolved\n`);
     process.stderr.write(`blindfold: fix: check the command's name and PATH (\`command -v\` finds it as exec would)\n`);
-    process.exitCode = program.reason === 'command not found' ? 127 : 126;
+    process.exitCode = program.exitCode;
     return;
   }
 
@@ -137,7 +139,12 @@ export const execAction = action(async (command: string[], opts: { secret: strin
   values.clear();
 
   const ended = await runMasked(command, program.path, childEnv, redactor);
-  await recordRun(vault, { argv, exitCode: ended.code, secrets: names, env, outcome: ended.code === 0 ? 'ok' : 'error', reason: ended.failed ?? `exit ${ended.code}` });
   if (ended.failed) process.stderr.write(`blindfold: error: cannot run ${commandLabel(command[0]!)}: ${ended.failed}\n`);
   process.exitCode = ended.code;
+  try {
+    await recordRun(vault, { argv, exitCode: ended.code, secrets: names, env, outcome: ended.code === 0 ? 'ok' : 'error', reason: ended.failed ?? `exit ${ended.code}` });
+  } catch (err) {
+    // The use is already on the trail (secret.resolve); the child's exit code stays the answer.
+    note(`the end of the run could not be recorded on the audit trail: ${describeError(err)}`);
+  }
 });
