@@ -11,6 +11,8 @@ import { UNSAFE_CHAR_CLASS } from './unsafe.js';
 export const MAX_FIELD_CHARS = 256;
 /** Names kept in `secrets`; a template can name any number (unknown names are refused later). */
 export const MAX_SECRET_NAMES = 32;
+/** Arguments kept of an `exec.run` command line. */
+export const MAX_ARGV_WORDS = 64;
 
 const TEXT_FIELDS = ['principal', 'env', 'method', 'origin', 'path', 'reason', 'task'] as const;
 
@@ -63,6 +65,10 @@ export function capFields(fields: AuditFields): AuditFields {
       const rest = names.slice(MAX_SECRET_NAMES);
       out.secrets = [...names.slice(0, MAX_SECRET_NAMES), `…[+${rest.length} more sha256:${digest(rest.join('\n'))}]`];
     } else out.secrets = names;
+  }
+  if (out.argv) {
+    const words = out.argv.slice(0, MAX_ARGV_WORDS).map((a) => capText(neutralise(a), 128));
+    out.argv = out.argv.length > MAX_ARGV_WORDS ? [...words, `…[+${out.argv.length - MAX_ARGV_WORDS} more]`] : words;
   }
   return out;
 }

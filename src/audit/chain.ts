@@ -60,6 +60,10 @@ export interface AuditFields {
   usageSha256?: string;
   /** A vault change: the store revision it landed as; `store.abort`: the revision that never landed. */
   storeRevision?: number;
+  /** `exec.run`: the command line, each argument that might be a value replaced (src/cli/exec-argv.ts). */
+  argv?: string[];
+  /** `exec.run`: the child's exit code (128 + signal number when killed, 127 when not found). */
+  exitCode?: number;
 }
 
 /** Actions that are attack-class whatever the caller says: always kept, each on its own. */

@@ -213,18 +213,29 @@ export function declareCommands(program: Command): void {
   program
     .command('exec')
     .description("run a command with secrets in its environment; its output is masked and its exit code returned")
-    .requiredOption('-s, --secret <NAME[:ENVVAR]>', 'secret to expose, as ENVVAR (default: its own name) (repeatable)', collect, [])
+    .requiredOption('-s, --secret <NAME[:ENVVAR]|GLOB>', "secret to expose, as ENVVAR (default: its own name); a glob ('STRIPE_*', '*') exposes every matching secret that has a value, each under its own name (repeatable)", collect, [])
     .option('--env <env>', 'environment whose values are used (default: BLINDFOLD_ENV or development)')
     .argument('<command...>', 'the command and its arguments, after --')
     .addHelpText(
       'after',
       `
-Example:
+Examples:
   blindfold exec -s OPENAI_API_KEY -s GITHUB_PAT:GH_TOKEN -- python script.py --verbose
+  blindfold exec -s 'STRIPE_*' -- npm run billing-sync
 
 The child gets the values as environment variables (never Blindfold's own master key variables).
 Its stdout and stderr pass through a redactor, so a value it prints shows as [REDACTED:NAME]; output
-is held back by at most one value's length until more arrives or the child ends. Not an MCP tool.`,
+is held back by at most one value's length until more arrives or the child ends. Not an MCP tool.
+
+At a terminal (stdin and stdout both), the child gets a terminal of its own through script(1)
+(util-linux), so prompts, colours and hidden password reads work; its output is still masked, and
+held-back output shows once the child is quiet for a moment, so a prompt appears. Without script
+the child runs without a terminal, with a one-line notice.
+
+The command is looked up first: if it is not found nothing is decrypted and exec exits 127
+(126: not executable); otherwise exec exits as the child did (128 + signal number if killed).
+The audit trail records exec.run: the arguments (any that might be a value as "(not recorded)"),
+the exit code and the secrets injected.`,
     )
     .action(lazy(() => import('./commands/exec.js').then((m) => m.execAction)));
 

@@ -22,7 +22,7 @@ export interface Scope {
 const GLOB = /^[A-Za-z0-9_*?-]{1,128}$/;
 
 const compiled = new Map<string, RegExp>();
-function globRegExp(glob: string): RegExp {
+export function globRegExp(glob: string): RegExp {
   let re = compiled.get(glob);
   if (!re) {
     re = new RegExp(`^${glob.replace(/[*?]/g, (c) => (c === '*' ? '.*' : '.'))}$`);

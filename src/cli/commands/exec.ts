@@ -2,53 +2,121 @@ import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { StringDecoder } from 'node:string_decoder';
 import type { Command } from 'commander';
-import { BlindfoldError } from '../../errors.js';
+import type { AuditFields } from '../../audit/chain.js';
+import { describeError } from '../../errors.js';
 import { Redactor } from '../../redact/redactor.js';
-import { assertSecretName } from '../../vault/names.js';
-import { action, cliPrincipal, environmentFor, openVault } from '../context.js';
+import type { Vault } from '../../vault/vault.js';
+import { action, cliPrincipal, environmentFor, openAudit, openVault } from '../context.js';
+import { commandLabel, recordableArgv } from '../exec-argv.js';
+import { findExecutable } from '../exec-path.js';
+import { expandSpecs, OWN_KEY_VARIABLES, parseSecretSpecs } from '../exec-secrets.js';
+import { note } from '../io.js';
+import { atTerminal, terminalLaunch } from '../terminal.js';
 
-/** Blindfold's own key material never reaches the child, whatever it is called. */
-const OWN_KEY_VARIABLES = /^BLINDFOLD_(MASTER_KEY|MASTER_KEY_FILE|NEW_MASTER_KEY|NEW_MASTER_KEY_FILE|.*_KEY)$/;
-
-function parseMapping(spec: string): { name: string; variable: string } {
-  const [name = '', variable = name] = spec.split(':');
-  assertSecretName(name);
-  // From here the name is known good; the variable part is quoted only once it is a valid name.
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable)) {
-    throw new BlindfoldError('BAD_INPUT', `-s ${name}:…: the part after ":" is not a valid environment variable name (not repeated here)`);
-  }
-  if (OWN_KEY_VARIABLES.test(variable)) throw new BlindfoldError('BAD_INPUT', `-s ${name}:${variable}: ${variable} is reserved for Blindfold's own key`);
-  return { name, variable };
-}
+/**
+ * At a terminal, what the redactor holds back is shown once the child has been quiet this long:
+ * a prompt ("Password: ") has no line after it, and waits for an answer. Only a value written in
+ * pieces of fewer than 12 characters (one window, src/redact/fingerprints.ts) with such pauses
+ * between them shows unmasked, which a child can do at any speed anyway (pieces apart).
+ */
+const PROMPT_QUIET_MS = 100;
 
 /** Pipes a child's output through the redactor; values split across writes are still caught. */
-function maskInto(source: NodeJS.ReadableStream, target: NodeJS.WriteStream, redactor: Redactor): Promise<void> {
+function maskInto(source: NodeJS.ReadableStream, target: NodeJS.WriteStream, redactor: Redactor, quietFlushMs?: number): Promise<void> {
   const stream = redactor.stream();
   const decoder = new StringDecoder('utf8');
+  let quiet: NodeJS.Timeout | undefined;
+  const flush = () => {
+    const out = stream.end();
+    if (out) target.write(out);
+  };
   return new Promise((resolve) => {
     source.on('data', (chunk: Buffer) => {
       const out = stream.push(decoder.write(chunk));
       if (out) target.write(out);
+      if (quietFlushMs !== undefined) {
+        clearTimeout(quiet);
+        quiet = setTimeout(flush, quietFlushMs);
+      }
     });
     source.on('end', () => {
-      const out = stream.push(decoder.end()) + stream.end();
+      clearTimeout(quiet);
+      const out = stream.push(decoder.end());
       if (out) target.write(out);
+      flush();
       resolve();
     });
   });
 }
 
-/** The command is named only while it looks like a program name or path: it might be a value. */
-function commandLabel(file: string): string {
-  return /^[A-Za-z0-9_./+-]{1,200}$/.test(file) && !/\d{4,}|[A-Za-z0-9]{24,}/.test(file) ? file : 'the command (not repeated here: it does not look like a program name)';
+type ExitRecord = Pick<AuditFields, 'argv' | 'exitCode' | 'secrets' | 'env' | 'outcome' | 'reason'>;
+
+/** `exec.run` on the trail once the child is done (or could not start): what ran, how it ended, which names it got. */
+async function recordRun(vault: Vault, run: ExitRecord): Promise<void> {
+  const audit = await openAudit(vault);
+  try {
+    await audit.append({ action: 'exec.run', principal: cliPrincipal(), ...run });
+    audit.flush();
+  } finally {
+    audit.close();
+  }
+}
+
+interface Ended {
+  code: number;
+  failed?: string;
+}
+
+/**
+ * Runs the command with `env`, its output masked. At a terminal the child gets one through
+ * script(1) (its stdout and stderr then arrive together, from the terminal); elsewhere, or
+ * without script, pipes as before.
+ */
+async function runMasked(command: string[], program: string, env: NodeJS.ProcessEnv, redactor: Redactor): Promise<Ended> {
+  const terminal = atTerminal();
+  const launch = terminal ? terminalLaunch(command, program, env) : undefined;
+  if (terminal && !launch) note('script(1) from util-linux is not on PATH, so the command runs without a terminal (no hidden prompts or colours)');
+  const [file, args, childEnv] = launch ? [launch.file, launch.args, launch.env] : [command[0]!, command.slice(1), env];
+  const child = spawn(file, args, { env: childEnv, stdio: ['inherit', 'pipe', 'pipe'] });
+  const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
+  const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((s) => [s, forward(s)] as const);
+  for (const [s, h] of handlers) process.on(s, h);
+  try {
+    const quiet = launch ? PROMPT_QUIET_MS : undefined;
+    const masked = Promise.all([maskInto(child.stdout!, process.stdout, redactor, quiet), maskInto(child.stderr!, process.stderr, redactor, quiet)]);
+    const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; failed?: string }>((resolve) => {
+      child.once('error', (err: NodeJS.ErrnoException) => resolve({ code: null, signal: null, failed: err.code ?? 'error' }));
+      child.once('close', (code, signal) => resolve({ code, signal }));
+    });
+    await masked;
+    // Like a shell: 127 when the command is not found, 126 when it cannot be executed.
+    if (exit.failed) return { code: exit.failed === 'ENOENT' ? 127 : 126, failed: exit.failed === 'ENOENT' ? 'command not found' : exit.failed };
+    // Exit as the child did: same code, or 128 + signal number like a shell.
+    return { code: exit.signal ? 128 + (constants.signals[exit.signal] ?? 0) : (exit.code ?? 1) };
+  } finally {
+    for (const [s, h] of handlers) process.off(s, h);
+  }
 }
 
 /** `blindfold exec`, as declared in ../definitions.ts. */
 export const execAction = action(async (command: string[], opts: { secret: string[]; env?: string }, cmd: Command) => {
-  const mappings = opts.secret.map(parseMapping);
+  const specs = parseSecretSpecs(opts.secret);
   const env = environmentFor(opts.env);
+  const argv = recordableArgv(command);
+  // Found before any value is opened: a mistyped command costs no decryption.
+  const program = findExecutable(command[0]!);
   const vault = await openVault(cmd);
-  const names = [...new Set(mappings.map((m) => m.name))];
+  if (!program.found) {
+    await recordRun(vault, { argv, exitCode: program.exitCode, env, outcome: 'error', reason: `${program.reason}; no value was resolved` });
+    process.stderr.write(`blindfold: error: cannot run ${commandLabel(command[0]!)}: ${program.reason}; no value was resolved\n`);
+    process.stderr.write(`blindfold: fix: check the command's name and PATH (\`command -v\` finds it as exec would)\n`);
+    process.exitCode = program.exitCode;
+    return;
+  }
+
+  const { injections, skipped } = expandSpecs(specs, vault.list(), env);
+  if (skipped.length) note(`not injected, though the glob matches: ${skipped.join(', ')}`);
+  const names = [...new Set(injections.map((i) => i.name))];
   const { assembleBlindfold, valuesForChildProcess } = await import('../../open.js');
   // Through a handle of the core: a suspended principal is refused here as at every door, and the
   // use is on the audit trail before any value is decrypted (fail closed).
@@ -63,31 +131,20 @@ export const execAction = action(async (command: string[], opts: { secret: strin
   const redactor = new Redactor();
   const childEnv: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!OWN_KEY_VARIABLES.test(k)) childEnv[k] = v;
-  for (const m of mappings) {
-    const value = values.get(m.name)!;
-    redactor.add({ name: m.name, value });
-    childEnv[m.variable] = value;
+  for (const { name, variable } of injections) {
+    const value = values.get(name)!;
+    redactor.add({ name, value });
+    childEnv[variable] = value;
   }
+  values.clear();
 
-  const [file, ...args] = command;
-  const child = spawn(file!, args, { env: childEnv, stdio: ['inherit', 'pipe', 'pipe'] });
-  const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
-  const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((s) => [s, forward(s)] as const);
-  for (const [s, h] of handlers) process.on(s, h);
-  const masked = Promise.all([maskInto(child.stdout!, process.stdout, redactor), maskInto(child.stderr!, process.stderr, redactor)]);
-  const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; failed?: string }>((resolve) => {
-    child.once('error', (err: NodeJS.ErrnoException) => resolve({ code: null, signal: null, failed: err.code ?? 'error' }));
-    child.once('close', (code, signal) => resolve({ code, signal }));
-  });
-  await masked;
-  for (const [s, h] of handlers) process.off(s, h);
-  if (exit.failed) {
-    // Like a shell: 127 when the command is not found, 126 when it cannot be executed.
-    const notFound = exit.failed === 'ENOENT';
-    process.stderr.write(`blindfold: error: cannot run ${commandLabel(file!)}: ${notFound ? 'command not found' : exit.failed}\n`);
-    process.exitCode = notFound ? 127 : 126;
-    return;
+  const ended = await runMasked(command, program.path, childEnv, redactor);
+  if (ended.failed) process.stderr.write(`blindfold: error: cannot run ${commandLabel(command[0]!)}: ${ended.failed}\n`);
+  process.exitCode = ended.code;
+  try {
+    await recordRun(vault, { argv, exitCode: ended.code, secrets: names, env, outcome: ended.code === 0 ? 'ok' : 'error', reason: ended.failed ?? `exit ${ended.code}` });
+  } catch (err) {
+    // The use is already on the trail (secret.resolve); the child's exit code stays the answer.
+    note(`the end of the run could not be recorded on the audit trail: ${describeError(err)}`);
   }
-  // Exit as the child did: same code, or 128 + signal number like a shell.
-  process.exitCode = exit.signal ? 128 + (constants.signals[exit.signal] ?? 0) : (exit.code ?? 1);
 });
