@@ -9,6 +9,8 @@ export default defineConfig({
     exclude: ['**/node_modules/**', STRESS_TESTS],
     testTimeout: 60_000,
     setupFiles: ['test/helpers/property-seed.ts'],
+    // A temp folder for the run (TMPDIR), which must be empty at the end: nothing left in /tmp.
+    globalSetup: ['test/helpers/temp-check.ts'],
     hookTimeout: 60_000,
     // Integration tests spawn real processes; two cores are all CI has.
     maxWorkers: 2,
