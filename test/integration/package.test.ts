@@ -22,7 +22,7 @@ describe('package identity', () => {
     const offending = readme
       .split('\n')
       .filter((line) => /npx (-y )?blindfold(?!-mcp)\b/.test(line))
-      .filter((line) => !/checkout|unrelated package|^npx blindfold (set|list)\b|^printenv .*\| npx blindfold set\b/.test(line));
+      .filter((line) => !/checkout|unrelated package|^npx blindfold (init|set|list)\b|^printenv .*\| npx blindfold set\b/.test(line));
     expect(offending).toEqual([]);
     expect(readme).toContain('npx blindfold-mcp');
   });
