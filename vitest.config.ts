@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { defineConfig, type AliasOptions } from 'vitest/config';
+import { defineConfig } from 'vitest/config';
 
 /** The heavy reliability tests (SPEC §11) run apart, with `npm run test:stress` (vitest.stress.config.ts). */
 export const STRESS_TESTS = 'test/stress/**/*.test.ts';
@@ -10,7 +10,7 @@ export const STRESS_TESTS = 'test/stress/**/*.test.ts';
  * runs the AI SDK tests once more on Node 24 against ai@7 (which needs Node 22 or newer, so the
  * devDependency stays ai@6). Each subpath of its exports map is pointed at its ES module file.
  */
-function aiSdkFrom(dir: string | undefined): AliasOptions {
+function aiSdkFrom(dir: string | undefined): { find: RegExp; replacement: string }[] {
   if (!dir) return [];
   const { exports } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { exports: Record<string, string | { import: string }> };
   return Object.entries(exports).map(([subpath, target]) => ({
