@@ -60,22 +60,14 @@ export async function packageTrial() {
   const summary = {};
   try {
     const manifest = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8'));
-    const userEnv = {
-      PATH: process.env.PATH,
-      HOME: join(root, 'user'),
-      TMPDIR: tmpdir(),
-      // The npm cache of whoever runs the trial: installs what it already holds without the network.
-      npm_config_cache: process.env.npm_config_cache ?? join(process.env.HOME ?? root, '.npm'),
-      npm_config_update_notifier: 'false',
-      npm_config_fund: 'false',
-      npm_config_audit: 'false',
-      // npx runs the project's own bin, and must never fetch the unrelated registry package `blindfold`.
-      npm_config_yes: 'false',
-    };
-    mkdirSync(userEnv.HOME);
+    // npm as the user has it set up (their npmrc: registry, CA file, cache): an install that works
+    // in their shell works here. --prefer-offline takes what the cache already holds.
+    // What `npm test` put in the environment for its own script (npm_*) is left out.
+    const shell = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name)));
+    const npmEnv = { ...shell, TMPDIR: tmpdir(), npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' };
 
     step('npm pack');
-    const packed = mustSucceed('npm pack', run('npm', ['pack', '--json', '--pack-destination', root], { cwd: REPO, env: { ...process.env, TMPDIR: tmpdir() }, timeout: 120_000 }));
+    const packed = mustSucceed('npm pack', run('npm', ['pack', '--json', '--pack-destination', root], { cwd: REPO, env: npmEnv, timeout: 120_000 }));
     const [pack] = JSON.parse(packed.stdout);
     const files = pack.files.map((f) => f.path);
     Object.assign(summary, { tarball: pack.filename, size: pack.size, unpackedSize: pack.unpackedSize, files: files.length });
@@ -87,13 +79,23 @@ export async function packageTrial() {
     writeFileSync(join(project, 'package.json'), `${JSON.stringify({ name: 'blindfold-trial', version: '1.0.0', private: true }, null, 2)}\n`);
     step(`npm install ${pack.filename} into an empty project`);
     const started = Date.now();
-    const install = run('npm', ['install', '--prefer-offline', join(root, pack.filename)], { cwd: project, env: userEnv, timeout: INSTALL_TIMEOUT_MS });
+    const install = run('npm', ['install', '--prefer-offline', join(root, pack.filename)], { cwd: project, env: npmEnv, timeout: INSTALL_TIMEOUT_MS });
     summary.installSeconds = Math.round((Date.now() - started) / 100) / 10;
     mustSucceed('npm install', install);
     if (/EBADENGINE/.test(install.stdout + install.stderr)) fail(`npm install warned about an engine on Node ${process.version}:\n${install.stderr}`);
 
-    const home = join(root, 'home');
-    const env = { ...userEnv, BLINDFOLD_HOME: home, BLINDFOLD_LOG_LEVEL: 'warn' };
+    // The CLI in a home of its own: nothing of this machine's ~/.blindfold is read or written.
+    const env = {
+      PATH: process.env.PATH,
+      HOME: join(root, 'user'),
+      TMPDIR: tmpdir(),
+      BLINDFOLD_HOME: join(root, 'home'),
+      BLINDFOLD_LOG_LEVEL: 'warn',
+      npm_config_update_notifier: 'false',
+      // npx runs the project's own bin, and must never fetch the unrelated registry package `blindfold`.
+      npm_config_yes: 'false',
+    };
+    mkdirSync(env.HOME);
     const npx = (args, input) => run('npx', ['blindfold', ...args], { cwd: project, env, input });
 
     step('npx blindfold --version');

@@ -7,9 +7,17 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 
+/**
+ * Node's module compile cache, which the CLI turns on (src/cli/main.ts, Node 22.1+) and Node keeps
+ * in os.tmpdir() by design: a cache shared by every run of the CLI, not something a test forgot.
+ * It goes with the run's folder.
+ */
+const NODE_COMPILE_CACHE = 'node-compile-cache';
+
 /** What is in the folder, two levels deep (a test's mkdtemp folder and what it holds). */
 function leftovers(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    if (entry.name === NODE_COMPILE_CACHE) return [];
     const path = join(dir, entry.name);
     if (!entry.isDirectory()) return [entry.name];
     const inside = readdirSync(path).slice(0, 5);
