@@ -1,14 +1,33 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 /** The heavy reliability tests (SPEC §11) run apart, with `npm run test:stress` (vitest.stress.config.ts). */
 export const STRESS_TESTS = 'test/stress/**/*.test.ts';
 
+/**
+ * `ai` resolved from another install of the AI SDK, when AI_SDK_PACKAGE names its folder: .ci/run
+ * runs the AI SDK tests once more on Node 24 against ai@7 (which needs Node 22 or newer, so the
+ * devDependency stays ai@6). Each subpath of its exports map is pointed at its ES module file.
+ */
+function aiSdkFrom(dir: string | undefined): { find: RegExp; replacement: string }[] {
+  if (!dir) return [];
+  const { exports } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { exports: Record<string, string | { import: string }> };
+  return Object.entries(exports).map(([subpath, target]) => ({
+    find: new RegExp(`^ai${subpath.slice(1).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`),
+    replacement: join(dir, typeof target === 'string' ? target : target.import),
+  }));
+}
+
 export default defineConfig({
+  resolve: { alias: aiSdkFrom(process.env.AI_SDK_PACKAGE) },
   test: {
     include: ['test/**/*.test.ts'],
     exclude: ['**/node_modules/**', STRESS_TESTS],
     testTimeout: 60_000,
     setupFiles: ['test/helpers/property-seed.ts'],
+    // A temp folder for the run (TMPDIR), which must be empty at the end: nothing left in /tmp.
+    globalSetup: ['test/helpers/temp-check.ts'],
     hookTimeout: 60_000,
     // Integration tests spawn real processes; two cores are all CI has.
     maxWorkers: 2,

@@ -4,4 +4,5 @@ import { defineConfig } from 'vitest/config';
 import base, { STRESS_TESTS } from './vitest.config.js';
 
 // Not mergeConfig: it would append to `include` and run the whole suite again.
+// The spread keeps the rest, the temp check (globalSetup) included.
 export default defineConfig({ test: { ...base.test, include: [STRESS_TESTS], exclude: ['**/node_modules/**'] } });

@@ -3,7 +3,7 @@
 // them locales nothing uses) before it can answer `tools/list`; bundled, each command's code is one
 // file (chunks/ holds what commands share) that esbuild has already tree-shaken. The rest of dist/
 // stays tsc's output, file by file: the library entry and its types are imported from there.
-import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -63,11 +63,16 @@ await build({
 });
 
 // `serve` alone, as one CommonJS script that src/cli/serve-loader.ts compiles with V8's code cache
-// (Node 20 caches no ES module's compilation). undici stays out of it, loaded by the first request.
+// (Node 20 caches no ES module's compilation). undici stays out of it, loaded by the first request
+// from the chunk the CLI bundle above already made of it (an ES module exporting undici as its
+// default, as src/egress/undici.ts expects): one copy of undici in the package, not two.
+const undiciChunks = readdirSync(`${root}/dist/cli/chunks`).filter((f) => /^undici-[A-Z0-9]+\.js$/.test(f));
+if (undiciChunks.length !== 1) throw new Error(`postbuild: expected one undici chunk in dist/cli/chunks, found ${undiciChunks.length}`);
+const undiciChunk = `./chunks/${undiciChunks[0]}`;
 const undiciApart = {
   name: 'undici-apart',
   setup(b) {
-    b.onResolve({ filter: /^undici$/ }, () => ({ path: './undici.mjs', external: true }));
+    b.onResolve({ filter: /^undici$/ }, () => ({ path: undiciChunk, external: true }));
   },
 };
 await build({
@@ -91,24 +96,15 @@ await build({
 // --experimental-vm-modules): the one dynamic import, undici's, calls the loader's instead. Same
 // length, so the source map still matches.
 const serveBundle = `${root}/dist/cli/serve.cjs`;
-const dynamicImports = readFileSync(serveBundle, 'utf8').split('import("./undici.mjs")');
+const undiciImport = `import(${JSON.stringify(undiciChunk)})`;
+const dynamicImports = readFileSync(serveBundle, 'utf8').split(undiciImport);
 if (dynamicImports.length !== 2 || /\bimport\s*\(\s*["'`]/.test(dynamicImports.join(''))) {
-  throw new Error('postbuild: serve.cjs must have exactly one dynamic import, of ./undici.mjs (see src/cli/serve-loader.ts)');
+  throw new Error(`postbuild: serve.cjs must have exactly one dynamic import, of ${undiciChunk} (see src/cli/serve-loader.ts)`);
 }
-writeFileSync(serveBundle, dynamicImports.join('__load("./undici.mjs")'));
-await build({
-  absWorkingDir: root,
-  stdin: { contents: "import undici from 'undici';\nexport default undici;", resolveDir: root, sourcefile: 'undici-entry.js' },
-  outfile: 'dist/cli/undici.mjs',
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  sourcemap: true,
-  sourcesContent: false,
-  banner: { js: "import { createRequire as __blindfoldRequire } from 'node:module'; const require = __blindfoldRequire(import.meta.url);" },
-  logLevel: 'warning',
-});
+writeFileSync(serveBundle, dynamicImports.join(undiciImport.replace('import', '__load')));
+// A dist/ built before undici was shared keeps no stale copy of it.
+rmSync(`${root}/dist/cli/undici.mjs`, { force: true });
+rmSync(`${root}/dist/cli/undici.mjs.map`, { force: true });
 
 // The CLI entry must be executable for `npm link` / `npx blindfold` / the tests that spawn it.
 chmodSync(`${root}/dist/cli/main.js`, 0o755);

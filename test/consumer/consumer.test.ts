@@ -32,7 +32,8 @@ beforeAll(async () => {
   expect(existsSync(join(REPO, 'dist/index.d.ts')), 'run `npm run build` first: declarations are emitted into dist/').toBe(true);
   home = tempHome();
   stub = await startStub();
-  expect(runCli(['init'], { env: home.env }).code).toBe(0);
+  const init = runCli(['init'], { env: home.env });
+  expect(init.code, init.stderr).toBe(0);
   const set = runCli(['set', 'CONSUMER_KEY', '--host', stub.origin], { env: home.env, input: VALUE });
   expect(set.code, set.stderr).toBe(0);
 

@@ -21,6 +21,8 @@ export function tempHome(extraEnv: NodeJS.ProcessEnv = {}): TempHome {
     HOME: root,
     BLINDFOLD_HOME: home,
     BLINDFOLD_LOG_LEVEL: 'warn',
+    // The run's own temp folder (test/helpers/temp-check.ts), so what a child leaves there is seen.
+    ...(process.env.TMPDIR ? { TMPDIR: process.env.TMPDIR } : {}),
     ...extraEnv,
   };
   return { home, env, cleanup: () => rmSync(root, { recursive: true, force: true }) };

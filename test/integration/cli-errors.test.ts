@@ -4,7 +4,7 @@
 // stderr are searched for the random part.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -118,7 +118,10 @@ beforeAll(async () => {
   mkdirSync(join(t.home, 'tasks'), { recursive: true });
   writeFileSync(join(t.home, 'tasks', 't.yaml'), 'name: t\ndescription: test\nsteps: [}\n');
 });
-afterAll(() => t?.cleanup());
+afterAll(() => {
+  t?.cleanup();
+  if (cwd) rmSync(cwd, { recursive: true, force: true });
+});
 
 describe('no CLI output repeats a value-looking argument', () => {
   it('in any position of any command', async () => {

@@ -2,7 +2,7 @@
 // needs when the home is not the default (clients pass servers a minimal environment); and it
 // refuses an --allow-origin that is not an origin, before anything starts.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -39,10 +39,14 @@ describe('serve banner', () => {
       stderr: 'pipe',
     });
     const client = new Client({ name: 'banner-test', version: '1.0.0' });
-    await client.connect(transport);
-    const listed = await client.callTool({ name: 'list_secrets', arguments: {} });
-    await client.close();
-    expect(JSON.stringify(listed.structuredContent)).toContain('BANNER_KEY');
+    try {
+      await client.connect(transport);
+      const listed = await client.callTool({ name: 'list_secrets', arguments: {} });
+      expect(JSON.stringify(listed.structuredContent)).toContain('BANNER_KEY');
+    } finally {
+      await client.close();
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
   });
 
 

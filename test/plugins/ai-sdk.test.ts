@@ -1,7 +1,10 @@
 // The AI SDK's own loop (generateText with tools and stopWhen) over Blindfold's tools, with the
 // SDK's mock model (ai/test) scripted to call one tool, then answer with what the tool returned.
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { LanguageModelV3CallOptions, LanguageModelV3GenerateResult } from '@ai-sdk/provider';
 import { MockLanguageModelV3 } from 'ai/test';
+import { expect, it } from 'vitest';
 // @ts-expect-error: plain ESM example without declarations (the file the README shows)
 import { ask } from '../../tools/examples/ai-sdk.mjs';
 import { answerWith, describeRuntime, type Driver } from './harness.js';
@@ -33,3 +36,10 @@ const drive: Driver = async (call, options) => {
 };
 
 describeRuntime('Vercel AI SDK', 'ai-sdk-test', drive);
+
+// .ci/run's Node 24 step points `ai` at ai@7 (AI_SDK_PACKAGE, vitest.config.ts); the tests above
+// ran against that install only if the mock model they used is its class.
+it.runIf(process.env.AI_SDK_PACKAGE)('runs against the AI SDK named by AI_SDK_PACKAGE', async () => {
+  const pointedAt = (await import(pathToFileURL(join(process.env.AI_SDK_PACKAGE!, 'dist/test/index.js')).href)) as { MockLanguageModelV3: unknown };
+  expect(MockLanguageModelV3).toBe(pointedAt.MockLanguageModelV3);
+});
