@@ -8,7 +8,7 @@
  * backend keeps the vault (file, memory, later PostgreSQL).
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { repeatable } from '../echo.js';
+import { looksLikeToken, repeatable } from '../echo.js';
 import { BlindfoldError } from '../errors.js';
 import { checkGlobs } from '../policy/scope.js';
 import type { VaultWrite } from './changes.js';
@@ -61,6 +61,10 @@ export class TokenRegistry {
     }
     checkGlobs(spec.secrets, 'secrets');
     checkGlobs(spec.tasks, 'tasks');
+    // Name, globs and environment are shown by every listing and audit entry: none may look like a key.
+    if ([spec.name, ...(spec.secrets ?? []), ...(spec.tasks ?? []), spec.env ?? ''].some(looksLikeToken)) {
+      throw new BlindfoldError('BAD_INPUT', "a token's name, globs and environment are shown by listings and the audit, and one of those given looks like a key or token (not repeated here)");
+    }
     // A secret name has no `-` (names.ts), so such a glob would silently match nothing.
     if (spec.secrets?.some((g) => g.includes('-'))) throw new BlindfoldError('BAD_INPUT', 'secrets: a secret name has no "-", so a glob holding one matches nothing (not repeated here)');
     if (spec.env !== undefined) assertEnvironment(spec.env);

@@ -3,13 +3,13 @@ import type { AuditTrail } from '../../audit/trail.js';
 import { BlindfoldError } from '../../errors.js';
 import { TOKEN_PREFIX, tokenPrincipal, type TokenInfo } from '../../vault/tokens.js';
 import { openAdmin } from '../admin.js';
-import { action } from '../context.js';
+import { action, globalOptions } from '../context.js';
 import { note, printJson, printLine, printTable } from '../io.js';
 import { parseExpiry, parseRate } from '../token-options.js';
 
 interface CreateOptions {
   secrets?: string[];
-  tasks?: string[];
+  task?: string[];
   env?: string;
   expires?: string;
   rate?: string;
@@ -20,12 +20,17 @@ interface CreateOptions {
 /** `blindfold token create`, as declared in ../definitions.ts: the token goes to stdout alone, once. */
 export const tokenCreateAction = action(async (name: string, opts: CreateOptions, cmd: Command) => {
   refuseTokenAsName(name);
+  // `--tasks` after the command is still the global task folder (commander reads it anywhere): a
+  // token given task globs that way would silently get none.
+  if (globalOptions(cmd).tasks !== undefined) {
+    throw new BlindfoldError('BAD_INPUT', "--tasks is the global task-folder option; a token's task globs are given with --task GLOB (repeatable)");
+  }
   // Options are parsed before the vault is opened: a refused create opens nothing.
   const now = new Date();
   const spec = {
     name,
     secrets: opts.secrets ?? [],
-    tasks: opts.tasks ?? [],
+    tasks: opts.task ?? [],
     ...(opts.env !== undefined ? { env: opts.env } : {}),
     ...(opts.expires !== undefined ? { expiresAt: parseExpiry(opts.expires, now) } : {}),
     ...(opts.rate !== undefined ? { ratePerMinute: parseRate(opts.rate) } : {}),
