@@ -20,6 +20,7 @@ import { repeatable } from './echo.js';
 import { secretInScope } from './policy/scope.js';
 import { assertSecretName } from './vault/names.js';
 import { nameTaken } from './vault/rename.js';
+import type { TokenInfo, TokenSpec } from './vault/tokens.js';
 
 /** What the admin operations work on: the core's vault, trail and policy state. */
 export interface AdminDeps {
@@ -208,6 +209,22 @@ export class Admin {
       await allowance?.reset(principal);
       return true;
     });
+  }
+
+  /** Creates an agent token (vault/tokens.ts), audited before it lands; the only time the token is returned. */
+  createToken(spec: TokenSpec): Promise<{ token: string; info: TokenInfo }> {
+    return this.#change(() => this.#deps.vault.tokens.create(spec));
+  }
+
+  /** Revokes an agent token, audited before it lands; TOKEN_NOT_FOUND when there is none by that name. */
+  revokeToken(name: string): Promise<void> {
+    return this.#change(() => this.#deps.vault.tokens.revoke(name));
+  }
+
+  /** The agent tokens' names and scopes (never a token or its hash). */
+  async tokens(): Promise<TokenInfo[]> {
+    await this.#deps.vault.refresh();
+    return this.#deps.vault.tokens.list();
   }
 
   async #tasksNaming(name: string): Promise<string[]> {

@@ -90,6 +90,7 @@ const EXIT_BY_CODE: Partial<Record<ErrorCode, number>> = {
   VAULT_NOT_FOUND: EXIT.notFound,
   VAULT_KEY_ROTATED: EXIT.sealed,
   TASK_NOT_FOUND: EXIT.notFound,
+  TOKEN_NOT_FOUND: EXIT.notFound,
   AUDIT_UNAVAILABLE: EXIT.error,
   VERSION_CONFLICT: EXIT.conflict,
   SECRET_IN_USE: EXIT.conflict,

@@ -8,12 +8,19 @@
  * backend keeps the vault (file, memory, later PostgreSQL).
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { looksLikeToken, repeatable } from '../echo.js';
 import { BlindfoldError } from '../errors.js';
+import { checkGlobs } from '../policy/scope.js';
 import type { VaultWrite } from './changes.js';
 import { assertEnvironment, TOKEN_NAME_RULE } from './names.js';
 import type { TokenRecord, VaultFile } from './schema.js';
 
 export const TOKEN_PREFIX = 'bf_agt_';
+
+/** The audit principal of a token's calls (and of its suspensions and limits). */
+export function tokenPrincipal(name: string): string {
+  return `token:${name}`;
+}
 const TOKEN_SHAPE = /^bf_agt_[A-Za-z0-9_-]{43}$/;
 
 export interface TokenSpec {
@@ -52,6 +59,14 @@ export class TokenRegistry {
     if (!TOKEN_NAME_RULE.test(spec.name)) {
       throw new BlindfoldError('BAD_INPUT', 'a token name is 1–64 of a-z 0-9 . _ - starting with a letter or digit (what was given is not repeated)');
     }
+    checkGlobs(spec.secrets, 'secrets');
+    checkGlobs(spec.tasks, 'tasks');
+    // Name, globs and environment are shown by every listing and audit entry: none may look like a key.
+    if ([spec.name, ...(spec.secrets ?? []), ...(spec.tasks ?? []), spec.env ?? ''].some(looksLikeToken)) {
+      throw new BlindfoldError('BAD_INPUT', "a token's name, globs and environment are shown by listings and the audit, and one of those given looks like a key or token (not repeated here)");
+    }
+    // A secret name has no `-` (names.ts), so such a glob would silently match nothing.
+    if (spec.secrets?.some((g) => g.includes('-'))) throw new BlindfoldError('BAD_INPUT', 'secrets: a secret name has no "-", so a glob holding one matches nothing (not repeated here)');
     if (spec.env !== undefined) assertEnvironment(spec.env);
     if (spec.expiresAt && spec.expiresAt.getTime() <= now.getTime()) throw new BlindfoldError('BAD_INPUT', 'a token cannot expire in the past');
     const token = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
@@ -68,7 +83,7 @@ export class TokenRegistry {
     };
     await this.#source.write((file, recordEvent) => {
       const tokens = (file.tokens ??= {});
-      if (Object.hasOwn(tokens, spec.name)) throw new BlindfoldError('BAD_INPUT', `a token named ${spec.name} exists; revoke it first`);
+      if (Object.hasOwn(tokens, spec.name)) throw new BlindfoldError('VERSION_CONFLICT', `a token named ${repeatable(spec.name)} exists; revoke it first (nothing was created)`);
       tokens[spec.name] = record;
       recordEvent({ action: 'token.create', names: [], reason: `token ${spec.name} created` });
     });
@@ -84,7 +99,7 @@ export class TokenRegistry {
   /** Revokes a token: from its next request on, on every process that reads this vault. */
   async revoke(name: string): Promise<void> {
     await this.#source.write((file, recordEvent) => {
-      if (!file.tokens || !Object.hasOwn(file.tokens, name)) throw new BlindfoldError('TOKEN_NOT_FOUND', 'no token by that name (not repeated here)');
+      if (!file.tokens || !Object.hasOwn(file.tokens, name)) throw new BlindfoldError('TOKEN_NOT_FOUND', `no token named ${repeatable(name)}`);
       delete file.tokens[name];
       recordEvent({ action: 'token.revoke', names: [], reason: `token ${name} revoked` });
     });

@@ -53,7 +53,7 @@ describe.each(backends)('agent tokens over the $name store', (backend) => {
     // Audited in the change that created it, claiming its revision.
     expect(events.at(-1)!.events).toEqual([{ action: 'token.create', names: [], reason: 'token ci-bot created' }]);
     if (backend.name === 'file') expect(vaultBytes(join(home, 'vault.json'))).not.toContain(token.slice(7));
-    await expect(vault.tokens.create({ name: 'ci-bot' })).rejects.toMatchObject({ code: 'BAD_INPUT' });
+    await expect(vault.tokens.create({ name: 'ci-bot' })).rejects.toMatchObject({ code: 'VERSION_CONFLICT' });
     const tokenShaped = `Bearer_${randomBytes(12).toString('hex')}`;
     const refused = vault.tokens.create({ name: tokenShaped });
     await expect(refused).rejects.toMatchObject({ code: 'BAD_INPUT' });
