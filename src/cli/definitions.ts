@@ -293,14 +293,15 @@ Install:
     .description('create an agent token and print it once on stdout (only its keyed hash is kept); notes and the scope go to stderr')
     .argument('<name>', 'token name: 1–64 of a-z 0-9 . _ - starting with a letter or digit; the audit principal is token:<name>')
     .option('--secrets <glob>', 'secret names it may use, * and ? as wildcards (repeatable; none given: no secrets at all)', collect)
-    // Not --tasks: that is the global task-folder option, which commander reads anywhere on the line.
-    .option('--task <glob>', 'task names it may run, * and ? as wildcards (repeatable; none given: no tasks)', collect)
+    // --tasks GLOB after `token create` is read by token.ts (the root's --tasks <dir> takes it here).
+    .option('--tasks <glob>', 'task names it may run, * and ? as wildcards (repeatable; none given: no tasks)')
+    .option('--task <glob>', 'the same as --tasks (repeatable)', collect)
     .option('--env <env>', "environment whose values it uses (default: the server's)")
     .option('--expires <when>', 'when it stops working: a duration (30m, 12h, 30d, 2w) or an ISO date (2027-01-31, 2027-01-31T18:00Z)')
     .option('--rate <rate>', 'calls allowed, as N/s, N/min or N/h (kept per minute; default: the server\'s)')
     .option('--admin', 'may also open the admin page (grants nothing more on /mcp)')
     .option('--json', 'print {token, info} as JSON (the token is still shown only this once)')
-    .addHelpText('after', "\nExample:\n  TOKEN=$(blindfold token create ci-bot --secrets 'GITHUB_*' --task 'github_*' --expires 30d --rate 60/min)")
+    .addHelpText('after', "\nExample:\n  TOKEN=$(blindfold token create ci-bot --secrets 'GITHUB_*' --tasks 'github_*' --expires 30d --rate 60/min)")
     .action(lazy(() => import('./commands/token.js').then((m) => m.tokenCreateAction)));
 
   token

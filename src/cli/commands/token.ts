@@ -3,7 +3,7 @@ import type { AuditTrail } from '../../audit/trail.js';
 import { BlindfoldError } from '../../errors.js';
 import { TOKEN_PREFIX, tokenPrincipal, type TokenInfo } from '../../vault/tokens.js';
 import { openAdmin } from '../admin.js';
-import { action, globalOptions } from '../context.js';
+import { action } from '../context.js';
 import { note, printJson, printLine, printTable } from '../io.js';
 import { parseExpiry, parseRate } from '../token-options.js';
 
@@ -20,17 +20,16 @@ interface CreateOptions {
 /** `blindfold token create`, as declared in ../definitions.ts: the token goes to stdout alone, once. */
 export const tokenCreateAction = action(async (name: string, opts: CreateOptions, cmd: Command) => {
   refuseTokenAsName(name);
-  // `--tasks` after the command is still the global task folder (commander reads it anywhere): a
-  // token given task globs that way would silently get none.
-  if (globalOptions(cmd).tasks !== undefined) {
-    throw new BlindfoldError('BAD_INPUT', "--tasks is the global task-folder option; a token's task globs are given with --task GLOB (repeatable)");
-  }
+  // `--tasks GLOB` (issue 21's spelling) shares its name with the global task-folder option, which
+  // commander takes wherever it stands on the line; after `token create` it means task globs, so
+  // they are read back from the raw arguments (`--task` is the same option under its own name).
+  const taskGlobs = [...(opts.task ?? []), ...tasksGlobsAfterCreate(cmd)];
   // Options are parsed before the vault is opened: a refused create opens nothing.
   const now = new Date();
   const spec = {
     name,
     secrets: opts.secrets ?? [],
-    tasks: opts.task ?? [],
+    tasks: taskGlobs,
     ...(opts.env !== undefined ? { env: opts.env } : {}),
     ...(opts.expires !== undefined ? { expiresAt: parseExpiry(opts.expires, now) } : {}),
     ...(opts.rate !== undefined ? { ratePerMinute: parseRate(opts.rate) } : {}),
@@ -108,4 +107,20 @@ function lastUses(audit: AuditTrail, tokens: TokenInfo[]): Map<string, string> {
     if (token && typeof entry.time === 'string' && entry.time >= token.createdAt) last.set(token.name, entry.time);
   }
   return last;
+}
+
+/** Every `--tasks X` / `--tasks=X` written after `token create` (the root program consumed them). */
+function tasksGlobsAfterCreate(cmd: Command): string[] {
+  let root = cmd;
+  while (root.parent) root = root.parent;
+  const args = (root as unknown as { rawArgs: string[] }).rawArgs.slice(2);
+  const start = args.findIndex((a, i) => a === 'token' && args[i + 1] === 'create');
+  const globs: string[] = [];
+  for (let i = start + 2; start >= 0 && i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--') break;
+    if (a === '--tasks' && i + 1 < args.length) globs.push(args[++i]!);
+    else if (a.startsWith('--tasks=')) globs.push(a.slice('--tasks='.length));
+  }
+  return globs;
 }
