@@ -23,8 +23,12 @@ export const tokenCase: fc.Arbitrary<TokenCase> = fc.oneof(
   chars('ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'.split(''), 16, 16).map((b) => whole(`AKIA${b}`)),
   // Hex blobs (API keys, webhook secrets).
   chars(HEX, 32, 64).filter((h) => /[a-f]/.test(h) && /[0-9]/.test(h)).map(whole),
-  // Base64 blobs (32 random bytes and the like).
-  fc.uint8Array({ minLength: 24, maxLength: 48 }).map((b) => whole(Buffer.from(b).toString('base64'))),
+  // Base64 blobs (32 random bytes and the like); a run of zero bytes ("AAAA…") is no token.
+  fc
+    .uint8Array({ minLength: 24, maxLength: 48 })
+    .map((b) => Buffer.from(b).toString('base64'))
+    .filter((b) => /[0-9]/.test(b) && /[a-z]/.test(b) && /[A-Z]/.test(b))
+    .map(whole),
   // JWT-like: header.payload.signature.
   fc.tuple(chars(BASE64URL, 20, 60), chars(BASE64URL, 30, 60)).map(([payload, sig]) => whole(`eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ${payload}.${sig}`)),
   // A URL carrying a password: the password must not be repeated.
