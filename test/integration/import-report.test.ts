@@ -148,10 +148,11 @@ describe('import of a real-world .env', () => {
   it('a name that looks like a key is not repeated when its line is skipped or bad', () => {
     const token = 'sk_live_Kq9Zt3Wv8XbN4mLp2Rc7';
     const file = join(t.home, '..', 'odd.env');
-    writeFileSync(file, `${token}=\nGOOD_NAME=${V.github}\n${token}2="unterminated\n`);
+    writeFileSync(file, `${token}=\nGOOD_NAME=${V.github}\n${token}2="unterminated\n${token}3=${V.stripe}\n`);
     const r = cli(['import', file]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${file}:3: unterminated double quote for (not repeated here)`);
+    expect(r.stderr).toContain(`${file}:4: the name looks like a key or token (not repeated here)`);
     expect(r.stdout + r.stderr).not.toContain(token);
     expectNoValue(r.stdout + r.stderr);
   });

@@ -136,7 +136,22 @@ function commandLines(x: string): string[][] {
     ['--home', join(home, '..', x), 'list'],
     ['--vault', join(home, x), 'list'],
     ['tasks', x],
+    ['import', dotenvNaming(x, 'bad')],
+    ['import', dotenvNaming(x, 'skips'), '--dry-run'],
+    ['import', dotenvNaming(x, 'skips')],
+    // An unknown option on every command that takes options.
+    ...['show', 'rm', 'history', 'run', 'clear', 'import', 'audit', 'suspended', 'check', 'presets', 'init', 'rotate-key'].map((c) => [c, ...(['show', 'rm', 'history', 'run', 'clear', 'import'].includes(c) ? ['API_KEY'] : []), `--${x}`]),
+    ['tasks', 'check', `--${x}`],
+    ['exec', '-s', 'API_KEY', `--${x}`, '--', 'true'],
   ];
+}
+
+/** A .env file naming `x`: lines import skips (an empty value, a duplicate), or bad lines (a quote never closed, `x` alone). */
+function dotenvNaming(x: string, kind: 'skips' | 'bad'): string {
+  const file = join(home, '..', `${kind}.env`);
+  const lines = kind === 'skips' ? [`${x}=`, `${x}=one-value-7Hq2Wd8NvB4kLm`, `${x}=two-value-9Xk3Pq7Wz2Lm`, `GOOD_NAME=${x}`] : [`${x}2="never closed`, x];
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  return file;
 }
 
 /** The secret part, and every 16-character stretch of it: a path split at a base64 `/` must not leak half a key. */

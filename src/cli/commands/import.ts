@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { BlindfoldError } from '../../errors.js';
 import { presetFromSecretName } from '../../policy/presets.js';
-import { repeatablePath } from '../../echo.js';
+import { looksLikeToken, repeatablePath } from '../../echo.js';
 import type { PreparedSet } from '../../vault/records.js';
 import { validateSetInput, type SetSecretInput, type Vault } from '../../vault/vault.js';
 import { openAdmin } from '../admin.js';
@@ -42,6 +42,11 @@ export const importAction = action(async (file: string, opts: ImportOptions, cmd
   const inputs: SetSecretInput[] = [];
   const prepared = new Map<string, PreparedSet>();
   for (const e of kept) {
+    // `sk_live_…=…`: a key where the name belongs; stored, it would show in every list and audit entry.
+    if (looksLikeToken(e.name)) {
+      problems.push({ line: e.line, message: 'the name looks like a key or token (not repeated here); a line is NAME=value' });
+      continue;
+    }
     const preset = opts.presetFromName ? presetFromSecretName(e.name) : undefined;
     const input = { name: e.name, value: e.value, env, hosts: opts.host ?? preset?.hosts, inject: preset?.inject, allowShort: opts.allowShort, allowGuessable: opts.allowGuessable };
     try {
