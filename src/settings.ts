@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { looksLikeToken } from './echo.js';
 import { BlindfoldError } from './errors.js';
 
 const MiB = 1024 * 1024;
@@ -36,7 +37,12 @@ const limitsSchema = z
 
 export const settingsSchema = z
   .object({
-    principal: z.string().regex(PRINCIPAL_NAME, 'letters, digits, _ . and - (at most 64)').optional(),
+    principal: z
+      .string()
+      .regex(PRINCIPAL_NAME, 'letters, digits, _ . and - (at most 64)')
+      // `--principal "$TOKEN"`: a key where the name belongs would be in every banner and audit entry.
+      .refine((p) => !looksLikeToken(p), 'it looks like a key or token, not a principal name')
+      .optional(),
     limits: limitsSchema.default(DEFAULT_LIMITS),
     /**
      * Exact origins whose partial answers (Range requests, 206, Content-Range) pass: an agent's

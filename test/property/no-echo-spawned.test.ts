@@ -134,6 +134,7 @@ describe('commands handed a token, spawned', () => {
     [x],
     ['tasks', x],
     ['serve', '--env', x],
+    ['serve', '--principal', x],
     ['--vault', join(home, x), 'list'],
   ];
 
@@ -150,7 +151,7 @@ describe('commands handed a token, spawned', () => {
         spawned++;
       }
     }
-    expect(spawned).toBe(32);
+    expect(spawned).toBe(34);
     const trail = readFileSync(join(t.home, 'audit.jsonl'), 'utf8');
     for (const c of cases) for (const needle of c.mustNotAppear) expect(trail).not.toContain(needle);
   });
