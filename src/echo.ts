@@ -22,12 +22,22 @@ export function repeatable(text: string): string {
   return mayRepeat(text) ? text : NOT_REPEATED;
 }
 
-/** A path with every part that looks like a token replaced (a `--home` given a value by mistake). */
+/**
+ * A path with every part that looks like a token replaced (a `--home` given a value by mistake).
+ * A base64 value's `/` cuts it into short parts that each look harmless, so once one part is
+ * hidden, only parts written as names are kept (lowercase, Capitalised or UPPERCASE, as
+ * folders and files are: home, Alice, vault.json), and a run of hidden parts is said once.
+ */
 export function repeatablePath(path: string): string {
-  return path
-    .split('/')
-    .map((part) => (part === '' || (/^[\w .@+,=~-]{1,64}$/.test(part) && !looksLikeToken(part)) ? part : NOT_REPEATED))
-    .join('/');
+  const parts = path.split('/');
+  const plain = (part: string) => part === '' || (/^[\w .@,~-]{1,64}$/.test(part) && !looksLikeToken(part));
+  const strict = parts.every(plain) ? plain : (part: string) => part === '' || (plain(part) && /^(?:[a-z0-9._~ -]+|[A-Z][a-z0-9._ -]*|[A-Z0-9_.-]+)$/.test(part));
+  const out: string[] = [];
+  for (const part of parts) {
+    if (strict(part)) out.push(part);
+    else if (out[out.length - 1] !== NOT_REPEATED) out.push(NOT_REPEATED);
+  }
+  return out.join('/');
 }
 
 /** Vendor prefixes, and any part between separators that mixes kinds of characters the way keys do. */
@@ -39,8 +49,10 @@ export function looksLikeToken(text: string): boolean {
     const letters = (part.match(/[A-Za-z]/g) ?? []).length;
     if (/^[0-9a-f]+$/i.test(part) && part.length >= 12 && digits > 0 && letters > 0) return true; // hex
     if (digits >= 3 && letters >= 3) return true; // letters and digits interleaved, as in keys
-    // Case changing every two or three characters, as in random keys (a camelCase name changes less often).
     const caseRuns = (part.match(/[a-z]+|[A-Z]+/g) ?? []).length;
+    // Long, with a digit and case changing every four characters or so: random base62 (a name is words).
+    if (part.length >= 16 && digits > 0 && caseRuns >= part.length / 4) return true;
+    // Case changing every two or three characters, as in random keys (a camelCase name changes less often).
     return caseRuns >= part.length / 2.5;
   });
 }

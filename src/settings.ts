@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { repeatable, repeatablePath } from './echo.js';
+import { looksLikeToken, repeatable, repeatablePath } from './echo.js';
 import { BlindfoldError } from './errors.js';
 import { ENVIRONMENT_RULE } from './vault/names.js';
 
@@ -45,7 +45,12 @@ export const settingsSchema = z
     home: HOME_IN_FILE.optional(),
     /** The environment (SPEC §2): below --env and BLINDFOLD_ENV, above development. */
     environment: z.string().regex(ENVIRONMENT_RULE, 'lowercase letters, digits, _ and - (at most 32), starting with a letter').optional(),
-    principal: z.string().regex(PRINCIPAL_NAME, 'letters, digits, _ . and - (at most 64)').optional(),
+    principal: z
+      .string()
+      .regex(PRINCIPAL_NAME, 'letters, digits, _ . and - (at most 64)')
+      // `--principal "$TOKEN"`: a key where the name belongs would be in every banner and audit entry.
+      .refine((p) => !looksLikeToken(p), 'it looks like a key or token, not a principal name')
+      .optional(),
     limits: limitsSchema.default(DEFAULT_LIMITS),
     /**
      * Exact origins whose partial answers (Range requests, 206, Content-Range) pass: an agent's

@@ -121,7 +121,10 @@ export function declareCommands(program: Command): void {
 
   program
     .command('import')
-    .description('import every NAME=value of a .env file as secrets (values are never printed)')
+    .description(
+      'import every NAME=value of a .env file as secrets into an existing vault (values are never printed). `export NAME=` is imported as NAME; ' +
+        'comments, empty values and a name defined again (the last definition wins) are skipped and reported by line number',
+    )
     .argument('<file>', '.env file to read')
     .option('--env <env>', 'environment to store the values for (default: BLINDFOLD_ENV or development)')
     .option('--preset-from-name', 'bind each secret to a preset guessed from its name (OPENAI_API_KEY → openai, ...)')
@@ -129,6 +132,7 @@ export function declareCommands(program: Command): void {
     .option('--public-from-name', 'mark as public (redacted, never a tripwire) the values whose names say so: *PUBLISHABLE*, NEXT_PUBLIC_*, *_PUBLIC_KEY, *PUBLIC* (asked on a terminal otherwise)')
     .option('--allow-short', 'accept values shorter than 8 characters')
     .option('--allow-guessable', 'accept values whose secret-bearing part is of low estimated entropy (PINs, dates, common words) or shorter than 12 characters')
+    .option('--dry-run', 'show what would happen (create, update or unchanged per name, and the lines skipped) and write nothing')
     .option('--json', 'print the result as JSON')
     .action(lazy(() => import('./commands/import.js').then((m) => m.importAction)));
 

@@ -10,6 +10,7 @@ import type { SecretInfo } from '../vault/records.js';
 import { findMatchingHost } from './hosts.js';
 import { parseInject } from './inject.js';
 import { secretInScope, type Scope } from './scope.js';
+import { repeatable } from '../echo.js';
 
 /** Who is asking: an agent connection. Its environment is fixed by the admin, never by the agent. */
 export interface Principal extends Scope {
@@ -79,7 +80,7 @@ function notFound(catalog: SecretCatalog, principal: Principal | undefined, name
   const close = closestNames(name, catalog.names().filter((n) => mayUse(principal, n)));
   return new BlindfoldError(
     'SECRET_NOT_FOUND',
-    `secret ${name} does not exist${close.length ? `; did you mean ${close.join(', ')}?` : ''} (list_secrets shows the names you can use)`,
+    `secret ${repeatable(name)} does not exist${close.length ? `; did you mean ${close.join(', ')}?` : ''} (list_secrets shows the names you can use)`,
     { name, suggestions: close },
   );
 }

@@ -4,6 +4,7 @@
  * point the first one elsewhere, so neither an agent nor an inject rule may name them.
  */
 import { BlindfoldError } from '../errors.js';
+import { repeatable } from '../echo.js';
 
 /** RFC 9110 `token`: what a header name may be. */
 export const HEADER_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -20,7 +21,7 @@ export function isManagedHeader(name: string): boolean {
 export function checkHeaders(headers: Record<string, string> | undefined): void {
   for (const [name, value] of Object.entries(headers ?? {})) {
     if (!HEADER_TOKEN.test(name)) {
-      throw new BlindfoldError('HEADER_NOT_ALLOWED', `header name ${JSON.stringify(name.slice(0, 60))} is not a valid HTTP token`);
+      throw new BlindfoldError('HEADER_NOT_ALLOWED', `header name ${repeatable(name)} is not a valid HTTP token`);
     }
     if (isManagedHeader(name)) throw new BlindfoldError('HEADER_NOT_ALLOWED', `header ${name} is set by Blindfold itself and may not be given`);
     checkHeaderValue(name, value);

@@ -1,5 +1,6 @@
 /** API presets: data only. Each entry's hosts and inject rule pass the same parsers as admin input. */
 import { BlindfoldError } from '../errors.js';
+import { mayRepeat } from '../echo.js';
 import type { Placement } from './placements.js';
 
 export interface Preset {
@@ -53,7 +54,7 @@ export const PRESETS: Record<string, Preset> = Object.fromEntries(list.map((p) =
 export function getPreset(id: string): Preset {
   const preset = Object.hasOwn(PRESETS, id) ? PRESETS[id] : undefined;
   // Quoted only while it looks like a preset id (letters and -): anything else may be a value.
-  const what = /^[a-z][a-z-]{0,23}$/i.test(id) ? ` ${JSON.stringify(id)}` : ' (not repeated here)';
+  const what = /^[a-z][a-z-]{0,23}$/i.test(id) && mayRepeat(id) ? ` ${JSON.stringify(id)}` : ' (not repeated here)';
   if (!preset) throw new BlindfoldError('UNKNOWN_PRESET', `unknown preset${what}; known presets: ${Object.keys(PRESETS).join(', ')}`);
   return preset;
 }

@@ -8,12 +8,14 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
+import { repeatable, repeatablePath } from '../echo.js';
 import { BlindfoldError, describeError } from '../errors.js';
 import { authorizeSecrets, type SecretCatalog as PolicyCatalog } from '../policy/authorize.js';
 import { parseTemplate } from '../template/parse.js';
 import { parseRequest } from '../template/request.js';
 import { bindStep, stepTemplates, type BindContext } from './bind.js';
 import { shapeFor } from './input-schema.js';
+import { yamlProblem, zodIssueText } from './problem-text.js';
 import { normalizeSteps, taskFileSchema, type InputSchema, type TaskStep } from './schema.js';
 
 /** Tools the server always has; a task may not shadow them. */
@@ -88,7 +90,7 @@ export function loadTaskFolder(folder: string, catalog: SecretCatalog): TaskLoad
     const { task } = result;
     const other = seen.get(task.name);
     if (other) {
-      problems.push({ file, line: result.nameLine, message: `task name ${task.name} is already used by ${basename(other)}` });
+      problems.push({ file, line: result.nameLine, message: `task name ${repeatable(task.name)} is already used by ${repeatablePath(basename(other))}` });
       continue;
     }
     seen.set(task.name, file);
@@ -113,16 +115,19 @@ export function loadTaskFile(file: string, catalog: SecretCatalog): { task: Task
       if (p.length === 0) return undefined;
     }
   };
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0]!;
-    return { problem: { file, line: e.linePos?.[0].line, message: `YAML: ${e.message.split('\n')[0]}` } };
+  // The yaml library's messages quote the offending line: only its code and position are kept.
+  if (doc.errors.length > 0) return { problem: { file, ...yamlProblem(doc.errors[0]!) } };
+  let data: unknown;
+  try {
+    data = doc.toJS();
+  } catch (err) {
+    return { problem: { file, message: err instanceof Error && /alias/i.test(err.message) ? 'YAML: too many aliases expanded' : 'YAML: the document could not be read' } };
   }
-  const parsed = taskFileSchema.safeParse(doc.toJS());
+  const parsed = taskFileSchema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
-    const where = path.length ? `${path.join('.')}: ` : '';
-    return { problem: { file, line: lineOf(path), message: `${where}${issue.message}` } };
+    return { problem: { file, line: lineOf(path), message: zodIssueText(issue) } };
   }
   try {
     const task = checkTask(file, parsed.data, catalog);
@@ -135,7 +140,7 @@ export function loadTaskFile(file: string, catalog: SecretCatalog): { task: Task
 
 function checkTask(file: string, data: z.infer<typeof taskFileSchema>, catalog: SecretCatalog): Task {
   if (BUILT_IN_TOOLS.includes(data.name)) {
-    throw new TaskFileError(`task name ${data.name} collides with the built-in tool of that name`, ['name']);
+    throw new TaskFileError(`task name ${repeatable(data.name)} collides with the built-in tool of that name`, ['name']);
   }
   if (data.inputs && (data.inputs.type ?? 'object') !== 'object') {
     throw new TaskFileError('inputs must be an object schema (type: object, properties, required)', ['inputs']);
@@ -147,7 +152,7 @@ function checkTask(file: string, data: z.infer<typeof taskFileSchema>, catalog: 
     throw new TaskFileError(`inputs: ${describeError(err)}`, ['inputs']);
   }
   for (const r of data.inputs?.required ?? []) {
-    if (!data.inputs?.properties?.[r]) throw new TaskFileError(`required input ${r} is not declared in properties`, ['inputs', 'required']);
+    if (!data.inputs?.properties?.[r]) throw new TaskFileError(`required input ${repeatable(r)} is not declared in properties`, ['inputs', 'required']);
   }
   const declared = new Set(Object.keys(data.inputs?.properties ?? {}));
   const steps = normalizeSteps(data);
@@ -155,7 +160,7 @@ function checkTask(file: string, data: z.infer<typeof taskFileSchema>, catalog: 
   const earlier = new Set<string>();
 
   for (const step of steps) {
-    if (earlier.has(step.name)) throw new TaskFileError(`two steps are named ${step.name}`, [...step.path.slice(0, 2), 'name']);
+    if (earlier.has(step.name)) throw new TaskFileError(`two steps are named ${repeatable(step.name)}`, [...step.path.slice(0, 2), 'name']);
     for (const { text, path } of stepTemplates(step)) checkReferences(text, path, declared, earlier);
 
     for (const name of authorizeStep(step, catalog)) secrets.add(name);
@@ -198,7 +203,7 @@ function authorizeStep(step: TaskStep, catalog: SecretCatalog): string[] {
   } catch (err) {
     const name = err instanceof BlindfoldError ? err.details?.name : undefined;
     const at = step.secretName && (name === undefined || name === step.secretName) ? [...step.path.slice(0, 2), 'secret_name'] : [...step.path, 'url'];
-    throw new TaskFileError(`step ${step.name}: ${describeError(err)}`, at);
+    throw new TaskFileError(`step ${repeatable(step.name)}: ${describeError(err)}`, at);
   }
 }
 
@@ -210,14 +215,14 @@ function checkReferences(text: string, path: (string | number)[], inputs: Set<st
     throw new TaskFileError(describeError(err), path);
   }
   for (const seg of segments) {
-    if (seg.kind === 'input' && !inputs.has(seg.name)) throw new TaskFileError(`<inputs.${seg.name}> is not a declared input`, path);
+    if (seg.kind === 'input' && !inputs.has(seg.name)) throw new TaskFileError(`<inputs.${repeatable(seg.name)}> is not a declared input`, path);
     if (seg.kind === 'step' && !earlierSteps.has(seg.step)) {
-      throw new TaskFileError(`<steps.${seg.step}...> does not name an earlier step`, path);
+      throw new TaskFileError(`<steps.${repeatable(seg.step)}...> does not name an earlier step`, path);
     }
   }
 }
 
 export function formatProblem(p: TaskProblem): string {
-  return `${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`;
+  return `${repeatablePath(p.file)}${p.line ? `:${p.line}` : ''}: ${p.message}`;
 }
 

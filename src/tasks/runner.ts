@@ -10,6 +10,7 @@ import { parseTemplate } from '../template/parse.js';
 import { asText, bindStep, type BindContext } from './bind.js';
 import type { Task } from './loader.js';
 import { WITHHELD_NOTICE } from '../redact/wall.js';
+import { zodIssueText } from './problem-text.js';
 
 export interface StepOutcome {
   name: string;
@@ -33,7 +34,7 @@ export interface TaskResult {
 export function validateInputs(task: Task, raw: unknown): Record<string, unknown> {
   const parsed = z.object(task.inputShape).strict().safeParse(raw ?? {});
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'inputs'}: ${i.message}`);
+    const problems = parsed.error.issues.map((i) => zodIssueText(i, 'inputs'));
     throw new BlindfoldError('BAD_INPUT', `invalid inputs for ${task.name}: ${problems.join('; ')}`, { problems });
   }
   return parsed.data;

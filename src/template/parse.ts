@@ -4,6 +4,7 @@
  * An opened expression must be well formed and closed. There are no filters, functions or
  * transforms: a transform of a secret (substring, length) would be a brute-force oracle.
  */
+import { mayRepeat } from '../echo.js';
 import { BlindfoldError } from '../errors.js';
 
 export type Expr =
@@ -19,6 +20,11 @@ const PREFIXES = [
 ] as const;
 const IDENT = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 const PATH_PART = /^(?:[A-Za-z_][A-Za-z0-9_-]{0,127}|\d{1,9})$/;
+
+/** A fragment of a template is quoted only when it could be a name: a template is where keys get pasted. */
+function shown(text: string): string {
+  return mayRepeat(text) ? JSON.stringify(text) : 'the text (not repeated here)';
+}
 
 function syntax(position: number, what: string): BlindfoldError {
   return new BlindfoldError('TEMPLATE_SYNTAX', `malformed expression at position ${position}: ${what}`, { position });
@@ -73,12 +79,12 @@ function parseBody(kind: 'secret' | 'input' | 'step', body: string, start: numbe
   const parts = body.split('.');
   if (kind === 'secret' || kind === 'input') {
     if (parts.length !== 1 || !IDENT.test(body)) {
-      throw syntax(at, `${JSON.stringify(body)} is not a valid name (a letter, then letters, digits or underscores; no transforms)`);
+      throw syntax(at, `${shown(body)} is not a valid name (a letter, then letters, digits or underscores; no transforms)`);
     }
     return { kind, name: body, start, end };
   }
   const [step, ...path] = parts;
-  if (!step || !IDENT.test(step)) throw syntax(at, `${JSON.stringify(step ?? '')} is not a valid step name`);
+  if (!step || !IDENT.test(step)) throw syntax(at, `${shown(step ?? '')} is not a valid step name`);
   const head = path[0];
   const valid =
     (head === 'status' && path.length === 1) ||

@@ -10,6 +10,7 @@ import { checkHeaders } from '../policy/headers.js';
 import type { Placement } from '../policy/placements.js';
 import { mapJson } from './json.js';
 import { parseTemplate, renderTemplate, type RenderContext, type Segment } from './parse.js';
+import { repeatable } from '../echo.js';
 
 export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
@@ -183,7 +184,7 @@ export function parseTarget(url: string): URL {
     throw new BlindfoldError('BAD_INPUT', 'the url is not a valid absolute URL');
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new BlindfoldError('SCHEME_NOT_ALLOWED', `only http: and https: URLs are allowed, not ${parsed.protocol}`);
+    throw new BlindfoldError('SCHEME_NOT_ALLOWED', `only http: and https: URLs are allowed, not ${repeatable(parsed.protocol.slice(0, -1))}:`);
   }
   if (parsed.username || parsed.password) {
     throw new BlindfoldError('BAD_INPUT', 'URLs with user info (user:pass@) are refused; put credentials in a header');

@@ -2,7 +2,7 @@ import { BlindfoldError } from '../errors.js';
 import { WINDOW } from '../redact/fingerprints.js';
 import { stretchesTooShort } from '../redact/public-parts.js';
 import { estimateSecretGuessBits, MIN_GUESS_BITS, type GuessPattern } from './entropy.js';
-import { mayRepeat } from '../echo.js';
+import { looksLikeToken, mayRepeat, repeatable } from '../echo.js';
 
 export const SECRET_NAME_RULE = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 /** A piece of the home's small state kept in the vault (suspensions, allowance, quarantine). */
@@ -49,8 +49,9 @@ export function assertSecretName(name: string): string {
 }
 
 export function assertEnvironment(env: string): string {
-  if (typeof env !== 'string' || !ENVIRONMENT_RULE.test(env)) {
-    const why = typeof env !== 'string' ? 'it is not text' : /^[A-Z]/.test(env) ? 'it starts with a capital letter' : whyNotAName(env, 32, 'lowercase letters, digits, _ and -');
+  // A token-shaped environment is a value typed in the wrong place: refused, so it reaches no message or audit entry.
+  if (typeof env !== 'string' || !ENVIRONMENT_RULE.test(env) || looksLikeToken(env)) {
+    const why = typeof env !== 'string' ? 'it is not text' : /^[A-Z]/.test(env) ? 'it starts with a capital letter' : ENVIRONMENT_RULE.test(env) ? 'it looks like a key or token' : whyNotAName(env, 32, 'lowercase letters, digits, _ and -');
     throw new BlindfoldError(
       'BAD_ENVIRONMENT',
       `invalid environment (not repeated here in case it holds a value): ${why}. An environment must match ${ENVIRONMENT_RULE.source}, ` +
@@ -80,24 +81,24 @@ const PATTERN_WORDS: Record<GuessPattern, string> = {
  */
 export function assertValueAcceptable(name: string, value: string, allowShort: boolean, allowGuessable = false): void {
   if (value.length === 0) {
-    throw new BlindfoldError('BAD_INPUT', `no value given for ${name}: the input was empty`);
+    throw new BlindfoldError('BAD_INPUT', `no value given for ${repeatable(name)}: the input was empty`);
   }
   if (/[\0]/.test(value)) {
-    throw new BlindfoldError('BAD_INPUT', `the value for ${name} contains a NUL byte; refusing it`);
+    throw new BlindfoldError('BAD_INPUT', `the value for ${repeatable(name)} contains a NUL byte; refusing it`);
   }
   const guess = allowGuessable ? undefined : estimateSecretGuessBits(value);
   const guessable = guess !== undefined && guess.bits < MIN_GUESS_BITS;
   if (!allowShort && value.length < MIN_VALUE_LENGTH) {
     throw new BlindfoldError(
       'VALUE_TOO_SHORT',
-      `the value for ${name} is shorter than ${MIN_VALUE_LENGTH} characters; short values cannot be redacted safely ` +
+      `the value for ${repeatable(name)} is shorter than ${MIN_VALUE_LENGTH} characters; short values cannot be redacted safely ` +
         `(pass --allow-short if this really is the credential${guessable ? ', and --allow-guessable: it is also easy to guess' : ''})`,
     );
   }
   if (!allowGuessable && !guessable && stretchesTooShort(value, WINDOW) > 0) {
     throw new BlindfoldError(
       'BAD_INPUT',
-      `the value for ${name} has a secret-bearing part shorter than ${WINDOW} characters between public parts ` +
+      `the value for ${repeatable(name)} has a secret-bearing part shorter than ${WINDOW} characters between public parts ` +
         '(a vendor prefix, PEM armour, a URL\'s host or path words): it could be matched only together with public text, ' +
         'which honest agents write too (pass --allow-guessable if this really is the credential)',
     );
@@ -106,7 +107,7 @@ export function assertValueAcceptable(name: string, value: string, allowShort: b
     const why = guess.patterns.filter((p) => p !== 'random').map((p) => PATTERN_WORDS[p]);
     throw new BlindfoldError(
       'BAD_INPUT',
-      `the value for ${name} is easy to guess (its secret-bearing characters, without public parts such as a vendor prefix or a URL's host, are estimated below the ${MIN_GUESS_BITS}-bit floor: ` +
+      `the value for ${repeatable(name)} is easy to guess (its secret-bearing characters, without public parts such as a vendor prefix or a URL's host, are estimated below the ${MIN_GUESS_BITS}-bit floor: ` +
         `${why.length ? `it contains ${why.join(', ')}` : PATTERN_WORDS.random}); values like this are what an agent or an attacker tries first ` +
         '(pass --allow-guessable if this really is the credential)',
     );

@@ -11,6 +11,7 @@ import { DEFAULT_PLACEMENTS, parsePlacements, type Placement } from '../policy/p
 import { assertEnvironment, assertSecretName, assertValueAcceptable, DEFAULT_ENVIRONMENT } from './names.js';
 import type { SecretRecord, StoredEncryptedValue, VaultFile } from './schema.js';
 import { keepCurrentVersion, type Retire } from './versions.js';
+import { repeatable } from '../echo.js';
 
 /** Everything about a secret except its value. */
 export interface SecretInfo {
@@ -93,11 +94,11 @@ export function applySet(file: VaultFile, change: PreparedSet, sealer: ValueSeal
   if (input.expectedVersion !== undefined && input.expectedVersion !== currentVersion) {
     throw new BlindfoldError(
       'VERSION_CONFLICT',
-      `${name} is at version ${currentVersion}, not ${input.expectedVersion}: someone else changed it; re-read and retry`,
+      `${repeatable(name)} is at version ${currentVersion}, not ${input.expectedVersion}: someone else changed it; re-read and retry`,
     );
   }
   if (!existing && input.value === undefined) {
-    throw new BlindfoldError('SECRET_NOT_FOUND', `${name} does not exist yet; give it a value to create it`);
+    throw new BlindfoldError('SECRET_NOT_FOUND', `${repeatable(name)} does not exist yet; give it a value to create it`);
   }
   const before = existing ? JSON.stringify(existing) : '';
   const record: SecretRecord = existing ?? {

@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mayRepeat, repeatable, repeatablePath } from '../../src/echo.js';
 import { CLI, tempHome, type TempHome } from '../helpers/cli.js';
+import { tokenCase } from './no-echo-tokens.js';
 
 const BASE62 = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'.split('');
 const HEX = '0123456789abcdef'.split('');
@@ -32,6 +33,18 @@ describe('the deciding function', () => {
         expect(repeatablePath(`/home/alice/${token}/vault.json`)).not.toContain(token);
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it('hides every shape of no-echo-tokens.ts, and a path keeps no 16-character stretch of one (base64 has "/")', () => {
+    fc.assert(
+      fc.property(tokenCase, (c) => {
+        if (c.mustNotAppear[0] === c.text) expect(mayRepeat(c.text), c.text).toBe(false);
+        const shown = repeatablePath(`/home/Alice/Projects/${c.text}/vault.json`);
+        expect(shown.startsWith('/home/Alice/Projects/')).toBe(true);
+        for (const secret of c.mustNotAppear) for (let i = 0; i + 16 <= secret.length; i++) expect(shown, c.text).not.toContain(secret.slice(i, i + 16));
+      }),
+      { numRuns: 1000 },
     );
   });
 

@@ -7,6 +7,7 @@ import { action, environmentFor } from '../context.js';
 import { validateSetInput } from '../../vault/vault.js';
 import { flagIsNameable } from '../usage.js';
 import { note, parseKeyValues, printJson, printLine, readSecretValue } from '../io.js';
+import { repeatable } from '../../echo.js';
 
 interface SetOptions {
   env?: string;
@@ -43,7 +44,7 @@ export const setAction = action(async (name: string, refused: string[], opts: Se
         ? `unknown option for \`set\`${named.length ? ` ${named.join(', ')}` : ''}` +
             `${named.length < options.length ? ' (one or more not repeated here: it carries a value or is not a plain --flag)' : ''}; see \`blindfold set --help\``
         : 'a value was given on the command line; values are never taken from argv because they end up in shell history and process lists. ' +
-            `Pipe it instead (\`printenv MY_KEY | blindfold set ${name}\`), use --from-env VAR or --from-file PATH, or run without it to be prompted`,
+            `Pipe it instead (\`printenv MY_KEY | blindfold set ${repeatable(name)}\`), use --from-env VAR or --from-file PATH, or run without it to be prompted`,
     );
   }
   const preset = opts.preset ? getPreset(opts.preset) : undefined;
