@@ -9,6 +9,9 @@ import { EXIT } from './exit-codes.js';
 import { collect } from './io.js';
 import { loadServeAction } from './serve-loader.js';
 
+/** Where `--env` comes from when not given (one wording for every command that takes it). */
+const ENV_DEFAULT = '(default: BLINDFOLD_ENV, else "environment" in the config file, else development)';
+
 type CommandAction = (...args: never[]) => Promise<void>;
 
 /** The action of a command whose module is imported only when it runs. */
@@ -41,7 +44,7 @@ export function declareCommands(program: Command): void {
     )
     .argument('<name>', 'secret name: a letter, then up to 63 letters, digits or underscores')
     .argument('[refused...]', 'values are never accepted here (they would land in shell history and process lists)')
-    .option('--env <env>', 'environment to store the value for, or "default" for the fallback (default: BLINDFOLD_ENV or development)')
+    .option('--env <env>', `environment to store the value for, or "default" for the fallback ${ENV_DEFAULT}`)
     .option('--description <text>', 'what the secret is for (shown to agents)')
     .option('--meta <key=value>', 'metadata entry, repeatable', collect)
     .option('--host <host>', 'origin the secret may be sent to, repeatable: api.x.com, *.x.com, https://x.com:8443, http://127.0.0.1:8080', collect)
@@ -126,7 +129,7 @@ export function declareCommands(program: Command): void {
         'comments, empty values and a name defined again (the last definition wins) are skipped and reported by line number',
     )
     .argument('<file>', '.env file to read')
-    .option('--env <env>', 'environment to store the values for (default: BLINDFOLD_ENV or development)')
+    .option('--env <env>', `environment to store the values for ${ENV_DEFAULT}`)
     .option('--preset-from-name', 'bind each secret to a preset guessed from its name (OPENAI_API_KEY → openai, ...)')
     .option('--host <host>', 'bind every imported secret to this origin, repeatable', collect)
     .option('--public-from-name', 'mark as public (redacted, never a tripwire) the values whose names say so: *PUBLISHABLE*, NEXT_PUBLIC_*, *_PUBLIC_KEY, *PUBLIC* (asked on a terminal otherwise)')
@@ -172,7 +175,7 @@ export function declareCommands(program: Command): void {
   program
     .command('serve')
     .description('run the MCP server on stdio (for Claude Desktop, VS Code, Cursor, any MCP client)')
-    .option('--env <env>', 'environment whose values are used (default: BLINDFOLD_ENV or development)')
+    .option('--env <env>', `environment whose values are used ${ENV_DEFAULT}`)
     .option(
       '--allow-origin <origin>',
       'exact origin requests may reach even on a private/loopback address, e.g. http://127.0.0.1:8080 (repeatable)',
@@ -195,7 +198,7 @@ export function declareCommands(program: Command): void {
     .description('run a task file (as an agent would call its tool) and print the redacted result')
     .argument('<task>', 'task name (see `blindfold tasks list`)')
     .option('-i, --input <name=value>', 'an input of the task (repeatable); non-string inputs are JSON', collect, [])
-    .option('--env <env>', 'environment whose values are used (default: BLINDFOLD_ENV or development)')
+    .option('--env <env>', `environment whose values are used ${ENV_DEFAULT}`)
     .option('--json', 'print the whole result as JSON')
     .addHelpText('after', '\nExample:\n  blindfold run github_create_issue --input repo=acme/api --input title="Flaky test"')
     .action(lazy(() => import('./commands/run.js').then((m) => m.runAction)));
@@ -218,7 +221,7 @@ export function declareCommands(program: Command): void {
     .command('exec')
     .description("run a command with secrets in its environment; its output is masked and its exit code returned")
     .requiredOption('-s, --secret <NAME[:ENVVAR]|GLOB>', "secret to expose, as ENVVAR (default: its own name); a glob ('STRIPE_*', '*') exposes every matching secret that has a value, each under its own name (repeatable)", collect, [])
-    .option('--env <env>', 'environment whose values are used (default: BLINDFOLD_ENV or development)')
+    .option('--env <env>', `environment whose values are used ${ENV_DEFAULT}`)
     .argument('<command...>', 'the command and its arguments, after --')
     .addHelpText(
       'after',
