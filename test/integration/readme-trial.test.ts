@@ -67,9 +67,9 @@ beforeAll(() => {
 afterAll(() => t?.cleanup());
 
 describe('the README, run as written', () => {
-  it('marks the blocks a new user runs first: init, set from stdin and a prompt, import, list, show, audit verify', () => {
+  it('marks the blocks a new user runs first: init, set from stdin and a prompt, import, list, show, doctor, rename, exec, token create, audit verify', () => {
     const all = blocks.map((b) => b.code).join('\n');
-    for (const command of [/blindfold init\b/, /\| (npx )?blindfold set \w+/, /# hidden prompt/, /blindfold import /, /blindfold list\b/, /blindfold show /, /blindfold audit verify\b/]) {
+    for (const command of [/blindfold init\b/, /\| (npx )?blindfold set \w+/, /# hidden prompt/, /blindfold import /, /blindfold list\b/, /blindfold show /, /blindfold audit verify\b/, /blindfold doctor\b/, /blindfold rename /, /blindfold token create /, /blindfold exec -s /]) {
       expect(all).toMatch(command);
     }
   });
@@ -86,7 +86,8 @@ describe('the README, run as written', () => {
     const list = runCli(['list', '--json'], { env });
     expect(list.code, list.stderr).toBe(0);
     const names = (JSON.parse(list.stdout) as { secrets: { name: string }[] }).secrets.map((s) => s.name);
-    expect(names).toEqual(expect.arrayContaining(['GITHUB_TOKEN', 'OPENAI_API_KEY', 'STRIPE_KEY', 'INTERNAL_TOKEN']));
+    expect(names).toEqual(expect.arrayContaining(['GITHUB_TOKEN', 'OPENAI_API_KEY', 'STRIPE_KEY', 'BILLING_API_TOKEN']));
+    expect(names).not.toContain('INTERNAL_TOKEN');
     const verify = runCli(['audit', 'verify'], { env });
     expect(verify.code, verify.stderr).toBe(0);
   }, 300_000);
