@@ -50,6 +50,7 @@ export function runCliAsync(args: string[], opts: { env: NodeJS.ProcessEnv; inpu
   let stderr = '';
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  child.stdin!.on('error', () => {}); // a child that exits before reading its input closes the pipe (EPIPE)
   child.stdin!.end(opts.input ?? '');
   const done = new Promise<RunResult>((res) => child.on('close', (code) => res({ code, stdout, stderr })));
   return { child, done };

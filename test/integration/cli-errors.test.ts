@@ -34,6 +34,7 @@ function run(args: string[], input = ''): Promise<RunResult> {
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stdin.on('error', () => {}); // a command that exits before reading its input closes the pipe (EPIPE)
     child.stdin.end(input);
     const timer = setTimeout(() => child.kill('SIGKILL'), 15_000); // `serve` waits on stdin
     child.on('close', (code) => {
