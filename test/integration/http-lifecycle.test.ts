@@ -104,7 +104,7 @@ describe('sessions and shutdown', () => {
     await expect.poll(() => stub.requests.filter((r) => r.url.startsWith('/slow')).length, { timeout: 10_000 }).toBe(3);
     server.child.kill('SIGTERM');
     await expect.poll(() => server.stderr(), { timeout: 5_000 }).toContain('SIGTERM: not accepting new requests');
-    const late = await rawRequest(server.url, { headers: mcpHeaders(token), body: INITIALIZE }).catch((err: NodeJS.ErrnoException) => err.code);
+    const late = await rawRequest(server.url, { headers: mcpHeaders(token), body: INITIALIZE }).catch((err: NodeJS.ErrnoException) => String(err.code));
     expect(String(typeof late === 'string' ? late : late.status)).toMatch(/^(ECONNREFUSED|ECONNRESET|503)$/);
     const results = await Promise.all(inFlight);
     for (const r of results) {

@@ -232,7 +232,8 @@ describe('request checks', () => {
       expect(r.status, JSON.stringify(extra)).toBe(403);
       expect(r.headers['mcp-session-id']).toBeUndefined();
     }
-    for (const extra of [{ host: `localhost:${port}` }, { origin: `http://127.0.0.1:${port}` }, { origin: `http://localhost:${port}` }]) {
+    const allowed: Array<Record<string, string>> = [{ host: `localhost:${port}` }, { origin: `http://127.0.0.1:${port}` }, { origin: `http://localhost:${port}` }];
+    for (const extra of allowed) {
       const r = await rawRequest(server.url, { headers: mcpHeaders(tokens.alpha, extra), body: INITIALIZE });
       expect(r.status, JSON.stringify(extra)).toBe(200);
     }
