@@ -12,6 +12,7 @@ import { mayUse, type Principal } from './policy/authorize.js';
 import { checkGlobs, isScoped, taskInScope } from './policy/scope.js';
 import { withVisibleNames } from './redact/spans.js';
 import { AdminCore, type Admin } from './admin.js';
+import type { AuditTrail } from './audit/trail.js';
 import { parseConfigOrigin } from './policy/hosts.js';
 import { CountedAllowance } from './policy/allowance.js';
 import { TripQuarantine } from './policy/quarantine.js';
@@ -82,6 +83,8 @@ export interface Assembly {
   watchTasks?: boolean;
   /** Runs once the core is closed (the library's log forwarding stops). */
   onClose?: () => void;
+  /** Hands the door its audit trail, for entries of its own (the team server's refused requests): one trail per process. */
+  withAuditTrail?: (trail: AuditTrail) => void;
 }
 
 /** What every handle of one core shares: the broker, the tasks, the admin operations, and how to let go of them. */
@@ -246,6 +249,7 @@ export async function openBlindfold(options: OpenBlindfoldOptions = {}): Promise
 export async function assembleBlindfold(vault: Vault, assembly: Assembly): Promise<Blindfold> {
   const { limits, rangeOrigins } = loadSettings();
   const audit = vault.state.audit({ key: await vault.auditKey(), vaultId: vault.vaultId, retentionDays: limits.auditRetentionDays, quotaBytes: limits.auditQuotaBytes });
+  assembly.withAuditTrail?.(audit);
   const suspensions = SuspensionList.in(vault.state);
   const allowance = CountedAllowance.in(vault.state, assembly.partialHitAllowance ?? limits.partialHitAllowance);
   const broker = new Broker({

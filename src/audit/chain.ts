@@ -29,6 +29,7 @@ export const AUDIT_ACTIONS = [
   'store.abort',
   'token.create',
   'token.revoke',
+  'auth.denied',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -156,7 +156,7 @@ export function declareCommands(program: Command): void {
 
   program
     .command('serve')
-    .description('run the MCP server on stdio (for Claude Desktop, VS Code, Cursor, any MCP client)')
+    .description('run the MCP server on stdio (for Claude Desktop, VS Code, Cursor, any MCP client), or with --http the team server (one token per agent)')
     .option('--env <env>', `environment whose values are used ${ENV_DEFAULT}`)
     .option(
       '--allow-origin <origin>',
@@ -173,6 +173,13 @@ export function declareCommands(program: Command): void {
       'name this server\'s principal stdio:NAME (audit, suspensions, allowance), e.g. claude-desktop; default: BLINDFOLD_PRINCIPAL, the settings file, else the client\'s own name plus this server entry',
     )
     .option('--max-argument-bytes <n>', 'largest MCP message (a tool call with all its arguments) read, in bytes (default: BLINDFOLD_MAX_ARGUMENT_BYTES, the settings file, else 1048576)')
+    .option('--http', 'serve Streamable HTTP on /mcp (the team server, README "Team server"): each request needs an agent token (`blindfold token create`)')
+    .option('--host <address>', 'with --http: address to bind; another than loopback needs at least one token', '127.0.0.1')
+    .option('--port <n>', 'with --http: port to listen on (0: any free port; the URL is printed on stderr)', '7777')
+    .option('--no-auth', 'with --http, on loopback only: no tokens, every session is the local principal (one person on this machine)')
+    .option('--allowed-host <host[:port]>', 'with --http: a Host header to accept besides loopback and the bound address, e.g. a reverse proxy\'s public name (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--allowed-origin <origin>', 'with --http: a browser Origin to accept besides loopback, e.g. https://agents.example.com (repeatable; not --allow-origin, which is about where requests go)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--idle-timeout <seconds>', 'with --http: close a session after this long without a request', '1800')
     .action(lazy(loadServeAction));
 
   program

@@ -8,8 +8,10 @@ import { clientEntryFor } from '../client-config.js';
 import { note } from '../io.js';
 import { parseConfigOrigin } from '../../policy/hosts.js';
 import { withoutValueIn } from '../../vault/names.js';
+import { announce, checkCanStart, httpAuth, planHttp, stopOnSignal, type HttpFlags, type HttpPlan } from '../serve-http.js';
+import type { AuditTrail } from '../../audit/trail.js';
 
-interface ServeOptions {
+interface ServeOptions extends HttpFlags {
   env?: string;
   allowOrigin?: string[];
   resolve?: string[];
@@ -23,6 +25,7 @@ export const serveAction = action(async (opts: ServeOptions, cmd: Command) => {
   const allowOrigins = (opts.allowOrigin ?? []).map((o) => parseConfigOrigin(o));
   // Before anything starts: a bad flag, variable or settings file is a usage error, not a broken session.
   const settings = loadSettings({ principal: opts.principal, maxArgumentBytes: opts.maxArgumentBytes });
+  const http = opts.http ? planHttp(opts) : undefined;
   // The server stack is loaded here, not at the top: every other command starts faster without it.
   // The vault is read and its key checked meanwhile, and its records are checked as they are first
   // read, not all before tools/list can be answered (B4).
@@ -32,6 +35,8 @@ export const serveAction = action(async (opts: ServeOptions, cmd: Command) => {
     import('../../mcp/stdio.js'),
     openVault(cmd, { recordCheck: 'on-first-read' }).catch((err: unknown) => err),
   ]);
+  // A team server on a sealed vault would refuse every agent; it does not start (exit 3, the fix on stderr).
+  if (http && !(vault instanceof Vault)) throw vault;
   if (!(vault instanceof Vault)) {
     // A sealed vault still gets a server: the client sees the reason on every call (sealed.ts).
     if (!(vault instanceof BlindfoldError) || vault.code !== 'VAULT_SEALED') throw vault;
@@ -42,6 +47,7 @@ export const serveAction = action(async (opts: ServeOptions, cmd: Command) => {
     return;
   }
   endOnCorruptRecord();
+  if (http) return serveOverHttp(vault, http, env, settings.limits.maxArgumentBytes, { allowOrigins, resolve: opts.resolve ?? [] });
   const instance = serverInstance(vault.paths.home, env);
   const blindfold = await assembleBlindfold(vault, {
     principal: new PrincipalSlot((clientName) => ({ id: stdioPrincipalId({ name: settings.principal, clientName, instance }), env })),
@@ -77,6 +83,37 @@ export const serveAction = action(async (opts: ServeOptions, cmd: Command) => {
   await serveStdio(blindfold, { maxMessageBytes: settings.limits.maxArgumentBytes });
   await blindfold.close();
 });
+
+/** The team server (`serve --http`, ../serve-http.ts): one core, a handle per token, until SIGTERM. */
+async function serveOverHttp(vault: Vault, plan: HttpPlan, env: string, maxBodyBytes: number, egress: { allowOrigins: string[]; resolve: string[] }): Promise<void> {
+  const tokens = checkCanStart(plan, vault);
+  const [{ assembleBlindfold }, { pinnedResolver }, { serveHttp }] = await Promise.all([import('../../open.js'), import('../../egress/connector.js'), import('../../mcp/http.js')]);
+  let trail: AuditTrail | undefined;
+  const core = await assembleBlindfold(vault, {
+    principal: { id: 'http:local', env },
+    maxArgumentBytes: maxBodyBytes,
+    allowOrigins: egress.allowOrigins,
+    ...(egress.resolve.length ? { resolver: pinnedResolver(egress.resolve) } : {}),
+    watchTasks: true,
+    withAuditTrail: (t) => (trail = t),
+  });
+  const server = await serveHttp({
+    core,
+    auth: httpAuth(plan, vault, () => trail!),
+    host: plan.host,
+    port: plan.port,
+    maxBodyBytes,
+    idleMs: plan.idleMs,
+    allowedHosts: plan.allowedHosts,
+    allowedOrigins: plan.allowedOrigins,
+  }).catch(async (err: unknown) => {
+    await core.close();
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new BlindfoldError('BAD_INPUT', `cannot listen on that address and port (${code ?? 'error'}): pick another --port, or stop what holds it`);
+  });
+  announce(server, plan, vault, env, tokens);
+  await stopOnSignal(server, () => core.close());
+}
 
 /**
  * Which server entry this is, when the admin did not name the principal: the same entry of the

@@ -1,0 +1,69 @@
+/**
+ * What the team server checks before it reads a request (issue 21 item 1): the `Host` and `Origin`
+ * headers against allow-lists (a browser page on another site, or a DNS name rebound to 127.0.0.1,
+ * must not reach a server that answers on loopback), and the size of a body, capped while it is
+ * read so an oversized one is never held in memory.
+ */
+import type { IncomingMessage } from 'node:http';
+import { isIP } from 'node:net';
+
+/** Names that always mean this machine. */
+const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
+
+/** Whether a bind address only accepts connections from this machine. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  if (bare === 'localhost' || bare === '::1') return true;
+  return isIP(bare) === 4 && bare.startsWith('127.');
+}
+
+/** How a host appears in a `Host` header or a URL (IPv6 in brackets). */
+export function hostForUrl(host: string): string {
+  return isIP(host) === 6 ? `[${host}]` : host;
+}
+
+export interface AllowLists {
+  /** `name` (any port) or `name:port` (that port only), lower case. */
+  hosts: string[];
+  /** Exact origins, `scheme://host[:port]`, lower case. */
+  origins: string[];
+}
+
+/**
+ * The allow-lists for a server bound to `host:port`: the loopback names and the bound host on that
+ * port, plus what the admin added (`--allowed-host`, `--allowed-origin`, for a proxy's public name).
+ */
+export function allowListsFor(host: string, port: number, extra: { hosts?: string[]; origins?: string[] } = {}): AllowLists {
+  const names = [...new Set([...LOOPBACK_NAMES, hostForUrl(host).toLowerCase()])];
+  return {
+    hosts: [...names.map((n) => `${n}:${port}`), ...(extra.hosts ?? []).map((h) => h.toLowerCase())],
+    origins: [...names.flatMap((n) => [`http://${n}:${port}`, `https://${n}:${port}`]), ...(extra.origins ?? []).map((o) => o.toLowerCase().replace(/\/$/, ''))],
+  };
+}
+
+/** Why a request is refused with 403, or undefined when its `Host` and `Origin` are allowed. */
+export function refusedOrigin(req: IncomingMessage, lists: AllowLists): 'host' | 'origin' | undefined {
+  const host = (req.headers.host ?? '').toLowerCase();
+  const bareName = host.replace(/:\d+$/, '');
+  if (!host || !lists.hosts.some((allowed) => allowed === host || (!/:\d+$/.test(allowed) && allowed === bareName))) return 'host';
+  // Clients that are not browsers send no Origin; a browser always does, and `null` is no origin.
+  const origin = req.headers.origin;
+  if (origin !== undefined && !lists.origins.includes(origin.toLowerCase().replace(/\/$/, ''))) return 'origin';
+  return undefined;
+}
+
+export class BodyTooLarge extends Error {}
+
+/** Reads a request body, refusing (BodyTooLarge) as soon as it passes `max` bytes, before any of it is parsed. */
+export async function readCappedBody(req: IncomingMessage, max: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > max) throw new BodyTooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > max) throw new BodyTooLarge();
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}

@@ -1,0 +1,78 @@
+/**
+ * The team server's sessions: each one its own McpServer over the handle of its principal, never
+ * shared with another session (a server shared across sessions sends one client's answers to
+ * another: CVE-2026-25536), bound to the identity that opened it (a session id is never a
+ * credential), and closed when it has been idle — no request open — for the configured time.
+ */
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { Identity } from './http-auth.js';
+
+export interface Session {
+  id: string;
+  identity: Identity;
+  server: McpServer;
+  transport: StreamableHTTPServerTransport;
+  /** Requests of this session being answered now (an open event stream counts). */
+  open: number;
+  lastSeen: number;
+}
+
+export class SessionRegistry {
+  readonly #sessions = new Map<string, Session>();
+  readonly #idleMs: number;
+  readonly #timer: NodeJS.Timeout;
+
+  constructor(idleMs: number) {
+    this.#idleMs = idleMs;
+    // Checked a few times per idle period, at least once a minute; never keeps the process alive.
+    this.#timer = setInterval(() => this.#sweep(), Math.max(50, Math.min(idleMs / 4, 60_000)));
+    this.#timer.unref();
+  }
+
+  get size(): number {
+    return this.#sessions.size;
+  }
+
+  add(session: Session): void {
+    this.#sessions.set(session.id, session);
+  }
+
+  get(id: string): Session | undefined {
+    return this.#sessions.get(id);
+  }
+
+  delete(id: string | undefined): void {
+    if (id !== undefined) this.#sessions.delete(id);
+  }
+
+  /** Counts a request of the session as open until its response is done. */
+  track(session: Session, done: Promise<unknown> | { once(event: 'close', f: () => void): unknown }): void {
+    session.open++;
+    session.lastSeen = Date.now();
+    const end = () => {
+      session.open--;
+      session.lastSeen = Date.now();
+    };
+    if (done instanceof Promise) void done.finally(end);
+    else done.once('close', end);
+  }
+
+  /** Closes every session (shutdown). */
+  async closeAll(): Promise<void> {
+    clearInterval(this.#timer);
+    const all = [...this.#sessions.values()];
+    this.#sessions.clear();
+    await Promise.all(all.map((s) => s.server.close().catch(() => {})));
+  }
+
+  #sweep(): void {
+    const now = Date.now();
+    for (const session of this.#sessions.values()) {
+      if (session.open === 0 && now - session.lastSeen >= this.#idleMs) {
+        this.#sessions.delete(session.id);
+        void session.server.close().catch(() => {});
+      }
+    }
+  }
+}
