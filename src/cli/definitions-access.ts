@@ -46,7 +46,7 @@ export function declareAccessCommands(program: Command): void {
   token
     .command('create')
     .description('create an agent token and print it once on stdout (only its keyed hash is kept); notes and the scope go to stderr')
-    .argument('<name>', 'token name: 1–64 of a-z 0-9 . _ - starting with a letter or digit; the audit principal is token:<name>')
+    .argument('<name>', 'token name: 1–64 letters, digits, _ - or ., starting with a letter or digit (any secret name is one); the audit principal is token:<name>')
     .option('--secrets <glob>', 'secret names it may use, * and ? as wildcards (repeatable; none given: no secrets at all)', collect)
     // --tasks GLOB after `token create` is read by token.ts (the root's --tasks <dir> takes it here).
     .option('--tasks <glob>', 'task names it may run, * and ? as wildcards (repeatable; none given: no tasks)')

@@ -7,8 +7,12 @@ import { looksLikeToken, mayRepeat, repeatable } from '../echo.js';
 export const SECRET_NAME_RULE = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 /** A piece of the home's small state kept in the vault (suspensions, allowance, quarantine). */
 export const STATE_NAME_RULE = /^[a-z]{1,32}$/;
-/** An agent token's name: it becomes the audit principal `token:NAME`. */
-export const TOKEN_NAME_RULE = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+/**
+ * An agent token's name: it becomes the audit principal `token:NAME`. Every secret name is a
+ * valid token name (issue 21: names follow the secret-name rules), and so is a host-style name
+ * such as `ci-bot` or `laptop.alice`.
+ */
+export const TOKEN_NAME_RULE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 export const ENVIRONMENT_RULE = /^[a-z][a-z0-9_-]{0,31}$/;
 /** The fallback environment, used where an environment has no value of its own. */
 export const DEFAULT_ENVIRONMENT = 'default';

@@ -57,7 +57,7 @@ export class TokenRegistry {
   /** Creates a token and returns it, the only time it is ever available. */
   async create(spec: TokenSpec, now = new Date()): Promise<{ token: string; info: TokenInfo }> {
     if (!TOKEN_NAME_RULE.test(spec.name)) {
-      throw new BlindfoldError('BAD_INPUT', 'a token name is 1–64 of a-z 0-9 . _ - starting with a letter or digit (what was given is not repeated)');
+      throw new BlindfoldError('BAD_INPUT', 'a token name is 1–64 letters, digits, _ - or ., starting with a letter or digit (any secret name is one) (what was given is not repeated)');
     }
     checkGlobs(spec.secrets, 'secrets');
     checkGlobs(spec.tasks, 'tasks');

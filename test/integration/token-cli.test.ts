@@ -74,6 +74,19 @@ describe('token create', () => {
     expect((await lookup(token))?.name).toBe('reader');
   });
 
+  it('takes any secret name as a token name (issue 21: names follow the secret-name rules)', () => {
+    const other = tempHome();
+    try {
+      expect(runCli(['init'], { env: other.env }).code).toBe(0);
+      const r = runCli(['token', 'create', 'Support_Agent_2', '--secrets', 'SUPPORT_*'], { env: other.env });
+      expect(r.code, r.stderr).toBe(0);
+      const listed = runCli(['token', 'list', '--json'], { env: other.env });
+      expect(JSON.parse(listed.stdout)).toMatchObject({ tokens: [{ name: 'Support_Agent_2', secrets: ['SUPPORT_*'] }] });
+    } finally {
+      other.cleanup();
+    }
+  });
+
   it('a taken name is a conflict (exit 5) and changes nothing', async () => {
     const r = cli(['token', 'create', 'ci-bot', '--secrets', '*']);
     expect(r.code, r.stderr).toBe(5);
