@@ -9,6 +9,7 @@
  * every value in the vault (all environments and kept versions), re-indexed when the vault moves.
  */
 import { BlindfoldError } from './errors.js';
+import { pathForTrail } from './echo.js';
 import { addLogScrubber, logger } from './log.js';
 import { createGuardedAgent, type Resolver } from './egress/connector.js';
 import type { Dispatcher } from 'undici';
@@ -188,7 +189,7 @@ export class Broker {
       }
       // As sent on the wire (percent-encoded), never decoded: a decoded path would carry the
       // agent's control characters into an admin's terminal.
-      trail.path = request.target.pathname;
+      trail.path = pathForTrail(request.target.pathname);
       const injected = [...new Set(options.inject ?? [])];
       trail.secrets = [...new Set([...request.names, ...injected])];
       const secrets = authorizeSecrets(this.#vault, principal, { uses: request.uses, injected, target: request.target });

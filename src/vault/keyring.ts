@@ -9,6 +9,7 @@ import { dirname } from 'node:path';
 import { BlindfoldError } from '../errors.js';
 import { deriveFromPassphrase, MASTER_KEY_BYTES, randomKey, toBase64, type Argon2Params } from './crypto.js';
 import type { KdfParams } from './schema.js';
+import { repeatablePath } from '../echo.js';
 
 /** `prompt`: typed at a hidden prompt (passphrase vaults, when nothing is configured and stdin is a TTY). */
 export type KeySource = 'env' | 'env-file' | 'home-file' | 'prompt';
@@ -73,7 +74,7 @@ async function readKeyFile(path: string, viaVariable?: string, optional = false)
     const code = (err as NodeJS.ErrnoException).code;
     if (optional && code === 'ENOENT') return undefined as unknown as string;
     const via = viaVariable ? ` (named by ${viaVariable})` : '';
-    throw new BlindfoldError('VAULT_SEALED', `cannot read the master key file ${path}${via}: ${code ?? (err as Error).message}`);
+    throw new BlindfoldError('VAULT_SEALED', `cannot read the master key file ${repeatablePath(path)}${via}: ${code ?? (err as Error).message}`);
   }
 }
 
@@ -87,7 +88,7 @@ export async function createKeyFile(path: string): Promise<KeyMaterial> {
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   const key = randomKey();
   const handle = await open(path, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL, 0o600).catch((err) => {
-    throw new BlindfoldError('INTERNAL', `cannot create the key file ${path}: ${(err as NodeJS.ErrnoException).code ?? err}`);
+    throw new BlindfoldError('INTERNAL', `cannot create the key file ${repeatablePath(path)}: ${(err as NodeJS.ErrnoException).code ?? err}`);
   });
   try {
     await handle.writeFile(`${toBase64(key)}\n`);

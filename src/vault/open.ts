@@ -77,11 +77,11 @@ export async function openVaultFile(options: OpenOptions): Promise<OpenedVault> 
         throw err;
       });
       if (material.source === 'home-file') {
-        notice(`created a new master key at ${paths.keyFile} (0600); back it up: without it the vault cannot be opened`);
+        notice(`created a new master key at ${repeatablePath(paths.keyFile)} (0600); back it up: without it the vault cannot be opened`);
       }
     }
     const created = await createVaultFile(store, material);
-    if (created.createdHere) notice(`created an empty vault at ${store.location}`);
+    if (created.createdHere) notice(`created an empty vault at ${repeatablePath(store.location)}`);
     data = created.data;
     stamp = null;
   }
@@ -129,13 +129,13 @@ function sealedWithoutKey(location: string, keyFile: string, data: VaultFile): B
   if (data.kdf.type !== 'raw') {
     return new BlindfoldError(
       'VAULT_SEALED',
-      `the vault ${location} is sealed: it is protected by a passphrase and none was given ` +
+      `the vault ${repeatablePath(location)} is sealed: it is protected by a passphrase and none was given ` +
         '(set BLINDFOLD_MASTER_KEY or BLINDFOLD_MASTER_KEY_FILE, or run the command in a terminal to be asked for it)',
     );
   }
   return new BlindfoldError(
     'VAULT_SEALED',
-    `the vault ${location} is sealed: no master key found (set BLINDFOLD_MASTER_KEY or BLINDFOLD_MASTER_KEY_FILE, or restore ${keyFile})`,
+    `the vault ${repeatablePath(location)} is sealed: no master key found (set BLINDFOLD_MASTER_KEY or BLINDFOLD_MASTER_KEY_FILE, or restore ${repeatablePath(keyFile)})`,
   );
 }
 

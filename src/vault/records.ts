@@ -11,7 +11,7 @@ import { DEFAULT_PLACEMENTS, parsePlacements, type Placement } from '../policy/p
 import { assertEnvironment, assertSecretName, assertValueAcceptable, DEFAULT_ENVIRONMENT } from './names.js';
 import type { SecretRecord, StoredEncryptedValue, VaultFile } from './schema.js';
 import { keepCurrentVersion, type Retire } from './versions.js';
-import { repeatable } from '../echo.js';
+import { looksLikeToken, repeatable } from '../echo.js';
 
 /** Everything about a secret except its value. */
 export interface SecretInfo {
@@ -80,11 +80,23 @@ export function prepareSet(input: SetSecretInput): PreparedSet {
   const name = assertSecretName(input.name);
   const env = assertEnvironment(input.env ?? DEFAULT_ENVIRONMENT);
   if (input.value !== undefined) assertValueAcceptable(name, input.value, input.allowShort ?? false, input.allowGuessable ?? false);
+  if (input.description !== undefined) refuseValueIn(input.description, 'the description');
+  for (const [key, text] of Object.entries(input.metadata ?? {})) refuseValueIn(text, `metadata ${repeatable(key)}`);
   const change: PreparedSet = { name, env, input };
   if (input.hosts) change.hosts = [...new Set(input.hosts.map((h) => parseHostPattern(h).canonical))];
   if (input.placements) change.placements = parsePlacements(input.placements);
   if (input.inject !== undefined) change.inject = parseInject(input.inject).canonical;
   return change;
+}
+
+/**
+ * A description and metadata are stored unencrypted and shown to agents (list_secrets), so a key
+ * pasted there by mistake (`--description "$TOKEN"`) would reach them: refused, never repeated.
+ */
+function refuseValueIn(text: string, what: string): void {
+  if (text.split(/\s+/).some((word) => word !== '' && looksLikeToken(word))) {
+    throw new BlindfoldError('BAD_INPUT', `${what} looks like a value (a key or token; not repeated here): it is stored unencrypted and shown to agents, so say what the secret is for instead`);
+  }
 }
 
 export function applySet(file: VaultFile, change: PreparedSet, sealer: ValueSealer, now: string): SetOutcome {

@@ -10,6 +10,7 @@ import { parseConfigOrigin } from '../../policy/hosts.js';
 import { withoutValueIn } from '../../vault/names.js';
 import { announce, checkCanStart, httpAuth, planHttp, stopOnSignal, type HttpFlags, type HttpPlan } from '../serve-http.js';
 import type { AuditTrail } from '../../audit/trail.js';
+import { repeatablePath } from '../../echo.js';
 
 interface ServeOptions extends HttpFlags {
   env?: string;
@@ -74,8 +75,8 @@ export const serveAction = action(async (opts: ServeOptions, cmd: Command) => {
     }
   }, 200).unref();
   note(
-    `MCP server on stdio | vault ${vault.paths.vault} | environment ${env} | ${vault.size} secret(s) | ` +
-      `${tasks.length} task(s) from ${vault.paths.tasks}${problems.length ? ` (${problems.length} not loaded: see above)` : ''}\n` +
+    `MCP server on stdio | vault ${repeatablePath(vault.paths.vault)} | environment ${env} | ${vault.size} secret(s) | ` +
+      `${tasks.length} task(s) from ${repeatablePath(vault.paths.tasks)}${problems.length ? ` (${problems.length} not loaded: see above)` : ''}\n` +
       `blindfold: connect a client with this server entry (README: "Connect an MCP client"): ${JSON.stringify(entry)}\n` +
       `blindfold: principal ${settings.principal ? `stdio:${settings.principal}` : `stdio:<client name>:${instance} (name it with --principal NAME)`}\n` +
       'blindfold: add secrets with `blindfold set NAME --host HOST`',
