@@ -225,7 +225,7 @@ ${AGENTS} sessions — bare ${r.teamRuns.bare.map((x) => f(x)).join(', ')}; Blin
 
 B6, resident memory of the server process (/proc/PID/status):
 
-| server | idle RSS (started, no session) | peak RSS since start, read after 1,000 calls in flight (VmHWM) | highest RSS sampled during them |
+| server | idle RSS (started, no session) | peak RSS since start, read after 1,000 calls sent at once (VmHWM) | highest RSS sampled during them |
 | --- | --- | --- | --- |
 | bare SDK server, stateful | ${f(r.idle.bare.rss, 1)} MB | — | — |
 | bare SDK server, stateless | ${f(r.idle.bareStateless.rss, 1)} MB | ${f(r.loaded.bare.peak, 1)} MB | ${f(r.loaded.bare.sampled, 1)} MB |
