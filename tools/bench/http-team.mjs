@@ -233,6 +233,9 @@ B6, resident memory of the server process (/proc/PID/status):
 
 The 1,000 calls: ${AGENTS} sessions × ${CALLS_PER_AGENT} calls sent at once, the stub holding every answer 1 s so that all are open
 together (Blindfold: ${f(r.loaded.blindfold.seconds, 1)} s for the burst, sessions opened included; bare: ${f(r.loaded.bare.seconds, 1)} s).
+The bare SDK server alone takes ${f(r.idle.bare.rss, 1)} MB idle and ${f(r.loaded.bare.peak, 1)} MB under the same 1,000 calls, so the
+absolute targets leave ${f(80 - r.idle.bare.rss, 1)} MB and ${f(200 - r.loaded.bare.peak, 1)} MB above this SDK's and Node's own floor; Blindfold
+adds ${f(idleOver, 1)} MB idle and ${f(r.loaded.blindfold.peak - r.loaded.bare.peak, 1)} MB under load.
 
 | target (issue 21, SPEC §10) | measured | verdict |
 | --- | --- | --- |
