@@ -1,10 +1,34 @@
 // `npm run bench`: runs every benchmark of SPEC §10 that exists and rewrites BENCHMARKS.md.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 
 const f = (n, d = 2) => Number(n).toFixed(d);
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 const sections = [];
+
+// `npm run bench -- NAME`: that benchmark alone, its section replaced (or added) in BENCHMARKS.md.
+const SELECTABLE = { 'http-team': './http-team.mjs' };
+const only = process.argv[2];
+if (only !== undefined) {
+  if (!Object.hasOwn(SELECTABLE, only)) {
+    process.stderr.write(`bench: no benchmark named ${JSON.stringify(only)} to run alone; choose one of: ${Object.keys(SELECTABLE).join(', ')} (or none for all)\n`);
+    process.exit(2);
+  }
+  const bench = await import(SELECTABLE[only]);
+  process.stderr.write(`${only}...\n`);
+  const section = bench.markdown(await bench.run());
+  const file = new URL('../../BENCHMARKS.md', import.meta.url);
+  const doc = readFileSync(file, 'utf8');
+  const heading = section.slice(0, section.indexOf('\n'));
+  const start = doc.indexOf(`${heading}\n`);
+  const end = start < 0 ? -1 : doc.indexOf('\n## ', start + heading.length);
+  const anchor = doc.indexOf('\n## B3 ');
+  const updated =
+    start >= 0 ? `${doc.slice(0, start)}${section}${end < 0 ? '\n' : `\n${doc.slice(end)}`}` : anchor >= 0 ? `${doc.slice(0, anchor)}\n${section}\n${doc.slice(anchor)}` : `${doc}\n${section}\n`;
+  writeFileSync(file, updated);
+  process.stdout.write(`${section}\n`);
+  process.exit(0);
+}
 
 process.stderr.write('B1/B2: http_request latency and throughput...\n');
 const http = await (await import('./http.mjs')).run();
@@ -32,6 +56,12 @@ built server without the audit trail (tools/bench/no-audit-server.mjs), measured
 Target (SPEC §10): ≥ 80 % of the bare SDK server's rate; ${http.total} calls per path. ${http.b2.blindfoldRps >= 0.8 * http.b2.bareSdkRps ? 'Met.' : 'Not met.'}
 Where Blindfold's CPU goes: \`node tools/bench/profile.mjs\` (and \`... bare\` for the bare server) profiles the server under
 this load; see the profile section below.`);
+
+process.stderr.write('B2 and B6 over Streamable HTTP: the team server...\n');
+{
+  const team = await import('./http-team.mjs');
+  sections.push(team.markdown(await team.run()));
+}
 
 try {
   const redact = await import('./redact.mjs');
