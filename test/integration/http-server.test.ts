@@ -123,6 +123,22 @@ describe('authentication', () => {
     expect(fresh.status).toBe(401);
   });
 
+  it('an expired token is refused on its next request, without a restart, and sends nothing', async () => {
+    const expiresAt = new Date(Date.now() + 4000);
+    createToken('brief', '--secrets', 'ALPHA_*', '--expires', expiresAt.toISOString());
+    const brief = await connect('brief');
+    expect((await brief.client.listTools()).tools.length).toBeGreaterThan(0);
+    await new Promise((res) => setTimeout(res, Math.max(0, expiresAt.getTime() - Date.now()) + 250));
+    const before = stub.requests.length;
+    const sessionId = brief.transport.sessionId!;
+    const headers = mcpHeaders(tokens.brief, { 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-06-18' });
+    const body = toolCall(9, 'http_request', { method: 'GET', url: `${stub.origin}/echo`, headers: { 'x-api-key': '<secrets.ALPHA_KEY>' } });
+    const r = await rawRequest(server.url, { headers, body });
+    expect(r.status).toBe(401);
+    expect(r.headers['www-authenticate']).toMatch(/^Bearer/);
+    expect(stub.requests.length).toBe(before);
+  });
+
   it("a session belongs to its token: another token, or none, on its id is refused", async () => {
     const a = await connect('alpha');
     const sessionId = a.transport.sessionId!;
