@@ -179,6 +179,7 @@ export function declareCommands(program: Command): void {
     .option('--no-auth', 'with --http, on loopback only: no tokens, every session is the local principal (one person on this machine)')
     .option('--allowed-host <host[:port]>', 'with --http: a Host header to accept besides loopback and the bound address, e.g. a reverse proxy\'s public name (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--allowed-origin <origin>', 'with --http: a browser Origin to accept besides loopback, e.g. https://agents.example.com (repeatable; not --allow-origin, which is about where requests go)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--trust-proxy', 'with --http behind a reverse proxy: check the first X-Forwarded-Host against the allow-list instead of Host (without it, every X-Forwarded-* header is ignored)')
     .option('--idle-timeout <seconds>', 'with --http: close a session after this long without a request', '1800')
     .action(lazy(loadServeAction));
 

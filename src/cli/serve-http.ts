@@ -22,6 +22,7 @@ export interface HttpFlags {
   allowedHost?: string[];
   allowedOrigin?: string[];
   idleTimeout?: string;
+  trustProxy?: boolean;
 }
 
 export interface HttpPlan {
@@ -31,6 +32,7 @@ export interface HttpPlan {
   idleMs: number;
   allowedHosts: string[];
   allowedOrigins: string[];
+  trustProxy: boolean;
 }
 
 export const DEFAULT_PORT = 7777;
@@ -56,7 +58,7 @@ export function planHttp(flags: HttpFlags): HttpPlan {
   for (const o of flags.allowedOrigin ?? []) {
     if (!/^https?:\/\/[A-Za-z0-9.[\]:-]{1,260}\/?$/.test(o)) throw new BlindfoldError('BAD_INPUT', '--allowed-origin expects an origin such as https://agents.example.com (what was given is not repeated)');
   }
-  return { host, port, noAuth, idleMs: idle * 1000, allowedHosts: flags.allowedHost ?? [], allowedOrigins: flags.allowedOrigin ?? [] };
+  return { host, port, noAuth, idleMs: idle * 1000, allowedHosts: flags.allowedHost ?? [], allowedOrigins: flags.allowedOrigin ?? [], trustProxy: flags.trustProxy === true };
 }
 
 /** Refuses to start a server no request could use safely: no token and no --no-auth. */

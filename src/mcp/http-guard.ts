@@ -27,29 +27,41 @@ export interface AllowLists {
   hosts: string[];
   /** Exact origins, `scheme://host[:port]`, lower case. */
   origins: string[];
+  /** Whether the host a client asked for is the proxy's X-Forwarded-Host (`--trust-proxy`) rather than Host. */
+  trustProxy: boolean;
 }
 
 /**
  * The allow-lists for a server bound to `host:port`: the loopback names and the bound host on that
  * port, plus what the admin added (`--allowed-host`, `--allowed-origin`, for a proxy's public name).
  */
-export function allowListsFor(host: string, port: number, extra: { hosts?: string[]; origins?: string[] } = {}): AllowLists {
+export function allowListsFor(host: string, port: number, extra: { hosts?: string[]; origins?: string[]; trustProxy?: boolean } = {}): AllowLists {
   const names = [...new Set([...LOOPBACK_NAMES, hostForUrl(host).toLowerCase()])];
   return {
     hosts: [...names.map((n) => `${n}:${port}`), ...(extra.hosts ?? []).map((h) => h.toLowerCase())],
     origins: [...names.flatMap((n) => [`http://${n}:${port}`, `https://${n}:${port}`]), ...(extra.origins ?? []).map((o) => o.toLowerCase().replace(/\/$/, ''))],
+    trustProxy: extra.trustProxy === true,
   };
 }
 
 /** Why a request is refused with 403, or undefined when its `Host` and `Origin` are allowed. */
 export function refusedOrigin(req: IncomingMessage, lists: AllowLists): 'host' | 'origin' | undefined {
-  const host = (req.headers.host ?? '').toLowerCase();
+  // A proxy's X-Forwarded-Host counts only when the admin said a proxy stands in front
+  // (--trust-proxy); otherwise any client could send one, so every X-Forwarded-* is ignored.
+  const forwarded = lists.trustProxy ? firstValue(req.headers['x-forwarded-host']) : undefined;
+  const host = (forwarded ?? req.headers.host ?? '').toLowerCase();
   const bareName = host.replace(/:\d+$/, '');
   if (!host || !lists.hosts.some((allowed) => allowed === host || (!/:\d+$/.test(allowed) && allowed === bareName))) return 'host';
   // Clients that are not browsers send no Origin; a browser always does, and `null` is no origin.
   const origin = req.headers.origin;
   if (origin !== undefined && !lists.origins.includes(origin.toLowerCase().replace(/\/$/, ''))) return 'origin';
   return undefined;
+}
+
+/** The first host of an X-Forwarded-Host header (a chain of proxies appends after it). */
+function firstValue(header: string | string[] | undefined): string | undefined {
+  const first = (Array.isArray(header) ? header[0] : header)?.split(',')[0]?.trim();
+  return first || undefined;
 }
 
 export class BodyTooLarge extends Error {}

@@ -33,6 +33,8 @@ export interface HttpServerOptions {
   /** Extra `Host` values (`name` or `name:port`) and origins allowed, e.g. a reverse proxy's public name. */
   allowedHosts?: string[];
   allowedOrigins?: string[];
+  /** Behind a reverse proxy: check X-Forwarded-Host instead of Host (otherwise X-Forwarded-* is ignored). */
+  trustProxy?: boolean;
   /** Sessions open at once; past it a new one gets 503. */
   maxSessions?: number;
 }
@@ -50,7 +52,7 @@ export async function serveHttp(options: HttpServerOptions): Promise<RunningHttp
   const sessions = new SessionRegistry(options.idleMs);
   const rates = new RateLimiter();
   const maxSessions = options.maxSessions ?? 1000;
-  let lists = allowListsFor(options.host, options.port, { hosts: options.allowedHosts, origins: options.allowedOrigins });
+  let lists = allowListsFor(options.host, options.port, { hosts: options.allowedHosts, origins: options.allowedOrigins, trustProxy: options.trustProxy });
   let draining = false;
   let callsInFlight = 0;
   let drained: (() => void) | undefined;
@@ -152,7 +154,7 @@ export async function serveHttp(options: HttpServerOptions): Promise<RunningHttp
     });
   });
   const port = (http.address() as AddressInfo).port;
-  lists = allowListsFor(options.host, port, { hosts: options.allowedHosts, origins: options.allowedOrigins });
+  lists = allowListsFor(options.host, port, { hosts: options.allowedHosts, origins: options.allowedOrigins, trustProxy: options.trustProxy });
 
   let stopping: Promise<void> | undefined;
   const shutdown = () =>

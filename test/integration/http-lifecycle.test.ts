@@ -68,6 +68,27 @@ describe('--no-auth on loopback', () => {
   });
 });
 
+describe('behind a reverse proxy', () => {
+  it('X-Forwarded-Host counts only with --trust-proxy, and is checked against the allow-list', async () => {
+    const plain = await startHttpServer(t.env, ['--no-auth', '--allowed-host', 'agents.example.com']);
+    const proxied = await startHttpServer(t.env, ['--no-auth', '--allowed-host', 'agents.example.com', '--trust-proxy']);
+    const statusOf = async (url: string, extra: Record<string, string>) => (await rawRequest(url, { headers: mcpHeaders(undefined, extra), body: INITIALIZE })).status;
+    try {
+      const local = (url: string) => ({ host: new URL(url).host });
+      // Without --trust-proxy any client could send the header: it changes nothing, either way.
+      expect(await statusOf(plain.url, { ...local(plain.url), 'x-forwarded-host': 'evil.example' })).toBe(200);
+      expect(await statusOf(plain.url, { host: 'evil.example', 'x-forwarded-host': 'agents.example.com' })).toBe(403);
+      // With it, the proxy's X-Forwarded-Host (its first value) is what is checked.
+      expect(await statusOf(proxied.url, { ...local(proxied.url), 'x-forwarded-host': 'agents.example.com' })).toBe(200);
+      expect(await statusOf(proxied.url, { ...local(proxied.url), 'x-forwarded-host': 'evil.example, agents.example.com' })).toBe(403);
+      expect(await statusOf(proxied.url, { host: 'evil.example', 'x-forwarded-host': 'agents.example.com' })).toBe(200);
+    } finally {
+      expect(await plain.stop()).toBe(0);
+      expect(await proxied.stop()).toBe(0);
+    }
+  });
+});
+
 describe('sessions and shutdown', () => {
   let token = '';
   beforeAll(() => {

@@ -107,6 +107,7 @@ async function serveOverHttp(vault: Vault, plan: HttpPlan, env: string, maxBodyB
     idleMs: plan.idleMs,
     allowedHosts: plan.allowedHosts,
     allowedOrigins: plan.allowedOrigins,
+    trustProxy: plan.trustProxy,
   }).catch(async (err: unknown) => {
     await core.close();
     const code = (err as NodeJS.ErrnoException).code;
