@@ -34,7 +34,7 @@ function expectHidden(r: RunResult, needle: string, label: string): void {
 
 describe('a vendor prefix after a separator is a token too', () => {
   const shapes = [`API_KEY:sk_live_${PLAIN_TAIL}`, `prod.sk_live_${PLAIN_TAIL}`, `deploy-ghp_${PLAIN_TAIL}`, `ci.xoxb-${PLAIN_TAIL}`];
-  it.each(shapes)('%s is refused or hidden by clear, token create/revoke, completion and exec', (x) => {
+  it.each(shapes)('shape %# (a vendor prefix after a separator) is refused or hidden by clear, token create/revoke, completion and exec', (x) => {
     for (const args of [['clear', x], ['token', 'create', x], ['token', 'revoke', x], ['completion', x], ['exec', '-s', 'API_KEY', '--', x], ['show', x]]) {
       const r = runCli(args, { env: t.env });
       expect(r.code, args.join(' ')).not.toBe(0);
@@ -46,7 +46,7 @@ describe('a vendor prefix after a separator is a token too', () => {
 
 describe('paths the CLI prints back', () => {
   const folders = [`sk_live_${BODY}`, PEM, `GITHUB_TOKEN=ghp_${BODY}`, `Bearer sk_live_${BODY}`];
-  it.each(folders)('a folder named %s is never repeated', (folder) => {
+  it.each(folders)('folder shape %# is never repeated', (folder) => {
     const needle = folder === PEM ? 'MIIEvQIBADANBgkq' : BODY;
     const root = dirname(t.home);
     const lines: [string[], NodeJS.ProcessEnv][] = [
@@ -71,7 +71,7 @@ describe('paths the CLI prints back', () => {
 
 describe('a key pasted into --description or --meta', () => {
   const pasted = [`sk_live_${BODY}`, `Bearer sk_live_${BODY}`, `GITHUB_TOKEN=ghp_${BODY}`, `postgres://admin:${BODY}@db.example.com/app`, 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.' + BODY];
-  it.each(pasted)('%s is refused, not stored, not repeated', (x) => {
+  it.each(pasted)('pasted shape %# is refused, not stored, not repeated', (x) => {
     for (const args of [
       ['set', 'API_KEY', '--keep-value', '--description', x],
       ['set', 'API_KEY', '--keep-value', `--description=${x}`],
