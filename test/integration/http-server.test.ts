@@ -192,6 +192,15 @@ describe('each token is a principal of its own', () => {
     expect(stub.requests.at(-1)!.url).toContain('/repos/acme%2Fapi/info');
   });
 
+  it("a task tool outside the token's globs cannot be called, and sends nothing", async () => {
+    const b = await connect('beta');
+    stub.reset();
+    const r = await b.call('alpha-repo', { repo: 'acme/api' }).catch((err: Error) => ({ isError: true, content: [{ type: 'text', text: err.message }] }));
+    expect(r.isError).toBe(true);
+    expect(visible(r as Parameters<typeof visible>[0])).toMatch(/alpha-repo|not found|unknown/i);
+    expect(stub.requests).toHaveLength(0);
+  });
+
   it('the audit trail names each token', async () => {
     const b = await connect('beta');
     expectOutcome(await callWith(b, 'BETA_KEY'), { redacted: ['BETA_KEY'] });
