@@ -242,7 +242,9 @@ export class Admin {
     const tasks = await this.#tasksNaming(name);
     let lastUse: string | undefined;
     try {
-      lastUse = this.#deps.audit.query({ secret: name, action: 'secret.resolve', since: new Date(Date.now() - RECENT_USE_MS) }).at(-1)?.time;
+      // Usage follows renames (uses under an earlier name count), as `show` and `list --unused` see it.
+      const last = this.#deps.audit.usage().get(name)?.lastUsedAt;
+      if (last && Date.parse(last) >= Date.now() - RECENT_USE_MS) lastUse = last;
     } catch {
       // no readable trail: nothing to warn about
     }

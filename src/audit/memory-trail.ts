@@ -10,7 +10,7 @@ import { capFields } from './cap.js';
 import { genesis, macKey, macOf, type AuditEntry, type AuditFields } from './chain.js';
 import { RevisionClaims } from './claims.js';
 import { matches, type AuditFilter, type Usage, type VerifyResult } from '../store/audit/query.js';
-import { DAY_MS, DEFAULT_RETENTION_DAYS } from '../store/audit/retention.js';
+import { countEntryUsage, DAY_MS, DEFAULT_RETENTION_DAYS } from '../store/audit/retention.js';
 import type { AuditTrail } from './trail.js';
 
 export class MemoryAuditTrail implements AuditTrail {
@@ -57,7 +57,7 @@ export class MemoryAuditTrail implements AuditTrail {
     const count = old < 0 ? this.#entries.length - 1 : old; // the newest entry always stays
     if (count <= 0) return;
     const gone = this.#entries.slice(0, count);
-    for (const [name, u] of usageOf(gone)) addUsage(this.#prunedUsage, name, u.lastUsedAt, u.useCount);
+    for (const e of gone) countEntryUsage(this.#prunedUsage, e);
     this.#chain({ action: 'audit.pruned', principal: 'blindfold', outcome: 'ok', lastSeq: gone.at(-1)!.seq, reason: 'entries past the retention period' });
     this.#entries.splice(0, count);
   }
@@ -67,8 +67,9 @@ export class MemoryAuditTrail implements AuditTrail {
   }
 
   usage(): Map<string, Usage> {
+    // In trail order, from what pruning left: a rename hands on uses counted before it.
     const usage = new Map([...this.#prunedUsage].map(([name, u]) => [name, { ...u }]));
-    for (const [name, u] of usageOf(this.#entries)) addUsage(usage, name, u.lastUsedAt, u.useCount);
+    for (const e of this.#entries) countEntryUsage(usage, e);
     return usage;
   }
 
@@ -108,15 +109,4 @@ export class MemoryAuditTrail implements AuditTrail {
   close(): void {
     // Nothing is held.
   }
-}
-
-function usageOf(entries: readonly AuditEntry[]): Map<string, Usage> {
-  const usage = new Map<string, Usage>();
-  for (const e of entries) if (e.action === 'secret.resolve') for (const name of e.secrets ?? []) addUsage(usage, name, e.time, 1);
-  return usage;
-}
-
-function addUsage(usage: Map<string, Usage>, name: string, at: string, count: number): void {
-  const before = usage.get(name);
-  usage.set(name, { lastUsedAt: before && before.lastUsedAt > at ? before.lastUsedAt : at, useCount: (before?.useCount ?? 0) + count });
 }

@@ -23,6 +23,19 @@ describe('the memory audit trail over time', () => {
     expect(trail.usage().get('NEW')).toMatchObject({ useCount: 1 });
   });
 
+  it('a rename hands on the old name\'s uses, pruned ones included, in trail order', async () => {
+    let now = Date.parse('2026-01-01T00:00:00Z');
+    const trail = new MemoryAuditTrail(randomBytes(32), 'vault-id', { now: () => now, retentionDays: 30 });
+    await trail.append({ action: 'secret.resolve', principal: 'stdio:a', secrets: ['OLD'], outcome: 'ok' });
+    now += 40 * DAY;
+    await trail.append({ action: 'secret.resolve', principal: 'stdio:a', secrets: ['OLD'], outcome: 'ok' });
+    await trail.append({ action: 'secret.rename', principal: 'cli:admin', secrets: ['OLD', 'NEW'], outcome: 'ok' });
+    await trail.append({ action: 'secret.resolve', principal: 'stdio:a', secrets: ['OLD'], outcome: 'ok' });
+    expect(trail.query().some((e) => e.action === 'audit.pruned')).toBe(true);
+    expect(trail.usage().get('NEW')).toMatchObject({ useCount: 2 });
+    expect(trail.usage().get('OLD')).toMatchObject({ useCount: 1 });
+  });
+
   it('nothing inside retention is pruned', async () => {
     let now = Date.parse('2026-01-01T00:00:00Z');
     const trail = new MemoryAuditTrail(randomBytes(32), 'vault-id', { now: () => now, retentionDays: 30 });

@@ -91,7 +91,7 @@ function newestTime(file: string): number | undefined {
 export function countUsage(text: string, usage: Map<string, Usage>, after = 0): number {
   let last = after;
   for (const line of text.split('\n')) {
-    if (!line.includes('"secret.resolve"')) {
+    if (!line.includes('"secret.resolve"') && !line.includes('"secret.rename"')) {
       const seq = /"seq":(\d+)/.exec(line);
       if (seq) last = Math.max(last, Number(seq[1]));
       continue;
@@ -102,14 +102,32 @@ export function countUsage(text: string, usage: Map<string, Usage>, after = 0): 
     } catch {
       continue;
     }
-    if (typeof e.seq !== 'number' || e.seq <= after || e.action !== 'secret.resolve') continue;
+    if (typeof e.seq !== 'number' || e.seq <= after) continue;
     last = Math.max(last, e.seq);
-    for (const name of e.secrets ?? []) {
-      const before = usage.get(name);
-      usage.set(name, { lastUsedAt: before && before.lastUsedAt > e.time ? before.lastUsedAt : e.time, useCount: (before?.useCount ?? 0) + 1 });
-    }
+    countEntryUsage(usage, e);
   }
   return last;
+}
+
+/**
+ * One entry's share of the usage figures, in trail order: a `secret.resolve` counts a use of each
+ * secret it names; a `secret.rename` (old name first) hands the old name's uses so far to the new
+ * name, so `show`, `list --unused` and `rm`'s recent-use check see a secret's history whatever it
+ * was called, and a later secret of the old name starts afresh.
+ */
+export function countEntryUsage(usage: Map<string, Usage>, e: AuditEntry): void {
+  if (e.action === 'secret.resolve') for (const name of e.secrets ?? []) addUsage(usage, name, e.time, 1);
+  const [from, to] = e.secrets ?? [];
+  if (e.action === 'secret.rename' && e.outcome === 'ok' && from && to && usage.has(from)) {
+    const moved = usage.get(from)!;
+    usage.delete(from);
+    addUsage(usage, to, moved.lastUsedAt, moved.useCount);
+  }
+}
+
+export function addUsage(usage: Map<string, Usage>, name: string, at: string, count: number): void {
+  const before = usage.get(name);
+  usage.set(name, { lastUsedAt: before && before.lastUsedAt > at ? before.lastUsedAt : at, useCount: (before?.useCount ?? 0) + count });
 }
 
 function signedSummary(summary: UsageSummary): Record<string, unknown> {
