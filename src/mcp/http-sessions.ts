@@ -8,9 +8,18 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { Identity } from './http-auth.js';
 
+/**
+ * Sessions one principal may hold at once. Past it, its least recently used idle session is closed
+ * to make room (clients that never send DELETE keep working), so one token can never fill the
+ * server's table and lock every other token out.
+ */
+export const SESSIONS_PER_PRINCIPAL = 100;
+
 export interface Session {
   id: string;
   identity: Identity;
+  /** Whose session it is: the token's name, or `local` under --no-auth. */
+  owner: string;
   server: McpServer;
   transport: StreamableHTTPServerTransport;
   /** Requests of this session being answered now (an open event stream counts). */
@@ -21,6 +30,8 @@ export interface Session {
 export class SessionRegistry {
   readonly #sessions = new Map<string, Session>();
   readonly #idleMs: number;
+  /** Sessions being opened (initialize in progress), by owner: counted against the caps before they exist. */
+  readonly #opening = new Map<string, number>();
   readonly #timer: NodeJS.Timeout;
 
   constructor(idleMs: number) {
@@ -46,6 +57,31 @@ export class SessionRegistry {
     if (id !== undefined) this.#sessions.delete(id);
   }
 
+  /**
+   * Holds a place for a new session of `owner`, or says false when there is none: the server is
+   * full, or every session of `owner` is busy. At its own cap, the owner's least recently used idle
+   * session is closed. `release` the place once the session is added or failed.
+   */
+  reserve(owner: string, maxTotal: number, maxPerOwner: number): boolean {
+    const own = [...this.#sessions.values()].filter((s) => s.owner === owner);
+    const opening = this.#opening.get(owner) ?? 0;
+    if (own.length + opening >= maxPerOwner) {
+      const idle = own.filter((s) => s.open === 0).sort((a, b) => a.lastSeen - b.lastSeen)[0];
+      if (!idle) return false;
+      this.#close(idle);
+    }
+    const allOpening = [...this.#opening.values()].reduce((a, b) => a + b, 0);
+    if (this.#sessions.size + allOpening >= maxTotal) return false;
+    this.#opening.set(owner, opening + 1);
+    return true;
+  }
+
+  release(owner: string): void {
+    const left = (this.#opening.get(owner) ?? 1) - 1;
+    if (left > 0) this.#opening.set(owner, left);
+    else this.#opening.delete(owner);
+  }
+
   /** Counts a request of the session as open until its response is done. */
   track(session: Session, done: Promise<unknown> | { once(event: 'close', f: () => void): unknown }): void {
     session.open++;
@@ -69,10 +105,12 @@ export class SessionRegistry {
   #sweep(): void {
     const now = Date.now();
     for (const session of this.#sessions.values()) {
-      if (session.open === 0 && now - session.lastSeen >= this.#idleMs) {
-        this.#sessions.delete(session.id);
-        void session.server.close().catch(() => {});
-      }
+      if (session.open === 0 && now - session.lastSeen >= this.#idleMs) this.#close(session);
     }
+  }
+
+  #close(session: Session): void {
+    this.#sessions.delete(session.id);
+    void session.server.close().catch(() => {});
   }
 }

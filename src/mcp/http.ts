@@ -16,7 +16,7 @@ import { tokenPrincipal } from '../vault/tokens.js';
 import { authenticate, sameIdentity, type HttpAuth, type Identity } from './http-auth.js';
 import { allowListsFor, BodyTooLarge, hostForUrl, readCappedBody, refusedOrigin } from './http-guard.js';
 import { RateLimiter, toolCallsIn } from './http-rate.js';
-import { SessionRegistry, type Session } from './http-sessions.js';
+import { SESSIONS_PER_PRINCIPAL, SessionRegistry, type Session } from './http-sessions.js';
 import { createServer } from './server.js';
 
 export interface HttpServerOptions {
@@ -112,7 +112,16 @@ export async function serveHttp(options: HttpServerOptions): Promise<RunningHttp
   };
 
   const openSession = async (identity: Identity, req: IncomingMessage, res: ServerResponse, body: unknown) => {
-    if (sessions.size >= maxSessions) return reply(res, 503, `too many sessions open (${maxSessions}); retry later`, { 'retry-after': '5' });
+    const owner = identity.kind === 'token' ? tokenPrincipal(identity.info.name) : 'local';
+    if (!sessions.reserve(owner, maxSessions, SESSIONS_PER_PRINCIPAL)) return reply(res, 503, 'too many sessions open; retry later', { 'retry-after': '5' });
+    try {
+      await startSession(identity, owner, req, res, body);
+    } finally {
+      sessions.release(owner);
+    }
+  };
+
+  const startSession = async (identity: Identity, owner: string, req: IncomingMessage, res: ServerResponse, body: unknown) => {
     const handle =
       identity.kind === 'local'
         ? options.core
@@ -125,7 +134,7 @@ export async function serveHttp(options: HttpServerOptions): Promise<RunningHttp
     const server = createServer(handle);
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
-      onsessioninitialized: (id) => sessions.add({ id, identity, server, transport, open: 0, lastSeen: Date.now() }),
+      onsessioninitialized: (id) => sessions.add({ id, identity, owner, server, transport, open: 0, lastSeen: Date.now() }),
     });
     transport.onclose = () => sessions.delete(transport.sessionId);
     await server.connect(transport);
