@@ -91,6 +91,11 @@ export function httpAuth(plan: HttpPlan, vault: Vault, trail: () => AuditTrail):
       await vault.refresh();
       return vault.tokens.lookup(token);
     },
+    stillValid: async (info) => {
+      await vault.refresh();
+      const current = vault.tokens.list().find((t) => t.name === info.name);
+      return current !== undefined && current.createdAt === info.createdAt && !(current.expiresAt && Date.parse(current.expiresAt) <= Date.now());
+    },
   };
 }
 

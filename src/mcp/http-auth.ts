@@ -13,6 +13,12 @@ import type { TokenInfo } from '../vault/tokens.js';
 export interface HttpAuth {
   /** The token's scope, or undefined for one unknown, revoked or expired (the registry does not say which). */
   lookup?: (token: string) => Promise<TokenInfo | undefined>;
+  /**
+   * Whether the token a session was opened with is still in force (not revoked, not expired, not
+   * replaced by a new token of its name): an open event stream is no request, so sessions are
+   * checked with this from time to time and closed when it says no.
+   */
+  stillValid?: (info: TokenInfo) => Promise<boolean>;
   /** Puts a refused request on the audit trail; `principal` is the token's when a valid token was used where it may not be. */
   denied: (reason: string, principal?: string) => Promise<void>;
 }

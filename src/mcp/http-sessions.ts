@@ -102,6 +102,13 @@ export class SessionRegistry {
     await Promise.all(all.map((s) => s.server.close().catch(() => {})));
   }
 
+  /** Closes, open streams and all, every token session whose token `stillValid` no longer accepts. */
+  async revalidate(stillValid: (info: Extract<Identity, { kind: 'token' }>['info']) => Promise<boolean>): Promise<void> {
+    for (const session of [...this.#sessions.values()]) {
+      if (session.identity.kind === 'token' && !(await stillValid(session.identity.info))) this.#close(session);
+    }
+  }
+
   #sweep(): void {
     const now = Date.now();
     for (const session of this.#sessions.values()) {

@@ -46,6 +46,9 @@ export interface RunningHttpServer {
   shutdown(): Promise<void>;
 }
 
+/** How often open sessions are checked against their tokens (revoked or expired: closed). */
+const REVALIDATE_MS = 2000;
+
 const JSON_HEADERS = { 'content-type': 'application/json', 'cache-control': 'no-store' };
 
 export async function serveHttp(options: HttpServerOptions): Promise<RunningHttpServer> {
@@ -165,9 +168,17 @@ export async function serveHttp(options: HttpServerOptions): Promise<RunningHttp
   const port = (http.address() as AddressInfo).port;
   lists = allowListsFor(options.host, port, { hosts: options.allowedHosts, origins: options.allowedOrigins, trustProxy: options.trustProxy });
 
+  // Revocation and expiry reach sessions held open by an event stream too, within seconds.
+  const stillValid = options.auth.stillValid;
+  const revalidation = stillValid
+    ? setInterval(() => void sessions.revalidate(stillValid).catch((err: unknown) => logger().error({ err: err instanceof Error ? err.name : 'error' }, 'sessions could not be checked against their tokens')), REVALIDATE_MS)
+    : undefined;
+  revalidation?.unref();
+
   let stopping: Promise<void> | undefined;
   const shutdown = () =>
     (stopping ??= (async () => {
+      clearInterval(revalidation);
       draining = true;
       const closed = new Promise<void>((resolve) => http.close(() => resolve()));
       http.closeIdleConnections();

@@ -123,6 +123,24 @@ describe('authentication', () => {
     expect(fresh.status).toBe(401);
   });
 
+  it("revoking a token closes its sessions' open event streams too, within seconds", async () => {
+    createToken('streamer', '--secrets', 'ALPHA_*');
+    // A raw session (the SDK client would hold the session's one GET stream itself).
+    const opened = await rawRequest(server.url, { headers: mcpHeaders(tokens.streamer), body: INITIALIZE });
+    expect(opened.status).toBe(200);
+    const sessionId = String(opened.headers['mcp-session-id']);
+    const initialized = JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    expect((await rawRequest(server.url, { headers: mcpHeaders(tokens.streamer, { 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-06-18' }), body: initialized })).status).toBe(202);
+    const headers = { accept: 'text/event-stream', authorization: `Bearer ${tokens.streamer}`, 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-06-18' };
+    const stream = rawRequest(server.url, { method: 'GET', headers });
+    const within = <T,>(p: Promise<T>, ms: number) => Promise.race([p, new Promise<'open'>((res) => setTimeout(() => res('open'), ms))]);
+    const early = await within(stream, 1500);
+    expect(early, JSON.stringify(early)).toBe('open'); // a GET stream stays open while its token is good
+    expect(runCli(['token', 'revoke', 'streamer'], { env: t.env }).code).toBe(0);
+    const ended = await within(stream, 10_000);
+    expect(ended).not.toBe('open');
+  });
+
   it('an expired token is refused on its next request, without a restart, and sends nothing', async () => {
     const expiresAt = new Date(Date.now() + 4000);
     createToken('brief', '--secrets', 'ALPHA_*', '--expires', expiresAt.toISOString());
