@@ -49,9 +49,22 @@ export interface TokenSource {
 
 export class TokenRegistry {
   readonly #source: TokenSource;
+  /**
+   * The hash key and the sealed key it was opened from: a lookup runs on every request of the team
+   * server, and must not decrypt each time. A new sealed key (a rotation re-wraps it) opens again.
+   */
+  #hashKey: { sealed: unknown; key: Uint8Array } | undefined;
 
   constructor(source: TokenSource) {
     this.#source = source;
+  }
+
+  async #key(): Promise<Uint8Array> {
+    const sealed = this.#source.file().internal?.audit;
+    if (sealed !== undefined && this.#hashKey?.sealed === sealed) return this.#hashKey.key;
+    const key = await this.#source.key();
+    this.#hashKey = { sealed: this.#source.file().internal?.audit, key };
+    return key;
   }
 
   /** Creates a token and returns it, the only time it is ever available. */
@@ -72,7 +85,7 @@ export class TokenRegistry {
     const token = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
     const record: TokenRecord = {
       name: spec.name,
-      hash: hashOf(await this.#source.key(), token),
+      hash: hashOf(await this.#key(), token),
       secrets: spec.secrets ?? [],
       tasks: spec.tasks ?? [],
       admin: spec.admin ?? false,
@@ -111,7 +124,7 @@ export class TokenRegistry {
    */
   async lookup(token: string, now = new Date()): Promise<TokenInfo | undefined> {
     if (!TOKEN_SHAPE.test(token)) return undefined;
-    const presented = Buffer.from(hashOf(await this.#source.key(), token));
+    const presented = Buffer.from(hashOf(await this.#key(), token));
     let found: TokenRecord | undefined;
     for (const record of Object.values(this.#source.file().tokens ?? {})) {
       const stored = Buffer.from(record.hash);
