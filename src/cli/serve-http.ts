@@ -91,10 +91,14 @@ export function httpAuth(plan: HttpPlan, vault: Vault, trail: () => AuditTrail):
       await vault.refresh();
       return vault.tokens.lookup(token);
     },
-    stillValid: async (info) => {
+    stillValid: async () => {
       await vault.refresh();
-      const current = vault.tokens.list().find((t) => t.name === info.name);
-      return current !== undefined && current.createdAt === info.createdAt && !(current.expiresAt && Date.parse(current.expiresAt) <= Date.now());
+      const current = new Map(vault.tokens.list().map((t) => [t.name, t]));
+      const now = Date.now();
+      return (info) => {
+        const token = current.get(info.name);
+        return token !== undefined && token.createdAt === info.createdAt && !(token.expiresAt && Date.parse(token.expiresAt) <= now);
+      };
     },
   };
 }

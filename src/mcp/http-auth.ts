@@ -16,9 +16,10 @@ export interface HttpAuth {
   /**
    * Whether the token a session was opened with is still in force (not revoked, not expired, not
    * replaced by a new token of its name): an open event stream is no request, so sessions are
-   * checked with this from time to time and closed when it says no.
+   * checked with this from time to time and closed when it says no. One call reads the vault once
+   * and answers for every session.
    */
-  stillValid?: (info: TokenInfo) => Promise<boolean>;
+  stillValid?: () => Promise<(info: TokenInfo) => boolean>;
   /** Puts a refused request on the audit trail; `principal` is the token's when a valid token was used where it may not be. */
   denied: (reason: string, principal?: string) => Promise<void>;
 }

@@ -103,9 +103,9 @@ export class SessionRegistry {
   }
 
   /** Closes, open streams and all, every token session whose token `stillValid` no longer accepts. */
-  async revalidate(stillValid: (info: Extract<Identity, { kind: 'token' }>['info']) => Promise<boolean>): Promise<void> {
+  revalidate(stillValid: (info: Extract<Identity, { kind: 'token' }>['info']) => boolean): void {
     for (const session of [...this.#sessions.values()]) {
-      if (session.identity.kind === 'token' && !(await stillValid(session.identity.info))) this.#close(session);
+      if (session.identity.kind === 'token' && !stillValid(session.identity.info)) this.#close(session);
     }
   }
 

@@ -171,7 +171,7 @@ export async function serveHttp(options: HttpServerOptions): Promise<RunningHttp
   // Revocation and expiry reach sessions held open by an event stream too, within seconds.
   const stillValid = options.auth.stillValid;
   const revalidation = stillValid
-    ? setInterval(() => void sessions.revalidate(stillValid).catch((err: unknown) => logger().error({ err: err instanceof Error ? err.name : 'error' }, 'sessions could not be checked against their tokens')), REVALIDATE_MS)
+    ? setInterval(() => void stillValid().then((valid) => sessions.revalidate(valid)).catch((err: unknown) => logger().error({ err: err instanceof Error ? err.name : 'error' }, 'sessions could not be checked against their tokens')), REVALIDATE_MS)
     : undefined;
   revalidation?.unref();
 
