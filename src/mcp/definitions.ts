@@ -9,6 +9,7 @@ import { BlindfoldError } from '../errors.js';
 import { PLACEMENTS } from '../policy/placements.js';
 import { HTTP_METHODS, REQUEST_LIMITS } from '../template/request.js';
 import type { Task } from '../tasks/loader.js';
+import { LIST_LIMIT } from '../vault/listing-page.js';
 
 export interface ToolDefinition<In extends z.ZodRawShape = z.ZodRawShape, Out extends z.ZodRawShape = z.ZodRawShape> {
   name: string;
@@ -38,9 +39,15 @@ const listSecrets = {
   description:
     'List the secrets you can use (names, descriptions, allowed hosts and placements; never values). ' +
     'Use a name as <secrets.NAME> in http_request; the server fills in the value and scrubs it from the response.',
-  inputSchema: { filter: z.string().max(200).optional().describe('case-insensitive text to match in names and descriptions') },
+  inputSchema: {
+    filter: z.string().max(200).optional().describe('case-insensitive text to match in names and descriptions'),
+    limit: z.number().int().min(1).max(LIST_LIMIT.max).optional().describe(`secrets per page, default ${LIST_LIMIT.default}`),
+    cursor: z.string().max(100).optional().describe('nextCursor of the previous page, for the page after it'),
+  },
   outputSchema: {
-    secrets: z.array(secretListing),
+    secrets: z.array(secretListing).describe('this page, sorted by name'),
+    total: z.number().int().describe('secrets that match, on every page'),
+    nextCursor: z.string().optional().describe('pass as cursor for the next page; absent on the last page'),
     environment: z.string(),
     warning: z.string().optional().describe('secrets listed that have no value in this environment (calls using them are refused)'),
   },

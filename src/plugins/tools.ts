@@ -9,6 +9,7 @@ import { BlindfoldError } from '../errors.js';
 import { exposedGroups, taskToolDefinition, toolDefinitions, type ToolDefinition, type ToolGroup } from '../mcp/definitions.js';
 import { toolError } from '../mcp/results.js';
 import type { Blindfold } from '../open.js';
+import { pageOf } from '../vault/listing-page.js';
 
 export { TOOL_GROUPS, type ToolGroup } from '../mcp/definitions.js';
 
@@ -62,10 +63,11 @@ export function pluginTools(blindfold: Blindfold, options: PluginOptions = {}): 
   if (expose.has('list_secrets')) {
     const shape = z.object(toolDefinitions.list_secrets.outputSchema);
     tools.push(
-      pluginTool(toolDefinitions.list_secrets, async ({ filter }) =>
+      pluginTool(toolDefinitions.list_secrets, async ({ filter, limit, cursor }) => {
+        const page = pageOf(await blindfold.listSecrets(filter as string | undefined), limit as number | undefined, cursor as string | undefined);
         // Parsing through the output schema keeps exactly the fields the MCP tool declares.
-        shape.parse({ secrets: await blindfold.listSecrets(filter as string | undefined), environment: blindfold.principal.env }),
-      ),
+        return shape.parse({ secrets: page.items, total: page.total, nextCursor: page.nextCursor, environment: blindfold.principal.env });
+      }),
     );
   }
   if (expose.has('http_request')) {
