@@ -11,6 +11,7 @@ import { scanSteps, scanText, type ScanResult } from './scan.js';
 import { applySpans, spansToReplace, type Span } from './spans.js';
 import { DEFAULT_LIMITS, type DecodeLimits } from './views/index.js';
 import { FingerprintTable } from './table.js';
+import { CleanMemo } from './clean-memo.js';
 
 export { WINDOW, publicParts, windowFingerprints } from './fingerprints.js';
 export { replacementFor, WITHHELD, WITHHELD_NOTICE } from './spans.js';
@@ -76,6 +77,8 @@ export class Redactor {
   readonly #failOpen: boolean;
   /** Values public by design (`set --public`): redacted, never a tripwire. */
   readonly #public = new Set<string>();
+  /** Short texts scanned clean since the last value was learned (header names and values, mostly). */
+  readonly #clean = new CleanMemo(WINDOW);
 
   constructor(options: RedactorOptions = {}) {
     this.#keys = hashKeys(options.key ?? randomKey());
@@ -117,6 +120,7 @@ export class Redactor {
   }
 
   #addTriples(name: string, triples: Int32Array): void {
+    this.#clean.clear();
     for (let i = 0; i < triples.length; i += 3) {
       if (triples[i] === HEAD) this.#table.insertHead(triples[i + 1]!);
       else if (triples[i] === STRETCH) this.#table.insertStretch(triples[i + 1]!, triples[i + 2]!);
@@ -137,7 +141,10 @@ export class Redactor {
    * from this what an agent may see.
    */
   inspect(text: string): ScanResult {
+    const memo = this.#clean.keyOf(text);
+    if (memo !== undefined && this.#clean.has(memo)) return { hits: [], unscanned: [] };
     const result = scanText(this.#keys, this.#table, text, this.#limits);
+    if (memo !== undefined && result.hits.length === 0 && result.unscanned.length === 0) this.#clean.add(memo);
     if (this.#failOpen) result.unscanned = [];
     forgetLastMatch();
     return result;
