@@ -54,7 +54,7 @@ export function refusedOrigin(req: IncomingMessage, lists: AllowLists): 'host' |
 }
 
 /** Whether the host the client asked for (`Host`, or the proxy's under --trust-proxy) is on the list: the DNS-rebinding check. */
-export function hostAllowed(req: IncomingMessage, lists: AllowLists): boolean {
+export function hostAllowed(req: Pick<IncomingMessage, 'headers'>, lists: AllowLists): boolean {
   // A proxy's X-Forwarded-Host counts only when the admin said a proxy stands in front
   // (--trust-proxy); otherwise any client could send one, so every X-Forwarded-* is ignored.
   const forwarded = lists.trustProxy ? firstValue(req.headers['x-forwarded-host']) : undefined;
