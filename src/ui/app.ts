@@ -14,7 +14,7 @@ import type { UiBackend } from './backend.js';
 import type { UiEnv } from './context.js';
 import { csrfMatches, fromThisPage, hostCheck, securityHeaders } from './guard.js';
 import { accessRoutes } from './routes/access.js';
-import { authRoutes } from './routes/auth.js';
+import { loginRoute, logoutRoute } from './routes/auth.js';
 import { secretRoutes } from './routes/secrets.js';
 import { secretWriteRoutes } from './routes/secret-write.js';
 import type { Sessions } from './sessions.js';
@@ -55,7 +55,7 @@ export function createUiApp(o: UiAppOptions): Hono<UiEnv> {
 
   app.use('*', bodyLimit({ maxSize: MAX_FORM_BYTES, onError: (c) => c.text('the form is too large', 413) }));
 
-  authRoutes(app, { sessions: o.sessions, backend: o.backend, cookieName: o.cookieName, ...(o.afterLogin ? { afterLogin: o.afterLogin } : {}) });
+  loginRoute(app, { sessions: o.sessions, backend: o.backend, cookieName: o.cookieName, ...(o.afterLogin ? { afterLogin: o.afterLogin } : {}) });
 
   app.use('*', async (c, next) => {
     const session = o.sessions.find(getCookie(c, o.cookieName));
@@ -74,6 +74,7 @@ export function createUiApp(o: UiAppOptions): Hono<UiEnv> {
     await next();
   });
 
+  logoutRoute(app, o);
   secretWriteRoutes(app, o.backend);
   secretRoutes(app, o.backend);
   accessRoutes(app, o.backend);

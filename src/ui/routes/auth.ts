@@ -5,7 +5,7 @@
  * attempts are rate limited. `POST /logout` (CSRF-checked like every write) ends the session.
  */
 import type { Hono } from 'hono';
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { deleteCookie, setCookie } from 'hono/cookie';
 import { logger } from '../../log.js';
 import type { UiBackend } from '../backend.js';
 import type { UiEnv } from '../context.js';
@@ -20,7 +20,8 @@ export interface AuthOptions {
   afterLogin?: () => void;
 }
 
-export function authRoutes(app: Hono<UiEnv>, o: AuthOptions): void {
+/** `GET /login`: before the session check (it is how a session starts). */
+export function loginRoute(app: Hono<UiEnv>, o: AuthOptions): void {
   app.get('/login', async (c) => {
     const outcome = o.sessions.login(c.req.query('token'));
     if (!outcome.ok) {
@@ -38,7 +39,10 @@ export function authRoutes(app: Hono<UiEnv>, o: AuthOptions): void {
     o.afterLogin?.();
     return c.redirect('/secrets', 303);
   });
+}
 
+/** `POST /logout`: after the session and CSRF checks, like every write. */
+export function logoutRoute(app: Hono<UiEnv>, o: Pick<AuthOptions, 'sessions' | 'cookieName'>): void {
   app.post('/logout', (c) => {
     o.sessions.logout(c.get('session'));
     deleteCookie(c, o.cookieName, { path: '/', httpOnly: true, sameSite: 'Strict' });
@@ -46,7 +50,3 @@ export function authRoutes(app: Hono<UiEnv>, o: AuthOptions): void {
   });
 }
 
-/** The session cookie of a request, if any. */
-export function sessionCookie(c: Parameters<typeof getCookie>[0], name: string): string | undefined {
-  return getCookie(c, name);
-}
