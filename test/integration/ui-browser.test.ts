@@ -66,8 +66,9 @@ afterAll(async () => {
 /** No spelling of either value in the DOM (markup, input values, text) or in any response so far. */
 async function expectNoValueAnywhere(where: string): Promise<void> {
   const markup = await page.content();
-  const fieldValues = await page.evaluate(() => [...document.querySelectorAll('input, textarea')].map((i) => (i as HTMLInputElement).value).join('\n'));
-  const text = await page.evaluate(() => document.body.innerText);
+  // Browser code as strings: the test program is typed for Node, without the DOM's types.
+  const fieldValues = await page.evaluate<string>("[...document.querySelectorAll('input, textarea')].map((i) => i.value).join('\\n')");
+  const text = await page.evaluate<string>('document.body.innerText');
   expectNoTrace(markup, VALUES, `${where}: DOM`);
   expectNoTrace(fieldValues, VALUES, `${where}: form fields`);
   expectNoTrace(text, VALUES, `${where}: page text`);
@@ -105,7 +106,7 @@ describe('blindfold ui in a real browser', () => {
     // The cookie is HttpOnly, SameSite=Strict, Path=/.
     const [cookie] = await context.cookies(ui.origin);
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/' });
-    expect(await page.evaluate(() => document.cookie)).toBe('');
+    expect(await page.evaluate<string>('document.cookie')).toBe('');
   });
 
   it('creates a secret with values for two environments', async () => {
@@ -264,15 +265,11 @@ describe('blindfold ui in a real browser', () => {
     expect(headers['cache-control']).toBe('no-store');
     const console: string[] = [];
     page.on('console', (m) => console.push(m.text()));
-    await page.evaluate(() => {
-      const w = window as unknown as { violations: string[] };
-      w.violations = [];
-      document.addEventListener('securitypolicyviolation', (e) => w.violations.push(e.effectiveDirective));
-    });
+    await page.evaluate("window.violations = []; document.addEventListener('securitypolicyviolation', (e) => window.violations.push(e.effectiveDirective))");
     await page.addScriptTag({ content: 'window.injectedRan = true;' }).catch(() => undefined);
-    await page.waitForFunction(() => (window as unknown as { violations: string[] }).violations.length > 0);
-    expect(await page.evaluate(() => (window as unknown as { injectedRan?: boolean }).injectedRan)).toBeUndefined();
-    expect(await page.evaluate(() => (window as unknown as { violations: string[] }).violations)).toContain('script-src-elem');
+    await page.waitForFunction('window.violations.length > 0');
+    expect(await page.evaluate<boolean>("window.injectedRan === undefined")).toBe(true);
+    expect(await page.evaluate<string[]>('window.violations')).toContain('script-src-elem');
     expect(console.join('\n')).toMatch(/Content Security Policy/);
   });
 

@@ -37,9 +37,8 @@ export function secretPageView(session: Session, d: SecretDetail, notes: { notic
   ];
   const versions = table(
     ['Version', 'Saved', 'Environments', ''],
-    d.history
-      .slice()
-      .reverse()
+    [...d.history]
+      .sort((a, b) => b.version - a.version)
       .map((h) => [String(h.version), h.updatedAt, h.environments.join(', '), h.current ? 'current' : postButton(session, `${path}/rollback`, `Roll back to ${h.version}`, { version: String(h.version) })]),
   );
   const body = html`<p class="actions"><a class="button" href="${path}/edit">Edit</a> <a class="button danger" href="${path}/delete">Delete…</a></p>
