@@ -1,5 +1,6 @@
 /** The Hono context of the page's routes: the session a request belongs to, and its form. */
 import type { Context } from 'hono';
+import { looksLikeToken } from '../echo.js';
 import { BlindfoldError } from '../errors.js';
 import type { Session } from './sessions.js';
 
@@ -55,3 +56,21 @@ export function messageOf(err: unknown): string {
   if (err instanceof BlindfoldError) return `${err.message} [${err.code}]`;
   return 'the operation failed (internal error; see the server log)';
 }
+
+/**
+ * Query fields of the filter forms, as the page may show them again: one that looks like a key or
+ * token (a value pasted into the search box) is neither used nor repeated (src/echo.ts decides).
+ */
+export function filterFields<K extends string>(c: UiContext, names: readonly K[]): { values: Record<K, string>; refused: boolean } {
+  const values = {} as Record<K, string>;
+  let refused = false;
+  for (const name of names) {
+    const text = c.req.query(name) ?? '';
+    const looks = text.split(/\s+/).some((word) => word !== '' && looksLikeToken(word));
+    values[name] = looks ? '' : text;
+    refused ||= looks;
+  }
+  return { values, refused };
+}
+
+export const NOT_REPEATED_FILTER = 'a filter looked like a key or token, so it was neither used nor repeated here';

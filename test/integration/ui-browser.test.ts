@@ -238,6 +238,13 @@ describe('blindfold ui in a real browser', () => {
     const control = await post(`_csrf=${csrf}&name=raw-ok`, self);
     expect(control.status).toBe(200);
     expect(control.body).toContain('Token raw-ok created');
+    // A value pasted into a filter is neither used nor repeated in the page.
+    for (const path of ['/secrets?q=', '/secrets?host=', '/audit?principal=']) {
+      const r = await rawRequest(`${ui.origin}${path}${encodeURIComponent(DEV_VALUE)}`, { method: 'GET', headers: { cookie } });
+      expect(r.status).toBe(200);
+      expect(r.body).toContain('neither used nor repeated');
+      expectNoTrace(r.body, VALUES, `filter ${path}`);
+    }
     const names = (JSON.parse(runCli(['token', 'list', '--json'], { env: t.env }).stdout) as { tokens: Array<{ name: string }> }).tokens.map((x) => x.name);
     expect(names.filter((n) => n.startsWith('raw-'))).toEqual(['raw-ok']);
   });

@@ -5,8 +5,8 @@ import { parseExpiry, parseRate } from '../../cli/token-options.js';
 import { BlindfoldError } from '../../errors.js';
 import { parseSince, type AuditFilter } from '../../store/audit/query.js';
 import type { UiBackend } from '../backend.js';
-import { field, lines, messageOf, noticeOf, principalOf, type UiContext, type UiEnv } from '../context.js';
-import { auditView, type AuditFilters } from '../views/audit.js';
+import { field, filterFields, lines, messageOf, noticeOf, NOT_REPEATED_FILTER, principalOf, type UiContext, type UiEnv } from '../context.js';
+import { auditView } from '../views/audit.js';
 import { suspensionsView, tokensView } from '../views/access.js';
 
 const SHOWN_ENTRIES = 500;
@@ -15,13 +15,13 @@ export function accessRoutes(app: Hono<UiEnv>, backend: UiBackend): void {
   const adminOf = (c: UiContext) => backend.admin(principalOf(c.get('session')));
 
   app.get('/audit', async (c) => {
-    const filters: AuditFilters = { secret: c.req.query('secret') ?? '', action: c.req.query('action') ?? '', principal: c.req.query('principal') ?? '', since: c.req.query('since') ?? '' };
+    const { values: filters, refused } = filterFields(c, ['secret', 'action', 'principal', 'since'] as const);
     const filter: AuditFilter = {
       ...(filters.secret ? { secret: filters.secret } : {}),
       ...(filters.action ? { action: filters.action } : {}),
       ...(filters.principal ? { principal: filters.principal } : {}),
     };
-    let error: string | undefined;
+    let error: string | undefined = refused ? NOT_REPEATED_FILTER : undefined;
     try {
       if (filters.since) filter.since = parseSince(filters.since);
     } catch {

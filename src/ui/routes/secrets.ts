@@ -5,7 +5,7 @@ import { secretInScope } from '../../policy/scope.js';
 import { coversHost, parseHostArgument } from '../../policy/host-filter.js';
 import { assertEnvironment, withoutValueIn } from '../../vault/names.js';
 import { tasksUsing, type UiBackend } from '../backend.js';
-import { messageOf, noticeOf, principalOf, type UiEnv } from '../context.js';
+import { filterFields, messageOf, noticeOf, NOT_REPEATED_FILTER, principalOf, type UiEnv } from '../context.js';
 import { messageView } from '../views/access.js';
 import { secretsListView, type ListFilters, type ListedSecret } from '../views/secrets-list.js';
 import { secretPageView } from '../views/secret-page.js';
@@ -17,11 +17,11 @@ export function secretRoutes(app: Hono<UiEnv>, backend: UiBackend): void {
 
   app.get('/secrets', async (c) => {
     const session = c.get('session');
-    const filters: ListFilters = { q: c.req.query('q') ?? '', env: c.req.query('env') ?? '', host: c.req.query('host') ?? '', unused: c.req.query('unused') ?? '' };
+    const { values: filters, refused } = filterFields(c, ['q', 'env', 'host', 'unused'] as const);
     const all = await backend.admin(principalOf(session)).list();
     const usage = backend.trail.usage();
     let secrets: ListedSecret[] = all.map((s) => ({ ...s, lastUsedAt: usage.get(s.name)?.lastUsedAt ?? null, useCount: usage.get(s.name)?.useCount ?? 0 }));
-    let error: string | undefined;
+    let error: string | undefined = refused ? NOT_REPEATED_FILTER : undefined;
     try {
       secrets = applyFilters(secrets, filters);
     } catch (err) {
