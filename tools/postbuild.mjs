@@ -3,7 +3,7 @@
 // them locales nothing uses) before it can answer `tools/list`; bundled, each command's code is one
 // file (chunks/ holds what commands share) that esbuild has already tree-shaken. The rest of dist/
 // stays tsc's output, file by file: the library entry and its types are imported from there.
-import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -105,6 +105,11 @@ writeFileSync(serveBundle, dynamicImports.join(undiciImport.replace('import', '_
 // A dist/ built before undici was shared keeps no stale copy of it.
 rmSync(`${root}/dist/cli/undici.mjs`, { force: true });
 rmSync(`${root}/dist/cli/undici.mjs.map`, { force: true });
+
+// The admin page's script and stylesheet (src/ui/assets.ts finds them beside the package's dist/):
+// plain files, copied as they are — nothing is built or fetched at run time.
+rmSync(`${root}/dist/ui/static`, { recursive: true, force: true });
+cpSync(`${root}/src/ui/static`, `${root}/dist/ui/static`, { recursive: true });
 
 // The CLI entry must be executable for `npm link` / `npx blindfold` / the tests that spawn it.
 chmodSync(`${root}/dist/cli/main.js`, 0o755);

@@ -184,6 +184,20 @@ export function declareCommands(program: Command): void {
     .action(lazy(loadServeAction));
 
   program
+    .command('ui')
+    .description('serve the admin page on 127.0.0.1 and print a one-time login URL (secrets, values write-only, history, audit, suspensions, tokens)')
+    .option('--port <n>', 'port to listen on (0: any free port; the URL is printed on stderr)', '7778')
+    .addHelpText(
+      'after',
+      `
+The URL carries a one-time login token: the first browser that opens it gets a session cookie
+(HttpOnly, SameSite=Strict) and the token is dead; a fresh URL is printed after each login.
+Sessions end after 30 minutes idle, after 12 hours, or at "Log out". Values typed in the page are
+write-only: never shown again. Every change is audited as ui:<login id>. Stop with Ctrl-C.`,
+    )
+    .action(lazy(() => import('./commands/ui.js').then((m) => m.uiAction)));
+
+  program
     .command('run')
     .description('run a task file (as an agent would call its tool) and print the redacted result')
     .argument('<task>', 'task name (see `blindfold tasks list`)')

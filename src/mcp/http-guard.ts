@@ -46,16 +46,26 @@ export function allowListsFor(host: string, port: number, extra: { hosts?: strin
 
 /** Why a request is refused with 403, or undefined when its `Host` and `Origin` are allowed. */
 export function refusedOrigin(req: IncomingMessage, lists: AllowLists): 'host' | 'origin' | undefined {
+  if (!hostAllowed(req, lists)) return 'host';
+  // Clients that are not browsers send no Origin; a browser always does, and `null` is no origin.
+  const origin = req.headers.origin;
+  if (origin !== undefined && !originAllowed(origin, lists)) return 'origin';
+  return undefined;
+}
+
+/** Whether the host the client asked for (`Host`, or the proxy's under --trust-proxy) is on the list: the DNS-rebinding check. */
+export function hostAllowed(req: Pick<IncomingMessage, 'headers'>, lists: AllowLists): boolean {
   // A proxy's X-Forwarded-Host counts only when the admin said a proxy stands in front
   // (--trust-proxy); otherwise any client could send one, so every X-Forwarded-* is ignored.
   const forwarded = lists.trustProxy ? firstValue(req.headers['x-forwarded-host']) : undefined;
   const host = (forwarded ?? req.headers.host ?? '').toLowerCase();
   const bareName = host.replace(/:\d+$/, '');
-  if (!host || !lists.hosts.some((allowed) => allowed === host || (!/:\d+$/.test(allowed) && allowed === bareName))) return 'host';
-  // Clients that are not browsers send no Origin; a browser always does, and `null` is no origin.
-  const origin = req.headers.origin;
-  if (origin !== undefined && !lists.origins.includes(origin.toLowerCase().replace(/\/$/, ''))) return 'origin';
-  return undefined;
+  return host !== '' && lists.hosts.some((allowed) => allowed === host || (!/:\d+$/.test(allowed) && allowed === bareName));
+}
+
+/** Whether an `Origin` header names one of the allowed origins (`null` never does). */
+export function originAllowed(origin: string, lists: AllowLists): boolean {
+  return lists.origins.includes(origin.toLowerCase().replace(/\/$/, ''));
 }
 
 /** The first host of an X-Forwarded-Host header (a chain of proxies appends after it). */

@@ -80,8 +80,9 @@ describe('the house (SPEC §12)', () => {
     // Issue 19 item 2. Allowed besides src/store: what the issue leaves outside the seam (the tasks
     // folder, the key file, the settings file), the CLI's reads of files the user names (.env, stdin)
     // and the server's own compiled bundle (serve-loader.ts); `doctor`'s look at the home folder's and
-    // the key file's existence and mode, and at the MCP clients' own config files (issue 20 item 4); exec's look-up of its command on PATH (exec-path.ts).
-    const allowed = ['tasks/loader.ts', 'tasks/registry.ts', 'vault/keyring.ts', 'vault/keys.ts', 'vault/key-file-rotation.ts', 'settings.ts', 'cli/io.ts', 'cli/serve-loader.ts', 'cli/commands/import.ts', 'cli/doctor-setup.ts', 'cli/doctor-clients.ts', 'cli/exec-path.ts'];
+    // the key file's existence and mode, and at the MCP clients' own config files (issue 20 item 4); exec's look-up of its command on PATH (exec-path.ts); the admin page's own script and
+    // stylesheet, read from the package (ui/assets.ts).
+    const allowed = ['tasks/loader.ts', 'tasks/registry.ts', 'vault/keyring.ts', 'vault/keys.ts', 'vault/key-file-rotation.ts', 'settings.ts', 'cli/io.ts', 'cli/serve-loader.ts', 'cli/commands/import.ts', 'cli/doctor-setup.ts', 'cli/doctor-clients.ts', 'cli/exec-path.ts', 'ui/assets.ts'];
     const touching = files
       .filter((f) => !rel(f).startsWith('store/') && !allowed.includes(rel(f)))
       .filter((f) => /from 'node:fs(\/promises)?'|from 'proper-lockfile'/.test(readFileSync(f, 'utf8')))

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { BlindfoldError } from '../../errors.js';
-import { hostMatches, parseHostPattern, type HostPattern } from '../../policy/hosts.js';
+import { coversHost, parseHostArgument } from '../../policy/host-filter.js';
 import { parseSince, type Usage } from '../../store/audit/query.js';
 import type { SecretInfo } from '../../vault/records.js';
 import { assertEnvironment, withoutValueIn } from '../../vault/names.js';
@@ -26,7 +26,7 @@ export const listAction = action(async (opts: ListOptions, cmd: Command) => {
     const missing = new Set(withoutValueIn(env, secrets));
     secrets = secrets.filter((s) => !missing.has(s.name));
   }
-  if (host) secrets = secrets.filter((s) => s.hosts.some((bound) => covers(bound, host)));
+  if (host) secrets = secrets.filter((s) => s.hosts.some((bound) => coversHost(bound, host)));
   let usage: Map<string, Usage> | undefined;
   if (unusedSince) {
     usage = vault.state.auditReader().usage();
@@ -54,37 +54,6 @@ export const listAction = action(async (opts: ListOptions, cmd: Command) => {
     ]),
   );
 });
-
-/**
- * `--host` as a binding would be written (api.x.com, *.x.com, https://x.com:8443) or as a URL an
- * agent would call (its origin counts; the path is ignored). parseHostPattern's error never repeats it.
- */
-function parseHostArgument(text: string): HostPattern {
-  try {
-    return parseHostPattern(text);
-  } catch (err) {
-    if (!/^https?:\/\//i.test(text)) throw err;
-    let origin: string;
-    try {
-      origin = new URL(text).origin;
-    } catch {
-      throw err;
-    }
-    return parseHostPattern(origin);
-  }
-}
-
-/** Whether a secret's binding lets it go to `host`: the same binding, or one whose pattern matches that origin. */
-function covers(bound: string, host: HostPattern): boolean {
-  let pattern: HostPattern;
-  try {
-    pattern = parseHostPattern(bound);
-  } catch {
-    return false;
-  }
-  if (pattern.canonical === host.canonical) return true;
-  return !host.wildcard && hostMatches(pattern, new URL(`${host.scheme}://${host.host}:${host.port}/`));
-}
 
 /** `--unused 30d`: the moment before which a last use counts as unused (the grammar of `audit --since`). */
 function parseUnused(text: string): Date {

@@ -1,0 +1,89 @@
+/**
+ * The admin page as a Hono app. Every request passes, in order: the security headers (set on every
+ * answer, refusals included), the Host check (403), the static files and the login (no session
+ * needed), then for everything else: a write must come from this page (Origin / Sec-Fetch-Site,
+ * 403), a live session (401), and on a write the session's CSRF token (403, constant time).
+ */
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { getCookie } from 'hono/cookie';
+import { logger } from '../log.js';
+import type { AllowLists } from '../mcp/http-guard.js';
+import { loadAssets } from './assets.js';
+import type { UiBackend } from './backend.js';
+import type { UiEnv } from './context.js';
+import { csrfMatches, fromThisPage, hostCheck, securityHeaders } from './guard.js';
+import { accessRoutes } from './routes/access.js';
+import { loginRoute, logoutRoute } from './routes/auth.js';
+import { secretRoutes } from './routes/secrets.js';
+import { secretWriteRoutes } from './routes/secret-write.js';
+import type { Sessions } from './sessions.js';
+import { messageView } from './views/access.js';
+
+export interface UiAppOptions {
+  backend: UiBackend;
+  sessions: Sessions;
+  /** Host and Origin allow-lists of the bound address (known once listening). */
+  lists: () => AllowLists;
+  cookieName: string;
+  afterLogin?: () => void;
+}
+
+const MAX_FORM_BYTES = 64 * 1024;
+
+export function createUiApp(o: UiAppOptions): Hono<UiEnv> {
+  const app = new Hono<UiEnv>();
+  const assets = loadAssets();
+
+  app.use('*', securityHeaders);
+  app.use('*', hostCheck(o.lists));
+
+  app.get('/static/:file', (c) => {
+    const asset = assets.get(c.req.param('file'));
+    if (!asset) return c.text('not found', 404);
+    return c.body(asset.body, 200, { 'content-type': asset.type });
+  });
+
+  app.use('*', async (c, next) => {
+    const method = c.req.method;
+    if (method !== 'GET' && method !== 'HEAD' && method !== 'POST') return c.text('method not allowed', 405, { allow: 'GET, HEAD, POST' });
+    if (method === 'POST' && !fromThisPage({ origin: c.req.header('origin'), fetchSite: c.req.header('sec-fetch-site') }, o.lists())) {
+      return c.html(messageView('Refused', 'This form was not sent from this page.').toString(), 403);
+    }
+    await next();
+  });
+
+  app.use('*', bodyLimit({ maxSize: MAX_FORM_BYTES, onError: (c) => c.text('the form is too large', 413) }));
+
+  loginRoute(app, { sessions: o.sessions, backend: o.backend, cookieName: o.cookieName, ...(o.afterLogin ? { afterLogin: o.afterLogin } : {}) });
+
+  app.use('*', async (c, next) => {
+    const session = o.sessions.find(getCookie(c, o.cookieName));
+    if (!session) return c.html(messageView('Log in', 'Open the one-time login URL that `blindfold ui` printed on its terminal.').toString(), 401);
+    c.set('session', session);
+    if (c.req.method === 'POST') {
+      const body = await c.req.parseBody({ all: true });
+      const form: Record<string, string | string[]> = {};
+      for (const [k, v] of Object.entries(body)) {
+        const texts = (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string');
+        if (texts.length) form[k] = texts.length === 1 ? texts[0]! : texts;
+      }
+      if (!csrfMatches(session, form._csrf)) return c.html(messageView('Refused', 'This form is stale or was not sent from this page: reload and try again.', session).toString(), 403);
+      c.set('form', form);
+    }
+    await next();
+  });
+
+  logoutRoute(app, o);
+  secretWriteRoutes(app, o.backend);
+  secretRoutes(app, o.backend);
+  accessRoutes(app, o.backend);
+
+  app.notFound((c) => c.html(messageView('Not found', 'There is no page here.').toString(), 404));
+  app.onError((err, c) => {
+    // The name and code only: a message could quote what a form carried.
+    logger().error({ err: err.name, code: (err as { code?: unknown }).code }, 'admin page: a request failed');
+    return c.html(messageView('Error', 'Something went wrong; see the server log.').toString(), 500);
+  });
+  return app;
+}
