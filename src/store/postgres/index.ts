@@ -6,7 +6,15 @@
 import { PostgresConnection, redactedLocation, type PostgresOptions } from './connection.js';
 import { migrate, recordedVersion, SCHEMA_VERSION } from './schema.js';
 
+import { PostgresAuditTrail, type PostgresAuditOptions } from './audit-trail.js';
+
 export { PostgresStore, type PostgresStoreOptions } from './store.js';
+export { PostgresAuditTrail, type PostgresAuditOptions };
+
+/** The audit trail in the database at `url`, its rows read (a connection of its own, ended by `close`). */
+export async function openAuditTrail(url: string, options: PostgresAuditOptions & PostgresOptions): Promise<PostgresAuditTrail> {
+  return PostgresAuditTrail.open(new PostgresConnection(url, options), options, true);
+}
 export { redactedLocation, SCHEMA_VERSION, type PostgresOptions };
 
 /** Creates the schema in an empty database, or upgrades an older one; refuses a newer one (STORE_SCHEMA_MISMATCH). */

@@ -14,13 +14,15 @@
  *                       a NULL record, so per-record compare-and-set still knows when it went.
  *   blindfold_changes   the change feed: per revision, the keys it changed and whether the metadata
  *                       did, so an instance that was away catches up by reading what it missed.
+ *   blindfold_audit     the audit trail: one row per chained entry (audit-trail.ts); notices (no key:
+ *                       a sealed vault's refusals) in blindfold_audit_notices.
  * Records are `json`, not `jsonb`: stored as handed over, key order included.
  */
 import { BlindfoldError } from '../../errors.js';
 import type { PostgresConnection } from './connection.js';
 
 /** pg_advisory_xact_lock key for migrations: "blindfol" in ASCII, fixed so every release takes the same lock. */
-const MIGRATION_LOCK = '7091326290426670956';
+const MIGRATION_LOCK = '7092159436053442412';
 
 const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
   {
@@ -47,6 +49,19 @@ const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
         records json NOT NULL,
         meta boolean NOT NULL,
         committed_at timestamptz NOT NULL DEFAULT now()
+      );`,
+  },
+  {
+    // The audit trail (audit-trail.ts): one row per entry, as MAC'd; notices outside the chain apart.
+    version: 2,
+    sql: `
+      CREATE TABLE blindfold_audit (
+        seq bigint PRIMARY KEY,
+        entry json NOT NULL
+      );
+      CREATE TABLE blindfold_audit_notices (
+        id bigserial PRIMARY KEY,
+        notice json NOT NULL
       );`,
   },
 ];

@@ -1,0 +1,194 @@
+/**
+ * The audit trail on PostgreSQL (issue 22): one row per entry, the same chain as the file's (each
+ * entry MAC'd and linked to the one before). Appends from every instance take one transaction-level
+ * advisory lock, read the head inside it and insert the next seq, so the chain stays one chain
+ * whatever instance wrote each entry (`verify` passes across instances); the primary key on seq
+ * refuses a second entry at a seq should the lock ever be bypassed.
+ *
+ * The reader half of the AuditTrail interface (query, usage, verify) is synchronous today, and a
+ * database can only be read asynchronously. So this trail keeps a mirror of the rows: loaded whole
+ * by `open` and `refresh`, and brought up to date under the lock by every append (entries of other
+ * instances included). The readers answer from it: they see what this instance last read. That is
+ * enough for usage figures, not for verification — an edit made in the database after the last
+ * read is not seen until `refresh` — so `verifyStored` (async: refresh, then verify) is what an
+ * `audit verify` on PostgreSQL must call, and the interface's readers should become async (report
+ * of issue 22). Retention (pruning with a signed `audit.pruned`) is not implemented here yet.
+ */
+import { BlindfoldError } from '../../errors.js';
+import { capFields } from '../../audit/cap.js';
+import { genesis, macKey, macOf, type AuditEntry, type AuditFields } from '../../audit/chain.js';
+import { RevisionClaims } from '../../audit/claims.js';
+import type { AuditTrail } from '../../audit/trail.js';
+import { logger } from '../../log.js';
+import { matches, type AuditFilter, type Usage, type VerifyResult } from '../audit/query.js';
+import { countEntryUsage } from '../audit/retention.js';
+import type { PostgresConnection } from './connection.js';
+
+/** pg_advisory_xact_lock key of the chain's head: "bfaudit" in ASCII, fixed across releases. */
+const AUDIT_LOCK = '27697116485020020';
+
+export interface PostgresAuditOptions {
+  key: Uint8Array;
+  vaultId: string;
+  /** Test-only clock (entries' time). */
+  now?: () => number;
+}
+
+export class PostgresAuditTrail implements AuditTrail {
+  readonly #connection: PostgresConnection;
+  readonly #key: ReturnType<typeof macKey>;
+  readonly #vaultId: string;
+  readonly #now: () => number;
+  /** The rows as this instance last read them, in seq order. */
+  #entries: AuditEntry[] = [];
+  #notices = 0;
+  readonly #pending = new Set<Promise<unknown>>();
+
+  /** Whether `close` ends the connection (opened for this trail alone). */
+  readonly #owned: boolean;
+
+  private constructor(connection: PostgresConnection, options: PostgresAuditOptions, owned: boolean) {
+    this.#connection = connection;
+    this.#owned = owned;
+    this.#key = macKey(options.key);
+    this.#vaultId = options.vaultId;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** A trail on `connection`'s database, its rows read (the schema must be there: initSchema). */
+  static async open(connection: PostgresConnection, options: PostgresAuditOptions, owned = false): Promise<PostgresAuditTrail> {
+    const trail = new PostgresAuditTrail(connection, options, owned);
+    try {
+      await trail.refresh();
+    } catch (err) {
+      if (owned) await connection.close();
+      throw err;
+    }
+    return trail;
+  }
+
+  /** Reads every row again: the mirror then holds exactly what the database holds. */
+  async refresh(): Promise<void> {
+    try {
+      const [entries, notices] = await Promise.all([
+        this.#connection.query<{ entry: AuditEntry }>('reading the audit trail', 'SELECT entry FROM blindfold_audit ORDER BY seq'),
+        this.#connection.query<{ n: number }>('reading the audit trail', 'SELECT count(*)::int AS n FROM blindfold_audit_notices'),
+      ]);
+      this.#entries = entries.map((r) => r.entry);
+      this.#notices = notices[0]?.n ?? 0;
+    } catch (err) {
+      throw unavailable(err);
+    }
+  }
+
+  /** Verification of the rows as stored now (not as last read). */
+  async verifyStored(storeRevision?: number): Promise<VerifyResult> {
+    await this.refresh();
+    return this.verify(storeRevision);
+  }
+
+  async append(fields: AuditFields): Promise<AuditEntry> {
+    const capped = capFields(fields);
+    let entry: AuditEntry | undefined;
+    let caughtUp: AuditEntry[] = [];
+    try {
+      await this.#connection.withClient('appending to the audit trail', async (client) => {
+        try {
+          await client.query('BEGIN');
+          await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [AUDIT_LOCK]);
+          // Under the lock: what other instances appended since this one last read, then the head.
+          const after = this.#entries.at(-1)?.seq ?? 0;
+          caughtUp = (await client.query<{ entry: AuditEntry }>('SELECT entry FROM blindfold_audit WHERE seq > $1 ORDER BY seq', [after])).rows.map((r) => r.entry);
+          const last = caughtUp.at(-1) ?? this.#entries.at(-1);
+          const next: AuditEntry = {
+            time: new Date(this.#now()).toISOString(),
+            seq: (last?.seq ?? 0) + 1,
+            ...capped,
+            prev: last?.mac ?? genesis(this.#vaultId),
+            mac: '',
+          };
+          next.mac = macOf(this.#key, next as unknown as Record<string, unknown>);
+          await client.query('INSERT INTO blindfold_audit (seq, entry) VALUES ($1, $2)', [next.seq, JSON.stringify(next)]);
+          await client.query('COMMIT');
+          entry = next;
+        } catch (err) {
+          await client.query('ROLLBACK').catch(() => {});
+          throw this.#connection.translate(err, 'appending to the audit trail');
+        }
+      });
+    } catch (err) {
+      // Rows this instance has not seen may exist now (a lost COMMIT answer): the next append reads them under the lock.
+      throw unavailable(err);
+    }
+    this.#merge([...caughtUp, entry!]);
+    return structuredClone(entry!);
+  }
+
+  /**
+   * Adds rows read under the lock to the mirror. Appends of this instance finish in any order (one
+   * may read another's committed entry before that one got back here): a seq already held is skipped.
+   */
+  #merge(rows: AuditEntry[]): void {
+    for (const row of rows) if (row.seq > (this.#entries.at(-1)?.seq ?? 0)) this.#entries.push(row);
+  }
+
+  query(filter: AuditFilter = {}): AuditEntry[] {
+    return this.#entries.filter((e) => matches(e, filter)).map((e) => structuredClone(e));
+  }
+
+  usage(): Map<string, Usage> {
+    const usage = new Map<string, Usage>();
+    for (const e of this.#entries) countEntryUsage(usage, e);
+    return usage;
+  }
+
+  /** An entry outside the chain; written in the background (the interface gives no way to wait), a failure logged. */
+  notice(fields: AuditFields): void {
+    const write = this.#connection
+      .query('writing an audit notice', 'INSERT INTO blindfold_audit_notices (notice) VALUES ($1)', [JSON.stringify(capFields(fields))])
+      .then(() => void this.#notices++)
+      .catch((err: unknown) => logger().error({ code: (err as { code?: string }).code }, 'an audit notice could not be written to PostgreSQL'))
+      .finally(() => this.#pending.delete(write));
+    this.#pending.add(write);
+  }
+
+  /** The chain of the rows as last read (see `verifyStored`), and the pairing of claimed revisions with the store's. */
+  verify(storeRevision?: number): VerifyResult {
+    const claims = new RevisionClaims();
+    let prev = genesis(this.#vaultId);
+    for (const [i, e] of this.#entries.entries()) {
+      const label = `entry ${i + 1} (seq ${e.seq})`;
+      const problem =
+        macOf(this.#key, e as unknown as Record<string, unknown>) !== e.mac
+          ? 'the MAC does not match — the entry was edited or forged'
+          : e.seq !== i + 1 || e.prev !== prev
+            ? 'does not follow the previous entry (inserted, removed or reordered)'
+            : claims.see(e);
+      if (problem) return { ok: false, entries: i, problem: `${label}: ${problem}` };
+      prev = e.mac;
+    }
+    const landed = storeRevision === undefined ? undefined : claims.pastRevision(storeRevision);
+    if (landed) return { ok: false, entries: this.#entries.length, problem: landed };
+    return { ok: true, entries: this.#entries.length, ...(this.#notices ? { unsignedNotices: this.#notices } : {}) };
+  }
+
+  /** Entries are committed when `append` resolves; notices still on their way are awaited here. */
+  async settled(): Promise<void> {
+    await Promise.all([...this.#pending]);
+  }
+
+  flush(): void {
+    // Nothing is buffered: an entry is committed before `append` resolves.
+  }
+
+  close(): void {
+    // A shared connection is its owner's to end; one of our own ends once pending notices are written.
+    if (this.#owned) void this.settled().then(() => this.#connection.close());
+  }
+}
+
+function unavailable(err: unknown): BlindfoldError {
+  const code = err instanceof BlindfoldError ? err.code : 'INTERNAL';
+  const message = err instanceof Error ? err.message : String(err);
+  return new BlindfoldError('AUDIT_UNAVAILABLE', `the audit trail cannot be written or read: ${message}`, { cause: code });
+}

@@ -1,0 +1,94 @@
+// The audit trail on PostgreSQL (issue 22), on the run's real server: two instances appending at
+// once write one chain that verifies; query and usage answer from the rows this instance read;
+// an entry edited or removed in the database fails `verifyStored`; the database away is
+// AUDIT_UNAVAILABLE (the caller refuses) and appends resume when it is back.
+// Not in test/contract/audit-trail.test.ts: that suite opens backends synchronously and verifies
+// synchronously after editing the stored entry, which a database read cannot do (see audit-trail.ts).
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterEach, describe, expect, it } from 'vitest';
+import { initSchema, openAuditTrail, type PostgresAuditTrail } from '../../src/store/postgres/index.js';
+import { freshDatabase } from '../helpers/postgres-db.js';
+import { tcpProxy } from '../helpers/tcp-proxy.js';
+
+const key = randomBytes(32);
+const vaultId = 'pg-audit-vault';
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function trailOn(url: string): Promise<PostgresAuditTrail> {
+  const trail = await openAuditTrail(url, { key, vaultId, poolSize: 2 });
+  cleanups.push(async () => {
+    trail.close();
+    await trail.settled();
+  });
+  return trail;
+}
+
+async function sql(url: string, text: string, values: unknown[] = []): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(text, values);
+  } finally {
+    await client.end();
+  }
+}
+
+describe('the PostgreSQL audit trail', () => {
+  it('two instances appending at once write one chain, and each reads the other\'s entries', async () => {
+    const url = await freshDatabase();
+    await initSchema(url);
+    const [one, two] = [await trailOn(url), await trailOn(url)];
+    await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        (i % 2 ? one : two).append({ action: 'secret.resolve', principal: `stdio:${i % 2 ? 'one' : 'two'}`, secrets: [i % 3 ? 'A' : 'B'], outcome: 'ok' }),
+      ),
+    );
+    // Each instance's own appends finished in any order: what it holds is still the chain's prefix, once each.
+    const held = two.query().map((e) => e.seq);
+    expect(held).toEqual(Array.from({ length: held.length }, (_, i) => i + 1));
+    await one.append({ action: 'secret.create', principal: 'cli:a', secrets: ['C'], outcome: 'ok', storeRevision: 1 });
+    // `one` read every entry before its last append, under the lock.
+    expect(one.query().map((e) => e.seq)).toEqual(Array.from({ length: 31 }, (_, i) => i + 1));
+    expect(one.usage().get('A')?.useCount).toBe(20);
+    expect(one.query({ principal: 'stdio:two' })).toHaveLength(15);
+    expect(await one.verifyStored(1)).toMatchObject({ ok: true, entries: 31 });
+    expect(await two.verifyStored(1)).toMatchObject({ ok: true, entries: 31 });
+    expect((await two.verifyStored(0)).ok).toBe(false); // a claim past the store's revision
+  });
+
+  it('an entry edited or removed in the database fails verifyStored', async () => {
+    const url = await freshDatabase();
+    await initSchema(url);
+    const trail = await trailOn(url);
+    for (const principal of ['cli:a', 'cli:b', 'cli:c']) await trail.append({ action: 'secret.update', principal, secrets: ['A'], outcome: 'ok' });
+    expect((await trail.verifyStored()).ok).toBe(true);
+    await sql(url, `UPDATE blindfold_audit SET entry = replace(entry::text, 'cli:b', 'cli:x')::json WHERE seq = 2`);
+    expect(await trail.verifyStored()).toMatchObject({ ok: false, problem: expect.stringMatching(/seq 2.*MAC does not match/) });
+    await sql(url, `UPDATE blindfold_audit SET entry = replace(entry::text, 'cli:x', 'cli:b')::json WHERE seq = 2`);
+    expect((await trail.verifyStored()).ok).toBe(true);
+    await sql(url, 'DELETE FROM blindfold_audit WHERE seq = 2');
+    expect(await trail.verifyStored()).toMatchObject({ ok: false, problem: expect.stringContaining('does not follow') });
+  });
+
+  it('the database away: append is AUDIT_UNAVAILABLE, without the password, and resumes on the same chain', async () => {
+    const url = await freshDatabase();
+    await initSchema(url);
+    const proxy = await tcpProxy(url);
+    cleanups.push(() => proxy.stop());
+    const withPassword = new URL(proxy.url);
+    withPassword.password = 'audit-pg-password';
+    const trail = await trailOn(withPassword.href);
+    await trail.append({ action: 'secret.resolve', principal: 'stdio:x', secrets: ['A'], outcome: 'ok' });
+    await proxy.stop();
+    const err = await trail.append({ action: 'secret.resolve', principal: 'stdio:x', secrets: ['A'], outcome: 'ok' }).then(() => undefined, (e: unknown) => e as Error & { code?: string });
+    expect(err?.code).toBe('AUDIT_UNAVAILABLE');
+    expect(`${err?.message} ${JSON.stringify(err)}`).not.toContain('audit-pg-password');
+    await proxy.start();
+    await trail.append({ action: 'secret.resolve', principal: 'stdio:y', secrets: ['A'], outcome: 'ok' });
+    expect(await trail.verifyStored()).toMatchObject({ ok: true, entries: 2 });
+  });
+});
