@@ -1,13 +1,15 @@
 // The audit trail on PostgreSQL (issue 22), on the run's real server: two instances appending at
 // once write one chain that verifies; query and usage answer from the rows this instance read;
 // an entry edited or removed in the database fails `verifyStored`; the database away is
-// AUDIT_UNAVAILABLE (the caller refuses) and appends resume when it is back.
+// AUDIT_UNAVAILABLE (the caller refuses) and appends resume when it is back; an entry appended
+// from a store change's beforeCommit on the same database lands in that change's transaction.
 // Not in test/contract/audit-trail.test.ts: that suite opens backends synchronously and verifies
 // synchronously after editing the stored entry, which a database read cannot do (see audit-trail.ts).
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { initSchema, openAuditTrail, type PostgresAuditTrail } from '../../src/store/postgres/index.js';
+import { initSchema, openAuditTrail, PostgresStore, type PostgresAuditTrail } from '../../src/store/postgres/index.js';
+import type { StoreChange } from '../../src/store/secret-store.js';
 import { freshDatabase } from '../helpers/postgres-db.js';
 import { tcpProxy } from '../helpers/tcp-proxy.js';
 
@@ -90,5 +92,62 @@ describe('the PostgreSQL audit trail', () => {
     await proxy.start();
     await trail.append({ action: 'secret.resolve', principal: 'stdio:y', secrets: ['A'], outcome: 'ok' });
     expect(await trail.verifyStored()).toMatchObject({ ok: true, entries: 2 });
+  });
+});
+
+describe('a store change and its audit entry on one database', () => {
+  interface Doc {
+    revision: number;
+    counts: Record<string, number>;
+  }
+  const claim = (trail: PostgresAuditTrail, key: string, refuse = false) => (current: Doc | null): StoreChange<Doc, void> => {
+    const next = current ?? { revision: 0, counts: {} };
+    next.counts[key] = 1;
+    return {
+      next,
+      result: undefined,
+      beforeCommit: async (revision) => {
+        await trail.append({ action: 'secret.update', principal: 'cli:a', secrets: [key], outcome: 'ok', storeRevision: revision });
+        await trail.append({ action: 'secret.update', principal: 'cli:a', secrets: [`${key}2`], outcome: 'ok', storeRevision: revision });
+        if (refuse) throw new Error('refused after the entry was written');
+      },
+    };
+  };
+
+  it('land in one transaction: a change refused after its entry was written leaves no entry, nor does a COMMIT that never arrived', async () => {
+    const url = await freshDatabase();
+    await initSchema(url);
+    const proxy = await tcpProxy(url);
+    cleanups.push(() => proxy.stop());
+    const store = new PostgresStore<Doc>(proxy.url, { collections: ['counts'], poolSize: 2 });
+    cleanups.push(() => store.close());
+    const trail = await trailOn(proxy.url);
+    const abandoned: number[] = [];
+    store.onAbandoned(async (revision) => {
+      abandoned.push(revision);
+      await trail.append({ action: 'store.abort', principal: 'cli:a', outcome: 'error', storeRevision: revision });
+    });
+
+    await store.update(claim(trail, 'A'));
+    expect(trail.query().map((e) => e.seq)).toEqual([1, 2]);
+    await expect(store.update(claim(trail, 'B', true))).rejects.toThrow('refused after the entry was written');
+    expect(trail.query().map((e) => e.seq)).toEqual([1, 2]);
+    expect(await trail.verifyStored(1)).toMatchObject({ ok: true, entries: 2 });
+
+    proxy.cutOn('COMMIT', false);
+    await expect(store.update(claim(trail, 'C'))).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    expect(await trail.verifyStored(1)).toMatchObject({ ok: true, entries: 2 }); // the claim went with its change
+    await store.update(claim(trail, 'D'));
+    expect(abandoned).toEqual([2]);
+    expect({ ...(await store.read()).document?.counts }).toEqual({ A: 1, D: 1 });
+    // The abort of the revision that never landed, then the claim of the change that did.
+    expect(trail.query().map((e) => [e.seq, e.action, e.storeRevision])).toEqual([
+      [1, 'secret.update', 1],
+      [2, 'secret.update', 1],
+      [3, 'store.abort', 2],
+      [4, 'secret.update', 2],
+      [5, 'secret.update', 2],
+    ]);
+    expect(await trail.verifyStored(2)).toMatchObject({ ok: true, entries: 5 });
   });
 });

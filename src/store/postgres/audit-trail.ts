@@ -3,7 +3,9 @@
  * entry MAC'd and linked to the one before). Appends from every instance take one transaction-level
  * advisory lock, read the head inside it and insert the next seq, so the chain stays one chain
  * whatever instance wrote each entry (`verify` passes across instances); the primary key on seq
- * refuses a second entry at a seq should the lock ever be bypassed.
+ * refuses a second entry at a seq should the lock ever be bypassed. An entry appended from the
+ * `beforeCommit` of a PostgreSQL store's change on the same database is written in that change's
+ * transaction (transaction.ts): the change and its entry land together or not at all.
  *
  * The reader half of the AuditTrail interface (query, usage, verify) is synchronous today, and a
  * database can only be read asynchronously. So this trail keeps a mirror of the rows: loaded whole
@@ -22,7 +24,9 @@ import type { AuditTrail } from '../../audit/trail.js';
 import { logger } from '../../log.js';
 import { matches, type AuditFilter, type Usage, type VerifyResult } from '../audit/query.js';
 import { countEntryUsage } from '../audit/retention.js';
+import type { PoolClient } from 'pg';
 import type { PostgresConnection } from './connection.js';
+import { queued, transactionOn } from './transaction.js';
 
 /** pg_advisory_xact_lock key of the chain's head: "bfaudit" in ASCII, fixed across releases. */
 const AUDIT_LOCK = '27697116485020020';
@@ -89,39 +93,53 @@ export class PostgresAuditTrail implements AuditTrail {
 
   async append(fields: AuditFields): Promise<AuditEntry> {
     const capped = capFields(fields);
-    let entry: AuditEntry | undefined;
-    let caughtUp: AuditEntry[] = [];
+    const doing = 'appending to the audit trail';
+    // Inside a change of the store on this database: in its transaction, landing with it or not at all.
+    const transaction = transactionOn(this.#connection.location);
     try {
-      await this.#connection.withClient('appending to the audit trail', async (client) => {
+      if (transaction) {
+        const rows = await queued(transaction, () => this.#chainOn(transaction.client, capped));
+        transaction.afterCommit.push(() => this.#merge(rows));
+        return structuredClone(rows.at(-1)!);
+      }
+      const rows = await this.#connection.withClient(doing, async (client) => {
         try {
           await client.query('BEGIN');
-          await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [AUDIT_LOCK]);
-          // Under the lock: what other instances appended since this one last read, then the head.
-          const after = this.#entries.at(-1)?.seq ?? 0;
-          caughtUp = (await client.query<{ entry: AuditEntry }>('SELECT entry FROM blindfold_audit WHERE seq > $1 ORDER BY seq', [after])).rows.map((r) => r.entry);
-          const last = caughtUp.at(-1) ?? this.#entries.at(-1);
-          const next: AuditEntry = {
-            time: new Date(this.#now()).toISOString(),
-            seq: (last?.seq ?? 0) + 1,
-            ...capped,
-            prev: last?.mac ?? genesis(this.#vaultId),
-            mac: '',
-          };
-          next.mac = macOf(this.#key, next as unknown as Record<string, unknown>);
-          await client.query('INSERT INTO blindfold_audit (seq, entry) VALUES ($1, $2)', [next.seq, JSON.stringify(next)]);
+          const written = await this.#chainOn(client, capped);
           await client.query('COMMIT');
-          entry = next;
+          return written;
         } catch (err) {
           await client.query('ROLLBACK').catch(() => {});
-          throw this.#connection.translate(err, 'appending to the audit trail');
+          throw err;
         }
       });
+      this.#merge(rows);
+      return structuredClone(rows.at(-1)!);
     } catch (err) {
       // Rows this instance has not seen may exist now (a lost COMMIT answer): the next append reads them under the lock.
-      throw unavailable(err);
+      throw unavailable(this.#connection.translate(err, doing));
     }
-    this.#merge([...caughtUp, entry!]);
-    return structuredClone(entry!);
+  }
+
+  /**
+   * In the caller's transaction: the chain's lock (held to its end), what other instances appended
+   * since this one last read, and the next entry after them. Returns those rows, the new one last.
+   */
+  async #chainOn(client: PoolClient, capped: AuditFields): Promise<AuditEntry[]> {
+    await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [AUDIT_LOCK]);
+    const after = this.#entries.at(-1)?.seq ?? 0;
+    const caughtUp = (await client.query<{ entry: AuditEntry }>('SELECT entry FROM blindfold_audit WHERE seq > $1 ORDER BY seq', [after])).rows.map((r) => r.entry);
+    const last = caughtUp.at(-1) ?? this.#entries.at(-1);
+    const next: AuditEntry = {
+      time: new Date(this.#now()).toISOString(),
+      seq: (last?.seq ?? 0) + 1,
+      ...capped,
+      prev: last?.mac ?? genesis(this.#vaultId),
+      mac: '',
+    };
+    next.mac = macOf(this.#key, next as unknown as Record<string, unknown>);
+    await client.query('INSERT INTO blindfold_audit (seq, entry) VALUES ($1, $2)', [next.seq, JSON.stringify(next)]);
+    return [...caughtUp, next];
   }
 
   /**

@@ -6,7 +6,8 @@
  * instance queues there, so compare-and-set sees the last committed state, never a cached one),
  * catch up with what other instances landed, run `mutate` on a copy-on-write draft, compare, write
  * only the touched rows, raise the revision, add the change to the feed, run `beforeCommit` (its
- * throw rolls everything back), NOTIFY (delivered at COMMIT only), COMMIT. Inside one instance,
+ * throw rolls everything back; a PostgreSQL audit trail on this database writes its entry in this
+ * same transaction: transaction.ts), NOTIFY (delivered at COMMIT only), COMMIT. Inside one instance,
  * writers also queue in memory, so a burst of writes holds one connection, not the whole pool.
  * Readers take no lock: they read the feed in one snapshot.
  *
@@ -27,6 +28,7 @@ import { PostgresConnection, type PostgresOptions } from './connection.js';
 import { ChangeListener, CHANGES_CHANNEL } from './listen.js';
 import { catchUp, storedRevision, writeChange, type CatchUp, type Query, type RowChecks } from './rows.js';
 import { checkSchema } from './schema.js';
+import { withinTransaction, type OpenTransaction } from './transaction.js';
 
 export interface PostgresStoreOptions extends PostgresOptions, RowChecks {}
 
@@ -135,12 +137,16 @@ export class PostgresStore<D extends StoreDocument> implements SecretStore<D> {
       const change: PreparedChange = { revision: locked + 1, records: delta.records, ...(delta.meta ? { meta: delta.meta } : {}) };
       const id = randomUUID();
       await writeChange(query, change, id);
-      await beforeCommit?.(change.revision);
+      // The audit entry of this change, on this database, is written in this transaction (transaction.ts).
+      const transaction: OpenTransaction = { database: this.location, client, afterCommit: [], queue: Promise.resolve() };
+      if (beforeCommit) await withinTransaction(transaction, () => beforeCommit(change.revision));
+      await transaction.queue;
       await query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, String(change.revision)]);
       this.#inDoubt = { revision: change.revision, id };
       open = false;
       await query('COMMIT');
       this.#inDoubt = undefined;
+      for (const hook of transaction.afterCommit) hook();
       const target = state ?? new StoreState<D>({ ...structuredClone(delta.meta ?? {}), revision: 0 } as unknown as D, this.#checks.collections, {});
       target.apply(change);
       this.#state = target;
