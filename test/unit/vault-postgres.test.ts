@@ -1,12 +1,16 @@
 // The vault over the PostgreSQL store (issue 22), on the run's real server: two vaults on one
 // database, as two team servers, see each other's writes; the database holds ciphertext only (no
 // plaintext, nor its base64 or hex, in any row of any table); a record damaged in the database is
-// refused (VAULT_CORRUPT), as a damaged journal line of the file is.
+// refused (VAULT_CORRUPT), as a damaged journal line of the file is; with the home's state on
+// PostgreSQL, a suspension set on one instance holds on the other, and each change's audit entry
+// lands with it (the chain verifies against the store's revision).
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolvePaths } from '../../src/config.js';
-import { initSchema } from '../../src/store/postgres/index.js';
+import { z } from 'zod';
+import { recordVaultChanges } from '../../src/audit/vault-changes.js';
+import { initSchema, postgresHomeState } from '../../src/store/postgres/index.js';
 import { vaultPostgresStore, type VaultStore } from '../../src/vault/store.js';
 import { Vault } from '../../src/vault/vault.js';
 import { freshDatabase } from '../helpers/postgres-db.js';
@@ -82,5 +86,34 @@ describe('the vault over PostgreSQL', () => {
     } finally {
       await client.end();
     }
+  });
+});
+
+describe('the home\'s state on PostgreSQL', () => {
+  it('a cell written on one instance is read on the other, and each vault change lands with its audit entry', async () => {
+    const url = await freshDatabase();
+    await initSchema(url);
+    const key = randomBytes(32).toString('base64');
+    const [storeOne, storeTwo] = [store(url), store(url)];
+    const [homeOne, homeTwo] = [postgresHomeState(url, storeOne), postgresHomeState(url, storeTwo)];
+    cleanups.push(() => homeOne.close(), () => homeTwo.close());
+    const vault = await Vault.open({ paths, env: { BLINDFOLD_MASTER_KEY: key }, store: storeOne, state: homeOne, create: true });
+    const trail = homeOne.audit({ key: await vault.auditKey(), vaultId: vault.vaultId });
+    expect(() => trail.query()).toThrow(expect.objectContaining({ code: 'AUDIT_UNAVAILABLE' })); // never "no entries" for rows not read
+    await trail.refresh();
+    recordVaultChanges(vault, trail, () => 'cli:test');
+    await vault.set({ name: 'API', value: V1 });
+    await vault.set({ name: 'API', value: V2 });
+
+    const list = z.array(z.string());
+    await homeOne.cell('suspensions', list, () => [], 'the suspension list').update((current) => ({ next: [...current, 'http:agent-7'], result: undefined }));
+    await storeTwo.read(); // what a request's refresh does on the other instance
+    expect(homeTwo.cell('suspensions', list, () => [], 'the suspension list').read()).toEqual(['http:agent-7']);
+
+    const revision = (await storeOne.read()).document!.revision;
+    expect(await trail.verifyStored(revision)).toMatchObject({ ok: true, entries: 2 });
+    const reader = homeTwo.auditReader();
+    await reader.refresh();
+    expect(reader.query({ secret: 'API' }).map((e) => e.action)).toEqual(['secret.create', 'secret.update']);
   });
 });

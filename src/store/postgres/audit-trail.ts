@@ -31,8 +31,11 @@ import { queued, transactionOn } from './transaction.js';
 /** pg_advisory_xact_lock key of the chain's head: "bfaudit" in ASCII, fixed across releases. */
 const AUDIT_LOCK = '27697116485020020';
 
+type ChainKey = ReturnType<typeof macKey>;
+
 export interface PostgresAuditOptions {
-  key: Uint8Array;
+  /** The chain key; without it the trail only reads (query, usage, notices: the home's auditReader). */
+  key?: Uint8Array;
   vaultId: string;
   /** Test-only clock (entries' time). */
   now?: () => number;
@@ -40,11 +43,13 @@ export interface PostgresAuditOptions {
 
 export class PostgresAuditTrail implements AuditTrail {
   readonly #connection: PostgresConnection;
-  readonly #key: ReturnType<typeof macKey>;
+  readonly #key: ChainKey | undefined;
   readonly #vaultId: string;
   readonly #now: () => number;
   /** The rows as this instance last read them, in seq order. */
   #entries: AuditEntry[] = [];
+  /** Whether the rows were read at least once (by `refresh`, or by an append under the lock). */
+  #loaded = false;
   #notices = 0;
   readonly #pending = new Set<Promise<unknown>>();
 
@@ -54,9 +59,18 @@ export class PostgresAuditTrail implements AuditTrail {
   private constructor(connection: PostgresConnection, options: PostgresAuditOptions, owned: boolean) {
     this.#connection = connection;
     this.#owned = owned;
-    this.#key = macKey(options.key);
+    this.#key = options.key ? macKey(options.key) : undefined;
     this.#vaultId = options.vaultId;
     this.#now = options.now ?? Date.now;
+  }
+
+  /**
+   * A trail whose rows are not read yet, for a caller that must have one synchronously (the home's
+   * `audit()`): its readers refuse (AUDIT_UNAVAILABLE) until `refresh` or a first append read them,
+   * rather than answer from nothing.
+   */
+  static unread(connection: PostgresConnection, options: PostgresAuditOptions, owned = false): PostgresAuditTrail {
+    return new PostgresAuditTrail(connection, options, owned);
   }
 
   /** A trail on `connection`'s database, its rows read (the schema must be there: initSchema). */
@@ -80,6 +94,7 @@ export class PostgresAuditTrail implements AuditTrail {
       ]);
       this.#entries = entries.map((r) => r.entry);
       this.#notices = notices[0]?.n ?? 0;
+      this.#loaded = true;
     } catch (err) {
       throw unavailable(err);
     }
@@ -92,20 +107,21 @@ export class PostgresAuditTrail implements AuditTrail {
   }
 
   async append(fields: AuditFields): Promise<AuditEntry> {
+    const key = this.#keyFor('append to');
     const capped = capFields(fields);
     const doing = 'appending to the audit trail';
     // Inside a change of the store on this database: in its transaction, landing with it or not at all.
     const transaction = transactionOn(this.#connection.location);
     try {
       if (transaction) {
-        const rows = await queued(transaction, () => this.#chainOn(transaction.client, capped));
+        const rows = await queued(transaction, () => this.#chainOn(transaction.client, key, capped));
         transaction.afterCommit.push(() => this.#merge(rows));
         return structuredClone(rows.at(-1)!);
       }
       const rows = await this.#connection.withClient(doing, async (client) => {
         try {
           await client.query('BEGIN');
-          const written = await this.#chainOn(client, capped);
+          const written = await this.#chainOn(client, key, capped);
           await client.query('COMMIT');
           return written;
         } catch (err) {
@@ -125,7 +141,7 @@ export class PostgresAuditTrail implements AuditTrail {
    * In the caller's transaction: the chain's lock (held to its end), what other instances appended
    * since this one last read, and the next entry after them. Returns those rows, the new one last.
    */
-  async #chainOn(client: PoolClient, capped: AuditFields): Promise<AuditEntry[]> {
+  async #chainOn(client: PoolClient, key: ChainKey, capped: AuditFields): Promise<AuditEntry[]> {
     await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [AUDIT_LOCK]);
     const after = this.#entries.at(-1)?.seq ?? 0;
     const caughtUp = (await client.query<{ entry: AuditEntry }>('SELECT entry FROM blindfold_audit WHERE seq > $1 ORDER BY seq', [after])).rows.map((r) => r.entry);
@@ -137,7 +153,7 @@ export class PostgresAuditTrail implements AuditTrail {
       prev: last?.mac ?? genesis(this.#vaultId),
       mac: '',
     };
-    next.mac = macOf(this.#key, next as unknown as Record<string, unknown>);
+    next.mac = macOf(key, next as unknown as Record<string, unknown>);
     await client.query('INSERT INTO blindfold_audit (seq, entry) VALUES ($1, $2)', [next.seq, JSON.stringify(next)]);
     return [...caughtUp, next];
   }
@@ -147,16 +163,18 @@ export class PostgresAuditTrail implements AuditTrail {
    * may read another's committed entry before that one got back here): a seq already held is skipped.
    */
   #merge(rows: AuditEntry[]): void {
+    // Read from seq 0 under the lock, a first append's rows are the whole trail.
+    if (rows[0]?.seq === 1) this.#loaded = true;
     for (const row of rows) if (row.seq > (this.#entries.at(-1)?.seq ?? 0)) this.#entries.push(row);
   }
 
   query(filter: AuditFilter = {}): AuditEntry[] {
-    return this.#entries.filter((e) => matches(e, filter)).map((e) => structuredClone(e));
+    return this.#read().filter((e) => matches(e, filter)).map((e) => structuredClone(e));
   }
 
   usage(): Map<string, Usage> {
     const usage = new Map<string, Usage>();
-    for (const e of this.#entries) countEntryUsage(usage, e);
+    for (const e of this.#read()) countEntryUsage(usage, e);
     return usage;
   }
 
@@ -172,12 +190,14 @@ export class PostgresAuditTrail implements AuditTrail {
 
   /** The chain of the rows as last read (see `verifyStored`), and the pairing of claimed revisions with the store's. */
   verify(storeRevision?: number): VerifyResult {
+    const key = this.#keyFor('verify');
+    const entries = this.#read();
     const claims = new RevisionClaims();
     let prev = genesis(this.#vaultId);
-    for (const [i, e] of this.#entries.entries()) {
+    for (const [i, e] of entries.entries()) {
       const label = `entry ${i + 1} (seq ${e.seq})`;
       const problem =
-        macOf(this.#key, e as unknown as Record<string, unknown>) !== e.mac
+        macOf(key, e as unknown as Record<string, unknown>) !== e.mac
           ? 'the MAC does not match — the entry was edited or forged'
           : e.seq !== i + 1 || e.prev !== prev
             ? 'does not follow the previous entry (inserted, removed or reordered)'
@@ -186,13 +206,24 @@ export class PostgresAuditTrail implements AuditTrail {
       prev = e.mac;
     }
     const landed = storeRevision === undefined ? undefined : claims.pastRevision(storeRevision);
-    if (landed) return { ok: false, entries: this.#entries.length, problem: landed };
-    return { ok: true, entries: this.#entries.length, ...(this.#notices ? { unsignedNotices: this.#notices } : {}) };
+    if (landed) return { ok: false, entries: entries.length, problem: landed };
+    return { ok: true, entries: entries.length, ...(this.#notices ? { unsignedNotices: this.#notices } : {}) };
   }
 
   /** Entries are committed when `append` resolves; notices still on their way are awaited here. */
   async settled(): Promise<void> {
     await Promise.all([...this.#pending]);
+  }
+
+  /** The mirror, once read: fail closed rather than answer "no entries" for rows never read. */
+  #read(): AuditEntry[] {
+    if (!this.#loaded) throw new BlindfoldError('AUDIT_UNAVAILABLE', 'the audit trail in PostgreSQL has not been read yet (refresh it first)');
+    return this.#entries;
+  }
+
+  #keyFor(doing: string): ChainKey {
+    if (!this.#key) throw new BlindfoldError('INTERNAL', `this audit trail was opened without its key: it cannot ${doing} the chain`);
+    return this.#key;
   }
 
   flush(): void {
@@ -206,6 +237,7 @@ export class PostgresAuditTrail implements AuditTrail {
 }
 
 function unavailable(err: unknown): BlindfoldError {
+  if (err instanceof BlindfoldError && err.code === 'AUDIT_UNAVAILABLE') return err;
   const code = err instanceof BlindfoldError ? err.code : 'INTERNAL';
   const message = err instanceof Error ? err.message : String(err);
   return new BlindfoldError('AUDIT_UNAVAILABLE', `the audit trail cannot be written or read: ${message}`, { cause: code });

@@ -10,6 +10,7 @@ import { PostgresAuditTrail, type PostgresAuditOptions } from './audit-trail.js'
 
 export { PostgresStore, type PostgresStoreOptions } from './store.js';
 export { PostgresAuditTrail, type PostgresAuditOptions };
+export { postgresHomeState, type PostgresHomeState } from './home.js';
 
 /** The audit trail in the database at `url`, its rows read (a connection of its own, ended by `close`). */
 export async function openAuditTrail(url: string, options: PostgresAuditOptions & PostgresOptions): Promise<PostgresAuditTrail> {
