@@ -22,7 +22,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-function open(url: string, options: { connectTimeoutMs?: number } = {}): PostgresStore<Doc> {
+function open(url: string, options: { connectTimeoutMs?: number; lockTimeoutMs?: number } = {}): PostgresStore<Doc> {
   const store = new PostgresStore<Doc>(url, { collections, poolSize: 2, ...options });
   cleanups.push(() => store.close());
   return store;
@@ -101,6 +101,25 @@ describe('the PostgreSQL store', () => {
     const [feed] = await sql<{ records: unknown; meta: boolean }>(url, 'SELECT records, meta FROM blindfold_changes WHERE revision = 21');
     expect(feed).toEqual({ records: { counts: ['k3', 'k7'] }, meta: false });
     expect(store.recordRevision('counts', 'k3')).toBe(21);
+  });
+
+  it('a writer that cannot get the vault\'s lock in time is refused with VAULT_LOCKED, and writes nothing', async () => {
+    const url = await freshDatabase();
+    await initSchema(url);
+    const store = open(url, { lockTimeoutMs: 200 });
+    await store.update(set('a', 1));
+    const holder = new pg.Client({ connectionString: url });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT revision FROM blindfold_vault FOR UPDATE'); // another instance mid-change
+      await expect(store.update(set('b', 1))).rejects.toMatchObject({ code: 'VAULT_LOCKED' });
+      await holder.query('ROLLBACK');
+    } finally {
+      await holder.end();
+    }
+    await store.update(set('b', 1));
+    expect({ ...(await store.read()).document?.counts }).toEqual({ a: 1, b: 1 });
   });
 
   it('keeps the password out of its location and its errors while the database is away, and comes back by itself', async () => {

@@ -14,7 +14,15 @@ export interface PostgresOptions {
   poolSize?: number;
   /** How long to wait for a connection before STORE_UNAVAILABLE (default 5 s). */
   connectTimeoutMs?: number;
+  /** How long a writer waits for the vault's (or the audit chain's) lock before VAULT_LOCKED (default 30 s). */
+  lockTimeoutMs?: number;
 }
+
+/**
+ * A writer that stops talking mid-transaction (a hung or partitioned instance) would hold the
+ * vault's lock for every instance until TCP gave up: the server ends such a session after this.
+ */
+const IDLE_IN_TRANSACTION_MS = 60_000;
 
 type PgModule = typeof import('pg');
 let driver: Promise<PgModule> | undefined;
@@ -83,6 +91,9 @@ export class PostgresConnection {
   translate(err: unknown, doing: string): Error {
     if (err instanceof BlindfoldError) return err;
     const code = typeof (err as { code?: unknown })?.code === 'string' ? (err as { code: string }).code : 'unknown';
+    if (code === '55P03') {
+      return new BlindfoldError('VAULT_LOCKED', `the vault in ${this.location} stayed locked by another writer while ${doing}; nothing was changed; try again`);
+    }
     if (isUnavailable(err)) {
       return new BlindfoldError('STORE_UNAVAILABLE', `the store ${this.location} is unavailable while ${doing} (${code}); nothing was changed by this call; it is tried again on the next one`, { code });
     }
@@ -106,7 +117,13 @@ export class PostgresConnection {
 
   /** The driver's settings: never the URL itself in anything but the driver. */
   config(): ClientConfig {
-    return { connectionString: this.#url, connectionTimeoutMillis: this.#options.connectTimeoutMs ?? 5_000 };
+    return {
+      connectionString: this.#url,
+      connectionTimeoutMillis: this.#options.connectTimeoutMs ?? 5_000,
+      keepAlive: true,
+      lock_timeout: this.#options.lockTimeoutMs ?? 30_000,
+      idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_MS,
+    };
   }
 
   /**

@@ -48,7 +48,8 @@ export class PostgresStore<D extends StoreDocument> implements SecretStore<D> {
 
   /** `url` may hold a password: it goes to the driver only; `location` is the URL without it. */
   constructor(url: string, options: PostgresStoreOptions) {
-    this.#connection = new PostgresConnection(url, options);
+    // Two connections at least: a `mutate` holding one (and the vault's lock) may read through another.
+    this.#connection = new PostgresConnection(url, { ...options, poolSize: Math.max(2, options.poolSize ?? 10) });
     this.location = this.#connection.location;
     this.#checks = { collections: options.collections, ...(options.checkRecord ? { checkRecord: options.checkRecord } : {}), ...(options.checkMeta ? { checkMeta: options.checkMeta } : {}) };
     this.#listener = new ChangeListener(this.#connection);
@@ -138,9 +139,13 @@ export class PostgresStore<D extends StoreDocument> implements SecretStore<D> {
       const id = randomUUID();
       await writeChange(query, change, id);
       // The audit entry of this change, on this database, is written in this transaction (transaction.ts).
-      const transaction: OpenTransaction = { database: this.location, client, afterCommit: [], queue: Promise.resolve() };
-      if (beforeCommit) await withinTransaction(transaction, () => beforeCommit(change.revision));
-      await transaction.queue;
+      const transaction: OpenTransaction = { database: this.location, client, afterCommit: [], queue: Promise.resolve(), closed: false };
+      try {
+        if (beforeCommit) await withinTransaction(transaction, () => beforeCommit(change.revision));
+        await transaction.queue;
+      } finally {
+        transaction.closed = true;
+      }
       await query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, String(change.revision)]);
       this.#inDoubt = { revision: change.revision, id };
       open = false;

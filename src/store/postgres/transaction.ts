@@ -16,6 +16,8 @@ export interface OpenTransaction {
   afterCommit: Array<() => void>;
   /** Statements on `client` one at a time, whoever issues them. */
   queue: Promise<unknown>;
+  /** Set once `beforeCommit` is done: work started later (in the same async context) must not use `client`. */
+  closed: boolean;
 }
 
 const open = new AsyncLocalStorage<OpenTransaction>();
@@ -28,7 +30,7 @@ export function withinTransaction<T>(transaction: OpenTransaction, work: () => P
 /** The store's transaction on `database` that the caller runs inside, if any. */
 export function transactionOn(database: string): OpenTransaction | undefined {
   const transaction = open.getStore();
-  return transaction?.database === database ? transaction : undefined;
+  return transaction?.database === database && !transaction.closed ? transaction : undefined;
 }
 
 /** Runs `work` on the transaction's client after the statements queued before it. */
