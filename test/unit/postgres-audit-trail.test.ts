@@ -150,4 +150,39 @@ describe('a store change and its audit entry on one database', () => {
     ]);
     expect(await trail.verifyStored(2)).toMatchObject({ ok: true, entries: 5 });
   });
+
+  it('every connection cut in the middle of a burst of changes: each landed change has its one entry, nothing else landed', async () => {
+    const url = await freshDatabase();
+    await initSchema(url);
+    const proxy = await tcpProxy(url);
+    cleanups.push(() => proxy.stop());
+    const stores = [0, 1].map(() => new PostgresStore<Doc>(proxy.url, { collections: ['counts'], poolSize: 3 }));
+    for (const s of stores) cleanups.push(() => s.close());
+    const trail = await trailOn(proxy.url);
+    let claims = 0;
+    const bump = (i: number) =>
+      stores[i % 2]!.update((current) => {
+        const next = current ?? { revision: 0, counts: {} };
+        next.counts.n = (next.counts.n ?? 0) + 1;
+        return {
+          next,
+          result: undefined,
+          beforeCommit: async (revision) => {
+            await trail.append({ action: 'secret.update', principal: `cli:${i}`, secrets: ['N'], outcome: 'ok', storeRevision: revision });
+            if (++claims === 8) proxy.cutAll(); // as if the database restarted now
+          },
+        };
+      });
+    const outcomes = await Promise.allSettled(Array.from({ length: 24 }, (_, i) => bump(i)));
+    const refused = outcomes.filter((o) => o.status === 'rejected').map((o) => (o as PromiseRejectedResult).reason as { code?: string });
+    expect(refused.length).toBeGreaterThan(0);
+    for (const r of refused) expect(['STORE_UNAVAILABLE', 'AUDIT_UNAVAILABLE']).toContain(r.code);
+    await bump(100); // service resumes by itself
+    const doc = (await stores[0]!.read()).document!;
+    expect(doc.counts.n).toBe(doc.revision); // no lost update, none applied twice
+    const report = await trail.verifyStored(doc.revision);
+    expect(report.ok, report.problem).toBe(true);
+    const claimed = trail.query({ action: 'secret.update' }).map((e) => e.storeRevision);
+    expect(claimed).toEqual(Array.from({ length: doc.revision }, (_, i) => i + 1)); // one entry per landed change, in order
+  });
 });
