@@ -103,6 +103,31 @@ describe('the PostgreSQL store', () => {
     expect(store.recordRevision('counts', 'k3')).toBe(21);
   });
 
+  it('a database restored from a backup and written again replaces what an instance has, even at the same revision', async () => {
+    const url = await freshDatabase();
+    await initSchema(url);
+    const [serving, other] = [open(url), open(url)];
+    for (const key of ['a', 'b', 'c']) await serving.update(set(key, 1));
+    const { stamp } = await serving.read();
+    // Restored to revision 1 (what a backup taken then holds), then written twice by another instance.
+    await sql(url, 'DELETE FROM blindfold_changes WHERE revision > 1');
+    await sql(url, 'DELETE FROM blindfold_records WHERE revision > 1');
+    await sql(url, 'UPDATE blindfold_vault SET revision = 1, head = (SELECT change_id FROM blindfold_changes WHERE revision = 1)');
+    await other.update(set('revoked', 1));
+    await other.update(set('x', 1));
+    expect(await serving.changedSince(stamp)).toBe(true); // revision 3 again, by other changes
+    const doc = (await serving.read()).document!;
+    expect(doc.revision).toBe(3);
+    expect({ ...doc.counts }).toEqual({ a: 1, revoked: 1, x: 1 });
+    await sql(url, 'DELETE FROM blindfold_changes WHERE revision > 1');
+    await sql(url, 'DELETE FROM blindfold_records WHERE revision > 1');
+    await sql(url, 'UPDATE blindfold_vault SET revision = 1, head = (SELECT change_id FROM blindfold_changes WHERE revision = 1)');
+    await other.update(set('y', 1)); // fewer changes since the restore: revision 2, below what `serving` has
+    expect({ ...(await serving.read()).document?.counts }).toEqual({ a: 1, y: 1 });
+    await serving.update(set('z', 1)); // and it writes on from there
+    expect({ ...(await other.read()).document?.counts }).toEqual({ a: 1, y: 1, z: 1 });
+  });
+
   it('a writer that cannot get the vault\'s lock in time is refused with VAULT_LOCKED, and writes nothing', async () => {
     const url = await freshDatabase();
     await initSchema(url);

@@ -25,8 +25,18 @@ export interface RowChecks {
 
 interface VaultRow extends Record<string, unknown> {
   revision: string;
+  head: string;
   meta: Record<string, unknown> | null;
 }
+
+/** Where an instance stands: the revision it has and the id of the change that made it ('' for none). */
+export interface Position {
+  revision: number;
+  head: string;
+}
+
+/** A position as a stamp (SecretStore.changedSince). */
+export const stampOf = (p: Position): string => `${p.revision}:${p.head}`;
 
 interface RecordRow extends Record<string, unknown> {
   collection: string;
@@ -35,35 +45,45 @@ interface RecordRow extends Record<string, unknown> {
   record: unknown;
 }
 
-/** What a catch-up found: nothing new, the changes after `from`, or the whole vault. */
+/**
+ * What a catch-up found: nothing new, the changes after `from` (each with its id), or the whole
+ * vault — `rewound` when the database is not a continuation of what this instance has (restored
+ * from a backup): then the whole vault replaces the state, even at a lower revision.
+ */
 export type CatchUp<D extends StoreDocument> =
   | { kind: 'current' }
-  | { kind: 'changes'; changes: PreparedChange[] }
-  | { kind: 'whole'; state: StoreState<D> | null };
+  | { kind: 'changes'; changes: Array<{ change: PreparedChange; id: string }> }
+  | { kind: 'whole'; state: StoreState<D> | null; head: string; rewound: boolean };
 
-/** The stored revision (cheap: one row by primary key). */
-export async function storedRevision(query: Query): Promise<number> {
-  const [row] = await query<VaultRow>('SELECT revision FROM blindfold_vault');
+/** Where the database stands (cheap: one row by primary key). */
+export async function storedPosition(query: Query): Promise<Position> {
+  const [row] = await query<VaultRow>('SELECT revision, head FROM blindfold_vault');
   if (!row) throw damaged('its vault row is missing');
-  return Number(row.revision);
+  return { revision: Number(row.revision), head: row.head };
 }
 
 /** What landed after `from` (null: this instance has nothing yet, read the whole vault). */
-export async function catchUp<D extends StoreDocument>(query: Query, from: number | null, checks: RowChecks): Promise<CatchUp<D>> {
-  const [vault] = await query<VaultRow>('SELECT revision, meta FROM blindfold_vault');
+export async function catchUp<D extends StoreDocument>(query: Query, from: Position | null, checks: RowChecks): Promise<CatchUp<D>> {
+  const [vault] = await query<VaultRow>('SELECT revision, head, meta FROM blindfold_vault');
   if (!vault) throw damaged('its vault row is missing');
   const revision = Number(vault.revision);
-  if (from !== null && revision === from) return { kind: 'current' };
-  if (from === null || from > revision || revision - from > FEED_REACH) return { kind: 'whole', state: await wholeVault<D>(query, vault, checks) };
-  const feed = await query<{ revision: string; records: Record<string, string[]>; meta: boolean }>(
-    'SELECT revision, records, meta FROM blindfold_changes WHERE revision > $1 AND revision <= $2 ORDER BY revision',
-    [from, revision],
+  const whole = async (rewound: boolean): Promise<CatchUp<D>> => ({ kind: 'whole', state: await wholeVault<D>(query, vault, checks), head: vault.head, rewound });
+  if (from !== null && revision === from.revision && vault.head === from.head) return { kind: 'current' };
+  if (from === null) return whole(false);
+  if (from.revision >= revision) return whole(true); // behind what we have, or the same revision by another change
+  if (revision - from.revision > FEED_REACH) return whole(false);
+  // From the change we have on: its id must be ours, or the database took another path since.
+  const feed = await query<{ revision: string; change_id: string; records: Record<string, string[]>; meta: boolean }>(
+    'SELECT revision, change_id, records, meta FROM blindfold_changes WHERE revision >= $1 AND revision <= $2 ORDER BY revision',
+    [from.revision, revision],
   );
+  if (from.revision > 0 && feed[0]?.change_id !== from.head) return whole(true);
+  const after = feed.filter((entry) => Number(entry.revision) > from.revision);
   // A feed with a hole (pruned, or edited by hand) cannot say what changed: read everything.
-  if (feed.length !== revision - from) return { kind: 'whole', state: await wholeVault<D>(query, vault, checks) };
-  const rows = await query<RecordRow>('SELECT collection, key, revision, record FROM blindfold_records WHERE revision > $1 AND revision <= $2', [from, revision]);
+  if (after.length !== revision - from.revision) return whole(false);
+  const rows = await query<RecordRow>('SELECT collection, key, revision, record FROM blindfold_records WHERE revision > $1 AND revision <= $2', [from.revision, revision]);
   const current = new Map(rows.map((r) => [`${r.collection}\u0000${r.key}`, r]));
-  const changes = feed.map((entry): PreparedChange => {
+  const changes = after.map((entry) => {
     const records: PreparedChange['records'] = {};
     for (const [collection, keys] of Object.entries(entry.records)) {
       records[collection] = {};
@@ -74,7 +94,8 @@ export async function catchUp<D extends StoreDocument>(query: Query, from: numbe
         records[collection][key] = row.record ?? null;
       }
     }
-    return { revision: Number(entry.revision), records, ...(entry.meta ? { meta: vault.meta ?? {} } : {}) };
+    const change: PreparedChange = { revision: Number(entry.revision), records, ...(entry.meta ? { meta: vault.meta ?? {} } : {}) };
+    return { change, id: entry.change_id };
   });
   return { kind: 'changes', changes };
 }
@@ -124,10 +145,10 @@ export async function writeChange(query: Query, change: PreparedChange, changeId
   }
   const meta = change.meta === undefined ? null : JSON.stringify(change.meta);
   await query(
-    `UPDATE blindfold_vault SET revision = $1,
+    `UPDATE blindfold_vault SET revision = $1, head = $3,
        meta = CASE WHEN $2::json IS NULL THEN meta ELSE $2::json END,
        meta_revision = CASE WHEN $2::json IS NULL THEN meta_revision ELSE $1 END`,
-    [change.revision, meta],
+    [change.revision, meta, changeId],
   );
   await query('INSERT INTO blindfold_changes (revision, change_id, records, meta) VALUES ($1, $2, $3, $4)', [
     change.revision,

@@ -8,7 +8,9 @@
  *
  * The store's tables (ciphertext only: the vault hands the store what it would write to the file):
  *   blindfold_vault     one row: the store-wide revision, the document's metadata (NULL: no vault
- *                       yet) and the revision at which it last changed. Writers lock this row.
+ *                       yet), the revision at which it last changed, and `head`, the random id of
+ *                       the last change: a database restored from a backup and written again reuses
+ *                       revision numbers, never ids, so an instance notices it. Writers lock this row.
  *   blindfold_records   one row per record per collection (secrets, retired, tokens, state), with
  *                       the revision at which it last changed; a deleted record keeps its row with
  *                       a NULL record, so per-record compare-and-set still knows when it went.
@@ -32,7 +34,8 @@ const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
         singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
         revision bigint NOT NULL DEFAULT 0,
         meta json,
-        meta_revision bigint NOT NULL DEFAULT 0
+        meta_revision bigint NOT NULL DEFAULT 0,
+        head text NOT NULL DEFAULT ''
       );
       INSERT INTO blindfold_vault DEFAULT VALUES;
       CREATE TABLE blindfold_records (

@@ -26,7 +26,7 @@ import { assertExpected, type SecretStore, type StoreChange, type StoreChanges, 
 import { StoreState } from '../state.js';
 import { PostgresConnection, type PostgresOptions } from './connection.js';
 import { ChangeListener, CHANGES_CHANNEL } from './listen.js';
-import { catchUp, storedRevision, writeChange, type CatchUp, type Query, type RowChecks } from './rows.js';
+import { catchUp, stampOf, storedPosition, writeChange, type CatchUp, type Position, type Query, type RowChecks } from './rows.js';
 import { checkSchema } from './schema.js';
 import { withinTransaction, type OpenTransaction } from './transaction.js';
 
@@ -38,6 +38,8 @@ export class PostgresStore<D extends StoreDocument> implements SecretStore<D> {
   readonly #checks: RowChecks;
   readonly #listener: ChangeListener;
   #state: StoreState<D> | null = null;
+  /** The id of the change #state is at ('' before any): with its revision, where this instance stands. */
+  #head = '';
   /** The schema check, once per instance; retried after a failure (the database may be back). */
   #schema: Promise<void> | undefined;
   /** In-process writers' queue: one pooled connection waits on the row lock, not one per writer. */
@@ -61,7 +63,7 @@ export class PostgresStore<D extends StoreDocument> implements SecretStore<D> {
       const query = this.#query(client, 'reading the vault');
       // One snapshot for the vault row, the feed and the records: a writer committing meanwhile is seen whole or not at all.
       await query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const result = await catchUp<D>(query, this.#state?.revision ?? null, this.#checks);
+      const result = await catchUp<D>(query, this.#position(), this.#checks);
       await query('COMMIT');
       return result;
     });
@@ -77,8 +79,8 @@ export class PostgresStore<D extends StoreDocument> implements SecretStore<D> {
   async changedSince(stamp: string | null): Promise<boolean> {
     if (stamp === null) return true;
     await this.#ready();
-    const revision = await this.#connection.withClient('reading the revision', (client) => storedRevision(this.#query(client, 'reading the revision')));
-    return stamp !== String(revision);
+    const stored = await this.#connection.withClient('reading the revision', (client) => storedPosition(this.#query(client, 'reading the revision')));
+    return stamp !== stampOf(stored);
   }
 
   changesSince(revision: number): StoreChanges | null {
@@ -121,7 +123,7 @@ export class PostgresStore<D extends StoreDocument> implements SecretStore<D> {
       // The lock every writer of every instance takes; from here on the statements see every commit before ours.
       const locked = Number((await query<{ revision: string }>('SELECT revision FROM blindfold_vault FOR UPDATE'))[0]?.revision);
       await this.#settleInDoubt(query);
-      this.#take(await catchUp<D>(query, this.#state?.revision ?? null, this.#checks));
+      this.#take(await catchUp<D>(query, this.#position(), this.#checks));
       const state = this.#state;
       if ((state?.revision ?? 0) !== locked) throw new BlindfoldError('INTERNAL', `the store ${this.location} read revision ${state?.revision ?? 0} under the lock, not ${locked}`);
       assertExpected(state?.document ?? null, options, this.location, (c, k) => this.recordRevision(c, k));
@@ -155,6 +157,7 @@ export class PostgresStore<D extends StoreDocument> implements SecretStore<D> {
       const target = state ?? new StoreState<D>({ ...structuredClone(delta.meta ?? {}), revision: 0 } as unknown as D, this.#checks.collections, {});
       target.apply(change);
       this.#state = target;
+      this.#head = id;
       return result;
     } catch (err) {
       if (open) await client.query('ROLLBACK').catch(() => {});
@@ -181,20 +184,29 @@ export class PostgresStore<D extends StoreDocument> implements SecretStore<D> {
   #take(found: CatchUp<D>): void {
     if (found.kind === 'current') return;
     if (found.kind === 'whole') {
-      if (found.state && (!this.#state || found.state.revision > this.#state.revision)) this.#state = found.state;
+      // A restored database replaces what this instance has, even going back: it is the truth now.
+      if (found.rewound || (found.state && (!this.#state || found.state.revision > this.#state.revision))) {
+        this.#state = found.state;
+        this.#head = found.head;
+      }
       return;
     }
-    for (const change of found.changes) {
+    for (const { change, id } of found.changes) {
       const state = this.#state;
       if (!state) return; // (a catch-up of changes is only asked for with a state in hand)
       if (change.revision <= state.revision) continue;
       if (change.revision !== state.revision + 1) throw new BlindfoldError('INTERNAL', `the store ${this.location} skipped from revision ${state.revision} to ${change.revision}`);
       state.apply(change, this.#checks.checkRecord, this.#checks.checkMeta);
+      this.#head = id;
     }
   }
 
+  #position(): Position | null {
+    return this.#state ? { revision: this.#state.revision, head: this.#head } : null;
+  }
+
   #stamp(): string {
-    return String(this.#state?.revision ?? 0);
+    return stampOf(this.#position() ?? { revision: 0, head: '' });
   }
 
   async #ready(): Promise<void> {
