@@ -76,6 +76,18 @@ describe('the PostgreSQL audit trail', () => {
     expect(await trail.verifyStored()).toMatchObject({ ok: false, problem: expect.stringContaining('does not follow') });
   });
 
+  it('restored from a backup, the trail goes on from what is stored, not from what an instance had read', async () => {
+    const url = await freshDatabase();
+    await initSchema(url);
+    const trail = await trailOn(url);
+    for (const principal of ['cli:a', 'cli:b', 'cli:c', 'cli:d']) await trail.append({ action: 'secret.update', principal, secrets: ['A'], outcome: 'ok' });
+    await sql(url, 'DELETE FROM blindfold_audit WHERE seq > 2'); // the backup was taken after entry 2
+    const next = await trail.append({ action: 'secret.update', principal: 'cli:e', secrets: ['A'], outcome: 'ok' });
+    expect(next.seq).toBe(3);
+    expect(trail.query().map((e) => e.principal)).toEqual(['cli:a', 'cli:b', 'cli:e']);
+    expect(await trail.verifyStored()).toMatchObject({ ok: true, entries: 3 });
+  });
+
   it('the database away: append is AUDIT_UNAVAILABLE, without the password, and resumes on the same chain', async () => {
     const url = await freshDatabase();
     await initSchema(url);

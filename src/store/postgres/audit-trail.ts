@@ -33,6 +33,12 @@ const AUDIT_LOCK = '27697116485020020';
 
 type ChainKey = ReturnType<typeof macKey>;
 
+/** Rows read under the chain's lock, the appended entry last; `whole`: every stored row (the mirror had diverged). */
+interface Read {
+  rows: AuditEntry[];
+  whole: boolean;
+}
+
 export interface PostgresAuditOptions {
   /** The chain key; without it the trail only reads (query, usage, notices: the home's auditReader). */
   key?: Uint8Array;
@@ -114,11 +120,11 @@ export class PostgresAuditTrail implements AuditTrail {
     const transaction = transactionOn(this.#connection.location);
     try {
       if (transaction) {
-        const rows = await queued(transaction, () => this.#chainOn(transaction.client, key, capped));
-        transaction.afterCommit.push(() => this.#merge(rows));
-        return structuredClone(rows.at(-1)!);
+        const read = await queued(transaction, () => this.#chainOn(transaction.client, key, capped));
+        transaction.afterCommit.push(() => this.#merge(read));
+        return structuredClone(read.rows.at(-1)!);
       }
-      const rows = await this.#connection.withClient(doing, async (client) => {
+      const read = await this.#connection.withClient(doing, async (client) => {
         try {
           await client.query('BEGIN');
           const written = await this.#chainOn(client, key, capped);
@@ -129,8 +135,8 @@ export class PostgresAuditTrail implements AuditTrail {
           throw err;
         }
       });
-      this.#merge(rows);
-      return structuredClone(rows.at(-1)!);
+      this.#merge(read);
+      return structuredClone(read.rows.at(-1)!);
     } catch (err) {
       // Rows this instance has not seen may exist now (a lost COMMIT answer): the next append reads them under the lock.
       throw unavailable(this.#connection.translate(err, doing));
@@ -139,13 +145,19 @@ export class PostgresAuditTrail implements AuditTrail {
 
   /**
    * In the caller's transaction: the chain's lock (held to its end), what other instances appended
-   * since this one last read, and the next entry after them. Returns those rows, the new one last.
+   * since this one last read, and the next entry after them. Returns those rows, the new one last —
+   * all of them (`whole`) when the database no longer holds this instance's last entry as it read
+   * it (restored from a backup): the chain goes on from what is stored, never from the mirror.
    */
-  async #chainOn(client: PoolClient, key: ChainKey, capped: AuditFields): Promise<AuditEntry[]> {
+  async #chainOn(client: PoolClient, key: ChainKey, capped: AuditFields): Promise<Read> {
     await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [AUDIT_LOCK]);
-    const after = this.#entries.at(-1)?.seq ?? 0;
-    const caughtUp = (await client.query<{ entry: AuditEntry }>('SELECT entry FROM blindfold_audit WHERE seq > $1 ORDER BY seq', [after])).rows.map((r) => r.entry);
-    const last = caughtUp.at(-1) ?? this.#entries.at(-1);
+    const mine = this.#entries.at(-1);
+    // From our last entry on (one round trip): it must still be there, unchanged.
+    let rows = (await client.query<{ entry: AuditEntry }>('SELECT entry FROM blindfold_audit WHERE seq >= $1 ORDER BY seq', [mine?.seq ?? 0])).rows.map((r) => r.entry);
+    const whole = mine !== undefined && rows[0]?.mac !== mine.mac;
+    if (whole) rows = (await client.query<{ entry: AuditEntry }>('SELECT entry FROM blindfold_audit ORDER BY seq')).rows.map((r) => r.entry);
+    const caughtUp = whole ? rows : rows.filter((e) => e.seq > (mine?.seq ?? 0));
+    const last = caughtUp.at(-1) ?? (whole ? undefined : mine);
     const next: AuditEntry = {
       time: new Date(this.#now()).toISOString(),
       seq: (last?.seq ?? 0) + 1,
@@ -155,16 +167,18 @@ export class PostgresAuditTrail implements AuditTrail {
     };
     next.mac = macOf(key, next as unknown as Record<string, unknown>);
     await client.query('INSERT INTO blindfold_audit (seq, entry) VALUES ($1, $2)', [next.seq, JSON.stringify(next)]);
-    return [...caughtUp, next];
+    return { rows: [...caughtUp, next], whole };
   }
 
   /**
    * Adds rows read under the lock to the mirror. Appends of this instance finish in any order (one
    * may read another's committed entry before that one got back here): a seq already held is skipped.
    */
-  #merge(rows: AuditEntry[]): void {
+  #merge({ rows, whole }: Read): void {
     // Read from seq 0 under the lock, a first append's rows are the whole trail.
     if (rows[0]?.seq === 1) this.#loaded = true;
+    // A restored trail replaces the mirror (which may then miss entries merged meanwhile: behind, never wrong).
+    if (whole) this.#entries = [];
     for (const row of rows) if (row.seq > (this.#entries.at(-1)?.seq ?? 0)) this.#entries.push(row);
   }
 
