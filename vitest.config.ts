@@ -26,8 +26,10 @@ export default defineConfig({
     exclude: ['**/node_modules/**', STRESS_TESTS],
     testTimeout: 60_000,
     setupFiles: ['test/helpers/property-seed.ts'],
-    // A temp folder for the run (TMPDIR), which must be empty at the end: nothing left in /tmp.
-    globalSetup: ['test/helpers/temp-check.ts'],
+    // A real PostgreSQL server for the run (the PostgreSQL store's tests; first, so its data folder is
+    // in the system temp directory its unprivileged user can reach), and a temp folder for the run
+    // (TMPDIR), which must be empty at the end: nothing left in /tmp.
+    globalSetup: ['test/helpers/postgres.ts', 'test/helpers/temp-check.ts'],
     hookTimeout: 60_000,
     // Integration tests spawn real processes; two cores are all CI has.
     maxWorkers: 2,

@@ -35,6 +35,10 @@ export const ERROR_CODES = [
   'UPSTREAM_ERROR',
   'TIMEOUT',
   'AUDIT_UNAVAILABLE',
+  // A shared store (PostgreSQL) that does not answer; calls that need it fail until it is back.
+  'STORE_UNAVAILABLE',
+  // A shared store's schema this release cannot serve: not created yet, or newer than it knows.
+  'STORE_SCHEMA_MISMATCH',
   'TASK_NOT_FOUND',
   'REQUEST_REFUSED',
   'PRINCIPAL_SUSPENDED',

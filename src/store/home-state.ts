@@ -4,7 +4,7 @@
  * the partial-hit allowance, the origin quarantine), each piece by name as a cell (cells.ts), and
  * the audit trail (src/audit/trail.ts). Three backends: the vault's (the default: the cells are
  * records of the vault's store, the trail its files), plain files (each cell a file, as an earlier
- * release kept them) and memory (tests); PostgreSQL will keep them as rows.
+ * release kept them) and memory (tests); PostgreSQL keeps them as rows (postgres/home.ts).
  */
 import type { z } from 'zod';
 import { BlindfoldError } from '../errors.js';

@@ -9,13 +9,15 @@ import { BlindfoldError } from '../errors.js';
 import { FileStore } from '../store/file.js';
 import { ABSENT, identityOf } from '../store/file-io.js';
 import { MemoryStore } from '../store/memory.js';
+import { redactedLocation, type PostgresOptions } from '../store/postgres/connection.js';
+import { PostgresStore } from '../store/postgres/store.js';
 import { parseSnapshot } from '../store/snapshot.js';
 import type { SecretStore } from '../store/secret-store.js';
 import { lazilyCheckedRecords } from './lazy-records.js';
 import { SECRET_NAME_RULE, STATE_NAME_RULE, TOKEN_NAME_RULE } from './names.js';
 import { secretRecordSchema, tokenRecordSchema, tombstoneListSchema, vaultFileSchema, vaultFileShellSchema, type VaultFile } from './schema.js';
 
-/** Where a vault's document lives: the file by default, memory in tests, PostgreSQL later. */
+/** Where a vault's document lives: the file by default, memory in tests, PostgreSQL for several servers. */
 export type VaultStore = SecretStore<VaultFile>;
 
 /** The vault's keyed collections: each secret's record, each name's tombstones (apart, so they outlive `rm`), each agent token. */
@@ -37,7 +39,27 @@ export function vaultFileStore(path: string, recordCheck: RecordCheck = 'at-open
   return new FileStore<VaultFile>(path, {
     collections: VAULT_COLLECTIONS,
     checkDocument: (raw) => checkVaultDocument(raw, refuse, recordCheck),
-    checkRecord: (collection, key, record) => {
+    ...storedChecks(refuse),
+    ...(onMigrated ? { onMigrated } : {}),
+  });
+}
+
+/**
+ * The vault in PostgreSQL at `url` (issue 22: several team servers on one database). Each record
+ * read from the database passes the same checks as a journal line of the file. `url` may carry a
+ * password: it goes to the driver only (the store's `location` is the URL without it).
+ */
+export function vaultPostgresStore(url: string, options: PostgresOptions = {}): VaultStore {
+  const location = redactedLocation(url);
+  const refuse = (where: string) =>
+    new BlindfoldError('VAULT_CORRUPT', `the vault in ${location} is not a valid Blindfold vault (at ${where}); it was left untouched; restore it from a backup`);
+  return new PostgresStore<VaultFile>(url, { ...options, collections: VAULT_COLLECTIONS, ...storedChecks(refuse) });
+}
+
+/** The checks of a record and of the metadata read back from storage, whatever the backend. */
+function storedChecks(refuse: (where: string) => BlindfoldError) {
+  return {
+    checkRecord: (collection: string, key: string, record: unknown) => {
       // A key is a secret name, as in the snapshot (schema.ts): "__proto__" would set a prototype.
       if (!(collection === 'tokens' ? TOKEN_NAME_RULE : collection === 'state' ? STATE_NAME_RULE : SECRET_NAME_RULE).test(key)) throw refuse(collection);
       // A `state` record is checked by the cell that reads it (store-cell.ts), against its own schema.
@@ -45,12 +67,11 @@ export function vaultFileStore(path: string, recordCheck: RecordCheck = 'at-open
       const schema = collection === 'secrets' ? secretRecordSchema : collection === 'retired' ? tombstoneListSchema : tokenRecordSchema;
       return checked<unknown>(schema, record, (where) => refuse(`${collection}.${key}${where === '(top level)' ? '' : `.${where}`}`));
     },
-    checkMeta: (meta) => {
+    checkMeta: (meta: Record<string, unknown>) => {
       const { secrets: _s, retired: _r, tokens: _t, state: _st, ...rest } = checked(vaultFileShellSchema, { ...meta, revision: 0, secrets: {}, retired: {}, tokens: {}, state: {} }, refuse);
       return rest;
     },
-    ...(onMigrated ? { onMigrated } : {}),
-  });
+  };
 }
 
 /** Whether a vault file is at `path` (a command that reads no secret still tells a wrong home from an empty one). */

@@ -1,19 +1,34 @@
 // One contract for every audit trail backend (issue 19 item 2): append with the chain, query by
 // filter, usage figures, verify (an edited entry and the pairing of vault changes with their
-// entries), reached through the home's state as every caller reaches it. PostgreSQL joins the list.
+// entries), reached through the home's state as every caller reaches it. PostgreSQL joins the list,
+// on the run's real server (a fresh database per test): its `verify` is synchronous like every
+// backend's and so checks the rows as the trail last read them; an entry edited in the database
+// behind its back is caught by `verifyStored`, which re-reads them (test/unit/postgres-audit-trail.test.ts),
+// so it gives no `edit` here.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AuditTrail } from '../../src/audit/trail.js';
 import { fileHomeState, memoryHomeState } from '../../src/store/home-state.js';
+import { initSchema, postgresHomeState } from '../../src/store/postgres/index.js';
+import { vaultPostgresStore } from '../../src/vault/store.js';
+import { freshDatabase } from '../helpers/postgres-db.js';
 
 const key = randomBytes(32);
 const vaultId = 'contract-vault-id';
-const cleanups: Array<() => void> = [];
-afterEach(() => {
-  for (const c of cleanups.splice(0)) c();
+const cleanups: Array<() => void | Promise<void>> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
+
+/** The PostgreSQL backend's database, made before each of its tests (a backend opens synchronously). */
+let postgresUrl = '';
+beforeEach(async (context) => {
+  if (!context.task.suite?.name.includes('postgres')) return;
+  postgresUrl = await freshDatabase();
+  await initSchema(postgresUrl);
 });
 
 interface Backend {
@@ -45,6 +60,20 @@ const backends: Backend[] = [
         writeFileSync(path, `${lines.join('\n')}\n`);
       };
       return { trail, edit };
+    },
+  },
+  {
+    name: 'postgres',
+    open() {
+      const store = vaultPostgresStore(postgresUrl);
+      const home = postgresHomeState(postgresUrl, store);
+      const trail = home.audit({ key, vaultId });
+      cleanups.push(async () => {
+        trail.close();
+        await home.close();
+        await store.close();
+      });
+      return { trail };
     },
   },
 ];

@@ -1,8 +1,9 @@
 // One contract, every SecretStore implementation (SPEC §7, issue 19): per-record changes under the
 // lock, store-wide and per-record compare-and-set, a change feed that names every changed record,
 // a change and its audit entry landing together or not at all, and no lost update. The file store
-// also runs it across processes and under kill -9 at each of its fault points. The PostgreSQL
-// store of a later issue joins the list below and must pass the same tests.
+// also runs it across processes and under kill -9 at each of its fault points (file-only: they
+// stop the file store's own write steps). PostgreSQL runs it on a real server the suite started
+// (test/helpers/postgres.ts), a fresh database per test, as two instances on one database.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, utimesSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -12,7 +13,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FileStore } from '../../src/store/file.js';
 import { FAULT_POINTS } from '../../src/store/faults.js';
+import { freshDatabase } from '../helpers/postgres-db.js';
 import { MemoryStore } from '../../src/store/memory.js';
+import { initSchema, PostgresStore } from '../../src/store/postgres/index.js';
 import type { SecretStore, StoreChange } from '../../src/store/secret-store.js';
 
 interface Doc {
@@ -58,6 +61,21 @@ const backends: Backend[] = [
       const path = join(await tempDir(), 'nested', 'doc.json');
       const a = fileStore(path);
       const b = fileStore(path);
+      cleanups.push(async () => {
+        await a.close();
+        await b.close();
+      });
+      return [a, b];
+    },
+  },
+  {
+    name: 'PostgresStore',
+    async pair() {
+      const url = await freshDatabase();
+      await initSchema(url);
+      // Two instances on one database, as two team servers would have.
+      const a = new PostgresStore<Doc>(url, { collections, poolSize: 4 });
+      const b = new PostgresStore<Doc>(url, { collections, poolSize: 4 });
       cleanups.push(async () => {
         await a.close();
         await b.close();

