@@ -16,6 +16,17 @@ export interface AuditReader {
   usage(): Map<string, Usage>;
   /** An entry outside the chain (no key: a sealed vault), so the refusal is still on record. */
   notice(fields: AuditFields): void;
+  /**
+   * Reads what was appended elsewhere, for a backend whose readers answer from a copy (PostgreSQL:
+   * until it ran once they refuse to answer). Await `readyTrail(t)` before reading.
+   */
+  refresh?(): Promise<void>;
+}
+
+/** `trail`, its entries read (a backend that reads as it goes has nothing to do). */
+export async function readyTrail<T extends AuditReader>(trail: T): Promise<T> {
+  await trail.refresh?.();
+  return trail;
 }
 
 export interface AuditTrail extends AuditReader {

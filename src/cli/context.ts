@@ -1,7 +1,8 @@
 import { loadSettings } from '../settings.js';
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
-import type { AuditTrail } from '../audit/trail.js';
+import { readyTrail, type AuditTrail } from '../audit/trail.js';
+import { chooseStoreUrl } from '../store/choice.js';
 import { fileHomeState } from '../store/home-state.js';
 import { resolveEnvironment, resolvePaths, type BlindfoldPaths } from '../config.js';
 import { BlindfoldError, describeError, type ErrorCode } from '../errors.js';
@@ -18,6 +19,7 @@ export interface GlobalOptions {
   vault?: string;
   audit?: string;
   tasks?: string;
+  store?: string;
 }
 
 export function globalOptions(cmd: Command): GlobalOptions {
@@ -36,7 +38,8 @@ export function environmentFor(flag: string | undefined): string {
 export async function openVault(cmd: Command, extra: Partial<OpenOptions> = {}): Promise<Vault> {
   const paths = pathsFor(cmd);
   try {
-    return await Vault.open({ paths, notice: note, askPassphrase: passphrasePrompt(), ...extra });
+    const storeUrl = chooseStoreUrl(globalOptions(cmd).store);
+    return await Vault.open({ paths, notice: note, askPassphrase: passphrasePrompt(), ...(storeUrl ? { storeUrl } : {}), ...extra });
   } catch (err) {
     if (err instanceof BlindfoldError && (err.code === 'VAULT_SEALED' || err.code === 'DECRYPT_FAILED')) {
       fileHomeState(paths).auditReader().notice({
@@ -68,7 +71,7 @@ export function cliPrincipal(): string {
 
 export async function openAudit(vault: Vault): Promise<AuditTrail> {
   const limits = loadSettings().limits;
-  return vault.state.audit({ key: await vault.auditKey(), vaultId: vault.vaultId, retentionDays: limits.auditRetentionDays, quotaBytes: limits.auditQuotaBytes });
+  return readyTrail(vault.state.audit({ key: await vault.auditKey(), vaultId: vault.vaultId, retentionDays: limits.auditRetentionDays, quotaBytes: limits.auditQuotaBytes }));
 }
 
 const EXIT_BY_CODE: Partial<Record<ErrorCode, number>> = {

@@ -15,9 +15,15 @@ const ENV_DEFAULT = '(default: BLINDFOLD_ENV, else "environment" in the config f
 export function declareCommands(program: Command): void {
   program
     .command('init')
-    .description('create the home folder, a random master key file (unless a key is configured) and an empty vault')
+    .description('create the home folder, a random master key file (unless a key is configured) and an empty vault; with --store (or BLINDFOLD_STORE), the PostgreSQL schema and the vault in that database')
     .option('--json', 'print the result as JSON')
     .action(lazy(() => import('./commands/init.js').then((m) => m.initAction)));
+
+  program
+    .command('upgrade')
+    .description('bring a PostgreSQL store\'s schema (--store or BLINDFOLD_STORE) to this release\'s version; a serving instance never does, and refuses a schema it does not match')
+    .option('--json', 'print the result as JSON')
+    .action(lazy(() => import('./commands/upgrade.js').then((m) => m.upgradeAction)));
 
   program
     .command('set')

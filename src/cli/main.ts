@@ -24,6 +24,7 @@ program
   .option('--vault <file>', 'vault file (default: <home>/vault.json)')
   .option('--audit <file>', 'audit log (default: <home>/audit.jsonl)')
   .option('--tasks <dir>', 'folder of task files (default: <home>/tasks)')
+  .option('--store <url>', 'keep the vault and audit trail in PostgreSQL (postgres://user@host/db, no password here: BLINDFOLD_STORE, BLINDFOLD_STORE_FILE, PGPASSWORD or ~/.pgpass carry it); default: BLINDFOLD_STORE, else the vault file')
   .showHelpAfterError('(run with --help for usage)')
   // Commander quotes what it could not parse (`unknown option '--token=sk-live-…'`); every usage
   // error passes through here so nothing that may hold a value reaches the terminal (promise 1).

@@ -34,6 +34,8 @@ export interface HomeState {
   audit(options: AuditOptions): AuditTrail;
   /** The audit trail's entries and usage figures, readable without the key. */
   auditReader(): AuditReader;
+  /** Ends what the state holds open (a database connection); files and memory hold nothing. */
+  close?(): Promise<void>;
 }
 
 /** Each piece in its own file (the paths of a home: BlindfoldPaths has them). */

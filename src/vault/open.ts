@@ -19,7 +19,9 @@ import {
 import { VaultKeys } from './keys.js';
 import type { KdfParams, VaultFile } from './schema.js';
 import { storeHomeState, type HomeState } from '../store/home-state.js';
-import { vaultFileStore, type RecordCheck, type VaultStore } from './store.js';
+import { vaultFileStore, vaultPostgresStore, type RecordCheck, type VaultStore } from './store.js';
+import { chooseStoreUrl } from '../store/choice.js';
+import { postgresHomeState } from '../store/postgres/home.js';
 import { repeatablePath } from '../echo.js';
 
 export interface OpenOptions {
@@ -38,6 +40,8 @@ export interface OpenOptions {
   askPassphrase?: () => Promise<string>;
   /** Where the vault's document lives; the file at `paths.vault` unless given (tests use a MemoryStore). */
   store?: VaultStore;
+  /** A PostgreSQL URL (`--store`) to use instead of the file; BLINDFOLD_STORE(_FILE) when absent (src/store/choice.ts). */
+  storeUrl?: string;
   /** For the file at `paths.vault`: when its secret records are checked (store.ts); at open unless given. */
   recordCheck?: RecordCheck;
   /** Where the home's small shared state lives (suspensions, allowance, quarantine); its files unless given. */
@@ -60,7 +64,9 @@ export async function openVaultFile(options: OpenOptions): Promise<OpenedVault> 
   const { paths } = options;
   const migrated = (backup: string) =>
     notice(`migrated the vault ${paths.vault} to this release's format (a snapshot and a journal); the previous file is kept at ${backup}`);
-  const store = options.store ?? vaultFileStore(paths.vault, options.recordCheck, migrated);
+  const url = options.store ? undefined : (options.storeUrl ?? chooseStoreUrl(undefined, env));
+  const store = options.store ?? (url ? vaultPostgresStore(url) : vaultFileStore(paths.vault, options.recordCheck, migrated));
+  const state = options.state ?? (url ? postgresHomeState(url, store) : storeHomeState(store, paths));
   const snapshot = await store.read();
   let data = snapshot.document;
   // A vault created here is re-read on the first refresh: another process may have written since.
@@ -113,7 +119,7 @@ export async function openVaultFile(options: OpenOptions): Promise<OpenedVault> 
   }
   const keys = new VaultKeys(material, kek, paths);
   await keys.follow(data);
-  return { store, state: options.state ?? storeHomeState(store, paths), data, stamp, keys };
+  return { store, state, data, stamp, keys };
 }
 
 /** A missing vault is named, never silently created (a typo in BLINDFOLD_HOME would look empty). */

@@ -257,7 +257,7 @@ export class Vault {
 
   /** Frees what the store holds (watchers, connections); the vault is not used afterwards. */
   async close(): Promise<void> {
-    await this.store.close();
+    await Promise.all([this.store.close(), this.state.close?.()]);
   }
 
   #record(name: string): SecretRecord {

@@ -5,7 +5,9 @@ import { fileHomeState } from '../../store/home-state.js';
 import { BlindfoldError } from '../../errors.js';
 import { vaultNotFound } from '../../vault/open.js';
 import { vaultFileExists } from '../../vault/store.js';
-import { action, EXIT, openVault, pathsFor } from '../context.js';
+import { action, EXIT, globalOptions, openVault, pathsFor } from '../context.js';
+import { readyTrail, type AuditReader } from '../../audit/trail.js';
+import { chooseStoreUrl } from '../../store/choice.js';
 import { escapeControls, printJson, printLine, printTable, toJson } from '../io.js';
 import { openAdmin } from '../admin.js';
 import { adminHint } from '../admin-hints.js';
@@ -21,21 +23,23 @@ interface AuditOptions {
 }
 
 /** `blindfold audit`, as declared in ../definitions.ts. */
-export const auditAction = action((opts: AuditOptions, cmd: Command) => {
+export const auditAction = action(async (opts: AuditOptions, cmd: Command) => {
   if (opts.action && !(AUDIT_ACTIONS as readonly string[]).includes(opts.action)) {
     throw new BlindfoldError('BAD_INPUT', `unknown action (not repeated here); one of ${AUDIT_ACTIONS.join(', ')}`);
   }
   const paths = pathsFor(cmd);
+  const onPostgres = chooseStoreUrl(globalOptions(cmd).store) !== undefined;
   // The trail is read without the key, but a missing vault still means a wrong home, not "no entries".
-  if (!vaultFileExists(paths.vault)) throw vaultNotFound(paths.vault);
+  if (!onPostgres && !vaultFileExists(paths.vault)) throw vaultNotFound(paths.vault);
   const filter: AuditFilter = {
     since: opts.since ? parseSince(opts.since) : undefined,
     secret: opts.secret,
     action: opts.action,
     principal: opts.principal,
   };
+  if (opts.follow && onPostgres) throw new BlindfoldError('BAD_INPUT', '--follow reads the audit file of a home; a PostgreSQL store has no file to follow (run `blindfold audit --since 1m` again instead)');
   if (opts.follow) return follow(paths.audit, filter, opts.json || opts.jsonl ? 'lines' : 'table');
-  const entries = fileHomeState(paths).auditReader().query(filter);
+  const entries = (onPostgres ? await postgresTrail(cmd) : fileHomeState(paths).auditReader()).query(filter);
   // --json is one document like every other command's; lines stay available for streams.
   if (opts.json) return printJson(entries);
   if (opts.jsonl) {
@@ -130,3 +134,11 @@ export const auditVerifyAction = action(async (opts: { json?: boolean }, cmd: Co
   else printLine(escapeControls(`TAMPERED: ${result.problem} (${result.entries} entries verified before it)`));
   if (!result.ok) process.exitCode = EXIT.error;
 });
+
+/** The trail in a PostgreSQL store: its rows are read through the vault's own connection. */
+async function postgresTrail(cmd: Command): Promise<AuditReader> {
+  const vault = await openVault(cmd);
+  const trail = await readyTrail(vault.state.auditReader());
+  process.once('beforeExit', () => void vault.close());
+  return trail;
+}

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { readyTrail } from '../../audit/trail.js';
 import { BlindfoldError } from '../../errors.js';
 import { coversHost, parseHostArgument } from '../../policy/host-filter.js';
 import { parseSince, type Usage } from '../../store/audit/query.js';
@@ -29,7 +30,7 @@ export const listAction = action(async (opts: ListOptions, cmd: Command) => {
   if (host) secrets = secrets.filter((s) => s.hosts.some((bound) => coversHost(bound, host)));
   let usage: Map<string, Usage> | undefined;
   if (unusedSince) {
-    usage = vault.state.auditReader().usage();
+    usage = (await readyTrail(vault.state.auditReader())).usage();
     secrets = secrets.filter((s) => {
       const used = usage!.get(s.name);
       return !used?.useCount || Date.parse(used.lastUsedAt) < unusedSince.getTime();

@@ -1,4 +1,5 @@
 import { basename } from 'node:path';
+import { readyTrail } from '../../audit/trail.js';
 import type { Command } from 'commander';
 import { action, openVault } from '../context.js';
 import { requireSecret } from '../lookup.js';
@@ -11,7 +12,7 @@ export const showAction = action(async (name: string, opts: { json?: boolean }, 
   const vault = await openVault(cmd);
   requireSecret(vault, name);
   const info = vault.get(name);
-  const usage = vault.state.auditReader().usage().get(name);
+  const usage = (await readyTrail(vault.state.auditReader())).usage().get(name);
   const used = { lastUsedAt: usage?.lastUsedAt ?? null, useCount: usage?.useCount ?? 0 };
   // Removed and rotated-out values whose fingerprints are kept: still redacted, still a tripwire.
   const retiredRemembered = vault.retiredCount(name);

@@ -106,7 +106,8 @@ export class PostgresConnection {
     if (this.#closed) throw new BlindfoldError('INTERNAL', `the store ${this.location} is closed`);
     if (this.#pool) return this.#pool;
     const pg = await pgDriver();
-    const pool = new pg.Pool({ ...this.config(), max: this.#options.poolSize ?? 10, idleTimeoutMillis: 30_000 });
+    // allowExitOnIdle: a one-shot command ends when its work is done; a server is kept alive by its own listeners.
+    const pool = new pg.Pool({ ...this.config(), max: this.#options.poolSize ?? 10, idleTimeoutMillis: 30_000, allowExitOnIdle: true });
     // An idle connection the server dropped: the pool discards it and connects anew on demand; without
     // this handler the event would end the process.
     pool.on('error', (err) => logger().warn({ code: (err as { code?: string }).code }, 'a pooled PostgreSQL connection failed; it is replaced on demand'));

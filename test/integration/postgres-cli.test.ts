@@ -1,0 +1,127 @@
+// Issue 22: the built CLI and two team servers on one real PostgreSQL database (the run's server,
+// test/helpers/postgres.ts). `init --store` creates the schema and the vault there; the secrets,
+// tokens and audit trail live in rows (no vault file in the home); a password never goes on argv;
+// two `serve --http` instances on one database: a value set elsewhere is used by the next call, a
+// token revoked elsewhere is refused by both, and the audit chain verifies whoever wrote it.
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, tempHome, type TempHome } from '../helpers/cli.js';
+import { connectHttp, startHttpServer, type HttpServerProcess } from '../helpers/http-server.js';
+import { freshDatabase } from '../helpers/postgres-db.js';
+import { startStub, type Stub } from '../helpers/stub.js';
+
+const FIRST = `pgv-${randomBytes(16).toString('hex')}`;
+const SECOND = `pgv-${randomBytes(16).toString('hex')}`;
+const MASTER = randomBytes(32).toString('base64');
+
+let url = '';
+let stub: Stub;
+let a: TempHome;
+let b: TempHome;
+const servers: HttpServerProcess[] = [];
+
+async function allRowsText(): Promise<string> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const tables = ['blindfold_vault', 'blindfold_records', 'blindfold_changes', 'blindfold_audit', 'blindfold_audit_notices'];
+    const rows = await Promise.all(tables.map(async (t) => JSON.stringify((await client.query(`SELECT * FROM ${t}`)).rows)));
+    return rows.join('\n');
+  } finally {
+    await client.end();
+  }
+}
+
+beforeAll(async () => {
+  url = await freshDatabase();
+  stub = await startStub();
+  // Two machines: two homes, one database, the same master key (never in the database).
+  a = tempHome({ BLINDFOLD_STORE: url, BLINDFOLD_MASTER_KEY: MASTER });
+  b = tempHome({ BLINDFOLD_STORE: url, BLINDFOLD_MASTER_KEY: MASTER });
+});
+
+afterAll(async () => {
+  await Promise.all(servers.map((s) => s.stop()));
+  await stub?.close();
+  a?.cleanup();
+  b?.cleanup();
+});
+
+describe('the CLI on a PostgreSQL store', () => {
+  it('init creates the schema and the vault in the database; upgrade then has nothing to do', () => {
+    const init = runCli(['init'], { env: a.env });
+    expect(init.stderr).toContain('created the schema');
+    expect(init.code).toBe(0);
+    expect(init.stdout).toMatch(/vault ready at postgres:\/\/.*\(0 secrets\)/);
+    expect(runCli(['init'], { env: b.env }).code).toBe(0); // the second machine finds it
+    const upgrade = runCli(['upgrade', '--json'], { env: b.env });
+    expect(upgrade.code).toBe(0);
+    expect(JSON.parse(upgrade.stdout)).toMatchObject({ changed: false });
+    expect(existsSync(join(a.home, 'vault.json'))).toBe(false);
+  });
+
+  it('a secret set on one machine is listed on the other; rows hold ciphertext only', async () => {
+    const set = runCli(['set', 'PG_KEY', '--host', stub.origin], { env: a.env, input: FIRST });
+    expect(set.stderr).toBe('');
+    expect(set.code).toBe(0);
+    const listed = runCli(['list', '--json'], { env: b.env });
+    expect(listed.code).toBe(0);
+    expect((JSON.parse(listed.stdout) as { secrets: Array<{ name: string }> }).secrets.map((s) => s.name)).toEqual(['PG_KEY']);
+    expect(await allRowsText()).not.toContain(FIRST);
+  });
+
+  it('a password on the command line is refused unused and not repeated', () => {
+    const withPassword = new URL(url);
+    withPassword.password = 'pw-on-argv-9f8e7d';
+    const r = runCli(['--store', withPassword.href, 'list'], { env: { ...a.env, BLINDFOLD_STORE: '' } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('BLINDFOLD_STORE');
+    expect(r.stdout + r.stderr).not.toContain('pw-on-argv-9f8e7d');
+    const bad = runCli(['--store', 'mysql://x@127.0.0.1/db', 'list'], { env: { ...a.env, BLINDFOLD_STORE: '' } });
+    expect(bad.code).toBe(2);
+  });
+});
+
+describe('two team servers on one database', () => {
+  let token = '';
+
+  beforeAll(async () => {
+    const created = runCli(['token', 'create', 'agent-one', '--secrets', 'PG_*'], { env: a.env });
+    expect(created.code).toBe(0);
+    token = /bf_agt_[A-Za-z0-9_-]{43}/.exec(created.stdout)![0];
+    servers.push(await startHttpServer(a.env), await startHttpServer(b.env));
+  });
+
+  it('a value set by another process is used by the next call on either server', async () => {
+    const sessions = await Promise.all(servers.map((s) => connectHttp(s.url, token)));
+    try {
+      const call = (i: number) => sessions[i]!.call('http_request', { method: 'GET', url: `${stub.url}/echo`, headers: { 'x-api-key': '<secrets.PG_KEY>' } });
+      for (const i of [0, 1]) expect((await call(i)).isError).toBeFalsy();
+      expect(stub.requests.slice(-2).map((r) => r.headers['x-api-key'])).toEqual([FIRST, FIRST]);
+      expect(runCli(['set', 'PG_KEY'], { env: b.env, input: SECOND }).code).toBe(0);
+      for (const i of [0, 1]) expect((await call(i)).isError).toBeFalsy();
+      expect(stub.requests.slice(-2).map((r) => r.headers['x-api-key'])).toEqual([SECOND, SECOND]);
+    } finally {
+      await Promise.all(sessions.map((s) => s.close()));
+    }
+  });
+
+  it('a token revoked on one machine is refused by both servers', async () => {
+    expect(runCli(['token', 'revoke', 'agent-one'], { env: b.env }).code).toBe(0);
+    for (const server of servers) {
+      await expect(connectHttp(server.url, token)).rejects.toThrow(/unauthorized/i);
+    }
+  });
+
+  it('the audit chain is one chain whoever wrote each entry, and verifies', () => {
+    const entries = JSON.parse(runCli(['audit', '--json'], { env: a.env }).stdout) as Array<{ action: string; principal: string }>;
+    expect(entries.filter((e) => e.action === 'request.sent' && e.principal === 'token:agent-one').length).toBeGreaterThanOrEqual(4);
+    const verify = runCli(['audit', 'verify'], { env: b.env });
+    expect(verify.stdout + verify.stderr).toMatch(/ok|verified/i);
+    expect(verify.code).toBe(0);
+    for (const s of servers) expect(s.stderr()).not.toContain(FIRST);
+  });
+});
