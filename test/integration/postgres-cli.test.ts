@@ -4,11 +4,11 @@
 // two `serve --http` instances on one database: a value set elsewhere is used by the next call, a
 // token revoked elsewhere is refused by both, and the audit chain verifies whoever wrote it.
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, tempHome, type TempHome } from '../helpers/cli.js';
+import { REPO, runCli, tempHome, type TempHome } from '../helpers/cli.js';
 import { connectHttp, startHttpServer, type HttpServerProcess } from '../helpers/http-server.js';
 import { freshDatabase } from '../helpers/postgres-db.js';
 import { startStub, type Stub } from '../helpers/stub.js';
@@ -123,5 +123,39 @@ describe('two team servers on one database', () => {
     expect(verify.stdout + verify.stderr).toMatch(/ok|verified/i);
     expect(verify.code).toBe(0);
     for (const s of servers) expect(s.stderr()).not.toContain(FIRST);
+  });
+});
+
+describe("the README's least-privilege role", () => {
+  it('runs the CLI (set, token create, list, audit verify) and cannot rewrite or delete audit rows', async () => {
+    // The grants exactly as README's "Running several servers" gives them, for this test's database and a role of its own.
+    const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Running several servers'));
+    const sql = /```sql\n([\s\S]*?)```/.exec(section)![1]!;
+    const database = new URL(url).pathname.slice(1);
+    const role = `bfs_${randomBytes(4).toString('hex')}`;
+    const owner = new pg.Client({ connectionString: url });
+    await owner.connect();
+    try {
+      await owner.query(sql.replaceAll('blindfold_server', role).replace('ON DATABASE blindfold ', `ON DATABASE ${database} `));
+    } finally {
+      await owner.end();
+    }
+    const asRole = new URL(url);
+    asRole.username = role;
+    const env = { ...a.env, BLINDFOLD_STORE: asRole.href };
+    expect(runCli(['set', 'PG_ROLE_KEY', '--host', stub.origin], { env, input: FIRST }).code).toBe(0);
+    expect(runCli(['token', 'create', 'role-agent', '--secrets', 'PG_ROLE_*'], { env }).code).toBe(0);
+    expect(JSON.parse(runCli(['list', '--json'], { env }).stdout).secrets.map((s: { name: string }) => s.name)).toContain('PG_ROLE_KEY');
+    expect(runCli(['audit', 'verify'], { env }).code).toBe(0);
+    const client = new pg.Client({ connectionString: asRole.href });
+    await client.connect();
+    try {
+      for (const statement of ['DELETE FROM blindfold_audit', "UPDATE blindfold_audit SET entry = '{}'", 'DROP TABLE blindfold_records']) {
+        await expect(client.query(statement), statement).rejects.toThrow(/permission denied|must be owner/);
+      }
+    } finally {
+      await client.end();
+    }
   });
 });
