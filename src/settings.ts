@@ -24,6 +24,8 @@ export const DEFAULT_LIMITS = {
   partialHitAllowance: 3,
   auditRetentionDays: 90,
   auditQuotaBytes: 1024 * MiB,
+  /** Connections one instance holds to a PostgreSQL store (its writers and readers; LISTEN has its own). */
+  storePoolSize: 10,
 } as const;
 
 // Bounds keep a typo from switching a limit off (0) or making it meaningless (a 10 GB message).
@@ -33,6 +35,8 @@ const limitsSchema = z
     partialHitAllowance: z.number().int().min(0).max(100).default(DEFAULT_LIMITS.partialHitAllowance),
     auditRetentionDays: z.number().int().min(1).max(36_500).default(DEFAULT_LIMITS.auditRetentionDays),
     auditQuotaBytes: z.number().int().min(MiB).default(DEFAULT_LIMITS.auditQuotaBytes),
+    // Two at least: a writer may read while it holds the vault's lock (src/store/postgres/connection.ts).
+    storePoolSize: z.number().int().min(2).max(1000).default(DEFAULT_LIMITS.storePoolSize),
   })
   .strict();
 
@@ -78,6 +82,7 @@ export const SETTING_ENV = {
   partialHitAllowance: 'BLINDFOLD_PARTIAL_HIT_ALLOWANCE',
   auditRetentionDays: 'BLINDFOLD_AUDIT_RETENTION_DAYS',
   auditQuotaBytes: 'BLINDFOLD_AUDIT_QUOTA_BYTES',
+  storePoolSize: 'BLINDFOLD_STORE_POOL_SIZE',
 } as const;
 
 export function settingsPath(env: NodeJS.ProcessEnv = process.env): string {
@@ -91,7 +96,7 @@ export function loadSettings(flags: SettingFlags = {}, env: NodeJS.ProcessEnv = 
   const file = readSettingsFile(path);
   const merged: Record<string, unknown> = { ...file, limits: { ...file.limits } };
   const limits = merged.limits as Record<string, unknown>;
-  for (const key of ['maxArgumentBytes', 'partialHitAllowance', 'auditRetentionDays', 'auditQuotaBytes'] as const) {
+  for (const key of ['maxArgumentBytes', 'partialHitAllowance', 'auditRetentionDays', 'auditQuotaBytes', 'storePoolSize'] as const) {
     const fromEnv = env[SETTING_ENV[key]];
     if (fromEnv !== undefined && fromEnv !== '') limits[key] = numberFrom(fromEnv, SETTING_ENV[key]);
   }

@@ -21,6 +21,7 @@ import type { KdfParams, VaultFile } from './schema.js';
 import { storeHomeState, type HomeState } from '../store/home-state.js';
 import { vaultFileStore, vaultPostgresStore, type RecordCheck, type VaultStore } from './store.js';
 import { chooseStoreUrl } from '../store/choice.js';
+import { loadSettings } from '../settings.js';
 import { postgresHomeState } from '../store/postgres/home.js';
 import { repeatablePath } from '../echo.js';
 
@@ -65,8 +66,10 @@ export async function openVaultFile(options: OpenOptions): Promise<OpenedVault> 
   const migrated = (backup: string) =>
     notice(`migrated the vault ${paths.vault} to this release's format (a snapshot and a journal); the previous file is kept at ${backup}`);
   const url = options.store ? undefined : (options.storeUrl ?? chooseStoreUrl(undefined, env));
-  const store = options.store ?? (url ? vaultPostgresStore(url) : vaultFileStore(paths.vault, options.recordCheck, migrated));
-  const state = options.state ?? (url ? postgresHomeState(url, store) : storeHomeState(store, paths));
+  const poolSize = url ? loadSettings({}, env).limits.storePoolSize : 0;
+  const store = options.store ?? (url ? vaultPostgresStore(url, { poolSize }) : vaultFileStore(paths.vault, options.recordCheck, migrated));
+  // The audit trail's connections are few: one append at a time holds the chain's lock anyway.
+  const state = options.state ?? (url ? postgresHomeState(url, store, { poolSize: 2 }) : storeHomeState(store, paths));
   const snapshot = await store.read();
   let data = snapshot.document;
   // A vault created here is re-read on the first refresh: another process may have written since.

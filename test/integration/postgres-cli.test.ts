@@ -82,6 +82,9 @@ describe('the CLI on a PostgreSQL store', () => {
     expect(r.stdout + r.stderr).not.toContain('pw-on-argv-9f8e7d');
     const bad = runCli(['--store', 'mysql://x@127.0.0.1/db', 'list'], { env: { ...a.env, BLINDFOLD_STORE: '' } });
     expect(bad.code).toBe(2);
+    const pool = runCli(['list'], { env: { ...a.env, BLINDFOLD_STORE_POOL_SIZE: '1' } });
+    expect(pool.code).toBe(2);
+    expect(pool.stderr).toContain('storePoolSize');
   });
 });
 

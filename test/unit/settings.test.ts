@@ -24,7 +24,7 @@ function writeSettings(content: unknown, where = join(root, '.config')): string 
 describe('settings', () => {
   it('are the defaults when there is no file', () => {
     const s = loadSettings({}, env);
-    expect(s.limits).toEqual({ maxArgumentBytes: 1024 * 1024, partialHitAllowance: 3, auditRetentionDays: 90, auditQuotaBytes: 1024 ** 3 });
+    expect(s.limits).toEqual({ maxArgumentBytes: 1024 * 1024, partialHitAllowance: 3, auditRetentionDays: 90, auditQuotaBytes: 1024 ** 3, storePoolSize: 10 });
     expect(s.limits).toEqual(DEFAULT_LIMITS);
     expect(s.principal).toBeUndefined();
     expect(s.path).toBe(join(root, '.config', 'blindfold', 'config.json'));
