@@ -126,6 +126,10 @@ describe('two team servers on one database', () => {
     expect(verify.stdout + verify.stderr).toMatch(/ok|verified/i);
     expect(verify.code).toBe(0);
     for (const s of servers) expect(s.stderr()).not.toContain(FIRST);
+    const doctor = JSON.parse(runCli(['doctor', '--json'], { env: a.env }).stdout) as { checks: Array<{ check: string; status: string; message: string }> };
+    const byCheck = (c: string) => doctor.checks.find((l) => l.check === c)!;
+    expect(byCheck('vault')).toMatchObject({ status: 'ok', message: expect.stringMatching(/^postgres:\/\//) });
+    expect(byCheck('audit')).toMatchObject({ status: 'ok', message: expect.stringContaining('(audit rows)') });
   });
 });
 

@@ -48,9 +48,13 @@ async function vaultChecks(cmd: Command, lines: DoctorLine[], env: NodeJS.Proces
   }
   const { vault, admin, audit } = opened;
   lines.push(keyCheck(env, keyFile, vault.keySource));
+  // On PostgreSQL both live in the database (its URL without the password), not in the home's files.
+  const onFile = vault.store.location === vault.paths.vault;
+  const vaultAt = onFile ? repeatablePath(vault.store.location) : vault.store.location;
+  const auditAt = onFile ? repeatablePath(vault.paths.audit) : `${vaultAt} (audit rows)`;
   try {
     const values = vault.verifyAll();
-    lines.push(line('vault', 'ok', `${repeatablePath(vault.paths.vault)}: ${values} stored values in ${vault.size} secrets decrypt and authenticate (key id ${vault.keyId})`));
+    lines.push(line('vault', 'ok', `${vaultAt}: ${values} stored values in ${vault.size} secrets decrypt and authenticate (key id ${vault.keyId})`));
   } catch (err) {
     lines.push(line('vault', 'fail', describeError(err), 'restore the vault from a backup (README: "Storage: snapshot, journal, migration and backup")'));
   }
@@ -58,8 +62,8 @@ async function vaultChecks(cmd: Command, lines: DoctorLine[], env: NodeJS.Proces
     const result = audit.verify(await admin.settle());
     lines.push(
       result.ok
-        ? line('audit', 'ok', `${repeatablePath(vault.paths.audit)}: ${result.entries} entries, chain intact`)
-        : line('audit', 'fail', `${repeatablePath(vault.paths.audit)} was changed outside Blindfold: ${result.problem} (${result.entries} entries verified before it)`, 'keep the file for investigation and read `blindfold audit verify` (README: "Audit trail and logs"); do not delete audit files by hand'),
+        ? line('audit', 'ok', `${auditAt}: ${result.entries} entries, chain intact`)
+        : line('audit', 'fail', `${auditAt} was changed outside Blindfold: ${result.problem} (${result.entries} entries verified before it)`, 'keep the file for investigation and read `blindfold audit verify` (README: "Audit trail and logs"); do not delete audit files by hand'),
     );
   } catch (err) {
     lines.push(line('audit', 'fail', describeError(err), 'run `blindfold audit verify` for details'));
