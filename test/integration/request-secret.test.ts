@@ -5,6 +5,7 @@
 // URL elicitation and is sent the link; one does not and polls. Every message either way is
 // recorded, and no spelling of a value entered on the page may be in it.
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { ElicitRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
@@ -16,7 +17,7 @@ import { assembleBlindfold, type Blindfold } from '../../src/open.js';
 import type { AuditTrail } from '../../src/audit/trail.js';
 import { startUi, type RunningUi } from '../../src/ui/server.js';
 import { Vault } from '../../src/vault/vault.js';
-import { tempHome, type TempHome } from '../helpers/cli.js';
+import { REPO, tempHome, type TempHome } from '../helpers/cli.js';
 import { seedSecret, seedVault } from '../helpers/inprocess.js';
 import { startStub, type Stub } from '../helpers/stub.js';
 import { expectNoTrace } from '../helpers/traces.js';
@@ -86,8 +87,9 @@ const structured = (r: CallToolResult) => r.structuredContent as { status: strin
 const text = (r: CallToolResult) => (r.content as Array<{ text: string }>).map((c) => c.text).join('\n');
 
 /** The human: opens the link (logged in already), ticks the stub's host, enters the value, saves. */
-async function completeForm(link: string, value: string): Promise<void> {
+async function completeForm(link: string, value: string, screenshot?: string): Promise<void> {
   await page.goto(link);
+  if (screenshot) await page.screenshot({ path: join(REPO, 'docs/screenshots', screenshot), fullPage: true });
   expect(await page.locator('blockquote.agent-reason').innerText()).toContain('<b>need it</b>');
   expect(await page.locator('.untrusted-label').innerText()).toContain('untrusted');
   // Proposed hosts are never pre-accepted; the look-alike shows its registrable domain apart.
@@ -99,6 +101,9 @@ async function completeForm(link: string, value: string): Promise<void> {
   await page.fill('input[name=value]', value);
   await page.click('button[type=submit]:has-text("Save")');
   await page.waitForURL(/\/requests\?ok=provided$/);
+  // After the save: no spelling of the value in the page, its fields or its source.
+  const fieldValues = await page.evaluate<string>("[...document.querySelectorAll('input, textarea')].map((i) => i.value).join('\\n')");
+  expectNoTrace(`${await page.content()}\n${fieldValues}`, VALUES, 'requests page after save');
 }
 
 beforeAll(async () => {
@@ -144,7 +149,7 @@ describe('request_secret', () => {
     expect(text(first)).toContain(answer.link);
     expect(s.elicited).toEqual([expect.objectContaining({ mode: 'url', url: answer.link, elicitationId: answer.id })]);
     expect(answer.elicited).toBe(true);
-    await completeForm(answer.link!, VALUE_A);
+    await completeForm(answer.link!, VALUE_A, 'request.png');
     const polled = await s.call({ id: answer.id });
     expect(structured(polled)).toMatchObject({ status: 'saved', exists: true });
     const used = await s.call({ method: 'GET', url: `${stub.url}/echo`, headers: { authorization: 'Bearer <secrets.AGENT_ELICITED>' } }, 'http_request');
