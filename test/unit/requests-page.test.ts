@@ -32,7 +32,10 @@ describe('admin-token logins (team server /ui)', () => {
       return false;
     };
     for (let i = 0; i < 3; i++) expect(await sessions.admit(wrong)).toEqual({ ok: false, reason: 'invalid' });
-    const limited = await sessions.admit(async () => true);
+    const limited = await sessions.admit(async () => {
+      checks++;
+      return true;
+    });
     expect(limited).toMatchObject({ ok: false, reason: 'rate' });
     expect(checks).toBe(3);
   });
