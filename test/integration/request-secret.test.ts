@@ -25,7 +25,8 @@ import { launchChromium } from '../helpers/ui.js';
 
 const VALUE_A = `sk_live_${randomBytes(20).toString('hex')}`;
 const VALUE_B = `ghp_${randomBytes(20).toString('base64url')}`;
-const VALUES = [VALUE_A, VALUE_B];
+const THERE_VALUE = `sk_there_${randomBytes(16).toString('hex')}`;
+const VALUES = [VALUE_A, VALUE_B, THERE_VALUE];
 
 let t: TempHome;
 let stub: Stub;
@@ -110,7 +111,7 @@ beforeAll(async () => {
   t = tempHome();
   await seedVault(t.env, []);
   await seedSecret(t.env, 'OTHER_EXISTING', `sk_other_${randomBytes(16).toString('hex')}`, '--host', 'api.example.com');
-  await seedSecret(t.env, 'AGENT_THERE', `sk_there_${randomBytes(16).toString('hex')}`, '--host', 'api.example.com');
+  await seedSecret(t.env, 'AGENT_THERE', THERE_VALUE, '--host', 'api.example.com');
   stub = await startStub();
   agentCore = await openCore({});
   shortCore = await openCore({ ttlMs: 800, waitMs: 20, maxPending: 2 });
@@ -167,6 +168,8 @@ describe('request_secret', () => {
     expect(text(first)).toContain(`${ui.origin}/requests/${answer.id}`);
     expect(s.elicited).toEqual([]);
     expect(structured(await s.call({ id: answer.id }))).toMatchObject({ status: 'pending', exists: false });
+    await page.goto(`${ui.origin}/requests`);
+    expect(await page.locator(`a[href="/requests/${answer.id}"]`).innerText()).toBe('AGENT_POLLED');
     await completeForm(answer.link!, VALUE_B);
     expect(structured(await s.call({ id: answer.id }))).toMatchObject({ status: 'saved', exists: true });
     const used = await s.call({ method: 'GET', url: `${stub.url}/echo`, headers: { authorization: 'Bearer <secrets.AGENT_POLLED>' } }, 'http_request');
@@ -220,6 +223,23 @@ describe('request_secret', () => {
     await s.close();
   });
 
+  it('a value in the reason trips the wire (promise 4a): refused, the principal suspended, nothing stored', async () => {
+    const guesser = agentCore.as({ principal: 'token:guesser', secrets: ['AGENT_*'] });
+    const s = await connect(guesser, false);
+    const r = await s.call({ name: 'AGENT_GUESS', reason: `maybe it is ${THERE_VALUE}` });
+    expect(r.isError).toBe(true);
+    expect(text(r)).toContain('suspended');
+    expect((await pageCore.secretRequests.list()).filter((x) => x.principal === 'token:guesser')).toEqual([]);
+    // The suspension lands in the home's state after the refusal; the page's process sees it there.
+    let suspended: string[] = [];
+    for (let i = 0; i < 40 && !suspended.includes('token:guesser'); i++) {
+      await new Promise((res) => setTimeout(res, 50));
+      suspended = (await pageCore.as({ principal: 'cli:test' }).admin.suspended()).map((x) => x.principal);
+    }
+    expect(suspended).toContain('token:guesser');
+    await s.close();
+  });
+
   it('pending requests are limited per principal', async () => {
     const s = await connect(shortCore.as({ principal: 'token:limited', secrets: ['AGENT_*'] }), false);
     expect(structured(await s.call(ask('AGENT_L1'))).status).toBe('pending');
@@ -243,6 +263,6 @@ describe('request_secret', () => {
 
   it('no spelling of a value entered on the page is in any MCP message', () => {
     expect(transcript.length).toBeGreaterThan(20);
-    expectNoTrace(transcript.join('\n'), VALUES, 'MCP transcript');
+    expectNoTrace(transcript.join('\n'), [VALUE_A, VALUE_B], 'MCP transcript');
   });
 });
