@@ -178,10 +178,16 @@ describe('request_secret', () => {
     await s.close();
   });
 
-  it('a declined request answers declined, and nothing is created', async () => {
+  it('a host the agent did not propose cannot be smuggled in as a ticked box; a declined request answers declined, and nothing is created', async () => {
     const s = await connect(agent(), false);
     const answer = structured(await s.call(ask('AGENT_DECLINED')));
     await page.goto(answer.link!);
+    // A host that was not proposed, smuggled in as a ticked box, is not accepted: only typed hosts are.
+    await page.evaluate("(() => { const box = document.querySelector('input[name=hosts]'); box.value = 'attacker.example'; box.checked = true; })()");
+    await page.fill('input[name=value]', VALUE_B);
+    await page.click('button[type=submit]:has-text("Save")');
+    expect(await page.locator('p.error').innerText()).toContain('at least one host');
+    expect(await page.locator('input[name=value]').inputValue()).toBe('');
     await page.click('button:has-text("Decline this request")');
     await page.waitForURL(/\/requests\?ok=declined$/);
     expect(structured(await s.call({ id: answer.id }))).toMatchObject({ status: 'declined', exists: false });
