@@ -34,7 +34,8 @@ export function createServer(blindfold: Blindfold, options: CreateServerOptions 
       instructions:
         'Blindfold lets you call HTTP APIs with credentials you never see. Call list_secrets for the names you may use, ' +
         'then http_request with <secrets.NAME> where the credential goes. Values are filled in server-side, sent only to ' +
-        'the hosts each secret is bound to, and scrubbed from responses.',
+        'the hosts each secret is bound to, and scrubbed from responses. If a secret you need does not exist, request_secret asks a human ' +
+        'to enter it out of band (you never see it).',
     },
   );
   const ctx = { blindfold, page: options.page };
