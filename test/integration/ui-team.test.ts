@@ -3,6 +3,9 @@
 // one); a request_secret made over /mcp links to this server's /ui, and the human answers it there.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { ElicitRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempHome, type TempHome } from '../helpers/cli.js';
@@ -92,6 +95,22 @@ describe('/ui on the team server', () => {
     await session.close();
     await page.click('button:has-text("Log out")');
     expect((await page.goto(`${origin}/ui/secrets`))!.status()).toBe(401);
+  });
+
+  it('over Streamable HTTP, a client that declares URL elicitation is sent the /ui link on the call\'s own stream', async () => {
+    const transport = new StreamableHTTPClientTransport(new URL(server.url), { requestInit: { headers: { Authorization: `Bearer ${tokens.agent}` } } });
+    const client = new Client({ name: 'elicit-test', version: '1.0.0' }, { capabilities: { elicitation: { url: {} } } });
+    const seen: Array<{ url?: string; elicitationId?: string }> = [];
+    client.setRequestHandler(ElicitRequestSchema, async (request) => {
+      seen.push(request.params as { url?: string; elicitationId?: string });
+      return { action: 'accept' };
+    });
+    await client.connect(transport);
+    const r = (await client.callTool({ name: 'request_secret', arguments: { name: 'TEAM_OTHER', reason: 'elicitation over HTTP' } })) as CallToolResult;
+    const answer = r.structuredContent as { id: string; link: string; elicited: boolean };
+    expect(seen).toEqual([expect.objectContaining({ url: `${origin}/ui/requests/${answer.id}`, elicitationId: answer.id })]);
+    expect(answer.elicited).toBe(true);
+    await client.close();
   });
 
   it('logins (refused and accepted), the save and the logout are on the audit trail as ui:<login id>, no token or value in it', () => {

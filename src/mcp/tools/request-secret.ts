@@ -26,7 +26,7 @@ export function registerRequestSecret(server: McpServer, { blindfold, page }: To
         return shaped(answer, false);
       }
       if (args.name === undefined || args.reason === undefined) throw new BlindfoldError('BAD_INPUT', 'give name and reason to ask for a secret, or id to poll a request');
-      const asked = await blindfold.requestSecret({ name: args.name, reason: args.reason, hosts: args.hosts });
+      const asked = await blindfold.requestSecret({ name: args.name, reason: args.reason, hosts: args.hosts }, origin);
       if (asked.status !== 'pending' || !asked.id) return shaped(asked, false);
       let elicited = false;
       if (canElicit && asked.link) elicited = await elicit(server, asked, blindfold.secretRequests.limits.waitMs, extra.requestId);
