@@ -195,8 +195,8 @@ export class Blindfold {
   }
 
   /** A request this principal made: answered only to it. */
-  pollSecretRequest(id: string, page?: string): Promise<RequestAnswer> {
-    return this.#core.requests.poll(this.principal, id, page);
+  pollSecretRequest(id: string, page?: string, waitMs?: number): Promise<RequestAnswer> {
+    return this.#core.requests.poll(this.principal, id, page, waitMs);
   }
 
   /** The home's pending requests, as the admin page lists and answers them. */

@@ -28,10 +28,11 @@ export function registerRequestSecret(server: McpServer, { blindfold, page }: To
       if (args.name === undefined || args.reason === undefined) throw new BlindfoldError('BAD_INPUT', 'give name and reason to ask for a secret, or id to poll a request');
       const asked = await blindfold.requestSecret({ name: args.name, reason: args.reason, hosts: args.hosts }, origin);
       if (asked.status !== 'pending' || !asked.id) return shaped(asked, false);
-      let elicited = false;
-      if (canElicit && asked.link) elicited = await elicit(server, asked, blindfold.secretRequests.limits.waitMs, extra.requestId);
-      // A short wait for the human (an SDK client gives up on a call after 60 s): later calls poll.
-      return shaped(await blindfold.pollSecretRequest(asked.id, origin), elicited);
+      // One short wait in all, for the client and the human (an SDK client gives up on a call after 60 s): later calls poll.
+      const { waitMs } = blindfold.secretRequests.limits;
+      const until = Date.now() + waitMs;
+      const elicited = canElicit && asked.link ? await elicit(server, asked, waitMs, extra.requestId) : false;
+      return shaped(await blindfold.pollSecretRequest(asked.id, origin, Math.max(0, until - Date.now())), elicited);
     } catch (err) {
       return toolError(err);
     }
