@@ -192,6 +192,8 @@ export class Admin {
 
   /** The principals suspended now (the stdio wildcard among them). */
   async suspended(): Promise<Array<{ principal: string; since: string; reason: string }>> {
+    // Suspensions decided by another process of the home (a server, while the page shows them).
+    await this.#deps.vault.refresh();
     await this.#deps.suspensions?.settled();
     return this.#deps.suspensions?.list() ?? [];
   }

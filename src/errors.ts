@@ -44,6 +44,7 @@ export const ERROR_CODES = [
   'PRINCIPAL_SUSPENDED',
   'RATE_LIMITED',
   'TOKEN_NOT_FOUND',
+  'REQUEST_NOT_FOUND',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

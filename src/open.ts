@@ -25,6 +25,10 @@ import { runTask, type TaskResult } from './tasks/runner.js';
 import type { HttpRequestInput } from './template/request.js';
 import { Vault } from './vault/vault.js';
 import { repeatable } from './echo.js';
+import { PrincipalSlot } from './principal-slot.js';
+
+export { PrincipalSlot } from './principal-slot.js';
+import { SecretRequests, type AskInput, type RequestAnswer, type RequestLimits } from './requests.js';
 
 export interface OpenBlindfoldOptions {
   /** Home folder (vault, key, audit, tasks); default BLINDFOLD_HOME or ~/.blindfold. */
@@ -46,30 +50,6 @@ export interface OpenBlindfoldOptions {
   logger?: LogSink;
 }
 
-/**
- * Who is on the other end of a connection whose principal is learnt from the connection itself
- * (a stdio client names itself at MCP initialize). Fixed once — at the first initialize, or at the
- * first use if a call comes first — and never changed after: a client that initializes again
- * cannot rename itself out of a suspension or a spent allowance.
- */
-export class PrincipalSlot {
-  #fixed: Principal | undefined;
-  readonly #make: (clientName: string | undefined) => Principal;
-
-  constructor(make: (clientName: string | undefined) => Principal) {
-    this.#make = make;
-  }
-
-  /** The client's own name for itself; ignored once the principal is fixed. */
-  learn(clientName: string | undefined): Principal {
-    return (this.#fixed ??= this.#make(clientName));
-  }
-
-  get current(): Principal {
-    return this.learn(undefined);
-  }
-}
-
 /** How the pieces are set up around an opened vault. */
 export interface Assembly {
   principal: Principal | PrincipalSlot;
@@ -83,6 +63,8 @@ export interface Assembly {
   watchTasks?: boolean;
   /** Runs once the core is closed (the library's log forwarding stops). */
   onClose?: () => void;
+  /** Test seam: expiry, limits and waits of `request_secret`. */
+  requestLimits?: Partial<RequestLimits>;
   /** Hands the door its audit trail, for entries of its own (the team server's refused requests): one trail per process. */
   withAuditTrail?: (trail: AuditTrail) => void;
 }
@@ -95,6 +77,8 @@ export interface BlindfoldCore {
   admin(principal: string): Admin;
   /** Values for a child process's environment (`exec`): refused when suspended or out of scope, audited first. */
   childValues(principal: Principal, names: readonly string[], reason: string): Promise<Map<string, string>>;
+  /** Pending `request_secret` requests of the home (src/requests.ts). */
+  requests: SecretRequests;
   release(): Promise<void>;
 }
 
@@ -204,6 +188,22 @@ export class Blindfold {
     return this.#core.tasks?.onChange(listener) ?? (() => {});
   }
 
+  /** Asks a human for a missing secret (screened like any agent input); `page`: the door's own page, if it has one. */
+  async requestSecret(input: AskInput, page?: string): Promise<RequestAnswer> {
+    await this.#core.broker.screenInput(this.principal, input);
+    return this.#core.requests.ask(this.principal, input, page);
+  }
+
+  /** A request this principal made: answered only to it. */
+  pollSecretRequest(id: string, page?: string, waitMs?: number): Promise<RequestAnswer> {
+    return this.#core.requests.poll(this.principal, id, page, waitMs);
+  }
+
+  /** The home's pending requests, as the admin page lists and answers them. */
+  get secretRequests(): SecretRequests {
+    return this.#core.requests;
+  }
+
   /** The admin operations (set, rm, rollback, suspensions) on this core, audited as this handle's principal. */
   get admin(): Admin {
     return this.#core.admin(this.principal.id);
@@ -285,5 +285,6 @@ export async function assembleBlindfold(vault: Vault, assembly: Assembly): Promi
       audit.close();
       assembly.onClose?.();
     })());
-  return new Blindfold({ broker, tasks, admin: (principal) => admin.as(principal), childValues, release }, assembly.principal);
+  const requests = SecretRequests.in(vault.state, { audit, fresh: () => vault.refresh(), has: (name) => vault.has(name), ...(assembly.requestLimits ? { limits: assembly.requestLimits } : {}) });
+  return new Blindfold({ broker, tasks, admin: (principal) => admin.as(principal), childValues, requests, release }, assembly.principal);
 }

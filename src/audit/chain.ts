@@ -30,6 +30,12 @@ export const AUDIT_ACTIONS = [
   'token.create',
   'token.revoke',
   'auth.denied',
+  'secret.requested',
+  'secret.provided',
+  'secret.declined',
+  'secret.unanswered',
+  'ui.login',
+  'ui.logout',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

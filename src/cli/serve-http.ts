@@ -114,7 +114,7 @@ export function announce(server: StartedHttp, plan: HttpPlan, vault: Vault, env:
     `MCP server on ${server.url} | vault ${vault.paths.vault} | environment ${env} | ${vault.size} secret(s) | ` +
       (plan.noAuth ? 'no authentication (--no-auth, loopback only): every session is the local principal http:local' : `${tokens} agent token(s); each request needs its own (Authorization: Bearer …)`),
   );
-  note('health check on /healthz; stop with SIGTERM (calls in flight finish first)');
+  note('health check on /healthz; admin page on /ui (tokens created with --admin log in there); stop with SIGTERM (calls in flight finish first)');
 }
 
 /** Stops on SIGTERM or SIGINT: no new request is accepted, every call in flight finishes, then the process ends with 0. */

@@ -91,8 +91,34 @@ const httpRequest = {
   annotations: { readOnlyHint: false, openWorldHint: true, destructiveHint: true, idempotentHint: false },
 } satisfies ToolDefinition;
 
+const requestSecret = {
+  name: 'request_secret',
+  title: 'Ask a human for a missing secret',
+  description:
+    'Ask a human to enter a secret you need that does not exist yet. Give name (inside the names you may use) and reason; hosts are ' +
+    'the API hosts you expect it to be sent to (the human confirms each). The value is entered by the human in the Blindfold admin page ' +
+    'and never reaches you. Returns a request id and, when a page is running, a link for the human; call again with {id} to learn ' +
+    'whether the secret now exists (pending, saved, declined or expired).',
+  inputSchema: {
+    name: z.string().max(64).optional().describe('the secret name to ask for, e.g. GITHUB_TOKEN'),
+    reason: z.string().max(2000).optional().describe('why you need it, shown to the human as quoted text'),
+    hosts: z.array(z.string().max(300)).max(20).optional().describe('API hosts it should be sent to, e.g. api.github.com; the human confirms each'),
+    id: z.string().max(64).optional().describe('the id of a request you made earlier: poll its answer (give only this)'),
+  },
+  outputSchema: {
+    name: z.string(),
+    status: z.enum(['pending', 'saved', 'declined', 'expired', 'exists']).describe('exists: the secret was already there; saved: the human entered it'),
+    exists: z.boolean().describe('whether you can use <secrets.NAME> now'),
+    id: z.string().optional().describe('poll with request_secret {id}'),
+    link: z.string().optional().describe('the page form for the human (carries no login)'),
+    expiresAt: z.string().optional(),
+    elicited: z.boolean().optional().describe('the client was asked to show the link to the human (URL elicitation)'),
+  },
+  annotations: { readOnlyHint: false, openWorldHint: true, destructiveHint: false, idempotentHint: false },
+} satisfies ToolDefinition;
+
 /** The built-in tools, by name. */
-export const toolDefinitions = { list_secrets: listSecrets, http_request: httpRequest } as const;
+export const toolDefinitions = { list_secrets: listSecrets, http_request: httpRequest, request_secret: requestSecret } as const;
 
 const taskOutput = {
   task: z.string(),
@@ -124,8 +150,8 @@ export function taskToolDefinition(task: Task): ToolDefinition<Record<string, z.
   };
 }
 
-/** The tools a front end can expose: the two built-ins and, as one group, every loaded task. */
-export const TOOL_GROUPS = ['list_secrets', 'http_request', 'tasks'] as const;
+/** The tools a front end can expose: the built-ins and, as one group, every loaded task (plugins offer no request_secret: no page there). */
+export const TOOL_GROUPS = ['list_secrets', 'http_request', 'request_secret', 'tasks'] as const;
 export type ToolGroup = (typeof TOOL_GROUPS)[number];
 
 /** The groups `expose` names (all when absent); an unknown group is an error, never ignored. */

@@ -14,7 +14,7 @@ import { logger } from '../log.js';
 import type { Blindfold } from '../open.js';
 import { tokenPrincipal } from '../vault/tokens.js';
 import { authenticate, sameIdentity, type HttpAuth, type Identity } from './http-auth.js';
-import { allowListsFor, BodyTooLarge, hostForUrl, readCappedBody, refusedOrigin } from './http-guard.js';
+import { allowListsFor, BodyTooLarge, hostForUrl, readCappedBody, refusedOrigin, type AllowLists } from './http-guard.js';
 import { RateLimiter, toolCallsIn } from './http-rate.js';
 import { SESSIONS_PER_PRINCIPAL, SessionRegistry, type Session } from './http-sessions.js';
 import { createServer } from './server.js';
@@ -37,6 +37,8 @@ export interface HttpServerOptions {
   trustProxy?: boolean;
   /** Sessions open at once; past it a new one gets 503. */
   maxSessions?: number;
+  /** The admin page under `/ui` (src/ui/team.ts builds it over these allow-lists); absent: 404 there. */
+  page?: (lists: () => AllowLists) => (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 }
 
 export interface RunningHttpServer {
@@ -57,6 +59,8 @@ export async function serveHttp(options: HttpServerOptions): Promise<RunningHttp
   const maxSessions = options.maxSessions ?? 1000;
   let lists = allowListsFor(options.host, options.port, { hosts: options.allowedHosts, origins: options.allowedOrigins, trustProxy: options.trustProxy });
   let draining = false;
+  let origin = '';
+  const page = options.page?.(() => lists);
   let callsInFlight = 0;
   let drained: (() => void) | undefined;
 
@@ -134,7 +138,8 @@ export async function serveHttp(options: HttpServerOptions): Promise<RunningHttp
             tasks: identity.info.tasks,
             ...(identity.info.env ? { env: identity.info.env } : {}),
           });
-    const server = createServer(handle);
+    // request_secret links to this server's own page; behind a proxy, to its first public origin.
+    const server = createServer(handle, { page: () => (page ? `${options.allowedOrigins?.[0]?.replace(/\/$/, '') ?? origin}/ui` : undefined) });
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => sessions.add({ id, identity, owner, server, transport, open: 0, lastSeen: Date.now() }),
@@ -151,6 +156,7 @@ export async function serveHttp(options: HttpServerOptions): Promise<RunningHttp
     let work: Promise<void>;
     if (path === '/healthz') work = Promise.resolve(req.method === 'GET' || req.method === 'HEAD' ? health(res) : reply(res, 405, 'method not allowed', { allow: 'GET, HEAD' }));
     else if (path === '/mcp') work = handleMcp(req, res);
+    else if (page && (path === '/ui' || path?.startsWith('/ui/'))) work = page(req, res);
     else work = Promise.resolve(reply(res, 404, 'not found: MCP is served on /mcp'));
     work.catch((err: unknown) => {
       logger().error({ err: err instanceof Error ? err.name : 'error' }, 'an HTTP request failed');
@@ -167,6 +173,7 @@ export async function serveHttp(options: HttpServerOptions): Promise<RunningHttp
   });
   const port = (http.address() as AddressInfo).port;
   lists = allowListsFor(options.host, port, { hosts: options.allowedHosts, origins: options.allowedOrigins, trustProxy: options.trustProxy });
+  origin = `http://${hostForUrl(options.host)}:${port}`;
 
   // Revocation and expiry reach sessions held open by an event stream too, within seconds.
   const stillValid = options.auth.stillValid;
@@ -187,7 +194,7 @@ export async function serveHttp(options: HttpServerOptions): Promise<RunningHttp
       http.closeAllConnections();
       await closed;
     })());
-  return { url: `http://${hostForUrl(options.host)}:${port}/mcp`, shutdown };
+  return { url: `${origin}/mcp`, shutdown };
 }
 
 function principalOf(identity: Identity): string | undefined {

@@ -7,6 +7,7 @@ import { VERSION } from '../version.js';
 import { exposedGroups, type ToolGroup } from './definitions.js';
 import { registerHttpRequest } from './tools/http-request.js';
 import { registerListSecrets } from './tools/list-secrets.js';
+import { registerRequestSecret } from './tools/request-secret.js';
 import { registerTasks } from './tools/tasks.js';
 
 /**
@@ -17,6 +18,8 @@ import { registerTasks } from './tools/tasks.js';
 export interface CreateServerOptions {
   /** Which tools the server offers: any of `list_secrets`, `http_request`, `tasks`; default all. */
   expose?: readonly ToolGroup[];
+  /** Where this door's own admin page answers (the team server's /ui), for request_secret's links. */
+  page?: () => string | undefined;
 }
 
 export function createServer(blindfold: Blindfold, options: CreateServerOptions = {}): McpServer {
@@ -31,12 +34,14 @@ export function createServer(blindfold: Blindfold, options: CreateServerOptions 
       instructions:
         'Blindfold lets you call HTTP APIs with credentials you never see. Call list_secrets for the names you may use, ' +
         'then http_request with <secrets.NAME> where the credential goes. Values are filled in server-side, sent only to ' +
-        'the hosts each secret is bound to, and scrubbed from responses.',
+        'the hosts each secret is bound to, and scrubbed from responses. If a secret you need does not exist, request_secret asks a human ' +
+        'to enter it out of band (you never see it).',
     },
   );
-  const ctx = { blindfold };
+  const ctx = { blindfold, page: options.page };
   if (expose.has('list_secrets')) registerListSecrets(server, ctx);
   if (expose.has('http_request')) registerHttpRequest(server, ctx);
+  if (expose.has('request_secret')) registerRequestSecret(server, ctx);
   const stopTasks = expose.has('tasks') ? registerTasks(server, ctx) : () => {};
   const stopLogs = forwardLogs(server, blindfold);
   server.server.onclose = () => {

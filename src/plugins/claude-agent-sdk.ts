@@ -18,6 +18,7 @@ export interface BlindfoldMcpServerOptions extends PluginOptions {
 
 /** The `{ type: 'sdk', name, instance }` entry for the Agent SDK's `options.mcpServers`. */
 export function blindfoldMcpServer(blindfold: Blindfold, options: BlindfoldMcpServerOptions = {}): McpSdkServerConfigWithInstance {
-  const instance = createServer(blindfold, options.expose ? { expose: options.expose } : {});
+  // As in every adapter: no request_secret (an agent runtime has no admin page to send a human to).
+  const instance = createServer(blindfold, { expose: options.expose ?? ['list_secrets', 'http_request', 'tasks'] });
   return { type: 'sdk', name: options.name ?? 'blindfold', instance };
 }

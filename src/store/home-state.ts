@@ -15,7 +15,9 @@ import { FileCell, MemoryCell, type StateCell } from './cells.js';
 import type { SecretStore } from './secret-store.js';
 import { StoreCell, type StatefulDocument } from './store-cell.js';
 
-export type StateName = 'suspensions' | 'allowance' | 'quarantine';
+export type StateName = 'suspensions' | 'allowance' | 'quarantine' | 'requests';
+/** The pieces an earlier release kept in files of their own (read until the store holds them). */
+type LegacyName = Exclude<StateName, 'requests'>;
 
 /** How the audit trail is opened: its chain key and vault, and the file backend's bounds. */
 export interface AuditOptions {
@@ -57,12 +59,13 @@ export function fileHomeState(files: Partial<Record<StateName | 'audit', string>
  * collection, store-cell.ts), read from the previous release's file until the store holds it; the
  * audit trail in its files.
  */
-export function storeHomeState(store: SecretStore<StatefulDocument>, files: Record<StateName | 'audit', string>): HomeState {
+export function storeHomeState(store: SecretStore<StatefulDocument>, files: Record<LegacyName | 'audit', string>): HomeState {
   const inFiles = fileHomeState(files);
   const cells = new Map<StateName, StateCell<unknown>>();
   return {
     cell<T>(name: StateName, schema: z.ZodType<T>, empty: () => T, what: string): StateCell<T> {
-      if (!cells.has(name)) cells.set(name, new StoreCell(store, name, schema, empty, what, inFiles.cell(name, schema, empty, what)) as StateCell<unknown>);
+      const legacy = name === 'requests' ? undefined : inFiles.cell(name, schema, empty, what);
+      if (!cells.has(name)) cells.set(name, new StoreCell(store, name, schema, empty, what, legacy) as StateCell<unknown>);
       return cells.get(name) as StateCell<T>;
     },
     audit: inFiles.audit,

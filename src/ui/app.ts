@@ -4,7 +4,7 @@
  * needed), then for everything else: a write must come from this page (Origin / Sec-Fetch-Site,
  * 403), a live session (401), and on a write the session's CSRF token (403, constant time).
  */
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { getCookie } from 'hono/cookie';
 import { logger } from '../log.js';
@@ -14,7 +14,8 @@ import type { UiBackend } from './backend.js';
 import type { UiEnv } from './context.js';
 import { csrfMatches, fromThisPage, hostCheck, securityHeaders } from './guard.js';
 import { accessRoutes } from './routes/access.js';
-import { loginRoute, logoutRoute } from './routes/auth.js';
+import { loginFormView, loginRoute, logoutRoute } from './routes/auth.js';
+import { requestRoutes } from './routes/requests.js';
 import { secretRoutes } from './routes/secrets.js';
 import { secretWriteRoutes } from './routes/secret-write.js';
 import type { Sessions } from './sessions.js';
@@ -27,6 +28,10 @@ export interface UiAppOptions {
   lists: () => AllowLists;
   cookieName: string;
   afterLogin?: () => void;
+  /** Mounted under a path (the team server's `/ui`): links, redirects and the cookie are under it. */
+  base?: string;
+  /** The team server: admin tokens log in through a form (routes/auth.ts). */
+  adminToken?: (token: string) => Promise<string | undefined>;
 }
 
 const MAX_FORM_BYTES = 64 * 1024;
@@ -35,6 +40,7 @@ export function createUiApp(o: UiAppOptions): Hono<UiEnv> {
   const app = new Hono<UiEnv>();
   const assets = loadAssets();
 
+  if (o.base) app.use('*', underBase(o.base));
   app.use('*', securityHeaders);
   app.use('*', hostCheck(o.lists));
 
@@ -55,11 +61,12 @@ export function createUiApp(o: UiAppOptions): Hono<UiEnv> {
 
   app.use('*', bodyLimit({ maxSize: MAX_FORM_BYTES, onError: (c) => c.text('the form is too large', 413) }));
 
-  loginRoute(app, { sessions: o.sessions, backend: o.backend, cookieName: o.cookieName, ...(o.afterLogin ? { afterLogin: o.afterLogin } : {}) });
+  const auth = { sessions: o.sessions, backend: o.backend, cookieName: o.cookieName, cookiePath: o.base || '/', ...(o.afterLogin ? { afterLogin: o.afterLogin } : {}), ...(o.adminToken ? { adminToken: o.adminToken } : {}) };
+  loginRoute(app, auth);
 
   app.use('*', async (c, next) => {
     const session = o.sessions.find(getCookie(c, o.cookieName));
-    if (!session) return c.html(messageView('Log in', 'Open the one-time login URL that `blindfold ui` printed on its terminal.').toString(), 401);
+    if (!session) return c.html((o.adminToken ? loginFormView() : messageView('Log in', 'Open the one-time login URL that `blindfold ui` printed on its terminal.')).toString(), 401);
     c.set('session', session);
     if (c.req.method === 'POST') {
       const body = await c.req.parseBody({ all: true });
@@ -74,10 +81,11 @@ export function createUiApp(o: UiAppOptions): Hono<UiEnv> {
     await next();
   });
 
-  logoutRoute(app, o);
+  logoutRoute(app, auth);
   secretWriteRoutes(app, o.backend);
   secretRoutes(app, o.backend);
   accessRoutes(app, o.backend);
+  requestRoutes(app, o.backend);
 
   app.notFound((c) => c.html(messageView('Not found', 'There is no page here.').toString(), 404));
   app.onError((err, c) => {
@@ -86,4 +94,22 @@ export function createUiApp(o: UiAppOptions): Hono<UiEnv> {
     return c.html(messageView('Error', 'Something went wrong; see the server log.').toString(), 500);
   });
   return app;
+}
+
+/**
+ * The page's own paths are absolute (`/secrets`); mounted under `base`, every link, form action,
+ * asset and redirect of ours gets the prefix. Only our markup can hold `href="/`: text from the
+ * vault, the trail or an agent is escaped (a `"` never survives), so nothing else is rewritten.
+ */
+function underBase(base: string): MiddlewareHandler {
+  return async (c, next) => {
+    await next();
+    const location = c.res.headers.get('location');
+    if (location?.startsWith('/')) c.res.headers.set('location', base + location);
+    if (!(c.res.headers.get('content-type') ?? '').startsWith('text/html')) return;
+    const text = (await c.res.text()).replace(/ (href|action|src)="\//g, ` $1="${base}/`);
+    const headers = new Headers(c.res.headers);
+    headers.delete('content-length');
+    c.res = new Response(text, { status: c.res.status, headers });
+  };
 }

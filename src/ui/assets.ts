@@ -15,9 +15,18 @@ export interface Asset {
 
 const FILES: Record<string, string> = { 'app.js': 'text/javascript; charset=utf-8', 'style.css': 'text/css; charset=utf-8' };
 
-export function loadAssets(from: string = fileURLToPath(import.meta.url)): Map<string, Asset> {
+export function loadAssets(from: string = thisFile()): Map<string, Asset> {
   const folder = staticFolder(from);
   return new Map(Object.entries(FILES).map(([name, type]) => [name, { body: readFileSync(join(folder, name), 'utf8'), type }]));
+}
+
+/**
+ * This module's file: from `import.meta` as an ES module; in the team server's CommonJS bundle
+ * (dist/cli/serve.cjs, where `import.meta` is empty) from the CommonJS wrapper's `__filename`.
+ */
+function thisFile(): string {
+  const url = (import.meta as { url?: string }).url;
+  return typeof url === 'string' ? fileURLToPath(url) : __filename;
 }
 
 function staticFolder(from: string): string {

@@ -5,6 +5,7 @@
  */
 import type { Admin } from '../admin.js';
 import type { AuditTrail } from '../audit/trail.js';
+import type { SecretRequests } from '../requests.js';
 import type { Task } from '../tasks/loader.js';
 
 export interface UiBackend {
@@ -15,6 +16,8 @@ export interface UiBackend {
   tasks(): readonly Task[];
   /** The environment the server was started with (the default of forms and filters). */
   env: string;
+  /** Pending `request_secret` requests of the home (shared with the MCP servers through the vault's state). */
+  requests: SecretRequests;
 }
 
 /** The tasks whose steps use a secret. */

@@ -44,6 +44,8 @@ export const NOTICES: Record<string, string> = {
   rolledback: 'Rolled back (recorded as a new version).',
   cleared: 'Suspension cleared.',
   revoked: 'Token revoked: refused from its next request on.',
+  provided: 'Saved. The agent that asked learns only that the secret exists; the value will not be shown again.',
+  declined: 'Request declined. The agent that asked learns only that it was declined.',
 };
 
 export function noticeOf(c: UiContext): { notice?: string } {

@@ -60,19 +60,38 @@ export class Sessions {
 
   /** Exchanges a login token for a session; the token is dead afterwards, whatever happens next. */
   login(token: string | undefined): LoginOutcome {
+    const limited = this.#limited();
+    if (limited) return limited;
+    if (!token || token.length > 200) return { ok: false, reason: 'invalid' };
+    // A Set lookup by digest: the token is never compared character by character.
+    const key = digest(token).toString('hex');
+    if (!this.#logins.delete(key)) return { ok: false, reason: 'invalid' };
+    return { ok: true, session: this.#open() };
+  }
+
+  /** A login checked elsewhere (the team server's admin tokens), counted against the same rate limit before the check runs. */
+  async admit(check: () => Promise<boolean>): Promise<LoginOutcome> {
+    const limited = this.#limited();
+    if (limited) return limited;
+    return (await check()) ? { ok: true, session: this.#open() } : { ok: false, reason: 'invalid' };
+  }
+
+  /** Counts an attempt, or says to wait when the window is full. */
+  #limited(): LoginOutcome | undefined {
     const now = this.#now();
     this.#attempts = this.#attempts.filter((t) => t > now - this.#limits.windowMs);
     if (this.#attempts.length >= this.#limits.loginsPerWindow) {
       return { ok: false, reason: 'rate', retryAfterS: Math.ceil((this.#attempts[0]! + this.#limits.windowMs - now) / 1000) };
     }
     this.#attempts.push(now);
-    if (!token || token.length > 200) return { ok: false, reason: 'invalid' };
-    // A Set lookup by digest: the token is never compared character by character.
-    const key = digest(token).toString('hex');
-    if (!this.#logins.delete(key)) return { ok: false, reason: 'invalid' };
+    return undefined;
+  }
+
+  #open(): Session {
+    const now = this.#now();
     const session: Session = { id: random(32), loginId: randomBytes(6).toString('hex'), csrf: random(32), createdAt: now, lastSeen: now };
     this.#sessions.set(digest(session.id).toString('hex'), session);
-    return { ok: true, session };
+    return session;
   }
 
   /** The live session for a cookie value, its idle clock restarted; expired ones are dropped. */

@@ -150,8 +150,8 @@ describe('two handles of disjoint scope on one core', () => {
     };
     const [ca, cb] = [await connect(a), await connect(b)];
     try {
-      expect((await ca.listTools()).tools.map((t) => t.name).sort()).toEqual(['alpha-repo', 'http_request', 'list_secrets']);
-      expect((await cb.listTools()).tools.map((t) => t.name).sort()).toEqual(['beta-repo', 'http_request', 'list_secrets']);
+      expect((await ca.listTools()).tools.map((t) => t.name).sort()).toEqual(['alpha-repo', 'http_request', 'list_secrets', 'request_secret']);
+      expect((await cb.listTools()).tools.map((t) => t.name).sort()).toEqual(['beta-repo', 'http_request', 'list_secrets', 'request_secret']);
       const listA = visible((await ca.callTool({ name: 'list_secrets', arguments: {} })) as CallToolResult);
       expect(listA).toContain('ALPHA_KEY');
       expect(listA).not.toContain('BETA_KEY');

@@ -186,8 +186,8 @@ describe('each token is a principal of its own', () => {
     expect(await listed(b)).toEqual(['BETA_KEY']);
     const toolsOf = async (s: HttpSession) => (await s.client.listTools()).tools.map((x) => x.name).sort();
     // alpha's task globs match both tasks; beta-repo uses BETA_KEY, outside alpha's secrets, so it is not offered.
-    expect(await toolsOf(a)).toEqual(['alpha-repo', 'http_request', 'list_secrets']);
-    expect(await toolsOf(b)).toEqual(['http_request', 'list_secrets']);
+    expect(await toolsOf(a)).toEqual(['alpha-repo', 'http_request', 'list_secrets', 'request_secret']);
+    expect(await toolsOf(b)).toEqual(['http_request', 'list_secrets', 'request_secret']);
   });
 
   it("uses its own secret, and another token's is refused as if it did not exist, nothing sent", async () => {

@@ -54,7 +54,7 @@ describe('tools over stdio', () => {
 
   it('offers agents no way to read, write or delete a value, nor to choose the environment (promise 6)', async () => {
     const { tools } = await session.client.listTools();
-    expect(tools.map((x) => x.name).sort()).toEqual(['http_request', 'list_secrets']);
+    expect(tools.map((x) => x.name).sort()).toEqual(['http_request', 'list_secrets', 'request_secret']);
     for (const tool of tools) {
       const props = Object.keys(tool.inputSchema.properties ?? {});
       expect(props.filter((p) => /env|environment|value|secret/i.test(p)), tool.name).toEqual([]);

@@ -88,7 +88,12 @@ export const serveAction = action(async (opts: ServeOptions, cmd: Command) => {
 /** The team server (`serve --http`, ../serve-http.ts): one core, a handle per token, until SIGTERM. */
 async function serveOverHttp(vault: Vault, plan: HttpPlan, env: string, maxBodyBytes: number, egress: { allowOrigins: string[]; resolve: string[] }): Promise<void> {
   const tokens = checkCanStart(plan, vault);
-  const [{ assembleBlindfold }, { pinnedResolver }, { serveHttp }] = await Promise.all([import('../../open.js'), import('../../egress/connector.js'), import('../../mcp/http.js')]);
+  const [{ assembleBlindfold }, { pinnedResolver }, { serveHttp }, { teamPage }] = await Promise.all([
+    import('../../open.js'),
+    import('../../egress/connector.js'),
+    import('../../mcp/http.js'),
+    import('../../ui/team.js'),
+  ]);
   let trail: AuditTrail | undefined;
   const core = await assembleBlindfold(vault, {
     principal: { id: 'http:local', env },
@@ -108,6 +113,19 @@ async function serveOverHttp(vault: Vault, plan: HttpPlan, env: string, maxBodyB
     allowedHosts: plan.allowedHosts,
     allowedOrigins: plan.allowedOrigins,
     trustProxy: plan.trustProxy,
+    // The admin page under /ui: admin tokens (--admin) log in; changes audited as ui:<login id>.
+    page: (lists) =>
+      teamPage(
+        {
+          backend: { admin: (principal) => core.as({ principal }).admin, trail: trail!, tasks: () => core.tasks(), env, requests: core.secretRequests },
+          adminToken: async (token) => {
+            await vault.refresh();
+            const info = await vault.tokens.lookup(token);
+            return info?.admin ? info.name : undefined;
+          },
+        },
+        lists,
+      ),
   }).catch(async (err: unknown) => {
     await core.close();
     const code = (err as NodeJS.ErrnoException).code;

@@ -16,7 +16,7 @@ export const uiAction = action(async (opts: { port: string }, cmd: Command) => {
   let trail: AuditTrail | undefined;
   const core = await assembleBlindfold(vault, { principal: { id: 'ui:server', env }, watchTasks: true, withAuditTrail: (t) => (trail = t) });
   const ui = await startUi({
-    backend: { admin: (principal) => core.as({ principal }).admin, trail: trail!, tasks: () => core.tasks(), env },
+    backend: { admin: (principal) => core.as({ principal }).admin, trail: trail!, tasks: () => core.tasks(), env, requests: core.secretRequests },
     host: '127.0.0.1',
     port,
     onNewLoginUrl: (url) => note(`next one-time login URL (for another browser, or after this session ends): ${url}`),
@@ -24,8 +24,10 @@ export const uiAction = action(async (opts: { port: string }, cmd: Command) => {
     await core.close();
     throw new BlindfoldError('BAD_INPUT', `cannot listen on 127.0.0.1 at that port (${(err as NodeJS.ErrnoException).code ?? 'error'}): pick another --port, or stop what holds it`);
   });
+  // Said in the home's state, so a stdio server of this home can link its agent's requests here.
+  const withdraw = await core.secretRequests.advertise(ui.origin);
   note(`admin page on ${ui.origin} | vault ${repeatablePath(vault.paths.vault)} | ${vault.size} secret(s) | changes are audited as ui:<login id>`);
   note(`open this one-time login URL in your browser (it works once; keep it to yourself): ${ui.loginUrl()}`);
   note('stop with Ctrl-C');
-  await stopOnSignal({ url: ui.origin, shutdown: () => ui.shutdown() }, () => core.close());
+  await stopOnSignal({ url: ui.origin, shutdown: () => ui.shutdown() }, () => withdraw().catch(() => {}).then(() => core.close()));
 });

@@ -1,52 +1,95 @@
 /**
- * Logging in and out. `GET /login?token=…` exchanges the one-time token printed on the terminal
- * for a session cookie (HttpOnly, SameSite=Strict, Path=/) and sends the browser on without the
- * token in its address bar; a used, unknown or missing token is refused (and audited), and
- * attempts are rate limited. `POST /logout` (CSRF-checked like every write) ends the session.
+ * Logging in and out. `blindfold ui`: `GET /login?token=…` exchanges the one-time token printed on
+ * the terminal for a session cookie (HttpOnly, SameSite=Strict) and sends the browser on without
+ * the token in its address bar. The team server's `/ui`: a form posts an admin token (one created
+ * with `--admin`; an agent token is refused like an unknown one). A refused login is audited
+ * (`auth.denied`), attempts are rate limited, a login and a logout are audited (`ui.login`,
+ * `ui.logout`) as `ui:<login id>`; a login that cannot be audited does not happen. `POST /logout`
+ * (CSRF-checked like every write) ends the session.
  */
 import type { Hono } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import { logger } from '../../log.js';
 import type { UiBackend } from '../backend.js';
-import type { UiEnv } from '../context.js';
-import type { Sessions } from '../sessions.js';
+import type { UiContext, UiEnv } from '../context.js';
+import { html } from '../html.js';
+import type { LoginOutcome, Sessions } from '../sessions.js';
 import { messageView } from '../views/access.js';
+import { page } from '../views/layout.js';
 
 export interface AuthOptions {
   sessions: Sessions;
   backend: UiBackend;
   cookieName: string;
+  /** Where the page is mounted (`/ui` on the team server): the cookie's path. */
+  cookiePath?: string;
   /** Called after each login: the door prints a fresh one-time URL for the next one. */
   afterLogin?: () => void;
+  /** The team server: the name of an admin token, undefined for any other token (agent, unknown, revoked, expired). */
+  adminToken?: (token: string) => Promise<string | undefined>;
 }
 
-/** `GET /login`: before the session check (it is how a session starts). */
+/** `/login`: before the session check (it is how a session starts). */
 export function loginRoute(app: Hono<UiEnv>, o: AuthOptions): void {
-  app.get('/login', async (c) => {
-    const outcome = o.sessions.login(c.req.query('token'));
-    if (!outcome.ok) {
-      await o.backend.trail
-        .append({ action: 'auth.denied', principal: 'ui', outcome: 'denied', reason: outcome.reason === 'rate' ? 'admin page: too many login attempts' : 'admin page: used, unknown or missing login token' })
-        .catch((err: unknown) => logger().error({ code: (err as { code?: string }).code }, 'a refused login could not be audited'));
-      if (outcome.reason === 'rate') {
-        c.header('retry-after', String(outcome.retryAfterS ?? 60));
-        return c.html(messageView('Too many attempts', 'Too many login attempts; wait a minute and use the newest URL `blindfold ui` printed.').toString(), 429);
-      }
-      return c.html(messageView('Login refused', 'This login link was already used, or is not valid. Use the newest one-time URL `blindfold ui` printed on its terminal.').toString(), 403);
-    }
-    setCookie(c, o.cookieName, outcome.session.id, { httpOnly: true, sameSite: 'Strict', path: '/', maxAge: o.sessions.maxAgeS });
-    logger().info({ principal: `ui:${outcome.session.loginId}` }, 'admin page: logged in');
-    o.afterLogin?.();
-    return c.redirect('/secrets', 303);
+  const { adminToken } = o;
+  if (!adminToken) {
+    app.get('/login', async (c) => finish(c, o, o.sessions.login(c.req.query('token')), 'one-time login token'));
+    return;
+  }
+  app.get('/login', (c) => c.html(loginFormView().toString()));
+  app.post('/login', async (c) => {
+    const body = await c.req.parseBody();
+    const token = typeof body.token === 'string' ? body.token.trim() : '';
+    let name: string | undefined;
+    const outcome = await o.sessions.admit(async () => (name = token && token.length <= 200 ? await adminToken(token) : undefined) !== undefined);
+    return finish(c, o, outcome, name ? `admin token ${name}` : 'admin token');
   });
+}
+
+async function finish(c: UiContext, o: AuthOptions, outcome: LoginOutcome, how: string): Promise<Response> {
+  const { backend } = o;
+  if (!outcome.ok) {
+    const reason = outcome.reason === 'rate' ? 'admin page: too many login attempts' : o.adminToken ? 'admin page: not an admin token (or unknown, revoked, expired)' : 'admin page: used, unknown or missing login token';
+    await backend.trail.append({ action: 'auth.denied', principal: 'ui', outcome: 'denied', reason }).catch((err: unknown) => logger().error({ code: (err as { code?: string }).code }, 'a refused login could not be audited'));
+    if (outcome.reason === 'rate') {
+      c.header('retry-after', String(outcome.retryAfterS ?? 60));
+      return c.html(messageView('Too many attempts', 'Too many login attempts; wait a minute and try again.').toString(), 429);
+    }
+    const again = o.adminToken ? 'Only a token created with --admin opens this page.' : 'This login link was already used, or is not valid. Use the newest one-time URL `blindfold ui` printed on its terminal.';
+    return c.html(o.adminToken ? loginFormView(again).toString() : messageView('Login refused', again).toString(), 403);
+  }
+  const principal = `ui:${outcome.session.loginId}`;
+  try {
+    await backend.trail.append({ action: 'ui.login', principal, outcome: 'ok', reason: how });
+  } catch (err) {
+    o.sessions.logout(outcome.session);
+    throw err;
+  }
+  setCookie(c, o.cookieName, outcome.session.id, { httpOnly: true, sameSite: 'Strict', path: o.cookiePath ?? '/', maxAge: o.sessions.maxAgeS });
+  logger().info({ principal }, 'admin page: logged in');
+  o.afterLogin?.();
+  return c.redirect('/secrets', 303);
 }
 
 /** `POST /logout`: after the session and CSRF checks, like every write. */
-export function logoutRoute(app: Hono<UiEnv>, o: Pick<AuthOptions, 'sessions' | 'cookieName'>): void {
-  app.post('/logout', (c) => {
-    o.sessions.logout(c.get('session'));
-    deleteCookie(c, o.cookieName, { path: '/', httpOnly: true, sameSite: 'Strict' });
-    return c.html(messageView('Logged out', 'You are logged out. Log in again with a one-time URL from `blindfold ui`.').toString());
+export function logoutRoute(app: Hono<UiEnv>, o: Pick<AuthOptions, 'sessions' | 'cookieName' | 'cookiePath' | 'backend' | 'adminToken'>): void {
+  app.post('/logout', async (c) => {
+    const session = c.get('session');
+    o.sessions.logout(session);
+    deleteCookie(c, o.cookieName, { path: o.cookiePath ?? '/', httpOnly: true, sameSite: 'Strict' });
+    await o.backend.trail.append({ action: 'ui.logout', principal: `ui:${session.loginId}`, outcome: 'ok' }).catch((err: unknown) => logger().error({ code: (err as { code?: string }).code }, 'a logout could not be audited'));
+    const again = o.adminToken ? html`You are logged out. <a href="/login">Log in again</a> with an admin token.` : 'You are logged out. Log in again with a one-time URL from `blindfold ui`.';
+    return c.html(page({ title: 'Logged out' }, html`<p>${again}</p>`).toString());
   });
 }
 
+/** The team server's login form: an admin token in a password field, posted to this page only. */
+export function loginFormView(error?: string): ReturnType<typeof page> {
+  return page(
+    { title: 'Log in', ...(error ? { error } : {}) },
+    html`<form method="post" action="/login" class="token-form" autocomplete="off">
+<label>Admin token (created with <code>blindfold token create NAME --admin</code>) <input type="password" name="token" required autocomplete="off" spellcheck="false"></label>
+<p><button type="submit">Log in</button></p>
+</form>`,
+  );
+}

@@ -25,7 +25,7 @@ export function page(options: PageOptions, body: Part): Html {
 <header>
 <strong class="brand">Blindfold</strong>
 ${session
-  ? html`<nav><a href="/secrets">Secrets</a> <a href="/secrets/new">New secret</a> <a href="/audit">Audit</a> <a href="/suspensions">Suspensions</a> <a href="/tokens">Tokens</a></nav>
+  ? html`<nav><a href="/secrets">Secrets</a> <a href="/secrets/new">New secret</a> <a href="/requests">Requests</a> <a href="/audit">Audit</a> <a href="/suspensions">Suspensions</a> <a href="/tokens">Tokens</a></nav>
 <form method="post" action="/logout" class="logout">${csrfField(session)}<button type="submit">Log out</button></form>
 <span class="who">signed in as ui:${session.loginId}</span>`
   : ''}

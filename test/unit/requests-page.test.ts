@@ -1,0 +1,50 @@
+// Issue 23: the pieces of the request form that need no browser: the registrable domain shown
+// beside each host an agent proposed, and the team server's admin-token login, rate limited
+// before the token is even looked at.
+import { describe, expect, it } from 'vitest';
+import { registrableDomain, showHost } from '../../src/policy/registrable.js';
+import { Sessions } from '../../src/ui/sessions.js';
+
+describe('registrable domain of a proposed host', () => {
+  it('is the last two labels, or three under a listed multi-label suffix; an address is itself', () => {
+    expect(registrableDomain('api.github.com')).toBe('github.com');
+    expect(registrableDomain('api.github.com.evil.example')).toBe('evil.example');
+    expect(registrableDomain('*.eu.api.example.co.uk')).toBe('example.co.uk');
+    expect(registrableDomain('someone.github.io')).toBe('someone.github.io');
+    expect(registrableDomain('API.Example.COM.')).toBe('example.com');
+    expect(registrableDomain('127.0.0.1')).toBe('127.0.0.1');
+    expect(registrableDomain('[::1]')).toBe('[::1]');
+    expect(registrableDomain('localhost')).toBe('localhost');
+  });
+
+  it('a look-alike with a unicode label is shown as punycode, the way it is bound', () => {
+    expect(showHost('api.gіthub.com').registrable).toMatch(/^xn--/);
+    expect(() => showHost('https://api.github.com/path')).toThrow(/BAD_HOST|invalid host/);
+  });
+});
+
+describe('admin-token logins (team server /ui)', () => {
+  it('count against the login rate limit before the token is checked', async () => {
+    const sessions = new Sessions({ loginsPerWindow: 3, windowMs: 60_000 });
+    let checks = 0;
+    const wrong = async () => {
+      checks++;
+      return false;
+    };
+    for (let i = 0; i < 3; i++) expect(await sessions.admit(wrong)).toEqual({ ok: false, reason: 'invalid' });
+    const limited = await sessions.admit(async () => {
+      checks++;
+      return true;
+    });
+    expect(limited).toMatchObject({ ok: false, reason: 'rate' });
+    expect(checks).toBe(3);
+  });
+
+  it('an accepted one opens a session with its own login id and CSRF token', async () => {
+    const sessions = new Sessions();
+    const outcome = await sessions.admit(async () => true);
+    if (!outcome.ok) throw new Error('refused');
+    expect(outcome.session.loginId).toMatch(/^[0-9a-f]{12}$/);
+    expect(sessions.find(outcome.session.id)).toBe(outcome.session);
+  });
+});
