@@ -123,10 +123,23 @@ function formsOf(value: string): Set<string> {
 }
 
 /**
+ * A form read backwards, by code point (SQL `REVERSE`, `strrev` on UTF-8 text, `[::-1]`): every
+ * window of it is a window of the form mirrored, so the reversed form needs no decoding view (the
+ * scan pays nothing) and its indexed windows are the mirrors of the form's (a public part stays
+ * public read backwards; detecting public parts on reversed text would find none).
+ */
+function reversedForm(form: string, starts: number[], len: number): { form: string; starts: number[] } {
+  // Reversing units swaps each surrogate pair; putting each pair back in order keeps positions
+  // mirrored (a window that cuts a pair differs from its mirror by that one unit only).
+  const reversed = form.split('').reverse().join('').replace(/([\udc00-\udfff])([\ud800-\udbff])/g, '$2$1');
+  return { form: reversed, starts: starts.map((s) => form.length - s - len).reverse() };
+}
+
+/**
  * The fingerprints of every indexed window of `value` as [length, bucket, check] triples, each
  * window once (forms of a value share most windows), and the HEAD of each run of W-windows as
- * [HEAD, bucket, 0]. Empty for a value shorter than 2 characters: one character would mark every
- * occurrence of it.
+ * [HEAD, bucket, 0]; each form also read backwards (reversedForm). Empty for a value shorter than
+ * 2 characters: one character would mark every occurrence of it.
  */
 export function fingerprintTriples(k: HashKeys, value: string): Int32Array {
   if (value.length < 2) return new Int32Array(0);
@@ -136,43 +149,50 @@ export function fingerprintTriples(k: HashKeys, value: string): Int32Array {
     const len = Math.min(WINDOW, form.length);
     // Windows of secret-bearing characters only (./public-parts): none starts from public text.
     const starts = indexedStarts(form, len);
-    const u = unitsOf(form);
-    let runHead = 0;
-    let runTail = 0;
-    let inRun = false;
-    const endRun = () => {
-      if (!inRun) return;
-      const id = `stretch:${runHead}:${runTail}`;
-      if (!seen.has(id)) {
-        seen.add(id);
-        out.push(STRETCH, runHead, runTail);
-      }
-      inRun = false;
-    };
-    for (let j = 0; j < starts.length; j++) {
-      const s = starts[j]!;
-      if (len === WINDOW && (j === 0 || starts[j - 1] !== s - 1)) {
-        endRun();
-        runHead = bucketHash(k, u, form.length, s, s + WINDOW - 1, WINDOW);
-        inRun = true;
-      }
-      const h1 = bucketHash(k, u, form.length, s, s + len);
-      if (len === WINDOW) runTail = h1;
-      const h2 = checkHash(k, u, form.length, s, s + len);
-      const id = `${len}:${h1}:${h2}`;
-      if (!seen.has(id)) {
-        seen.add(id);
-        out.push(len, h1, h2);
-      }
-      if (len !== WINDOW || (j > 0 && starts[j - 1] === s - 1)) continue;
-      const head = bucketHash(k, u, form.length, s, s + WINDOW - 1, WINDOW);
-      if (seen.has(`head:${head}`)) continue;
-      seen.add(`head:${head}`);
-      out.push(HEAD, head, 0);
-    }
-    endRun();
+    addWindows(k, form, starts, len, seen, out);
+    const backwards = reversedForm(form, starts, len);
+    addWindows(k, backwards.form, backwards.starts, len, seen, out);
   }
   return Int32Array.from(out);
+}
+
+/** Adds to `out` the triples of the windows of `form` of length `len` starting at `starts` (ascending), skipping those in `seen`. */
+function addWindows(k: HashKeys, form: string, starts: number[], len: number, seen: Set<string>, out: number[]): void {
+  const u = unitsOf(form);
+  let runHead = 0;
+  let runTail = 0;
+  let inRun = false;
+  const endRun = () => {
+    if (!inRun) return;
+    const id = `stretch:${runHead}:${runTail}`;
+    if (!seen.has(id)) {
+      seen.add(id);
+      out.push(STRETCH, runHead, runTail);
+    }
+    inRun = false;
+  };
+  for (let j = 0; j < starts.length; j++) {
+    const s = starts[j]!;
+    if (len === WINDOW && (j === 0 || starts[j - 1] !== s - 1)) {
+      endRun();
+      runHead = bucketHash(k, u, form.length, s, s + WINDOW - 1, WINDOW);
+      inRun = true;
+    }
+    const h1 = bucketHash(k, u, form.length, s, s + len);
+    if (len === WINDOW) runTail = h1;
+    const h2 = checkHash(k, u, form.length, s, s + len);
+    const id = `${len}:${h1}:${h2}`;
+    if (!seen.has(id)) {
+      seen.add(id);
+      out.push(len, h1, h2);
+    }
+    if (len !== WINDOW || (j > 0 && starts[j - 1] === s - 1)) continue;
+    const head = bucketHash(k, u, form.length, s, s + WINDOW - 1, WINDOW);
+    if (seen.has(`head:${head}`)) continue;
+    seen.add(`head:${head}`);
+    out.push(HEAD, head, 0);
+  }
+  endRun();
 }
 
 /**

@@ -53,15 +53,16 @@ describe('windowFingerprints / addFingerprints', () => {
   it('is deterministic for a key, and each window is listed once (forms of a value share windows)', () => {
     const v = values[0]!;
     expect(windowFingerprints(key, v)).toBe(windowFingerprints(key, v));
-    // 27 characters in 3-character cycles: only 3 distinct 12-character windows.
-    expect(entries(windowFingerprints(key, 'abcabcabcabcabcabcabcabcabc'))).toBe(3);
+    // 27 characters in 3-character cycles: only 3 distinct 12-character windows, and 3 read backwards.
+    expect(entries(windowFingerprints(key, 'abcabcabcabcabcabcabcabcabc'))).toBe(6);
     // Lines joined by "\n", by nothing and by a space share their single-line windows.
     const lines = 'abcdefghijklmnopqrstuvwxyz\nABCDEFGHIJKLMNOPQRSTUVWX';
     const r = new Redactor({ key });
     r.add({ name: 'S', value: lines });
     expect(entries(windowFingerprints(key, lines))).toBe(r.patternCount);
-    // No window includes a character of a vendor prefix: 28 characters, 8 public, 20 − 12 + 1 = 9 windows.
-    expect(entries(windowFingerprints(key, 'sk-live-' + 'x1y2z3w4v5u6t7s8r9q0'))).toBe(9);
+    // No window includes a character of a vendor prefix: 28 characters, 8 public, 20 − 12 + 1 = 9
+    // windows, each also read backwards (the prefix stays out of those too).
+    expect(entries(windowFingerprints(key, 'sk-live-' + 'x1y2z3w4v5u6t7s8r9q0'))).toBe(18);
     expect(entries(windowFingerprints(key, 'x'))).toBe(0);
   });
 
