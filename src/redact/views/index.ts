@@ -12,6 +12,7 @@ import { inflateView, textInflateView, limitInflation } from './inflate.js';
 import { firstMixed, joinView, mayJoin } from './join.js';
 import { listView } from './list.js';
 import { markupView } from './markup.js';
+import { paddedBase64View } from './padded-base64.js';
 import { pemView } from './pem.js';
 import { streamView } from './stream.js';
 import { quotedPrintableView } from './quoted-printable.js';
@@ -49,7 +50,7 @@ export interface DecodedViews {
  * Characters the textual decoders start from (html `&`, json `\\`, percent `%`, form `%` `+`, nul
  * U+0000, line breaks and tags `\r` `<`, quoted-printable `=`, the joins' anchors `_` `-` `/` `|`
  * tab, lists `,`);
- * base64, base32, hex and inflate start from the caller's runs, latin1 from rootHigh, the fold
+ * base64, base32, hex and inflate start from the caller's runs (padded base64 chunks from `=`), latin1 from rootHigh, the fold
  * from any character outside ASCII, byte lists from a sampled list, the joins from token text too
  * (a letter beside a digit).
  */
@@ -90,6 +91,7 @@ const DECODERS: ReadonlyArray<(v: View, o: ViewOptions) => View | null> = [
   unjoined((v, o) => percentView(v, o, false)),
   unjoined((v, o) => percentView(v, o, true)),
   base64View,
+  paddedBase64View,
   hexView,
   unjoined(latin1View),
   unjoined(nulView),
