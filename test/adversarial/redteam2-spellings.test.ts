@@ -276,6 +276,8 @@ const STOPPED = new Set<string>([
   'RFC 2047 B-encoded words, split',
   'base64 of each 10-byte chunk on its own line (padded chunks)',
   'base64 of each 8-byte chunk, concatenated (padding inside the run)',
+  'Ascii85 (a PDF stream, PostScript)',
+  'uuencode',
 ]);
 
 describe('redteam2: layouts not decoded (the whole value comes back)', () => {
