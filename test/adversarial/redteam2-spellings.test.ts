@@ -278,6 +278,7 @@ const STOPPED = new Set<string>([
   'base64 of each 8-byte chunk, concatenated (padding inside the run)',
   'Ascii85 (a PDF stream, PostScript)',
   'uuencode',
+  "a zip archive in base64 (an attachment's contentBytes)",
 ]);
 
 describe('redteam2: layouts not decoded (the whole value comes back)', () => {
