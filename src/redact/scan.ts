@@ -265,7 +265,7 @@ function verify(keys: HashKeys, table: FingerprintTable, v: View, u: Uint8Array 
   const end = (v.end ? v.end[to - 1]! : to) + (v.end ? run.offset : 0);
   const name = table.names[table.nameOf[e]!]!;
   // Consecutive windows of one occurrence (in one view) extend its run instead of adding a hit each.
-  if (run.span && run.view === v && len === WINDOW && from === run.next && run.span.name === name) {
+  if (run.span && run.view === v && len === WINDOW && from === run.next && run.span.name === name && (run.span.backwards === true) === (table.backwards[e] === 1)) {
     run.next++;
     run.span.end = Math.max(run.span.end, end);
     run.span.start = Math.min(run.span.start, start);
@@ -273,6 +273,7 @@ function verify(keys: HashKeys, table: FingerprintTable, v: View, u: Uint8Array 
     return;
   }
   const span: Span = { start, end, name, tail: h1 };
+  if (table.backwards[e] === 1) span.backwards = true;
   // A value shorter than a window is one window: any hit of it is the whole value.
   if (len < WINDOW) {
     span.whole = true;

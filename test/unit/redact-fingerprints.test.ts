@@ -106,10 +106,15 @@ describe('windowFingerprints / addFingerprints', () => {
     const body = Buffer.from(good, 'base64').subarray(1);
     const version = (v: number, entries: ArrayLike<number>) => Buffer.from([v, ...Array.from(entries)]).toString('base64');
     // Formats 1 (no heads) and 2 (no stretch records) are refused: a server redoes such fingerprints from the value instead.
-    for (const bad of ['', 'not base64!', good.slice(0, -4), version(1, body), version(2, body), version(4, body), version(3, [13, 0, 0, 0, 0, 0, 0, 0, 0]), version(3, [1, 0, 0, 0, 0, 0, 0, 0, 0])]) {
+    // Format 3 has no windows read backwards: a length byte with that flag is no format-3 entry.
+    for (const bad of ['', 'not base64!', good.slice(0, -4), version(1, body), version(2, body), version(5, body), version(3, [12 + 64, 0, 0, 0, 0, 0, 0, 0, 0]), version(4, [13 + 64, 0, 0, 0, 0, 0, 0, 0, 0]), version(3, [13, 0, 0, 0, 0, 0, 0, 0, 0]), version(3, [1, 0, 0, 0, 0, 0, 0, 0, 0])]) {
       expect(() => r.addFingerprints('S', bad), JSON.stringify(bad)).toThrow(TypeError);
     }
     expect(r.patternCount).toBe(0);
+    // A format-3 list (a tombstone kept from before windows read backwards) is still read.
+    const forwards = (body.toString('hex').match(/.{18}/g) ?? []).filter((e) => (parseInt(e.slice(0, 2), 16) & 64) === 0 || e.startsWith('ff'));
+    r.addFingerprints('S', version(3, Buffer.from(forwards.join(''), 'hex')));
+    expect(r.redact(values[0]!).redacted).toEqual(['S']);
     expect(() => new Redactor({ key: new Uint8Array(16) })).toThrow(TypeError);
     expect(() => windowFingerprints(randomBytes(31), 'value-0123456789')).toThrow(TypeError);
   });

@@ -2,7 +2,8 @@
 // also fingerprinted reversed when it is indexed (src/redact/fingerprints.ts reversedForm), so the
 // scan decodes nothing for it. The reversed windows are mirrors of the value's indexed windows, so
 // a public part (a vendor prefix) stays public backwards; stored fingerprints and tombstones carry
-// them (the fingerprint scheme moved on, so older stored ones are redone from the value).
+// them (the fingerprint scheme moved on, so older stored ones are redone from the value). Hits of
+// the reversed windows say so: the input tripwire keeps to the value's own windows (src/policy/answer-judge.ts).
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { resolvePaths } from '../../src/config.js';
@@ -38,6 +39,17 @@ describe('values read backwards', () => {
     const r = new Redactor({ key });
     r.add({ name: 'S', value });
     expect(r.redact(backwards(value)).text).not.toContain('Qx2pN');
+  });
+
+  it('hits of the value read backwards are marked as such; hits of the value as written are not', () => {
+    const r = new Redactor({ key });
+    r.add({ name: 'S', value: PREFIXED });
+    const back = r.inspect(`q=${backwards(PREFIXED.slice(8, 24))}`).hits;
+    expect(back.length).toBeGreaterThan(0);
+    expect(back.every((h) => h.backwards === true)).toBe(true);
+    const plain = r.inspect(`q=${PREFIXED.slice(8, 24)}`).hits;
+    expect(plain.length).toBeGreaterThan(0);
+    expect(plain.some((h) => h.backwards)).toBe(false);
   });
 
   it('stored fingerprints hold the reversed windows: addFingerprints finds what add finds', () => {
