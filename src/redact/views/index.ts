@@ -18,6 +18,7 @@ import { pemView } from './pem.js';
 import { streamView } from './stream.js';
 import { quotedPrintableView } from './quoted-printable.js';
 import { uuencodeView } from './uuencode.js';
+import { tableColumnsView } from './table-columns.js';
 import { htmlView, jsonView, latin1View, lineView, nulView, percentView } from './text.js';
 import { DecodeLimitReached, newView, releaseSharedMaps, type View, type ViewOptions } from './view.js';
 
@@ -109,6 +110,7 @@ const DECODERS: ReadonlyArray<(v: View, o: ViewOptions) => View | null> = [
   byteListView,
   inflateView,
   unjoined(textInflateView),
+  unjoined(tableColumnsView),
   unjoined(foldView),
   (v, o) => joinView(v, o, false),
   (v, o) => joinView(v, o, true),
