@@ -184,7 +184,7 @@ function base64Bytes(t: string, idx: number[], align: number, end: number): Uint
  * align + 2; hex bytes 0 and 1, of characters align to align + 3. Read in place (every run of
  * every view is asked this).
  */
-function startsCompressed(t: string, s: number): boolean {
+export function startsCompressed(t: string, s: number): boolean {
   let len = 0;
   while (len < 8 && s + len < t.length) {
     const c = t.charCodeAt(s + len);
