@@ -72,8 +72,10 @@ function digitsOf(t: string, from: number, to: number): number[] {
  * past 2³² − 1, is not Ascii85 at this alignment.
  */
 function decodeAt(b: Builder, t: string, chars: number[], align: number, minWindow: number): void {
-  // At most four bytes per character (`z`).
-  const size = chars.length * 4;
+  // Four bytes per five characters, and four more for each `z` (one character).
+  let zs = 0;
+  for (const k of chars) if (t.charCodeAt(k) === 122) zs++;
+  const size = chars.length + 3 * zs;
   const bytes = new Uint8Array(size);
   const bs = new Int32Array(size);
   const be = new Int32Array(size);
