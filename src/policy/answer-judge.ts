@@ -136,7 +136,8 @@ export class AnswerJudge {
       await this.#deps.record({ action: 'request.denied', principal: principal.id, env: principal.env, outcome: 'denied', reason: 'INPUT_UNSCANNABLE' });
       throw new BlindfoldError('BAD_INPUT', 'the request was refused: its input could not be fully checked (too deeply or densely encoded). Send it plainly encoded');
     }
-    if (!hits.some((h) => !redactor.isPublic(h.name))) return;
+    // A value read backwards is not read on input (BACKWARDS in src/redact/fingerprints.ts).
+    if (!hits.some((h) => !redactor.isPublic(h.name) && !h.backwards)) return;
     // Suspended first: if the audit entry then cannot be written, the principal is still stopped.
     this.#deps.suspensions?.suspend(principal.id, 'secret material in its input (tripwire)');
     await this.#deps.record({ action: 'request.attack', principal: principal.id, env: principal.env, outcome: 'denied', reason: 'secret material in the agent input' });

@@ -23,7 +23,9 @@ import { indexedStarts } from './public-parts.js';
 export const WINDOW = 12;
 export const KEY_BYTES = 32;
 const HKDF_INFO = 'blindfold redaction fingerprints v1';
-const FORMAT_VERSION = 3;
+const FORMAT_VERSION = 4;
+/** Lists of version 3 (before BACKWARDS) are still read: a tombstone cannot be made again. */
+const READ_VERSIONS = [3, FORMAT_VERSION];
 /** Serialised entry: window length (1 byte; HEAD and STRETCH mark the other kinds), bucket key and check (4 bytes each, little-endian). */
 const ENTRY_BYTES = 9;
 /**
@@ -41,6 +43,13 @@ export const HEAD = 0;
  * stretch of it: an echo, not a guess, which shows up as a piece (SPEC §1.4a).
  */
 export const STRETCH = 255;
+/**
+ * Added to the length byte of a window of a value read backwards (reversedForm): answers are
+ * redacted of it like any window, but the input tripwire keeps to the value's own windows (an
+ * agent's text spelled backwards that an upstream turns around comes back as those, and is judged
+ * there, as every other spelling the wire does not read on input).
+ */
+export const BACKWARDS = 64;
 
 export interface HashKeys {
   /** Keyed word per ASCII character (its lowercase's word). */
@@ -123,56 +132,81 @@ function formsOf(value: string): Set<string> {
 }
 
 /**
+ * A form read backwards, by code point (SQL `REVERSE`, `strrev` on UTF-8 text, `[::-1]`): every
+ * window of it is a window of the form mirrored, so the reversed form needs no decoding view (the
+ * scan pays nothing) and its indexed windows are the mirrors of the form's (a public part stays
+ * public read backwards; detecting public parts on reversed text would find none).
+ */
+function reversedForm(form: string, starts: number[], len: number): { form: string; starts: number[] } {
+  // Reversing units swaps each surrogate pair; putting each pair back in order keeps positions
+  // mirrored (a window that cuts a pair differs from its mirror by that one unit only).
+  const reversed = form.split('').reverse().join('').replace(/([\udc00-\udfff])([\ud800-\udbff])/g, '$2$1');
+  return { form: reversed, starts: starts.map((s) => form.length - s - len).reverse() };
+}
+
+/**
  * The fingerprints of every indexed window of `value` as [length, bucket, check] triples, each
  * window once (forms of a value share most windows), and the HEAD of each run of W-windows as
- * [HEAD, bucket, 0]. Empty for a value shorter than 2 characters: one character would mark every
- * occurrence of it.
+ * [HEAD, bucket, 0]; each form also read backwards (reversedForm). Empty for a value shorter than
+ * 2 characters: one character would mark every occurrence of it.
  */
 export function fingerprintTriples(k: HashKeys, value: string): Int32Array {
   if (value.length < 2) return new Int32Array(0);
   const seen = new Set<string>();
   const out: number[] = [];
+  const backwards: Array<{ form: string; starts: number[]; len: number }> = [];
   for (const form of formsOf(value)) {
     const len = Math.min(WINDOW, form.length);
     // Windows of secret-bearing characters only (./public-parts): none starts from public text.
     const starts = indexedStarts(form, len);
-    const u = unitsOf(form);
-    let runHead = 0;
-    let runTail = 0;
-    let inRun = false;
-    const endRun = () => {
-      if (!inRun) return;
-      const id = `stretch:${runHead}:${runTail}`;
-      if (!seen.has(id)) {
-        seen.add(id);
-        out.push(STRETCH, runHead, runTail);
-      }
-      inRun = false;
-    };
-    for (let j = 0; j < starts.length; j++) {
-      const s = starts[j]!;
-      if (len === WINDOW && (j === 0 || starts[j - 1] !== s - 1)) {
-        endRun();
-        runHead = bucketHash(k, u, form.length, s, s + WINDOW - 1, WINDOW);
-        inRun = true;
-      }
-      const h1 = bucketHash(k, u, form.length, s, s + len);
-      if (len === WINDOW) runTail = h1;
-      const h2 = checkHash(k, u, form.length, s, s + len);
-      const id = `${len}:${h1}:${h2}`;
-      if (!seen.has(id)) {
-        seen.add(id);
-        out.push(len, h1, h2);
-      }
-      if (len !== WINDOW || (j > 0 && starts[j - 1] === s - 1)) continue;
-      const head = bucketHash(k, u, form.length, s, s + WINDOW - 1, WINDOW);
-      if (seen.has(`head:${head}`)) continue;
-      seen.add(`head:${head}`);
-      out.push(HEAD, head, 0);
-    }
-    endRun();
+    addWindows(k, form, starts, len, 0, seen, out);
+    backwards.push({ ...reversedForm(form, starts, len), len });
   }
+  // After every form read forwards: a window that reads the same both ways is a window of the value.
+  for (const b of backwards) addWindows(k, b.form, b.starts, b.len, BACKWARDS, seen, out);
   return Int32Array.from(out);
+}
+
+/**
+ * Adds to `out` the triples of the windows of `form` of length `len` starting at `starts`
+ * (ascending), skipping those in `seen`; `flag` (0 or BACKWARDS) is added to each window's length.
+ */
+function addWindows(k: HashKeys, form: string, starts: number[], len: number, flag: number, seen: Set<string>, out: number[]): void {
+  const u = unitsOf(form);
+  let runHead = 0;
+  let runTail = 0;
+  let inRun = false;
+  const endRun = () => {
+    if (!inRun) return;
+    const id = `stretch:${runHead}:${runTail}`;
+    if (!seen.has(id)) {
+      seen.add(id);
+      out.push(STRETCH, runHead, runTail);
+    }
+    inRun = false;
+  };
+  for (let j = 0; j < starts.length; j++) {
+    const s = starts[j]!;
+    if (len === WINDOW && (j === 0 || starts[j - 1] !== s - 1)) {
+      endRun();
+      runHead = bucketHash(k, u, form.length, s, s + WINDOW - 1, WINDOW);
+      inRun = true;
+    }
+    const h1 = bucketHash(k, u, form.length, s, s + len);
+    if (len === WINDOW) runTail = h1;
+    const h2 = checkHash(k, u, form.length, s, s + len);
+    const id = `${len}:${h1}:${h2}`;
+    if (!seen.has(id)) {
+      seen.add(id);
+      out.push(len | flag, h1, h2);
+    }
+    if (len !== WINDOW || (j > 0 && starts[j - 1] === s - 1)) continue;
+    const head = bucketHash(k, u, form.length, s, s + WINDOW - 1, WINDOW);
+    if (seen.has(`head:${head}`)) continue;
+    seen.add(`head:${head}`);
+    out.push(HEAD, head, 0);
+  }
+  endRun();
 }
 
 /**
@@ -199,7 +233,7 @@ function serialise(triples: Int32Array): string {
 /** Triples of a `windowFingerprints` string; throws a TypeError on anything else. */
 export function parseFingerprints(fingerprints: string): Int32Array {
   const b = Buffer.from(fingerprints, 'base64');
-  if (b.length === 0 || b[0] !== FORMAT_VERSION || (b.length - 1) % ENTRY_BYTES !== 0 || b.toString('base64') !== fingerprints) {
+  if (b.length === 0 || !READ_VERSIONS.includes(b[0]!) || (b.length - 1) % ENTRY_BYTES !== 0 || b.toString('base64') !== fingerprints) {
     throw new TypeError('not a window fingerprint list');
   }
   const count = (b.length - 1) / ENTRY_BYTES;
@@ -207,7 +241,8 @@ export function parseFingerprints(fingerprints: string): Int32Array {
   for (let e = 0; e < count; e++) {
     const at = 1 + e * ENTRY_BYTES;
     const len = b.readUInt8(at);
-    if (len !== HEAD && len !== STRETCH && (len < 2 || len > WINDOW)) throw new TypeError('not a window fingerprint list');
+    const windowLength = b[0] === FORMAT_VERSION ? len & ~BACKWARDS : len;
+    if (len !== HEAD && len !== STRETCH && (windowLength < 2 || windowLength > WINDOW)) throw new TypeError('not a window fingerprint list');
     out[e * 3] = len;
     out[e * 3 + 1] = b.readInt32LE(at + 1);
     out[e * 3 + 2] = b.readInt32LE(at + 5);

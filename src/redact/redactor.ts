@@ -6,7 +6,7 @@
  * merged span by `[REDACTED:NAME]`. A cut value is caught as long as W characters of it survive;
  * at most W − 1 characters of a value can remain next to a marker.
  */
-import { fingerprintTriples, HEAD, STRETCH, hashKeys, type HashKeys, parseFingerprints, randomKey, WINDOW } from './fingerprints.js';
+import { BACKWARDS, fingerprintTriples, HEAD, STRETCH, hashKeys, type HashKeys, parseFingerprints, randomKey, WINDOW } from './fingerprints.js';
 import { scanSteps, scanText, type ScanResult } from './scan.js';
 import { applySpans, spansToReplace, type Span } from './spans.js';
 import { DEFAULT_LIMITS, type DecodeLimits } from './views/index.js';
@@ -124,7 +124,7 @@ export class Redactor {
     for (let i = 0; i < triples.length; i += 3) {
       if (triples[i] === HEAD) this.#table.insertHead(triples[i + 1]!);
       else if (triples[i] === STRETCH) this.#table.insertStretch(triples[i + 1]!, triples[i + 2]!);
-      else this.#table.insert(triples[i]!, triples[i + 1]!, triples[i + 2]!, name);
+      else this.#table.insert(triples[i]! & ~BACKWARDS, triples[i + 1]!, triples[i + 2]!, name, (triples[i]! & BACKWARDS) !== 0);
     }
   }
 

@@ -115,12 +115,13 @@ function joinedUnitPieces(redactor: Redactor, res: RawResponse, pieces: Set<stri
   const values = Object.entries(res.headers);
   const sorted = [...values].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   // Units side by side as a reader may join them: the status text, header values (as sent and by
-  // name) and the body's start; header names; the final URL a redirect chain ended on and the body
-  // (its path can hold the start of what the body goes on with).
+  // name) and the body's start; header names, and the payloads of numbered ones; the final URL a
+  // redirect chain ended on and the body (its path can hold the start of what the body goes on with).
   const sequences = [
     ...[values, sorted].map((order) => [res.statusText, ...order.map(([, v]) => v), head]),
     ...[values, sorted].map((order) => order.map(([k]) => k)),
     [url, head],
+    ...indexedNamePayloads(values.map(([k]) => k)),
   ];
   for (const units of sequences) {
     // Within a unit its own scan already looked: only W − 1 characters each side of a boundary
@@ -136,6 +137,26 @@ function joinedUnitPieces(redactor: Redactor, res: RawResponse, pieces: Set<stri
       if (ends.some((e) => e > h.start && e < h.end)) pieces.add(h.name);
     }
   }
+}
+
+/** A header name with an index and what follows it (`x-part-3-…`): the index, and the rest as the payload. */
+const INDEXED_NAME = /^(\D*?)(\d+)[-_.]?(.+)$/;
+
+/**
+ * Header names that number their payload (`x-p0-…`, `x-p1-…`): an upstream that cut a value into
+ * them is read back by dropping the shared prefix and index and joining the rest in index order,
+ * so those payloads, joined, are units side by side too (each shorter than a window on its own).
+ */
+function indexedNamePayloads(names: string[]): string[][] {
+  const groups = new Map<string, Array<[number, string]>>();
+  for (const name of names) {
+    const m = INDEXED_NAME.exec(name);
+    if (!m) continue;
+    const group = groups.get(m[1]!) ?? [];
+    group.push([Number(m[2]), m[3]!]);
+    groups.set(m[1]!, group);
+  }
+  return [...groups.values()].filter((g) => g.length > 1).map((g) => g.sort((a, b) => a[0] - b[0]).map(([, payload]) => payload));
 }
 
 const EDGE = WINDOW - 1;

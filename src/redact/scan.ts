@@ -16,8 +16,9 @@
 import { bucketHash, checkHash, foldedWord, type HashKeys, shiftFor, WINDOW } from './fingerprints.js';
 import { clearUnits, lowerUnit, unitsOf } from './lowercase.js';
 import { type Span, wholePairs } from './spans.js';
-import { markWhole, newWindowStretches, pieces } from './occurrences.js';
+import { DECODE_PIECE, markWhole, newWindowStretches, pieces } from './occurrences.js';
 import { RECHECK_MIX, type FingerprintTable } from './table.js';
+import { pieceEnd } from './views/compressed-extent.js';
 import { asciiBase64RunStarts, base64RunStarts, BLOCK_WALK_MIN, BREAK, clearDecoderScratch, decodedViews, DEFAULT_LIMITS, identityView, type DecodedViews, type DecodeLimits, type View } from './views/index.js';
 
 /**
@@ -113,7 +114,10 @@ export function* scanSteps(keys: HashKeys, table: FingerprintTable, text: string
     recheck = table.recheck;
     recheckShift = table.recheckShift;
     const from = Math.max(0, a - PIECE_OVERLAP);
-    const to = Math.min(text.length, b + PIECE_OVERLAP);
+    // A compressed run begun in this piece is inflated whole (./views/compressed-extent), or withheld past its bound.
+    const extent = pieceEnd(text, from, Math.min(text.length, b + PIECE_OVERLAP));
+    const to = extent.end;
+    if (extent.overLimit) unscanned.push([to, text.length]);
     if (stop()) {
       unscanned.push([from, text.length]);
       break;
@@ -125,7 +129,9 @@ export function* scanSteps(keys: HashKeys, table: FingerprintTable, text: string
     const pieceRuns = whole ? runs : null;
     let decoded: DecodedViews;
     try {
-      decoded = decodedViews(piece, { ...options, rootRuns: pieceRuns, rootHigh: rootHigh && /[\u00c2-\u00f4]/.test(piece) }, limits);
+      // A piece taken to a compressed run's end stands in for the pieces it spans: their budgets' constants too.
+      const spanned = Math.max(1, Math.ceil((to - from) / DECODE_PIECE));
+      decoded = decodedViews(piece, { ...options, rootRuns: pieceRuns, rootHigh: rootHigh && /[\u00c2-\u00f4]/.test(piece) }, { ...limits, budgetConstant: limits.budgetConstant * spanned });
     } catch {
       decoded = { views: [], complete: false };
     }
@@ -265,7 +271,7 @@ function verify(keys: HashKeys, table: FingerprintTable, v: View, u: Uint8Array 
   const end = (v.end ? v.end[to - 1]! : to) + (v.end ? run.offset : 0);
   const name = table.names[table.nameOf[e]!]!;
   // Consecutive windows of one occurrence (in one view) extend its run instead of adding a hit each.
-  if (run.span && run.view === v && len === WINDOW && from === run.next && run.span.name === name) {
+  if (run.span && run.view === v && len === WINDOW && from === run.next && run.span.name === name && (run.span.backwards === true) === (table.backwards[e] === 1)) {
     run.next++;
     run.span.end = Math.max(run.span.end, end);
     run.span.start = Math.min(run.span.start, start);
@@ -273,6 +279,7 @@ function verify(keys: HashKeys, table: FingerprintTable, v: View, u: Uint8Array 
     return;
   }
   const span: Span = { start, end, name, tail: h1 };
+  if (table.backwards[e] === 1) span.backwards = true;
   // A value shorter than a window is one window: any hit of it is the whole value.
   if (len < WINDOW) {
     span.whole = true;

@@ -9,6 +9,8 @@ export interface Span {
   whole?: boolean;
   /** A hit of a value shorter than a window (allowed only with --allow-short): whole, and still guess-shaped. */
   short?: boolean;
+  /** A hit of the value read backwards (BACKWARDS in ./fingerprints): redacted, never the input tripwire. */
+  backwards?: boolean;
   /** Scan bookkeeping: the run's head key when it starts where a stretch does, and its last window's key. */
   head?: number;
   tail?: number;

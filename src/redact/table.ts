@@ -23,6 +23,8 @@ export class FingerprintTable {
   check = new Int32Array(1 << 9);
   length = new Uint8Array(1 << 9);
   nameOf = new Int32Array(1 << 9);
+  /** 1 for a window of a value read backwards (BACKWARDS in ./fingerprints). */
+  backwards = new Uint8Array(1 << 9);
   readonly names: string[] = [];
   readonly #nameIndex = new Map<string, number>();
   entries = 0;
@@ -43,8 +45,8 @@ export class FingerprintTable {
   lengths: number[] = [];
   minLength = Infinity;
 
-  /** Adds one fingerprint; a window already known keeps the first name learnt. */
-  insert(len: number, h1: number, h2: number, name: string): void {
+  /** Adds one fingerprint; a window already known keeps the first name learnt (and reading direction). */
+  insert(len: number, h1: number, h2: number, name: string, backwards = false): void {
     const mask = this.slots.length - 1;
     let slot = Math.imul(h1, SLOT_MIX) >>> this.slotShift;
     for (let e = this.slots[slot]!; e !== 0; e = this.slots[slot]!) {
@@ -62,6 +64,7 @@ export class FingerprintTable {
     this.check[index] = h2;
     this.length[index] = len;
     this.nameOf[index] = nameIndex;
+    this.backwards[index] = backwards ? 1 : 0;
     this.slots[slot] = index + 1;
     this.entries++;
     if (this.entries * 2 > this.slots.length) this.#growSlots();
@@ -154,6 +157,7 @@ export class FingerprintTable {
     this.check = grow(this.check, new Int32Array(size));
     this.length = grow(this.length, new Uint8Array(size));
     this.nameOf = grow(this.nameOf, new Int32Array(size));
+    this.backwards = grow(this.backwards, new Uint8Array(size));
   }
 
   #growSlots(): void {

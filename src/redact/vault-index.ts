@@ -34,8 +34,8 @@ export interface FingerprintSource {
   fingerprintsChangedSince(revision: number): Iterable<IndexedFingerprints> | undefined;
 }
 
-/** Names the fingerprint format, so fingerprints made by another format are redone, not trusted. */
-const FINGERPRINT_SCHEME = 'redact-w12-v4';
+/** Names the fingerprint format, so fingerprints made by another format are redone, not trusted (v5: values read backwards too). */
+const FINGERPRINT_SCHEME = 'redact-w12-v5';
 /**
  * Time one turn of the event loop may spend feeding the index after start: bounded by time, not
  * count, because a value without stored fingerprints costs a decryption (a hundred times more).

@@ -4,8 +4,9 @@
 // each piece as (start, start + min) markers clipped to the piece, so a run that began in an
 // earlier piece had no marker in a later one: nothing past the first ~17 KiB of one unbroken
 // base64, hex or base32 run was decoded at all (fixed: each piece finds its own run starts).
-// Compressed data is inflated only from what its first piece holds. `it.fails` marks what reaches
-// the agent today.
+// Compressed data was inflated only from what its first piece held (fixed: the piece holding a
+// compressed run's start is taken to the run's end, src/redact/views/compressed-extent.ts).
+// `it.fails` marks what reaches the agent today.
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -82,7 +83,7 @@ describe('redteam2: a value past the first decoding piece of one long run', () =
     expect(survivingWindow(readBack(() => Buffer.from(data, 'base64')), KEY)).toBeNull();
   });
 
-  it.fails('a CloudWatch Logs record (base64 of gzip) whose log holds the key after the first piece', async () => {
+  it('a CloudWatch Logs record (base64 of gzip) whose log holds the key after the first piece', async () => {
     const r = await get('/logs');
     const data = (json(r) as { awslogs?: { data?: string } } | undefined)?.awslogs?.data ?? '';
     expect(survivingWindow(readBack(() => gunzipSync(Buffer.from(data, 'base64'))), KEY)).toBeNull();

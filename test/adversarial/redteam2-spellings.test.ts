@@ -259,26 +259,12 @@ afterAll(async () => {
   await up.close();
 });
 
-/** Layouts the wall stops today (none of the above yet). */
-/** Layouts closed since (each a plain test now). */
-const STOPPED = new Set<string>([
-  'Buffer.toJSON pretty-printed with 4 spaces',
-  'ANSI colour changes inside the value (a coloured CI log)',
-  'JSON of a Uint8Array (an object keyed by index)',
-  'a string spread into an object ({ ...s })',
-  'server-sent events, a few characters per delta (LLM streaming)',
-  'NDJSON stream, a few characters per line',
-  "Python repr of zlib bytes in an error (b'x\\x9c…')",
-  'gzip bytes as a Latin-1 JSON string (\\u001f\\u008b…)',
-  'PHP gzdeflate (raw deflate) in base64',
-  'RFC 2231 parameter continuations',
-  'raw deflate in base64 on the line after a word',
-  'RFC 2047 B-encoded words, split',
-]);
+/** Layouts that still reach the agent (`it.fails`); every other one of LEAKS was closed and is a plain test. README, "Not promised". */
+const STILL_OPEN = new Set<string>(['HTML hex references hard-wrapped at 64 columns']);
 
 describe('redteam2: layouts not decoded (the whole value comes back)', () => {
   for (const [kind, { read }] of Object.entries(LEAKS)) {
-    (STOPPED.has(kind) ? it : it.fails)(kind, async () => {
+    (STILL_OPEN.has(kind) ? it.fails : it)(kind, async () => {
       const r = await s.call('http_request', { method: 'GET', url: `${up.url}/spell`, query: { kind }, headers: { 'x-api-key': '<secrets.KEY>' } });
       const shown = String((r.structuredContent as { body?: string }).body ?? '');
       let readBack = '';

@@ -4,8 +4,7 @@
 // URL after redirects (src/broker.ts screens it on its own), so a value cut below a window at those
 // boundaries is read back by joining what the agent sees. The final URL now sits just before the
 // body in that join (closed). Header names each holding 8 characters, read back by a reader that
-// strips their prefixes, are an upstream slicing a value below a window (README, "Not promised"):
-// `it.fails` keeps it as a known, failing attack.
+// strips their prefixes (closed: the payloads of numbered header names are joined in index order).
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TempHome } from '../helpers/cli.js';
@@ -54,7 +53,7 @@ afterAll(async () => {
 const call = (path: string) => s.call('http_request', { method: 'GET', url: `${up.url}${path}`, headers: { 'x-api-key': '<secrets.KEY>' } });
 
 describe('redteam2: a value cut across units the boundary join does not look at', () => {
-  it.fails('a key cut into response header names is not readable by joining them', async () => {
+  it('a key cut into response header names is not readable by joining them', async () => {
     const r = await call('/names');
     const names = Object.keys((r.structuredContent as { headers?: Record<string, string> }).headers ?? {});
     const joined = names.filter((n) => /^x-p\d+-/.test(n)).sort((a, b) => parseInt(a.slice(3)) - parseInt(b.slice(3))).map((n) => n.replace(/^x-p\d+-/, '')).join('');

@@ -53,15 +53,16 @@ describe('windowFingerprints / addFingerprints', () => {
   it('is deterministic for a key, and each window is listed once (forms of a value share windows)', () => {
     const v = values[0]!;
     expect(windowFingerprints(key, v)).toBe(windowFingerprints(key, v));
-    // 27 characters in 3-character cycles: only 3 distinct 12-character windows.
-    expect(entries(windowFingerprints(key, 'abcabcabcabcabcabcabcabcabc'))).toBe(3);
+    // 27 characters in 3-character cycles: only 3 distinct 12-character windows, and 3 read backwards.
+    expect(entries(windowFingerprints(key, 'abcabcabcabcabcabcabcabcabc'))).toBe(6);
     // Lines joined by "\n", by nothing and by a space share their single-line windows.
     const lines = 'abcdefghijklmnopqrstuvwxyz\nABCDEFGHIJKLMNOPQRSTUVWX';
     const r = new Redactor({ key });
     r.add({ name: 'S', value: lines });
     expect(entries(windowFingerprints(key, lines))).toBe(r.patternCount);
-    // No window includes a character of a vendor prefix: 28 characters, 8 public, 20 − 12 + 1 = 9 windows.
-    expect(entries(windowFingerprints(key, 'sk-live-' + 'x1y2z3w4v5u6t7s8r9q0'))).toBe(9);
+    // No window includes a character of a vendor prefix: 28 characters, 8 public, 20 − 12 + 1 = 9
+    // windows, each also read backwards (the prefix stays out of those too).
+    expect(entries(windowFingerprints(key, 'sk-live-' + 'x1y2z3w4v5u6t7s8r9q0'))).toBe(18);
     expect(entries(windowFingerprints(key, 'x'))).toBe(0);
   });
 
@@ -105,10 +106,15 @@ describe('windowFingerprints / addFingerprints', () => {
     const body = Buffer.from(good, 'base64').subarray(1);
     const version = (v: number, entries: ArrayLike<number>) => Buffer.from([v, ...Array.from(entries)]).toString('base64');
     // Formats 1 (no heads) and 2 (no stretch records) are refused: a server redoes such fingerprints from the value instead.
-    for (const bad of ['', 'not base64!', good.slice(0, -4), version(1, body), version(2, body), version(4, body), version(3, [13, 0, 0, 0, 0, 0, 0, 0, 0]), version(3, [1, 0, 0, 0, 0, 0, 0, 0, 0])]) {
+    // Format 3 has no windows read backwards: a length byte with that flag is no format-3 entry.
+    for (const bad of ['', 'not base64!', good.slice(0, -4), version(1, body), version(2, body), version(5, body), version(3, [12 + 64, 0, 0, 0, 0, 0, 0, 0, 0]), version(4, [13 + 64, 0, 0, 0, 0, 0, 0, 0, 0]), version(3, [13, 0, 0, 0, 0, 0, 0, 0, 0]), version(3, [1, 0, 0, 0, 0, 0, 0, 0, 0])]) {
       expect(() => r.addFingerprints('S', bad), JSON.stringify(bad)).toThrow(TypeError);
     }
     expect(r.patternCount).toBe(0);
+    // A format-3 list (a tombstone kept from before windows read backwards) is still read.
+    const forwards = (body.toString('hex').match(/.{18}/g) ?? []).filter((e) => (parseInt(e.slice(0, 2), 16) & 64) === 0 || e.startsWith('ff'));
+    r.addFingerprints('S', version(3, Buffer.from(forwards.join(''), 'hex')));
+    expect(r.redact(values[0]!).redacted).toEqual(['S']);
     expect(() => new Redactor({ key: new Uint8Array(16) })).toThrow(TypeError);
     expect(() => windowFingerprints(randomBytes(31), 'value-0123456789')).toThrow(TypeError);
   });

@@ -3,6 +3,7 @@
  * and to each other's output, breadth first, up to MAX_DEPTH layers, with the total size of all
  * views capped at a fixed multiple of the input so the cost stays linear in the input size.
  */
+import { ascii85View } from './ascii85.js';
 import { base32View, clearBase32 } from './base32.js';
 import { base64View, clearDecoded, hexView } from './binary.js';
 import { mayHoldByteList } from './byte-tokens.js';
@@ -12,9 +13,12 @@ import { inflateView, textInflateView, limitInflation } from './inflate.js';
 import { firstMixed, joinView, mayJoin } from './join.js';
 import { listView } from './list.js';
 import { markupView } from './markup.js';
+import { paddedBase64View } from './padded-base64.js';
 import { pemView } from './pem.js';
 import { streamView } from './stream.js';
 import { quotedPrintableView } from './quoted-printable.js';
+import { uuencodeView } from './uuencode.js';
+import { tableColumnsView } from './table-columns.js';
 import { htmlView, jsonView, latin1View, lineView, nulView, percentView } from './text.js';
 import { DecodeLimitReached, newView, releaseSharedMaps, type View, type ViewOptions } from './view.js';
 
@@ -48,12 +52,12 @@ export interface DecodedViews {
 /**
  * Characters the textual decoders start from (html `&`, json `\\`, percent `%`, form `%` `+`, nul
  * U+0000, line breaks and tags `\r` `<`, quoted-printable `=`, the joins' anchors `_` `-` `/` `|`
- * tab, lists `,`);
- * base64, base32, hex and inflate start from the caller's runs, latin1 from rootHigh, the fold
+ * tab, lists `,`, Ascii85's `<~` and `~>`, uuencode's `begin `);
+ * base64, base32, hex and inflate start from the caller's runs (padded base64 chunks from `=`), latin1 from rootHigh, the fold
  * from any character outside ASCII, byte lists from a sampled list, the joins from token text too
  * (a letter beside a digit).
  */
-const TRIGGERS = ['&', '\\', '%', '+', '\r', '<', '\u0000', '=', '_', '-', '/', '|', '\t', ',', '\u001b'];
+const TRIGGERS = ['&', '\\', '%', '+', '\r', '<', '\u0000', '=', '_', '-', '/', '|', '\t', ',', '\u001b', '~', 'begin '];
 
 /**
  * Whether any decoder can find something in the text: most short strings (a header, a JSON field)
@@ -90,6 +94,7 @@ const DECODERS: ReadonlyArray<(v: View, o: ViewOptions) => View | null> = [
   unjoined((v, o) => percentView(v, o, false)),
   unjoined((v, o) => percentView(v, o, true)),
   base64View,
+  paddedBase64View,
   hexView,
   unjoined(latin1View),
   unjoined(nulView),
@@ -98,11 +103,14 @@ const DECODERS: ReadonlyArray<(v: View, o: ViewOptions) => View | null> = [
   unjoined(markupView),
   unjoined(listView),
   unjoined(pemView),
+  unjoined(uuencodeView),
+  unjoined(ascii85View),
   unjoined(streamView),
   base32View,
   byteListView,
   inflateView,
   unjoined(textInflateView),
+  unjoined(tableColumnsView),
   unjoined(foldView),
   (v, o) => joinView(v, o, false),
   (v, o) => joinView(v, o, true),

@@ -1,6 +1,6 @@
 /**
  * Compressed data inside a decoded run: base64 or hex whose bytes start with zlib (78 01/5e/9c/da)
- * or gzip (1f 8b) magic, or raw deflate where a known header says so (SAML's HTTP-Redirect binding) or a guess holds
+ * or gzip (1f 8b) magic, or a zip archive's first local header (./zip: every member read), or raw deflate where a known header says so (SAML's HTTP-Redirect binding) or a guess holds
  * (raw-deflate.ts),
  * inflated and exposed as text. A Flask/itsdangerous session cookie is `.` + base64url of zlib
  * data: without this layer its payload is bytes no other view reads. Every inflated unit maps to
@@ -11,6 +11,7 @@ import { emitText } from './binary.js';
 import { inflatesToText, mayBeRawDeflate } from './raw-deflate.js';
 import { B64, runsOf, runStartsOf, wholeRuns } from './runs.js';
 import { Builder, DecodeLimitReached, type View, type ViewOptions } from './view.js';
+import { isZipAt, zipMagic, zipMembers } from './zip.js';
 
 /**
  * Output allowed per inflate: a small multiple of the input, plus a floor for short inputs, so a
@@ -68,6 +69,13 @@ export function inflateBytes(bytes: Uint8Array, raw: RawDeflate = false, trailin
   }
 }
 
+/** `bytes` inflated (inflateBytes), or the members of the zip archive they start with; null when neither. */
+function decompressed(bytes: Uint8Array, raw: RawDeflate = false, trailing = false): Buffer[] | null {
+  if (isZipAt(bytes, 0)) return zipMembers(bytes, (data) => inflateBytes(data, 'keyed'));
+  const out = inflateBytes(bytes, raw, trailing);
+  return out ? [out] : null;
+}
+
 /** Raw deflate (no header) is tried after a key that names it (`keyed`), or on a guess from a base64 run's start (`guessed`). */
 export type RawDeflate = false | 'keyed' | 'guessed';
 
@@ -89,7 +97,7 @@ function gzipDeflate(bytes: Uint8Array, options: object): Buffer | null {
  * the characters (gzip's, or zlib's `x` and a level byte), each candidate read to the end of its
  * run of characters below U+0100 and inflated; the text after the stream is ignored.
  */
-const TEXT_MAGIC = ['\x1f\x8b', 'x\x01', 'x^', 'x\x9c', 'x\xda'];
+const TEXT_MAGIC = ['\x1f\x8b', 'x\x01', 'x^', 'x\x9c', 'x\xda', 'PK\x03\x04'];
 /**
  * Inflates tried per view: `x^` also occurs in text, and a failed try costs a zlib call. Past the
  * bound the view fails closed (the range is withheld), never stops looking and calls the rest clean.
@@ -114,8 +122,7 @@ export function textInflateView(v: View, o: ViewOptions): View | null {
         bytes = new Uint8Array(t.length);
         for (let k = 0; k < t.length; k++) bytes[k] = t.charCodeAt(k);
       }
-      const out = inflateBytes(bytes.subarray(i, j), false, true);
-      if (out) emitInflated((b ??= new Builder(v)), out, i, j, o.minWindow);
+      for (const out of decompressed(bytes.subarray(i, j), false, true) ?? []) emitInflated((b ??= new Builder(v)), out, i, j, o.minWindow);
     }
   }
   return b ? b.build('inflate-text') : null;
@@ -177,7 +184,7 @@ function base64Bytes(t: string, idx: number[], align: number, end: number): Uint
  * align + 2; hex bytes 0 and 1, of characters align to align + 3. Read in place (every run of
  * every view is asked this).
  */
-function startsCompressed(t: string, s: number): boolean {
+export function startsCompressed(t: string, s: number): boolean {
   let len = 0;
   while (len < 8 && s + len < t.length) {
     const c = t.charCodeAt(s + len);
@@ -188,14 +195,14 @@ function startsCompressed(t: string, s: number): boolean {
     const c1 = B64[t.charCodeAt(s + align + 1)]!;
     const b0 = ((B64[t.charCodeAt(s + align)]! << 2) | (c1 >> 4)) & 0xff;
     const b1 = ((c1 << 4) | (B64[t.charCodeAt(s + align + 2)]! >> 2)) & 0xff;
-    if (compressedMagic(b0, b1)) return true;
+    if (compressedMagic(b0, b1) || zipMagic(b0, b1)) return true;
   }
   for (let align = 0; align < 2 && align + 3 < len; align++) {
     const h0 = HEX[t.charCodeAt(s + align)]!;
     const h1 = HEX[t.charCodeAt(s + align + 1)]!;
     const h2 = HEX[t.charCodeAt(s + align + 2)]!;
     const h3 = HEX[t.charCodeAt(s + align + 3)]!;
-    if (h0 >= 0 && h1 >= 0 && h2 >= 0 && h3 >= 0 && compressedMagic((h0 << 4) | h1, (h2 << 4) | h3)) return true;
+    if (h0 >= 0 && h1 >= 0 && h2 >= 0 && h3 >= 0 && (compressedMagic((h0 << 4) | h1, (h2 << 4) | h3) || zipMagic((h0 << 4) | h1, (h2 << 4) | h3))) return true;
   }
   return false;
 }
@@ -219,15 +226,15 @@ export function inflateView(v: View, o: ViewOptions): View | null {
     for (let align = 0; align < 4; align++) {
       const b0 = base64Byte(t, idx, align, 0);
       const b1 = base64Byte(t, idx, align, 1);
-      if (b0 === null || b1 === null || (!raw && !compressedMagic(b0, b1))) continue;
+      if (b0 === null || b1 === null || (!raw && !compressedMagic(b0, b1) && !zipMagic(b0, b1))) continue;
       // The whole run (wrapped lines joined), else its first line: a run may go on across a line
       // break into text that is no part of it (a date), and trailing bytes fail gunzip.
       let line = align + 1;
       while (line < idx.length && idx[line] === idx[line - 1]! + 1) line++;
       for (const end of line < idx.length ? [idx.length, line] : [idx.length]) {
-        const out = inflateBytes(base64Bytes(t, idx, align, end), align === 0 && raw);
-        if (!out) continue;
-        emitInflated((b ??= new Builder(v)), out, idx[align]!, idx[end - 1]! + 1, o.minWindow);
+        const outs = decompressed(base64Bytes(t, idx, align, end), align === 0 && raw);
+        if (!outs) continue;
+        for (const out of outs) emitInflated((b ??= new Builder(v)), out, idx[align]!, idx[end - 1]! + 1, o.minWindow);
         break;
       }
     }
@@ -238,11 +245,10 @@ export function inflateView(v: View, o: ViewOptions): View | null {
     for (let align = 0; align < 2; align++) {
       if (align + 3 >= m) continue;
       const hb = (k: number) => (HEX[t.charCodeAt(idx[align + 2 * k]!)]! << 4) | HEX[t.charCodeAt(idx[align + 2 * k + 1]!)]!;
-      if (!compressedMagic(hb(0), hb(1))) continue;
+      if (!compressedMagic(hb(0), hb(1)) && !zipMagic(hb(0), hb(1))) continue;
       const bytes = new Uint8Array((m - align) >> 1);
       for (let k = 0; k < bytes.length; k++) bytes[k] = hb(k);
-      const out = inflateBytes(bytes);
-      if (out) emitInflated((b ??= new Builder(v)), out, idx[align]!, idx[align + 2 * bytes.length - 1]! + 1, o.minWindow);
+      for (const out of decompressed(bytes) ?? []) emitInflated((b ??= new Builder(v)), out, idx[align]!, idx[align + 2 * bytes.length - 1]! + 1, o.minWindow);
     }
   }
   return b ? b.build('inflate') : null;
