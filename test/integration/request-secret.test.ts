@@ -90,7 +90,8 @@ const text = (r: CallToolResult) => (r.content as Array<{ text: string }>).map((
 /** The human: opens the link (logged in already), ticks the stub's host, enters the value, saves. */
 async function completeForm(link: string, value: string, screenshot?: string): Promise<void> {
   await page.goto(link);
-  if (screenshot) await page.screenshot({ path: join(REPO, 'docs/screenshots', screenshot), fullPage: true });
+  // Into docs/screenshots with `npm run screenshots` only (see ui-browser.test.ts).
+  if (screenshot) await page.screenshot({ ...(process.env.BLINDFOLD_SCREENSHOTS ? { path: join(REPO, 'docs/screenshots', screenshot) } : {}), fullPage: true });
   expect(await page.locator('blockquote.agent-reason').innerText()).toContain('<b>need it</b>');
   expect(await page.locator('.untrusted-label').innerText()).toContain('untrusted');
   // Proposed hosts are never pre-accepted; the look-alike shows its registrable domain apart.
