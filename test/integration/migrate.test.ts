@@ -121,6 +121,8 @@ describe('blindfold migrate', () => {
     const report = JSON.parse(r.stdout) as Record<string, number | boolean>;
     expect(report).toMatchObject({ secrets: SECRETS - 1, tokens: 1, verified: true, resumed: false, auditEntries: before.verify.entries });
     expect(report.tombstones).toBeGreaterThan(0);
+    expect(report.state).toBeGreaterThan(0); // the suspension
+    expect(before.suspended).not.toEqual([]);
     expect(report.versions).toBeGreaterThan(SECRETS);
     expect(filesOf(source.home)).toEqual(bytes);
     expect(views(team.env)).toEqual(before);
