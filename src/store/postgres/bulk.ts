@@ -15,10 +15,8 @@ import { BlindfoldError } from '../../errors.js';
 import type { AuditEntry } from '../../audit/chain.js';
 import type { StoreDocument } from '../secret-store.js';
 import type { RecordRevisions } from '../state.js';
+import { AUDIT_LOCK } from './audit-trail.js';
 import { PostgresConnection } from './connection.js';
-
-/** pg_advisory_xact_lock key of the chain's head, as audit-trail.ts takes it: no append runs during the import. */
-const AUDIT_LOCK = '27697116485020020';
 
 export interface WholeRows {
   document: StoreDocument;
@@ -55,7 +53,7 @@ export async function importIntoEmptyDatabase(url: string, whole: WholeRows): Pr
       const query = async (text: string, values: unknown[] = []) => (await client.query(text, values)).rows;
       try {
         await query('BEGIN');
-        // The locks every writer takes: nobody writes the vault or appends to the chain meanwhile.
+        // The locks every writer takes (the vault's row, the chain's advisory lock): nobody writes the vault or appends meanwhile.
         const [vault] = await query('SELECT revision, meta IS NULL AS empty FROM blindfold_vault FOR UPDATE');
         await query('SELECT pg_advisory_xact_lock($1::bigint)', [AUDIT_LOCK]);
         const [held] = await query(

@@ -44,7 +44,17 @@ export function storeOf(end: VaultEnd): VaultStore {
  * included). Read twice-checked: a change landing while the trail is read is refused, since the
  * trail's claims and the document would not pair.
  */
-export async function readWhole(end: VaultEnd, store: VaultStore = storeOf(end)): Promise<WholeVault | null> {
+export async function readWhole(end: VaultEnd, given?: VaultStore): Promise<WholeVault | null> {
+  const store = given ?? storeOf(end);
+  try {
+    return await readWith(end, store);
+  } finally {
+    // A store opened here is ours to close (a PostgreSQL pool); one given is its owner's.
+    if (!given) await store.close();
+  }
+}
+
+async function readWith(end: VaultEnd, store: VaultStore): Promise<WholeVault | null> {
   if (end.kind === 'file') {
     if (identityOf(end.vault) === ABSENT) return null;
     await assertCurrentFormat(end.vault);
