@@ -235,6 +235,13 @@ describe('blindfold migrate', () => {
     expect(existsSync(join(back.home, 'other.json'))).toBe(false);
   });
 
+  it('a vault file beside the source (one folder, one audit trail) is refused as a destination', () => {
+    const r = cli(['migrate', '--from', join(source.home, 'vault.json'), '--to', join(source.home, 'second.json')], source.env);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('share its audit trail');
+    expect(existsSync(join(source.home, 'second.json'))).toBe(false);
+  });
+
   it('no value appeared in any output', () => {
     const all = outputs.join('\n');
     expect(values.filter((v) => all.includes(v))).toEqual([]);

@@ -30,8 +30,16 @@ function postgresEnd(url: string): VaultEnd {
   return { kind: 'postgres', url, location: storeLocation(url) };
 }
 
-/** Whether two ends name the same place (a move onto itself would refuse itself halfway). */
-export function sameEnd(a: VaultEnd, b: VaultEnd): boolean {
-  if (a.kind === 'file' && b.kind === 'file') return a.vault === b.vault;
-  return a.kind === b.kind && a.location === b.location;
+/**
+ * Why two ends cannot be moved between, or undefined: the same place, or two vault files in one
+ * folder, which would share one `audit.jsonl` (the copy would find the source's trail there and
+ * take it for its own).
+ */
+export function overlap(a: VaultEnd, b: VaultEnd): string | undefined {
+  if (a.kind === 'file' && b.kind === 'file') {
+    if (a.vault === b.vault) return `--from and --to both name ${a.location}`;
+    if (a.audit === b.audit) return `--from and --to are in one folder, and would share its audit trail ${repeatablePath(a.audit)}: give the destination a folder of its own`;
+    return undefined;
+  }
+  return a.kind === b.kind && a.location === b.location ? `--from and --to both name ${a.location}` : undefined;
 }

@@ -23,7 +23,7 @@ import { assertCurrentFormat } from '../../store/file-import.js';
 import { storeHomeState } from '../../store/home-state.js';
 import { postgresHomeState } from '../../store/postgres/home.js';
 import { Vault, type OpenOptions } from '../vault.js';
-import { sameEnd, type VaultEnd } from './ends.js';
+import { overlap, type VaultEnd } from './ends.js';
 import { countsOf, readWhole, sameDocument, startsWith, storeOf, writeWhole, type WholeCounts, type WholeVault } from './whole.js';
 
 export interface MoveReport extends WholeCounts {
@@ -36,7 +36,8 @@ export interface MoveReport extends WholeCounts {
 
 /** `open` names the key as for any command (BLINDFOLD_MASTER_KEY(_FILE), else the home's master.key). */
 export async function moveVault(from: VaultEnd, to: VaultEnd, open: Omit<OpenOptions, 'store' | 'storeUrl' | 'state'>): Promise<MoveReport> {
-  if (sameEnd(from, to)) throw new BlindfoldError('BAD_INPUT', `--from and --to both name ${from.location}; nothing was done`);
+  const overlapping = overlap(from, to);
+  if (overlapping) throw new BlindfoldError('BAD_INPUT', `${overlapping}; nothing was done`);
   const { source, key } = await readSource(from, open);
   const done = await destinationState(to, source);
   if (!done.vault || !done.trail) await writeWhole(to, source, done);
