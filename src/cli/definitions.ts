@@ -26,6 +26,17 @@ export function declareCommands(program: Command): void {
     .action(lazy(() => import('./commands/upgrade.js').then((m) => m.upgradeAction)));
 
   program
+    .command('migrate')
+    .description(
+      'move the vault and its audit trail between a vault file and PostgreSQL, values never decrypted: every record (history, tombstones, ' +
+        'tokens, state) and every audit entry with its revision and chain; into an empty destination only; run again to finish a cut-off copy; verified at the end',
+    )
+    .requiredOption('--from <FILE|URL>', 'a vault file (its audit trail: audit.jsonl beside it) or postgres://user@host/db without a password, or env:NAME to read the URL from that variable')
+    .requiredOption('--to <FILE|URL>', 'where to: the same forms as --from')
+    .option('--json', 'print the result as JSON')
+    .action(lazy(() => import('./commands/migrate.js').then((m) => m.migrateAction)));
+
+  program
     .command('set')
     .description(
       'create or update a secret; the value is read from stdin when piped, else from a hidden prompt, or from --from-env / --from-file — never from the command line',

@@ -16,17 +16,7 @@ export const STORE_FILE_ENV = 'BLINDFOLD_STORE_FILE';
 
 /** The PostgreSQL URL chosen (flag, then variable, then file), or undefined for the file store. */
 export function chooseStoreUrl(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  if (flag !== undefined) {
-    checkUrl(flag, '--store');
-    if (holdsPassword(flag)) {
-      throw new BlindfoldError(
-        'BAD_INPUT',
-        '--store: this URL holds a password, and a command line is visible to every user of this machine; ' +
-          `give the URL in ${STORE_ENV} or in a file named by ${STORE_FILE_ENV}, or the password in PGPASSWORD or ~/.pgpass (nothing was done)`,
-      );
-    }
-    return flag;
-  }
+  if (flag !== undefined) return urlFromArgv(flag, '--store');
   const fromEnv = env[STORE_ENV];
   if (fromEnv) return checkUrl(fromEnv, STORE_ENV);
   const file = env[STORE_FILE_ENV];
@@ -40,6 +30,30 @@ export function chooseStoreUrl(flag: string | undefined, env: NodeJS.ProcessEnv 
     return checkUrl(text.split(/\r?\n/)[0]!.trim(), `the file ${repeatablePath(file)}`);
   }
   return undefined;
+}
+
+/**
+ * A URL given on the command line (`--store`, `migrate --from/--to`): refused when it holds a
+ * password, which every user of the machine could read there. One definition for every option.
+ */
+export function urlFromArgv(url: string, option: string): string {
+  checkUrl(url, option);
+  if (holdsPassword(url)) {
+    throw new BlindfoldError(
+      'BAD_INPUT',
+      `${option}: this URL holds a password, and a command line is visible to every user of this machine; ` +
+        `give the URL in ${STORE_ENV} or in a file named by ${STORE_FILE_ENV}, or the password in PGPASSWORD or ~/.pgpass (nothing was done)`,
+    );
+  }
+  return url;
+}
+
+/** A URL read from the environment variable `name` (`migrate --to env:NAME`): it may hold a password. */
+export function urlFromEnv(name: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new BlindfoldError('BAD_INPUT', 'env:NAME: NAME must be an environment variable name (what was given is not repeated)');
+  const url = env[name];
+  if (!url) throw new BlindfoldError('BAD_INPUT', `env:${name}: the environment variable ${name} is not set (it should hold the store's postgres:// URL)`);
+  return checkUrl(url, `env:${name}`);
 }
 
 function checkUrl(url: string, where: string): string {

@@ -29,7 +29,7 @@ import type { PostgresConnection } from './connection.js';
 import { queued, transactionOn } from './transaction.js';
 
 /** pg_advisory_xact_lock key of the chain's head: "bfaudit" in ASCII, fixed across releases. */
-const AUDIT_LOCK = '27697116485020020';
+export const AUDIT_LOCK = '27697116485020020';
 
 type ChainKey = ReturnType<typeof macKey>;
 
