@@ -113,7 +113,8 @@ function serverOptions(port: number, dir: string, durable: boolean): string {
 export async function startPostgres(options: { durable?: boolean } = {}): Promise<PostgresServer> {
   const { bin, from } = findBinaries();
   const user = serverUser();
-  const dir = mkdtempSync(join(tmpdir(), 'blindfold-pg-'));
+  // Under runuser, in the system's /tmp: a test's os.tmpdir() is the run's 0700 folder, which that user cannot enter.
+  const dir = mkdtempSync(join(user ? '/tmp' : tmpdir(), 'blindfold-pg-'));
   const data = join(dir, 'data');
   const log = join(dir, 'server.log');
   let started = false;
