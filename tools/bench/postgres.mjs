@@ -100,6 +100,9 @@ async function storeFigures(env) {
   }
 }
 
+/** Every server started, stopped at the end whatever happened (a failed run must leave none behind). */
+const started = [];
+
 function startServer(env) {
   const child = spawn(process.execPath, [CLI, 'serve', '--http', '--port', '0'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
@@ -107,9 +110,10 @@ function startServer(env) {
     child.stderr.setEncoding('utf8').on('data', (d) => {
       stderr += d;
       const m = /server on (http:\/\/\S+\/mcp)/.exec(stderr);
-      if (m) resolve({ url: m[1], stop: () => new Promise((r) => (child.once('close', r), child.kill('SIGTERM'))) });
+      if (m) resolve({ url: m[1], stop: () => new Promise((r) => (child.exitCode !== null ? r() : (child.once('close', r), child.kill('SIGTERM')))) });
     });
     child.once('close', (code) => reject(new Error(`serve --http exited ${code}: ${stderr}`)));
+    started.push(child);
   });
 }
 
@@ -192,6 +196,7 @@ export async function run() {
     }
     return { sizes, team, version: server.version, machine: machine(), date: new Date().toISOString().slice(0, 10) };
   } finally {
+    for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     await stub.close();
     server.stop();
     for (const root of roots) rmSync(root, { recursive: true, force: true });
