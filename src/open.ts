@@ -13,6 +13,7 @@ import { checkGlobs, isScoped, taskInScope } from './policy/scope.js';
 import { withVisibleNames } from './redact/spans.js';
 import { AdminCore, type Admin } from './admin.js';
 import { readyTrail, type AuditTrail } from './audit/trail.js';
+import { GapRecordingTrail } from './audit/gap.js';
 import { parseConfigOrigin } from './policy/hosts.js';
 import { CountedAllowance } from './policy/allowance.js';
 import { TripQuarantine } from './policy/quarantine.js';
@@ -248,7 +249,8 @@ export async function openBlindfold(options: OpenBlindfoldOptions = {}): Promise
 /** Wires an opened vault into a handle: the one place a broker is built for a long-lived caller. */
 export async function assembleBlindfold(vault: Vault, assembly: Assembly): Promise<Blindfold> {
   const { limits, rangeOrigins } = loadSettings();
-  const audit = await readyTrail(vault.state.audit({ key: await vault.auditKey(), vaultId: vault.vaultId, retentionDays: limits.auditRetentionDays, quotaBytes: limits.auditQuotaBytes }));
+  // Appends that fail (a database away) are counted and put on record as one audit.gap when it is back.
+  const audit = new GapRecordingTrail(await readyTrail(vault.state.audit({ key: await vault.auditKey(), vaultId: vault.vaultId, retentionDays: limits.auditRetentionDays, quotaBytes: limits.auditQuotaBytes })));
   assembly.withAuditTrail?.(audit);
   const suspensions = SuspensionList.in(vault.state);
   const allowance = CountedAllowance.in(vault.state, assembly.partialHitAllowance ?? limits.partialHitAllowance);

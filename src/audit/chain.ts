@@ -26,6 +26,7 @@ export const AUDIT_ACTIONS = [
   'audit.rotated',
   'audit.pruned',
   'audit.quota',
+  'audit.gap',
   'store.abort',
   'token.create',
   'token.revoke',

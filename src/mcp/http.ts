@@ -10,6 +10,7 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import type { AddressInfo } from 'node:net';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { ErrorCode, isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import { BlindfoldError } from '../errors.js';
 import { logger } from '../log.js';
 import type { Blindfold } from '../open.js';
 import { tokenPrincipal } from '../vault/tokens.js';
@@ -159,7 +160,12 @@ export async function serveHttp(options: HttpServerOptions): Promise<RunningHttp
     else if (page && (path === '/ui' || path?.startsWith('/ui/'))) work = page(req, res);
     else work = Promise.resolve(reply(res, 404, 'not found: MCP is served on /mcp'));
     work.catch((err: unknown) => {
-      logger().error({ err: err instanceof Error ? err.name : 'error' }, 'an HTTP request failed');
+      const code = err instanceof BlindfoldError ? err.code : undefined;
+      if (code === 'STORE_UNAVAILABLE' || code === 'AUDIT_UNAVAILABLE') {
+        // The token could not be looked up (the database is away): refused (on stderr, and counted into the audit gap), never let through.
+        void options.auth.denied(code);
+        if (!res.headersSent) return reply(res, 503, `${code}: the store is unavailable; nothing was done; retry shortly`, { 'retry-after': '1' });
+      } else logger().error({ err: err instanceof Error ? err.name : 'error' }, 'an HTTP request failed');
       if (!res.headersSent) reply(res, 500, 'internal error');
       else res.destroy();
     });

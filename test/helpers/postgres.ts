@@ -29,7 +29,12 @@ declare module 'vitest' {
 export interface PostgresServer {
   url: string;
   version: string;
+  /** Stops the server for good and removes its data. */
   stop(): void;
+  /** Stops the server (-m immediate: connections cut as by a crash), keeping its data and port. */
+  halt(): void;
+  /** Starts a halted server again on the same data and port. */
+  resume(): void;
 }
 
 interface Binaries {
@@ -84,11 +89,32 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Starts a throwaway server; throws (with its log) when it does not answer. */
-export async function startPostgres(): Promise<PostgresServer> {
+/**
+ * `durable`: commits are written (to the OS) before they are acknowledged. A test that stops the
+ * server as a crash would (halt) needs it, or commits acknowledged in the last moments are lost
+ * by the server, not by Blindfold.
+ */
+function serverOptions(port: number, dir: string, durable: boolean): string {
+  return [
+    `-p ${port}`,
+    '-c listen_addresses=127.0.0.1',
+    `-c unix_socket_directories=${dir}`, // not /var/run/postgresql, which a system cluster may own
+    '-c fsync=off',
+    `-c synchronous_commit=${durable ? 'on' : 'off'}`,
+    '-c full_page_writes=off',
+    '-c max_connections=200',
+  ].join(' ');
+}
+
+/**
+ * Starts a throwaway server — the run's, or a test's own when it stops and restarts one (the run's
+ * is shared by every test) — and throws (with its log) when it does not answer.
+ */
+export async function startPostgres(options: { durable?: boolean } = {}): Promise<PostgresServer> {
   const { bin, from } = findBinaries();
   const user = serverUser();
-  const dir = mkdtempSync(join(tmpdir(), 'blindfold-pg-'));
+  // Under runuser, in the system's /tmp: a test's os.tmpdir() is the run's 0700 folder, which that user cannot enter.
+  const dir = mkdtempSync(join(user ? '/tmp' : tmpdir(), 'blindfold-pg-'));
   const data = join(dir, 'data');
   const log = join(dir, 'server.log');
   let started = false;
@@ -107,18 +133,11 @@ export async function startPostgres(): Promise<PostgresServer> {
       chownSync(dir, uid, gid);
     }
     must(run(user, join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C']), 'initdb');
+    const launch = (port: number) =>
+      run(user, join(bin, 'pg_ctl'), ['-D', data, '-l', log, '-o', serverOptions(port, dir, options.durable ?? false), '-w', '-t', '60', 'start']);
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();
-      const options = [
-        `-p ${port}`,
-        '-c listen_addresses=127.0.0.1',
-        `-c unix_socket_directories=${dir}`, // not /var/run/postgresql, which a system cluster may own
-        '-c fsync=off',
-        '-c synchronous_commit=off',
-        '-c full_page_writes=off',
-        '-c max_connections=200',
-      ].join(' ');
-      const result = run(user, join(bin, 'pg_ctl'), ['-D', data, '-l', log, '-o', options, '-w', '-t', '60', 'start']);
+      const result = launch(port);
       if (result.status === 0) {
         started = true;
         const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
@@ -127,7 +146,17 @@ export async function startPostgres(): Promise<PostgresServer> {
         const version = String((await client.query<{ version: string }>('SELECT version()')).rows[0]?.version);
         await client.end();
         process.stderr.write(`PostgreSQL for the tests (${from}): ${version}\n`);
-        return { url, version, stop };
+        const halt = () => {
+          if (!started) return;
+          must(run(user, join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']), 'pg_ctl stop');
+          started = false;
+        };
+        const resume = () => {
+          if (started) return;
+          must(launch(port), 'pg_ctl start');
+          started = true;
+        };
+        return { url, version, stop, halt, resume };
       }
       // Another process took the port between our probe and the server's bind: try another one.
       if (attempt >= 3) throw new Error(`PostgreSQL did not start: ${result.stderr}\n${existsSync(log) ? readFileSync(log, 'utf8') : ''}`);

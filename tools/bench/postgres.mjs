@@ -1,0 +1,278 @@
+// B7 (SPEC §10, issue 22): the PostgreSQL store. On a throwaway PostgreSQL server started the way
+// the tests start theirs (test/helpers/postgres.ts, compiled here with esbuild: one implementation),
+// commits acknowledged only once written (synchronous_commit on; fsync off, as in the tests):
+//   - `set` (the admin operation: the change and its audit entry in one transaction) and
+//     `list_secrets` (the broker's listing, the vault's revision read first) at 10,000 and 100,000
+//     secrets, in process, median of ROUNDS;
+//   - calls/s of `http_request` through two `serve --http` on one database against one, the same
+//     lanes of MCP clients split across both;
+//   - the audit chain's lock: appends/s of one writer and of two writers on one database (each
+//     append a transaction of its own that takes the chain's advisory lock), and its hold time.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import pg from 'pg';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { resolvePaths } from '../../dist/config.js';
+import { fingerprintVaultWrites } from '../../dist/redact/vault-index.js';
+import { Vault } from '../../dist/vault/vault.js';
+import { openBlindfold } from '../../dist/index.js';
+import { initSchema, openAuditTrail } from '../../dist/store/postgres/index.js';
+import { startStub } from '../stub-server.mjs';
+
+const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+// BLINDFOLD_BENCH_PG_SIZES=1000,2000 for a quick trial of the bench itself.
+const SIZES = (process.env.BLINDFOLD_BENCH_PG_SIZES ?? '10000,100000').split(',').map(Number);
+const ROUNDS = 21;
+const LANES = 16;
+const CALLS = 1_500;
+const APPENDS = 2_000;
+const MASTER = randomBytes(32).toString('base64');
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+const name = (i) => `PG_${String(i).padStart(6, '0')}_KEY`;
+async function timed(fn) {
+  const t = performance.now();
+  await fn();
+  return performance.now() - t;
+}
+
+/** startPostgres of test/helpers/postgres.ts, transpiled next to it so that its imports resolve from the repo. */
+async function postgresHelper() {
+  const out = fileURLToPath(new URL(`./.postgres-helper-${process.pid}.mjs`, import.meta.url));
+  await build({ entryPoints: [fileURLToPath(new URL('../../test/helpers/postgres.ts', import.meta.url))], outfile: out, format: 'esm', platform: 'node', logLevel: 'silent' });
+  try {
+    return await import(pathToFileURL(out).href);
+  } finally {
+    rmSync(out, { force: true });
+  }
+}
+
+async function freshDatabase(serverUrl) {
+  const dbName = `bench_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${dbName}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${dbName}`;
+  return url.href;
+}
+
+function envFor(root, url) {
+  return { PATH: process.env.PATH, HOME: root, BLINDFOLD_HOME: join(root, 'home'), BLINDFOLD_LOG_LEVEL: 'warn', BLINDFOLD_STORE: url, BLINDFOLD_MASTER_KEY: MASTER };
+}
+
+/** A vault of `count` secrets on `url`, filled in batches (set-up, unaudited), and one token. */
+async function seed(env, count, origin) {
+  await initSchema(env.BLINDFOLD_STORE);
+  const vault = await Vault.open({ paths: resolvePaths({ home: env.BLINDFOLD_HOME }), env, notice: () => {}, create: true });
+  vault.recordChangesWith({ record: async () => {}, abort: async () => {} });
+  await fingerprintVaultWrites(vault);
+  for (let from = 0; from < count; from += 10_000) {
+    await vault.setMany(Array.from({ length: Math.min(10_000, count - from) }, (_, k) => ({ name: name(from + k), value: `pg-bench-${from + k}-Zq9xW2vR7tY4pL0`, hosts: [origin] })));
+  }
+  const token = (await vault.tokens.create({ name: 'bench-agent', secrets: ['PG_*'] })).token;
+  await vault.close();
+  return token;
+}
+
+/** `set` and `list_secrets` through the library's handle (audit trail on the database), medians in ms. */
+async function storeFigures(env) {
+  const saved = { ...process.env };
+  Object.assign(process.env, env);
+  const handle = await openBlindfold({ principal: 'bench' });
+  try {
+    await handle.listSecrets();
+    const set = [];
+    const list = [];
+    for (let i = 0; i < ROUNDS; i++) set.push(await timed(() => handle.admin.set({ name: name(i + 1), value: `pg-new-${i}-${randomBytes(8).toString('hex')}`, hosts: ['https://api0.example.com'] })));
+    for (let i = 0; i < ROUNDS; i++) list.push(await timed(() => handle.listSecrets()));
+    return { setMs: median(set), listMs: median(list) };
+  } finally {
+    await handle.close();
+    process.env = saved;
+  }
+}
+
+/** Every server started, stopped at the end whatever happened (a failed run must leave none behind). */
+const started = [];
+
+function startServer(env) {
+  const child = spawn(process.execPath, [CLI, 'serve', '--http', '--port', '0'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  return new Promise((resolve, reject) => {
+    child.stderr.setEncoding('utf8').on('data', (d) => {
+      stderr += d;
+      const m = /server on (http:\/\/\S+\/mcp)/.exec(stderr);
+      if (m) resolve({ url: m[1], stop: () => new Promise((r) => (child.exitCode !== null ? r() : (child.once('close', r), child.kill('SIGTERM')))) });
+    });
+    child.once('close', (code) => reject(new Error(`serve --http exited ${code}: ${stderr}`)));
+    started.push(child);
+  });
+}
+
+async function lane(url, token, target) {
+  const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { Authorization: `Bearer ${token}` } } });
+  const client = new Client({ name: 'bench-pg', version: '1.0.0' });
+  await client.connect(transport);
+  const call = async () => {
+    const r = await client.callTool({ name: 'http_request', arguments: { method: 'GET', url: target, headers: { Authorization: `Bearer <secrets.${name(0)}>` } } });
+    if (r.isError) throw new Error(r.content[0].text);
+  };
+  return { call, close: () => client.close() };
+}
+
+/** Calls/s of CALLS calls by LANES clients spread over `servers`. */
+async function callRate(servers, token, target) {
+  const lanes = await Promise.all(Array.from({ length: LANES }, (_, i) => lane(servers[i % servers.length].url, token, target)));
+  for (const l of lanes) await l.call(); // warm-up: sessions open, indexes built
+  let next = 0;
+  const t = performance.now();
+  await Promise.all(lanes.map(async (l) => {
+    while (next++ < CALLS) await l.call();
+  }));
+  const rate = CALLS / ((performance.now() - t) / 1000);
+  await Promise.all(lanes.map((l) => l.close().catch(() => {})));
+  return rate;
+}
+
+/** Appends/s of the chain, 16 concurrent appends per writer, and the median append (lock taken, entry inserted, committed). */
+async function auditFigures(url, writers) {
+  const vault = await Vault.open({ paths: resolvePaths({ home: mkdtempSync(join(tmpdir(), 'bf-bench-audit-')) }), env: { BLINDFOLD_STORE: url, BLINDFOLD_MASTER_KEY: MASTER }, notice: () => {} });
+  const key = await vault.auditKey();
+  const trails = await Promise.all(Array.from({ length: writers }, () => openAuditTrail(url, { key, vaultId: vault.vaultId })));
+  const durations = [];
+  let next = 0;
+  const t = performance.now();
+  await Promise.all(trails.flatMap((trail) => Array.from({ length: 16 }, async () => {
+    while (next++ < APPENDS) durations.push(await timed(() => trail.append({ action: 'request.sent', principal: 'bench', outcome: 'ok' })));
+  })));
+  const rate = APPENDS / ((performance.now() - t) / 1000);
+  const single = [];
+  for (let i = 0; i < ROUNDS; i++) single.push(await timed(() => trails[0].append({ action: 'request.sent', principal: 'bench', outcome: 'ok' })));
+  trails.forEach((tr) => tr.close());
+  await vault.close();
+  return { rate, medianUnderLoadMs: median(durations), aloneMs: median(single) };
+}
+
+function machine() {
+  const model = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown CPU';
+  return `nproc ${(readFileSync('/proc/cpuinfo', 'utf8').match(/^processor/gm) ?? []).length}, ${model}, Node ${process.version}`;
+}
+
+export async function run() {
+  const { startPostgres } = await postgresHelper();
+  const server = await startPostgres({ durable: true });
+  const stub = await startStub();
+  const roots = [];
+  try {
+    const sizes = [];
+    let team;
+    for (const count of SIZES) {
+      const root = mkdtempSync(join(tmpdir(), 'blindfold-bench-pg-'));
+      roots.push(root);
+      const env = envFor(root, await freshDatabase(server.url));
+      const seeding = performance.now();
+      const token = await seed(env, count, stub.origin);
+      const seedSeconds = (performance.now() - seeding) / 1000;
+      sizes.push({ count, seedSeconds, ...(await storeFigures(env)) });
+      if (count === SIZES[0]) {
+        const target = `${stub.url}/bytes?kb=1`;
+        const one = [await startServer(env)];
+        const oneRate = await callRate(one, token, target);
+        const two = [...one, await startServer({ ...env, BLINDFOLD_HOME: join(root, 'home-2') })];
+        const twoRate = await callRate(two, token, target);
+        const oneAgain = await callRate(one, token, target);
+        await Promise.all(two.map((s) => s.stop()));
+        const audit = { one: await auditFigures(env.BLINDFOLD_STORE, 1), two: await auditFigures(env.BLINDFOLD_STORE, 2) };
+        team = { oneRate: (oneRate + oneAgain) / 2, oneRuns: [oneRate, oneAgain], twoRate, audit };
+      }
+    }
+    return { sizes, team, version: server.version, machine: machine(), date: new Date().toISOString().slice(0, 10) };
+  } finally {
+    for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await stub.close();
+    server.stop();
+    for (const root of roots) rmSync(root, { recursive: true, force: true });
+  }
+}
+
+const f = (n, d = 0) => Number(n).toFixed(d);
+const verdict = (ok) => (ok ? 'met' : '**not met**');
+
+export function markdown(r) {
+  const t = r.team;
+  const scaling = t.twoRate / t.oneRate;
+  const rows = r.sizes.map((s) => `| ${s.count.toLocaleString('en')} | **${f(s.setMs, 1)} ms** | **${f(s.listMs, 2)} ms** | ${f(s.seedSeconds, 0)} s |`).join('\n');
+  return `## B7 — the PostgreSQL store (\`set\`, \`list_secrets\`, two team servers on one database)
+
+Command: \`npm run bench -- postgres\` (this section alone). A throwaway PostgreSQL server started as the tests start
+theirs (test/helpers/postgres.ts), commits acknowledged once written (\`synchronous_commit=on\`; \`fsync=off\`, as in the
+tests: the figures leave out the disk's flush). Machine: ${r.machine}; ${r.date}. Server: ${r.version.split(',')[0]}.
+
+\`set\` is the admin operation through the library's handle: one transaction that locks the vault's row, catches up with
+the change feed, writes the touched rows and the audit entry (under the chain's advisory lock) and commits.
+\`list_secrets\` is the broker's listing (the vault's revision read from the database first, then the cached listing).
+Median of ${ROUNDS}, in process.
+
+| secrets | \`set\` | \`list_secrets\` | filling the vault (set-up, batches of 10,000) |
+| --- | --- | --- | --- |
+${rows}
+
+Calls/s of \`http_request\` (1 KiB answers from a loopback stub; ${LANES} MCP clients, ${CALLS.toLocaleString('en')} calls; vault of ${SIZES[0].toLocaleString('en')}):
+
+| servers on one database | calls/s |
+| --- | --- |
+| one \`serve --http\` (before and after the two-server run: ${t.oneRuns.map((x) => f(x)).join(', ')}) | ${f(t.oneRate)} |
+| two \`serve --http\`, the clients split across them | ${f(t.twoRate)} |
+| ratio two / one | **${f(scaling, 2)}** |
+
+The audit chain's lock: every append is a transaction that takes one advisory lock, reads what other writers appended
+since, inserts the next entry and commits (no group commit: one commit per entry, the lock held across it).
+
+| writers on one database (16 appends in flight each) | appends/s | median append under load | one append alone |
+| --- | --- | --- | --- |
+| one | ${f(t.audit.one.rate)} | ${f(t.audit.one.medianUnderLoadMs, 2)} ms | ${f(t.audit.one.aloneMs, 2)} ms |
+| two | ${f(t.audit.two.rate)} | ${f(t.audit.two.medianUnderLoadMs, 2)} ms | ${f(t.audit.two.aloneMs, 2)} ms |
+
+| target (SPEC §10 B7, issue 22) | measured | verdict |
+| --- | --- | --- |
+${r.sizes.map((s) => `| \`set\` ≤ 50 ms at ${s.count.toLocaleString('en')} | ${f(s.setMs, 1)} ms | ${verdict(s.setMs <= 50)} |\n| \`list_secrets\` ≤ 20 ms at ${s.count.toLocaleString('en')} | ${f(s.listMs, 2)} ms | ${verdict(s.listMs <= 20)} |`).join('\n')}
+| two servers ≥ 0.9× one on this 2-core machine (no regression) | ${f(scaling, 2)}× | ${verdict(scaling >= 0.9)} |
+| two servers ≥ 1.6× one (argued below, not measurable on one 2-core machine) | — | argued |
+
+${argument(r)}`;
+}
+
+/** The ≥ 1.6× argued from where the time goes (issue 22: not measurable with two servers on one 2-core machine). */
+function argument(r) {
+  const t = r.team;
+  const lockPerCall = 2 * t.audit.one.aloneMs; // two chain entries per call: secret.resolve before, request.sent after
+  const chainCeiling = 1000 / lockPerCall;
+  const cpuPerCall = 1000 / t.oneRate;
+  return `Why two servers on two machines give ≥ 1.6× one (on paper). One server took ${f(cpuPerCall, 1)} ms per call (1 / its ${f(t.oneRate)}
+calls/s): MCP over HTTP, authorization, the redactor and the upstream request, work no other instance waits for; and, on
+the database, two primary-key reads of the vault's revision (token lookup, then the broker) and two audit appends. Only the appends are serialized across instances: each holds the chain's
+advisory lock for one short transaction, measured at ${f(t.audit.one.aloneMs, 2)} ms alone, so about ${f(lockPerCall, 2)} ms of lock per call
+and a ceiling near ${f(chainCeiling)} calls/s for the whole team (one writer with 16 appends in flight reached ${f(t.audit.one.rate)} appends/s,
+two writers ${f(t.audit.two.rate)}: the lock serializes, it does not collapse). With each server on cores of its own, two servers
+therefore reach min(2 × ${f(t.oneRate)}, ${f(chainCeiling)}) ≈ ${f(Math.min(2 * t.oneRate, chainCeiling))} calls/s, ${f(Math.min(2 * t.oneRate, chainCeiling) / t.oneRate, 2)}× one; the ratio falls
+under 1.6× only once one instance serves more than ${f(chainCeiling / 1.6)} calls/s. On this 2-core machine the measured ratio is
+${f(t.twoRate / t.oneRate, 2)}×: the two servers, the database and the benchmark's ${LANES} MCP clients (whose side of MCP costs about as
+much as the server's) all share the same 2 cores, so a second server adds contention, not cores (per-process CPU was not
+sampled here: this is the likely reading, not a measurement).
+
+Where this breaks: there is no group commit. An append commits while it holds the chain's lock, so on a database whose
+commits wait for the disk (fsync on; here it is off, as in the tests) the lock is held for a WAL flush per entry: with a
+1 ms flush the ceiling drops to about ${f(1000 / (2 * (t.audit.one.aloneMs + 1)))} calls/s for the team, and PostgreSQL's own group commit cannot
+merge commits that the lock has already put in a row. Appending the entries of concurrent calls in one transaction
+(one flush for many entries, as the file trail groups its fsyncs) is what would keep the ≥ 1.6× on durable storage.`;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) console.log(JSON.stringify(await run(), null, 2));
