@@ -6,7 +6,7 @@
 // URL, a cross-site form, raw POSTs without or with a wrong CSRF token or Origin, a wrong Host,
 // an inline script injected into the page.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -81,6 +81,27 @@ async function screenshot(file: string): Promise<void> {
   await expectNoValueAnywhere(`screenshot ${file}`);
   if (SCREENSHOTS) mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ ...(SCREENSHOTS ? { path: join(SCREENSHOTS, file) } : {}), fullPage: true });
+  // The page's text beside each picture: a page that changed since the README's pictures were
+  // taken fails here until `npm run screenshots` takes them again (what changes per run is masked).
+  const text = pageText(await page.locator('body').innerText());
+  const snapshot = join(REPO, 'docs/screenshots', file.replace(/\.png$/, '.txt'));
+  if (SCREENSHOTS) writeFileSync(snapshot, text);
+  else expect(text, `${file} no longer shows what docs/screenshots holds: run npm run screenshots`).toBe(readFileSync(snapshot, 'utf8'));
+}
+
+/** A page's visible text with what differs from run to run (times, ids, ports, counts of time) masked. */
+function pageText(text: string): string {
+  return `${text
+    .replace(/\d{4}-\d\d-\d\dT[\d:.]+Z?/g, '<time>')
+    .replace(/\b\d{1,2}:\d\d(:\d\d)?\b/g, '<time>')
+    .replace(/\b\d+(\.\d+)? ?(ms|s|seconds?|minutes?|hours?|days?) ago\b/g, '<ago>')
+    .replace(/\b[0-9a-f]{8,}\b/g, '<id>')
+    .replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:<port>')
+    .replace(/bf_agt_[A-Za-z0-9_-]+/g, '<token>')
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .join('\n')
+    .trim()}\n`;
 }
 
 async function loginCookieAndCsrf(): Promise<{ cookie: string; csrf: string }> {
