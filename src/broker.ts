@@ -29,6 +29,7 @@ import { screen } from './redact/wall.js';
 import { AnswerJudge } from './policy/answer-judge.js';
 import { parseRequest, type HttpRequestInput, type ParsedRequest } from './template/request.js';
 import type { SecretInfo, Vault } from './vault/vault.js';
+import { pageOf, type ListingPage } from './vault/listing-page.js';
 import type { AuditTrail } from './audit/trail.js';
 import type { AuditFields } from './audit/chain.js';
 import type { Usage } from './store/audit/query.js';
@@ -146,14 +147,14 @@ export class Broker {
     return this.#dispatcher;
   }
 
-  async listSecrets(principal: Principal, filter?: string): Promise<SecretListing[]> {
+  /** What `principal` may use, sorted by name: all, or one page (usage joined to that page only: 100,000 names are cheap, not their copies). */
+  async listSecrets(principal: Principal, filter?: string, page?: { limit?: number | undefined; cursor?: string | undefined }): Promise<ListingPage<SecretListing>> {
     await this.#vault.refresh();
     const needle = filter?.toLowerCase();
     const usage = this.#usage;
-    return this.#vault
-      .list()
-      .filter((s) => mayUse(principal, s.name) && (!needle || s.name.toLowerCase().includes(needle) || s.description.toLowerCase().includes(needle)))
-      .map((s) => ({ ...s, lastUsedAt: usage.get(s.name)?.lastUsedAt ?? null, useCount: usage.get(s.name)?.useCount ?? 0 }));
+    const matching = this.#vault.list().filter((s) => mayUse(principal, s.name) && (!needle || s.name.toLowerCase().includes(needle) || s.description.toLowerCase().includes(needle)));
+    const chosen: ListingPage<SecretInfo> = page ? pageOf(matching, page.limit, page.cursor) : { items: matching, total: matching.length };
+    return { ...chosen, items: chosen.items.map((s) => ({ ...s, lastUsedAt: usage.get(s.name)?.lastUsedAt ?? null, useCount: usage.get(s.name)?.useCount ?? 0 })) };
   }
 
   get #usage(): Map<string, Usage> {

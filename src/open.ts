@@ -4,6 +4,7 @@
  * principal; the vault stays in here, so nothing holding the handle can reach a value.
  */
 import { Broker, type HttpResult, type SecretListing } from './broker.js';
+import type { ListingPage } from './vault/listing-page.js';
 import { resolveEnvironment, resolvePaths } from './config.js';
 import { pinnedResolver, type Resolver } from './egress/connector.js';
 import { forwardLogs, type LogSink } from './log.js';
@@ -155,8 +156,13 @@ export class Blindfold {
   }
 
   /** The secrets this principal may use: names, policy and usage, never values. */
-  listSecrets(filter?: string): Promise<SecretListing[]> {
-    return this.#core.broker.listSecrets(this.principal, filter);
+  async listSecrets(filter?: string): Promise<SecretListing[]> {
+    return (await this.#core.broker.listSecrets(this.principal, filter)).items;
+  }
+
+  /** One page of them, as the list_secrets tool gives it: `limit` (default 100) after `cursor` (a page's nextCursor). */
+  listSecretsPage(options: { filter?: string | undefined; limit?: number | undefined; cursor?: string | undefined } = {}): Promise<ListingPage<SecretListing>> {
+    return this.#core.broker.listSecrets(this.principal, options.filter, { limit: options.limit, cursor: options.cursor });
   }
 
   /** An HTTP call with `<secrets.NAME>` expressions, resolved, sent and redacted by the broker. */

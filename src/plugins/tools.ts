@@ -9,7 +9,6 @@ import { BlindfoldError } from '../errors.js';
 import { exposedGroups, taskToolDefinition, toolDefinitions, type ToolDefinition, type ToolGroup } from '../mcp/definitions.js';
 import { toolError } from '../mcp/results.js';
 import type { Blindfold } from '../open.js';
-import { pageOf } from '../vault/listing-page.js';
 
 export { TOOL_GROUPS, type ToolGroup } from '../mcp/definitions.js';
 
@@ -64,7 +63,7 @@ export function pluginTools(blindfold: Blindfold, options: PluginOptions = {}): 
     const shape = z.object(toolDefinitions.list_secrets.outputSchema);
     tools.push(
       pluginTool(toolDefinitions.list_secrets, async ({ filter, limit, cursor }) => {
-        const page = pageOf(await blindfold.listSecrets(filter as string | undefined), limit as number | undefined, cursor as string | undefined);
+        const page = await blindfold.listSecretsPage({ filter: filter as string | undefined, limit: limit as number | undefined, cursor: cursor as string | undefined });
         // Parsing through the output schema keeps exactly the fields the MCP tool declares.
         return shape.parse({ secrets: page.items, total: page.total, nextCursor: page.nextCursor, environment: blindfold.principal.env });
       }),

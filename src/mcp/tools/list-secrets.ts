@@ -2,14 +2,13 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { ToolContext } from '../context.js';
 import { toolDefinitions } from '../definitions.js';
 import { toolError } from '../results.js';
-import { pageOf } from '../../vault/listing-page.js';
 import { withoutValueIn } from '../../vault/names.js';
 
 export function registerListSecrets(server: McpServer, { blindfold }: ToolContext): void {
   const { name, ...definition } = toolDefinitions.list_secrets;
   server.registerTool(name, definition, async ({ filter, limit, cursor }) => {
     try {
-      const page = pageOf(await blindfold.listSecrets(filter), limit, cursor);
+      const page = await blindfold.listSecretsPage({ filter, limit, cursor });
       const secrets = page.items.map((s) => ({
         name: s.name,
         description: s.description,
