@@ -100,6 +100,7 @@ export function httpAuth(plan: HttpPlan, vault: Vault, trail: () => AuditTrail):
         return token !== undefined && token.createdAt === info.createdAt && !(token.expiresAt && Date.parse(token.expiresAt) <= now);
       };
     },
+    changes: (onChange) => vault.store.watch(onChange),
   };
 }
 

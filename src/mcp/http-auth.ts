@@ -20,6 +20,12 @@ export interface HttpAuth {
    * and answers for every session.
    */
   stillValid?: () => Promise<(info: TokenInfo) => boolean>;
+  /**
+   * Subscribes to changes landed in the store by any instance (PostgreSQL: LISTEN/NOTIFY; file:
+   * the folder's events); returns the unsubscribe. With it, sessions are re-checked as soon as a
+   * token changes anywhere, and the periodic check is only the safety net for a lost notice.
+   */
+  changes?: (onChange: () => void) => () => void;
   /** Puts a refused request on the audit trail; `principal` is the token's when a valid token was used where it may not be. */
   denied: (reason: string, principal?: string) => Promise<void>;
 }

@@ -109,6 +109,16 @@ export class SessionRegistry {
     }
   }
 
+  /** When the soonest-expiring token among open sessions expires (ms since the epoch), if any does. */
+  nextExpiry(): number | undefined {
+    let soonest: number | undefined;
+    for (const session of this.#sessions.values()) {
+      const at = session.identity.kind === 'token' && session.identity.info.expiresAt ? Date.parse(session.identity.info.expiresAt) : NaN;
+      if (!Number.isNaN(at) && (soonest === undefined || at < soonest)) soonest = at;
+    }
+    return soonest;
+  }
+
   #sweep(): void {
     const now = Date.now();
     for (const session of this.#sessions.values()) {

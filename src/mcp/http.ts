@@ -17,6 +17,7 @@ import { tokenPrincipal } from '../vault/tokens.js';
 import { authenticate, sameIdentity, type HttpAuth, type Identity } from './http-auth.js';
 import { allowListsFor, BodyTooLarge, hostForUrl, readCappedBody, refusedOrigin, type AllowLists } from './http-guard.js';
 import { RateLimiter, toolCallsIn } from './http-rate.js';
+import { sessionRecheck, type SessionRecheck } from './http-recheck.js';
 import { SESSIONS_PER_PRINCIPAL, SessionRegistry, type Session } from './http-sessions.js';
 import { createServer } from './server.js';
 
@@ -49,9 +50,6 @@ export interface RunningHttpServer {
   shutdown(): Promise<void>;
 }
 
-/** How often open sessions are checked against their tokens (revoked or expired: closed). */
-const REVALIDATE_MS = 2000;
-
 const JSON_HEADERS = { 'content-type': 'application/json', 'cache-control': 'no-store' };
 
 export async function serveHttp(options: HttpServerOptions): Promise<RunningHttpServer> {
@@ -64,6 +62,7 @@ export async function serveHttp(options: HttpServerOptions): Promise<RunningHttp
   const page = options.page?.(() => lists);
   let callsInFlight = 0;
   let drained: (() => void) | undefined;
+  let recheck: SessionRecheck = { schedule: () => {}, stop: () => {} };
 
   /** Counts a POST (a call, or a message to answer) until its response is done; shutdown waits for them. */
   const countCall = (res: ServerResponse) => {
@@ -143,7 +142,10 @@ export async function serveHttp(options: HttpServerOptions): Promise<RunningHttp
     const server = createServer(handle, { page: () => (page ? `${options.allowedOrigins?.[0]?.replace(/\/$/, '') ?? origin}/ui` : undefined) });
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
-      onsessioninitialized: (id) => sessions.add({ id, identity, owner, server, transport, open: 0, lastSeen: Date.now() }),
+      onsessioninitialized: (id) => {
+        sessions.add({ id, identity, owner, server, transport, open: 0, lastSeen: Date.now() });
+        recheck.schedule();
+      },
     });
     transport.onclose = () => sessions.delete(transport.sessionId);
     await server.connect(transport);
@@ -181,17 +183,13 @@ export async function serveHttp(options: HttpServerOptions): Promise<RunningHttp
   lists = allowListsFor(options.host, port, { hosts: options.allowedHosts, origins: options.allowedOrigins, trustProxy: options.trustProxy });
   origin = `http://${hostForUrl(options.host)}:${port}`;
 
-  // Revocation and expiry reach sessions held open by an event stream too, within seconds.
-  const stillValid = options.auth.stillValid;
-  const revalidation = stillValid
-    ? setInterval(() => void stillValid().then((valid) => sessions.revalidate(valid)).catch((err: unknown) => logger().error({ err: err instanceof Error ? err.name : 'error' }, 'sessions could not be checked against their tokens')), REVALIDATE_MS)
-    : undefined;
-  revalidation?.unref();
+  // Revocation and expiry reach sessions held open by an event stream too (http-recheck.ts).
+  recheck = sessionRecheck(sessions, options.auth);
 
   let stopping: Promise<void> | undefined;
   const shutdown = () =>
     (stopping ??= (async () => {
-      clearInterval(revalidation);
+      recheck.stop();
       draining = true;
       const closed = new Promise<void>((resolve) => http.close(() => resolve()));
       http.closeIdleConnections();
@@ -216,3 +214,4 @@ function health(res: ServerResponse): void {
 function reply(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}, code = -32000): void {
   res.writeHead(status, { ...JSON_HEADERS, ...headers }).end(JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null }));
 }
+

@@ -141,6 +141,21 @@ describe('authentication', () => {
     expect(ended).not.toBe('open');
   });
 
+  it("a token's expiry closes its sessions' open event streams on time (no change in the store to tell of it)", async () => {
+    const expiresAt = new Date(Date.now() + 3000);
+    createToken('ephemeral', '--secrets', 'ALPHA_*', '--expires', expiresAt.toISOString());
+    const opened = await rawRequest(server.url, { headers: mcpHeaders(tokens.ephemeral), body: INITIALIZE });
+    expect(opened.status).toBe(200);
+    const session = { 'mcp-session-id': String(opened.headers['mcp-session-id']), 'mcp-protocol-version': '2025-06-18' };
+    const initialized = JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    expect((await rawRequest(server.url, { headers: mcpHeaders(tokens.ephemeral, session), body: initialized })).status).toBe(202);
+    const stream = rawRequest(server.url, { method: 'GET', headers: { accept: 'text/event-stream', authorization: `Bearer ${tokens.ephemeral}`, ...session } });
+    const within = <T,>(p: Promise<T>, ms: number) => Promise.race([p, new Promise<'open'>((res) => setTimeout(() => res('open'), ms))]);
+    // The periodic check runs every 30 s on a store that tells of its changes: only the expiry's own timer ends it this soon.
+    expect(await within(stream, 10_000)).not.toBe('open');
+    expect(Date.now()).toBeGreaterThanOrEqual(expiresAt.getTime()); // it was held open until then
+  });
+
   it('an expired token is refused on its next request, without a restart, and sends nothing', async () => {
     const expiresAt = new Date(Date.now() + 4000);
     createToken('brief', '--secrets', 'ALPHA_*', '--expires', expiresAt.toISOString());

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempHome, type TempHome } from '../helpers/cli.js';
-import { connectHttp, startHttpServer, type HttpServerProcess, type HttpSession } from '../helpers/http-server.js';
+import { connectHttp, INITIALIZE, mcpHeaders, rawRequest, startHttpServer, type HttpServerProcess, type HttpSession } from '../helpers/http-server.js';
 import { freshDatabase } from '../helpers/postgres-db.js';
 import { startStub, type Stub } from '../helpers/stub.js';
 import { tcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
@@ -91,6 +91,23 @@ describe('a change made while an instance is cut off from the database', () => {
     expect(JSON.stringify(held)).toContain('PRINCIPAL_SUSPENDED');
     expect(Date.now() - back).toBeLessThan(1_000);
     await sleep(100);
+  });
+
+  it("a token revoked on one instance loses its open event stream on the other within a second (told by NOTIFY)", async () => {
+    const streamer = tokenOf(b, 'agent-streamer');
+    const url = servers[0]!.url;
+    const opened = await rawRequest(url, { headers: mcpHeaders(streamer), body: INITIALIZE });
+    expect(opened.status).toBe(200);
+    const sessionId = String(opened.headers['mcp-session-id']);
+    const session = { 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-06-18' };
+    const initialized = JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    expect((await rawRequest(url, { headers: mcpHeaders(streamer, session), body: initialized })).status).toBe(202);
+    const stream = rawRequest(url, { method: 'GET', headers: { accept: 'text/event-stream', authorization: `Bearer ${streamer}`, ...session } });
+    const within = <T,>(p: Promise<T>, ms: number) => Promise.race([p, sleep(ms).then(() => 'open' as const)]);
+    expect(await within(stream, 500)).toBe('open'); // held open while the token is good
+    // The periodic check runs every 30 s when the store tells of changes: only the notice closes it this soon.
+    expect(runCli(['token', 'revoke', 'agent-streamer'], { env: b.env }).code).toBe(0);
+    expect(await within(stream, 1_000)).not.toBe('open');
   });
 
   it('the chain still verifies, and no value reached any output', () => {
