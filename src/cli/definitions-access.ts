@@ -17,7 +17,7 @@ export function declareAccessCommands(program: Command): void {
     .option('--principal <id>', 'only entries by this principal (e.g. stdio, cli:alice, a token name)')
     .option('--json', 'print as one JSON array')
     .option('--jsonl', 'print as JSON lines, one entry per line (for streaming tools)')
-    .option('--follow', 'after the entries so far, keep printing new ones as they are written (across log rotation) until Ctrl-C; --json then prints JSON lines')
+    .option('--follow', 'after the entries so far, keep printing new ones as they are written (across log rotation; on PostgreSQL, by every instance) until Ctrl-C; --json then prints JSON lines')
     .action(lazy(() => import('./commands/audit.js').then((m) => m.auditAction)));
 
   audit

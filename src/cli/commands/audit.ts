@@ -8,7 +8,8 @@ import { vaultFileExists } from '../../vault/store.js';
 import { action, EXIT, globalOptions, openVault, pathsFor } from '../context.js';
 import { readyTrail, type AuditReader } from '../../audit/trail.js';
 import { chooseStoreUrl } from '../../store/choice.js';
-import { escapeControls, printJson, printLine, printTable, toJson } from '../io.js';
+import { escapeControls, note, printJson, printLine, printTable, toJson } from '../io.js';
+import type { AuditFollower } from '../../store/audit/follow.js';
 import { openAdmin } from '../admin.js';
 import { adminHint } from '../admin-hints.js';
 
@@ -37,8 +38,13 @@ export const auditAction = action(async (opts: AuditOptions, cmd: Command) => {
     action: opts.action,
     principal: opts.principal,
   };
-  if (opts.follow && onPostgres) throw new BlindfoldError('BAD_INPUT', '--follow reads the audit file of a home; a PostgreSQL store has no file to follow (run `blindfold audit --since 1m` again instead)');
-  if (opts.follow) return follow(paths.audit, filter, opts.json || opts.jsonl ? 'lines' : 'table');
+  if (opts.follow) {
+    const url = chooseStoreUrl(globalOptions(cmd).store);
+    const start: StartFollow = url
+      ? async (show, failed) => (await import('../../store/postgres/audit-follow.js')).followPostgresAudit(url, show, failed, { onUnavailable: (down) => note(down ? 'the database is unavailable; waiting for it (nothing is skipped)' : 'the database is back; following again') })
+      : async (show, failed) => (await import('../../store/audit/follow.js')).followAudit(paths.audit, show, failed);
+    return follow(start, filter, opts.json || opts.jsonl ? 'lines' : 'table');
+  }
   const entries = (onPostgres ? await postgresTrail(cmd) : fileHomeState(paths).auditReader()).query(filter);
   // --json is one document like every other command's; lines stay available for streams.
   if (opts.json) return printJson(entries);
@@ -74,8 +80,7 @@ function rowOf(e: AuditEntry): string[] {
  * SIGINT or SIGTERM, which end it quietly with 0 (a closed pipe does too: io.ts). Lines, never one
  * JSON document, since the output has no end. A table's columns keep the widths of its first rows.
  */
-async function follow(path: string, filter: AuditFilter, format: 'lines' | 'table'): Promise<void> {
-  const { followAudit } = await import('../../store/audit/follow.js');
+async function follow(start: StartFollow, filter: AuditFilter, format: 'lines' | 'table'): Promise<void> {
   let widths: number[] | undefined;
   const show = (entries: AuditEntry[]) => {
     const shown = entries.filter((e) => matches(e, filter));
@@ -94,19 +99,28 @@ async function follow(path: string, filter: AuditFilter, format: 'lines' | 'tabl
   };
   await new Promise<void>((resolve, reject) => {
     const signals = ['SIGINT', 'SIGTERM'] as const;
+    let follower: AuditFollower | undefined;
+    let ended = false;
     const end = () => {
+      ended = true;
       for (const s of signals) process.removeListener(s, end);
-      follower.stop();
+      follower?.stop();
       resolve();
     };
     for (const s of signals) process.once(s, end);
-    const follower = followAudit(path, show, (err) => {
+    const failed = (err: unknown) => {
       for (const s of signals) process.removeListener(s, end);
       reject(err);
-    });
-    if (!widths && format === 'table') show([]);
+    };
+    start(show, failed).then((f) => {
+      follower = f;
+      if (ended) f.stop();
+    }, failed);
   });
 }
+
+/** Starts following a trail: the file of a home, or the chain's table on PostgreSQL. */
+type StartFollow = (show: (entries: AuditEntry[]) => void, failed: (err: unknown) => void) => Promise<AuditFollower>;
 
 /** A refusal's fix, for the admin's eyes (the agent was told only who decides). */
 function withFix(outcome: string, e: { outcome?: unknown; action?: unknown; reason?: unknown; secrets?: unknown; principal?: unknown }): string {

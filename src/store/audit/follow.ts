@@ -158,7 +158,7 @@ export interface AuditFollower {
 }
 
 /**
- * Calls `onEntries` with the entries so far, then with each batch appended, until `stop()`.
+ * Calls `onEntries` with the entries so far (even none), then with each batch appended, until `stop()`.
  * A read that fails ends the follow through `onError`.
  */
 export function followAudit(
@@ -177,11 +177,14 @@ export function followAudit(
     watcher?.close();
     tail.close();
   };
+  let first = true;
   const check = () => {
     if (stopped) return;
     try {
       const entries = tail.read();
-      if (entries.length > 0) onEntries(entries);
+      // The first call says what there is so far, even nothing (a table prints its header then).
+      if (entries.length > 0 || first) onEntries(entries);
+      first = false;
     } catch (err) {
       stop();
       onError(err);
