@@ -10,7 +10,7 @@
 // not the run's (temp-check.ts makes that one 0700 root, which the server's user cannot enter), and
 // is removed at the end. Durability is off (fsync, full pages): a test server loses nothing it needs.
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,6 +35,18 @@ export interface PostgresServer {
   halt(): void;
   /** Starts a halted server again on the same data and port. */
   resume(): void;
+}
+
+/**
+ * A server with TLS on (ssl=on): `files` (PEM, by name: server.crt and server.key at least, which
+ * the server presents) are written into its data folder, owned by its user, mode 0600, as PostgreSQL
+ * requires of a key; `hba` replaces pg_hba.conf's loopback lines (e.g. `hostssl all all 127.0.0.1/32 trust`).
+ */
+export interface PostgresTls {
+  files: Record<string, string>;
+  hba: string[];
+  /** More server settings (`-c name=value`), e.g. ssl_ca_file=ca.crt for client certificates. */
+  settings?: Record<string, string>;
 }
 
 interface Binaries {
@@ -94,8 +106,9 @@ async function freePort(): Promise<number> {
  * server as a crash would (halt) needs it, or commits acknowledged in the last moments are lost
  * by the server, not by Blindfold.
  */
-function serverOptions(port: number, dir: string, durable: boolean): string {
+function serverOptions(port: number, dir: string, durable: boolean, tls: PostgresTls | undefined): string {
   return [
+    ...(tls ? ['-c ssl=on', ...Object.entries(tls.settings ?? {}).map(([name, value]) => `-c ${name}=${value}`)] : []),
     `-p ${port}`,
     '-c listen_addresses=127.0.0.1',
     `-c unix_socket_directories=${dir}`, // not /var/run/postgresql, which a system cluster may own
@@ -110,7 +123,7 @@ function serverOptions(port: number, dir: string, durable: boolean): string {
  * Starts a throwaway server — the run's, or a test's own when it stops and restarts one (the run's
  * is shared by every test) — and throws (with its log) when it does not answer.
  */
-export async function startPostgres(options: { durable?: boolean } = {}): Promise<PostgresServer> {
+export async function startPostgres(options: { durable?: boolean; tls?: PostgresTls } = {}): Promise<PostgresServer> {
   const { bin, from } = findBinaries();
   const user = serverUser();
   // Under runuser, in the system's /tmp: a test's os.tmpdir() is the run's 0700 folder, which that user cannot enter.
@@ -127,21 +140,33 @@ export async function startPostgres(options: { durable?: boolean } = {}): Promis
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    if (user) {
-      const uid = Number(spawnSync('id', ['-u', user], { encoding: 'utf8' }).stdout.trim());
-      const gid = Number(spawnSync('id', ['-g', user], { encoding: 'utf8' }).stdout.trim());
-      chownSync(dir, uid, gid);
-    }
+    const owner = user
+      ? { uid: Number(spawnSync('id', ['-u', user], { encoding: 'utf8' }).stdout.trim()), gid: Number(spawnSync('id', ['-g', user], { encoding: 'utf8' }).stdout.trim()) }
+      : undefined;
+    if (owner) chownSync(dir, owner.uid, owner.gid);
     must(run(user, join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C']), 'initdb');
+    const tls = options.tls;
+    if (tls) {
+      for (const [name, pem] of Object.entries(tls.files)) {
+        const file = join(data, name);
+        writeFileSync(file, pem, { mode: 0o600 });
+        chmodSync(file, 0o600);
+        if (owner) chownSync(file, owner.uid, owner.gid);
+      }
+      const hba = join(data, 'pg_hba.conf');
+      const kept = readFileSync(hba, 'utf8').split('\n').filter((line) => !/^\s*host/.test(line));
+      writeFileSync(hba, [...kept, ...tls.hba, ''].join('\n'));
+    }
     const launch = (port: number) =>
-      run(user, join(bin, 'pg_ctl'), ['-D', data, '-l', log, '-o', serverOptions(port, dir, options.durable ?? false), '-w', '-t', '60', 'start']);
+      run(user, join(bin, 'pg_ctl'), ['-D', data, '-l', log, '-o', serverOptions(port, dir, options.durable ?? false, tls), '-w', '-t', '60', 'start']);
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();
       const result = launch(port);
       if (result.status === 0) {
         started = true;
         const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
-        const client = new pg.Client({ connectionString: url });
+        // A TLS server may refuse plaintext (hostssl): TLS then, its certificate checked by the test itself.
+        const client = new pg.Client({ connectionString: url, ...(tls ? { ssl: { rejectUnauthorized: false } } : {}) });
         await client.connect();
         const version = String((await client.query<{ version: string }>('SELECT version()')).rows[0]?.version);
         await client.end();

@@ -4,10 +4,12 @@
  * the connection URL's password never appears (`location` is the URL without it), and a database
  * that does not answer is STORE_UNAVAILABLE — the call fails, the next one tries again, and service
  * resumes by itself when the database is back (the pool replaces broken connections on demand).
+ * TLS follows the URL's `sslmode` with libpq's meanings (tls.ts); a bad value is refused here, at once.
  */
 import type { Client, ClientConfig, Pool, PoolClient } from 'pg';
 import { BlindfoldError } from '../../errors.js';
 import { logger } from '../../log.js';
+import { isTlsFailure, isTlsRefusedByServer, tlsChoice, type TlsChoice } from './tls.js';
 
 export interface PostgresOptions {
   /** Connections this instance may hold (default 10): the team server's concurrency, bounded. */
@@ -77,6 +79,11 @@ export class PostgresConnection {
   readonly #url: string;
   readonly #secrets: string[];
   readonly #options: PostgresOptions;
+  readonly #tls: TlsChoice;
+  /** sslmode=prefer met a server without TLS: connections go on in plaintext, as libpq's would. */
+  #plaintext = false;
+  /** A pooled connection was made: under `prefer`, whether TLS is on is settled. */
+  #settled = false;
   #pool: Pool | undefined;
   #closed = false;
 
@@ -85,6 +92,7 @@ export class PostgresConnection {
     this.location = redactedLocation(url);
     this.#secrets = secretsOf(url);
     this.#options = options;
+    this.#tls = tlsChoice(url);
   }
 
   /** What a driver error becomes: STORE_UNAVAILABLE when the database is away, else INTERNAL; the password scrubbed either way. */
@@ -94,11 +102,21 @@ export class PostgresConnection {
     if (code === '55P03') {
       return new BlindfoldError('VAULT_LOCKED', `the vault in ${this.location} stayed locked by another writer while ${doing}; nothing was changed; try again`);
     }
-    if (isUnavailable(err)) {
-      return new BlindfoldError('STORE_UNAVAILABLE', `the store ${this.location} is unavailable while ${doing} (${code}); nothing was changed by this call; it is tried again on the next one`, { code });
-    }
     let message = err instanceof Error ? err.message : String(err);
     for (const secret of this.#secrets) message = message.split(secret).join('***');
+    // Unavailable too (a team server keeps serving once the certificate or pg_hba.conf is fixed), but
+    // said plainly: the driver's words name what TLS or the server's pg_hba.conf refused.
+    if (isTlsFailure(err)) {
+      return new BlindfoldError(
+        'STORE_UNAVAILABLE',
+        `the store ${this.location} refused the TLS connection (sslmode=${this.#tls.mode}) while ${doing}: ${message} (${code}); nothing was changed by this call`,
+        { code },
+      );
+    }
+    if (isUnavailable(err)) {
+      const why = code.startsWith('28') ? `: ${message}` : '';
+      return new BlindfoldError('STORE_UNAVAILABLE', `the store ${this.location} is unavailable while ${doing} (${code})${why}; nothing was changed by this call; it is tried again on the next one`, { code });
+    }
     return new BlindfoldError('INTERNAL', `the store ${this.location} failed while ${doing}: ${message} (${code})`);
   }
 
@@ -119,7 +137,8 @@ export class PostgresConnection {
   /** The driver's settings: never the URL itself in anything but the driver. */
   config(): ClientConfig {
     return {
-      connectionString: this.#url,
+      connectionString: this.#tls.url,
+      ssl: this.#plaintext ? false : this.#tls.ssl,
       connectionTimeoutMillis: this.#options.connectTimeoutMs ?? 5_000,
       keepAlive: true,
       lock_timeout: this.#options.lockTimeoutMs ?? 30_000,
@@ -135,7 +154,7 @@ export class PostgresConnection {
   async withClient<T>(doing: string, work: (client: PoolClient) => Promise<T>): Promise<T> {
     let client: PoolClient;
     try {
-      client = await (await this.#getPool()).connect();
+      client = await this.#connect();
     } catch (err) {
       throw this.translate(err, doing);
     }
@@ -154,6 +173,31 @@ export class PostgresConnection {
     }
   }
 
+  /**
+   * A pooled client. Under sslmode=prefer a server without TLS answers "no" (pg gives up where libpq
+   * would go on in plaintext): the pool is then rebuilt without TLS and asked once more.
+   */
+  async #connect(): Promise<PoolClient> {
+    try {
+      const client = await (await this.#getPool()).connect();
+      this.#settled = true;
+      return client;
+    } catch (err) {
+      if (this.#tls.mode !== 'prefer' || !isTlsRefusedByServer(err)) throw err;
+      if (!this.#plaintext) {
+        // (A concurrent caller that met the same refusal finds this done and simply asks again.)
+        logger().debug({ location: this.location }, 'the PostgreSQL server offers no TLS: sslmode=prefer goes on unencrypted');
+        this.#plaintext = true;
+        const old = this.#pool;
+        this.#pool = undefined;
+        await old?.end().catch(() => {});
+      }
+      const client = await (await this.#getPool()).connect();
+      this.#settled = true;
+      return client;
+    }
+  }
+
   /** One query on any pooled client, errors translated. */
   async query<R extends Record<string, unknown>>(doing: string, text: string, values: unknown[] = []): Promise<R[]> {
     return this.withClient(doing, async (client) => {
@@ -167,6 +211,8 @@ export class PostgresConnection {
 
   /** A client of its own, outside the pool (LISTEN holds its connection). */
   async dedicatedClient(): Promise<Client> {
+    // Under `prefer`, a pooled connection settles whether the server offers TLS first.
+    if (this.#tls.mode === 'prefer' && !this.#settled) await this.withClient('connecting', async () => {});
     const pg = await pgDriver();
     return new pg.Client(this.config());
   }
