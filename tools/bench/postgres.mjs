@@ -12,7 +12,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -212,7 +212,9 @@ export async function auditOnDisk(startPostgres) {
 
 function machine() {
   const model = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown CPU';
-  return `nproc ${(readFileSync('/proc/cpuinfo', 'utf8').match(/^processor/gm) ?? []).length}, ${model}, Node ${process.version}`;
+  // The load average as the run ends (its last 5 and 15 minutes): other work on the machine moves every figure here.
+  const [, five, fifteen] = loadavg();
+  return `nproc ${(readFileSync('/proc/cpuinfo', 'utf8').match(/^processor/gm) ?? []).length}, ${model}, Node ${process.version}, load average at the end of the run ${f(five, 1)} (5 min) / ${f(fifteen, 1)} (15 min)`;
 }
 
 export async function run() {
@@ -345,9 +347,9 @@ per entry in a row for the whole team, which PostgreSQL's own group commit canno
 ${f(a.fsync.perEntry.one.rate)} appends/s from one writer, ${f(a.fsync.perEntry.two.rate)} from two, here. Grouped, one flush serves ${f(a.fsync.group.two.perTransaction, 0)} entries (every append in
 flight) and the chain took ${f(a.fsync.group.one.rate)} and ${f(a.fsync.group.two.rate)} appends/s. What is left: the groups of two instances
 still take the lock in turn, one flush each, so with a flush of F ms the chain carries at most (entries per group) / F
-entries per millisecond, and a group is never larger than what one instance has in flight; this machine's virtual disk flushes fast (one
-append alone ${f(a.fsync.perEntry.one.aloneMs, 2)} ms with fsync on, ${f(a.noFsync.perEntry.one.aloneMs, 2)} ms off), so on a slower disk both columns drop, the per-entry one in
-proportion to the flush. The entry of an admin change (\`set\`) is written in that change's own transaction (the change
+entries per millisecond, and a group is never larger than what one instance has in flight. On this machine the flush's share cannot be read reliably: one append alone took ${f(a.fsync.perEntry.one.aloneMs, 2)} ms with fsync on,
+${f(a.noFsync.perEntry.one.aloneMs, 2)} ms off, and with its load (above) these figures move by tens of percent between runs. On a disk with a longer
+flush the per-entry rate falls toward 1 / flush, the grouped one toward (entries per group) / flush. The entry of an admin change (\`set\`) is written in that change's own transaction (the change
 and its claim land together), so changes are not grouped. And a group fails as one: a connection lost mid-group refuses
 every call whose entry it held (up to 256), where it refused one before — fail closed, nothing acknowledged that was not
 committed.`;
