@@ -104,15 +104,16 @@ async function freePort(): Promise<number> {
 /**
  * `durable`: commits are written (to the OS) before they are acknowledged. A test that stops the
  * server as a crash would (halt) needs it, or commits acknowledged in the last moments are lost
- * by the server, not by Blindfold.
+ * by the server, not by Blindfold. `fsync`: commits also wait for the disk (the benchmark's durable
+ * case, tools/bench/postgres.mjs); no test needs it.
  */
-function serverOptions(port: number, dir: string, durable: boolean, tls: PostgresTls | undefined): string {
+function serverOptions(port: number, dir: string, durable: boolean, fsync: boolean, tls: PostgresTls | undefined): string {
   return [
     ...(tls ? ['-c ssl=on', ...Object.entries(tls.settings ?? {}).map(([name, value]) => `-c ${name}=${value}`)] : []),
     `-p ${port}`,
     '-c listen_addresses=127.0.0.1',
     `-c unix_socket_directories=${dir}`, // not /var/run/postgresql, which a system cluster may own
-    '-c fsync=off',
+    `-c fsync=${fsync ? 'on' : 'off'}`,
     `-c synchronous_commit=${durable ? 'on' : 'off'}`,
     '-c full_page_writes=off',
     '-c max_connections=200',
@@ -123,7 +124,7 @@ function serverOptions(port: number, dir: string, durable: boolean, tls: Postgre
  * Starts a throwaway server — the run's, or a test's own when it stops and restarts one (the run's
  * is shared by every test) — and throws (with its log) when it does not answer.
  */
-export async function startPostgres(options: { durable?: boolean; tls?: PostgresTls } = {}): Promise<PostgresServer> {
+export async function startPostgres(options: { durable?: boolean; fsync?: boolean; tls?: PostgresTls } = {}): Promise<PostgresServer> {
   const { bin, from } = findBinaries();
   const user = serverUser();
   // Under runuser, in the system's /tmp: a test's os.tmpdir() is the run's 0700 folder, which that user cannot enter.
@@ -158,7 +159,7 @@ export async function startPostgres(options: { durable?: boolean; tls?: Postgres
       writeFileSync(hba, [...kept, ...tls.hba, ''].join('\n'));
     }
     const launch = (port: number) =>
-      run(user, join(bin, 'pg_ctl'), ['-D', data, '-l', log, '-o', serverOptions(port, dir, options.durable ?? false, tls), '-w', '-t', '60', 'start']);
+      run(user, join(bin, 'pg_ctl'), ['-D', data, '-l', log, '-o', serverOptions(port, dir, options.durable ?? false, options.fsync ?? false, tls), '-w', '-t', '60', 'start']);
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();
       const result = launch(port);

@@ -5,7 +5,9 @@
  * whatever instance wrote each entry (`verify` passes across instances); the primary key on seq
  * refuses a second entry at a seq should the lock ever be bypassed. An entry appended from the
  * `beforeCommit` of a PostgreSQL store's change on the same database is written in that change's
- * transaction (transaction.ts): the change and its entry land together or not at all.
+ * transaction (transaction.ts): the change and its entry land together or not at all. Other appends
+ * are grouped (audit-group.ts): those that arrive while one append transaction is in flight are
+ * written together by the next, so the lock is held across one COMMIT for many entries.
  *
  * The reader half of the AuditTrail interface (query, usage, verify) is synchronous today, and a
  * database can only be read asynchronously. So this trail keeps a mirror of the rows: loaded whole
@@ -24,20 +26,12 @@ import type { AuditTrail } from '../../audit/trail.js';
 import { logger } from '../../log.js';
 import { matches, type AuditFilter, type Usage, type VerifyResult } from '../audit/query.js';
 import { countEntryUsage } from '../audit/retention.js';
-import type { PoolClient } from 'pg';
+import { chainOn, type ChainContext, type ChainKey, type Read } from './audit-chain.js';
+import { GroupCommit, type GroupBounds } from './audit-group.js';
 import type { PostgresConnection } from './connection.js';
 import { queued, transactionOn } from './transaction.js';
 
-/** pg_advisory_xact_lock key of the chain's head: "bfaudit" in ASCII, fixed across releases. */
-export const AUDIT_LOCK = '27697116485020020';
-
-type ChainKey = ReturnType<typeof macKey>;
-
-/** Rows read under the chain's lock, the appended entry last; `whole`: every stored row (the mirror had diverged). */
-interface Read {
-  rows: AuditEntry[];
-  whole: boolean;
-}
+export { AUDIT_LOCK } from './audit-chain.js';
 
 export interface PostgresAuditOptions {
   /** The chain key; without it the trail only reads (query, usage, notices: the home's auditReader). */
@@ -45,6 +39,8 @@ export interface PostgresAuditOptions {
   vaultId: string;
   /** Test-only clock (entries' time). */
   now?: () => number;
+  /** Bounds of a group commit (audit-group.ts; default DEFAULT_GROUP); `maxEntries: 1` writes a transaction per entry. */
+  group?: Partial<GroupBounds>;
 }
 
 export class PostgresAuditTrail implements AuditTrail {
@@ -58,6 +54,8 @@ export class PostgresAuditTrail implements AuditTrail {
   #loaded = false;
   #notices = 0;
   readonly #pending = new Set<Promise<unknown>>();
+  /** Appends outside a store change: grouped, many entries per transaction. */
+  readonly #group: GroupCommit;
 
   /** Whether `close` ends the connection (opened for this trail alone). */
   readonly #owned: boolean;
@@ -68,6 +66,7 @@ export class PostgresAuditTrail implements AuditTrail {
     this.#key = options.key ? macKey(options.key) : undefined;
     this.#vaultId = options.vaultId;
     this.#now = options.now ?? Date.now;
+    this.#group = new GroupCommit((take) => this.#writeGroup(take), options.group);
   }
 
   /**
@@ -115,19 +114,27 @@ export class PostgresAuditTrail implements AuditTrail {
   async append(fields: AuditFields): Promise<AuditEntry> {
     const key = this.#keyFor('append to');
     const capped = capFields(fields);
-    const doing = 'appending to the audit trail';
     // Inside a change of the store on this database: in its transaction, landing with it or not at all.
     const transaction = transactionOn(this.#connection.location);
+    if (!transaction) return structuredClone(await this.#group.append(capped));
     try {
-      if (transaction) {
-        const read = await queued(transaction, () => this.#chainOn(transaction.client, key, capped));
-        transaction.afterCommit.push(() => this.#merge(read));
-        return structuredClone(read.rows.at(-1)!);
-      }
+      const read = await queued(transaction, () => chainOn(transaction.client, this.#context(key), () => [capped]));
+      transaction.afterCommit.push(() => this.#merge(read));
+      return structuredClone(read.written[0]!);
+    } catch (err) {
+      throw unavailable(this.#connection.translate(err, 'appending to the audit trail'));
+    }
+  }
+
+  /** One group commit's transaction (audit-group.ts): its entries, once committed, in the mirror. */
+  async #writeGroup(take: () => AuditFields[]): Promise<AuditEntry[]> {
+    const doing = 'appending to the audit trail';
+    const key = this.#keyFor('append to');
+    try {
       const read = await this.#connection.withClient(doing, async (client) => {
         try {
           await client.query('BEGIN');
-          const written = await this.#chainOn(client, key, capped);
+          const written = await chainOn(client, this.#context(key), take);
           await client.query('COMMIT');
           return written;
         } catch (err) {
@@ -136,38 +143,15 @@ export class PostgresAuditTrail implements AuditTrail {
         }
       });
       this.#merge(read);
-      return structuredClone(read.rows.at(-1)!);
+      return read.written;
     } catch (err) {
       // Rows this instance has not seen may exist now (a lost COMMIT answer): the next append reads them under the lock.
       throw unavailable(this.#connection.translate(err, doing));
     }
   }
 
-  /**
-   * In the caller's transaction: the chain's lock (held to its end), what other instances appended
-   * since this one last read, and the next entry after them. Returns those rows, the new one last —
-   * all of them (`whole`) when the database no longer holds this instance's last entry as it read
-   * it (restored from a backup): the chain goes on from what is stored, never from the mirror.
-   */
-  async #chainOn(client: PoolClient, key: ChainKey, capped: AuditFields): Promise<Read> {
-    await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [AUDIT_LOCK]);
-    const mine = this.#entries.at(-1);
-    // From our last entry on (one round trip): it must still be there, unchanged.
-    let rows = (await client.query<{ entry: AuditEntry }>('SELECT entry FROM blindfold_audit WHERE seq >= $1 ORDER BY seq', [mine?.seq ?? 0])).rows.map((r) => r.entry);
-    const whole = mine !== undefined && rows[0]?.mac !== mine.mac;
-    if (whole) rows = (await client.query<{ entry: AuditEntry }>('SELECT entry FROM blindfold_audit ORDER BY seq')).rows.map((r) => r.entry);
-    const caughtUp = whole ? rows : rows.filter((e) => e.seq > (mine?.seq ?? 0));
-    const last = caughtUp.at(-1) ?? (whole ? undefined : mine);
-    const next: AuditEntry = {
-      time: new Date(this.#now()).toISOString(),
-      seq: (last?.seq ?? 0) + 1,
-      ...capped,
-      prev: last?.mac ?? genesis(this.#vaultId),
-      mac: '',
-    };
-    next.mac = macOf(key, next as unknown as Record<string, unknown>);
-    await client.query('INSERT INTO blindfold_audit (seq, entry) VALUES ($1, $2)', [next.seq, JSON.stringify(next)]);
-    return { rows: [...caughtUp, next], whole };
+  #context(key: ChainKey): ChainContext {
+    return { key, vaultId: this.#vaultId, now: this.#now, last: () => this.#entries.at(-1) };
   }
 
   /**
@@ -224,9 +208,9 @@ export class PostgresAuditTrail implements AuditTrail {
     return { ok: true, entries: entries.length, ...(this.#notices ? { unsignedNotices: this.#notices } : {}) };
   }
 
-  /** Entries are committed when `append` resolves; notices still on their way are awaited here. */
+  /** Entries are committed when `append` resolves; appends still queued or in flight, and notices on their way, are awaited here. */
   async settled(): Promise<void> {
-    await Promise.all([...this.#pending]);
+    await Promise.all([...this.#pending, this.#group.settled()]);
   }
 
   /** The mirror, once read: fail closed rather than answer "no entries" for rows never read. */
@@ -241,7 +225,7 @@ export class PostgresAuditTrail implements AuditTrail {
   }
 
   flush(): void {
-    // Nothing is buffered: an entry is committed before `append` resolves.
+    // Nothing is buffered past `append`: an entry is committed before its promise resolves.
   }
 
   close(): void {
