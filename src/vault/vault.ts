@@ -25,7 +25,7 @@ import { applyRemove, retiredCount, type RemoveOptions } from './removal.js';
 import { rotateMasterKey, type RotationProgress } from './rotation.js';
 import type { SecretRecord, VaultFile } from './schema.js';
 import { VAULT_COLLECTIONS, type VaultStore } from './store.js';
-import { writeRecorded } from './write.js';
+import { writeRecorded, WritesInFlight } from './write.js';
 import { ChangeLog } from './change-log.js';
 import { TokenRegistry } from './tokens.js';
 
@@ -50,6 +50,7 @@ export class Vault {
   #recorder: ChangeRecorder | undefined;
   #fingerprints: FingerprintBinder | undefined;
   readonly #changes = new ChangeLog();
+  readonly #writes = new WritesInFlight();
   #tokens: TokenRegistry | undefined;
   /** The store revision this vault last took in (the document itself moves with the store). */
   #seen: number;
@@ -79,9 +80,7 @@ export class Vault {
   }
 
   /** Where this process's key came from (so `rotate-key` knows which key to replace). */
-  get keySource(): KeyMaterial['source'] {
-    return this.#keys.material.source;
-  }
+  get keySource(): KeyMaterial['source'] { return this.#keys.material.source; }
 
   /** Every change from now on goes through this recorder, inside the write lock. */
   recordChangesWith(recorder: ChangeRecorder): void {
@@ -135,9 +134,7 @@ export class Vault {
     return Object.keys(this.#data.secrets).length;
   }
 
-  has(name: string): boolean {
-    return Object.hasOwn(this.#data.secrets, name);
-  }
+  has(name: string): boolean { return Object.hasOwn(this.#data.secrets, name); }
 
   get(name: string): SecretInfo {
     return toInfo(this.#record(name));
@@ -195,9 +192,10 @@ export class Vault {
   }
 
   /** Bumped each time the in-memory data changes (a refresh that read a change, or our own write). */
-  get revision(): number {
-    return this.#changes.revision;
-  }
+  get revision(): number { return this.#changes.revision; }
+
+  /** Resolves once no write of this vault is in flight (null: none is); background work waits for it (write.ts). */
+  writesSettled(): Promise<void> | null { return this.#writes.settled(); }
 
   /** `everyFingerprint` of only the names changed after `revision` (change-log.ts); undefined when unknown. */
   fingerprintsChangedSince(revision: number): Iterable<IndexedFingerprints> | undefined {
@@ -267,11 +265,12 @@ export class Vault {
   }
 
   /** See write.ts. The store applied what landed; catching up reads only what followed it. */
-  async #write<R>(mutate: (file: VaultFile, record: (e: VaultEvent) => void) => R, opts: WriteOptions = {}): Promise<R> {
-    const context = { store: this.store, vaultId: this.#data.vaultId, keys: this.#keys, recorder: this.#recorder };
-    const result = await writeRecorded(context, mutate, opts);
-    await this.#catchUp();
-    return result;
+  #write<R>(mutate: (file: VaultFile, record: (e: VaultEvent) => void) => R, opts: WriteOptions = {}): Promise<R> {
+    return this.#writes.run(async () => {
+      const result = await writeRecorded({ store: this.store, vaultId: this.#data.vaultId, keys: this.#keys, recorder: this.#recorder }, mutate, opts);
+      await this.#catchUp();
+      return result;
+    });
   }
 
   /** Takes in what the store holds now, noting which names changed since we last looked. */
