@@ -25,7 +25,8 @@ import { applyRemove, retiredCount, type RemoveOptions } from './removal.js';
 import { rotateMasterKey, type RotationProgress } from './rotation.js';
 import type { SecretRecord, VaultFile } from './schema.js';
 import { VAULT_COLLECTIONS, type VaultStore } from './store.js';
-import { writeRecorded, WritesInFlight } from './write.js';
+import { writeRecorded } from './write.js';
+import { InFlight } from './in-flight.js';
 import { ChangeLog } from './change-log.js';
 import { TokenRegistry } from './tokens.js';
 
@@ -50,7 +51,8 @@ export class Vault {
   #recorder: ChangeRecorder | undefined;
   #fingerprints: FingerprintBinder | undefined;
   readonly #changes = new ChangeLog();
-  readonly #writes = new WritesInFlight();
+  /** Writes and refreshes in flight: background work waits for them (in-flight.ts). */
+  readonly #busy = new InFlight();
   #tokens: TokenRegistry | undefined;
   /** The store revision this vault last took in (the document itself moves with the store). */
   #seen: number;
@@ -104,15 +106,17 @@ export class Vault {
   }
 
   /** Picks up writes made by other processes, and the new key after a rotation; one stat when nothing changed. */
-  async refresh(): Promise<void> {
-    if (!(await this.store.changedSince(this.#stamp))) {
-      if (this.#keys.missing) {
-        await this.#keys.follow(this.#data);
-        if (!this.#keys.missing) this.#bump(null); // values under the followed key are readable now
+  refresh(): Promise<void> {
+    return this.#busy.run(async () => {
+      if (!(await this.store.changedSince(this.#stamp))) {
+        if (this.#keys.missing) {
+          await this.#keys.follow(this.#data);
+          if (!this.#keys.missing) this.#bump(null); // values under the followed key are readable now
+        }
+        return;
       }
-      return;
-    }
-    await this.#catchUp();
+      await this.#catchUp();
+    });
   }
 
   /** Sorted by name; built once per vault revision (list_secrets is called often, writes are rare). */
@@ -125,14 +129,10 @@ export class Vault {
     return this.#listing;
   }
 
-  names(): string[] {
-    return Object.keys(this.#data.secrets).sort();
-  }
+  names(): string[] { return Object.keys(this.#data.secrets).sort(); }
 
   /** How many secrets there are, without sorting their names (serve's banner, at start). */
-  get size(): number {
-    return Object.keys(this.#data.secrets).length;
-  }
+  get size(): number { return Object.keys(this.#data.secrets).length; }
 
   has(name: string): boolean { return Object.hasOwn(this.#data.secrets, name); }
 
@@ -194,8 +194,8 @@ export class Vault {
   /** Bumped each time the in-memory data changes (a refresh that read a change, or our own write). */
   get revision(): number { return this.#changes.revision; }
 
-  /** Resolves once no write of this vault is in flight (null: none is); background work waits for it (write.ts). */
-  writesSettled(): Promise<void> | null { return this.#writes.settled(); }
+  /** Resolves once no write or refresh of this vault is in flight; null when none is (in-flight.ts). */
+  whenIdle(): Promise<void> | null { return this.#busy.whenIdle(); }
 
   /** `everyFingerprint` of only the names changed after `revision` (change-log.ts); undefined when unknown. */
   fingerprintsChangedSince(revision: number): Iterable<IndexedFingerprints> | undefined {
@@ -266,7 +266,7 @@ export class Vault {
 
   /** See write.ts. The store applied what landed; catching up reads only what followed it. */
   #write<R>(mutate: (file: VaultFile, record: (e: VaultEvent) => void) => R, opts: WriteOptions = {}): Promise<R> {
-    return this.#writes.run(async () => {
+    return this.#busy.run(async () => {
       const result = await writeRecorded({ store: this.store, vaultId: this.#data.vaultId, keys: this.#keys, recorder: this.#recorder }, mutate, opts);
       await this.#catchUp();
       return result;

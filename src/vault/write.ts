@@ -43,38 +43,3 @@ export async function writeRecorded<R>(
     return { next: current, result, ...(beforeCommit ? { beforeCommit } : {}) };
   });
 }
-
-/**
- * The vault's writes in flight, so that background work of this process (the redaction index fed
- * after start: src/redact/vault-index.ts) waits for them instead of running between their round
- * trips. A write holds the store's lock (on PostgreSQL the vault's row, which every instance's
- * writers queue on), and each slice run while one of its answers waits would hold that lock a
- * slice longer: `set` right after opening a vault of 100,000 took 70 ms, 10 ms of it its own (B7).
- */
-export class WritesInFlight {
-  #count = 0;
-  #settled: { promise: Promise<void>; resolve: () => void } | undefined;
-
-  async run<R>(write: () => Promise<R>): Promise<R> {
-    this.#count++;
-    try {
-      return await write();
-    } finally {
-      if (--this.#count === 0) {
-        this.#settled?.resolve();
-        this.#settled = undefined;
-      }
-    }
-  }
-
-  /** Resolves once no write is in flight; null when none is now. */
-  settled(): Promise<void> | null {
-    if (this.#count === 0) return null;
-    if (!this.#settled) {
-      let resolve!: () => void;
-      const promise = new Promise<void>((r) => (resolve = r));
-      this.#settled = { promise, resolve };
-    }
-    return this.#settled.promise;
-  }
-}
