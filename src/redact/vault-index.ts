@@ -5,8 +5,9 @@
  * change decrypts nothing.
  *
  * It is fed after start in slices, one turn of the event loop each, so that answering initialize
- * and tools/list never waits for a large vault (B4); anything that needs the index (a request,
- * the tripwire) calls `complete()` first, which finishes it synchronously.
+ * and tools/list never waits for a large vault (B4), and only while the vault has no write or
+ * refresh in flight (B7); anything that needs the index (a request, the tripwire) calls
+ * `complete()` first, which finishes it synchronously.
  */
 import { logger } from '../log.js';
 import { Redactor, windowFingerprints } from './redactor.js';
@@ -32,6 +33,8 @@ export interface FingerprintSource {
   everyFingerprint(): Iterable<IndexedFingerprints>;
   /** Only the names changed after `revision`, or undefined when unknown (then everything is fed). */
   fingerprintsChangedSince(revision: number): Iterable<IndexedFingerprints> | undefined;
+  /** Resolves once no write or refresh of the vault is in flight; null when none is now. */
+  whenIdle(): Promise<void> | null;
 }
 
 /** Names the fingerprint format, so fingerprints made by another format are redone, not trusted (v5: values read backwards too). */
@@ -93,6 +96,14 @@ export class VaultIndex {
 
   #feedInSlices(): void {
     if (this.#closed) return;
+    // Not between the round trips of the vault's writes and refreshes: each would wait a slice longer (src/vault/in-flight.ts).
+    const busy = this.#vault.whenIdle();
+    if (busy) {
+      void busy.then(() => {
+        if (!this.#closed) this.#timer = setImmediate(() => this.#feedInSlices());
+      });
+      return;
+    }
     const until = performance.now() + SLICE_MS;
     while (!this.#feed(BATCH)) {
       if (performance.now() >= until) {

@@ -26,6 +26,7 @@ import { rotateMasterKey, type RotationProgress } from './rotation.js';
 import type { SecretRecord, VaultFile } from './schema.js';
 import { VAULT_COLLECTIONS, type VaultStore } from './store.js';
 import { writeRecorded } from './write.js';
+import { InFlight } from './in-flight.js';
 import { ChangeLog } from './change-log.js';
 import { TokenRegistry } from './tokens.js';
 
@@ -50,6 +51,8 @@ export class Vault {
   #recorder: ChangeRecorder | undefined;
   #fingerprints: FingerprintBinder | undefined;
   readonly #changes = new ChangeLog();
+  /** Writes and refreshes in flight: background work waits for them (in-flight.ts). */
+  readonly #busy = new InFlight();
   #tokens: TokenRegistry | undefined;
   /** The store revision this vault last took in (the document itself moves with the store). */
   #seen: number;
@@ -79,9 +82,7 @@ export class Vault {
   }
 
   /** Where this process's key came from (so `rotate-key` knows which key to replace). */
-  get keySource(): KeyMaterial['source'] {
-    return this.#keys.material.source;
-  }
+  get keySource(): KeyMaterial['source'] { return this.#keys.material.source; }
 
   /** Every change from now on goes through this recorder, inside the write lock. */
   recordChangesWith(recorder: ChangeRecorder): void {
@@ -105,15 +106,17 @@ export class Vault {
   }
 
   /** Picks up writes made by other processes, and the new key after a rotation; one stat when nothing changed. */
-  async refresh(): Promise<void> {
-    if (!(await this.store.changedSince(this.#stamp))) {
-      if (this.#keys.missing) {
-        await this.#keys.follow(this.#data);
-        if (!this.#keys.missing) this.#bump(null); // values under the followed key are readable now
+  refresh(): Promise<void> {
+    return this.#busy.run(async () => {
+      if (!(await this.store.changedSince(this.#stamp))) {
+        if (this.#keys.missing) {
+          await this.#keys.follow(this.#data);
+          if (!this.#keys.missing) this.#bump(null); // values under the followed key are readable now
+        }
+        return;
       }
-      return;
-    }
-    await this.#catchUp();
+      await this.#catchUp();
+    });
   }
 
   /** Sorted by name; built once per vault revision (list_secrets is called often, writes are rare). */
@@ -126,18 +129,12 @@ export class Vault {
     return this.#listing;
   }
 
-  names(): string[] {
-    return Object.keys(this.#data.secrets).sort();
-  }
+  names(): string[] { return Object.keys(this.#data.secrets).sort(); }
 
   /** How many secrets there are, without sorting their names (serve's banner, at start). */
-  get size(): number {
-    return Object.keys(this.#data.secrets).length;
-  }
+  get size(): number { return Object.keys(this.#data.secrets).length; }
 
-  has(name: string): boolean {
-    return Object.hasOwn(this.#data.secrets, name);
-  }
+  has(name: string): boolean { return Object.hasOwn(this.#data.secrets, name); }
 
   get(name: string): SecretInfo {
     return toInfo(this.#record(name));
@@ -195,9 +192,10 @@ export class Vault {
   }
 
   /** Bumped each time the in-memory data changes (a refresh that read a change, or our own write). */
-  get revision(): number {
-    return this.#changes.revision;
-  }
+  get revision(): number { return this.#changes.revision; }
+
+  /** Resolves once no write or refresh of this vault is in flight; null when none is (in-flight.ts). */
+  whenIdle(): Promise<void> | null { return this.#busy.whenIdle(); }
 
   /** `everyFingerprint` of only the names changed after `revision` (change-log.ts); undefined when unknown. */
   fingerprintsChangedSince(revision: number): Iterable<IndexedFingerprints> | undefined {
@@ -267,11 +265,12 @@ export class Vault {
   }
 
   /** See write.ts. The store applied what landed; catching up reads only what followed it. */
-  async #write<R>(mutate: (file: VaultFile, record: (e: VaultEvent) => void) => R, opts: WriteOptions = {}): Promise<R> {
-    const context = { store: this.store, vaultId: this.#data.vaultId, keys: this.#keys, recorder: this.#recorder };
-    const result = await writeRecorded(context, mutate, opts);
-    await this.#catchUp();
-    return result;
+  #write<R>(mutate: (file: VaultFile, record: (e: VaultEvent) => void) => R, opts: WriteOptions = {}): Promise<R> {
+    return this.#busy.run(async () => {
+      const result = await writeRecorded({ store: this.store, vaultId: this.#data.vaultId, keys: this.#keys, recorder: this.#recorder }, mutate, opts);
+      await this.#catchUp();
+      return result;
+    });
   }
 
   /** Takes in what the store holds now, noting which names changed since we last looked. */
