@@ -65,19 +65,7 @@ export function compileServeBundle(bundle: Buffer, cachedData: Buffer | undefine
 
 /** Runs the bundle and hands back its `serveAction` (src/cli/commands/serve.ts). */
 export async function loadServeAction(): Promise<ServeAction> {
-  const bundle = readFileSync(SERVE_BUNDLE);
-  const script = compileServeBundle(bundle, readCodeCache(bundle));
-  if (process.env[WRITE_CODE_CACHE_ENV] === '1') {
-    process.once('exit', () => {
-      // Only the build sets this; anywhere else (a read-only install) failing to write changes nothing,
-      // and the build finds the file missing and fails on its own.
-      try {
-        writeFileSync(SERVE_CODE_CACHE, Buffer.concat([sha256(bundle), script.createCachedData()]));
-      } catch {
-        // ignored: see above
-      }
-    });
-  }
+  const script = compileServe();
   const requireHere = createRequire(SERVE_BUNDLE);
   pointPinoAtItsWorkerFiles(requireHere);
   const body = script.runInThisContext() as (...args: unknown[]) => void;
@@ -87,6 +75,30 @@ export async function loadServeAction(): Promise<ServeAction> {
   body.call(module.exports, module.exports, requireHere, module, SERVE_BUNDLE, dirname(SERVE_BUNDLE), load);
   if (typeof module.exports.serveAction !== 'function') throw new Error(`${SERVE_BUNDLE} has no serveAction`);
   return module.exports.serveAction;
+}
+
+/**
+ * Reads and compiles the bundle. Apart from loadServeAction so that the file's bytes (3 MB) are
+ * garbage once compiled: a variable of loadServeAction that a closure used would be kept as long
+ * as `__load`, i.e. for the life of the server (B6).
+ */
+function compileServe(): vm.Script {
+  const bundle = readFileSync(SERVE_BUNDLE);
+  const script = compileServeBundle(bundle, readCodeCache(bundle));
+  if (process.env[WRITE_CODE_CACHE_ENV] === '1') writeCodeCacheOnExit(script, sha256(bundle));
+  return script;
+}
+
+function writeCodeCacheOnExit(script: vm.Script, digest: Buffer): void {
+  process.once('exit', () => {
+    // Only the build sets this; anywhere else (a read-only install) failing to write changes nothing,
+    // and the build finds the file missing and fails on its own.
+    try {
+      writeFileSync(SERVE_CODE_CACHE, Buffer.concat([digest, script.createCachedData()]));
+    } catch {
+      // ignored: see above
+    }
+  });
 }
 
 /**

@@ -27,6 +27,7 @@ const AGENTS = 50;
 const CALLS_PER_AGENT = 20;
 const ONE_SESSION_CONCURRENCY = 32;
 const ROUNDS = 3;
+const SETTLE_MS = 45_000;
 const MB = 1e6; // the targets are in MB; MB would read them 5 % looser
 
 const name = (i) => `TEAM_${String(i).padStart(4, '0')}_KEY`;
@@ -125,6 +126,17 @@ export async function run({ total = 2000 } = {}) {
   // Idle: started, the redaction index fed (it is built after the port opens), no session yet.
   await new Promise((r) => setTimeout(r, 3000));
   const idle = { blindfold: memoryOf(blindfold.child.pid), bare: memoryOf(stateful.child.pid), bareStateless: memoryOf(stateless.child.pid) };
+  // Settled: V8 keeps the young generation its start grew to until its memory reducer runs, some
+  // 8 to 30 s after start when nothing allocates; each server's lowest RSS over the same wait.
+  const settled = { blindfold: idle.blindfold, bare: idle.bare, bareStateless: idle.bareStateless };
+  const pids = { blindfold: blindfold.child.pid, bare: stateful.child.pid, bareStateless: stateless.child.pid };
+  for (let waited = 3000; waited < SETTLE_MS; waited += 500) {
+    await new Promise((r) => setTimeout(r, 500));
+    for (const [k, pid] of Object.entries(pids)) {
+      const now = memoryOf(pid);
+      if (now.rss < settled[k].rss) settled[k] = now;
+    }
+  }
 
   const dispatcher = new Agent();
   const direct = async () => {
@@ -180,7 +192,7 @@ export async function run({ total = 2000 } = {}) {
   await dispatcher.close();
   await stub.close();
   rmSync(root, { recursive: true, force: true });
-  return { oneSession, teamSessions, oneRuns, teamRuns, idle, loaded, total, machine: machine(), load: [loadBefore, loadavg()[0]], date: new Date().toISOString().slice(0, 10) };
+  return { oneSession, teamSessions, oneRuns, teamRuns, idle, settled, loaded, total, machine: machine(), load: [loadBefore, loadavg()[0]], date: new Date().toISOString().slice(0, 10) };
 }
 
 const f = (n, d = 0) => Number(n).toFixed(d);
@@ -192,6 +204,7 @@ export function markdown(r, note = '') {
   const b2one = r.oneSession.blindfold / r.oneSession.bare;
   const b2team = r.teamSessions.blindfold / r.teamSessions.bare;
   const idleOver = r.idle.blindfold.rss - r.idle.bare.rss;
+  const bareSettled = Math.min(r.settled.bare.rss, r.settled.bareStateless.rss);
   return `## B2 and B6 over Streamable HTTP — the team server (\`blindfold serve --http\`)
 
 Command: \`npm run bench -- http-team\` (this section alone; \`npm run bench\` runs it with the rest). Vault of ${SECRETS.toLocaleString('en')}
@@ -225,24 +238,33 @@ ${AGENTS} sessions — bare ${r.teamRuns.bare.map((x) => f(x)).join(', ')}; Blin
 
 B6, resident memory of the server process (/proc/PID/status):
 
-| server | idle RSS (started, no session) | peak RSS since start, read after 1,000 calls sent at once (VmHWM) | highest RSS sampled during them |
-| --- | --- | --- | --- |
-| bare SDK server, stateful | ${f(r.idle.bare.rss, 1)} MB | — | — |
-| bare SDK server, stateless | ${f(r.idle.bareStateless.rss, 1)} MB | ${f(r.loaded.bare.peak, 1)} MB | ${f(r.loaded.bare.sampled, 1)} MB |
-| Blindfold \`serve --http\`, ${SECRETS.toLocaleString('en')} secrets, ${AGENTS} tokens | **${f(r.idle.blindfold.rss, 1)} MB** | **${f(r.loaded.blindfold.peak, 1)} MB** | ${f(r.loaded.blindfold.sampled, 1)} MB |
+| server | idle RSS, 3 s after start (no session) | idle RSS settled: the lowest from 3 to ${SETTLE_MS / 1000} s after start | peak RSS since start, read after 1,000 calls sent at once (VmHWM) | highest RSS sampled during them |
+| --- | --- | --- | --- | --- |
+| bare SDK server, stateful | ${f(r.idle.bare.rss, 1)} MB | ${f(r.settled.bare.rss, 1)} MB | — | — |
+| bare SDK server, stateless | ${f(r.idle.bareStateless.rss, 1)} MB | ${f(r.settled.bareStateless.rss, 1)} MB | ${f(r.loaded.bare.peak, 1)} MB | ${f(r.loaded.bare.sampled, 1)} MB |
+| Blindfold \`serve --http\`, ${SECRETS.toLocaleString('en')} secrets, ${AGENTS} tokens | **${f(r.idle.blindfold.rss, 1)} MB** | **${f(r.settled.blindfold.rss, 1)} MB** | **${f(r.loaded.blindfold.peak, 1)} MB** | ${f(r.loaded.blindfold.sampled, 1)} MB |
+
+Idle is read 3 s after start (the redaction index fed), and settled: the lowest RSS read every 0.5 s until ${SETTLE_MS / 1000} s after start. V8's
+memory reducer gives back the young generation that the start grew (Blindfold's start reads and indexes 1,000 records,
+which doubles it) some 8 to 30 s after start; until then it is counted in the RSS of every server alike.
+Beyond the bare server's, Blindfold's idle memory is mostly fixed costs (issue 21, process.memoryUsage and heap snapshots):
+libsodium's WebAssembly (the sumo build the vault's cipher uses; its compiled code and 4 MiB memory take some 9 MB of RSS
+in an otherwise empty Node), the source of the serve bundle (3.1 MB, which V8 keeps to compile functions when first
+called), then the vault's records and the redaction index.
 
 The 1,000 calls: ${AGENTS} sessions × ${CALLS_PER_AGENT} calls sent at once, the stub holding every answer 1 s so that all are open
 together (Blindfold: ${f(r.loaded.blindfold.seconds, 1)} s for the burst, sessions opened included; bare: ${f(r.loaded.bare.seconds, 1)} s).
-The bare SDK server alone takes ${f(r.idle.bare.rss, 1)} MB idle and ${f(r.loaded.bare.peak, 1)} MB under the same 1,000 calls, so the
-absolute targets leave ${f(80 - r.idle.bare.rss, 1)} MB and ${f(200 - r.loaded.bare.peak, 1)} MB above this SDK's and Node's own floor; Blindfold
-adds ${f(idleOver, 1)} MB idle and ${f(r.loaded.blindfold.peak - r.loaded.bare.peak, 1)} MB under load.
+The bare SDK server alone takes ${f(r.idle.bare.rss, 1)} MB idle (${f(bareSettled, 1)} MB settled, the lower of its two modes, which start alike) and ${f(r.loaded.bare.peak, 1)} MB under the same 1,000 calls, so the
+absolute targets leave ${f(80 - r.idle.bare.rss, 1)} MB (${f(80 - bareSettled, 1)} MB settled) and ${f(200 - r.loaded.bare.peak, 1)} MB above this SDK's and Node's own floor; Blindfold
+adds ${f(idleOver, 1)} MB idle (${f(r.settled.blindfold.rss - bareSettled, 1)} MB settled) and ${f(r.loaded.blindfold.peak - r.loaded.bare.peak, 1)} MB under load.
 
 | target (issue 21, SPEC §10) | measured | verdict |
 | --- | --- | --- |
 | B2 one session ≥ 80 % of the bare SDK server | ${pct(r.oneSession.blindfold, r.oneSession.bare)} (ratio ${f(b2one, 2)}) | ${verdict(b2one >= 0.8)} |
 | B2 ${AGENTS} sessions ≥ 80 % of the bare SDK server | ${pct(r.teamSessions.blindfold, r.teamSessions.bare)} (ratio ${f(b2team, 2)}) | ${verdict(b2team >= 0.8)} |
 | B6 idle ≤ bare SDK server + 40 MB | +${f(idleOver, 1)} MB (${f(r.idle.blindfold.rss, 1)} / ${f(r.idle.bare.rss, 1)}, ratio ${f(r.idle.blindfold.rss / r.idle.bare.rss, 2)}) | ${verdict(idleOver <= 40)} |
-| B6 idle ≤ 80 MB | ${f(r.idle.blindfold.rss, 1)} MB (ratio to target ${f(r.idle.blindfold.rss / 80, 2)}) | ${verdict(r.idle.blindfold.rss <= 80)} |
+| B6 idle ≤ 80 MB, 3 s after start | ${f(r.idle.blindfold.rss, 1)} MB (ratio to target ${f(r.idle.blindfold.rss / 80, 2)}) | ${verdict(r.idle.blindfold.rss <= 80)} |
+| B6 idle ≤ 80 MB, settled | ${f(r.settled.blindfold.rss, 1)} MB (ratio to target ${f(r.settled.blindfold.rss / 80, 2)}) | ${verdict(r.settled.blindfold.rss <= 80)} |
 | B6 ≤ 200 MB at 1,000 concurrent calls | ${f(r.loaded.blindfold.peak, 1)} MB (ratio to target ${f(r.loaded.blindfold.peak / 200, 2)}) | ${verdict(r.loaded.blindfold.peak <= 200)} |`;
 }
 

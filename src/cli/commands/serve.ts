@@ -10,6 +10,7 @@ import { parseConfigOrigin } from '../../policy/hosts.js';
 import { withoutValueIn } from '../../vault/names.js';
 import { announce, checkCanStart, httpAuth, planHttp, stopOnSignal, type HttpFlags, type HttpPlan } from '../serve-http.js';
 import type { AuditTrail } from '../../audit/trail.js';
+import type { NodeHandler } from '../../ui/team.js';
 import { repeatablePath } from '../../echo.js';
 
 interface ServeOptions extends HttpFlags {
@@ -88,11 +89,10 @@ export const serveAction = action(async (opts: ServeOptions, cmd: Command) => {
 /** The team server (`serve --http`, ../serve-http.ts): one core, a handle per token, until SIGTERM. */
 async function serveOverHttp(vault: Vault, plan: HttpPlan, env: string, maxBodyBytes: number, egress: { allowOrigins: string[]; resolve: string[] }): Promise<void> {
   const tokens = checkCanStart(plan, vault);
-  const [{ assembleBlindfold }, { pinnedResolver }, { serveHttp }, { teamPage }] = await Promise.all([
+  const [{ assembleBlindfold }, { pinnedResolver }, { serveHttp }] = await Promise.all([
     import('../../open.js'),
     import('../../egress/connector.js'),
     import('../../mcp/http.js'),
-    import('../../ui/team.js'),
   ]);
   let trail: AuditTrail | undefined;
   const core = await assembleBlindfold(vault, {
@@ -114,18 +114,25 @@ async function serveOverHttp(vault: Vault, plan: HttpPlan, env: string, maxBodyB
     allowedOrigins: plan.allowedOrigins,
     trustProxy: plan.trustProxy,
     // The admin page under /ui: admin tokens (--admin) log in; changes audited as ui:<login id>.
-    page: (lists) =>
-      teamPage(
-        {
-          backend: { admin: (principal) => core.as({ principal }).admin, trail: trail!, tasks: () => core.tasks(), env, requests: core.secretRequests },
-          adminToken: async (token) => {
-            await vault.refresh();
-            const info = await vault.tokens.lookup(token);
-            return info?.admin ? info.name : undefined;
+    page: (lists) => {
+      // Built by the first request under /ui, not at start: most team servers idle without an
+      // admin looking, and the page's app (hono, the views) would sit in memory all along (B6).
+      let built: Promise<NodeHandler> | undefined;
+      const build = async () =>
+        (await import('../../ui/team.js')).teamPage(
+          {
+            backend: { admin: (principal) => core.as({ principal }).admin, trail: trail!, tasks: () => core.tasks(), env, requests: core.secretRequests },
+            adminToken: async (token) => {
+              await vault.refresh();
+              const info = await vault.tokens.lookup(token);
+              return info?.admin ? info.name : undefined;
+            },
           },
-        },
-        lists,
-      ),
+          lists,
+        );
+      // A failed import is not kept: the next request under /ui tries again.
+      return async (req, res) => (await (built ??= build().catch((err: unknown) => ((built = undefined), Promise.reject(err)))))(req, res);
+    },
   }).catch(async (err: unknown) => {
     await core.close();
     const code = (err as NodeJS.ErrnoException).code;
