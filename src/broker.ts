@@ -16,8 +16,9 @@ import type { Dispatcher } from 'undici';
 import type { OutgoingRequest } from './egress/client.js';
 import { sendFollowingRedirects } from './egress/redirects.js';
 import { buildOutgoing, fail } from './egress/outgoing.js';
-import { authorizeSecrets, mayUse, redirectRefusal, type Principal } from './policy/authorize.js';
+import { authorizeSecrets, redirectRefusal, type Principal } from './policy/authorize.js';
 import { OriginOptIns } from './policy/hosts.js';
+import { inScope } from './policy/in-scope.js';
 import { CountedAllowance, type PartialHitAllowance } from './policy/allowance.js';
 import type { OriginQuarantine } from './policy/quarantine.js';
 import type { CallQuotas } from './policy/quotas.js';
@@ -150,10 +151,9 @@ export class Broker {
   /** What `principal` may use, sorted by name: all, or one page (usage joined to that page only: 100,000 names are cheap, not their copies). */
   async listSecrets(principal: Principal, filter?: string, page?: { limit?: number | undefined; cursor?: string | undefined }): Promise<ListingPage<SecretListing>> {
     await this.#vault.refresh();
-    const needle = filter?.toLowerCase();
     const usage = this.#usage;
-    const matching = this.#vault.list().filter((s) => mayUse(principal, s.name) && (!needle || s.name.toLowerCase().includes(needle) || s.description.toLowerCase().includes(needle)));
-    const chosen: ListingPage<SecretInfo> = page ? pageOf(matching, page.limit, page.cursor) : { items: matching, total: matching.length };
+    const matching = inScope(this.#vault.list(), principal, filter);
+    const chosen: { items: readonly SecretInfo[]; total: number; nextCursor?: string } = page ? pageOf(matching, page.limit, page.cursor) : { items: matching, total: matching.length };
     return { ...chosen, items: chosen.items.map((s) => ({ ...s, lastUsedAt: usage.get(s.name)?.lastUsedAt ?? null, useCount: usage.get(s.name)?.useCount ?? 0 })) };
   }
 
