@@ -219,6 +219,53 @@ const LEAKS: Record<string, { write: (v: string) => string; read: (shown: string
   },
 };
 
+/**
+ * Hard wraps that cut an escape wherever the column falls (issue 18 family 4, "line wraps"): text
+ * cut into lines of `width` characters, joined by `nl`, each line after the first indented by
+ * `indent`, each but the last ending with `marker`. Read back by a reader that joins the lines.
+ */
+function hardWrap(text: string, width: number, nl = '\n', indent = '', marker = ''): string {
+  return text.match(new RegExp(`[^]{1,${width}}`, 'g'))!.join(`${marker}${nl}${indent}`);
+}
+const unwrapped = (t: string) => t.replace(/[=\\]?\r?\n[ \t]*/g, '');
+const fromCodePoints = (re: RegExp, radix: number) => (t: string) => unwrapped(t).replace(re, (_m, x: string) => String.fromCodePoint(parseInt(x, radix)));
+
+/**
+ * The wrap family beyond the 64-column case of LEAKS: other widths, CRLF, indentation, markers,
+ * and every escape kind a wrap can cut. An upstream echoing the value it got this way echoes it
+ * whole: the wall must read it whole (redacted with its unit), not see pieces and withhold the body.
+ */
+const WRAPPED: Record<string, { write: (v: string) => string; read: (shown: string) => string }> = {
+  'HTML decimal references hard-wrapped at 50 columns': {
+    write: (v) => hardWrap(`mailto:${[...v].map((c) => `&#${c.charCodeAt(0)};`).join('')}`, 50),
+    read: fromCodePoints(/&#(\d+);/g, 10),
+  },
+  'JSON \\u escapes hard-wrapped at 72 columns with CRLF': {
+    write: (v) => hardWrap(`token = "${[...v].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')}"`, 72, '\r\n'),
+    read: fromCodePoints(/\\u([0-9a-f]{4})/g, 16),
+  },
+  'percent-encoding hard-wrapped at 60 columns': {
+    write: (v) => hardWrap(`redirect_uri=${[...Buffer.from(v)].map((b) => `%${b.toString(16).toUpperCase()}`).join('')}`, 60),
+    read: (t) => decodeURIComponent(unwrapped(t).slice('redirect_uri='.length)),
+  },
+  'HTML hex references hard-wrapped at 64 columns, indented by two spaces': {
+    write: (v) => `<p>\n  ${hardWrap(`${[...v].map((c) => `&#x${c.charCodeAt(0).toString(16)};`).join('')}`, 64, '\n', '  ')}\n</p>`,
+    read: fromCodePoints(/&#x([0-9a-f]+);/g, 16),
+  },
+  'hex pairs hard-wrapped at 32 columns with CRLF': {
+    write: (v) => hardWrap(`sha: ${Buffer.from(v).toString('hex')}`, 32, '\r\n'),
+    read: (t) => Buffer.from(unwrapped(t).replace(/^sha: /, ''), 'hex').toString(),
+  },
+  'Python \\x escapes wrapped at 23 columns with a backslash continuation and indentation': {
+    write: (v) => hardWrap(`b"${[...Buffer.from(v)].map((b) => `\\x${b.toString(16).padStart(2, '0')}`).join('')}"`, 23, '\n', '    ', '\\'),
+    read: (t) => unwrapped(t).replace(/\\x([0-9a-f]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16))),
+  },
+  'percent-encoding wrapped at 17 columns with quoted-printable soft breaks and indentation': {
+    write: (v) => hardWrap(`k=${[...Buffer.from(v)].map((b) => `%${b.toString(16).toUpperCase()}`).join('')}`, 17, '\r\n', ' ', '='),
+    read: (t) => decodeURIComponent(unwrapped(t).slice(2)),
+  },
+};
+
 /** Layouts tried and stopped by the wall today (kept as regression guards). */
 const HELD: Record<string, (v: string) => string> = {
   'JSON with PHP \\/ escapes and every character \\u-escaped': (v) => JSON.stringify({ k: v }).replace(/\//g, '\\/').replace(/[A-Za-z0-9]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
@@ -241,7 +288,7 @@ async function startUpstream(): Promise<typeof up> {
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const kind = url.searchParams.get('kind') ?? '';
-    const write = LEAKS[kind]?.write ?? HELD[kind];
+    const write = LEAKS[kind]?.write ?? WRAPPED[kind]?.write ?? HELD[kind];
     if (!write) return res.writeHead(404).end();
     res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
     res.end(write(String(req.headers['x-api-key'] ?? '')));
@@ -260,7 +307,7 @@ afterAll(async () => {
 });
 
 /** Layouts that still reach the agent (`it.fails`); every other one of LEAKS was closed and is a plain test. README, "Not promised". */
-const STILL_OPEN = new Set<string>(['HTML hex references hard-wrapped at 64 columns']);
+const STILL_OPEN = new Set<string>([]);
 
 describe('redteam2: layouts not decoded (the whole value comes back)', () => {
   for (const [kind, { read }] of Object.entries(LEAKS)) {
@@ -285,6 +332,28 @@ describe('redteam2 (stopped): layouts the wall reads', () => {
       const r = await s.call('http_request', { method: 'GET', url: `${up.url}/spell`, query: { kind }, headers: { 'x-api-key': '<secrets.KEY>' } });
       expect(survivingWindow(visible(r), KEY)).toBeNull();
       expect(visible(r)).toMatch(/REDACTED:KEY|WITHHELD/);
+    });
+  }
+});
+
+describe('redteam2 (stopped): hard wraps that cut an escape are read whole', () => {
+  for (const [kind, { write, read }] of Object.entries(WRAPPED)) {
+    it(kind, async () => {
+      // The layout is what its reader says it is (the test's own writer and reader agree).
+      expect(read(write(KEY))).toContain(KEY);
+      const r = await s.call('http_request', { method: 'GET', url: `${up.url}/spell`, query: { kind }, headers: { 'x-api-key': '<secrets.KEY>' } });
+      const shown = String((r.structuredContent as { body?: string }).body ?? '');
+      expect(survivingWindow(visible(r), KEY)).toBeNull();
+      let readBack = '';
+      try {
+        readBack = read(shown);
+      } catch {
+        // Not readable as the layout any more: nothing to read back.
+      }
+      expect(survivingWindow(readBack, KEY)).toBeNull();
+      // Whole, not pieces: the echo is redacted where it stands and the rest of the body is shown.
+      expect((r.structuredContent as { withheld?: boolean }).withheld).toBeFalsy();
+      expect(shown).toContain('[REDACTED:KEY]');
     });
   }
 });

@@ -17,6 +17,7 @@ import { paddedBase64View } from './padded-base64.js';
 import { pemView } from './pem.js';
 import { streamView } from './stream.js';
 import { quotedPrintableView } from './quoted-printable.js';
+import { unwrapView } from './unwrap.js';
 import { uuencodeView } from './uuencode.js';
 import { tableColumnsView } from './table-columns.js';
 import { htmlView, jsonView, latin1View, lineView, nulView, percentView } from './text.js';
@@ -88,7 +89,13 @@ const unjoined =
   (v: View, o: ViewOptions): View | null =>
     v.kind.startsWith('join') ? null : decode(v, o);
 
+/**
+ * The unwrap comes first: it makes no escape, it rejoins escapes a hard wrap cut, so every decoder
+ * after it reads its view (a decoder of an earlier place would read it only where it decoded what
+ * the unwrap produced, see `stacked`).
+ */
 const DECODERS: ReadonlyArray<(v: View, o: ViewOptions) => View | null> = [
+  unjoined(unwrapView),
   unjoined(htmlView),
   unjoined(jsonView),
   unjoined((v, o) => percentView(v, o, false)),
@@ -117,10 +124,10 @@ const DECODERS: ReadonlyArray<(v: View, o: ViewOptions) => View | null> = [
 ];
 
 /**
- * Decoders that normalise rather than decode (the fold, the joins): they undo no encoding, so they
- * add no depth; the size budget and MAX_LAYERS bound them.
+ * Decoders that normalise rather than decode (the unwrap, the fold, the joins): they undo no
+ * encoding, so they add no depth; the size budget and MAX_LAYERS bound them.
  */
-const NORMALISERS = new Set([DECODERS.length - 3, DECODERS.length - 2, DECODERS.length - 1]);
+const NORMALISERS = new Set([0, DECODERS.length - 3, DECODERS.length - 2, DECODERS.length - 1]);
 /** Layers of views of any kind, normalisers included: one more with something in it is incomplete. */
 const MAX_LAYERS = 12;
 
