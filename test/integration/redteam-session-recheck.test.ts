@@ -1,0 +1,42 @@
+// Red team (this session): the team server's session re-check (src/mcp/http-recheck.ts). When the
+// store cannot be read and an open session's token has expired, the next check is armed for the
+// past expiry (delay 0): each failed check re-arms at once — a hot loop that burns a core and floods
+// the log for as long as the store stays unreadable.
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { runCli, tempHome, type TempHome } from '../helpers/cli.js';
+import { INITIALIZE, mcpHeaders, rawRequest, startHttpServer, type HttpServerProcess } from '../helpers/http-server.js';
+
+let t: TempHome;
+let server: HttpServerProcess | undefined;
+
+beforeAll(() => {
+  t = tempHome({ BLINDFOLD_LOG_LEVEL: 'error' });
+  expect(runCli(['init'], { env: t.env }).code).toBe(0);
+});
+
+afterAll(async () => {
+  await server?.stop();
+  t?.cleanup();
+});
+
+it('a store that cannot be read, once an open session\'s token has expired, does not make the re-check spin', async () => {
+  runCli(['token', 'create', 'keeper', '--secrets', 'A_*'], { env: t.env });
+  const expiresAt = new Date(Date.now() + 2500);
+  const r = runCli(['token', 'create', 'brief', '--secrets', 'A_*', '--expires', expiresAt.toISOString()], { env: t.env });
+  expect(r.code, r.stderr).toBe(0);
+  const token = r.stdout.trim();
+  server = await startHttpServer(t.env);
+  const opened = await rawRequest(server.url, { headers: mcpHeaders(token), body: INITIALIZE });
+  expect(opened.status).toBe(200);
+  // The vault document becomes unreadable (a half-written copy restored by hand, a disk error...).
+  const vaultFile = readdirSync(t.home).find((f) => /^vault.*\.json$/.test(f));
+  expect(vaultFile).toBeDefined();
+  writeFileSync(join(t.home, vaultFile!), '{ not json');
+  await new Promise((res) => setTimeout(res, Math.max(0, expiresAt.getTime() - Date.now()) + 2000));
+  console.log("DBG", [...new Set(server.stderr().split("\n").map((l) => l.replace(/"time":\d+,?/, "")))].slice(0, 12).join("\n"));
+  const failures = server.stderr().split('could not be checked against their tokens').length - 1;
+  // The safety net retries every 2 s: a handful of failures over these seconds, not thousands.
+  expect(failures).toBeLessThan(20);
+}, 30_000);
