@@ -15,6 +15,8 @@ import type { SessionRegistry } from './http-sessions.js';
 export const RECHECK_UNWATCHED_MS = 2000;
 /** The safety net when it does. */
 export const RECHECK_WATCHED_MS = 30_000;
+/** The shortest wait between two checks: a session whose expiry has passed but which a check did not close never makes them run back to back. */
+const RECHECK_MIN_MS = 50;
 
 export interface SessionRecheck {
   /** Re-arms the timer (a session was added: its token may expire sooner than the timer is set for). */
@@ -30,13 +32,17 @@ export function sessionRecheck(sessions: SessionRegistry, auth: HttpAuth): Sessi
   let again = false;
   let stopped = false;
 
+  /** The last check failed (the store unreadable): the next waits the short net at least, never a past expiry's 0. */
+  let failed = false;
+
   const schedule = (): void => {
     if (stopped) return;
     clearTimeout(timer);
     const net = unwatch ? RECHECK_WATCHED_MS : RECHECK_UNWATCHED_MS;
     const expiry = sessions.nextExpiry();
     // A few ms past the expiry: the check compares with `now`, and expiry is exclusive.
-    const delay = expiry === undefined ? net : Math.max(0, Math.min(net, expiry - Date.now() + 5));
+    const soonest = failed ? RECHECK_UNWATCHED_MS : RECHECK_MIN_MS;
+    const delay = expiry === undefined ? net : Math.max(soonest, Math.min(net, expiry - Date.now() + 5));
     timer = setTimeout(check, delay);
     timer.unref();
   };
@@ -48,8 +54,14 @@ export function sessionRecheck(sessions: SessionRegistry, auth: HttpAuth): Sessi
     }
     running = true;
     void stillValid()
-      .then((valid) => sessions.revalidate(valid))
-      .catch((err: unknown) => logger().error({ err: err instanceof Error ? err.name : 'error' }, 'sessions could not be checked against their tokens'))
+      .then((valid) => {
+        failed = false;
+        sessions.revalidate(valid);
+      })
+      .catch((err: unknown) => {
+        failed = true;
+        logger().error({ err: err instanceof Error ? err.name : 'error' }, 'sessions could not be checked against their tokens');
+      })
       .finally(() => {
         running = false;
         if (again) {
