@@ -90,6 +90,65 @@ describe('hard wraps that cut an escape', () => {
   });
 });
 
+/**
+ * The rest of the family: any line-break kind, trailing blanks, blank lines, a quoting prefix, other
+ * continuation markers, and wraps narrower than one escape (judged on the joined lines around them).
+ * Each separator is joined again by its reader with one replace().
+ */
+const SEPARATORS: Record<string, string> = {
+  'bare CR': '\r',
+  'U+2029 paragraph separator': '\u2029',
+  'form feed': '\f',
+  'vertical tab': '\v',
+  'a tab before CRLF': '\t\r\n',
+  'two blanks before LF and an indentation': '  \n   ',
+  'nested mail quoting (">> ")': '\n>> ',
+  '"; " comment prefix, CRLF': '\r\n; ',
+  '" * " block-comment prefix': '\n * ',
+  '"-- " SQL comment prefix': '\n-- ',
+  '"% " comment prefix, CR': '\r% ',
+  'a blank line between lines': '\n\n',
+  '"|" marker, CRLF': '|\r\n',
+  '" _" marker (Visual Basic), CRLF': ' _\r\n',
+  '"\\" marker, also after an unfinished "&#"': '\\\n',
+};
+const NARROW = ['\\u escapes', 'HTML hex references', 'HTML decimal references', '\\x escapes', 'percent-encoding', 'mixed'] as const;
+/** \u, &#x and \x escapes in turn: a wrap then falls in every place of each kind. */
+const MIXED = {
+  write: (v: string) => [...v].map((c, i) => [`\\u00${hex2(c.charCodeAt(0))}`, `&#x${hex2(c.charCodeAt(0))};`, `\\x${hex2(c.charCodeAt(0))}`][i % 3]).join(''),
+  read: (t: string) => SPELLINGS['\\u escapes']!.read(SPELLINGS['HTML hex references']!.read(SPELLINGS['\\x escapes']!.read(t))),
+};
+
+describe('hard wraps of every break kind, prefix and marker, narrow or wide', () => {
+  const wrapAt = (text: string, width: number, sep: string) => text.match(new RegExp(`[^]{1,${width}}`, 'g'))!.join(sep);
+  for (const [layout, sep] of Object.entries(SEPARATORS)) {
+    it(`${layout}: every spelling, widths 1 to 9 and 33`, () => {
+      for (const kind of NARROW) {
+        const { write, read } = kind === 'mixed' ? MIXED : SPELLINGS[kind]!;
+        for (const width of [1, 2, 3, 4, 5, 6, 7, 8, 9, 33]) {
+          const text = wrapAt(`value="${write(STRIPE)}"`, width, sep);
+          expect(read(text.split(sep).join('')).includes(STRIPE)).toBe(true);
+          const label = `${kind} at ${width}`;
+          const out = r.redact(`Response:\n${text}\n-- end --`).text;
+          for (const shown of [out, out.split(sep).join(''), read(out.split(sep).join(''))]) expect(survivingWindow(shown, STRIPE), label).toBeNull();
+        }
+      }
+    });
+  }
+
+  it('JavaScript \\u{...} escapes wrapped through their braces, widths 1 to 25', () => {
+    const text0 = `k='${[...UNICODE].map((c) => `\\u{${c.codePointAt(0)!.toString(16)}}`).join('')}'`;
+    const read = (t: string) => t.replace(/\\u\{([0-9a-f]+)\}/gi, (_m, h: string) => String.fromCodePoint(parseInt(h, 16)));
+    for (let width = 1; width <= 25; width++) {
+      const text = wrapAt(text0, width, '\r\n');
+      expect(read(text.replace(/\r\n/g, '')).includes(UNICODE)).toBe(true);
+      const out = r.redact(`Response:\n${text}\n-- end --`).text;
+      for (const shown of [out, read(out.replace(/\r\n/g, ''))]) expect(survivingWindow(shown, UNICODE), `width ${width}`).toBeNull();
+      expect(r.inspect(text).hits.some((h) => h.name === 'UNICODE' && h.whole), `width ${width}`).toBe(true);
+    }
+  });
+});
+
 describe('honest wrapped text gets no unwrapped view', () => {
   const kinds = (text: string) => decodedViews(text, { context: 96, minBase64: 16, minHex: 24, minWindow: 12, rootRuns: null, rootHigh: false }).views.map((v) => v.kind.split('<')[0]);
   const prose = 'The quick brown fox jumps over the lazy dog; Tom &amp; Jerry met at 10:30 (see https://example.com/a/b?c=d&e=f). '.repeat(8);
@@ -101,6 +160,11 @@ describe('honest wrapped text gets no unwrapped view', () => {
     'base64 wrapped at 64 (PEM)': `-----BEGIN CERTIFICATE-----\n${Buffer.from(prose).toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----`,
     'a CSV of numbers': Array.from({ length: 50 }, (_, i) => `${i},${i * 37},${(i * 1234567) % 99991}`).join('\n'),
     'a form body per line': Array.from({ length: 20 }, (_, i) => `name=item+${i}&note=caf%C3%A9+au+lait`).join('\n'),
+    'a mail reply quoting prose ("> ")': `> ${prose.match(/.{1,64}/g)!.join('\n> ')}`,
+    'Visual Basic lines continued with " _"': Array.from({ length: 20 }, (_, i) => `Call Log("item ${i}", &H${(i * 4099).toString(16)}) _\r\n    & vbCrLf`).join('\r\n'),
+    'an SQL script with "-- " comments': Array.from({ length: 20 }, (_, i) => `-- step ${i}: decode(E'\\\\x${(i * 4099).toString(16)}', 'hex')\nSELECT ${i} FROM t WHERE id = '%${i}';`).join('\n'),
+    'a Markdown table': Array.from({ length: 20 }, (_, i) => `| ${i} | caf%C3%A9 | &#169; ${1990 + i} |`).join('\n'),
+    'hex dump lines with U+2028 between': Array.from({ length: 20 }, (_, i) => `${(i * 16).toString(16).padStart(8, '0')}: 48 65 6c 6c 6f 20 77 6f`).join('\u2028'),
   };
   for (const [label, text] of Object.entries(honest)) it(label, () => expect(kinds(text)).not.toContain('unwrap'));
 });

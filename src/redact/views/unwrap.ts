@@ -2,10 +2,13 @@
  * Hard-wrapped text read with its wraps taken out: a page, a log or a mail hard-wrapped every N
  * columns cuts an encoded spelling wherever the column falls (`&#x7` / `3;`, `\u00` / `73`, `%7` /
  * `3`, hex pairs), so no decoder reads the escapes on either side of the break and no window spans
- * it. This view removes such a break — a line feed or CRLF, the next line's indentation, and a
- * continuation marker (`=` or `\`) before it — and the escape decoders then read the view as they
- * read any text (it is placed before them, so each of them applies to it). Width-independent: the
- * break is judged by what is on both sides, never by the column.
+ * it. This view removes such a break — any line break (CRLF, LF, CR, U+2028, U+2029, NEL, FF, VT,
+ * blank lines between), the blanks before it, the next line's indentation and quoting prefix (`>`,
+ * or up to three punctuation characters and a blank: `# `, `// `, `-- `, `| `), and a continuation
+ * marker (`=`, `\`, `_`, `|`) before it — and the escape decoders then read the view as they read
+ * any text (it is placed before them, so each of them applies to it). Width-independent: each break
+ * is judged on the text read with every such break taken out (so a wrap narrower than one escape,
+ * `\u` / `0073`, is judged on the lines around it), never by the column.
  *
  * Only breaks that cut an encoded stretch are removed, so that prose, JSON, form bodies and wrapped
  * base64 (whose runs already continue across breaks, ./runs) cost a look at the break only: the
@@ -13,8 +16,9 @@
  * one, and the non-blank text on both sides (REACH characters at most each) holds at least two
  * escape introducers (`&#`, `%XX`, `\u`, `\x`, an octal `\NNN`, or one of them cut at the break);
  * or the break cuts a hex run (hex digits, one of them a letter, MIN_HEX at least on both sides).
- * Two characters decide most breaks; the rest read at most REACH characters on each side and
- * MAX_INDENT after, so the cost is linear in the text. Regions keep the full context: a block
+ * Two characters decide most breaks; the rest read at most REACH characters on each side of the
+ * joined text, and each break reads at most MAX_BREAKS line breaks and MAX_INDENT characters after
+ * each, so the cost is linear in the text (the joined text is one copy of it). Regions keep the full context: a block
  * hard-wrapped at under two contexts is one region, so windows run over every removed break of it.
  * Escapes written only here and there (a wrap whose neighbourhood holds one escape) are not joined:
  * README, "Not promised".
@@ -77,7 +81,7 @@ const BACKSLASH_BODY = /[uU][0-9a-fA-F]{4}|[xX][0-9a-fA-F]{2}|[uUxX]\{[0-9a-fA-F
 /**
  * Whether the `\` at text[at] (last before a break) is a continuation marker rather than the
  * introducer of an escape the wrap cut from its body (`\` / `u0073`): a marker when the text
- * before it ends in an unfinished escape (`\u00` + `\`, or a `\` of its own), or when the next
+ * before it ends in an unfinished escape (`\u00` + `\`, `&#` + `\`, or a `\` of its own), or when the next
  * line does not start with an escape's body.
  */
 function backslashIsMarker(t: string, at: number, next: number): boolean {
@@ -88,11 +92,20 @@ function backslashIsMarker(t: string, at: number, next: number): boolean {
       if (/^(?:[uU][0-9a-fA-F]{0,3}|[xX][0-9a-fA-F]?|[0-3][0-7]?)?$/.test(body)) return true;
       break;
     }
+    // An unfinished `&#x7` or `%7` goes on after the break, not with a `\` of its own.
+    if (c === 38 || c === 37) {
+      if ((c === 38 ? /^#[xX]?[0-9a-fA-F]*$/ : /^[0-9a-fA-F]?$/).test(t.slice(i + 1, at))) return true;
+      break;
+    }
     if (!isEscapeBody(c)) break;
   }
   BACKSLASH_BODY.lastIndex = next;
   return !BACKSLASH_BODY.test(t);
 }
+
+/** Whether a `{` or `}` after text[.., end) goes on with a `\u{73}` the text ends in (`\u` + `{`, `\u{73` + `}`). */
+const braceGoesOn = (t: string, end: number, h: number) =>
+  (h === 123 ? /\\[uUxX]$/ : /\\[uUxX]\{[0-9a-fA-F]{1,6}$/).test(t.slice(Math.max(0, end - 10), end));
 
 /**
  * Whether the break between text[.., end) and text[start, ..) cuts an encoded stretch: the line
@@ -100,10 +113,10 @@ function backslashIsMarker(t: string, at: number, next: number): boolean {
  * two sides hold at least two introducers; or it cuts a run of hex digits.
  */
 function cutsSpelling(t: string, end: number, start: number): boolean {
-  // The next line goes on with an escape, or with the rest of one (a `{` or `}` of `\u{73}` does
-  // not count here: every JSON line starts with one). Two characters decide most breaks.
+  // The next line goes on with an escape, or with the rest of one (a `{` or `}` only after the
+  // `\u` or `\u{73` it goes on: every JSON line starts with one). Two characters decide most breaks.
   const h = t.charCodeAt(start);
-  const escape = (isIntroducer(h) || (isEscapeBody(h) && h !== 123 && h !== 125)) && endsInEscape(t, 0, end);
+  const escape = (isIntroducer(h) || (isEscapeBody(h) && ((h !== 123 && h !== 125) || braceGoesOn(t, end, h)))) && endsInEscape(t, 0, end);
   const hex = isHex(h) && isHex(t.charCodeAt(end - 1));
   if (!escape && !hex) return false;
   let ts = end;
@@ -126,22 +139,97 @@ function cutsSpelling(t: string, end: number, start: number): boolean {
   return letter && end - th >= 4 && end - th + (hh - start) >= MIN_HEX;
 }
 
+/** A line break of any kind (`\r\n`, LF, CR, U+2028/2029, NEL, FF, VT). */
+const BREAK_RE = /\r\n|[\n\r\u2028\u2029\u0085\f\v]/g;
+const isBreak = (c: number) => c === 10 || c === 13 || c === 0x2028 || c === 0x2029 || c === 0x85 || c === 12 || c === 11;
+/** Line breaks one wrap may span (blank lines between wrapped lines). */
+const MAX_BREAKS = 4;
+/** What a continuation marker before a break is: `=` (quoted-printable), `_` (Visual Basic), `|`. */
+const isMarker = (c: number) => c === EQUALS || c === 95 || c === 124;
+
+/** Characters a quoting or comment prefix is written with (ASCII punctuation). */
+const isPunctuation = (c: number) => (c >= 33 && c <= 47) || (c >= 58 && c <= 64) || (c >= 91 && c <= 96) || (c >= 123 && c <= 126);
+/** Punctuation characters one prefix has at most (`//`, `--`, `;;;`). */
+const MAX_PREFIX = 3;
+
+/** Whether text[i, lim) is blanks up to a line break (a `=` `_` `|` continuation marker before it or not). */
+function blankToBreak(t: string, i: number, lim: number): boolean {
+  while (i < lim && isBlank(t.charCodeAt(i))) i++;
+  if (i < lim && isMarker(t.charCodeAt(i))) i++;
+  while (i < lim && isBlank(t.charCodeAt(i))) i++;
+  return i < lim && isBreak(t.charCodeAt(i));
+}
+
+/**
+ * Where the break whose first line-break character is at text[at] ends: line breaks, blank lines,
+ * each next line's indentation and its quoting prefix (`>`, repeated or not; up to MAX_PREFIX
+ * punctuation characters followed by a blank) taken together, MAX_INDENT characters at most after each.
+ */
+function breakEnd(t: string, at: number): number {
+  const n = t.length;
+  let e = at;
+  for (let breaks = 0; breaks < MAX_BREAKS && e < n && isBreak(t.charCodeAt(e)); breaks++) {
+    e += t.charCodeAt(e) === 13 && t.charCodeAt(e + 1) === 10 ? 2 : 1;
+    const lim = Math.min(n, e + MAX_INDENT);
+    for (;;) {
+      while (e < lim && isBlank(t.charCodeAt(e))) e++;
+      if (e < lim && t.charCodeAt(e) === 62) {
+        e++; // `>`
+        continue;
+      }
+      // A prefix other than `>` (`#`, `//`, `--`, `;`, `!`, `%`, `*`, `|`: a comment or quote
+      // mark, MAX_PREFIX punctuation characters) has a blank after it and text after that (a `#`
+      // cut from `&#x73;` and wrapped at one column, `#` + blank + break, is text).
+      let w = 0;
+      while (w < MAX_PREFIX && e + w < lim && isPunctuation(t.charCodeAt(e + w))) w++;
+      if (w > 0 && e + w + 1 < lim && isBlank(t.charCodeAt(e + w)) && !blankToBreak(t, e + w, lim)) e += w + 1;
+      else break;
+    }
+  }
+  return e;
+}
+
 export function unwrapView(v: View, o: ViewOptions): View | null {
   // Unwrapped once is unwrapped: the breaks left are ones no spelling crosses.
   if (v.kind.startsWith('unwrap')) return null;
   const t = v.text;
   const n = t.length;
-  const tokens: Array<[number, number, Piece]> = [];
-  for (let nl = t.indexOf('\n'); nl >= 0; nl = t.indexOf('\n', nl + 1)) {
-    let e = nl + 1;
-    while (e < n && e - nl <= MAX_INDENT && isBlank(t.charCodeAt(e))) e++;
+  // Every break between two characters of a spelling, and the text read with all of them out
+  // (markers `=` `_` `|` too): each break is then judged on that joined text, so a wrap narrower
+  // than an escape (`\u` / `0073`) is judged on the escapes of the lines around it.
+  const cand: Array<[from: number, e: number, p: number, backslash: number]> = [];
+  const parts: string[] = [];
+  let last = 0;
+  let len = 0;
+  BREAK_RE.lastIndex = 0;
+  for (let m = BREAK_RE.exec(t); m; m = BREAK_RE.exec(t)) {
+    const e = breakEnd(t, m.index);
+    BREAK_RE.lastIndex = e;
     if (e >= n || !spell(t.charCodeAt(e))) continue;
-    let a = nl > 0 && t.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-    // A continuation marker goes with the break, unless a `\` is an escape's own, cut from its body.
-    const marker = a > 0 ? t.charCodeAt(a - 1) : -1;
-    if (marker === EQUALS || (marker === BACKSLASH && backslashIsMarker(t, a - 1, e))) a--;
-    if (a === 0 || !spell(t.charCodeAt(a - 1)) || !cutsSpelling(t, a, e)) continue;
-    tokens.push([a, e, '']);
+    let a = m.index;
+    while (a > last && m.index - a < MAX_INDENT && isBlank(t.charCodeAt(a - 1))) a--;
+    const mk = a > last ? t.charCodeAt(a - 1) : -1;
+    let cut = isMarker(mk) ? a - 1 : a; // a `\` stays until judged
+    // A blank before a marker (Visual Basic's ` _`) goes with it.
+    if (cut < a) while (cut > last && a - cut < MAX_INDENT && isBlank(t.charCodeAt(cut - 1))) cut--;
+    if (cut <= last || !spell(t.charCodeAt(cut - 1))) continue;
+    parts.push(t.slice(last, cut));
+    len += cut - last;
+    cand.push([cut, e, len, mk === BACKSLASH ? a - 1 : -1]);
+    last = e;
+  }
+  if (cand.length === 0) return null;
+  parts.push(t.slice(last));
+  const j = parts.join('');
+  const tokens: Array<[number, number, Piece]> = [];
+  for (const [cut, e, p, backslash] of cand) {
+    let end = p;
+    let from = cut;
+    if (backslash >= 0 && backslashIsMarker(j, p - 1, p)) {
+      end = p - 1;
+      from = backslash;
+    }
+    if (end > 0 && spell(j.charCodeAt(end - 1)) && cutsSpelling(j, end, p)) tokens.push([from, e, '']);
   }
   return regionsView(v, tokens, o.context, 'unwrap');
 }
