@@ -60,6 +60,9 @@ export function sessionRecheck(sessions: SessionRegistry, auth: HttpAuth): Sessi
       })
       .catch((err: unknown) => {
         failed = true;
+        // Fail closed: a token's expiry is known without the store, so it still ends its sessions.
+        const now = Date.now();
+        sessions.revalidate((info) => !(info.expiresAt && Date.parse(info.expiresAt) <= now));
         logger().error({ err: err instanceof Error ? err.name : 'error' }, 'sessions could not be checked against their tokens');
       })
       .finally(() => {
