@@ -12,6 +12,7 @@ import { applySpans, spansToReplace, type Span } from './spans.js';
 import { DEFAULT_LIMITS, type DecodeLimits } from './views/index.js';
 import { FingerprintTable } from './table.js';
 import { CleanMemo } from './clean-memo.js';
+import { scanTurn } from './scan-turns.js';
 
 export { WINDOW, publicParts, windowFingerprints } from './fingerprints.js';
 export { replacementFor, WITHHELD, WITHHELD_NOTICE } from './spans.js';
@@ -151,8 +152,8 @@ export class Redactor {
   }
 
   /**
-   * `inspect`, yielding to the event loop between decoding pieces (so one large answer does not
-   * hold up other calls), and giving up at `deadlineMs` from now: what is left is unscanned, so
+   * `inspect`, yielding to the event loop between decoding pieces, one piece of all scans in flight
+   * per turn of the loop (./scan-turns: many large answers do not hold up other calls), and giving up at `deadlineMs` from now: what is left is unscanned, so
    * withheld (fail closed).
    */
   async inspectAsync(text: string, deadlineMs = Infinity): Promise<ScanResult> {
@@ -160,7 +161,7 @@ export class Redactor {
     const steps = scanSteps(this.#keys, this.#table, text, this.#limits, () => performance.now() > until);
     let step = steps.next();
     while (!step.done) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await scanTurn();
       step = steps.next();
     }
     if (this.#failOpen) step.value.unscanned = [];
