@@ -1,48 +1,15 @@
 // `blindfold audit --follow` (issue 20 item 4): the entries so far, then each new one as other
 // processes write it, with the filters and --json (as JSON lines); across the writer's real
 // rotations and retention deletions; ended by SIGINT or SIGTERM with exit 0 and nothing on stderr.
-import type { ChildProcess } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, runCliAsync, tempHome, type RunResult, type TempHome } from '../helpers/cli.js';
+import { runCli, tempHome, type TempHome } from '../helpers/cli.js';
+import { entries, follow } from '../helpers/follow.js';
 import { openVaultOf } from '../helpers/inprocess.js';
 import { FileAuditTrail } from '../../src/store/audit/file-trail.js';
 
 const VALUES = ['sk_live_Fw2Lq7Zx4Rt9Kp1Mv6Nc3Hb8', 'ghp_Yd5Tq2Lm8Zw3Rk7Pc1Nx9Hv4Gs6Bf0', 'sk_live_Qp9Wm3Zr6Lt1Kx8Nv4Hc2Bd7'];
 let t: TempHome;
-
-interface Follower {
-  child: ChildProcess;
-  done: Promise<RunResult>;
-  /** Resolves with stdout once it satisfies `ready` (bounded, so a broken follow fails instead of hanging). */
-  until(ready: (stdout: string) => boolean): Promise<string>;
-}
-
-function follow(args: string[]): Follower {
-  const { child, done } = runCliAsync(['audit', '--follow', ...args], { env: t.env });
-  let stdout = '';
-  child.stdout!.on('data', (d: string) => (stdout += d));
-  const until = (ready: (s: string) => boolean) =>
-    new Promise<string>((resolve, reject) => {
-      const started = Date.now();
-      const look = setInterval(() => {
-        if (ready(stdout)) {
-          clearInterval(look);
-          resolve(stdout);
-        } else if (Date.now() - started > 20_000) {
-          clearInterval(look);
-          reject(new Error(`follow output never became ready:\n${stdout}`));
-        }
-      }, 50);
-    });
-  return { child, done, until };
-}
-
-const entries = (stdout: string) =>
-  stdout
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as { seq?: number; action: string; secrets?: string[] });
 
 function cli(args: string[], input = '') {
   return runCli(args, { env: t.env, input });
@@ -59,7 +26,7 @@ afterAll(() => t?.cleanup());
 describe('audit --follow', () => {
   it('--json prints the entries so far, then new ones as JSON lines as they are written; SIGINT ends it with 0', async () => {
     const before = entries(cli(['audit', '--jsonl']).stdout);
-    const f = follow(['--json']);
+    const f = follow(t, ['--json']);
     await f.until((s) => entries(s).length >= before.length);
     expect(cli(['set', 'SECOND_KEY', '--host', 'api.second.example'], VALUES[1]).code).toBe(0);
     await f.until((s) => entries(s).some((e) => e.action === 'secret.create' && e.secrets?.includes('SECOND_KEY')));
@@ -75,7 +42,7 @@ describe('audit --follow', () => {
   });
 
   it('keeps to the filters, and the text table, until SIGTERM', async () => {
-    const f = follow(['--secret', 'THIRD_KEY']);
+    const f = follow(t, ['--secret', 'THIRD_KEY']);
     await f.until((s) => s.startsWith('TIME'));
     expect(cli(['set', 'OTHER_KEY', '--host', 'api.other.example'], VALUES[2]).code).toBe(0);
     expect(cli(['set', 'THIRD_KEY', '--host', 'api.third.example'], VALUES[0]).code).toBe(0);
@@ -93,7 +60,7 @@ describe('audit --follow', () => {
     let now = Date.now();
     // The writer's own rotation, at a small size, and its retention on a clock moved 91 days on.
     const trail = new FileAuditTrail({ path: vault.paths.audit, key: await vault.auditKey(), vaultId: vault.vaultId, rotateBytes: 1_500, now: () => now });
-    const f = follow(['--jsonl', '--action', 'secret.resolve']);
+    const f = follow(t, ['--jsonl', '--action', 'secret.resolve']);
     await f.until((s) => entries(s).length >= 1); // SECOND_KEY's use so far: the follower has started
     const rotatedCount = () => readdirSync(t.home).filter((n) => /^audit\.jsonl\.\d+$/.test(n)).length;
     const write = async (from: number, count: number) => {

@@ -1,10 +1,10 @@
 // `blindfold audit --follow` on a PostgreSQL store: the entries so far, then each one appended by
 // any process, in chain order and each once; the filters and the table as on a file; while the
 // database is away it waits (said once on stderr) and, once it is back, goes on from where it was.
-import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, runCliAsync, tempHome, type RunResult, type TempHome } from '../helpers/cli.js';
+import { runCli, tempHome, type TempHome } from '../helpers/cli.js';
+import { entries, follow } from '../helpers/follow.js';
 import { freshDatabase } from '../helpers/postgres-db.js';
 import { tcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 
@@ -13,41 +13,6 @@ const MASTER = randomBytes(32).toString('base64');
 let t: TempHome;
 let viaProxy: TempHome;
 let proxy: TcpProxy;
-
-interface Follower {
-  child: ChildProcess;
-  done: Promise<RunResult>;
-  stderr(): string;
-  until(ready: (stdout: string) => boolean): Promise<string>;
-}
-
-function follow(home: TempHome, args: string[]): Follower {
-  const { child, done } = runCliAsync(['audit', '--follow', ...args], { env: home.env });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d: string) => (stdout += d));
-  child.stderr!.on('data', (d: string) => (stderr += d));
-  const until = (ready: (s: string) => boolean) =>
-    new Promise<string>((resolve, reject) => {
-      const started = Date.now();
-      const look = setInterval(() => {
-        if (ready(stdout)) {
-          clearInterval(look);
-          resolve(stdout);
-        } else if (Date.now() - started > 20_000) {
-          clearInterval(look);
-          reject(new Error(`follow output never became ready:\n${stdout}\n${stderr}`));
-        }
-      }, 50);
-    });
-  return { child, done, stderr: () => stderr, until };
-}
-
-const entries = (stdout: string) =>
-  stdout
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as { seq?: number; action: string; secrets?: string[] });
 
 const cli = (args: string[], input = '') => runCli(args, { env: t.env, input });
 
