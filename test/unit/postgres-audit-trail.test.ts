@@ -107,6 +107,32 @@ describe('the PostgreSQL audit trail', () => {
   });
 });
 
+describe('a long-lived PostgreSQL trail', () => {
+  it('holds the entries it read for a while only: usage and the chain go on, query and verify ask for a fresh read', async () => {
+    const url = await freshDatabase();
+    await initSchema(url);
+    // A team server appends for months: entries held for its life grew with the table.
+    const trail = await openAuditTrail(url, { key, vaultId, poolSize: 2, entriesHeldMs: 50 });
+    cleanups.push(async () => {
+      trail.close();
+      await trail.settled();
+    });
+    const other = await trailOn(url);
+    await trail.append({ action: 'secret.resolve', principal: 'token:a', secrets: ['A'], outcome: 'ok' });
+    await new Promise((res) => setTimeout(res, 120));
+    // Dropped: never an answer from a partial copy.
+    expect(() => trail.query()).toThrow(expect.objectContaining({ code: 'AUDIT_UNAVAILABLE' }));
+    expect(() => trail.verify()).toThrow(expect.objectContaining({ code: 'AUDIT_UNAVAILABLE' }));
+    // Figures and the chain's head outlive the entries, and follow other instances' appends.
+    await other.append({ action: 'secret.resolve', principal: 'token:b', secrets: ['A', 'B'], outcome: 'ok' });
+    for (let i = 0; i < 3; i++) await trail.append({ action: 'secret.resolve', principal: 'token:a', secrets: ['B'], outcome: 'ok' });
+    expect(trail.usage().get('A')?.useCount).toBe(2);
+    expect(trail.usage().get('B')?.useCount).toBe(4);
+    expect(await trail.verifyStored()).toMatchObject({ ok: true, entries: 5 });
+    expect(trail.query({ principal: 'token:b' })).toHaveLength(1);
+  });
+});
+
 describe('a store change and its audit entry on one database', () => {
   interface Doc {
     revision: number;

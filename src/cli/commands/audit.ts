@@ -137,7 +137,9 @@ export const auditVerifyAction = action(async (opts: { json?: boolean }, cmd: Co
   // A change cut short by a crash is settled first (its entries get their store.abort), so the
   // pairing of entries with changes is checked against the store as it really is.
   const { admin, audit } = await openAdmin(cmd);
-  const result = audit.verify(await admin.settle());
+  const revision = await admin.settle();
+  // Rows read now, after the settle (PostgreSQL holds read entries for a while only).
+  const result = (await readyTrail(audit)).verify(revision);
   if (json) printJson(result);
   else if (result.ok) {
     printLine(

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { readyTrail } from '../../audit/trail.js';
 import { resolvePaths } from '../../config.js';
 import { repeatablePath } from '../../echo.js';
 import { describeError } from '../../errors.js';
@@ -59,7 +60,8 @@ async function vaultChecks(cmd: Command, lines: DoctorLine[], env: NodeJS.Proces
     lines.push(line('vault', 'fail', describeError(err), 'restore the vault from a backup (README: "Storage: snapshot, journal, migration and backup")'));
   }
   try {
-    const result = audit.verify(await admin.settle());
+    const revision = await admin.settle();
+    const result = (await readyTrail(audit)).verify(revision);
     lines.push(
       result.ok
         ? line('audit', 'ok', `${auditAt}: ${result.entries} entries, chain intact`)

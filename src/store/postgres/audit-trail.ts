@@ -10,13 +10,15 @@
  * written together by the next, so the lock is held across one COMMIT for many entries.
  *
  * The reader half of the AuditTrail interface (query, usage, verify) is synchronous today, and a
- * database can only be read asynchronously. So this trail keeps a mirror of the rows: loaded whole
- * by `open` and `refresh`, and brought up to date under the lock by every append (entries of other
- * instances included). The readers answer from it: they see what this instance last read. That is
- * enough for usage figures, not for verification — an edit made in the database after the last
- * read is not seen until `refresh` — so `verifyStored` (async: refresh, then verify) is what an
- * `audit verify` on PostgreSQL must call, and the interface's readers should become async (report
- * of issue 22). Retention (pruning with a signed `audit.pruned`) is not implemented here yet.
+ * database can only be read asynchronously. So `refresh` (and `open`) read the rows whole, and the
+ * trail keeps what they give, brought up to date under the lock by every append (entries of other
+ * instances included): the usage figures and the chain's head for as long as it lives, and the
+ * entries themselves for ENTRIES_HELD_MS only. A team server appends for months: a mirror of every
+ * row kept for its life grew with the table (some 1 KB of memory per call). `query` and `verify`
+ * answer from the entries while they are held and refuse (AUDIT_UNAVAILABLE, "refresh it first")
+ * once they are dropped, so a reader awaits `readyTrail` (a fresh read) right before it reads:
+ * `verifyStored` is that for `verify`. Retention (pruning with a signed `audit.pruned`) is not
+ * implemented here yet.
  */
 import { BlindfoldError } from '../../errors.js';
 import { capFields } from '../../audit/cap.js';
@@ -33,6 +35,9 @@ import { queued, transactionOn } from './transaction.js';
 
 export { AUDIT_LOCK } from './audit-chain.js';
 
+/** How long the entries a `refresh` read stay in memory for `query` and `verify`. */
+export const ENTRIES_HELD_MS = 60_000;
+
 export interface PostgresAuditOptions {
   /** The chain key; without it the trail only reads (query, usage, notices: the home's auditReader). */
   key?: Uint8Array;
@@ -41,6 +46,8 @@ export interface PostgresAuditOptions {
   now?: () => number;
   /** Bounds of a group commit (audit-group.ts; default DEFAULT_GROUP); `maxEntries: 1` writes a transaction per entry. */
   group?: Partial<GroupBounds>;
+  /** Test-only: how long read entries are held (default ENTRIES_HELD_MS). */
+  entriesHeldMs?: number;
 }
 
 export class PostgresAuditTrail implements AuditTrail {
@@ -48,10 +55,16 @@ export class PostgresAuditTrail implements AuditTrail {
   readonly #key: ChainKey | undefined;
   readonly #vaultId: string;
   readonly #now: () => number;
-  /** The rows as this instance last read them, in seq order. */
-  #entries: AuditEntry[] = [];
+  /** The rows as this instance last read them, in seq order, while held (null: dropped, or never read). */
+  #entries: AuditEntry[] | null = null;
+  /** The last row read: the chain's head. */
+  #head: AuditEntry | undefined;
+  /** Usage figures of every row read. */
+  #usage = new Map<string, Usage>();
   /** Whether the rows were read at least once (by `refresh`, or by an append under the lock). */
   #loaded = false;
+  readonly #heldMs: number;
+  #drop: NodeJS.Timeout | undefined;
   #notices = 0;
   readonly #pending = new Set<Promise<unknown>>();
   /** Appends outside a store change: grouped, many entries per transaction. */
@@ -66,6 +79,7 @@ export class PostgresAuditTrail implements AuditTrail {
     this.#key = options.key ? macKey(options.key) : undefined;
     this.#vaultId = options.vaultId;
     this.#now = options.now ?? Date.now;
+    this.#heldMs = options.entriesHeldMs ?? ENTRIES_HELD_MS;
     this.#group = new GroupCommit((take) => this.#writeGroup(take), options.group);
   }
 
@@ -97,9 +111,8 @@ export class PostgresAuditTrail implements AuditTrail {
         this.#connection.query<{ entry: AuditEntry }>('reading the audit trail', 'SELECT entry FROM blindfold_audit ORDER BY seq'),
         this.#connection.query<{ n: number }>('reading the audit trail', 'SELECT count(*)::int AS n FROM blindfold_audit_notices'),
       ]);
-      this.#entries = entries.map((r) => r.entry);
+      this.#replace(entries.map((r) => r.entry));
       this.#notices = notices[0]?.n ?? 0;
-      this.#loaded = true;
     } catch (err) {
       throw unavailable(err);
     }
@@ -151,7 +164,20 @@ export class PostgresAuditTrail implements AuditTrail {
   }
 
   #context(key: ChainKey): ChainContext {
-    return { key, vaultId: this.#vaultId, now: this.#now, last: () => this.#entries.at(-1) };
+    return { key, vaultId: this.#vaultId, now: this.#now, last: () => this.#head };
+  }
+
+  /** The whole trail as just read: figures and head anew, the entries held for a while. */
+  #replace(entries: AuditEntry[]): void {
+    this.#usage = new Map();
+    for (const e of entries) countEntryUsage(this.#usage, e);
+    this.#head = entries.at(-1);
+    this.#entries = entries;
+    this.#loaded = true;
+    clearTimeout(this.#drop);
+    this.#drop = setTimeout(() => (this.#entries = null), this.#heldMs);
+    // Holding entries must not keep a finished process alive.
+    this.#drop.unref();
   }
 
   /**
@@ -159,11 +185,19 @@ export class PostgresAuditTrail implements AuditTrail {
    * may read another's committed entry before that one got back here): a seq already held is skipped.
    */
   #merge({ rows, whole }: Read): void {
-    // Read from seq 0 under the lock, a first append's rows are the whole trail.
-    if (rows[0]?.seq === 1) this.#loaded = true;
-    // A restored trail replaces the mirror (which may then miss entries merged meanwhile: behind, never wrong).
-    if (whole) this.#entries = [];
-    for (const row of rows) if (row.seq > (this.#entries.at(-1)?.seq ?? 0)) this.#entries.push(row);
+    // Rows read from seq 1 under the lock (a first append, or a restored trail) are the whole
+    // trail; a restored one replaces what was read (which may then miss entries merged meanwhile:
+    // behind, never wrong).
+    if (whole || (rows[0]?.seq === 1 && !this.#loaded)) {
+      this.#replace(rows.slice());
+      return;
+    }
+    for (const row of rows) {
+      if (row.seq <= (this.#head?.seq ?? 0)) continue;
+      countEntryUsage(this.#usage, row);
+      this.#entries?.push(row);
+      this.#head = row;
+    }
   }
 
   query(filter: AuditFilter = {}): AuditEntry[] {
@@ -171,9 +205,8 @@ export class PostgresAuditTrail implements AuditTrail {
   }
 
   usage(): Map<string, Usage> {
-    const usage = new Map<string, Usage>();
-    for (const e of this.#read()) countEntryUsage(usage, e);
-    return usage;
+    if (!this.#loaded) this.#read();
+    return new Map([...this.#usage].map(([name, u]) => [name, { ...u }]));
   }
 
   /** An entry outside the chain; written in the background (the interface gives no way to wait), a failure logged. */
@@ -213,9 +246,9 @@ export class PostgresAuditTrail implements AuditTrail {
     await Promise.all([...this.#pending, this.#group.settled()]);
   }
 
-  /** The mirror, once read: fail closed rather than answer "no entries" for rows never read. */
+  /** The entries read, while held: fail closed rather than answer "no entries" for rows not held. */
   #read(): AuditEntry[] {
-    if (!this.#loaded) throw new BlindfoldError('AUDIT_UNAVAILABLE', 'the audit trail in PostgreSQL has not been read yet (refresh it first)');
+    if (!this.#entries) throw new BlindfoldError('AUDIT_UNAVAILABLE', 'the audit trail in PostgreSQL has not been read yet (refresh it first)');
     return this.#entries;
   }
 
@@ -229,6 +262,8 @@ export class PostgresAuditTrail implements AuditTrail {
   }
 
   close(): void {
+    clearTimeout(this.#drop);
+    this.#entries = null;
     // A shared connection is its owner's to end; one of our own ends once pending notices are written.
     if (this.#owned) void this.settled().then(() => this.#connection.close());
   }

@@ -1,6 +1,7 @@
 /** The audit trail with its `verify` status, suspensions with "clear", and agent tokens. */
 import type { Hono } from 'hono';
 import { AUDIT_ACTIONS } from '../../audit/chain.js';
+import { readyTrail } from '../../audit/trail.js';
 import { parseExpiry, parseRate } from '../../cli/token-options.js';
 import { BlindfoldError } from '../../errors.js';
 import { parseSince, type AuditFilter } from '../../store/audit/query.js';
@@ -27,8 +28,11 @@ export function accessRoutes(app: Hono<UiEnv>, backend: UiBackend): void {
     } catch {
       error = 'since: a duration like 30m, 1h, 7d or an ISO date (what was given is not repeated)';
     }
-    // A change cut short by a crash is settled first, as `audit verify` does.
-    const verify = backend.trail.verify(await adminOf(c).settle());
+    // A change cut short by a crash is settled first, as `audit verify` does; the rows are read
+    // afresh (PostgreSQL: another instance's entries, and a trail that holds no entries between reads).
+    const revision = await adminOf(c).settle();
+    await readyTrail(backend.trail);
+    const verify = backend.trail.verify(revision);
     const entries = backend.trail.query(filter);
     return c.html(auditView(c.get('session'), verify, entries.slice(-SHOWN_ENTRIES).reverse(), entries.length, filters, AUDIT_ACTIONS, error).toString());
   });

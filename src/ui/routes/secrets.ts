@@ -1,5 +1,6 @@
 /** Reading: the secrets list with its filters and matrix, and one secret's page. */
 import type { Hono } from 'hono';
+import { readyTrail } from '../../audit/trail.js';
 import { BlindfoldError } from '../../errors.js';
 import { secretInScope } from '../../policy/scope.js';
 import { coversHost, parseHostArgument } from '../../policy/host-filter.js';
@@ -36,6 +37,7 @@ export function secretRoutes(app: Hono<UiEnv>, backend: UiBackend): void {
     const admin = backend.admin(principalOf(session));
     const info = (await admin.list()).find((s) => s.name === name);
     if (!info) return c.html(messageView('Not found', 'There is no secret by that name.', session).toString(), 404);
+    await readyTrail(backend.trail);
     const usage = backend.trail.usage().get(name);
     const tokens = (await admin.tokens()).filter((t) => secretInScope({ secrets: t.secrets }, name)).map((t) => t.name);
     const detail = {
