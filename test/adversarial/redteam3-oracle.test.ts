@@ -1,0 +1,95 @@
+// Third red team of issue 18, family 2 (the wall as an oracle), through refusals raised before the
+// request leaves. The input tripwire ignores hits of a value read backwards (answer-judge.ts
+// screenInput: `!h.backwards`; a backwards guess is meant to be judged when an upstream turns it
+// around), and AnswerJudge.failure judges pieces in an error message only once the request was
+// sent. But a refusal raised before sending quotes agent text — the origin in HOST_NOT_ALLOWED, a
+// query parameter's name in PLACEMENT_NOT_ALLOWED — and scrubError (redact/response.ts) replaces
+// the whole message when that text holds any hit, backwards ones included. So a right guess at a
+// value never placed, written backwards, gets "the message is not shown because it held secret
+// material"; a wrong guess gets the message. No tripwire, no allowance, no audit attack entry: an
+// unbounded membership oracle. The same happens forwards when the message quotes a *rewritten*
+// form of the input the tripwire never saw: WHATWG URL parsing turns a Unicode host into
+// Punycode, which moves every ASCII character of the label to the front, in order, so a guess
+// interleaved with "é" (no window in the input) is a plain forward window in the quoted origin.
+// `it.fails` marks attacks that work today.
+import { createServer, type Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TempHome } from '../helpers/cli.js';
+import type { StdioSession } from '../helpers/mcp.js';
+import { closeHomes, listenOn, servedHome } from '../helpers/upstream.js';
+
+const KEY = 'rt3-orc-Qz7Xv2Lp9Rt4Mn8Bc3Hd6Wy5';
+// A value the agent never places (bound to another origin): lowercase base36, 28 characters.
+const OTHER = 'k7q2m9x4b8w1n6z3p5r0t2y8v4c6';
+const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
+const rev = (s: string) => [...s].reverse().join('');
+
+let up: { url: string; close(): Promise<void> };
+const homes: Array<{ t: TempHome; s: StdioSession }> = [];
+
+beforeAll(async () => {
+  const server: Server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.end('ok');
+  });
+  up = await listenOn(server);
+});
+
+afterAll(async () => {
+  await closeHomes(homes, [KEY, OTHER]);
+  await up.close();
+});
+
+const fresh = () => servedHome(homes, [['KEY', KEY, '--host', up.url], ['OTHER', OTHER, '--host', 'https://billing.example.com']]);
+
+type Ask = (s: StdioSession, guess: string) => ReturnType<StdioSession['call']>;
+/** The guess backwards as the host of a URL KEY is not bound to: HOST_NOT_ALLOWED quotes the origin. */
+const inHost: Ask = (s, guess) => s.call('http_request', { method: 'GET', url: `https://${rev(guess)}.example.net/`, headers: { 'x-api-key': '<secrets.KEY>' } });
+/** The guess backwards as a query parameter's name; KEY may go in headers only, so PLACEMENT_NOT_ALLOWED quotes the name. */
+const inQueryName: Ask = (s, guess) => s.call('http_request', { method: 'GET', url: `${up.url}/x`, query: { [rev(guess)]: '<secrets.KEY>' } });
+/** The guess forwards, "é" after each character (no window in the input); the quoted origin is its Punycode. */
+const inUnicodeHost: Ask = (s, guess) => s.call('http_request', { method: 'GET', url: `https://${[...guess].map((c) => `${c}\u00e9`).join('')}.example.net/`, headers: { 'x-api-key': '<secrets.KEY>' } });
+
+const text = (r: Awaited<ReturnType<Ask>>) => JSON.stringify(r.content);
+const tripped = (r: Awaited<ReturnType<Ask>>) => /suspend|tripwire/i.test(text(r));
+const hidden = (r: Awaited<ReturnType<Ask>>) => /held secret material/.test(text(r));
+
+describe('redteam3: a guess in a refusal raised before the request leaves', () => {
+  for (const [label, ask] of [
+    ['backwards, in the URL host (HOST_NOT_ALLOWED)', inHost],
+    ['backwards, in a query parameter name (PLACEMENT_NOT_ALLOWED)', inQueryName],
+    ['forwards, interleaved with é in a Unicode host (Punycode in HOST_NOT_ALLOWED)', inUnicodeHost],
+  ] as const) {
+    it.fails(`${label}: a right guess and a wrong guess give the same view (or trip the wire)`, async () => {
+      const s = await fresh();
+      const wrong = await ask(s, `${OTHER.slice(0, 11)}${OTHER[11] === '0' ? '1' : '0'}`);
+      const right = await ask(s, OTHER.slice(0, 12));
+      expect(wrong.isError).toBe(true);
+      if (!tripped(right)) expect(hidden(right)).toBe(hidden(wrong));
+    });
+  }
+
+  it.fails('a value never placed is read back whole from an 11-character hint, never suspended (query parameter name)', async () => {
+    const s = await fresh();
+    let known = OTHER.slice(0, 11);
+    let calls = 0;
+    for (let at = 11; at < OTHER.length; at++) {
+      let found = '';
+      for (const c of ALPHABET) {
+        const r = await inQueryName(s, known.slice(-11) + c);
+        calls++;
+        if (tripped(r)) break;
+        if (hidden(r)) {
+          found = c;
+          break;
+        }
+      }
+      if (!found) break;
+      known += found;
+    }
+    // Today: the whole value, in about 17 × 18 calls, the principal never suspended.
+    const ok = await s.call('http_request', { method: 'GET', url: `${up.url}/x`, headers: { 'x-api-key': '<secrets.KEY>' } });
+    expect(calls).toBeGreaterThan(0);
+    expect(known === OTHER && !ok.isError).toBe(false);
+  }, 120_000);
+});
