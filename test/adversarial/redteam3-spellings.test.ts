@@ -1,0 +1,268 @@
+// Third red team of issue 18, family 4 (spellings of kinds not decoded), new members only (the
+// first and second red teams' are in redteam-spellings.test.ts and redteam2-spellings.test.ts).
+// The key is placed in a header and a careless upstream writes what it got back the way a real
+// stack would. Each entry names the stack; `read` is the reader that stack implies, so the test
+// shows the agent gets the whole value back from what it is shown. `it.fails` marks layouts that
+// reach the agent today. README "Not promised" has a generic clause ("an encoding the redactor does
+// not decode gets through") that arguably covers the pure encodings here; they are listed because
+// SPEC §1.4 asks to decode "the ways real stacks encode text" and a typed array of 8-bit elements
+// (Node's Uint8Array JSON) already is decoded while the same array of 16- or 32-bit elements is not.
+import { createServer, type Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TempHome } from '../helpers/cli.js';
+import { visible, type StdioSession } from '../helpers/mcp.js';
+import { closeHomes, listenOn, servedHome } from '../helpers/upstream.js';
+import { survivingWindow } from '../helpers/windows.js';
+
+const KEY = 'rt3-spl-Qz7Xv2Lp9Rt4Mn8Bc3Hd6Wy5';
+const parts = (v: string, n: number) => v.match(new RegExp(`[^]{1,${n}}`, 'g'))!;
+const padTo = (b: Buffer, n: number) => Buffer.concat([b, Buffer.alloc((n - (b.length % n)) % n)]);
+
+/** Big-endian integer of the bytes, written in `alphabet` (base58, base62, base36: no padding, leading zero bytes dropped). */
+function baseN(bytes: Buffer, alphabet: string): string {
+  let n = BigInt(`0x${bytes.toString('hex')}`);
+  const radix = BigInt(alphabet.length);
+  let out = '';
+  while (n > 0n) {
+    out = alphabet[Number(n % radix)]! + out;
+    n /= radix;
+  }
+  return out;
+}
+function fromBaseN(text: string, alphabet: string): Buffer {
+  let n = 0n;
+  for (const c of text) n = n * BigInt(alphabet.length) + BigInt(alphabet.indexOf(c));
+  const hex = n.toString(16);
+  return Buffer.from(hex.length % 2 ? `0${hex}` : hex, 'hex');
+}
+const BASE58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+const BASE36 = '0123456789abcdefghijklmnopqrstuvwxyz';
+
+/** ZeroMQ's Z85 (RFC 32/Z85): four bytes as five characters of its own alphabet. */
+const Z85 = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#';
+function z85(bytes: Buffer): string {
+  const b = padTo(bytes, 4);
+  let out = '';
+  for (let i = 0; i < b.length; i += 4) {
+    let n = b.readUInt32BE(i);
+    let group = '';
+    for (let k = 0; k < 5; k++, n = Math.floor(n / 85)) group = Z85[n % 85]! + group;
+    out += group;
+  }
+  return out;
+}
+function unz85(text: string): Buffer {
+  const out = Buffer.alloc((text.length / 5) * 4);
+  for (let i = 0; i < text.length; i += 5) {
+    let n = 0;
+    for (const c of text.slice(i, i + 5)) n = n * 85 + Z85.indexOf(c);
+    out.writeUInt32BE(n >>> 0, (i / 5) * 4);
+  }
+  return out;
+}
+
+/** RFC 4648 base32 with another alphabet (§7 "base32hex", DNSSEC NSEC3; Crockford's, ULIDs), no padding. */
+function base32(bytes: Buffer, alphabet: string): string {
+  let bits = 0;
+  let acc = 0;
+  let out = '';
+  for (const x of bytes) {
+    acc = ((acc << 8) | x) & 0xffff;
+    bits += 8;
+    while (bits >= 5) out += alphabet[(acc >> (bits -= 5)) & 31];
+  }
+  return bits ? out + alphabet[(acc << (5 - bits)) & 31] : out;
+}
+function unbase32(text: string, alphabet: string): Buffer {
+  let bits = 0;
+  let acc = 0;
+  const out: number[] = [];
+  for (const c of text) {
+    acc = ((acc << 5) | alphabet.indexOf(c)) & 0xffff;
+    bits += 5;
+    if (bits >= 8) out.push((acc >> (bits -= 8)) & 255);
+  }
+  return Buffer.from(out);
+}
+const BASE32HEX = '0123456789ABCDEFGHIJKLMNOPQRSTUV';
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** Base64 in the crypt(3)/passlib "h64" alphabet (`./0-9A-Za-z`), as in `$5$`/`$6$` hashes and passlib's ab64. */
+const STD64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const H64 = './0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+const translate = (t: string, from: string, to: string) => [...t].map((c) => (from.includes(c) ? to[from.indexOf(c)] : c)).join('');
+
+/** CryptoJS `JSON.stringify(CryptoJS.enc.Utf8.parse(s))`: a WordArray, big-endian signed 32-bit words. */
+function wordArray(bytes: Buffer): string {
+  const b = padTo(bytes, 4);
+  const words: number[] = [];
+  for (let i = 0; i < b.length; i += 4) words.push(b.readInt32BE(i));
+  return JSON.stringify({ words, sigBytes: bytes.length });
+}
+function fromWordArray(text: string): Buffer {
+  const { words, sigBytes } = JSON.parse(text) as { words: number[]; sigBytes: number };
+  const b = Buffer.alloc(words.length * 4);
+  words.forEach((w, i) => b.writeInt32BE(w, i * 4));
+  return b.subarray(0, sigBytes);
+}
+
+/** `JSON.stringify(new Uint16Array(buf))` / `new Uint32Array(buf)` (little-endian, as on x86 and ARM). */
+function typedArray(bytes: Buffer, width: 2 | 4): string {
+  const b = padTo(bytes, width);
+  const ab = b.buffer.slice(b.byteOffset, b.byteOffset + b.length);
+  return JSON.stringify({ data: width === 2 ? new Uint16Array(ab) : new Uint32Array(ab) });
+}
+function fromTypedArray(text: string, width: 2 | 4): Buffer {
+  const values = Object.values((JSON.parse(text) as { data: Record<string, number> }).data);
+  const b = Buffer.alloc(values.length * width);
+  values.forEach((n, i) => (width === 2 ? b.writeUInt16LE(n, i * 2) : b.writeUInt32LE(n, i * 4)));
+  return b;
+}
+
+const LEAKS: Record<string, { write: (v: string) => string | Buffer; read: (shown: string) => string; type?: string }> = {
+  'CryptoJS WordArray JSON (signed big-endian 32-bit words)': {
+    write: (v) => wordArray(Buffer.from(v)),
+    read: (t) => fromWordArray(t).toString(),
+    type: 'application/json',
+  },
+  'JSON of a Uint32Array (an object keyed by index)': {
+    write: (v) => typedArray(Buffer.from(v), 4),
+    read: (t) => fromTypedArray(t, 4).toString(),
+    type: 'application/json',
+  },
+  'JSON of a Uint16Array (an object keyed by index)': {
+    write: (v) => typedArray(Buffer.from(v), 2),
+    read: (t) => fromTypedArray(t, 2).toString(),
+    type: 'application/json',
+  },
+  'base58 (Bitcoin alphabet: Solana keys, IPFS ids)': {
+    write: (v) => JSON.stringify({ secretKey: baseN(Buffer.from(v), BASE58) }),
+    read: (t) => fromBaseN((JSON.parse(t) as { secretKey: string }).secretKey, BASE58).toString(),
+  },
+  'base62 of the bytes as one integer': {
+    write: (v) => `id=${baseN(Buffer.from(v), BASE62)}`,
+    read: (t) => fromBaseN(t.slice(3), BASE62).toString(),
+  },
+  'base36 of the bytes as one integer': {
+    write: (v) => `id=${baseN(Buffer.from(v), BASE36)}`,
+    read: (t) => fromBaseN(t.slice(3), BASE36).toString(),
+  },
+  "decimal integer of the bytes (Python int.from_bytes(key, 'big'))": {
+    write: (v) => `n = ${BigInt(`0x${Buffer.from(v).toString('hex')}`).toString(10)}`,
+    read: (t) => fromBaseN(t.slice(4), '0123456789').toString(),
+  },
+  'Z85 (ZeroMQ CURVE keys)': {
+    write: (v) => `public-key = "${z85(Buffer.from(v))}"`,
+    read: (t) => unz85(t.split('"')[1]!).toString(),
+  },
+  'base32hex (RFC 4648 §7, DNSSEC NSEC3)': {
+    write: (v) => base32(Buffer.from(v), BASE32HEX),
+    read: (t) => unbase32(t, BASE32HEX).toString(),
+  },
+  "Crockford's base32 (ULIDs)": {
+    write: (v) => base32(Buffer.from(v), CROCKFORD),
+    read: (t) => unbase32(t, CROCKFORD).toString(),
+  },
+  'crypt(3) / passlib h64 alphabet base64 (./0-9A-Za-z)': {
+    write: (v) => `$6$${translate(Buffer.from(v).toString('base64').replace(/=+$/, ''), STD64, H64)}`,
+    read: (t) => Buffer.from(translate(t.slice(3), H64, STD64), 'base64').toString(),
+  },
+  'Perl unpack("h*"): hex with the low nibble first': {
+    write: (v) => [...Buffer.from(v)].map((b) => (b & 15).toString(16) + (b >> 4).toString(16)).join(''),
+    read: (t) => Buffer.from(t.match(/../g)!.map((p) => parseInt(p[1]! + p[0]!, 16))).toString(),
+  },
+  'Perl unpack("b*"): bits with the least significant first': {
+    write: (v) => [...Buffer.from(v)].map((b) => [...b.toString(2).padStart(8, '0')].reverse().join('')).join(''),
+    read: (t) => Buffer.from(t.match(/.{8}/g)!.map((p) => parseInt([...p].reverse().join(''), 2))).toString(),
+  },
+  'nroff bold by overstrike (c BS c: man pages, `less -R` captures)': {
+    write: (v) => `KEY\n       ${[...v].map((c) => `${c}\b${c}`).join('')}\n`,
+    read: (t) => t.replace(/[^]\u0008/g, ''),
+  },
+  'nroff underline by overstrike (_ BS c)': {
+    write: (v) => `KEY\n       ${[...v].map((c) => `_\b${c}`).join('')}\n`,
+    read: (t) => t.replace(/[^]\u0008/g, ''),
+  },
+  'terminal OSC 8 hyperlinks around pieces of the value': {
+    write: (v) => parts(v, 6).map((p) => `\u001b]8;;https://docs.example.com/keys\u0007${p}\u001b]8;;\u0007`).join(''),
+    read: (t) => t.replace(/\u001b\]8;;[^\u0007]*\u0007/g, ''),
+  },
+  'PDF text shown with a kerned TJ array': {
+    write: (v) => `BT /F1 10 Tf 72 700 Td [(API key: )${parts(v, 4).map((p) => `(${p})`).join(' -15 ')}] TJ ET`,
+    read: (t) => [...t.matchAll(/\(([^)]*)\)/g)].map((m) => m[1]).join(''),
+  },
+  'HTTP/1.1 chunked framing left in a body (a raw wire dump)': {
+    write: (v) => parts(JSON.stringify({ token: v }), 7).map((p) => `${p.length.toString(16)}\r\n${p}\r\n`).join('') + '0\r\n\r\n',
+    read: (t) => t.split('\r\n').filter((_, i) => i % 2 === 1).join(''),
+  },
+  'JSON object whose fields hold pieces below a window (key_part_1, key_part_2, ...)': {
+    write: (v) => JSON.stringify(Object.fromEntries(parts(v, 10).map((p, i) => [`key_part_${i + 1}`, p]))),
+    read: (t) => Object.values(JSON.parse(t) as Record<string, string>).join(''),
+    type: 'application/json',
+  },
+  '`cat -n` of the value wrapped at 8 columns': {
+    write: (v) => parts(v, 8).map((p, i) => `${String(i + 1).padStart(6)}\t${p}`).join('\n'),
+    read: (t) => t.split('\n').map((l) => l.split('\t')[1]).join(''),
+  },
+  'an invalid UTF-8 byte after every 4 bytes (U+FFFD in the shown text)': {
+    write: (v) => Buffer.concat(parts(v, 4).map((p) => Buffer.concat([Buffer.from(p), Buffer.from([0xff])]))),
+    read: (t) => t.replace(/\ufffd/g, ''),
+  },
+  'VBA / VBScript Chr() concatenation': {
+    write: (v) => `k = ${[...v].map((c) => `Chr(${c.charCodeAt(0)})`).join(' & ')}`,
+    read: (t) => (t.match(/\d+/g) ?? []).map((n) => String.fromCharCode(Number(n))).join(''),
+  },
+  'binary with a blank between nibbles (0111 0011 …)': {
+    write: (v) => [...Buffer.from(v)].map((b) => b.toString(2).padStart(8, '0').replace(/^(.{4})/, '$1 ')).join(' '),
+    read: (t) => Buffer.from(t.replace(/ /g, '').match(/.{8}/g)!.map((p) => parseInt(p, 2))).toString(),
+  },
+  'combining low line after each character (underlined plain text)': {
+    write: (v) => [...v].map((c) => `${c}\u0332`).join(''),
+    read: (t) => t.replace(/\u0332/g, ''),
+  },
+};
+
+let up: { url: string; close(): Promise<void> };
+const homes: Array<{ t: TempHome; s: StdioSession }> = [];
+
+beforeAll(async () => {
+  const server: Server = createServer((req, res) => {
+    const kind = new URL(req.url ?? '/', 'http://x').searchParams.get('kind') ?? '';
+    const layout = LEAKS[kind];
+    if (!layout) return res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': layout.type ?? 'text/plain; charset=utf-8' });
+    res.end(layout.write(String(req.headers['x-api-key'] ?? '')));
+  });
+  up = await listenOn(server);
+});
+
+afterAll(async () => {
+  await closeHomes(homes, [KEY]);
+  await up.close();
+});
+
+/** Layouts still reaching the agent (`it.fails`); a layout closed later becomes a plain test. */
+const STILL_OPEN = new Set<string>(Object.keys(LEAKS));
+
+describe('redteam3: layouts not decoded (the whole value comes back)', () => {
+  for (const [kind, { write, read }] of Object.entries(LEAKS)) {
+    (process.env.RED3_PLAIN ? it : STILL_OPEN.has(kind) ? it.fails : it)(kind, async () => {
+      // The layout is what its reader says it is (compared as a boolean: no value in a failure message).
+      expect(read(Buffer.from(write(KEY)).toString('utf8')).includes(KEY)).toBe(true);
+      // A fresh home each: a withheld answer spends an allowance that must not carry over.
+      const s = await servedHome(homes, [['KEY', KEY, '--host', up.url]]);
+      const r = await s.call('http_request', { method: 'GET', url: `${up.url}/spell`, query: { kind }, headers: { 'x-api-key': '<secrets.KEY>' } });
+      const sc = r.structuredContent as { body?: string; json?: unknown } | undefined;
+      const shown = sc?.body ?? (sc?.json !== undefined ? JSON.stringify(sc.json) : '');
+      let readBack = '';
+      try {
+        readBack = read(shown);
+      } catch {
+        // Withheld or redacted: nothing to read back.
+      }
+      expect(survivingWindow(visible(r), KEY) === null).toBe(true);
+      expect(survivingWindow(readBack, KEY) === null).toBe(true);
+    });
+  }
+});
