@@ -11,8 +11,14 @@
 // form of the input the tripwire never saw: WHATWG URL parsing turns a Unicode host into
 // Punycode, which moves every ASCII character of the label to the front, in order, so a guess
 // interleaved with "é" (no window in the input) is a plain forward window in the quoted origin.
+// A second channel of the same cause: every log line is redacted (broker.ts addLogScrubber) and a
+// client that asks (`logging/setLevel`) gets its own principal's lines as MCP notifications; the
+// "request refused" line carries the agent's origin, so even a refusal whose message quotes nothing
+// of the agent (PLACEMENT_NOT_ALLOWED for a header) shows `[REDACTED:OTHER]` in the notification for
+// a right guess only — naming the secret the guess belongs to.
 // `it.fails` marks attacks that work today.
 import { createServer, type Server } from 'node:http';
+import { LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TempHome } from '../helpers/cli.js';
 import type { StdioSession } from '../helpers/mcp.js';
@@ -92,4 +98,28 @@ describe('redteam3: a guess in a refusal raised before the request leaves', () =
     expect(calls).toBeGreaterThan(0);
     expect(known === OTHER && !ok.isError).toBe(false);
   }, 120_000);
+});
+
+describe('redteam3: a guess in the MCP log notification of a refusal', () => {
+  it.fails('the notification of a refusal whose message quotes nothing differs for a right and a wrong guess', async () => {
+    // KEY may go in the query only: a header use is refused before the host is looked at, with a fixed message.
+    const s = await servedHome(homes, [['KEY', KEY, '--host', up.url, '--placement', 'query'], ['OTHER', OTHER, '--host', 'https://billing.example.com']]);
+    const notes: string[] = [];
+    s.client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
+      notes.push(JSON.stringify(n.params.data));
+    });
+    await s.client.setLoggingLevel('warning');
+    const ask = async (guess: string) => {
+      notes.length = 0;
+      const r = await s.call('http_request', { method: 'GET', url: `https://${rev(guess)}.example.net/`, headers: { 'x-api-key': '<secrets.KEY>' } });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return { result: text(r), notes: notes.join('\n').replace(/"time":\d+/g, '').replace(/https:\/\/[^"]*\.example\.net/g, (o) => (o.includes('[REDACTED') ? 'MARKED' : 'PLAIN')) };
+    };
+    const wrong = await ask(`${OTHER.slice(0, 11)}${OTHER[11] === '0' ? '1' : '0'}`);
+    const right = await ask(OTHER.slice(0, 12));
+    // The tool results are the same (no tripwire either); the notifications are not.
+    expect(right.result).toBe(wrong.result);
+    expect(tripped({ content: [{ type: 'text', text: right.result }] } as never)).toBe(false);
+    expect(right.notes).toBe(wrong.notes);
+  });
 });
