@@ -217,6 +217,30 @@ const LEAKS: Record<string, { write: (v: string) => string | Buffer; read: (show
     write: (v) => [...Buffer.from(v)].map((b) => b.toString(2).padStart(8, '0').replace(/^(.{4})/, '$1 ')).join(' '),
     read: (t) => Buffer.from(t.replace(/ /g, '').match(/.{8}/g)!.map((p) => parseInt(p, 2))).toString(),
   },
+  "Oracle / PostgreSQL CHR() concatenation (CHR(115)||CHR(107)||…)": {
+    write: (v) => `SELECT ${[...v].map((c) => `CHR(${c.charCodeAt(0)})`).join('||')} FROM dual`,
+    read: (t) => (t.match(/\d+/g) ?? []).map((n) => String.fromCharCode(Number(n))).join(''),
+  },
+  'SQL Server CHAR() concatenation (CHAR(115)+CHAR(107)+…)': {
+    write: (v) => `SET @k = ${[...v].map((c) => `CHAR(${c.charCodeAt(0)})`).join('+')}`,
+    read: (t) => (t.match(/\d+/g) ?? []).map((n) => String.fromCharCode(Number(n))).join(''),
+  },
+  'PowerShell [char] concatenation': {
+    write: (v) => `$k = ${[...v].map((c) => `[char]${c.charCodeAt(0)}`).join('+')}`,
+    read: (t) => (t.match(/\d+/g) ?? []).map((n) => String.fromCharCode(Number(n))).join(''),
+  },
+  '.env lines whose names number their payload (KEY_PART_0=…, KEY_PART_1=…)': {
+    write: (v) => parts(v, 7).map((p, i) => `KEY_PART_${i}=${p}`).join('\n'),
+    read: (t) => t.split('\n').map((l) => l.split('=')[1]).join(''),
+  },
+  'query parameters whose names number their payload (k0=…&k1=…)': {
+    write: (v) => parts(v, 6).map((p, i) => `k${i}=${p}`).join('&'),
+    read: (t) => t.split('&').map((x) => x.split('=')[1]).join(''),
+  },
+  'XML attributes whose names number their payload (p0="…" p1="…")': {
+    write: (v) => `<key ${parts(v, 6).map((p, i) => `p${i}="${p}"`).join(' ')}/>`,
+    read: (t) => [...t.matchAll(/="([^"]*)"/g)].map((m) => m[1]).join(''),
+  },
   'combining low line after each character (underlined plain text)': {
     write: (v) => [...v].map((c) => `${c}\u0332`).join(''),
     read: (t) => t.replace(/\u0332/g, ''),
