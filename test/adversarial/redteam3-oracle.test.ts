@@ -123,3 +123,28 @@ describe('redteam3: a guess in the MCP log notification of a refusal', () => {
     expect(right.notes).toBe(wrong.notes);
   });
 });
+
+describe('redteam3: the same oracle reaches another environment\'s value and a retired one', () => {
+  it.fails('the production value of the secret the agent uses in development is read back whole, never suspended', async () => {
+    // The agent runs in development (the default); KEY's production value is never resolved for it.
+    const PROD = 'w3n8c1v6x2z9b4m7q5k0t8y2r6p3';
+    const s = await servedHome(homes, [['KEY', KEY, '--host', up.url], ['KEY', PROD, '--host', up.url, '--env', 'production']]);
+    let known = PROD.slice(0, 11);
+    for (let at = 11; at < PROD.length; at++) {
+      let found = '';
+      for (const c of ALPHABET) {
+        const r = await inQueryName(s, known.slice(-11) + c);
+        if (tripped(r)) break;
+        if (hidden(r)) {
+          found = c;
+          break;
+        }
+      }
+      if (!found) break;
+      known += found;
+    }
+    const ok = await s.call('http_request', { method: 'GET', url: `${up.url}/x`, headers: { 'x-api-key': '<secrets.KEY>' } });
+    expect(known === PROD && !ok.isError).toBe(false);
+  }, 120_000);
+});
+
