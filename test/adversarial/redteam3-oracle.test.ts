@@ -124,7 +124,7 @@ describe('redteam3: a guess in the MCP log notification of a refusal', () => {
   });
 });
 
-describe('redteam3: the same oracle reaches another environment\'s value and a retired one', () => {
+describe('redteam3: the same oracle reaches another environment\'s value', () => {
   it.fails('the production value of the secret the agent uses in development is read back whole, never suspended', async () => {
     // The agent runs in development (the default); KEY's production value is never resolved for it.
     const PROD = 'w3n8c1v6x2z9b4m7q5k0t8y2r6p3';
