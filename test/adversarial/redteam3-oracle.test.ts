@@ -15,7 +15,11 @@
 // client that asks (`logging/setLevel`) gets its own principal's lines as MCP notifications; the
 // "request refused" line carries the agent's origin, so even a refusal whose message quotes nothing
 // of the agent (PLACEMENT_NOT_ALLOWED for a header) shows `[REDACTED:OTHER]` in the notification for
-// a right guess only — naming the secret the guess belongs to.
+// a right guess only — naming the secret the guess belongs to. And not only refusals: the debug line
+// "request sent" carries the first hop's path; a path segment with a zero-width space between its
+// characters passes pathForTrail's token check (each character is a word of its own), the redactor
+// reads through it, and when the upstream redirects (so the final URL shown, which is judged, holds
+// none of it) a request that carries no secret at all is an oracle, with nothing refused.
 // `it.fails` marks attacks that work today.
 import { createServer, type Server } from 'node:http';
 import { LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
@@ -34,7 +38,9 @@ let up: { url: string; close(): Promise<void> };
 const homes: Array<{ t: TempHome; s: StdioSession }> = [];
 
 beforeAll(async () => {
-  const server: Server = createServer((_req, res) => {
+  const server: Server = createServer((req, res) => {
+    // `/r/…` redirects (a trailing-slash or login redirect): the final URL shown holds none of the first path.
+    if (req.url?.startsWith('/r/')) return void res.writeHead(302, { location: '/done' }).end();
     res.writeHead(200, { 'content-type': 'text/plain' });
     res.end('ok');
   });
@@ -148,3 +154,28 @@ describe('redteam3: the same oracle reaches another environment\'s value', () =>
   }, 120_000);
 });
 
+describe('redteam3: a guess in the debug notification of a request that was sent', () => {
+  it.fails('a sent request with no secret, its path redirected away: the "request sent" notification differs for a right and a wrong guess', async () => {
+    const s = await fresh();
+    const notes: string[] = [];
+    s.client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
+      notes.push(JSON.stringify(n.params.data));
+    });
+    await s.client.setLoggingLevel('debug');
+    const segment = (guess: string) => [...rev(guess)].map(encodeURIComponent).join('%E2%80%8B');
+    const ask = async (guess: string) => {
+      notes.length = 0;
+      const r = await s.call('http_request', { method: 'GET', url: `${up.url}/r/${segment(guess)}` });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const sent = notes.filter((n) => n.includes('request sent')).join('\n');
+      return { result: JSON.stringify(r.structuredContent ?? r.content).replace(/"durationMs":[\d.]+/g, '').replace(/"date":"[^"]*"/g, ''), marked: /REDACTED/.test(sent), sent: sent.length > 0 };
+    };
+    const wrong = await ask(`${OTHER.slice(0, 11)}${OTHER[11] === '0' ? '1' : '0'}`);
+    const right = await ask(OTHER.slice(0, 12));
+    expect(wrong.sent).toBe(true);
+    // The results are the same (the request went out, the upstream redirected, nothing tripped)…
+    expect(right.result).toBe(wrong.result);
+    // …and the notifications are not: "/r/[REDACTED:OTHER]" for the right guess only.
+    expect(right.marked).toBe(wrong.marked);
+  });
+});
