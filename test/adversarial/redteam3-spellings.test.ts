@@ -120,6 +120,42 @@ function fromTypedArray(text: string, width: 2 | 4): Buffer {
   return b;
 }
 
+
+/** IBM code page 037 (EBCDIC) for the characters keys are made of. */
+const EBCDIC: Record<string, number> = { '-': 0x60, _: 0x6d, '.': 0x4b, '=': 0x7e };
+for (let i = 0; i < 26; i++) {
+  const lower = i < 9 ? 0x81 + i : i < 18 ? 0x91 + i - 9 : 0xa2 + i - 18;
+  EBCDIC[String.fromCharCode(97 + i)] = lower;
+  EBCDIC[String.fromCharCode(65 + i)] = lower + 0x40;
+}
+for (let d = 0; d < 10; d++) EBCDIC[String(d)] = 0xf0 + d;
+const FROM_EBCDIC = new Map(Object.entries(EBCDIC).map(([c, b]) => [b, c]));
+
+/** RFC 9285 base45 (EU Digital COVID Certificate QR payloads): two bytes as three characters. */
+const B45 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:';
+function base45(bytes: Buffer): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i += 2) {
+    if (i + 1 < bytes.length) {
+      const n = bytes[i]! * 256 + bytes[i + 1]!;
+      out += B45[n % 45]! + B45[Math.floor(n / 45) % 45]! + B45[Math.floor(n / 2025)]!;
+    } else out += B45[bytes[i]! % 45]! + B45[Math.floor(bytes[i]! / 45)]!;
+  }
+  return out;
+}
+function unbase45(text: string): Buffer {
+  const out: number[] = [];
+  for (let i = 0; i < text.length; i += 3) {
+    const [a, b, c] = [...text.slice(i, i + 3)].map((ch) => B45.indexOf(ch));
+    if (c === undefined) out.push(a! + b! * 45);
+    else {
+      const n = a! + b! * 45 + c * 2025;
+      out.push(n >> 8, n & 255);
+    }
+  }
+  return Buffer.from(out);
+}
+
 const LEAKS: Record<string, { write: (v: string) => string | Buffer; read: (shown: string) => string; type?: string }> = {
   'CryptoJS WordArray JSON (signed big-endian 32-bit words)': {
     write: (v) => wordArray(Buffer.from(v)),
@@ -240,6 +276,14 @@ const LEAKS: Record<string, { write: (v: string) => string | Buffer; read: (show
   'XML attributes whose names number their payload (p0="…" p1="…")': {
     write: (v) => `<key ${parts(v, 6).map((p, i) => `p${i}="${p}"`).join(' ')}/>`,
     read: (t) => [...t.matchAll(/="([^"]*)"/g)].map((m) => m[1]).join(''),
+  },
+  'base64 of EBCDIC (IBM code page 037) text, as a mainframe record in JSON': {
+    write: (v) => JSON.stringify({ record: Buffer.from([...`API-KEY=${v}`].map((c) => EBCDIC[c] ?? 0x40)).toString('base64') }),
+    read: (t) => [...Buffer.from((JSON.parse(t) as { record: string }).record, 'base64')].map((b) => FROM_EBCDIC.get(b) ?? ' ').join(''),
+  },
+  'base45 (RFC 9285, EU Digital COVID Certificate QR payloads)': {
+    write: (v) => `HC1:${base45(Buffer.from(v))}`,
+    read: (t) => unbase45(t.slice(4)).toString(),
   },
   'combining low line after each character (underlined plain text)': {
     write: (v) => [...v].map((c) => `${c}\u0332`).join(''),
