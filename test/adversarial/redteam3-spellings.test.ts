@@ -291,13 +291,27 @@ const LEAKS: Record<string, { write: (v: string) => string | Buffer; read: (show
   },
 };
 
+/** Layouts tried and stopped by the wall today (new kinds; kept as regression guards). */
+const HELD: Record<string, { write: (v: string) => string | Buffer; type?: string }> = {
+  'YAML folded block scalar (>-), 10 characters a line': { write: (v) => `token: >-\n  ${parts(v, 10).join('\n  ')}\nnext: 1\n` },
+  'YAML double-quoted scalar with escaped line breaks': { write: (v) => `token: "${parts(v, 8).join('\\\n  ')}"\n` },
+  'UTF-32LE with its charset declared': { write: (v) => Buffer.from([...v].flatMap((c) => [c.charCodeAt(0), 0, 0, 0])), type: 'text/plain; charset=utf-32le' },
+  "RTF \\'hh escapes": { write: (v) => `{\\rtf1 ${[...v].map((c) => `\\'${c.charCodeAt(0).toString(16)}`).join('')}}` },
+  'LDAP DN \\hh escapes (RFC 4514)': { write: (v) => `cn=${[...v].map((c) => `\\${c.charCodeAt(0).toString(16)}`).join('')},dc=example` },
+  '.NET BitConverter.ToString (73-6B-…)': { write: (v) => Buffer.from(v).toString('hex').toUpperCase().match(/../g)!.join('-') },
+  'NSData description (<736b5f6c …>)': { write: (v) => `<${Buffer.from(v).toString('hex').match(/.{1,8}/g)!.join(' ')}>` },
+  'Perl / PCRE \\x{hh} escapes': { write: (v) => [...v].map((c) => `\\x{${c.charCodeAt(0).toString(16)}}`).join('') },
+  'C / Python \\U0000hhhh escapes': { write: (v) => [...v].map((c) => `\\U${c.charCodeAt(0).toString(16).padStart(8, '0')}`).join('') },
+  'HTML comments between pieces': { write: (v) => `<p>${parts(v, 6).join('<!-- -->')}</p>` },
+};
+
 let up: { url: string; close(): Promise<void> };
 const homes: Array<{ t: TempHome; s: StdioSession }> = [];
 
 beforeAll(async () => {
   const server: Server = createServer((req, res) => {
     const kind = new URL(req.url ?? '/', 'http://x').searchParams.get('kind') ?? '';
-    const layout = LEAKS[kind];
+    const layout = LEAKS[kind] ?? HELD[kind];
     if (!layout) return res.writeHead(404).end();
     res.writeHead(200, { 'content-type': layout.type ?? 'text/plain; charset=utf-8' });
     res.end(layout.write(String(req.headers['x-api-key'] ?? '')));
@@ -331,6 +345,17 @@ describe('redteam3: layouts not decoded (the whole value comes back)', () => {
       }
       expect(survivingWindow(visible(r), KEY) === null).toBe(true);
       expect(survivingWindow(readBack, KEY) === null).toBe(true);
+    });
+  }
+});
+
+describe('redteam3 (stopped): layouts the wall reads', () => {
+  for (const kind of Object.keys(HELD)) {
+    it(kind, async () => {
+      const s = await servedHome(homes, [['KEY', KEY, '--host', up.url]]);
+      const r = await s.call('http_request', { method: 'GET', url: `${up.url}/spell`, query: { kind }, headers: { 'x-api-key': '<secrets.KEY>' } });
+      expect(survivingWindow(visible(r), KEY) === null).toBe(true);
+      expect(visible(r)).toMatch(/REDACTED:KEY|WITHHELD/);
     });
   }
 });
