@@ -9,8 +9,9 @@
 // material"; a wrong guess gets the message. No tripwire, no allowance, no suspension: an
 // unbounded membership oracle (each call confirms or refutes one 12-character window; reading a
 // value whole, one character at a time, needs a starting hint of 11 secret-bearing characters, W − 1,
-// e.g. a masked display or an upstream's slice below a window, as in redteam2-errors.test.ts). The same happens forwards when the message quotes a *rewritten*
-// form of the input the tripwire never saw: WHATWG URL parsing turns a Unicode host into
+// e.g. a masked display or an upstream's slice below a window, as in redteam2-errors.test.ts).
+// The same happens forwards when the message quotes a *rewritten* form of the input the tripwire
+// never saw: WHATWG URL parsing turns a Unicode host into
 // Punycode, which moves every ASCII character of the label to the front, in order, so a guess
 // interleaved with "é" (no window in the input) is a plain forward window in the quoted origin.
 // A second channel of the same cause: every log line is redacted (broker.ts addLogScrubber) and a
