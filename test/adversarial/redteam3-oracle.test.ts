@@ -23,6 +23,9 @@
 // characters passes pathForTrail's token check (each character is a word of its own), the redactor
 // reads through it, and when the upstream redirects (so the final URL shown, which is judged, holds
 // none of it) a request that carries no secret at all is an oracle, with nothing refused.
+// These log channels need an MCP client that sends logging/setLevel and hands the notifications
+// to the agent: an agent running its own client (a team-server token holder with a shell, the
+// library door), or a client that shows server logs to its model; not a tool call alone.
 // `it.fails` marks attacks that work today.
 import { createServer, type Server } from 'node:http';
 import { LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';

@@ -6,7 +6,8 @@
 // value in the vault — here BETA_KEY, another team's secret it cannot see — and nothing trips: the
 // input tripwire ignores backwards hits and refusals before sending are never judged. From an
 // 11-character hint, BETA_KEY comes back whole, one character at a time. Its MCP log notification
-// (logging/setLevel) of the same refusal shows a marker in the origin as well.
+// (logging/setLevel, sent by the agent's own MCP client) of the same refusal shows a marker in the
+// origin as well (an anonymous `[REDACTED]` here: the name outside the scope is hidden, the hit is not).
 // `it.fails` marks attacks that work today.
 import { randomBytes } from 'node:crypto';
 import { LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
