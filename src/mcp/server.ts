@@ -57,6 +57,20 @@ function isOwnLine(blindfold: Blindfold, entry: Record<string, unknown>): boolea
   return entry.principal === undefined ? !isScoped(principal) : entry.principal === principal.id;
 }
 
+/**
+ * The fields of a log line an agent's client is given: none that holds text the agent chose (an
+ * origin, a path, a method, a request id). Lines are redacted, and redaction of the agent's own text
+ * marks a right guess and not a wrong one: such a field in a notification is an oracle even when the
+ * call's result is the same. The message is Blindfold's own (a refusal's is judged before it is
+ * logged: AnswerJudge.failure); the secrets are the names the call used.
+ */
+const AGENT_FIELDS = ['level', 'time', 'msg', 'principal', 'secrets', 'code', 'status', 'durationMs'] as const;
+function forAgent(entry: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of AGENT_FIELDS) if (entry[k] !== undefined) out[k] = entry[k];
+  return out;
+}
+
 const PINO_TO_MCP: Array<[number, LoggingLevel]> = [
   [60, 'critical'],
   [50, 'error'],
@@ -88,7 +102,7 @@ function forwardLogs(server: McpServer, blindfold: Blindfold): () => void {
       }
       if (!isOwnLine(blindfold, entry)) return;
       const level = PINO_TO_MCP.find(([n]) => (entry.level ?? 30) >= n)![1];
-      void server.server.sendLoggingMessage({ level, logger: 'blindfold', data: entry }).catch(() => {});
+      void server.server.sendLoggingMessage({ level, logger: 'blindfold', data: forAgent(entry) }).catch(() => {});
     }, MCP_TO_PINO[asked]);
     return {};
   });

@@ -110,11 +110,21 @@ export class AnswerJudge {
    * The error a call ends with, scrubbed. Once the request left, its message can quote text the
    * upstream chose (a redirect's host names the hop that failed), so a piece there is judged like
    * one in an answer: the right guess of a value not placed trips the wire, not just the message.
+   * Before it left, the message can quote only the agent's own input, however rewritten (a host
+   * turned to Punycode, a parameter's name, text read backwards): secret material there is a
+   * guess, and trips the wire as on input. Scrubbed and shown, the message would tell a right
+   * guess (hidden) from a wrong one (shown), call after call.
    */
   failure(principal: Principal, redactor: Redactor, err: unknown, trail: Trail, placed: Set<string>, sent: boolean): BlindfoldError {
-    const pieces = new Set<string>();
-    const scrubbed = scrubError(redactor, err, pieces);
-    if (sent && pieces.size > 0) this.judge(principal, trail, { pieces, limited: false, partial: false }, placed, NO_VIEW);
+    const found = { pieces: new Set<string>(), names: new Set<string>() };
+    const scrubbed = scrubError(redactor, err, found);
+    if (sent && found.pieces.size > 0) this.judge(principal, trail, { pieces: found.pieces, limited: false, partial: false }, placed, NO_VIEW);
+    if (!sent && [...found.pieces, ...found.names].some((name) => !redactor.isPublic(name))) {
+      this.#deps.suspensions?.suspend(principal.id, 'secret material in what its input became (tripwire)');
+      this.#deps.later(() => this.#deps.record({ ...trail, action: 'request.attack', outcome: 'denied', reason: 'secret material in a refusal quoting the agent input' }));
+      logger().warn({ principal: principal.id }, 'tripwire: secret material in a refusal quoting an agent input; principal suspended');
+      throw tripwireRefusal(principal.id);
+    }
     return scrubbed;
   }
 

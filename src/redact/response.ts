@@ -213,10 +213,11 @@ export function redactJsonValue(redactor: Redactor, value: unknown, into?: Scree
  * quotes an upstream's text on purpose; if a value or a piece of one shows up in it anyway, the
  * message is replaced whole (a marker in place would say where a guess sat), the code kept.
  */
-export function scrubError(redactor: Redactor, err: unknown, pieces?: Set<string>): BlindfoldError {
+export function scrubError(redactor: Redactor, err: unknown, into?: { pieces: Set<string>; names: Set<string> }): BlindfoldError {
   const described = describeError(err);
   const found = screen(redactor, described);
-  for (const name of found.pieces) pieces?.add(name);
+  for (const name of found.pieces) into?.pieces.add(name);
+  for (const name of found.names) into?.names.add(name);
   const clean = found.pieces.size === 0 && found.names.size === 0 && !found.limited;
   const message = clean ? described : 'the request failed; the message is not shown because it held secret material (see the admin audit trail)';
   if (!(err instanceof BlindfoldError)) return new BlindfoldError('INTERNAL', message);

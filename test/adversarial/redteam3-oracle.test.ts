@@ -26,7 +26,9 @@
 // These log channels need an MCP client that sends logging/setLevel and hands the notifications
 // to the agent: an agent running its own client (a team-server token holder with a shell, the
 // library door), or a client that shows server logs to its model; not a tool call alone.
-// `it.fails` marks attacks that work today.
+// Closed by mechanism: a refusal raised before sending that holds secret material trips the wire
+// like an input (AnswerJudge.failure), and a log notification carries no field of text the agent
+// chose (src/mcp/server.ts forAgent). Each test failed before those two changes.
 import { createServer, type Server } from 'node:http';
 import { LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -78,7 +80,7 @@ describe('redteam3: a guess in a refusal raised before the request leaves', () =
     ['backwards, in a query parameter name (PLACEMENT_NOT_ALLOWED)', inQueryName],
     ['forwards, interleaved with é in a Unicode host (Punycode in HOST_NOT_ALLOWED)', inUnicodeHost],
   ] as const) {
-    it.fails(`${label}: a right guess and a wrong guess give the same view (or trip the wire)`, async () => {
+    it(`${label}: a right guess and a wrong guess give the same view (or trip the wire)`, async () => {
       const s = await fresh();
       const wrong = await ask(s, `${OTHER.slice(0, 11)}${OTHER[11] === '0' ? '1' : '0'}`);
       const right = await ask(s, OTHER.slice(0, 12));
@@ -87,7 +89,7 @@ describe('redteam3: a guess in a refusal raised before the request leaves', () =
     });
   }
 
-  it.fails('a value never placed is read back whole from an 11-character hint, never suspended (query parameter name)', async () => {
+  it('a value never placed is not read back from an 11-character hint: its first right guess trips the wire (query parameter name)', async () => {
     const s = await fresh();
     let known = OTHER.slice(0, 11);
     let calls = 0;
@@ -105,7 +107,7 @@ describe('redteam3: a guess in a refusal raised before the request leaves', () =
       if (!found) break;
       known += found;
     }
-    // Today: the whole value, in about 17 × 18 calls, the principal never suspended.
+    // Before the fix: the whole value, in about 17 × 18 calls, the principal never suspended.
     const ok = await s.call('http_request', { method: 'GET', url: `${up.url}/x`, headers: { 'x-api-key': '<secrets.KEY>' } });
     expect(calls).toBeGreaterThan(0);
     expect(known === OTHER && !ok.isError).toBe(false);
@@ -113,7 +115,7 @@ describe('redteam3: a guess in a refusal raised before the request leaves', () =
 });
 
 describe('redteam3: a guess in the MCP log notification of a refusal', () => {
-  it.fails('the notification of a refusal whose message quotes nothing differs for a right and a wrong guess', async () => {
+  it('the notification of a refusal whose message quotes nothing is the same for a right and a wrong guess', async () => {
     // KEY may go in the query only: a header use is refused before the host is looked at, with a fixed message.
     const s = await servedHome(homes, [['KEY', KEY, '--host', up.url, '--placement', 'query'], ['OTHER', OTHER, '--host', 'https://billing.example.com']]);
     const notes: string[] = [];
@@ -137,7 +139,7 @@ describe('redteam3: a guess in the MCP log notification of a refusal', () => {
 });
 
 describe('redteam3: the same oracle reaches another environment\'s value', () => {
-  it.fails('the production value of the secret the agent uses in development is read back whole, never suspended', async () => {
+  it('the production value of the secret the agent uses in development is not read back: its first right guess trips the wire', async () => {
     // The agent runs in development (the default); KEY's production value is never resolved for it.
     const PROD = 'w3n8c1v6x2z9b4m7q5k0t8y2r6p3';
     const s = await servedHome(homes, [['KEY', KEY, '--host', up.url], ['KEY', PROD, '--host', up.url, '--env', 'production']]);
@@ -161,7 +163,7 @@ describe('redteam3: the same oracle reaches another environment\'s value', () =>
 });
 
 describe('redteam3: a guess in the debug notification of a request that was sent', () => {
-  it.fails('a sent request with no secret, its path redirected away: the "request sent" notification differs for a right and a wrong guess', async () => {
+  it('a sent request with no secret, its path redirected away: the "request sent" notification is the same for a right and a wrong guess', async () => {
     const s = await fresh();
     const notes: string[] = [];
     s.client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {

@@ -8,7 +8,9 @@
 // 11-character hint, BETA_KEY comes back whole, one character at a time. Its MCP log notification
 // (logging/setLevel, sent by the agent's own MCP client) of the same refusal shows a marker in the
 // origin as well (an anonymous `[REDACTED]` here: the name outside the scope is hidden, the hit is not).
-// `it.fails` marks attacks that work today.
+// Closed by mechanism: a refusal raised before sending that holds secret material trips the wire
+// like an input (AnswerJudge.failure), and a log notification carries no field of text the agent
+// chose (src/mcp/server.ts forAgent). Each test failed before those two changes.
 import { randomBytes } from 'node:crypto';
 import { LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -62,7 +64,7 @@ const hidden = (r: Awaited<ReturnType<typeof ask>>) => /held secret material/.te
 const tripped = (r: Awaited<ReturnType<typeof ask>>) => /suspend|tripwire/i.test(text(r));
 
 describe('redteam3: a scoped token reads another team\'s value through refusals', () => {
-  it.fails('BETA_KEY (outside the token\'s scope) is read back whole from an 11-character hint, never suspended', async () => {
+  it('BETA_KEY (outside the token\'s scope) is not read back from an 11-character hint: its first right guess trips the wire', async () => {
     const s = await open();
     // The hint: 11 secret-bearing characters, shorter than a window (a masked display, a log excerpt).
     let known = SECRET_PART.slice(0, 11);
@@ -83,7 +85,7 @@ describe('redteam3: a scoped token reads another team\'s value through refusals'
     expect(known === SECRET_PART && !still.isError).toBe(false);
   }, 120_000);
 
-  it.fails('the log notification of a refusal is the same for a right and a wrong guess at a value outside the scope', async () => {
+  it('the log notification of a refusal is the same for a right and a wrong guess at a value outside the scope', async () => {
     const s = await open();
     const notes: string[] = [];
     s.client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
