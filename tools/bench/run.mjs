@@ -7,7 +7,7 @@ const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(
 const sections = [];
 
 // `npm run bench -- NAME`: that benchmark alone, its section replaced (or added) in BENCHMARKS.md.
-const SELECTABLE = { 'http-team': './http-team.mjs', postgres: './postgres.mjs' };
+const SELECTABLE = { 'http-team': './http-team.mjs', postgres: './postgres.mjs', wall: './wall.mjs' };
 const only = process.argv[2];
 if (only !== undefined) {
   if (!Object.hasOwn(SELECTABLE, only)) {

@@ -10,6 +10,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { randomBytes } from 'node:crypto';
+import { cpus, loadavg } from 'node:os';
 import { Redactor } from '../../dist/redact/redactor.js';
 
 const MiB = 1024 * 1024;
@@ -124,7 +125,8 @@ export async function run() {
     hostile[kind] = { ms: median(samples), mbPerS: 1 / (median(samples) / 1000), withheldShare: Math.min(1, unscanned) };
   }
   const fair = await fairness(r, hostileBodies()['escape-dense']);
-  return { corpusBytes: bytes, corpusTexts: texts.length, benign, hostile, fairness: fair };
+  const machine = `nproc ${cpus().length}, ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}; ${new Date().toISOString().slice(0, 10)}; load average ${loadavg()[0].toFixed(2)} at the end of the run`;
+  return { machine, corpusBytes: bytes, corpusTexts: texts.length, benign, hostile, fairness: fair };
 }
 
 export function markdown(w) {
@@ -137,7 +139,7 @@ export function markdown(w) {
     .join('\n');
   return `## B3 (issue 18) — the response wall on real answers and hostile ones
 
-Command: \`npm run bench\` (this section alone: \`npm run build && node tools/bench/wall.mjs\`).
+Command: \`npm run bench\` (this section alone: \`npm run bench -- wall\`). Machine: ${w.machine}.
 
 Benign: the honest corpus (${w.corpusTexts} answers, ${f(w.corpusBytes / 1024, 0)} KiB in all: test/fixtures/honest and a 1 MiB
 GitHub contents-API answer), every answer inspected (scanned and decoded, fail closed), median of several rounds,
@@ -164,8 +166,9 @@ ${hostile}
 Target: ≥ 1/10 of the benign rate, or withheld. Fairness: a benign 1 KiB answer, due while 8 hostile escape-dense
 1 MiB answers (one principal's share of concurrent calls, src/policy/quotas.ts) are being scanned in the same
 process, finished **${f(w.fairness.loadedMs)} ms** after it was due, against ${f(w.fairness.aloneMs, 2)} ms alone (target: delayed
-≤ 100 ms with 32 hostile calls). The scan yields to the event loop between 16 KiB pieces, so the wait is about one
-piece per hostile scan in flight.`;
+≤ 100 ms with 32 hostile calls). Scans in flight take turns (src/redact/scan-turns.ts): one 16 KiB piece of all of
+them per turn of the event loop, so the wait is about one piece, however many hostile scans are in flight (before:
+one piece of each, 111 ms on this bench).`;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
