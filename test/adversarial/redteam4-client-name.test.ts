@@ -37,8 +37,8 @@ afterAll(() => {
   t.cleanup();
 });
 
-/** One connection whose client calls itself `name`, asks for warnings, makes one refused call; what it saw. */
-async function connectAs(name: string): Promise<{ result: string; notes: string[] }> {
+/** One connection whose client calls itself `name`, asks for warnings, makes one refused call (or `args`); what it saw. */
+async function connectAs(name: string, args?: Record<string, unknown>): Promise<{ result: string; notes: string[] }> {
   const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, 'serve'], env: t.env as Record<string, string>, stderr: 'pipe' });
   let stderr = '';
   transport.stderr?.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
@@ -51,7 +51,7 @@ async function connectAs(name: string): Promise<{ result: string; notes: string[
   try {
     await client.setLoggingLevel('warning');
     // A plain refusal: a name that does not exist (nothing of the guess in it).
-    const r = (await client.callTool({ name: 'http_request', arguments: { method: 'GET', url: 'https://api.example.com/x', headers: { 'x-api-key': '<secrets.NOPE>' } } })) as CallToolResult;
+    const r = (await client.callTool({ name: 'http_request', arguments: args ?? { method: 'GET', url: 'https://api.example.com/x', headers: { 'x-api-key': '<secrets.NOPE>' } } })) as CallToolResult;
     await new Promise((resolve) => setTimeout(resolve, 300));
     return { result: JSON.stringify(r.content), notes };
   } finally {
@@ -72,5 +72,28 @@ describe('redteam4: a guess in the MCP client\'s own name', () => {
     // The safe behaviour: the same notifications (before a fix: none at all for the right guess,
     // its redacted principal no longer its own).
     expect(right.notes.length).toBe(wrong.notes.length);
+  }, 60_000);
+});
+
+describe('redteam4: a guess in the MCP client\'s own name, while every stdio principal is suspended', () => {
+  // A second stdio suspension within a day suspends every stdio principal of the home (`stdio:*`,
+  // policy/suspensions.ts). From then on every call of every new connection is refused with
+  // PRINCIPAL_SUSPENDED, whose message quotes the principal's id: AnswerJudge.failure screens it
+  // (a refusal raised before sending), and when the id holds a window of a value (a right guess in
+  // the client's name) it "trips the wire" again and answers REQUEST_REFUSED instead. A wrong guess
+  // gets PRINCIPAL_SUSPENDED. No notification needed: the tool result itself answers, one guess per
+  // connection, for as long as the home stays suspended (the agent suspended it on purpose).
+  it.fails('while stdio:* is suspended, a client named after a right guess gets the same refusal as one named after a wrong guess', async () => {
+    // Two trips of two clients: a window of OTHER forwards in an input.
+    const trip = { method: 'GET', url: `https://api.example.com/${OTHER.slice(3, 17)}` };
+    for (const n of ['tripper-one', 'tripper-two']) expect((await connectAs(n, trip)).result).toMatch(/REQUEST_REFUSED/);
+    const plain = { method: 'GET', url: 'https://api.example.com/x', headers: { 'x-api-key': '<secrets.KEY>' } };
+    const wrong = await connectAs(`b-${OTHER.slice(0, 11)}${OTHER[11] === '0' ? '1' : '0'}`, plain);
+    const right = await connectAs(`b-${OTHER.slice(0, 12)}`, plain);
+    // The wildcard holds: the wrong guess is refused as suspended.
+    expect(wrong.result).toMatch(/PRINCIPAL_SUSPENDED/);
+    const code = (r: string) => /(PRINCIPAL_SUSPENDED|REQUEST_REFUSED)/.exec(r)?.[1];
+    // The safe behaviour: the same refusal (before a fix: REQUEST_REFUSED for the right guess only).
+    expect(code(right.result)).toBe(code(wrong.result));
   }, 60_000);
 });
