@@ -11,6 +11,12 @@
 // Each guess costs one connection (a new `blindfold serve`), which an agent running its own MCP
 // client (a shell, as in redteam3's log channels) starts at will; a membership oracle for
 // 12-character windows with no bound, forwards spelling and all.
+// What it presupposes: the client's name is chosen by whoever runs the MCP client. A chat client
+// (Claude Desktop, an IDE) names itself; an agent can choose it only by starting `blindfold serve`
+// itself, which on a local vault means running as the vault's OS user, whom the README ("Agents
+// with a shell") already counts as able to read the key. So this is a break of the wall's own
+// rule (server.ts forAgent: no field of text the agent chose), not of a promised set-up; the team
+// server names its principals from tokens and is not affected.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { LoggingMessageNotificationSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
