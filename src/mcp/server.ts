@@ -59,12 +59,12 @@ function isOwnLine(blindfold: Blindfold, entry: Record<string, unknown>): boolea
 
 /**
  * The fields of a log line an agent's client is given: none that holds text the agent chose (an
- * origin, a path, a method, a request id). Lines are redacted, and redaction of the agent's own text
- * marks a right guess and not a wrong one: such a field in a notification is an oracle even when the
- * call's result is the same. The message is Blindfold's own (a refusal's is judged before it is
- * logged: AnswerJudge.failure); the secrets are the names the call used.
+ * origin, a path, a method, a request id, the secret names it wrote, which may name nothing stored).
+ * Lines are redacted, and redaction of the agent's own text marks a right guess and not a wrong one:
+ * such a field in a notification is an oracle even when the call's result is the same. The message
+ * is Blindfold's own (a refusal's is judged before it is logged: AnswerJudge.failure).
  */
-const AGENT_FIELDS = ['level', 'time', 'msg', 'principal', 'secrets', 'code', 'status', 'durationMs'] as const;
+const AGENT_FIELDS = ['level', 'time', 'msg', 'principal', 'code', 'status', 'durationMs'] as const;
 function forAgent(entry: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const k of AGENT_FIELDS) if (entry[k] !== undefined) out[k] = entry[k];

@@ -221,7 +221,15 @@ export function scrubError(redactor: Redactor, err: unknown, into?: { pieces: Se
   const clean = found.pieces.size === 0 && found.names.size === 0 && !found.limited;
   const message = clean ? described : 'the request failed; the message is not shown because it held secret material (see the admin audit trail)';
   if (!(err instanceof BlindfoldError)) return new BlindfoldError('INTERNAL', message);
-  const details = err.details && clean ? (JSON.parse(redactor.redact(JSON.stringify(err.details)).text) as Record<string, unknown>) : undefined;
+  // The details are judged as the message is (they can quote the agent's input too: a name it
+  // wrote), and shown only whole and clean: redacted in place, they would mark a right guess.
+  let details: Record<string, unknown> | undefined;
+  if (err.details && clean) {
+    const held = screen(redactor, JSON.stringify(err.details));
+    for (const name of held.pieces) into?.pieces.add(name);
+    for (const name of held.names) into?.names.add(name);
+    if (held.pieces.size === 0 && held.names.size === 0 && !held.limited) details = err.details;
+  }
   return new BlindfoldError(err.code, message, details);
 }
 

@@ -17,6 +17,9 @@
 //    secret, sent and redirected away (the final URL shown holds none of it), is `[REDACTED:OTHER]`
 //    in the "request sent" line's path for a right guess only (pathForTrail keeps a segment whose
 //    characters are split by zero-width spaces, as in redteam3-oracle).
+// 1 is closed: details are judged like the message (scrubError) and shown only whole and clean.
+// 2 stays a known, failing attack, not promised (README, "Library"): the logger's lines are the
+// developer's, every field in them; they must not be handed to a model.
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBlindfold } from '../../src/index.js';
@@ -51,7 +54,7 @@ afterAll(async () => {
 });
 
 describe('redteam4: the library door', () => {
-  it.fails("a refusal's details are the same for a right and a wrong guess written as a secret's name (or the right one trips the wire)", async () => {
+  it("a refusal's details are the same for a right and a wrong guess written as a secret's name (or the right one trips the wire)", async () => {
     const blindfold = await openBlindfold({ home: t.home, principal: 'rt4-details' });
     try {
       const ask = async (guess: string) => {

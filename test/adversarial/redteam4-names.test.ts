@@ -13,6 +13,9 @@
 // allowance: an unbounded membership oracle over 12-character windows, as in redteam3-oracle. It
 // needs a client that sends logging/setLevel and reads the notifications: at the team server, the
 // README's set-up for an agent with a shell (a token, its own MCP client), a value outside its scope too.
+// Closed: a notification carries no `secrets` field (server.ts forAgent), and SECRET_NOT_FOUND's
+// details (the name as written) are judged like its message (response.ts scrubError): a right guess
+// trips the wire. Each test failed before.
 import { LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -68,7 +71,7 @@ async function listening(level: 'warning' | 'debug') {
 }
 
 describe('redteam4: a guess written as a secret\'s name, in the log notification of its refusal', () => {
-  it.fails('the notification of SECRET_NOT_FOUND is the same for a right and a wrong guess (or the right one trips the wire)', async () => {
+  it('the notification of SECRET_NOT_FOUND is the same for a right and a wrong guess (or the right one trips the wire)', async () => {
     const { ask } = await listening('warning');
     const wrong = await ask(`${OTHER.slice(0, 11)}${OTHER[11] === '0' ? '1' : '0'}`);
     const right = await ask(OTHER.slice(0, 12));
@@ -82,7 +85,7 @@ describe('redteam4: a guess written as a secret\'s name, in the log notification
     }
   });
 
-  it.fails('a value never placed is not read back from an 11-character hint: its first right guess trips the wire', async () => {
+  it('a value never placed is not read back from an 11-character hint: its first right guess trips the wire', async () => {
     const { s, ask } = await listening('warning');
     let known = OTHER.slice(0, 11);
     let calls = 0;
@@ -114,7 +117,7 @@ describe('redteam4: a guess written as a secret\'s name, in the log notification
 describe('redteam4: the same through the team server, for a token holder running its own MCP client', () => {
   // The set-up the README gives agents with a shell: a token scoped to KEY, its own client over
   // HTTP. OTHER is outside the scope, so the marker is the unnamed `[REDACTED]`: still a marker.
-  it.fails('the notification of SECRET_NOT_FOUND is the same for a right and a wrong guess at a value outside the token\'s scope', async () => {
+  it('the notification of SECRET_NOT_FOUND is the same for a right and a wrong guess at a value outside the token\'s scope (or the right one trips the wire)', async () => {
     const t = tempHome();
     await setSecret(t, 'KEY', KEY, '--host', 'https://api.example.com');
     await setSecret(t, 'OTHER', OTHER, '--host', 'https://billing.example.com');
@@ -139,10 +142,12 @@ describe('redteam4: the same through the team server, for a token holder running
       const right = await ask(OTHER.slice(0, 12));
       expect(wrong.text).toMatch(/SECRET_NOT_FOUND/);
       expect(wrong.notes).toMatch(/request refused/);
-      expect(/suspend|tripwire/i.test(right.text)).toBe(false);
-      expect(right.text).toBe(wrong.text);
-      // Before a fix: "secrets":["[REDACTED]"] for the right guess only.
-      expect(right.notes).toBe(wrong.notes);
+      // The right guess may trip the wire (the refusal's details name what the agent wrote); short of
+      // that, it must look like the wrong one. Before a fix: "secrets":["[REDACTED]"] for the right guess only.
+      if (!/suspend|tripwire/i.test(right.text)) {
+        expect(right.text).toBe(wrong.text);
+        expect(right.notes).toBe(wrong.notes);
+      }
       await s.close();
     } finally {
       await server.stop();

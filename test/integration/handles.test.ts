@@ -184,12 +184,14 @@ describe('two handles of disjoint scope on one core', () => {
     const [seenA, seenB]: [string[], string[]] = [[], []];
     const [ca, cb] = [await connect(a, seenA), await connect(b, seenB)];
     try {
-      // b's call to a host BETA_KEY is not bound to: a warning that names BETA_KEY.
+      // b's call to a host BETA_KEY is not bound to: a warning of b's.
       const refused = (await cb.callTool({ name: 'http_request', arguments: { method: 'GET', url: 'http://127.0.0.1:9/x', headers: { 'x-api-key': '<secrets.BETA_KEY>' } } })) as CallToolResult;
       expect(refused.isError).toBe(true);
       await Promise.all([ca.ping(), cb.ping()]);
-      expect(seenB.some((line) => line.includes('BETA_KEY'))).toBe(true);
+      expect(seenB.some((line) => line.includes('"principal":"agent-b"') && line.includes('request refused'))).toBe(true);
       expect(seenA.filter((line) => line.includes('BETA_KEY') || line.includes('agent-b'))).toEqual([]);
+      // A notification carries no field of text the agent chose (its origin, the names it wrote).
+      expect(seenB.filter((line) => /"(origin|secrets|method|path)"/.test(line))).toEqual([]);
     } finally {
       await ca.close();
       await cb.close();
