@@ -69,6 +69,12 @@ function memoryOf(pid) {
   return { rss: (kb('VmRSS') * 1024) / MB, peak: (kb('VmHWM') * 1024) / MB };
 }
 
+/** CPU time (user + system) a process has used so far, in ms (/proc/PID/stat, in clock ticks of 10 ms). */
+function cpuMsOf(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 async function connect(url, token) {
   const transport = new StreamableHTTPClientTransport(new URL(url), token ? { requestInit: { headers: { Authorization: `Bearer ${token}` } } } : {});
   const client = new Client({ name: 'bench-team', version: '1.0.0' });
@@ -169,10 +175,17 @@ export async function run({ total = 1000 } = {}) {
   for (const lanes of [...Object.values(one), ...Object.values(team)]) await rateEach(lanes, 2);
   for (let k = 0; k < 200; k += ONE_SESSION_CONCURRENCY) for (const path of ['bare', 'blindfold']) await rateEach(one[path], 1);
   const oneRuns = { direct: [], bare: [], blindfold: [] };
+  // The server's own CPU per call: far less sensitive than calls/s to other work on the machine.
+  const oneCpu = { bare: [], blindfold: [] };
+  const serverPid = { bare: stateful.child.pid, blindfold: blindfold.child.pid };
   const teamRuns = { direct: [], bare: [], blindfold: [] };
   for (let round = 0; round < ONE_SESSION_ROUNDS; round++) {
     const order = round % 2 === 0 ? Object.keys(one) : Object.keys(one).reverse();
-    for (const path of order) oneRuns[path].push(await rate(one[path], total));
+    for (const path of order) {
+      const cpu = serverPid[path] ? cpuMsOf(serverPid[path]) : 0;
+      oneRuns[path].push(await rate(one[path], total));
+      if (serverPid[path]) oneCpu[path].push((cpuMsOf(serverPid[path]) - cpu) / total);
+    }
   }
   for (let round = 0; round < ROUNDS; round++) {
     const order = round % 2 === 0 ? Object.keys(team) : Object.keys(team).reverse();
@@ -182,6 +195,7 @@ export async function run({ total = 1000 } = {}) {
   const teamSessions = Object.fromEntries(Object.entries(teamRuns).map(([k, xs]) => [k, median(xs)]));
   const pairedRatio = (runs) => median(runs.blindfold.map((x, i) => x / runs.bare[i]));
   oneSession.pairedRatio = pairedRatio(oneRuns);
+  oneSession.cpuPerCall = { bare: median(oneCpu.bare), blindfold: median(oneCpu.blindfold) };
   teamSessions.pairedRatio = pairedRatio(teamRuns);
 
   // B6 under load: 1,000 calls in flight at once on each server (50 sessions × 20), each held 1 s by the stub.
@@ -248,6 +262,10 @@ B2, ${AGENTS} sessions × ${CALLS_PER_AGENT} calls, the sessions at once (each s
 ${row('direct undici (50 lanes)', r.teamSessions.direct, r.teamSessions)}
 ${row('bare SDK fetch tool, stateless', r.teamSessions.bare, r.teamSessions)}
 ${row('Blindfold `http_request`, a token per session', r.teamSessions.blindfold, r.teamSessions)}
+
+Server CPU per call in these rounds (user + system time of the server process, median of the rounds): bare
+${f(r.oneSession.cpuPerCall.bare, 2)} ms, Blindfold ${f(r.oneSession.cpuPerCall.blindfold, 2)} ms (${f(r.oneSession.cpuPerCall.blindfold / r.oneSession.cpuPerCall.bare, 1)} times). On 2 cores shared with the
+client and the stub, the calls/s follow the sum of every process's CPU per call, and a contended machine moves them more than this.
 
 Rounds (calls/s): one session — bare ${r.oneRuns.bare.map((x) => f(x)).join(', ')}; Blindfold ${r.oneRuns.blindfold.map((x) => f(x)).join(', ')}.
 ${AGENTS} sessions — bare ${r.teamRuns.bare.map((x) => f(x)).join(', ')}; Blindfold ${r.teamRuns.blindfold.map((x) => f(x)).join(', ')}.
