@@ -295,8 +295,12 @@ returns the start's garbage and the default growth is back, so the young generat
 (src/cli/start-memory.ts); the bundle is also read between its wrapper's bytes, so that V8 keeps one 3 MB source string,
 not two. The bare servers keep V8's default and show the start's young generation until the memory reducer runs. Before
 the change, on this machine (2026-12-07, load average 1.7 to 2.7, \`node tools/bench/http-team.mjs\`): Blindfold 96.5 MB
-3 s after start, 79.7 MB settled, 206.7 MB peak under the 1,000 calls (the previous run of this section: 97.0, 79.6 and
-193.5 MB); 3 s after start over repeated starts: 95.4 to 99.3 MB before, 78.6 to 79.8 MB after (\`/proc/PID/status\`, same vault).
+3 s after start, 79.7 MB settled (the previous run of this section: 97.0 and 79.6 MB); 3 s after start over repeated
+starts: 95.4 to 99.3 MB before, 78.6 to 79.8 MB after (\`/proc/PID/status\`, same vault). The peak under the 1,000 calls
+varies from run to run more than this change moves it, so one run's verdict on that row is not a steady one: the highest
+RSS sampled during them was 193.7, 193.9, 195.8, 197.4, 206.7 and 250.9 MB in six runs before the change, and 178.4, 180.4,
+182.2, 183.0, 185.8, 200.1, 203.1 and 267.9 MB in eight after it (this benchmark's sequence or its burst alone, this
+machine, 2026-12-07). The peak used to be read since start, the B2 rounds included, and is now the burst's alone.
 Beyond the bare server's, Blindfold's idle memory is mostly fixed costs (issue 21, process.memoryUsage and heap snapshots):
 libsodium's WebAssembly (the sumo build the vault's cipher uses; its compiled code and 4 MiB memory take some 9 MB of RSS
 in an otherwise empty Node), the source of the serve bundle (3.1 MB, which V8 keeps to compile functions when first
