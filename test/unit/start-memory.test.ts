@@ -7,9 +7,10 @@ import { holdYoungGenerationForStart, releaseYoungGeneration, settleStart } from
 describe('the start memory settling', () => {
   it('holds, settles once, and leaves no gc function behind for any later context', () => {
     const exposedBefore = typeof (globalThis as { gc?: unknown }).gc === 'function';
-    holdYoungGenerationForStart();
-    expect(() => settleStart()).not.toThrow();
-    expect(() => settleStart()).not.toThrow(); // a second call (the fallback timer) does nothing
+    const teamServer = ['serve', '--http', '--port', '0'];
+    holdYoungGenerationForStart(teamServer);
+    expect(() => settleStart(teamServer)).not.toThrow();
+    expect(() => settleStart(teamServer)).not.toThrow(); // a second call (the fallback timer) does nothing
     if (!exposedBefore) {
       // The collection borrowed `gc` for one context; code run afterwards (a new vm context) has none.
       expect(vm.runInNewContext('typeof gc')).toBe('undefined');
@@ -18,7 +19,7 @@ describe('the start memory settling', () => {
   });
 
   it('gives V8 its default growth back even when settling never ran (the build writes its code cache so)', () => {
-    holdYoungGenerationForStart();
+    holdYoungGenerationForStart(['serve', '--http']);
     expect(() => releaseYoungGeneration()).not.toThrow();
   });
 });

@@ -293,7 +293,10 @@ generation only in its memory-reducing collections). So the start keeps the youn
 \`--semi-space-growth-factor\` is 1 from the bundle's compilation until 1 s after the port opens), then one full collection
 returns the start's garbage and the default growth is back, so the young generation grows under load as before
 (src/cli/start-memory.ts); the bundle is also read between its wrapper's bytes, so that V8 keeps one 3 MB source string,
-not two. The bare servers keep V8's default and show the start's young generation until the memory reducer runs. Before
+not two. The price: a young generation that does not grow collects more often, and the team server's port opens some
+35 ms later (median of 11 starts at 1,000 secrets, 268 ms against 233 ms with the hold left out, load average 2.6); so only
+\`serve --http\` holds, and \`serve\` over stdio, whose cold start is B4, does not (B4 measured with the build before
+this change in the same run: 409 ms against 413 ms, \`tools/bench/cold-start.mjs\`, load average 2.4). The bare servers keep V8's default and show the start's young generation until the memory reducer runs. Before
 the change, on this machine (2026-12-07, load average 1.7 to 2.7, \`node tools/bench/http-team.mjs\`): Blindfold 96.5 MB
 3 s after start, 79.7 MB settled (the previous run of this section: 97.0 and 79.6 MB); 3 s after start over repeated
 starts: 95.4 to 99.3 MB before, 78.6 to 79.8 MB after (\`/proc/PID/status\`, same vault). The peak under the 1,000 calls
