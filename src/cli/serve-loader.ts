@@ -10,11 +10,12 @@
  * build starts the server on a throwaway vault and checks that its value is nowhere in the cache).
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import vm from 'node:vm';
+import { holdYoungGenerationForStart, releaseYoungGeneration } from './start-memory.js';
 
 type ServeAction = (...args: unknown[]) => Promise<void>;
 
@@ -32,7 +33,9 @@ export const WRITE_CODE_CACHE_ENV = 'BLINDFOLD_BUILD_SERVE_CODE_CACHE';
  * CommonJS's own wrapper, plus `__load`: the bundle's import() of undici, rewritten by the build
  * (Node 20 runs a vm script's own import() only with --experimental-vm-modules), is made here.
  */
-const wrap = (source: string) => `(function (exports, require, module, __filename, __dirname, __load) {${source}\n})`;
+const WRAP_START = '(function (exports, require, module, __filename, __dirname, __load) {';
+const WRAP_END = '\n})';
+const wrap = (source: string) => `${WRAP_START}${source}${WRAP_END}`;
 
 /**
  * V8 checks a cache against the source's length, not its content: a cache left from another
@@ -60,12 +63,42 @@ function readCodeCache(bundle: Buffer): Buffer | undefined {
 
 /** Compiles the bundle, with V8's code cache when one is given and accepted (`cachedDataRejected` says). */
 export function compileServeBundle(bundle: Buffer, cachedData: Buffer | undefined): vm.Script {
-  return new vm.Script(wrap(bundle.toString('utf8')), { filename: SERVE_BUNDLE, ...(cachedData ? { cachedData } : {}) });
+  return compileSource(wrap(bundle.toString('utf8')), cachedData);
+}
+
+function compileSource(source: string, cachedData: Buffer | undefined): vm.Script {
+  return new vm.Script(source, { filename: SERVE_BUNDLE, ...(cachedData ? { cachedData } : {}) });
+}
+
+/**
+ * The bundle's bytes read between the wrapper's, so that the source V8 keeps is the one string
+ * decoded from them: wrapping the decoded bundle in a template string made V8 flatten a second
+ * 3 MB copy when compiling, garbage that only a full GC frees, and an idle server runs none for
+ * many seconds (B6). `bundle` is the file's own bytes, for the code cache's digest.
+ */
+function readWrappedBundle(): { wrapped: Buffer; bundle: Buffer } {
+  const start = Buffer.from(WRAP_START);
+  const end = Buffer.from(WRAP_END);
+  const fd = openSync(SERVE_BUNDLE, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const wrapped = Buffer.allocUnsafeSlow(start.length + size + end.length);
+    start.copy(wrapped, 0);
+    let read = 0;
+    for (let n; read < size && (n = readSync(fd, wrapped, start.length + read, size - read, read)) > 0; ) read += n;
+    if (read !== size) throw new Error(`${SERVE_BUNDLE} changed while it was read`);
+    end.copy(wrapped, start.length + size);
+    return { wrapped, bundle: wrapped.subarray(start.length, start.length + size) };
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Runs the bundle and hands back its `serveAction` (src/cli/commands/serve.ts). */
 export async function loadServeAction(): Promise<ServeAction> {
   const script = compileServe();
+  // Until the server has started (the action calls settleStart): B6, start-memory.ts.
+  holdYoungGenerationForStart();
   const requireHere = createRequire(SERVE_BUNDLE);
   pointPinoAtItsWorkerFiles(requireHere);
   const body = script.runInThisContext() as (...args: unknown[]) => void;
@@ -83,8 +116,8 @@ export async function loadServeAction(): Promise<ServeAction> {
  * as `__load`, i.e. for the life of the server (B6).
  */
 function compileServe(): vm.Script {
-  const bundle = readFileSync(SERVE_BUNDLE);
-  const script = compileServeBundle(bundle, readCodeCache(bundle));
+  const { wrapped, bundle } = readWrappedBundle();
+  const script = compileSource(wrapped.toString('utf8'), readCodeCache(bundle));
   if (process.env[WRITE_CODE_CACHE_ENV] === '1') writeCodeCacheOnExit(script, sha256(bundle));
   return script;
 }
@@ -94,6 +127,7 @@ function writeCodeCacheOnExit(script: vm.Script, digest: Buffer): void {
     // Only the build sets this; anywhere else (a read-only install) failing to write changes nothing,
     // and the build finds the file missing and fails on its own.
     try {
+      releaseYoungGeneration(); // the flags a server has when it reads the cache
       writeFileSync(SERVE_CODE_CACHE, Buffer.concat([digest, script.createCachedData()]));
     } catch {
       // ignored: see above

@@ -54,6 +54,13 @@ export class TokenRegistry {
    * server, and must not decrypt each time. A new sealed key (a rotation re-wraps it) opens again.
    */
   #hashKey: { sealed: unknown; key: Uint8Array } | undefined;
+  /**
+   * Per stored record, its hash as bytes and its frozen info, made once instead of on every
+   * request's lookup. Keyed by the record object: a record is never edited in place (create adds
+   * a new one, revoke deletes it, and a change read from the store brings new objects), and the
+   * stored hash is checked too.
+   */
+  readonly #derived = new WeakMap<TokenRecord, { hash: string; bytes: Buffer; info: TokenInfo }>();
 
   constructor(source: TokenSource) {
     this.#source = source;
@@ -125,14 +132,30 @@ export class TokenRegistry {
   async lookup(token: string, now = new Date()): Promise<TokenInfo | undefined> {
     if (!TOKEN_SHAPE.test(token)) return undefined;
     const presented = Buffer.from(hashOf(await this.#key(), token));
-    let found: TokenRecord | undefined;
+    let found: { record: TokenRecord; info: TokenInfo } | undefined;
     for (const record of Object.values(this.#source.file().tokens ?? {})) {
-      const stored = Buffer.from(record.hash);
-      if (stored.length === presented.length && timingSafeEqual(stored, presented)) found = record;
+      const { bytes, info } = this.#derivedOf(record);
+      if (bytes.length === presented.length && timingSafeEqual(bytes, presented)) found = { record, info };
     }
-    if (!found || (found.expiresAt && Date.parse(found.expiresAt) <= now.getTime())) return undefined;
-    return infoOf(found);
+    if (!found || (found.record.expiresAt && Date.parse(found.record.expiresAt) <= now.getTime())) return undefined;
+    return found.info;
   }
+
+  #derivedOf(record: TokenRecord): { bytes: Buffer; info: TokenInfo } {
+    let derived = this.#derived.get(record);
+    if (derived?.hash !== record.hash) {
+      derived = { hash: record.hash, bytes: Buffer.from(record.hash), info: deepFreeze(infoOf(record)) };
+      this.#derived.set(record, derived);
+    }
+    return derived;
+  }
+}
+
+/** A token's info as lookups share it between requests: nobody holding it can change it for the next. */
+function deepFreeze(info: TokenInfo): TokenInfo {
+  Object.freeze(info.secrets);
+  Object.freeze(info.tasks);
+  return Object.freeze(info);
 }
 
 function hashOf(key: Uint8Array, token: string): string {

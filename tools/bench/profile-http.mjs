@@ -13,7 +13,7 @@ import { resolvePaths } from '../../dist/config.js';
 import { fingerprintVaultWrites } from '../../dist/redact/vault-index.js';
 import { Vault } from '../../dist/vault/vault.js';
 import { startStub } from '../stub-server.mjs';
-import { summarise } from './cpu-summary.mjs';
+import { inclusiveOwn, summarise } from './cpu-summary.mjs';
 
 const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 const stub = await startStub();
@@ -55,5 +55,6 @@ const { totalMs, byFile, byFunction } = summarise(dir);
 console.log(`blindfold serve --http: ${rate.toFixed(0)} calls/s; server CPU profile ${totalMs.toFixed(0)} ms for 2,200 calls (${(totalMs / 2200).toFixed(3)} ms per call)`);
 console.log('by file:\n' + byFile.join('\n'));
 console.log('by function:\n' + byFunction.join('\n'));
+console.log("Blindfold's own functions, inclusive (async continuations included):\n" + inclusiveOwn(dir, fileURLToPath(new URL('../../dist/cli/serve.cjs', import.meta.url))).join('\n'));
 rmSync(root, { recursive: true, force: true });
 process.exit(0);

@@ -12,6 +12,7 @@ import { announce, checkCanStart, httpAuth, planHttp, stopOnSignal, type HttpFla
 import type { AuditTrail } from '../../audit/trail.js';
 import type { NodeHandler } from '../../ui/team.js';
 import { repeatablePath } from '../../echo.js';
+import { settleStart, START_SETTLE_MS } from '../start-memory.js';
 
 interface ServeOptions extends HttpFlags {
   env?: string;
@@ -28,6 +29,8 @@ export const serveAction = action(async (opts: ServeOptions, cmd: Command) => {
   // Before anything starts: a bad flag, variable or settings file is a usage error, not a broken session.
   const settings = loadSettings({ principal: opts.principal, maxArgumentBytes: opts.maxArgumentBytes });
   const http = opts.http ? planHttp(opts) : undefined;
+  // The loader kept V8's young generation from growing for the start; settled once it is done (../start-memory.ts).
+  setTimeout(settleStart, START_SETTLE_MS * 5).unref(); // whatever path the start takes
   // The server stack is loaded here, not at the top: every other command starts faster without it.
   // The vault is read and its key checked meanwhile, and its records are checked as they are first
   // read, not all before tools/list can be answered (B4).
@@ -82,6 +85,7 @@ export const serveAction = action(async (opts: ServeOptions, cmd: Command) => {
       `blindfold: principal ${settings.principal ? `stdio:${settings.principal}` : `stdio:<client name>:${instance} (name it with --principal NAME)`}\n` +
       'blindfold: add secrets with `blindfold set NAME --host HOST`',
   );
+  setTimeout(settleStart, START_SETTLE_MS).unref();
   await serveStdio(blindfold, { maxMessageBytes: settings.limits.maxArgumentBytes });
   await blindfold.close();
 });
@@ -139,6 +143,7 @@ async function serveOverHttp(vault: Vault, plan: HttpPlan, env: string, maxBodyB
     throw new BlindfoldError('BAD_INPUT', `cannot listen on that address and port (${code ?? 'error'}): pick another --port, or stop what holds it`);
   });
   announce(server, plan, vault, env, tokens);
+  setTimeout(settleStart, START_SETTLE_MS).unref();
   await stopOnSignal(server, () => core.close());
 }
 
