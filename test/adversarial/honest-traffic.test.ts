@@ -100,6 +100,28 @@ describe('honest traffic never trips the wire', () => {
     expect(JSON.parse(attacks.stdout)).toEqual([]);
   });
 
+  it('honest mistakes refused before sending (a host not bound, a name that does not exist) quote public parts only: no suspension', async () => {
+    // A refusal raised before sending that held secret material would trip the wire (it can quote
+    // only what the agent wrote): the public parts an honest agent writes must never count as that.
+    const mistakes: Array<[Record<string, unknown>, string]> = [
+      [{ method: 'POST', url: 'https://hooks.slack.com/services/', json: { text: 'hi' }, headers: { 'x-hook': '<secrets.WEBHOOK>' } }, 'HOST_NOT_ALLOWED'],
+      [{ method: 'GET', url: 'https://db.example.com:5432/app?sslmode=require', headers: { 'x-api-key': '<secrets.DATABASE_URL>' } }, 'HOST_NOT_ALLOWED'],
+      [{ method: 'POST', url: 'https://o482910.ingest.sentry.io/api/4504123456/store/', headers: { 'x-sentry-auth': '<secrets.SENTRY_DSN>' } }, 'HOST_NOT_ALLOWED'],
+      [{ method: 'GET', url: 'https://git.example.com/api/v1/repos/acme/site.git', headers: { authorization: 'Bearer <secrets.GIT_REMOTE>' } }, 'HOST_NOT_ALLOWED'],
+      [{ method: 'GET', url: `${s.stub.url}/echo`, headers: { authorization: 'Bearer <secrets.STRIPE_SECRET_KEY>' } }, 'SECRET_NOT_FOUND'],
+      [{ method: 'GET', url: `${s.stub.url}/echo`, headers: { authorization: 'token <secrets.GITHUB_TOKEN>' } }, 'SECRET_NOT_FOUND'],
+    ];
+    for (const [args, code] of mistakes) {
+      const r = await s.session.call('http_request', args);
+      expect(r.isError).toBe(true);
+      expect(visible(r)).toContain(code);
+    }
+    const suspended = runCli(['suspended', '--json'], { env: s.t.env });
+    expect(JSON.parse(suspended.stdout)).toEqual([]);
+    const attacks = runCli(['audit', '--action', 'request.attack', '--json'], { env: s.t.env });
+    expect(JSON.parse(attacks.stdout)).toEqual([]);
+  });
+
   it('the wire is live: a window of the secret part of a URL-shaped value still trips it', async () => {
     const r = await s.session.call('http_request', { method: 'POST', url: `${s.stub.url}/echo`, body: `guess ${STORED.DATABASE_URL.slice(15, 30)}` });
     expect(r.isError).toBe(true);
