@@ -34,6 +34,7 @@ import { LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/type
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TempHome } from '../helpers/cli.js';
 import type { StdioSession } from '../helpers/mcp.js';
+import { readBack, type Verdict } from '../helpers/adversarial.js';
 import { closeHomes, listenOn, servedHome } from '../helpers/upstream.js';
 
 const KEY = 'rt3-orc-Qz7Xv2Lp9Rt4Mn8Bc3Hd6Wy5';
@@ -73,6 +74,7 @@ const inUnicodeHost: Ask = (s, guess) => s.call('http_request', { method: 'GET',
 const text = (r: Awaited<ReturnType<Ask>>) => JSON.stringify(r.content);
 const tripped = (r: Awaited<ReturnType<Ask>>) => /suspend|tripwire/i.test(text(r));
 const hidden = (r: Awaited<ReturnType<Ask>>) => /held secret material/.test(text(r));
+const verdictOf = (r: Awaited<ReturnType<Ask>>): Verdict => (tripped(r) ? 'tripped' : hidden(r) ? 'hit' : 'miss');
 
 describe('redteam3: a guess in a refusal raised before the request leaves', () => {
   for (const [label, ask] of [
@@ -91,22 +93,7 @@ describe('redteam3: a guess in a refusal raised before the request leaves', () =
 
   it('a value never placed is not read back from an 11-character hint: its first right guess trips the wire (query parameter name)', async () => {
     const s = await fresh();
-    let known = OTHER.slice(0, 11);
-    let calls = 0;
-    for (let at = 11; at < OTHER.length; at++) {
-      let found = '';
-      for (const c of ALPHABET) {
-        const r = await inQueryName(s, known.slice(-11) + c);
-        calls++;
-        if (tripped(r)) break;
-        if (hidden(r)) {
-          found = c;
-          break;
-        }
-      }
-      if (!found) break;
-      known += found;
-    }
+    const { known, calls } = await readBack(OTHER.slice(0, 11), OTHER.length, ALPHABET, async (guess) => verdictOf(await inQueryName(s, guess)));
     // Before the fix: the whole value, in about 17 × 18 calls, the principal never suspended.
     const ok = await s.call('http_request', { method: 'GET', url: `${up.url}/x`, headers: { 'x-api-key': '<secrets.KEY>' } });
     expect(calls).toBeGreaterThan(0);
@@ -143,20 +130,7 @@ describe('redteam3: the same oracle reaches another environment\'s value', () =>
     // The agent runs in development (the default); KEY's production value is never resolved for it.
     const PROD = 'w3n8c1v6x2z9b4m7q5k0t8y2r6p3';
     const s = await servedHome(homes, [['KEY', KEY, '--host', up.url], ['KEY', PROD, '--host', up.url, '--env', 'production']]);
-    let known = PROD.slice(0, 11);
-    for (let at = 11; at < PROD.length; at++) {
-      let found = '';
-      for (const c of ALPHABET) {
-        const r = await inQueryName(s, known.slice(-11) + c);
-        if (tripped(r)) break;
-        if (hidden(r)) {
-          found = c;
-          break;
-        }
-      }
-      if (!found) break;
-      known += found;
-    }
+    const { known } = await readBack(PROD.slice(0, 11), PROD.length, ALPHABET, async (guess) => verdictOf(await inQueryName(s, guess)));
     const ok = await s.call('http_request', { method: 'GET', url: `${up.url}/x`, headers: { 'x-api-key': '<secrets.KEY>' } });
     expect(known === PROD && !ok.isError).toBe(false);
   }, 120_000);

@@ -14,6 +14,7 @@
 import { randomBytes } from 'node:crypto';
 import { LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readBack } from '../helpers/adversarial.js';
 import { runCli, tempHome, type TempHome } from '../helpers/cli.js';
 import { connectHttp, startHttpServer, type HttpServerProcess, type HttpSession } from '../helpers/http-server.js';
 import { seedSecret } from '../helpers/inprocess.js';
@@ -67,20 +68,10 @@ describe('redteam3: a scoped token reads another team\'s value through refusals'
   it('BETA_KEY (outside the token\'s scope) is not read back from an 11-character hint: its first right guess trips the wire', async () => {
     const s = await open();
     // The hint: 11 secret-bearing characters, shorter than a window (a masked display, a log excerpt).
-    let known = SECRET_PART.slice(0, 11);
-    for (let at = 11; at < SECRET_PART.length; at++) {
-      let found = '';
-      for (const c of HEX) {
-        const r = await ask(s, known.slice(-11) + c);
-        if (tripped(r)) break;
-        if (hidden(r)) {
-          found = c;
-          break;
-        }
-      }
-      if (!found) break;
-      known += found;
-    }
+    const { known } = await readBack(SECRET_PART.slice(0, 11), SECRET_PART.length, HEX, async (guess) => {
+      const r = await ask(s, guess);
+      return tripped(r) ? 'tripped' : hidden(r) ? 'hit' : 'miss';
+    });
     const still = await s.call('http_request', { method: 'GET', url: `${stub.origin}/x`, headers: { 'x-api-key': '<secrets.ALPHA_KEY>' } });
     expect(known === SECRET_PART && !still.isError).toBe(false);
   }, 120_000);

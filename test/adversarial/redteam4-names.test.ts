@@ -22,7 +22,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TempHome } from '../helpers/cli.js';
 import type { StdioSession } from '../helpers/mcp.js';
 import { closeHomes, listenOn, servedHome } from '../helpers/upstream.js';
-import { setSecret } from '../helpers/adversarial.js';
+import { readBack, setSecret } from '../helpers/adversarial.js';
 import { runCli, tempHome } from '../helpers/cli.js';
 import { connectHttp, startHttpServer } from '../helpers/http-server.js';
 import { survivingWindow } from '../helpers/windows.js';
@@ -87,26 +87,10 @@ describe('redteam4: a guess written as a secret\'s name, in the log notification
 
   it('a value never placed is not read back from an 11-character hint: its first right guess trips the wire', async () => {
     const { s, ask } = await listening('warning');
-    let known = OTHER.slice(0, 11);
-    let calls = 0;
-    let tripped = false;
-    for (let at = 11; at < OTHER.length && !tripped; at++) {
-      let found = '';
-      for (const c of ALPHABET) {
-        const r = await ask(known.slice(-11) + c);
-        calls++;
-        if (r.tripped) {
-          tripped = true;
-          break;
-        }
-        if (/REDACTED/.test(r.notes)) {
-          found = c;
-          break;
-        }
-      }
-      if (!found) break;
-      known += found;
-    }
+    const { known, calls } = await readBack(OTHER.slice(0, 11), OTHER.length, ALPHABET, async (guess) => {
+      const r = await ask(guess);
+      return r.tripped ? 'tripped' : /REDACTED/.test(r.notes) ? 'hit' : 'miss';
+    });
     const ok = await s.call('http_request', { method: 'GET', url: `${up.url}/x`, headers: { 'x-api-key': '<secrets.KEY>' } });
     expect(calls).toBeGreaterThan(0);
     // Before a fix: the whole value read back, the principal never suspended.

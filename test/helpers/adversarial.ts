@@ -106,3 +106,31 @@ export async function breachScores(whole: (q: string, maxBytes: number) => Promi
 }
 
 export { spellingsOf };
+
+/** What one guess through an oracle told: the guess was a window of the value, was not, or tripped the wire. */
+export type Verdict = 'hit' | 'miss' | 'tripped';
+
+/**
+ * Reads a value back one character at a time through a membership oracle, from a hint of W − 1
+ * characters: each round asks the last 11 known characters plus each candidate. Stops at the first
+ * trip, or when no candidate hits (the value's end, or an oracle that says nothing).
+ */
+export async function readBack(hint: string, length: number, alphabet: string, ask: (guess: string) => Promise<Verdict>): Promise<{ known: string; calls: number; tripped: boolean }> {
+  let known = hint;
+  let calls = 0;
+  for (let at = hint.length; at < length; at++) {
+    let found = '';
+    for (const c of alphabet) {
+      const verdict = await ask(known.slice(-11) + c);
+      calls++;
+      if (verdict === 'tripped') return { known, calls, tripped: true };
+      if (verdict === 'hit') {
+        found = c;
+        break;
+      }
+    }
+    if (!found) break;
+    known += found;
+  }
+  return { known, calls, tripped: false };
+}
