@@ -205,7 +205,8 @@ export class PostgresAuditTrail implements AuditTrail {
   }
 
   usage(): Map<string, Usage> {
-    if (!this.#loaded) this.#read();
+    // Kept past the entries' drop; never read at all, there are no figures to give (fail closed).
+    if (!this.#loaded) throw notRead();
     return new Map([...this.#usage].map(([name, u]) => [name, { ...u }]));
   }
 
@@ -248,7 +249,7 @@ export class PostgresAuditTrail implements AuditTrail {
 
   /** The entries read, while held: fail closed rather than answer "no entries" for rows not held. */
   #read(): AuditEntry[] {
-    if (!this.#entries) throw new BlindfoldError('AUDIT_UNAVAILABLE', 'the audit trail in PostgreSQL has not been read yet (refresh it first)');
+    if (!this.#entries) throw notRead();
     return this.#entries;
   }
 
@@ -267,6 +268,10 @@ export class PostgresAuditTrail implements AuditTrail {
     // A shared connection is its owner's to end; one of our own ends once pending notices are written.
     if (this.#owned) void this.settled().then(() => this.#connection.close());
   }
+}
+
+function notRead(): BlindfoldError {
+  return new BlindfoldError('AUDIT_UNAVAILABLE', 'the audit trail in PostgreSQL has not been read yet (refresh it first)');
 }
 
 function unavailable(err: unknown): BlindfoldError {
