@@ -17,6 +17,7 @@ import type { Server } from 'node:http';
 import { createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempHome, type TempHome } from '../helpers/cli.js';
+import { rawRequest, startHttpServer, type HttpServerProcess } from '../helpers/http-server.js';
 import { launchChromium, startUiProcess, type UiProcess } from '../helpers/ui.js';
 import { listenOn, type Listening } from '../helpers/upstream.js';
 import type { Browser } from 'playwright-core';
@@ -60,5 +61,49 @@ describe('redteam5: a page of another site cannot lock the admin out of the admi
     expect(response?.status()).toBe(200);
     expect(new URL(page.url()).pathname).toBe('/secrets');
     await context.close();
+  });
+});
+
+// The same on the team server's /ui, from a hostile AGENT: it holds only its agent token (or none
+// at all), can reach the server's port (the set-up for agents with a shell), and is no browser, so
+// it sets the Origin the write check wants. Ten bogus POST /ui/login a minute keep the one global
+// window spent: the admin's real admin token is answered 429, so the page where tokens are revoked
+// and suspensions lifted is out of reach while the agent keeps at it.
+describe('redteam5: an agent cannot lock the admin out of the team server\'s page', () => {
+  let team: TempHome;
+  let server: HttpServerProcess;
+  let adminToken = '';
+
+  beforeAll(async () => {
+    team = tempHome();
+    expect(runCli(['init'], { env: team.env }).code).toBe(0);
+    const agent = runCli(['token', 'create', 'agent', '--secrets', 'NONE_*'], { env: team.env });
+    expect(agent.code, agent.stderr).toBe(0);
+    const admin = runCli(['token', 'create', 'boss', '--admin'], { env: team.env });
+    expect(admin.code, admin.stderr).toBe(0);
+    adminToken = admin.stdout.trim();
+    server = await startHttpServer(team.env);
+  }, 60_000);
+
+  afterAll(async () => {
+    await server?.stop();
+    team?.cleanup();
+  });
+
+  it('after an agent posts bogus logins, the admin token still logs in', async () => {
+    const origin = new URL(server.url).origin;
+    const login = (token: string) =>
+      rawRequest(`${origin}/ui/login`, {
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin, 'sec-fetch-site': 'same-origin' },
+        body: new URLSearchParams({ token }).toString(),
+      });
+    // Control: before the agent starts, the admin token logs in (303 to the page, a session cookie).
+    const before = await login(adminToken);
+    expect(before.status).toBe(303);
+    for (let i = 0; i < 12; i++) await login(`rt5-bogus-${i}`);
+    const r = await login(adminToken);
+    expect(r.status, 'the admin token was refused: an agent spent the page\'s login window').not.toBe(429);
+    expect(r.status).toBe(303);
+    expect(String(r.headers['set-cookie'] ?? '')).toMatch(/HttpOnly/i);
   });
 });
