@@ -15,6 +15,11 @@ export function decimalList(v: string | Uint8Array, signed = false, sep = ', '):
   return `[${[...bytesOf(v)].map((b) => (signed && b > 127 ? b - 256 : b)).join(sep)}]`;
 }
 
+/** A byte list with each byte after its index, as `print_r`, a dict or a Lua table print it: `${open}0${sep}115${next}1…`. */
+export function indexedList(v: string | Uint8Array, sep: string, next: string, first = 0, [open, close] = ['', '']): string {
+  return [...bytesOf(v)].map((b, i) => `${open}${i + first}${close}${sep}${b}`).join(next);
+}
+
 /** Node's `JSON.stringify(buffer)`: `{"type":"Buffer","data":[115,107,…]}`. */
 export function bufferJson(v: string | Uint8Array): string {
   return JSON.stringify(bytesOf(v));
@@ -206,6 +211,11 @@ export function kindDecodings(text: string): string[] {
   };
   // Decimal lists (signed bytes too).
   for (const m of text.matchAll(/-?\d{1,3}(?:[^0-9A-Za-z]{1,8}-?\d{1,3}){3,}/g)) both(m[0].match(/-?\d+/g)!.map((d) => (Number(d) + 256) % 256));
+  // Indexed lists (`0: 115, 1: 107`, `[1] => 115`): every other number of a decimal list, from either end.
+  for (const m of text.matchAll(/\d{1,9}(?:[^0-9A-Za-z]{1,8}\d{1,9}){3,}/g)) {
+    const nums = m[0].match(/\d+/g)!.map(Number);
+    for (const from of [0, 1]) both(nums.filter((_, i) => i % 2 === from).map((d) => d % 256));
+  }
   // Hex lists: pairs with optional 0x or \x, any non-alphanumeric separators.
   for (const m of text.matchAll(/(?:(?:0x|\\x)?[0-9a-f]{2}(?![0-9a-z])[^0-9a-z\n]{0,4}){4,}/gi)) both(m[0].replace(/0x|\\x/gi, '').match(/[0-9a-f]{2}/gi)!.map((h) => parseInt(h, 16)));
   // Dumps: per line, offset dropped, data up to the ASCII column; rows joined; the ASCII columns joined.

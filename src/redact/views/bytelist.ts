@@ -12,9 +12,8 @@
  * three list tokens is its block of lines read. A list holding a window (W bytes) spans more than
  * two strides, so it cannot fall between them whatever its alignment or its line length.
  */
-import { emitText } from './binary.js';
 import { ALNUM, bitsByte, cls, codePointPrefix, decimalByte, digitsStart, HEXD, hexToken, hexValue, LIST_DIGITS, listAt, octalByte, runEnd, SAMPLE, listSampleIn, MAX_SEP } from './byte-tokens.js';
-import { emitInflated, compressedMagic, inflateBytes } from './inflate.js';
+import { Counting, READINGS, readingFits, Stretch, type Reading } from './list-readings.js';
 import { Builder, type View, type ViewOptions } from './view.js';
 
 const lineStartOf = (t: string, i: number) => t.lastIndexOf('\n', i - 1) + 1;
@@ -25,9 +24,10 @@ function lineEndOf(t: string, i: number): number {
 
 /**
  * A line of one to three list tokens and separators only: a list printed an item per line (an
- * indented JSON array) goes on, and ends, with lines that hold fewer tokens than a sample needs.
+ * indented JSON array, `print_r`'s `[35] => 103`) goes on, and ends, with lines that hold fewer tokens
+ * than a sample needs.
  */
-const FEW_TOKENS = /^[\s,;:[\]{}()"'-]*(?:(?:0x|\\x)?[0-9a-fA-F]{1,8}[\s,;:[\]{}()"'-]*){1,3}$/;
+const FEW_TOKENS = /^[\s,;:[\]{}()"'=>-]*(?:(?:0x|\\x)?[0-9a-fA-F]{1,8}[\s,;:[\]{}()"'=>-]*){1,3}$/;
 function fewTokensLine(t: string, s: number, e: number): boolean {
   return e > s && e - s <= 96 && FEW_TOKENS.test(t.slice(s, e));
 }
@@ -74,73 +74,6 @@ function laterOffsetEnd(t: string, i: number, e: number): number {
 }
 
 /**
- * Bytes of one stretch being read, each with its parent-relative [start, end). Small at first (a
- * typed array this small lives on V8's heap; 256 entries were three off-heap allocations for every
- * list read, and most lists are short), doubled as bytes come.
- */
-class Stretch {
-  bytes = new Uint8Array(16);
-  bs = new Int32Array(16);
-  be = new Int32Array(16);
-  n = 0;
-  push(byte: number, s: number, e: number): void {
-    if (this.n === this.bytes.length) {
-      const grow = <T extends Uint8Array | Int32Array>(a: T): T => {
-        const b = new (a.constructor as new (n: number) => T)(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.bytes = grow(this.bytes);
-      this.bs = grow(this.bs);
-      this.be = grow(this.be);
-    }
-    this.bytes[this.n] = byte;
-    this.bs[this.n] = s;
-    this.be[this.n++] = e;
-  }
-  /** Emits the stretch's text (UTF-8; latin1 too when a byte is ≥ 0x80; inflated when compressed) and empties it. */
-  flush(b: Builder, min: number): void {
-    const { bytes, bs, be, n } = this;
-    this.n = 0;
-    if (n < min && !(n >= 4 && compressedMagic(bytes[0]!, bytes[1]!))) return;
-    emitText(b, bytes, bs, be, min, n);
-    let high = false;
-    for (let k = 0; k < n && !high; k++) high = bytes[k]! >= 0x80;
-    if (high && n >= min) {
-      b.brk();
-      b.emitUnits(Uint16Array.from(bytes.subarray(0, n)), bs, be, n);
-    }
-    if (compressedMagic(bytes[0]!, bytes[1]!)) {
-      const out = inflateBytes(bytes.subarray(0, n));
-      if (out) emitInflated(b, out, bs[0]!, be[n - 1]!, min);
-    }
-  }
-}
-
-/**
- * How a list's tokens are read: hex groups byte by byte (`73 6b`, xxd's `736b`), hex words of two
- * bytes little-endian (`od -x` and `hexdump` without -C print `6b73`), decimal bytes, or three-digit
- * octal bytes (`od -b`, `od -t o1`).
- */
-type Reading = 'hex' | 'words' | 'decimal' | 'octal' | 'bits';
-const READINGS: readonly Reading[] = ['hex', 'words', 'decimal', 'octal', 'bits'];
-
-/**
- * Whether the block [a, e) is written the way `reading` reads: little-endian words come from od and
- * hexdump (a 7-digit offset, no colon, then 4-digit groups; xxd's groups after `offset:` are in byte
- * order), octal bytes are three octal digits each. Reading every list every way made junk text that
- * each decoder then read again (a dump of random bytes spent its whole budget).
- */
-function readingFits(t: string, a: number, e: number, reading: Reading): boolean {
-  if (reading === 'hex' || reading === 'decimal') return true;
-  const head = t.slice(a, Math.min(e, a + 240));
-  return reading === 'words' ? WORDS_ROW.test(head) : reading === 'octal' ? OCTAL_ROW.test(head) : BITS_ROW.test(head);
-}
-const BITS_ROW = /(?:^|[^0-9A-Za-z])[01]{8}[ \t,]+[01]{8}[ \t,]+[01]{8}(?![0-9A-Za-z])/;
-const WORDS_ROW = /(?:^|\n)[^\n]*?\b[0-9a-f]{7} +[0-9a-f]{4} [0-9a-f]{4}\b/i;
-const OCTAL_ROW = /(?:^|[^0-9A-Za-z])[0-3][0-7]{2}[ \t]+[0-3][0-7]{2}[ \t]+[0-3][0-7]{2}(?![0-9A-Za-z])/;
-
-/**
  * Reads the lines [a, b) as one list of bytes, tokens read as `reading` says, into `b`. A dump row's data
  * ends at a gap of two spaces or more (its ASCII column follows), except hexdump -C's and Go's gap
  * after 8 single-byte groups; rows join; anything else that is not a token ends the stretch.
@@ -148,6 +81,7 @@ const OCTAL_ROW = /(?:^|[^0-9A-Za-z])[0-3][0-7]{2}[ \t]+[0-3][0-7]{2}[ \t]+[0-3]
 function readList(t: string, a: number, end: number, reading: Reading, b: Builder, min: number): void {
   const hex = reading === 'hex' || reading === 'words';
   const st = new Stretch();
+  const counting = new Counting();
   // A dump's ASCII column, rows joined: a value's printable bytes are there as well as in hex.
   const ascii = new Stretch();
   let i = a;
@@ -204,6 +138,8 @@ function readList(t: string, a: number, end: number, reading: Reading, b: Builde
             rowBytes += (e - d) >> 1;
           }
         }
+      } else if (reading === 'indexed') {
+        ok = counting.take(t, i, e, st, b, min);
       } else if (!hex && t.charCodeAt(e) === 34 && t.charCodeAt(e + 1) === 58) {
         // A JSON key (`"12":`): a typed array serialised as an object keyed by index; the byte is the value.
         i = e;
@@ -217,6 +153,7 @@ function readList(t: string, a: number, end: number, reading: Reading, b: Builde
         }
       }
       if (!ok) {
+        counting.reset();
         if (dump) {
           const le = lineEndOf(t, i);
           if (hex) asciiColumn(t, i, le, ascii);
@@ -249,7 +186,10 @@ function readList(t: string, a: number, end: number, reading: Reading, b: Builde
         if (hex) asciiColumn(t, s, le, ascii);
         i = le;
       }
-    } else if (i - s > MAX_SEP && i < end && t.charCodeAt(i) !== 10) st.flush(b, min);
+    } else if (i - s > (reading === 'indexed' ? 2 * MAX_SEP : MAX_SEP) && i < end && t.charCodeAt(i) !== 10) {
+      st.flush(b, min);
+      counting.reset();
+    }
   }
   st.flush(b, min);
   ascii.flush(b, min);

@@ -1,0 +1,123 @@
+/**
+ * The ways one block of list lines is read (./bytelist), which of them a block is written in
+ * (reading every list every way made junk text that each decoder then read again: a dump of random
+ * bytes spent its whole budget), and the stretch of bytes a reading collects.
+ */
+import { emitText } from './binary.js';
+import { cls, decimalByte, DIGIT } from './byte-tokens.js';
+import { emitInflated, compressedMagic, inflateBytes } from './inflate.js';
+import type { Builder } from './view.js';
+
+/**
+ * How a list's tokens are read: hex groups byte by byte (`73 6b`, xxd's `736b`), hex words of two
+ * bytes little-endian (`od -x` and `hexdump` without -C print `6b73`), decimal bytes, three-digit
+ * octal bytes (`od -b`, `od -t o1`), eight-digit binary bytes, or decimal bytes each after its index
+ * (`indexed`: PHP `print_r`, a Python or Ruby dict, a Java map, a Lua table, `enumerate` lines, a
+ * CSV of index and byte: the index counts up by one and is skipped like a dump's offset).
+ */
+export type Reading = 'hex' | 'words' | 'decimal' | 'octal' | 'bits' | 'indexed';
+export const READINGS: readonly Reading[] = ['hex', 'words', 'decimal', 'octal', 'bits', 'indexed'];
+
+/**
+ * Whether the block [a, e) is written the way `reading` reads: little-endian words come from od and
+ * hexdump (a 7-digit offset, no colon, then 4-digit groups; xxd's groups after `offset:` are in byte
+ * order), octal bytes are three octal digits each. Reading every list every way made junk text that
+ * each decoder then read again (a dump of random bytes spent its whole budget).
+ */
+export function readingFits(t: string, a: number, e: number, reading: Reading): boolean {
+  if (reading === 'hex' || reading === 'decimal') return true;
+  const head = t.slice(a, Math.min(e, a + 240));
+  if (reading === 'indexed') return countsBetween(head);
+  return reading === 'words' ? WORDS_ROW.test(head) : reading === 'octal' ? OCTAL_ROW.test(head) : BITS_ROW.test(head);
+}
+
+/**
+ * Whether the numbers of `head`, from one of its first three, alternate between an index counting
+ * up by one and a byte (`0: 115, 1: 107, 2: …`): what the indexed reading reads.
+ */
+function countsBetween(head: string): boolean {
+  const nums = (head.match(/\d{1,9}/g) ?? []).slice(0, 8).map(Number);
+  for (let k = 0; k < 3 && k + 4 < nums.length; k++) {
+    if (nums[k + 2] === nums[k]! + 1 && nums[k + 4] === nums[k]! + 2 && nums[k + 1]! <= 255 && nums[k + 3]! <= 255) return true;
+  }
+  return false;
+}
+const BITS_ROW = /(?:^|[^0-9A-Za-z])[01]{8}[ \t,]+[01]{8}[ \t,]+[01]{8}(?![0-9A-Za-z])/;
+const WORDS_ROW = /(?:^|\n)[^\n]*?\b[0-9a-f]{7} +[0-9a-f]{4} [0-9a-f]{4}\b/i;
+const OCTAL_ROW = /(?:^|[^0-9A-Za-z])[0-3][0-7]{2}[ \t]+[0-3][0-7]{2}[ \t]+[0-3][0-7]{2}(?![0-9A-Za-z])/;
+
+
+/**
+ * Bytes of one stretch being read, each with its parent-relative [start, end). Small at first (a
+ * typed array this small lives on V8's heap; 256 entries were three off-heap allocations for every
+ * list read, and most lists are short), doubled as bytes come.
+ */
+export class Stretch {
+  bytes = new Uint8Array(16);
+  bs = new Int32Array(16);
+  be = new Int32Array(16);
+  n = 0;
+  push(byte: number, s: number, e: number): void {
+    if (this.n === this.bytes.length) {
+      const grow = <T extends Uint8Array | Int32Array>(a: T): T => {
+        const b = new (a.constructor as new (n: number) => T)(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.bytes = grow(this.bytes);
+      this.bs = grow(this.bs);
+      this.be = grow(this.be);
+    }
+    this.bytes[this.n] = byte;
+    this.bs[this.n] = s;
+    this.be[this.n++] = e;
+  }
+  /** Emits the stretch's text (UTF-8; latin1 too when a byte is ≥ 0x80; inflated when compressed) and empties it. */
+  flush(b: Builder, min: number): void {
+    const { bytes, bs, be, n } = this;
+    this.n = 0;
+    if (n < min && !(n >= 4 && compressedMagic(bytes[0]!, bytes[1]!))) return;
+    emitText(b, bytes, bs, be, min, n);
+    let high = false;
+    for (let k = 0; k < n && !high; k++) high = bytes[k]! >= 0x80;
+    if (high && n >= min) {
+      b.brk();
+      b.emitUnits(Uint16Array.from(bytes.subarray(0, n)), bs, be, n);
+    }
+    if (compressedMagic(bytes[0]!, bytes[1]!)) {
+      const out = inflateBytes(bytes.subarray(0, n));
+      if (out) emitInflated(b, out, bs[0]!, be[n - 1]!, min);
+    }
+  }
+}
+
+/**
+ * The indexed reading's tokens: an index (the first one any number, each next one more by one;
+ * skipped), then a decimal byte, in turn. An index out of step starts a new stretch.
+ */
+export class Counting {
+  next = -1;
+  wantIndex = true;
+  reset(): void {
+    this.next = -1;
+    this.wantIndex = true;
+  }
+  /** Reads the token [i, e); whether it was one of the list's. */
+  take(t: string, i: number, e: number, st: Stretch, b: Builder, min: number): boolean {
+    if (!this.wantIndex) {
+      const v = decimalByte(t, i, e);
+      if (v < 0) return false;
+      st.push(v, v > 127 && t.charCodeAt(i - 1) === 45 ? i - 1 : i, e);
+      this.wantIndex = true;
+      return true;
+    }
+    if (e - i > 9) return false;
+    for (let k = i; k < e; k++) if (!(cls(t.charCodeAt(k)) & DIGIT)) return false;
+    const index = Number(t.slice(i, e));
+    if (index !== this.next) st.flush(b, min);
+    this.next = index + 1;
+    this.wantIndex = false;
+    return true;
+  }
+}
+
