@@ -12,12 +12,11 @@ import { BlindfoldError } from './errors.js';
 import { pathForTrail } from './echo.js';
 import { addLogScrubber, logger } from './log.js';
 import { createGuardedAgent, type Resolver } from './egress/connector.js';
-import type { Dispatcher } from 'undici';
+import { ScopedEgress } from './egress/scoped-egress.js';
 import type { OutgoingRequest } from './egress/client.js';
 import { sendFollowingRedirects } from './egress/redirects.js';
 import { buildOutgoing, fail } from './egress/outgoing.js';
 import { authorizeSecrets, redirectRefusal, type Principal } from './policy/authorize.js';
-import { OriginOptIns } from './policy/hosts.js';
 import { inScope } from './policy/in-scope.js';
 import { CountedAllowance, type PartialHitAllowance } from './policy/allowance.js';
 import type { OriginQuarantine } from './policy/quarantine.js';
@@ -93,10 +92,8 @@ const NOTHING_INDEXED = new Redactor();
 export class Broker {
   readonly #vault: Vault;
   readonly #index: VaultIndex;
-  readonly #resolver: Resolver | undefined;
-  /** Made on the first request: undici is loaded then, not at start (cold start, B4). */
-  #dispatcher: Promise<Dispatcher> | undefined;
-  readonly #optIns: OriginOptIns;
+  /** Dispatchers made on the first request: undici is loaded then, not at start (cold start, B4). */
+  readonly #egress: ScopedEgress;
   readonly #audit: AuditTrail | undefined;
   readonly #suspensions: SuspensionList | undefined;
   readonly #quarantine: OriginQuarantine | undefined;
@@ -123,13 +120,17 @@ export class Broker {
       maxInputBytes: options.maxInputBytes,
       unsafeShowPieces: options.unsafeShowPieces,
     });
-    this.#optIns = new OriginOptIns(options.allowOrigins ?? [], () => this.#vault.list(), options.rangeOrigins);
+    this.#egress = new ScopedEgress({
+      configOrigins: options.allowOrigins ?? [],
+      rangeOrigins: options.rangeOrigins ?? [],
+      listing: () => this.#vault.list(),
+      dispatcher: (isOriginAllowed) => createGuardedAgent({ resolver: options.resolver, isOriginAllowed }),
+    });
     // Second wall: any log line that somehow carries a value resolved here is scrubbed before writing.
     this.#unhookLogs = addLogScrubber((line) => this.#redactor.redact(line).text);
     // Built after start, so the first tools/list is not kept waiting on every value; a request
     // that comes first completes it before resolving or screening anything.
     this.#index = new VaultIndex(this.#vault);
-    this.#resolver = options.resolver;
   }
 
   /** The index as it is; before it exists nothing was resolved here, so there is nothing to find. */
@@ -140,12 +141,7 @@ export class Broker {
   async close(): Promise<void> {
     this.#index.close();
     this.#unhookLogs();
-    if (this.#dispatcher) await (await this.#dispatcher).close();
-  }
-
-  #agent(): Promise<Dispatcher> {
-    this.#dispatcher ??= createGuardedAgent({ resolver: this.#resolver, isOriginAllowed: (origin) => this.#optIns.has(origin) });
-    return this.#dispatcher;
+    await this.#egress.close();
   }
 
   /** What `principal` may use, sorted by name: all, or one page (usage joined to that page only: 100,000 names are cheap, not their copies). */
@@ -182,7 +178,7 @@ export class Broker {
       await this.#index.complete();
       if (options.task) await this.#refuseIfSuspended(principal);
       else await this.#screen(principal, input);
-      const dispatcher = await this.#agent();
+      const dispatcher = await this.#egress.dispatcherFor(principal);
       const request = parseRequest(input);
       trail.origin = request.target.origin;
       if (this.#quarantine?.isQuarantined(trail.origin)) {
@@ -205,11 +201,11 @@ export class Broker {
         dispatcher,
         timeoutMs: request.timeoutMs,
         readLimit: request.maxBytes + this.#redactor.longestPattern + 4,
-        isOriginOptedIn: (origin) => this.#optIns.has(origin),
+        isOriginOptedIn: (origin) => this.#egress.optedIn(principal, origin),
         refuseHop: (first, next) => redirectRefusal(secrets, first, next),
       });
       const { response, url, ...redirects } = exchange;
-      const presented = await presentResponse(this.#redactor, response, request.maxBytes, this.#optIns.allowsRange(url.origin), url.toString());
+      const presented = await presentResponse(this.#redactor, response, request.maxBytes, this.#egress.allowsRange(url.origin), url.toString());
       // The final URL and the reason a redirect was not followed quote the upstream's Location.
       const into = { text: '', names: new Set<string>(), pieces: presented.findings.pieces, limited: false };
       const shownUrl = screen(this.#redactor, url.toString(), into).text;
@@ -240,7 +236,7 @@ export class Broker {
     for (const info of secrets) values.set(info.name, this.#vault.resolve(info.name, env));
     const secretOf = (name: string) => values.get(name) ?? fail(`secret ${name} was not resolved`);
     const rules = injected.map((name) => ({ name, inject: secrets.find((s) => s.name === name)?.inject }));
-    return buildOutgoing(request, secretOf, rules, (origin) => this.#optIns.allowsRange(origin));
+    return buildOutgoing(request, secretOf, rules, (origin) => this.#egress.allowsRange(origin));
   }
 
   /** For callers composing the broker (task runs): an entry on the same trail; throws AUDIT_UNAVAILABLE (fail closed). */
@@ -287,6 +283,7 @@ export class Broker {
     // Bookkeeping of the last answer (an allowance spent past its end) lands before the next call.
     await this.#bookkeeping;
     if (this.#suspensions?.isSuspended(principal.id)) throw suspendedRefusal(principal.id);
+    if (principal.ended?.aborted) throw new BlindfoldError('REQUEST_REFUSED', 'this handle was ended (its token revoked or expired, or its session closed): nothing more is sent for it');
   }
 }
 

@@ -133,9 +133,10 @@ export function exactOrigin(pattern: string): string | undefined {
 
 /**
  * The origins the address guard lets through although their address is special: those named in
- * server config, and every exact origin an admin bound a secret to. Rebuilt only when the vault's
- * listing changes (a new array), so a call costs one identity check and one set lookup. Also the
- * origins the admin opted into partial answers (`allowsRange`).
+ * server config, and every exact origin an admin bound a secret of `listing` to (a principal's
+ * scope: ../egress/scoped-egress). Rebuilt only when the listing changes (a new array), so a call
+ * costs one identity check and one set lookup. Also the origins the admin opted into partial
+ * answers (`allowsRange`).
  */
 export class OriginOptIns {
   readonly #config: Set<string>;
@@ -156,11 +157,11 @@ export class OriginOptIns {
     return this.#range.has(origin);
   }
 
-  has(origin: string): boolean {
-    if (this.#config.has(origin)) return true;
+  /** Every origin opted in: config's and the listing's exact origins (a new set only when the listing changes). */
+  origins(): ReadonlySet<string> {
     const listing = this.listing();
     if (this.#fromListing?.listing !== listing) {
-      const origins = new Set<string>();
+      const origins = new Set<string>(this.#config);
       for (const info of listing) {
         for (const host of info.hosts) {
           const exact = exactOrigin(host);
@@ -169,7 +170,11 @@ export class OriginOptIns {
       }
       this.#fromListing = { listing, origins };
     }
-    return this.#fromListing.origins.has(origin);
+    return this.#fromListing.origins;
+  }
+
+  has(origin: string): boolean {
+    return this.origins().has(origin);
   }
 }
 
