@@ -94,6 +94,8 @@ export interface HandleScope {
   secrets?: string[];
   /** Task-name globs; default every task the parent sees whose secrets are all in scope. */
   tasks?: string[];
+  /** Once aborted, the handle sends nothing more: a task's next step and calls waiting for a slot are refused. */
+  signal?: AbortSignal;
 }
 
 const PRINCIPAL_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
@@ -143,10 +145,10 @@ export class Blindfold {
       throw new BlindfoldError('BAD_INPUT', 'principal: letters, digits, _ . : and - (at most 128; not repeated here)');
     }
     const parent = this.principal;
-    const secrets = checkGlobs(scope.secrets, 'secrets');
-    const tasks = checkGlobs(scope.tasks, 'tasks');
+    const [secrets, tasks] = [checkGlobs(scope.secrets, 'secrets'), checkGlobs(scope.tasks, 'tasks')];
     const env = scope.env === undefined ? parent.env : resolveEnvironment(scope.env);
-    const principal: Principal = { id: scope.principal, env, ...(secrets ? { secrets } : {}), ...(tasks ? { tasks } : {}), ...(isScoped(parent) ? { within: parent } : {}) };
+    const ended = scope.signal && parent.ended ? AbortSignal.any([scope.signal, parent.ended]) : (scope.signal ?? parent.ended);
+    const principal: Principal = { id: scope.principal, env, ...(secrets ? { secrets } : {}), ...(tasks ? { tasks } : {}), ...(isScoped(parent) ? { within: parent } : {}), ...(ended ? { ended } : {}) };
     return new Blindfold(this.#core, principal, false);
   }
 

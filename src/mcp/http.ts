@@ -129,6 +129,9 @@ export async function serveHttp(options: HttpServerOptions): Promise<RunningHttp
   };
 
   const startSession = async (identity: Identity, owner: string, req: IncomingMessage, res: ServerResponse, body: unknown) => {
+    // Closing the session (its token revoked or expired, idle, or ended by the client) ends its
+    // handle: a task step still to come, or a call waiting for a slot, is then refused, not sent.
+    const ended = new AbortController();
     const handle =
       identity.kind === 'local'
         ? options.core
@@ -137,6 +140,7 @@ export async function serveHttp(options: HttpServerOptions): Promise<RunningHttp
             secrets: identity.info.secrets,
             tasks: identity.info.tasks,
             ...(identity.info.env ? { env: identity.info.env } : {}),
+            signal: ended.signal,
           });
     // request_secret links to this server's own page; behind a proxy, to its first public origin.
     const server = createServer(handle, { page: () => (page ? `${options.allowedOrigins?.[0]?.replace(/\/$/, '') ?? origin}/ui` : undefined) });
@@ -147,7 +151,10 @@ export async function serveHttp(options: HttpServerOptions): Promise<RunningHttp
         recheck.schedule();
       },
     });
-    transport.onclose = () => sessions.delete(transport.sessionId);
+    transport.onclose = () => {
+      ended.abort();
+      sessions.delete(transport.sessionId);
+    };
     await server.connect(transport);
     await transport.handleRequest(req, res, body);
     // An initialize the SDK refused opened no session: nothing may stay behind.

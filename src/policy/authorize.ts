@@ -16,6 +16,8 @@ import { repeatable } from '../echo.js';
 export interface Principal extends Scope {
   id: string;
   env: string;
+  /** Aborted when the principal's handle is ended (its token revoked or expired, its session closed): nothing more is sent for it. */
+  ended?: AbortSignal;
 }
 
 /** What authorization reads of the vault: policy only, never a value. */
