@@ -66,7 +66,8 @@ function bindJson(value: unknown, ctx: BindContext): unknown {
   return mapJson(value, (text) => {
     const segs = parseTemplate(text);
     const only = segs.length === 1 ? segs[0]! : undefined;
-    if (only && (only.kind === 'input' || only.kind === 'step')) return mapJson(valueOf(only, ctx), escapeTemplate);
+    // A value from an input or a step's output is data: its object keys are escaped like its strings.
+    if (only && (only.kind === 'input' || only.kind === 'step')) return mapJson(valueOf(only, ctx), escapeTemplate, { key: escapeTemplate });
     return bindText(segs, ctx, escapeTemplate);
   });
 }

@@ -171,7 +171,8 @@ export function renderRequest(parsed: ParsedRequest, secret: (name: string) => s
   }
   for (const [k, v] of Object.entries(source.query ?? {})) url.searchParams.append(k, render(v));
   const headers = Object.entries(source.headers ?? {}).map(([k, v]): [string, string] => [k, render(v)]);
-  const body = source.json !== undefined ? JSON.stringify(mapJson(source.json, render)) : source.body !== undefined ? render(source.body) : undefined;
+  // Object keys are templates that place nothing (analyze refused a secret there): only their escapes are undone (`<<` is `<`).
+  const body = source.json !== undefined ? JSON.stringify(mapJson(source.json, render, { key: (k) => renderTemplate(k, {}) })) : source.body !== undefined ? render(source.body) : undefined;
   return { url, headers, body };
 }
 
