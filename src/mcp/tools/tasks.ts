@@ -26,13 +26,25 @@ function registerTask(server: McpServer, { blindfold }: ToolContext, task: Task)
   });
 }
 
-/** Keeps one tool per task in step with the loaded tasks; the SDK sends tools/list_changed on each change. */
+/** What a handle's task tools are made of (the input shape is made from `inputs`). */
+const signatureOf = (tasks: readonly Task[]) => JSON.stringify(tasks.map(({ inputShape: _shape, ...task }) => task));
+
+/**
+ * Keeps one tool per task in step with the tasks this handle sees; the SDK sends tools/list_changed
+ * on each change. A change to tasks outside the handle's scope changes nothing here and announces
+ * nothing: another team's activity is not this agent's to see.
+ */
 export function registerTasks(server: McpServer, ctx: ToolContext): () => void {
   const registered = new Map<string, RegisteredTool>();
+  let shown: string | undefined;
   const sync = () => {
+    const tasks = ctx.blindfold.tasks();
+    const signature = signatureOf(tasks);
+    if (signature === shown) return;
+    shown = signature;
     for (const tool of registered.values()) tool.remove();
     registered.clear();
-    for (const task of ctx.blindfold.tasks()) registered.set(task.name, registerTask(server, ctx, task));
+    for (const task of tasks) registered.set(task.name, registerTask(server, ctx, task));
   };
   sync();
   return ctx.blindfold.onTasksChanged(sync);
