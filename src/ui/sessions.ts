@@ -3,7 +3,8 @@
  * its own terminal, the first request that presents it gets a session cookie and the token is dead.
  * A session has a random id (the cookie, never written anywhere else), a login id (the audit
  * principal `ui:<login id>`: the trail names the login, never the cookie) and a CSRF token. Sessions
- * end when idle too long, at an absolute limit, or at logout. Login attempts are rate limited.
+ * end when idle too long, at an absolute limit, or at logout. Wrong login attempts are rate limited;
+ * a right one always opens (see `#refused`).
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
@@ -21,7 +22,7 @@ export interface Session {
 export interface SessionLimits {
   idleMs: number;
   absoluteMs: number;
-  /** Login attempts (right or wrong) per window before 429. */
+  /** Wrong login attempts per window before 429. */
   loginsPerWindow: number;
   windowMs: number;
 }
@@ -36,7 +37,8 @@ export function sameSecret(a: string, b: string): boolean {
   return timingSafeEqual(digest(a), digest(b));
 }
 
-export type LoginOutcome = { ok: true; session: Session } | { ok: false; reason: 'rate' | 'invalid'; retryAfterS?: number };
+/** `quiet`: a refusal of a window already reported (the caller audits the first 'rate' of a window only). */
+export type LoginOutcome = { ok: true; session: Session } | { ok: false; reason: 'rate' | 'invalid'; retryAfterS?: number; quiet?: boolean };
 
 export class Sessions {
   readonly #limits: SessionLimits;
@@ -45,6 +47,8 @@ export class Sessions {
   readonly #logins = new Set<string>();
   readonly #sessions = new Map<string, Session>();
   #attempts: number[] = [];
+  /** When the last 'rate' refusal was reported. */
+  #rateReportedAt = Number.NEGATIVE_INFINITY;
 
   constructor(limits: Partial<SessionLimits> = {}, now: () => number = Date.now) {
     this.#limits = { ...DEFAULT_LIMITS, ...limits };
@@ -60,31 +64,30 @@ export class Sessions {
 
   /** Exchanges a login token for a session; the token is dead afterwards, whatever happens next. */
   login(token: string | undefined): LoginOutcome {
-    const limited = this.#limited();
-    if (limited) return limited;
-    if (!token || token.length > 200) return { ok: false, reason: 'invalid' };
     // A Set lookup by digest: the token is never compared character by character.
-    const key = digest(token).toString('hex');
-    if (!this.#logins.delete(key)) return { ok: false, reason: 'invalid' };
-    return { ok: true, session: this.#open() };
+    if (token && token.length <= 200 && this.#logins.delete(digest(token).toString('hex'))) return { ok: true, session: this.#open() };
+    return this.#refused();
   }
 
-  /** A login checked elsewhere (the team server's admin tokens), counted against the same rate limit before the check runs. */
+  /** A login checked elsewhere (the team server's admin tokens), under the same limit of wrong attempts. */
   async admit(check: () => Promise<boolean>): Promise<LoginOutcome> {
-    const limited = this.#limited();
-    if (limited) return limited;
-    return (await check()) ? { ok: true, session: this.#open() } : { ok: false, reason: 'invalid' };
+    return (await check()) ? { ok: true, session: this.#open() } : this.#refused();
   }
 
-  /** Counts an attempt, or says to wait when the window is full. */
-  #limited(): LoginOutcome | undefined {
+  /**
+   * A wrong attempt, counted; past the window's limit, 'rate'. Right tokens are never counted nor
+   * limited: they are 256 random bits, so the limit protects nothing there, and counting them let
+   * anyone who could send requests (an agent, a hostile page's cross-site GETs) fill the window and
+   * lock the admin out. The limit bounds what wrong attempts cost (audit entries among them).
+   */
+  #refused(): LoginOutcome {
     const now = this.#now();
-    this.#attempts = this.#attempts.filter((t) => t > now - this.#limits.windowMs);
-    if (this.#attempts.length >= this.#limits.loginsPerWindow) {
-      return { ok: false, reason: 'rate', retryAfterS: Math.ceil((this.#attempts[0]! + this.#limits.windowMs - now) / 1000) };
-    }
+    this.#attempts = this.#attempts.filter((t) => t > now - this.#limits.windowMs).slice(-this.#limits.loginsPerWindow);
     this.#attempts.push(now);
-    return undefined;
+    if (this.#attempts.length <= this.#limits.loginsPerWindow) return { ok: false, reason: 'invalid' };
+    const quiet = this.#rateReportedAt > now - this.#limits.windowMs;
+    if (!quiet) this.#rateReportedAt = now;
+    return { ok: false, reason: 'rate', retryAfterS: Math.ceil((this.#attempts[0]! + this.#limits.windowMs - now) / 1000), quiet };
   }
 
   #open(): Session {

@@ -3,7 +3,8 @@
  * the terminal for a session cookie (HttpOnly, SameSite=Strict) and sends the browser on without
  * the token in its address bar. The team server's `/ui`: a form posts an admin token (one created
  * with `--admin`; an agent token is refused like an unknown one). A refused login is audited
- * (`auth.denied`), attempts are rate limited, a login and a logout are audited (`ui.login`,
+ * (`auth.denied`; past the limit of wrong attempts, once a window), wrong attempts are rate limited
+ * (a right token always logs in), a login and a logout are audited (`ui.login`,
  * `ui.logout`) as `ui:<login id>`; a login that cannot be audited does not happen. `POST /logout`
  * (CSRF-checked like every write) ends the session.
  */
@@ -50,7 +51,7 @@ async function finish(c: UiContext, o: AuthOptions, outcome: LoginOutcome, how: 
   const { backend } = o;
   if (!outcome.ok) {
     const reason = outcome.reason === 'rate' ? 'admin page: too many login attempts' : o.adminToken ? 'admin page: not an admin token (or unknown, revoked, expired)' : 'admin page: used, unknown or missing login token';
-    await backend.trail.append({ action: 'auth.denied', principal: 'ui', outcome: 'denied', reason }).catch((err: unknown) => logger().error({ code: (err as { code?: string }).code }, 'a refused login could not be audited'));
+    if (!(outcome.reason === 'rate' && outcome.quiet)) await backend.trail.append({ action: 'auth.denied', principal: 'ui', outcome: 'denied', reason }).catch((err: unknown) => logger().error({ code: (err as { code?: string }).code }, 'a refused login could not be audited'));
     if (outcome.reason === 'rate') {
       c.header('retry-after', String(outcome.retryAfterS ?? 60));
       return c.html(messageView('Too many attempts', 'Too many login attempts; wait a minute and try again.').toString(), 429);
