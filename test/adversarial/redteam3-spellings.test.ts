@@ -237,33 +237,13 @@ const LEAKS: Record<string, { write: (v: string) => string | Buffer; read: (show
     read: (t) => Object.values(JSON.parse(t) as Record<string, string>).join(''),
     type: 'application/json',
   },
-  '`cat -n` of the value wrapped at 8 columns': {
-    write: (v) => parts(v, 8).map((p, i) => `${String(i + 1).padStart(6)}\t${p}`).join('\n'),
-    read: (t) => t.split('\n').map((l) => l.split('\t')[1]).join(''),
-  },
   'an invalid UTF-8 byte after every 4 bytes (U+FFFD in the shown text)': {
     write: (v) => Buffer.concat(parts(v, 4).map((p) => Buffer.concat([Buffer.from(p), Buffer.from([0xff])]))),
     read: (t) => t.replace(/\ufffd/g, ''),
   },
-  'VBA / VBScript Chr() concatenation': {
-    write: (v) => `k = ${[...v].map((c) => `Chr(${c.charCodeAt(0)})`).join(' & ')}`,
-    read: (t) => (t.match(/\d+/g) ?? []).map((n) => String.fromCharCode(Number(n))).join(''),
-  },
   'binary with a blank between nibbles (0111 0011 …)': {
     write: (v) => [...Buffer.from(v)].map((b) => b.toString(2).padStart(8, '0').replace(/^(.{4})/, '$1 ')).join(' '),
     read: (t) => Buffer.from(t.replace(/ /g, '').match(/.{8}/g)!.map((p) => parseInt(p, 2))).toString(),
-  },
-  "Oracle / PostgreSQL CHR() concatenation (CHR(115)||CHR(107)||…)": {
-    write: (v) => `SELECT ${[...v].map((c) => `CHR(${c.charCodeAt(0)})`).join('||')} FROM dual`,
-    read: (t) => (t.match(/\d+/g) ?? []).map((n) => String.fromCharCode(Number(n))).join(''),
-  },
-  'SQL Server CHAR() concatenation (CHAR(115)+CHAR(107)+…)': {
-    write: (v) => `SET @k = ${[...v].map((c) => `CHAR(${c.charCodeAt(0)})`).join('+')}`,
-    read: (t) => (t.match(/\d+/g) ?? []).map((n) => String.fromCharCode(Number(n))).join(''),
-  },
-  'PowerShell [char] concatenation': {
-    write: (v) => `$k = ${[...v].map((c) => `[char]${c.charCodeAt(0)}`).join('+')}`,
-    read: (t) => (t.match(/\d+/g) ?? []).map((n) => String.fromCharCode(Number(n))).join(''),
   },
   '.env lines whose names number their payload (KEY_PART_0=…, KEY_PART_1=…)': {
     write: (v) => parts(v, 7).map((p, i) => `KEY_PART_${i}=${p}`).join('\n'),
@@ -303,6 +283,12 @@ const HELD: Record<string, { write: (v: string) => string | Buffer; type?: strin
   'Perl / PCRE \\x{hh} escapes': { write: (v) => [...v].map((c) => `\\x{${c.charCodeAt(0).toString(16)}}`).join('') },
   'C / Python \\U0000hhhh escapes': { write: (v) => [...v].map((c) => `\\U${c.charCodeAt(0).toString(16).padStart(8, '0')}`).join('') },
   'HTML comments between pieces': { write: (v) => `<p>${parts(v, 6).join('<!-- -->')}</p>` },
+  // Closed later (line-number gutters in the joins, a character per call in ./views/tagged).
+  '`cat -n` of the value wrapped at 8 columns': { write: (v) => parts(v, 8).map((p, i) => `${String(i + 1).padStart(6)}\t${p}`).join('\n') },
+  'VBA / VBScript Chr() concatenation': { write: (v) => `k = ${[...v].map((c) => `Chr(${c.charCodeAt(0)})`).join(' & ')}` },
+  "Oracle / PostgreSQL CHR() concatenation (CHR(115)||CHR(107)||…)": { write: (v) => `SELECT ${[...v].map((c) => `CHR(${c.charCodeAt(0)})`).join('||')} FROM dual` },
+  'SQL Server CHAR() concatenation (CHAR(115)+CHAR(107)+…)': { write: (v) => `SET @k = ${[...v].map((c) => `CHAR(${c.charCodeAt(0)})`).join('+')}` },
+  'PowerShell [char] concatenation': { write: (v) => `$k = ${[...v].map((c) => `[char]${c.charCodeAt(0)}`).join('+')}` },
 };
 
 let up: { url: string; close(): Promise<void> };

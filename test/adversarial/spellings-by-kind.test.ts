@@ -46,6 +46,14 @@ const SPELLINGS: Record<string, (v: string) => string> = {
   'Python dict of index to byte': (v) => `{${indexedList(v, ': ', ', ')}}`,
   'Lua table': (v) => `key = {${indexedList(v, '=', ',', 1, ['[', ']'])}}`,
   'CSV of index and byte': (v) => `index,byte\n${indexedList(v, ',', '\n')}\n`,
+  // One character per call in code: the same word before each number is a separator.
+  'Python chr() concatenation': (v) => `key = ${[...Buffer.from(v)].map((b) => `chr(${b})`).join(' + ')}`,
+  'PHP chr() concatenation': (v) => `$key = ${[...Buffer.from(v)].map((b) => `chr(${b})`).join('.')};`,
+  'MySQL CHAR(0x..) list': (v) => `SELECT CONCAT(${[...Buffer.from(v)].map((b) => `CHAR(0x${b.toString(16)})`).join(', ')});`,
+  // Wrapped with a line number before each line: the number is part of the separator.
+  'nl of the value wrapped at 6': (v) => v.match(/[^]{1,6}/g)!.map((p, i) => `${String(i + 1).padStart(6)}\t${p}`).join('\n'),
+  'grep -n of the value wrapped at 7': (v) => v.match(/[^]{1,7}/g)!.map((p, i) => `${i + 1}:${p}`).join('\n'),
+  'a numbered listing': (v) => v.match(/[^]{1,9}/g)!.map((p, i) => `${String(i + 1).padStart(3)} | ${p}`).join('\n'),
   'full-width': (v) => `<p>Your key: ${fullWidth(v)}</p>`,
   'zero-width': (v) => `Your key: ${interleaved(v, '\u200b')}`,
   'look-alikes': (v) => `Your key: ${lookAlikes(v)}`,

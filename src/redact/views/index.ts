@@ -16,6 +16,7 @@ import { markupView } from './markup.js';
 import { paddedBase64View } from './padded-base64.js';
 import { pemView } from './pem.js';
 import { streamView } from './stream.js';
+import { taggedView } from './tagged.js';
 import { quotedPrintableView } from './quoted-printable.js';
 import { unwrapView } from './unwrap.js';
 import { uuencodeView } from './uuencode.js';
@@ -53,12 +54,12 @@ export interface DecodedViews {
 /**
  * Characters the textual decoders start from (html `&`, json `\\`, percent `%`, form `%` `+`, nul
  * U+0000, line breaks and tags `\r` `<`, quoted-printable `=`, the joins' anchors `_` `-` `/` `|`
- * tab, lists `,`, Ascii85's `<~` and `~>`, uuencode's `begin `);
+ * tab, lists `,`, Ascii85's `<~` and `~>`, uuencode's `begin `, a character per call's `(`);
  * base64, base32, hex and inflate start from the caller's runs (padded base64 chunks from `=`), latin1 from rootHigh, the fold
  * from any character outside ASCII, byte lists from a sampled list, the joins from token text too
  * (a letter beside a digit).
  */
-const TRIGGERS = ['&', '\\', '%', '+', '\r', '<', '\u0000', '=', '_', '-', '/', '|', '\t', ',', '\u001b', '~', 'begin '];
+const TRIGGERS = ['&', '\\', '%', '+', '\r', '<', '\u0000', '=', '_', '-', '/', '|', '\t', ',', '\u001b', '~', 'begin ', '('];
 
 /**
  * Whether any decoder can find something in the text: most short strings (a header, a JSON field)
@@ -115,6 +116,7 @@ const DECODERS: ReadonlyArray<(v: View, o: ViewOptions) => View | null> = [
   unjoined(streamView),
   base32View,
   byteListView,
+  unjoined(taggedView),
   inflateView,
   unjoined(textInflateView),
   unjoined(tableColumnsView),

@@ -49,6 +49,24 @@ const isOffset = (t: string, i: number) => {
   return (i === 0 || t.charCodeAt(i - 1) === 10) && OFFSET.test(t);
 };
 
+/**
+ * Where a line number at a line start ends, after indentation only, or -1: digits followed by a
+ * tab, `:` or ` |` (`cat -n` and `nl`: `     2\t`; `grep -n`: `2:`, inside the group where a colon is
+ * a group character; a listing's `2 | `). A separator, not a group. A blank alone after the digits
+ * is not enough (`4242 4242` is a value's own groups).
+ */
+function lineNumberEnd(t: string, i: number, j: number): number {
+  let d = i;
+  while (d < j && d - i < 8 && mixedClass(t.charCodeAt(d)) === DIGIT) d++;
+  if (d === i || d - i > 7) return -1;
+  let k = i;
+  while (k > 0 && (t.charCodeAt(k - 1) === 32 || t.charCodeAt(k - 1) === 9)) k--;
+  if (k > 0 && t.charCodeAt(k - 1) !== 10) return -1;
+  const c = t.charCodeAt(d);
+  if (d < j) return c === 58 ? d + 1 : -1;
+  return c === 9 || c === 58 || c === 124 || (c === 32 && t.charCodeAt(d + 1) === 124) ? d : -1;
+}
+
 /** Character classes: part of a group, a separator, a border piece (a run of only these is a separator). */
 const GROUP = 1;
 const SEP = 2;
@@ -90,6 +108,11 @@ function joinStretch(t: string, a: number, e: number, cl: Uint8Array, min: numbe
       const borderPiece = border && j - i > 1 && (j - i > 2 || t.slice(i, j).includes('+'));
       if ((borderPiece && sepStart >= 0) || (sepStart >= 0 && isOffset(t, i))) {
         i = j; // a border row or column piece, or a dump's offset, inside a separator
+        continue;
+      }
+      const numbered = sepStart >= 0 ? lineNumberEnd(t, i, j) : -1;
+      if (numbered > i) {
+        i = numbered; // a line number, inside a separator; the group starts after it
         continue;
       }
       if (groups.length > 0) seps.push(sepStart, i, breaks);
