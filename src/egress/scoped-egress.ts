@@ -19,12 +19,14 @@ import { inScope } from '../policy/in-scope.js';
 import type { Scope } from '../policy/scope.js';
 import type { SecretInfo } from '../vault/records.js';
 
-/** Sets of opt-ins with a dispatcher kept at once; the oldest is closed (after its requests end) past this. */
-const MAX_POOLS = 32;
+/** Sets of opt-ins with a dispatcher kept at once; past this the least recently used is closed (after its requests end). */
+const MAX_POOLS = 64;
 
 export class ScopedEgress {
   readonly #byPrincipal = new WeakMap<Scope, OriginOptIns>();
   readonly #pools = new Map<string, Promise<Dispatcher>>();
+  /** Each set's key (a set is rebuilt only when the listing changes). */
+  readonly #keys = new WeakMap<ReadonlySet<string>, string>();
   readonly #anyOptIns: OriginOptIns;
 
   constructor(
@@ -52,9 +54,14 @@ export class ScopedEgress {
   /** The dispatcher for `principal`'s opt-ins as they are now. */
   dispatcherFor(principal: Scope): Promise<Dispatcher> {
     const origins = this.#optInsOf(principal).origins();
-    const key = [...origins].sort().join(' ');
+    let key = this.#keys.get(origins);
+    if (key === undefined) this.#keys.set(origins, (key = [...origins].sort().join(' ')));
     let pool = this.#pools.get(key);
-    if (!pool) {
+    // Most recently used last: an evicted pool is the one least likely to have a request about to start.
+    if (pool) {
+      this.#pools.delete(key);
+      this.#pools.set(key, pool);
+    } else {
       pool = this.options.dispatcher((origin) => origins.has(origin));
       this.#pools.set(key, pool);
       if (this.#pools.size > MAX_POOLS) {

@@ -16,38 +16,18 @@ import { LAYOUTS } from '../helpers/redteam6-layouts.js';
 const KEYS = ['rt6-Qz7Xv2Lp9Rt4Mn8Bc3Hd6Wy5', 'sk_live_rt6Hq4Zt8Wc2Np7Lx5Vb3Jm9'];
 
 /**
- * Layouts that reach the agent today: their tests assert the promise and FAIL (each was run and
- * seen to fail on the reader assertion: the shown body held the layout untouched, `redacted: []`).
- * Every other layout of LAYOUTS was redacted or withheld, and its test passes (kept as a guard).
+ * Layouts that reach the agent: their tests are `it.fails` (the promise asserted, known to fail),
+ * each listed in README "Not promised". The eleven other layouts this red team found leaking
+ * (var_dump, letters in parentheses, small capitals, negative squared and regional indicator
+ * letters, Cherokee look-alikes, the braille blank, groups split by bullets or slashes, NATO
+ * spelling, zlib in `\x` hex) were closed by mechanism (./src/redact/views: tagged, fold, join,
+ * phonetic, inflate) and are plain tests now, like every layout that held.
  */
 const LEAKING = new Set<string>([
-  // Family 4, byte lists: PHP's var_dump of unpack('C*') — index line, then `int(115)` on the next.
-  'PHP var_dump(unpack("C*", $key))',
-  // Family 4, values split across JSON items: OpenAI chat completions with `logprobs: true` — one
-  // token of 1–4 characters per object (beside its logprob and its `bytes`), never adjacent items.
+  // Values split across JSON items below a window: OpenAI chat completions with `logprobs: true` —
+  // one token of 1–4 characters per object (beside its logprob and its `bytes`). The upstream slices
+  // the value by its own tokenizer; nothing shorter than a window is matched (issue 18 item 3).
   'OpenAI logprobs (a token of 3 characters per object, with its bytes)',
-  // Family 4, compatibility forms: "fancy text" generators (social bios, Slack/Discord bots, CMS
-  // headings). NFKC gives "(q)" for ⒬; small capitals, negative squared and regional indicator
-  // letters have no decomposition at all.
-  'parenthesized letters (⒬⒵⑺…: NFKC gives "(q)")',
-  'small capitals (ǫᴢ…: no decomposition)',
-  'negative squared capitals (🅰…: no decomposition)',
-  'regional indicator letters (🇶🇿…)',
-  // Family 4, confusables beyond Cyrillic/Greek: Cherokee capitals (confusables.txt maps them to Latin).
-  'Cherokee capitals drawn like Latin ones',
-  // Family 4, invisible characters between letters: U+2800 (braille blank, an "invisible" filler
-  // that is neither Cf nor White_Space, used by chat bots to defeat filters).
-  'braille blank (U+2800) between characters',
-  // Family 4, grouped text: separators other than blanks/dashes/dots (Apple's generated passwords
-  // use dashes; key displays and license-key formatters use " • " and "/").
-  'groups of 4 split by a bullet (•)',
-  'groups of 4 split by slashes',
-  // Family 4, an alphabet of words: password managers' "read aloud"/phonetic views (NATO spelling).
-  'NATO phonetic spelling (password read-aloud view)',
-  // Family 4, zlib inside hex: PostgreSQL's default bytea output (`bytea_output = hex`) of a
-  // compressed column, `\x789c…`: the `\x78` is read as an escape, the hex run loses its zlib
-  // magic, and nothing inflates it (the same bytes without `\x`, or as X'789C…', are redacted).
-  'zlib in hex (a bytea of a compressed column)',
 ]);
 
 let up: { url: string; close(): Promise<void> };
@@ -82,7 +62,7 @@ async function shownFor(key: string, kind: string): Promise<{ all: string; body:
 describe('redteam6: layouts of kinds (the key must not come back to the agent)', () => {
   for (const [kind, { write, read }] of Object.entries(LAYOUTS)) {
     for (const key of KEYS) {
-      it(`${LEAKING.has(kind) ? 'LEAKS: ' : 'held: '}${kind} [${key.startsWith('sk_') ? 'vendor prefix' : 'plain'}]`, async () => {
+      (LEAKING.has(kind) ? it.fails : it)(`${LEAKING.has(kind) ? 'LEAKS: ' : 'held: '}${kind} [${key.startsWith('sk_') ? 'vendor prefix' : 'plain'}]`, async () => {
         // The layout is what its reader says (a boolean: no value in a failure message).
         // (Case folded: the redactor ignores case, and look-alike readers give one case back.)
         const written = Buffer.from(write(key)).toString(LAYOUTS[kind]!.type?.includes('8859') ? 'latin1' : 'utf8');

@@ -1,10 +1,11 @@
 /**
  * Compatibility and confusable folding: the text as a reader sees it once look-alikes are made
  * plain. NFKC (full-width `ｓｋ＿ｌｉｖｅ`, mathematical alphanumerics, ligatures, superscripts), a
- * combining sequence composed (`e` + U+0301 is `é`), Cyrillic and Greek letters that look Latin
- * read as Latin, Unicode tag characters (U+E0020–E007E, invisible ASCII) read as ASCII, and
+ * combining sequence composed (`e` + U+0301 is `é`), Cyrillic, Greek and Cherokee letters and small
+ * capitals that look Latin read as Latin, letters and numbers in parentheses (⒬, ⑺) or drawn as
+ * symbols (🅰, 🅐, regional indicators 🇦) read as themselves, Unicode tag characters (U+E0020–E007E, invisible ASCII) read as ASCII, and
  * zero-width and format characters (`Cf`: U+200B–D, U+2060, U+FEFF, soft hyphen …, variation
- * selectors) removed. Case is folded by the scan itself. The tripwire scans agent input with the
+ * selectors, the braille blank) removed. Case is folded by the scan itself. The tripwire scans agent input with the
  * same redactor, so both sides see this view. Text that is all ASCII has nothing to fold.
  */
 import { regionsView, type Piece, type View, type ViewOptions } from './view.js';
@@ -22,11 +23,32 @@ const CONFUSABLES: Record<string, string> = {
   Α: 'A', Β: 'B', Ε: 'E', Ζ: 'Z', Η: 'H', Ι: 'I', Κ: 'K', Μ: 'M', Ν: 'N', Ο: 'O', Ρ: 'P', Τ: 'T', Υ: 'Y', Χ: 'X', Ϲ: 'C',
   // Latin look-alikes and punctuation
   // Turkish dotted capital I (a locale's toUpperCase of i) and dotless i read as i.
-  İ: 'I', ı: 'i', ȷ: 'j', ǀ: 'l', '\u2010': '-', '\u2011': '-', '\u2012': '-', '\u2013': '-', '\u2014': '-', '\u2212': '-', '\u2044': '/', '\u2215': '/', '\u00b7': '.',
+  İ: 'I', ı: 'i', ȷ: 'j', ǀ: 'l',
+  // Small capitals ("fancy text"; no compatibility decomposition).
+  ᴀ: 'a', ʙ: 'b', ᴄ: 'c', ᴅ: 'd', ᴇ: 'e', ꜰ: 'f', ɢ: 'g', ʜ: 'h', ɪ: 'i', ᴊ: 'j', ᴋ: 'k', ʟ: 'l', ᴍ: 'm', ɴ: 'n', ᴏ: 'o', ᴘ: 'p', ǫ: 'q', ʀ: 'r', ꜱ: 's', ᴛ: 't', ᴜ: 'u', ᴠ: 'v', ᴡ: 'w', ʏ: 'y', ᴢ: 'z',
+  // Cherokee capitals drawn like Latin ones (their small forms are folded to these first).
+  Ꭺ: 'A', Ᏼ: 'B', Ꮯ: 'C', Ꭰ: 'D', Ꭼ: 'E', Ꮐ: 'G', Ꮋ: 'H', Ꭻ: 'J', Ꮶ: 'K', Ꮮ: 'L', Ꮇ: 'M', Ꮲ: 'P', Ꭱ: 'R', Ꮪ: 'S', Ꭲ: 'T', Ꮩ: 'V', Ꮃ: 'W', Ꮓ: 'Z',
+  '\u2010': '-', '\u2011': '-', '\u2012': '-', '\u2013': '-', '\u2014': '-', '\u2212': '-', '\u2044': '/', '\u2215': '/', '\u00b7': '.',
 };
 
-/** Invisible characters that are no format (`Cf`) characters: removed all the same. */
-const INVISIBLE = /^[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u3164\ufe00-\ufe0f\uffa0\u{e0100}-\u{e01ef}]$/u;
+/**
+ * Letters drawn as symbols with no decomposition, A–Z each: negative circled and negative squared
+ * capitals (🅐, 🅰: "emoji letters") and regional indicators (🇦: flag letters, "big letters" in chat).
+ */
+const LETTER_SYMBOLS: ReadonlyArray<readonly [number, number]> = [
+  [0x1f150, 0x1f169],
+  [0x1f170, 0x1f189],
+  [0x1f1e6, 0x1f1ff],
+];
+
+/** The letter (0 for A) a letter symbol draws, or -1. */
+function letterSymbol(cp: number): number {
+  for (const [from, to] of LETTER_SYMBOLS) if (cp >= from && cp <= to) return cp - from;
+  return -1;
+}
+
+/** Invisible characters that are no format (`Cf`) characters (the braille blank among them): removed all the same. */
+const INVISIBLE = /^[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u2800\u3164\ufe00-\ufe0f\uffa0\u{e0100}-\u{e01ef}]$/u;
 const FORMAT = /^\p{Cf}$/u;
 const MARK = /^\p{M}$/u;
 
@@ -40,8 +62,11 @@ function foldOf(cp: number): string | null {
   const ch = String.fromCodePoint(cp);
   if (cp >= 0xe0020 && cp <= 0xe007e) out = String.fromCharCode(cp - 0xe0000);
   else if (FORMAT.test(ch) || INVISIBLE.test(ch)) out = '';
+  else if (letterSymbol(cp) >= 0) out = String.fromCharCode(65 + letterSymbol(cp));
+  else if (cp >= 0xab70 && cp <= 0xabbf) out = foldOf(cp - 0xab70 + 0x13a0) ?? String.fromCharCode(cp - 0xab70 + 0x13a0);
   else {
-    const n = ch.normalize('NFKC');
+    // A letter or number in parentheses or with a full stop (⒬ is `(q)`, ⑺ `(7)`, ⒎ `7.`): the letter or number.
+    const n = ch.normalize('NFKC').replace(/^\(([0-9A-Za-z]{1,2})\)$|^([0-9]{1,2})\.$/, (m, a?: string, b?: string) => (cp >= 0x2474 && cp <= 0x24b5 ? (a ?? b)! : m));
     let f = '';
     for (const c of n) f += CONFUSABLES[c] ?? c;
     out = f === ch ? null : f;

@@ -15,6 +15,7 @@ import { listView } from './list.js';
 import { markupView } from './markup.js';
 import { paddedBase64View } from './padded-base64.js';
 import { pemView } from './pem.js';
+import { maySpell, phoneticView } from './phonetic.js';
 import { streamView } from './stream.js';
 import { taggedView } from './tagged.js';
 import { quotedPrintableView } from './quoted-printable.js';
@@ -75,7 +76,8 @@ function mayDecode(text: string, o: ViewOptions): boolean {
     // Outside ASCII (fold, box-drawing borders): Buffer.byteLength tells at memory speed.
     Buffer.byteLength(text, 'utf8') !== text.length ||
     mayHoldByteList(text) ||
-    mayJoin(text)
+    mayJoin(text) ||
+    maySpell(text, o.minWindow)
   );
 }
 
@@ -117,6 +119,7 @@ const DECODERS: ReadonlyArray<(v: View, o: ViewOptions) => View | null> = [
   base32View,
   byteListView,
   unjoined(taggedView),
+  unjoined(phoneticView),
   inflateView,
   unjoined(textInflateView),
   unjoined(tableColumnsView),

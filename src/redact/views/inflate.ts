@@ -240,9 +240,11 @@ export function inflateView(v: View, o: ViewOptions): View | null {
     }
     // Hex: the same run read as hex digits (a hex run is a base64-alphabet run), at 2 alignments.
     // (Only its leading hex digits on one line: a base64 run may go on past them, across a break.)
-    let m = 0;
-    while (m < idx.length && HEX[t.charCodeAt(idx[m]!)]! >= 0 && (m === 0 || idx[m] === idx[m - 1]! + 1)) m++;
-    for (let align = 0; align < 2; align++) {
+    // After a `\x` (PostgreSQL's bytea output) or `0x` prefix: its x is no hex digit.
+    const lead = (t.charCodeAt(idx[0]!) | 0x20) === 120 ? 1 : t.charCodeAt(idx[0]!) === 48 && (t.charCodeAt(idx[1] ?? 0) | 0x20) === 120 ? 2 : 0;
+    let m = lead;
+    while (m < idx.length && HEX[t.charCodeAt(idx[m]!)]! >= 0 && (m === lead || idx[m] === idx[m - 1]! + 1)) m++;
+    for (let align = lead; align < lead + 2; align++) {
       if (align + 3 >= m) continue;
       const hb = (k: number) => (HEX[t.charCodeAt(idx[align + 2 * k]!)]! << 4) | HEX[t.charCodeAt(idx[align + 2 * k + 1]!)]!;
       if (!compressedMagic(hb(0), hb(1)) && !zipMagic(hb(0), hb(1))) continue;

@@ -74,11 +74,12 @@ const BORDER = 4;
 function table(weak: boolean): Uint8Array {
   const t = new Uint8Array(65536);
   for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+/=~') t[c.charCodeAt(0)] = GROUP;
-  // Blanks, table borders and markdown emphasis or code marks (`**s****k**`).
-  for (const c of ' \t\n\r|\u00a0\u3000\u00a6*`~') t[c.charCodeAt(0)] = SEP;
+  // Blanks, table borders, markdown emphasis or code marks (`**s****k**`) and bullets (`abcd • efgh`).
+  for (const c of ' \t\n\r|\u00a0\u3000\u00a6*`~\u2022\u2023\u2043\u2219\u22c5\u25cf\u25e6') t[c.charCodeAt(0)] = SEP;
   // Commas and semicolons: a value one character per field (`s,k,_,l`) is joined by the view that
   // also takes dashes out (a value's own commas are rarer than its dashes).
-  if (weak) for (const c of ',;') t[c.charCodeAt(0)] = SEP;
+  // Slashes too: a base64 value's own `/` stays a group character in the other view.
+  if (weak) for (const c of ',;/') t[c.charCodeAt(0)] = SEP;
   for (let c = 0x2500; c <= 0x257f; c++) t[c] = SEP;
   for (const c of '.-:') t[c.charCodeAt(0)] = weak ? SEP : GROUP | BORDER;
   for (const c of '+=') t[c.charCodeAt(0)] = GROUP | BORDER;

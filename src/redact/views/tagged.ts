@@ -1,23 +1,25 @@
 /**
  * A value written one character per call in code: SQL Server `CHAR(115)+CHAR(107)`, Oracle and
  * PostgreSQL `CHR(115)||CHR(107)`, VBA `Chr(115) & Chr(107)`, PowerShell `[char]115+[char]107`,
- * Python `chr(115)+chr(107)`, PHP `chr(115).chr(107)`, MySQL `CHAR(0x73)`: the same word before each
+ * Python `chr(115)+chr(107)`, PHP `chr(115).chr(107)`, MySQL `CHAR(0x73)`, PHP `var_dump`'s `int(115)`
+ * after each `[1]=>`: the same word before each
  * number, read as a byte list whose items carry a word. The word and the operators between the
  * items are separators, like the commas of a list (./bytelist).
  *
  * Found from the `(` or `]` after a word (two indexOf cursors), so text without them costs nothing;
- * a chain goes on while the next item, after at most MAX_GAP operator characters, has the same word.
+ * a chain goes on while the next item, after at most MAX_GAP operator characters (an index in
+ * brackets among them), has the same word.
  */
 import { Stretch } from './list-readings.js';
 import { Builder, type View, type ViewOptions } from './view.js';
 
 const MAX_WORD = 24;
-const MAX_GAP = 6;
+const MAX_GAP = 16;
 const isWordChar = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 46 || c === 36;
 const isDigit = (c: number) => c >= 48 && c <= 57;
 const isHex = (c: number) => isDigit(c) || ((c | 0x20) >= 97 && (c | 0x20) <= 102);
-/** Operators and blanks between two items: `+`, `||`, `&`, `.`, `,`, `;`, blanks. */
-const isGap = (c: number) => c === 32 || c === 9 || c === 10 || c === 13 || c === 43 || c === 124 || c === 38 || c === 46 || c === 44 || c === 59;
+/** Operators and blanks between two items: `+`, `||`, `&`, `.`, `,`, `;`, `=>`, blanks. */
+const isGap = (c: number) => c === 32 || c === 9 || c === 10 || c === 13 || c === 43 || c === 124 || c === 38 || c === 46 || c === 44 || c === 59 || c === 61 || c === 62;
 
 interface Item {
   /** The item's word, e.g. `CHAR` (with a PowerShell cast's `[` before it, that is outside [start, end)). */
@@ -51,10 +53,18 @@ function itemAt(t: string, p: number, w = p): Item | null {
   return { word: t.slice(w, p), start: cast ? w - 1 : w, end: i, byte };
 }
 
-/** The next item of a chain after `end`: past a gap of operators, with the same word. */
+/** The next item of a chain after `end`: past a gap of operators and an index (`[2]=>`), with the same word. */
 function nextItem(t: string, end: number, word: string): Item | null {
   let i = end;
-  while (i < t.length && i - end < MAX_GAP && isGap(t.charCodeAt(i))) i++;
+  while (i < t.length && i - end < MAX_GAP) {
+    if (isGap(t.charCodeAt(i))) i++;
+    else if (t.charCodeAt(i) === 91 && isDigit(t.charCodeAt(i + 1))) {
+      let k = i + 1;
+      while (k - i < 8 && isDigit(t.charCodeAt(k))) k++;
+      if (t.charCodeAt(k) !== 93) break;
+      i = k + 1;
+    } else break;
+  }
   const w = t.charCodeAt(i) === 91 ? i + 1 : i;
   if (!t.startsWith(word, w)) return null;
   return itemAt(t, w + word.length, w);
