@@ -80,6 +80,45 @@ export function interleaved(v: string, invisible = '\u200b'): string {
   return [...v].join(invisible);
 }
 
+/** Small capitals (no decomposition) and what they read as. */
+const SMALL_CAPITALS = 'ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘǫʀꜱᴛᴜᴠᴡxʏᴢ';
+const SMALL_CAPITALS_BACK: Record<string, string> = Object.fromEntries([...SMALL_CAPITALS].map((c, i) => [c, String.fromCharCode(97 + i)]));
+/** "Fancy text": letters as small capitals, letters and digits in parentheses, or letters as negative squared symbols. */
+export function fancy(v: string, style: 'small capitals' | 'parenthesized' | 'negative squared'): string {
+  return [...v]
+    .map((c) => {
+      const l = /[a-z]/i.test(c) ? c.toLowerCase().charCodeAt(0) - 97 : -1;
+      if (style === 'small capitals') return l >= 0 ? [...SMALL_CAPITALS][l]! : c;
+      if (style === 'negative squared') return l >= 0 ? String.fromCodePoint(0x1f170 + l) : c;
+      return l >= 0 ? String.fromCodePoint(0x249c + l) : /[1-9]/.test(c) ? String.fromCodePoint(0x2474 + Number(c) - 1) : c;
+    })
+    .join('');
+}
+
+const NATO = ['alfa', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot', 'golf', 'hotel', 'india', 'juliett', 'kilo', 'lima', 'mike', 'november', 'oscar', 'papa', 'quebec', 'romeo', 'sierra', 'tango', 'uniform', 'victor', 'whiskey', 'xray', 'yankee', 'zulu'];
+const DIGIT_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
+const SPELLED_BACK: Record<string, string> = { ...Object.fromEntries(NATO.map((w, i) => [w, String.fromCharCode(97 + i)])), ...Object.fromEntries(DIGIT_WORDS.map((w, i) => [w, String(i)])), underscore: '_', dash: '-' };
+/** A value spelled a word per character (NATO alphabet, digits as words), as a read-aloud view prints it. */
+export function spelled(v: string, sep = ' '): string {
+  return [...v]
+    .map((c) => (/[a-z]/i.test(c) ? (c === c.toUpperCase() ? NATO[c.toLowerCase().charCodeAt(0) - 97]!.toUpperCase() : NATO[c.charCodeAt(0) - 97]!) : /[0-9]/.test(c) ? DIGIT_WORDS[Number(c)]! : c === '_' ? 'underscore' : c === '-' ? 'dash' : c))
+    .join(sep);
+}
+
+/** A character per call in code: `CHAR(115)+CHAR(107)`, `[char]115+[char]107`, or PHP var_dump's `[1]=>\n  int(115)`. */
+export function perCall(v: string, style: 'CHAR()' | '[char]' | 'var_dump', sep = '+'): string {
+  const bytes = [...Buffer.from(v)];
+  if (style === 'var_dump') return `array(${bytes.length}) {\n${bytes.map((b, i) => `  [${i + 1}]=>\n  int(${b})\n`).join('')}}`;
+  return bytes.map((b) => (style === 'CHAR()' ? `CHAR(${b})` : `[char]${b}`)).join(sep);
+}
+
+/** `v` wrapped `width` characters a line, each line after its number (`cat -n`: a tab; `grep -n`: a colon; a listing: ` | `). */
+export function numberedLines(v: string, width: number, style: 'cat -n' | 'grep -n' | 'listing'): string {
+  return (v.match(new RegExp(`[^]{1,${width}}`, 'g')) ?? [])
+    .map((line, i) => (style === 'cat -n' ? `${String(i + 1).padStart(6)}\t${line}` : style === 'grep -n' ? `${i + 1}:${line}` : `${String(i + 1).padStart(3)} | ${line}`))
+    .join('\n');
+}
+
 /** Unicode tag characters (U+E0020–E007E): ASCII that renders as nothing. */
 export function tagCharacters(v: string): string {
   return [...v].map((c) => (c >= ' ' && c <= '~' ? String.fromCodePoint(0xe0000 + c.charCodeAt(0)) : c)).join('');
@@ -223,14 +262,21 @@ export function kindDecodings(text: string): string[] {
   both(rows.flatMap((r) => (r ? (r[1]!.replace(/\s+/g, '').match(/../g) ?? []).map((h) => parseInt(h, 16)) : [])));
   out.push(rows.map((r) => (r ? (r[2] ?? r[3] ?? '') : '')).join(''));
   // The fold.
-  const confusable: Record<string, string> = { а: 'a', е: 'e', о: 'o', р: 'p', с: 'c', х: 'x', у: 'y', Α: 'A', В: 'B', Ε: 'E', Н: 'H', К: 'K', М: 'M', О: 'O', Р: 'P', Т: 'T', Χ: 'X' };
+  const confusable: Record<string, string> = { а: 'a', е: 'e', о: 'o', р: 'p', с: 'c', х: 'x', у: 'y', Α: 'A', В: 'B', Ε: 'E', Н: 'H', К: 'K', М: 'M', О: 'O', Р: 'P', Т: 'T', Χ: 'X', ...SMALL_CAPITALS_BACK };
   out.push(
     text
       .replace(/[\u{e0020}-\u{e007e}]/gu, (c) => String.fromCharCode(c.codePointAt(0)! - 0xe0000))
+      .replace(/[\u{1f150}-\u{1f169}\u{1f170}-\u{1f189}\u{1f1e6}-\u{1f1ff}]/gu, (c) => String.fromCharCode(65 + ((c.codePointAt(0)! - 0x1f150) % 32) - (c.codePointAt(0)! >= 0x1f1e6 ? 22 : 0)))
       .normalize('NFKC')
-      .replace(/\p{Cf}/gu, '')
+      .replace(/\(([0-9A-Za-z]{1,2})\)/g, '$1')
+      .replace(/[\p{Cf}\u2800]/gu, '')
       .replace(/./gu, (c) => confusable[c] ?? c),
   );
+  // A character per call in code (`CHAR(115)`, `[char]115`, `int(115)`): the numbers after `(` or `]`.
+  both([...text.matchAll(/[(\]]\s*(?:0x([0-9a-f]{1,2})|(\d{1,3}))(?![0-9a-z])/gi)].map((m) => (m[1] ? parseInt(m[1], 16) : Number(m[2]) & 255)));
+  // Spelled out a word per character; line-number gutters out, lines joined.
+  out.push(text.split(/[^A-Za-z0-9]+/).map((w) => SPELLED_BACK[w.toLowerCase()] ?? '').join(''));
+  out.push(text.replace(/^[ \t]*\d{1,7}(?:\t|:| ?\| ?)/gm, '').replace(/\n/g, ''));
   // Compressed runs (base64 at 4 alignments, hex).
   for (const m of text.matchAll(/[A-Za-z0-9+/_-]{16,}/g)) {
     for (let a = 0; a < 4; a++) {
@@ -293,7 +339,7 @@ export function kindDecodings(text: string): string[] {
   out.push([...text.matchAll(/"\d+"\s*:\s*"([^"]*)"/g)].map((m) => m[1]).join(''));
   both([...text.matchAll(/"\d+"\s*:\s*(\d{1,3})/g)].map((m) => Number(m[1]) & 255));
   // Characters one by one (od -c rows without offsets), concatenated pieces, emphasis and field marks out.
-  out.push(text.replace(/^[0-7]{7}/gm, '').replace(/\s+/g, ''), text.replace(/(["'])\s*(?:\+|\|\||&|\.)?\s*\1/g, ''), text.replace(/[\s,;*`~|]+/g, ''));
+  out.push(text.replace(/^[0-7]{7}/gm, '').replace(/\s+/g, ''), text.replace(/(["'])\s*(?:\+|\|\||&|\.)?\s*\1/g, ''), text.replace(/[\s,;*`~|]+/g, ''), text.replace(/[\s•/]+/g, ''));
   // Markup out; lists' items joined; octal and %u escapes read.
   out.push(text.replace(/<[^<>]*>/g, ''), text.replace(/["']\s*,\s*["']/g, ''));
   out.push(Buffer.from(text.replace(/\\([0-3][0-7]{2})/g, (_m, o: string) => String.fromCharCode(parseInt(o, 8))), 'latin1').toString('utf8'));

@@ -14,6 +14,11 @@ import {
   rfc2231,
   rfc2047Words,
   decimalList,
+  fancy,
+  indexedList,
+  numberedLines,
+  perCall,
+  spelled,
   flaskCookie,
   fullWidth,
   grouped,
@@ -86,6 +91,15 @@ describe('no window survives, whatever the value, in every spelling of each kind
     ['spaced hex', hexList(v)],
     ['colon HEX', hexList(v, '', ':', true)],
   ];
+  const withIndexOrWord = (v: string): Array<[string, string]> => [
+    ['print_r', `Array\n(\n    ${indexedList(v, ' => ', '\n    ', 0, ['[', ']'])}\n)`],
+    ['a dict of index to byte', `{${indexedList(v, ': ', ', ')}}`],
+    ['an index,byte CSV', `index,byte\n${indexedList(v, ',', '\n', 1)}`],
+    ['CHAR() concatenation', perCall(v, 'CHAR()')],
+    ['[char] concatenation', perCall(v, '[char]')],
+    ['var_dump', perCall(v, 'var_dump')],
+  ];
+  property('byte lists with an index or a word before each byte', fc.oneof(token, unicode), withIndexOrWord);
   property('byte lists (token values)', token, lists);
   property('byte lists (values outside ASCII)', unicode, lists);
 
@@ -138,6 +152,20 @@ describe('no window survives, whatever the value, in every spelling of each kind
     ['look-alikes', lookAlikes(v)],
     ['tags', tagCharacters(v)],
     ['full-width + ZWJ', interleaved(fullWidth(v), '\u200d')],
+    ['small capitals', fancy(v, 'small capitals')],
+    ['in parentheses', fancy(v, 'parenthesized')],
+    ['negative squared', fancy(v, 'negative squared')],
+    ['braille blanks', interleaved(v, '\u2800')],
+  ]);
+
+  property('spelled out, numbered lines, bullets and slashes', token, (v) => [
+    ['NATO spelling', spelled(v)],
+    ['NATO spelling, commas', spelled(v, ', ')],
+    ['cat -n at 8', numberedLines(v, 8, 'cat -n')],
+    ['grep -n at 6', numberedLines(v, 6, 'grep -n')],
+    ['a numbered listing at 9', numberedLines(v, 9, 'listing')],
+    ['groups of 4 by bullets', grouped(v, 4, ' • ')],
+    ['groups of 4 by slashes', grouped(v, 4, '/')],
   ]);
 
   property('compressed', fc.oneof(token, unicode), (v) => [
@@ -149,6 +177,7 @@ describe('no window survives, whatever the value, in every spelling of each kind
     ['zlib as a Latin-1 JSON string', `{"blob":${latin1JsonString(deflateSync(Buffer.from(v)))}}`],
     ['raw deflate of a long repeated padding, then the value', `state=${deflateRawSync(Buffer.from(`{"pad":"${'ab'.repeat(12_000)}","api_key":"${v}"}`)).toString('base64')}`],
     ['raw deflate (PHP gzdeflate) as base64', `{"state":"${deflateRawSync(Buffer.from(JSON.stringify({ api_key: v, user: 42 }))).toString('base64')}"}`],
+    ['zlib in PostgreSQL bytea hex', `\\x${deflateSync(Buffer.from(JSON.stringify({ api_key: v }))).toString('hex')}`],
     ['zlib in a Python bytes repr', `error: cannot parse body ${pythonBytesRepr(deflateSync(Buffer.from(JSON.stringify({ api_key: v }))))} (line 1)`],
   ]);
 

@@ -13,7 +13,7 @@
  * two strides, so it cannot fall between them whatever its alignment or its line length.
  */
 import { ALNUM, bitsByte, cls, codePointPrefix, decimalByte, digitsStart, HEXD, hexToken, hexValue, LIST_DIGITS, listAt, octalByte, runEnd, SAMPLE, listSampleIn, MAX_SEP } from './byte-tokens.js';
-import { Counting, READINGS, readingFits, Stretch, type Reading } from './list-readings.js';
+import { Counting, READINGS, readingStart, Stretch, type Reading } from './list-readings.js';
 import { Builder, type View, type ViewOptions } from './view.js';
 
 const lineStartOf = (t: string, i: number) => t.lastIndexOf('\n', i - 1) + 1;
@@ -226,7 +226,10 @@ export function byteListView(v: View, o: ViewOptions): View | null {
     while (a > done && a > 0 && inBlock(lineStartOf(t, a - 1), a - 1)) a = lineStartOf(t, a - 1);
     while (e < n && inBlock(e + 1, lineEndOf(t, e + 1))) e = lineEndOf(t, e + 1);
     b ??= new Builder(v);
-    for (const reading of READINGS) if (readingFits(t, a, e, reading)) readList(t, a, e, reading, b, o.minWindow);
+    for (const reading of READINGS) {
+      const from = readingStart(t, a, e, reading);
+      if (from >= 0) readList(t, from, e, reading, b, o.minWindow);
+    }
     done = e;
   }
   return b ? b.build('bytes') : null;

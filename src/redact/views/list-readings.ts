@@ -19,29 +19,37 @@ export type Reading = 'hex' | 'words' | 'decimal' | 'octal' | 'bits' | 'indexed'
 export const READINGS: readonly Reading[] = ['hex', 'words', 'decimal', 'octal', 'bits', 'indexed'];
 
 /**
- * Whether the block [a, e) is written the way `reading` reads: little-endian words come from od and
- * hexdump (a 7-digit offset, no colon, then 4-digit groups; xxd's groups after `offset:` are in byte
- * order), octal bytes are three octal digits each. Reading every list every way made junk text that
- * each decoder then read again (a dump of random bytes spent its whole budget).
+ * Where the block [a, e) is read from the way `reading` reads, or -1 when it is not written so:
+ * little-endian words come from od and hexdump (a 7-digit offset, no colon, then 4-digit groups;
+ * xxd's groups after `offset:` are in byte order), octal bytes are three octal digits each, and an
+ * indexed list is read from its first index (a date or a count before it would put every later
+ * index where a byte is read). Reading every list every way made junk text that each decoder then
+ * read again (a dump of random bytes spent its whole budget).
  */
-export function readingFits(t: string, a: number, e: number, reading: Reading): boolean {
-  if (reading === 'hex' || reading === 'decimal') return true;
+export function readingStart(t: string, a: number, e: number, reading: Reading): number {
+  if (reading === 'hex' || reading === 'decimal') return a;
+  if (reading === 'indexed') {
+    const at = countsFrom(t.slice(a, e));
+    return at < 0 ? -1 : a + at;
+  }
   const head = t.slice(a, Math.min(e, a + 240));
-  if (reading === 'indexed') return countsBetween(head);
-  return reading === 'words' ? WORDS_ROW.test(head) : reading === 'octal' ? OCTAL_ROW.test(head) : BITS_ROW.test(head);
+  return (reading === 'words' ? WORDS_ROW : reading === 'octal' ? OCTAL_ROW : BITS_ROW).test(head) ? a : -1;
 }
 
 /**
- * Whether the numbers of `head`, from one of its first three, alternate between an index counting
- * up by one and a byte (`0: 115, 1: 107, 2: …`): what the indexed reading reads.
+ * Where, among the first MAX_COUNTED numbers of `block` (dates or counts may come first), an index
+ * counting up by one starts to alternate with a byte (`0: 115, 1: 107, 2: …`), or -1.
  */
-function countsBetween(head: string): boolean {
-  const nums = (head.match(/\d{1,9}/g) ?? []).slice(0, 8).map(Number);
-  for (let k = 0; k < 3 && k + 4 < nums.length; k++) {
-    if (nums[k + 2] === nums[k]! + 1 && nums[k + 4] === nums[k]! + 2 && nums[k + 1]! <= 255 && nums[k + 3]! <= 255) return true;
+function countsFrom(block: string): number {
+  const nums: RegExpExecArray[] = [];
+  for (const m of block.matchAll(/\d{1,9}/g)) if (nums.push(m) >= MAX_COUNTED) break;
+  const n = (k: number) => Number(nums[k]![0]);
+  for (let k = 0; k + 4 < nums.length; k++) {
+    if (n(k + 2) === n(k) + 1 && n(k + 4) === n(k) + 2 && n(k + 1) <= 255 && n(k + 3) <= 255) return nums[k]!.index;
   }
-  return false;
+  return -1;
 }
+const MAX_COUNTED = 4096;
 const BITS_ROW = /(?:^|[^0-9A-Za-z])[01]{8}[ \t,]+[01]{8}[ \t,]+[01]{8}(?![0-9A-Za-z])/;
 const WORDS_ROW = /(?:^|\n)[^\n]*?\b[0-9a-f]{7} +[0-9a-f]{4} [0-9a-f]{4}\b/i;
 const OCTAL_ROW = /(?:^|[^0-9A-Za-z])[0-3][0-7]{2}[ \t]+[0-3][0-7]{2}[ \t]+[0-3][0-7]{2}(?![0-9A-Za-z])/;
