@@ -63,6 +63,7 @@ function foldOf(cp: number): string | null {
   if (cp >= 0xe0020 && cp <= 0xe007e) out = String.fromCharCode(cp - 0xe0000);
   else if (FORMAT.test(ch) || INVISIBLE.test(ch)) out = '';
   else if (letterSymbol(cp) >= 0) out = String.fromCharCode(65 + letterSymbol(cp));
+  // Cherokee small letters (U+AB70–ABBF) as their capitals (U+13A0–13EF), then as those fold.
   else if (cp >= 0xab70 && cp <= 0xabbf) out = foldOf(cp - 0xab70 + 0x13a0) ?? String.fromCharCode(cp - 0xab70 + 0x13a0);
   else {
     // A letter or number in parentheses or with a full stop (⒬ is `(q)`, ⑺ `(7)`, ⒎ `7.`): the letter or number.

@@ -1,10 +1,10 @@
 /**
  * A value written one character per call in code: SQL Server `CHAR(115)+CHAR(107)`, Oracle and
  * PostgreSQL `CHR(115)||CHR(107)`, VBA `Chr(115) & Chr(107)`, PowerShell `[char]115+[char]107`,
- * Python `chr(115)+chr(107)`, PHP `chr(115).chr(107)`, MySQL `CHAR(0x73)`, PHP `var_dump`'s `int(115)`
- * after each `[1]=>`: the same word before each
- * number, read as a byte list whose items carry a word. The word and the operators between the
- * items are separators, like the commas of a list (./bytelist).
+ * Python `chr(115)+chr(107)`, PHP `chr(115).chr(107)`, MySQL `CHAR(0x73)`, and PHP `var_dump`'s
+ * `int(115)` after each `[1]=>`. The same word before each number: read as a byte list whose items
+ * carry a word; the word and the operators between the items are separators, like the commas of a
+ * list (./bytelist).
  *
  * Found from the `(` or `]` after a word (two indexOf cursors), so text without them costs nothing;
  * a chain goes on while the next item, after at most MAX_GAP operator characters (an index in
