@@ -34,7 +34,8 @@ const BETWEEN = /^[\s,;.|/()-]{1,4}$/;
 
 /** Whether `t` holds a chain of `min` spelled words (what mayDecode asks: such text may hold no other trigger). */
 export function maySpell(t: string, min: number): boolean {
-  return chains(t, min, true).length > 0;
+  // `min` words of three letters or more, a separator between each: a header or a short field is too short to hold them.
+  return t.length >= 4 * min - 1 && chains(t, min, true).length > 0;
 }
 
 export function phoneticView(v: View, o: ViewOptions): View | null {
