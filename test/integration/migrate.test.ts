@@ -54,8 +54,16 @@ async function rowsText(database: string): Promise<string> {
   const client = new pg.Client({ connectionString: database });
   await client.connect();
   try {
-    const tables = ['blindfold_vault', 'blindfold_records', 'blindfold_changes', 'blindfold_audit', 'blindfold_audit_notices'];
-    return (await Promise.all(tables.map(async (t) => JSON.stringify((await client.query(`SELECT * FROM ${t} ORDER BY 1`)).rows)))).join('\n');
+    // Each table ordered by its whole primary key: rows that tie on a prefix of it come back in no
+    // fixed order (a parallel scan's workers merge them as they finish), which is not a change.
+    const tables = [
+      ['blindfold_vault', 'singleton'],
+      ['blindfold_records', 'collection, key'],
+      ['blindfold_changes', 'revision'],
+      ['blindfold_audit', 'seq'],
+      ['blindfold_audit_notices', 'id'],
+    ];
+    return (await Promise.all(tables.map(async ([t, key]) => JSON.stringify((await client.query(`SELECT * FROM ${t} ORDER BY ${key}`)).rows)))).join('\n');
   } finally {
     await client.end();
   }
