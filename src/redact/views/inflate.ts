@@ -8,6 +8,7 @@
  */
 import { constants, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
 import { emitText } from './binary.js';
+import { deflateRefuses, zlibRefuses } from './deflate-header.js';
 import { inflatesToText, mayBeRawDeflate } from './raw-deflate.js';
 import { B64, runsOf, runStartsOf, wholeRuns } from './runs.js';
 import { Builder, DecodeLimitReached, type View, type ViewOptions } from './view.js';
@@ -53,9 +54,9 @@ export function inflateBytes(bytes: Uint8Array, raw: RawDeflate = false, trailin
     // Text may go on after the compressed bytes: gunzip refuses what follows a member, so then its
     // deflate data is inflated raw, which stops at the last block (zlib's inflate ignores the rest).
     if (bytes[0] === 0x1f && bytes[1] === 0x8b) out = trailing ? gzipDeflate(bytes, options) : gunzipSync(bytes, options);
-    else if (compressedMagic(bytes[0]!, bytes[1]!)) out = inflateSync(bytes, options);
-    else if (raw === 'keyed' && (bytes[0]! & 0x06) !== 0x06) out = inflateRawSync(bytes, options);
-    else if (raw === 'guessed' && inflatesToText(bytes)) out = inflateRawSync(bytes, options);
+    else if (compressedMagic(bytes[0]!, bytes[1]!)) out = zlibRefuses(bytes) ? null : inflateSync(bytes, options);
+    else if (raw === 'keyed' && !deflateRefuses(bytes, 0)) out = inflateRawSync(bytes, options);
+    else if (raw === 'guessed' && !deflateRefuses(bytes, 0) && inflatesToText(bytes)) out = inflateRawSync(bytes, options);
     if (out) inflationLeft -= out.length;
     return out;
   } catch (err) {
@@ -64,6 +65,31 @@ export function inflateBytes(bytes: Uint8Array, raw: RawDeflate = false, trailin
     // (README, "Not promised"), rather than withholding every honest run that reads as deflate.
     if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' && raw !== 'guessed') throw new DecodeLimitReached('inflate output bound');
     return null;
+  } finally {
+    Error.stackTraceLimit = traceLimit;
+  }
+}
+
+/** Base64 characters of a long run inflated first on their own (768 bytes), see failsEarly. */
+const PROBE_CHARS = 1024;
+const PROBE_OPTIONS = { maxOutputLength: OUTPUT_FLOOR, finishFlush: constants.Z_SYNC_FLUSH };
+
+/**
+ * Whether the first bytes of a zlib or gzip stream already fail to inflate. Inflating reads its
+ * input in order and a cut stream gives what it holds, so bytes that fail here fail as the start
+ * of any longer input too: a run that only looks compressed is turned down without decoding it
+ * whole. Anything else (a zip archive, output past the probe's bound) is not turned down here.
+ */
+function failsEarly(bytes: Uint8Array): boolean {
+  if (isZipAt(bytes, 0)) return false;
+  const traceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    if (bytes[0] === 0x1f && bytes[1] === 0x8b) gunzipSync(bytes, PROBE_OPTIONS);
+    else if (compressedMagic(bytes[0]!, bytes[1]!)) return zlibRefuses(bytes) || (inflateSync(bytes, PROBE_OPTIONS), false);
+    return false;
+  } catch (err) {
+    return (err as { code?: string }).code !== 'ERR_BUFFER_TOO_LARGE';
   } finally {
     Error.stackTraceLimit = traceLimit;
   }
@@ -232,6 +258,8 @@ export function inflateView(v: View, o: ViewOptions): View | null {
       let line = align + 1;
       while (line < idx.length && idx[line] === idx[line - 1]! + 1) line++;
       for (const end of line < idx.length ? [idx.length, line] : [idx.length]) {
+        // Two bytes of magic hold by chance about once a thousand runs: a long run's start tells first.
+        if (end - align > PROBE_CHARS && !raw && failsEarly(base64Bytes(t, idx, align, align + PROBE_CHARS))) continue;
         const outs = decompressed(base64Bytes(t, idx, align, end), align === 0 && raw);
         if (!outs) continue;
         for (const out of outs) emitInflated((b ??= new Builder(v)), out, idx[align]!, idx[end - 1]! + 1, o.minWindow);

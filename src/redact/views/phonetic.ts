@@ -28,9 +28,36 @@ const SPELLED = new Map<string, string>([
   ['plus', '+'],
   ['equals', '='],
 ]);
-/** A word (`x-ray` with its dash), and what may stand between two words of a chain. */
-const WORD = /[A-Za-z]+(?:-[Rr][Aa][Yy])?/g;
+/** What may stand between two words of a chain. */
 const BETWEEN = /^[\s,;.|/()-]{1,4}$/;
+/** The spelled words by first letter and length: most words of text are turned down on that alone. */
+const BY_SHAPE = new Map<number, string[]>();
+for (const w of SPELLED.keys()) {
+  const shape = (w.charCodeAt(0) << 4) + w.length;
+  BY_SHAPE.set(shape, [...(BY_SHAPE.get(shape) ?? []), w]);
+}
+const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+
+/** Where the word starting at `a` ends: its letters, and `-ray` after them (`x-ray` is one word). */
+function wordEnd(t: string, a: number): number {
+  let e = a + 1;
+  while (e < t.length && isLetter(t.charCodeAt(e))) e++;
+  if (e + 4 <= t.length && t.charCodeAt(e) === 45 && (t.charCodeAt(e + 1) | 0x20) === 114 && (t.charCodeAt(e + 2) | 0x20) === 97 && (t.charCodeAt(e + 3) | 0x20) === 121) e += 4;
+  return e;
+}
+
+/** The character the word t[a, e) spells, in any case, or undefined (compared in place: no string per word of text). */
+function spelledBy(t: string, a: number, e: number): string | undefined {
+  const len = e - a;
+  const bucket = len <= 10 ? BY_SHAPE.get(((t.charCodeAt(a) | 0x20) << 4) + len) : undefined;
+  if (!bucket) return undefined;
+  for (const w of bucket) {
+    let k = 1;
+    while (k < len && (t.charCodeAt(a + k) | 0x20) === w.charCodeAt(k)) k++;
+    if (k === len) return SPELLED.get(w);
+  }
+  return undefined;
+}
 
 /** Whether `t` holds a chain of `min` spelled words (what mayDecode asks: such text may hold no other trigger). */
 export function maySpell(t: string, min: number): boolean {
@@ -54,19 +81,25 @@ function chains(t: string, min: number, first: boolean): Array<[number, number, 
     chain = [];
     words = 0;
   };
-  WORD.lastIndex = 0;
-  for (let m = WORD.exec(t); m && !(first && tokens.length > 0); m = WORD.exec(t)) {
-    const ch = m[0].length <= 10 ? SPELLED.get(m[0].toLowerCase()) : undefined;
-    if (ch === undefined) {
-      close();
+  for (let a = 0; a < t.length && !(first && tokens.length > 0); ) {
+    if (!isLetter(t.charCodeAt(a))) {
+      a++;
       continue;
     }
-    if (chain.length > 0 && !BETWEEN.test(t.slice(lastEnd, m.index))) close();
+    const e = wordEnd(t, a);
+    const ch = spelledBy(t, a, e);
+    if (ch === undefined) {
+      close();
+      a = e;
+      continue;
+    }
+    if (chain.length > 0 && !BETWEEN.test(t.slice(lastEnd, a))) close();
     // The gap before a word of the chain is taken out, the word becomes its character.
-    if (chain.length > 0) chain.push([lastEnd, m.index, '']);
-    chain.push([m.index, m.index + m[0].length, ch]);
+    if (chain.length > 0) chain.push([lastEnd, a, '']);
+    chain.push([a, e, ch]);
     words++;
-    lastEnd = m.index + m[0].length;
+    lastEnd = e;
+    a = e;
   }
   close();
   return tokens;
