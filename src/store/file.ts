@@ -22,27 +22,15 @@ import { ABSENT, identityOf, lockFile, sizeOf, sweep, syncFolder, watchNames } f
 import { appendChange, readTail, type PreparedChange } from './journal.js';
 import { assertExpected, type SecretStore, type StoreChange, type StoreChanges, type StoreDocument, type StoreSnapshot, type UpdateOptions } from './secret-store.js';
 import { backUpLegacy, FILE_MODE, journalPrefix, legacyRevisions, newJournalName, parseSnapshot, tempPrefix, writeSnapshot, type Snapshot } from './snapshot.js';
-import { StoreState, type RecordCheck } from './state.js';
+import type { FileStoreOptions } from './file-options.js';
+import { StoreState } from './state.js';
 
 const DIR_MODE = 0o700;
 /** The journal is folded once past this and a quarter of the snapshot: a server's start parses both (B4). */
 const COMPACT_MIN_BYTES = 256 * 1024;
 const COMPACT_SNAPSHOT_SHARE = 4;
 
-export interface FileStoreOptions<D> {
-  /** The keyed collections of the document, stored one record per key. */
-  collections: readonly string[];
-  /** Checks a document read from a snapshot (or a file of the previous release); throws VAULT_CORRUPT. */
-  checkDocument: (raw: unknown, path: string) => D;
-  /** Checks a record read from the journal; throws VAULT_CORRUPT. */
-  checkRecord?: RecordCheck;
-  /** Checks metadata read from the journal; throws VAULT_CORRUPT. */
-  checkMeta?: (meta: Record<string, unknown>) => Record<string, unknown>;
-  /** Told where the backup is when a file of the previous release was migrated. */
-  onMigrated?: (backup: string) => void;
-  /** Journal size past which it is folded into a new snapshot (when also past the snapshot's); tests lower it. */
-  compactAfterBytes?: number;
-}
+export type { FileStoreOptions };
 
 /** One instance per process and file (SPEC §7). */
 export class FileStore<D extends StoreDocument> implements SecretStore<D> {
@@ -113,9 +101,12 @@ export class FileStore<D extends StoreDocument> implements SecretStore<D> {
       const target = state ?? (await this.#writeFirst(next));
       const change: PreparedChange = { revision: target.revision + 1, records: delta.records, ...(delta.meta ? { meta: delta.meta } : {}) };
       const refused = (revision: number) => this.#abandoned?.(revision);
-      const { n, bytes } = await appendChange(this.#journalPath(), this.#committedEnd, change, beforeCommit, refused);
-      this.#committedEnd += bytes;
-      target.apply(change);
+      const start = this.#committedEnd;
+      const { n, bytes } = await appendChange(this.#journalPath(), start, change, beforeCommit, refused);
+      // A read of this process without the lock (a request's refresh) may have applied the commit
+      // line already while this awaited: the end is set, never added to, and the change applied once.
+      this.#committedEnd = start + bytes;
+      if (target.revision < change.revision) target.apply(change);
       faultPoint('after-commit', n);
       const threshold = Math.max(this.#options.compactAfterBytes ?? COMPACT_MIN_BYTES, this.#snapshotBytes / COMPACT_SNAPSHOT_SHARE);
       if (this.#committedEnd > threshold) await this.#compact(target);
@@ -194,7 +185,7 @@ export class FileStore<D extends StoreDocument> implements SecretStore<D> {
     throw new BlindfoldError('VAULT_LOCKED', `the vault ${this.location} kept changing while it was read; try again`);
   }
 
-  /** Applies the journal's committed lines after `from`; false when the journal is gone (compacted away). */
+  /** Applies the journal's committed lines after `from`; false when the journal is gone (compacted away) or the read is stale: read again. */
   async #applyJournal(state: StoreState<D>, from: number): Promise<boolean> {
     let bytes: Buffer;
     let seen = '';
@@ -213,6 +204,9 @@ export class FileStore<D extends StoreDocument> implements SecretStore<D> {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
       throw err;
     }
+    // Reads take no lock: another read or write of this process moved the state on meanwhile, so
+    // what this one read is applied already or older (applying it would move #committedEnd back).
+    if (state === this.#state && from !== this.#committedEnd) return false;
     const tail = readTail(bytes, from, state.revision, this.#journalPath());
     for (const change of tail.changes) state.apply(change, this.#options.checkRecord, this.#options.checkMeta);
     this.#committedEnd = tail.committedEnd;
