@@ -21,7 +21,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { runCli, runCliAsync, tempHome, type TempHome } from '../helpers/cli.js';
-import { INITIALIZE, mcpHeaders, rawRequest, startHttpServer, type HttpServerProcess } from '../helpers/http-server.js';
+import { connectHttp, INITIALIZE, mcpHeaders, rawRequest, startHttpServer, type HttpServerProcess } from '../helpers/http-server.js';
 import { csrfOf, getPage, postForm, teamLogin } from '../helpers/redteam7-page.js';
 import { expectNoTrace } from '../helpers/traces.js';
 
@@ -136,4 +136,32 @@ describe('redteam7: the team server keeps reading a vault file it wrote itself, 
       expect(statuses, errorsOf(team.server)).toEqual({ agent: [200, 200, 200], page: [200, 200, 200], cli: [200, 200, 200] });
     });
   }, 60_000);
+
+  it("after an agent's own request_secret (the server writes the vault's state), a token revoked by the CLI is refused from its next request on", async () => {
+    const victims = [0, 1, 2, 3, 4].map((i) => `rt7-victim-${i}`);
+    await withTeam(['asker', ...victims], async (team) => {
+      const asker = await connectHttp(team.server.url, team.tokens.asker!, 'rt7-asker');
+      try {
+        const after: number[] = [];
+        for (const [round, victim] of victims.entries()) {
+          const before = await team.initialize(team.tokens[victim]!);
+          if (before !== 200) {
+            after.push(before);
+            break;
+          }
+          // Any agent can make the server write the vault file: a pending request is kept in the vault's state.
+          const asked = await asker.call('request_secret', { name: `RT7_WANTED_${round}`, reason: 'rt7: needed for the build' });
+          expect(asked.isError, JSON.stringify(asked)).toBeFalsy();
+          const revoked = await runCliAsync(['token', 'revoke', victim], { env: team.t.env }).done;
+          expect(revoked.code, revoked.stderr).toBe(0);
+          await sleep(1500);
+          after.push(await team.initialize(team.tokens[victim]!));
+          if (after.at(-1) !== 401) break;
+        }
+        expect(after, `next request of each revoked token (401 = refused as promised)\n${errorsOf(team.server)}`).toEqual(victims.map(() => 401));
+      } finally {
+        await asker.close().catch(() => {});
+      }
+    });
+  }, 90_000);
 });
