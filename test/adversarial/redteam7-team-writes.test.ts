@@ -19,6 +19,7 @@
 // revoked (`blindfold token revoke`) or expired is refused from its next request on, without a
 // restart"; SPEC §8 "Revocation and expiry apply on the next request, on every instance."
 import { randomBytes } from 'node:crypto';
+import { startStub } from '../helpers/stub.js';
 import { describe, expect, it } from 'vitest';
 import { runCli, runCliAsync, tempHome, type TempHome } from '../helpers/cli.js';
 import { connectHttp, INITIALIZE, mcpHeaders, rawRequest, startHttpServer, type HttpServerProcess } from '../helpers/http-server.js';
@@ -163,5 +164,52 @@ describe('redteam7: the team server keeps reading a vault file it wrote itself, 
         await asker.close().catch(() => {});
       }
     });
+  }, 90_000);
+
+  it('after an agent\'s own request_secret, a secret removed by the CLI is no longer sent by the server', async () => {
+    const stub = await startStub();
+    const values = [0, 1, 2, 3, 4].map(() => `rt7-${randomBytes(20).toString('base64url')}`);
+    try {
+      await withTeam(['asker'], async (team) => {
+        for (const [i, value] of values.entries()) {
+          const r = runCli(['set', `RT7_GONE_${i}`, '--host', stub.origin, '--inject', 'header:x-api-key:{value}'], { env: team.t.env, input: value });
+          expect(r.code, r.stderr).toBe(0);
+        }
+        await sleep(500);
+        const asker = await connectHttp(team.server.url, team.tokens.asker!, 'rt7-asker');
+        const outcomes: string[] = [];
+        try {
+          for (const [i, value] of values.entries()) {
+            const use = () =>
+              asker.call('http_request', { method: 'GET', url: `${stub.origin}/echo?rt7=${i}`, headers: { 'x-api-key': `<secrets.RT7_GONE_${i}>` } }).catch((err: unknown) => ({
+                isError: true,
+                content: [{ type: 'text' as const, text: `HTTP failure: ${String(err).slice(0, 160)}` }],
+              }));
+            const first = await use();
+            if (first.isError) {
+              outcomes.push(`round ${i}: the server could not use a live secret (${JSON.stringify(first).slice(0, 120)})`);
+              break;
+            }
+            // A long reason: the server's write of the pending request is large.
+            const asked = await asker.call('request_secret', { name: `RT7_WANTED_${i}`, reason: `rt7 ${'x'.repeat(480)}` });
+            expect(asked.isError, JSON.stringify(asked)).toBeFalsy();
+            const removed = await runCliAsync(['rm', `RT7_GONE_${i}`, '--force'], { env: team.t.env }).done;
+            expect(removed.code, removed.stderr).toBe(0);
+            await sleep(1000);
+            const before = stub.requests.filter((r) => r.headers['x-api-key'] === value).length;
+            const after = await use();
+            const sent = stub.requests.filter((r) => r.headers['x-api-key'] === value).length - before;
+            expectNoTrace(JSON.stringify(after), [value]);
+            outcomes.push(sent ? `round ${i}: the removed secret was sent` : after.isError ? 'refused' : `round ${i}: not refused`);
+            if (outcomes.at(-1) !== 'refused') break;
+          }
+          expect(outcomes, errorsOf(team.server)).toEqual(values.map(() => 'refused'));
+        } finally {
+          await asker.close().catch(() => {});
+        }
+      });
+    } finally {
+      await stub.close();
+    }
   }, 90_000);
 });
