@@ -70,7 +70,8 @@ describe('redteam7: blindfold ui writes (held)', () => {
     postForm(ui.origin, '/secrets', cookie, { _csrf: csrf, name: 'RT7_PAGE', description: '', hosts: 'api.example.com', placements: 'header', inject: '', metadata: '', 'value:development': VALUE, ...extra }, headers);
 
   it('a cross-site form post with the live cookie and CSRF token creates nothing', async () => {
-    for (const headers of [{ origin: 'http://evil.example' }, { origin: 'null', 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }, {}]) {
+    const attempts: Array<Record<string, string>> = [{ origin: 'http://evil.example' }, { origin: 'null', 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }, {}];
+    for (const headers of attempts) {
       const r = await create({}, headers);
       answers.push(r);
       expect(r.status, JSON.stringify(headers)).toBe(403);
