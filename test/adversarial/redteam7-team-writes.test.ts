@@ -12,12 +12,20 @@
 // the end of the journal by the size of the change. From then on the server reads the journal from
 // a point past what the CLI appends next: a short change (a revocation) is read as 0 bytes and
 // never applied — the revoked token keeps working — and a longer one is read from the middle of a
-// line, VAULT_CORRUPT, and every request of every agent gets 500 until a restart.
+// line, VAULT_CORRUPT, and every request of every agent gets 500 until a restart. And the server's
+// own next write (a tripwire suspension, say) is numbered from its stale state, a revision the CLI
+// already used: every other reader (readTail in src/store/journal.ts skips a commit below the
+// revision it expects) drops it, so `blindfold suspended` does not list it and a restart lifts it.
+// (Checked with a probe wrapping appendChange: an unlocked read between the commit and `+=` left
+// #committedEnd at 732 on a journal of 510 bytes, and a later CLI revocation was never applied.)
+// Any agent can start it: request_secret makes the server write the vault's state.
 //
 // Broken: SPEC §1 promise 8 "Concurrent writers (several CLI processes, a CLI and a server) never
 // lose an update"; README, Team server: a token is "looked up on **every** request: a token
 // revoked (`blindfold token revoke`) or expired is refused from its next request on, without a
-// restart"; SPEC §8 "Revocation and expiry apply on the next request, on every instance."
+// restart"; SPEC §8 "Revocation and expiry apply on the next request, on every instance.";
+// README, Suspensions: "It survives restarts (it is kept in the vault's store, shared by every
+// process …) and is never lifted by time."
 import { randomBytes } from 'node:crypto';
 import { startStub } from '../helpers/stub.js';
 import { describe, expect, it } from 'vitest';
@@ -214,4 +222,58 @@ describe('redteam7: the team server keeps reading a vault file it wrote itself, 
       await stub.close();
     }
   }, 150_000);
+
+  it("a tripwire suspension the server writes after an agent's request_secret and a CLI write is on the vault for every process (it survives restarts)", async () => {
+    const guessers = Array.from({ length: 5 }, (_, i) => `rt7-guesser-${i}`);
+    await withTeam(['asker', ...guessers], async (team) => {
+      const asker = await connectHttp(team.server.url, team.tokens.asker!, 'rt7-asker');
+      const outcomes: string[] = [];
+      try {
+        for (const [i, guesser] of guessers.entries()) {
+          // The agent makes the server write the vault (a pending request, a long reason: a large change).
+          const asked = await asker.call('request_secret', { name: `RT7_WANTED_${i}`, reason: `rt7 ${'y'.repeat(480)}` });
+          expect(asked.isError, JSON.stringify(asked)).toBeFalsy();
+          // The admin does something small meanwhile.
+          const made = await runCliAsync(['token', 'create', `rt7-filler-${i}`, '--secrets', 'RT7_*'], { env: team.t.env }).done;
+          expect(made.code, made.stderr).toBe(0);
+          await sleep(500);
+          // Another agent guesses: the tripwire suspends it (the server writes the suspension).
+          const g = await connectHttp(team.server.url, team.tokens[guesser]!, `rt7-${guesser}`).catch(() => undefined);
+          if (!g) {
+            outcomes.push(`round ${i}: the server refused a live token`);
+            break;
+          }
+          const tripped = await g
+            .call('http_request', { method: 'GET', url: 'https://api.example.com/x', headers: { 'x-note': VALUE } })
+            .then((r) => JSON.stringify(r), (err: unknown) => String(err));
+          await g.close().catch(() => {});
+          expectNoTrace(tripped, [VALUE]);
+          await sleep(300);
+          const listed = runCli(['suspended', '--json'], { env: team.t.env });
+          const seen = listed.code === 0 && listed.stdout.includes(`token:${guesser}`);
+          outcomes.push(seen ? 'suspended' : `round ${i}: token:${guesser} tripped the wire (${tripped.includes('PRINCIPAL_SUSPENDED') || tripped.includes('suspend') ? 'the server said suspended' : tripped.slice(0, 100)}) but the vault does not hold its suspension (CLI exit ${listed.code})`);
+          if (outcomes.at(-1) !== 'suspended') {
+            // What a restart makes of it: the server's own memory had the suspension; the vault has not.
+            const errors = errorsOf(team.server);
+            await team.server.stop();
+            const again = await startHttpServer(team.t.env);
+            try {
+              const g2 = await connectHttp(again.url, team.tokens[guesser]!, `rt7-${guesser}-again`);
+              const listed2 = await g2.call('list_secrets', {}).then((r) => JSON.stringify(r), (err: unknown) => String(err));
+              await g2.close().catch(() => {});
+              outcomes.push(listed2.includes('PRINCIPAL_SUSPENDED') ? 'still suspended after a restart' : `after a restart, token:${guesser} is served again: ${listed2.slice(0, 80)}`);
+            } finally {
+              await again.stop();
+              expectNoTrace(again.stderr(), [VALUE], 'restarted server output');
+            }
+            outcomes.push(errors);
+            break;
+          }
+        }
+        expect(outcomes).toEqual(guessers.map(() => 'suspended'));
+      } finally {
+        await asker.close().catch(() => {});
+      }
+    });
+  }, 120_000);
 });
