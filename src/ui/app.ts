@@ -11,14 +11,14 @@ import { logger } from '../log.js';
 import type { AllowLists } from '../mcp/http-guard.js';
 import { loadAssets } from './assets.js';
 import type { UiBackend } from './backend.js';
-import type { UiEnv } from './context.js';
+import type { UiContext, UiEnv } from './context.js';
 import { csrfMatches, fromThisPage, hostCheck, securityHeaders } from './guard.js';
 import { accessRoutes } from './routes/access.js';
 import { loginFormView, loginRoute, logoutRoute } from './routes/auth.js';
 import { requestRoutes } from './routes/requests.js';
 import { secretRoutes } from './routes/secrets.js';
 import { secretWriteRoutes } from './routes/secret-write.js';
-import type { Sessions } from './sessions.js';
+import type { AdminTokens, Session, Sessions } from './sessions.js';
 import { messageView } from './views/access.js';
 
 export interface UiAppOptions {
@@ -30,8 +30,8 @@ export interface UiAppOptions {
   afterLogin?: () => void;
   /** Mounted under a path (the team server's `/ui`): links, redirects and the cookie are under it. */
   base?: string;
-  /** The team server: admin tokens log in through a form (routes/auth.ts). */
-  adminToken?: (token: string) => Promise<string | undefined>;
+  /** The team server: admin tokens log in through a form (routes/auth.ts), and a session ends with its token. */
+  adminTokens?: AdminTokens;
 }
 
 const MAX_FORM_BYTES = 64 * 1024;
@@ -61,12 +61,13 @@ export function createUiApp(o: UiAppOptions): Hono<UiEnv> {
 
   app.use('*', bodyLimit({ maxSize: MAX_FORM_BYTES, onError: (c) => c.text('the form is too large', 413) }));
 
-  const auth = { sessions: o.sessions, backend: o.backend, cookieName: o.cookieName, cookiePath: o.base || '/', ...(o.afterLogin ? { afterLogin: o.afterLogin } : {}), ...(o.adminToken ? { adminToken: o.adminToken } : {}) };
+  const auth = { sessions: o.sessions, backend: o.backend, cookieName: o.cookieName, cookiePath: o.base || '/', ...(o.afterLogin ? { afterLogin: o.afterLogin } : {}), ...(o.adminTokens ? { adminTokens: o.adminTokens } : {}) };
   loginRoute(app, auth);
 
   app.use('*', async (c, next) => {
     const session = o.sessions.find(getCookie(c, o.cookieName));
-    if (!session) return c.html((o.adminToken ? loginFormView() : messageView('Log in', 'Open the one-time login URL that `blindfold ui` printed on its terminal.')).toString(), 401);
+    if (!session) return c.html((o.adminTokens ? loginFormView() : messageView('Log in', 'Open the one-time login URL that `blindfold ui` printed on its terminal.')).toString(), 401);
+    if (session.holder && o.adminTokens && !(await o.adminTokens.stillValid(session.holder))) return endedSession(c, o, session);
     c.set('session', session);
     if (c.req.method === 'POST') {
       const body = await c.req.parseBody({ all: true });
@@ -112,4 +113,15 @@ function underBase(base: string): MiddlewareHandler {
     headers.delete('content-length');
     c.res = new Response(text, { status: c.res.status, headers });
   };
+}
+
+/**
+ * A session whose admin token was revoked, expired or replaced since it logged in: ended, audited,
+ * and answered like no session (SPEC §8: revocation and expiry apply on the next request).
+ */
+async function endedSession(c: UiContext, o: UiAppOptions, session: Session): Promise<Response> {
+  o.sessions.logout(session);
+  const reason = 'admin page: the token this session was opened with was revoked, expired or replaced';
+  await o.backend.trail.append({ action: 'auth.denied', principal: `ui:${session.loginId}`, outcome: 'denied', reason }).catch((err: unknown) => logger().error({ code: (err as { code?: string }).code }, 'an ended session could not be audited'));
+  return c.html(loginFormView('Your session ended: the admin token it was opened with was revoked, expired or replaced.').toString(), 401);
 }

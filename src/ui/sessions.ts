@@ -8,6 +8,23 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
+/**
+ * Who opened a session on the team server: the admin token, by name and creation time (a new token
+ * given the name of a revoked one is another token). The session lives only as long as it does.
+ */
+export interface SessionHolder {
+  name: string;
+  createdAt: string;
+}
+
+/** The team server's admin tokens, as the page's login and session checks see them. */
+export interface AdminTokens {
+  /** The holder of an admin token presented at login; undefined for any other (agent, unknown, revoked, expired). */
+  login(token: string): Promise<SessionHolder | undefined>;
+  /** Whether the holder's token is still an admin token in force: revoked, expired or replaced, its sessions end on their next request. */
+  stillValid(holder: SessionHolder): Promise<boolean>;
+}
+
 export interface Session {
   /** The cookie's value. */
   id: string;
@@ -17,6 +34,8 @@ export interface Session {
   csrf: string;
   createdAt: number;
   lastSeen: number;
+  /** The admin token it was opened with (the team server); absent for a one-time login URL. */
+  holder?: SessionHolder;
 }
 
 export interface SessionLimits {
@@ -70,8 +89,9 @@ export class Sessions {
   }
 
   /** A login checked elsewhere (the team server's admin tokens), under the same limit of wrong attempts. */
-  async admit(check: () => Promise<boolean>): Promise<LoginOutcome> {
-    return (await check()) ? { ok: true, session: this.#open() } : this.#refused();
+  async admit(check: () => Promise<SessionHolder | undefined>): Promise<LoginOutcome> {
+    const holder = await check();
+    return holder ? { ok: true, session: this.#open(holder) } : this.#refused();
   }
 
   /**
@@ -90,9 +110,9 @@ export class Sessions {
     return { ok: false, reason: 'rate', retryAfterS: Math.ceil((this.#attempts[0]! + this.#limits.windowMs - now) / 1000), quiet };
   }
 
-  #open(): Session {
+  #open(holder?: SessionHolder): Session {
     const now = this.#now();
-    const session: Session = { id: random(32), loginId: randomBytes(6).toString('hex'), csrf: random(32), createdAt: now, lastSeen: now };
+    const session: Session = { id: random(32), loginId: randomBytes(6).toString('hex'), csrf: random(32), createdAt: now, lastSeen: now, ...(holder ? { holder } : {}) };
     this.#sessions.set(digest(session.id).toString('hex'), session);
     return session;
   }

@@ -10,14 +10,13 @@ import { getRequestListener } from '@hono/node-server';
 import type { AllowLists } from '../mcp/http-guard.js';
 import { createUiApp } from './app.js';
 import type { UiBackend } from './backend.js';
-import { Sessions, type SessionLimits } from './sessions.js';
+import { Sessions, type AdminTokens, type SessionLimits } from './sessions.js';
 
 export const PAGE_BASE = '/ui';
 
 export interface TeamPageOptions {
   backend: UiBackend;
-  /** The name of an admin token, undefined for any other (agent, unknown, revoked, expired). */
-  adminToken: (token: string) => Promise<string | undefined>;
+  adminTokens: AdminTokens;
   limits?: Partial<SessionLimits>;
 }
 
@@ -31,7 +30,7 @@ export function teamPage(options: TeamPageOptions, lists: () => AllowLists): Nod
     lists,
     cookieName: `bf_ui_${randomBytes(4).toString('hex')}`,
     base: PAGE_BASE,
-    adminToken: options.adminToken,
+    adminTokens: options.adminTokens,
   });
   const listener = getRequestListener(app.fetch);
   return async (req, res) => {

@@ -24,20 +24,24 @@ describe('registrable domain of a proposed host', () => {
 });
 
 describe('admin-token logins (team server /ui)', () => {
+  /** The holder of a right admin token: the session remembers which token opened it. */
+  const right = async () => ({ name: 'admin', createdAt: '2026-12-07T00:00:00.000Z' });
+
   it('count wrong tokens against the login limit; a right one is let in even when the window is full', async () => {
     const sessions = new Sessions({ loginsPerWindow: 3, windowMs: 60_000 });
-    const wrong = async () => false;
+    const wrong = async () => undefined;
     for (let i = 0; i < 3; i++) expect(await sessions.admit(wrong)).toEqual({ ok: false, reason: 'invalid' });
     expect(await sessions.admit(wrong)).toMatchObject({ ok: false, reason: 'rate' });
     // Admin tokens are 256 random bits: the limit guards nothing there, and must not lock the admin out.
-    expect((await sessions.admit(async () => true)).ok).toBe(true);
+    expect((await sessions.admit(right)).ok).toBe(true);
   });
 
   it('an accepted one opens a session with its own login id and CSRF token', async () => {
     const sessions = new Sessions();
-    const outcome = await sessions.admit(async () => true);
+    const outcome = await sessions.admit(right);
     if (!outcome.ok) throw new Error('refused');
     expect(outcome.session.loginId).toMatch(/^[0-9a-f]{12}$/);
     expect(sessions.find(outcome.session.id)).toBe(outcome.session);
+    expect(outcome.session.holder).toEqual({ name: 'admin', createdAt: '2026-12-07T00:00:00.000Z' });
   });
 });

@@ -126,10 +126,17 @@ async function serveOverHttp(vault: Vault, plan: HttpPlan, env: string, maxBodyB
         (await import('../../ui/team.js')).teamPage(
           {
             backend: { admin: (principal) => core.as({ principal }).admin, trail: trail!, tasks: () => core.tasks(), env, requests: core.secretRequests },
-            adminToken: async (token) => {
-              await vault.refresh();
-              const info = await vault.tokens.lookup(token);
-              return info?.admin ? info.name : undefined;
+            adminTokens: {
+              login: async (token) => {
+                await vault.refresh();
+                const info = await vault.tokens.lookup(token);
+                return info?.admin ? { name: info.name, createdAt: info.createdAt } : undefined;
+              },
+              stillValid: async (holder) => {
+                await vault.refresh();
+                const t = vault.tokens.list().find((x) => x.name === holder.name);
+                return t !== undefined && t.admin === true && t.createdAt === holder.createdAt && !(t.expiresAt && Date.parse(t.expiresAt) <= Date.now());
+              },
             },
           },
           lists,

@@ -14,7 +14,7 @@ import { logger } from '../../log.js';
 import type { UiBackend } from '../backend.js';
 import type { UiContext, UiEnv } from '../context.js';
 import { html } from '../html.js';
-import type { LoginOutcome, Sessions } from '../sessions.js';
+import type { AdminTokens, LoginOutcome, SessionHolder, Sessions } from '../sessions.js';
 import { messageView } from '../views/access.js';
 import { page } from '../views/layout.js';
 
@@ -26,14 +26,14 @@ export interface AuthOptions {
   cookiePath?: string;
   /** Called after each login: the door prints a fresh one-time URL for the next one. */
   afterLogin?: () => void;
-  /** The team server: the name of an admin token, undefined for any other token (agent, unknown, revoked, expired). */
-  adminToken?: (token: string) => Promise<string | undefined>;
+  /** The team server: its admin tokens (an agent, unknown, revoked or expired token opens nothing). */
+  adminTokens?: AdminTokens;
 }
 
 /** `/login`: before the session check (it is how a session starts). */
 export function loginRoute(app: Hono<UiEnv>, o: AuthOptions): void {
-  const { adminToken } = o;
-  if (!adminToken) {
+  const { adminTokens } = o;
+  if (!adminTokens) {
     app.get('/login', async (c) => finish(c, o, o.sessions.login(c.req.query('token')), 'one-time login token'));
     return;
   }
@@ -41,23 +41,23 @@ export function loginRoute(app: Hono<UiEnv>, o: AuthOptions): void {
   app.post('/login', async (c) => {
     const body = await c.req.parseBody();
     const token = typeof body.token === 'string' ? body.token.trim() : '';
-    let name: string | undefined;
-    const outcome = await o.sessions.admit(async () => (name = token && token.length <= 200 ? await adminToken(token) : undefined) !== undefined);
-    return finish(c, o, outcome, name ? `admin token ${name}` : 'admin token');
+    let holder: SessionHolder | undefined;
+    const outcome = await o.sessions.admit(async () => (holder = token && token.length <= 200 ? await adminTokens.login(token) : undefined));
+    return finish(c, o, outcome, holder ? `admin token ${holder.name}` : 'admin token');
   });
 }
 
 async function finish(c: UiContext, o: AuthOptions, outcome: LoginOutcome, how: string): Promise<Response> {
   const { backend } = o;
   if (!outcome.ok) {
-    const reason = outcome.reason === 'rate' ? 'admin page: too many login attempts' : o.adminToken ? 'admin page: not an admin token (or unknown, revoked, expired)' : 'admin page: used, unknown or missing login token';
+    const reason = outcome.reason === 'rate' ? 'admin page: too many login attempts' : o.adminTokens ? 'admin page: not an admin token (or unknown, revoked, expired)' : 'admin page: used, unknown or missing login token';
     if (!(outcome.reason === 'rate' && outcome.quiet)) await backend.trail.append({ action: 'auth.denied', principal: 'ui', outcome: 'denied', reason }).catch((err: unknown) => logger().error({ code: (err as { code?: string }).code }, 'a refused login could not be audited'));
     if (outcome.reason === 'rate') {
       c.header('retry-after', String(outcome.retryAfterS ?? 60));
       return c.html(messageView('Too many attempts', 'Too many login attempts; wait a minute and try again.').toString(), 429);
     }
-    const again = o.adminToken ? 'Only a token created with --admin opens this page.' : 'This login link was already used, or is not valid. Use the newest one-time URL `blindfold ui` printed on its terminal.';
-    return c.html(o.adminToken ? loginFormView(again).toString() : messageView('Login refused', again).toString(), 403);
+    const again = o.adminTokens ? 'Only a token created with --admin opens this page.' : 'This login link was already used, or is not valid. Use the newest one-time URL `blindfold ui` printed on its terminal.';
+    return c.html(o.adminTokens ? loginFormView(again).toString() : messageView('Login refused', again).toString(), 403);
   }
   const principal = `ui:${outcome.session.loginId}`;
   try {
@@ -73,13 +73,13 @@ async function finish(c: UiContext, o: AuthOptions, outcome: LoginOutcome, how: 
 }
 
 /** `POST /logout`: after the session and CSRF checks, like every write. */
-export function logoutRoute(app: Hono<UiEnv>, o: Pick<AuthOptions, 'sessions' | 'cookieName' | 'cookiePath' | 'backend' | 'adminToken'>): void {
+export function logoutRoute(app: Hono<UiEnv>, o: Pick<AuthOptions, 'sessions' | 'cookieName' | 'cookiePath' | 'backend' | 'adminTokens'>): void {
   app.post('/logout', async (c) => {
     const session = c.get('session');
     o.sessions.logout(session);
     deleteCookie(c, o.cookieName, { path: o.cookiePath ?? '/', httpOnly: true, sameSite: 'Strict' });
     await o.backend.trail.append({ action: 'ui.logout', principal: `ui:${session.loginId}`, outcome: 'ok' }).catch((err: unknown) => logger().error({ code: (err as { code?: string }).code }, 'a logout could not be audited'));
-    const again = o.adminToken ? html`You are logged out. <a href="/login">Log in again</a> with an admin token.` : 'You are logged out. Log in again with a one-time URL from `blindfold ui`.';
+    const again = o.adminTokens ? html`You are logged out. <a href="/login">Log in again</a> with an admin token.` : 'You are logged out. Log in again with a one-time URL from `blindfold ui`.';
     return c.html(page({ title: 'Logged out' }, html`<p>${again}</p>`).toString());
   });
 }
