@@ -18,7 +18,7 @@ import { loginFormView, loginRoute, logoutRoute } from './routes/auth.js';
 import { requestRoutes } from './routes/requests.js';
 import { secretRoutes } from './routes/secrets.js';
 import { secretWriteRoutes } from './routes/secret-write.js';
-import type { AdminTokens, Session, Sessions } from './sessions.js';
+import { PAGE_KEY_HEADER, type AdminTokens, type Session, type Sessions } from './sessions.js';
 import { messageView } from './views/access.js';
 
 export interface UiAppOptions {
@@ -32,6 +32,8 @@ export interface UiAppOptions {
   base?: string;
   /** The team server: admin tokens log in through a form (routes/auth.ts), and a session ends with its token. */
   adminTokens?: AdminTokens;
+  /** The team server: each session's pages and cookie live under `<base>/k/<its path key>` (Session.pathKey). */
+  pathKeys?: boolean;
 }
 
 const MAX_FORM_BYTES = 64 * 1024;
@@ -40,7 +42,7 @@ export function createUiApp(o: UiAppOptions): Hono<UiEnv> {
   const app = new Hono<UiEnv>();
   const assets = loadAssets();
 
-  if (o.base) app.use('*', underBase(o.base));
+  if (o.base) app.use('*', underBase(o.base, o.pathKeys === true));
   app.use('*', securityHeaders);
   app.use('*', hostCheck(o.lists));
 
@@ -61,12 +63,14 @@ export function createUiApp(o: UiAppOptions): Hono<UiEnv> {
 
   app.use('*', bodyLimit({ maxSize: MAX_FORM_BYTES, onError: (c) => c.text('the form is too large', 413) }));
 
-  const auth = { sessions: o.sessions, backend: o.backend, cookieName: o.cookieName, cookiePath: o.base || '/', ...(o.afterLogin ? { afterLogin: o.afterLogin } : {}), ...(o.adminTokens ? { adminTokens: o.adminTokens } : {}) };
+  const auth = { sessions: o.sessions, backend: o.backend, cookieName: o.cookieName, cookiePath: o.base || '/', pathKeys: o.pathKeys === true, ...(o.afterLogin ? { afterLogin: o.afterLogin } : {}), ...(o.adminTokens ? { adminTokens: o.adminTokens } : {}) };
   loginRoute(app, auth);
 
   app.use('*', async (c, next) => {
-    const session = o.sessions.find(getCookie(c, o.cookieName));
-    if (!session) return c.html((o.adminTokens ? loginFormView() : messageView('Log in', 'Open the one-time login URL that `blindfold ui` printed on its terminal.')).toString(), 401);
+    const found = o.sessions.find(getCookie(c, o.cookieName));
+    // A cookie is good only under its own session's path (a copy of it presented anywhere else is none).
+    const session = found && (!o.pathKeys || c.req.header(PAGE_KEY_HEADER) === found.pathKey) ? found : undefined;
+    if (!session) return c.html((o.adminTokens ? loginFormView(undefined, c.req.method === 'GET' ? c.req.path : undefined) : messageView('Log in', 'Open the one-time login URL that `blindfold ui` printed on its terminal.')).toString(), 401);
     if (session.holder && o.adminTokens && !(await o.adminTokens.stillValid(session.holder))) return endedSession(c, o, session);
     c.set('session', session);
     if (c.req.method === 'POST') {
@@ -102,13 +106,17 @@ export function createUiApp(o: UiAppOptions): Hono<UiEnv> {
  * asset and redirect of ours gets the prefix. Only our markup can hold `href="/`: text from the
  * vault, the trail or an agent is escaped (a `"` never survives), so nothing else is rewritten.
  */
-function underBase(base: string): MiddlewareHandler {
+function underBase(base: string, pathKeys: boolean): MiddlewareHandler {
   return async (c, next) => {
+    // A session's pages link to its own path (the key a page was asked under); the login pages to the base.
+    const key = pathKeys ? c.req.header(PAGE_KEY_HEADER) : undefined;
+    const prefix = key ? `${base}/k/${key}` : base;
     await next();
     const location = c.res.headers.get('location');
-    if (location?.startsWith('/')) c.res.headers.set('location', base + location);
+    // A login sends the browser to the new session's own path (`/k/<key>/…`), under the base only.
+    if (location?.startsWith('/')) c.res.headers.set('location', (location.startsWith('/k/') ? base : prefix) + location);
     if (!(c.res.headers.get('content-type') ?? '').startsWith('text/html')) return;
-    const text = (await c.res.text()).replace(/ (href|action|src)="\//g, ` $1="${base}/`);
+    const text = (await c.res.text()).replace(/ (href|action|src)="\//g, ` $1="${prefix}/`);
     const headers = new Headers(c.res.headers);
     headers.delete('content-length');
     c.res = new Response(text, { status: c.res.status, headers });

@@ -36,6 +36,13 @@ export interface Session {
   lastSeen: number;
   /** The admin token it was opened with (the team server); absent for a one-time login URL. */
   holder?: SessionHolder;
+  /**
+   * The team server's page lives under `/ui/k/<pathKey>` for this session, and its cookie is sent
+   * there only. A browser sends a host's cookies to every port of it (127.0.0.1:7777's to a dev
+   * server an agent runs on 127.0.0.1:5173); a cookie whose path holds 128 random bits reaches no
+   * URL the agent can name.
+   */
+  pathKey: string;
 }
 
 export interface SessionLimits {
@@ -47,6 +54,9 @@ export interface SessionLimits {
 }
 
 export const DEFAULT_LIMITS: SessionLimits = { idleMs: 30 * 60_000, absoluteMs: 12 * 3600_000, loginsPerWindow: 10, windowMs: 60_000 };
+
+/** How the team server's handler tells the page which session path key the URL held (see Session.pathKey). */
+export const PAGE_KEY_HEADER = 'x-blindfold-page-key';
 
 const random = (bytes: number) => randomBytes(bytes).toString('base64url');
 const digest = (text: string) => createHash('sha256').update(text).digest();
@@ -112,7 +122,7 @@ export class Sessions {
 
   #open(holder?: SessionHolder): Session {
     const now = this.#now();
-    const session: Session = { id: random(32), loginId: randomBytes(6).toString('hex'), csrf: random(32), createdAt: now, lastSeen: now, ...(holder ? { holder } : {}) };
+    const session: Session = { id: random(32), loginId: randomBytes(6).toString('hex'), csrf: random(32), createdAt: now, lastSeen: now, pathKey: random(16), ...(holder ? { holder } : {}) };
     this.#sessions.set(digest(session.id).toString('hex'), session);
     return session;
   }

@@ -136,11 +136,32 @@ describe('redteam7: the page\'s guards (held)', () => {
     csrf = csrfOf((await getPage(origin, '/ui/tokens', cookie)).body);
   });
 
-  it('the session cookie is HttpOnly, SameSite=Strict and under /ui', async () => {
+  it("the session cookie is HttpOnly, SameSite=Strict and under the session's own path", async () => {
     const login = await teamLogin(origin, tokens['boss-guard']!);
     expect(login.setCookie).toMatch(/; HttpOnly/i);
     expect(login.setCookie).toMatch(/; SameSite=Strict/i);
-    expect(login.setCookie).toMatch(/; Path=\/ui(;|$)/);
+    // Under the session's own path (/ui/k/<128 random bits>): no other port of this host is sent it.
+    expect(login.setCookie).toMatch(/; Path=\/ui\/k\/[A-Za-z0-9_-]{22}(;|$)/);
+    expect(login.setCookie).toContain(`; Path=${login.base}`);
+  });
+
+  it("a copy of the cookie opens nothing away from its session's path: not under /ui, not under another key, not with the key in a header", async () => {
+    // What an agent holding a copy of the cookie (sent to its own server on another port of this
+    // host, were the cookie's path guessable) could try: every refusal is the login page.
+    const login = await teamLogin(origin, tokens['boss-guard']!);
+    const key = login.base.slice('/ui/k/'.length);
+    expect((await rawRequest(`${origin}${login.base}/secrets`, { method: 'GET', headers: { cookie: login.cookie } })).status).toBe(200);
+    for (const [path, headers] of [
+      ['/ui/secrets', {}],
+      ['/ui/tokens', {}],
+      [`/ui/k/${'A'.repeat(22)}/secrets`, {}],
+      ['/ui/secrets', { 'x-blindfold-page-key': key }],
+      [`/ui/k/${'A'.repeat(22)}/secrets`, { 'x-blindfold-page-key': key }],
+    ] as const) {
+      const r = await rawRequest(`${origin}${path}`, { method: 'GET', headers: { cookie: login.cookie, ...headers } });
+      expect(r.status, path).toBe(401);
+      expect(r.body, path).not.toContain('_csrf');
+    }
   });
 
   it('a form post from another site, or with no Origin and no Sec-Fetch-Site, changes nothing (cookie and CSRF token in hand)', async () => {

@@ -6,6 +6,8 @@ import { rawRequest, type RawResponse } from './http-server.js';
 export interface PageLogin {
   /** `name=value` of the session cookie. */
   cookie: string;
+  /** The session's own path, `/ui/k/<path key>` (where the login sent the browser; '' when refused). */
+  base: string;
   /** The whole Set-Cookie line, flags included. */
   setCookie: string;
   status: number;
@@ -25,12 +27,19 @@ export async function teamLogin(origin: string, token: string): Promise<PageLogi
     body: new URLSearchParams({ token }).toString(),
   });
   const line = setCookies(r).find((c) => c.startsWith('bf_ui_')) ?? '';
-  return { cookie: line.split(';')[0] ?? '', setCookie: line, status: r.status };
+  const cookie = line.split(';')[0] ?? '';
+  const base = /^(\/ui\/k\/[A-Za-z0-9_-]{22})\//.exec(String(r.headers.location ?? ''))?.[1] ?? '';
+  if (cookie) bases.set(cookie, base);
+  return { cookie, base, setCookie: line, status: r.status };
 }
 
-/** A GET of a page path with the session cookie. */
+/** The session path of each cookie a login gave: a page path `/ui/…` asked with that cookie goes there. */
+const bases = new Map<string, string>();
+const pathFor = (path: string, cookie: string) => (path.startsWith('/ui/') && bases.get(cookie) ? `${bases.get(cookie)}${path.slice(3)}` : path);
+
+/** A GET of a page path with the session cookie (under the session's own path, see `bases`). */
 export function getPage(origin: string, path: string, cookie: string, extra: Record<string, string> = {}): Promise<RawResponse> {
-  return rawRequest(`${origin}${path}`, { method: 'GET', headers: { cookie, ...extra } });
+  return rawRequest(`${origin}${pathFor(path, cookie)}`, { method: 'GET', headers: { cookie, ...extra } });
 }
 
 /** The CSRF token of a page (every logged-in page carries one in the logout form). */
@@ -42,7 +51,7 @@ export function csrfOf(body: string): string {
 
 /** A form post with the session cookie; `headers` replaces the default same-origin browser headers. */
 export function postForm(origin: string, path: string, cookie: string, form: Record<string, string>, headers?: Record<string, string>): Promise<RawResponse> {
-  return rawRequest(`${origin}${path}`, {
+  return rawRequest(`${origin}${pathFor(path, cookie)}`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', cookie, ...(headers ?? { origin, 'sec-fetch-site': 'same-origin' }) },
     body: new URLSearchParams(form).toString(),

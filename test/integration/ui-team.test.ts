@@ -3,6 +3,8 @@
 // one); a request_secret made over /mcp links to this server's /ui, and the human answers it there.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ElicitRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
@@ -67,12 +69,43 @@ describe('/ui on the team server', () => {
     expect((await rawRequest(`${origin}/ui/secrets`, { method: 'GET', headers: { host: 'evil.example' } })).status).toBe(403);
   });
 
-  it('an admin token logs in; links and the cookie stay under /ui', async () => {
+  it("an admin token logs in; links and the cookie stay under the session's own path, /ui/k/<key>", async () => {
     expect(await logIn(tokens.boss!)).toBe(303);
-    await page.waitForURL(`${origin}/ui/secrets`);
-    expect(await page.locator('nav a[href="/ui/requests"]').count()).toBe(1);
+    await page.waitForURL(/\/ui\/k\/[A-Za-z0-9_-]{22}\/secrets$/);
+    const own = /^\/ui\/k\/[A-Za-z0-9_-]{22}/.exec(new URL(page.url()).pathname)![0];
+    expect(await page.locator(`nav a[href="${own}/requests"]`).count()).toBe(1);
     const cookies = await page.context().cookies();
-    expect(cookies.every((c) => c.path === '/ui' && c.httpOnly && c.sameSite === 'Strict')).toBe(true);
+    expect(cookies.length).toBeGreaterThan(0);
+    expect(cookies.every((c) => c.path === own && c.httpOnly && c.sameSite === 'Strict')).toBe(true);
+  });
+
+  it('a page on another port of this host (an agent\'s dev server) is never sent the session cookie', async () => {
+    // What a browser does: a host's cookies go to every port of it, SameSite=Strict included (ports
+    // are one site). A cookie under /ui would reach this server's /ui/…; one under the session's
+    // own path reaches no URL the agent can name.
+    const seen: string[] = [];
+    const spy = createServer((req, res) => {
+      seen.push(`${req.url} ${req.headers.cookie ?? ''}`);
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end(req.url === '/' ? `<img src="/ui/secrets"><img src="/ui/"><img src="/ui/k/x/secrets"><img src="/ui/login">` : '');
+    });
+    await new Promise<void>((resolve) => spy.listen(0, '127.0.0.1', resolve));
+    try {
+      const spyOrigin = `http://127.0.0.1:${(spy.address() as AddressInfo).port}`;
+      const other = await page.context().newPage();
+      await other.goto(`${spyOrigin}/`);
+      for (let i = 0; i < 100 && seen.length < 6; i++) await new Promise((r) => setTimeout(r, 50));
+      await other.close();
+      // The page and its four images (and perhaps a favicon), each asked with this host's cookies.
+      for (const path of ['/ui/secrets', '/ui/', '/ui/k/x/secrets', '/ui/login']) expect(seen.some((line) => line.startsWith(`${path} `)), path).toBe(true);
+      expect(seen.filter((line) => line.includes('bf_ui_'))).toEqual([]);
+      // The browser does hold the cookie, and sends it on its own path.
+      expect((await page.context().cookies()).some((c) => c.name.startsWith('bf_ui_'))).toBe(true);
+      expect((await page.goto(page.url()))!.status()).toBe(200);
+    } finally {
+      spy.closeAllConnections();
+      await new Promise((resolve) => spy.close(resolve));
+    }
   });
 
   it('request_secret over /mcp links to this server\'s /ui; the admin saves there; the agent uses the value; logout ends the session', async () => {
@@ -85,7 +118,8 @@ describe('/ui on the team server', () => {
     await page.check(`input[name=hosts][value="${stub.origin}"]`);
     await page.fill('input[name=value]', VALUE);
     await page.click('button[type=submit]:has-text("Save")');
-    await page.waitForURL(`${origin}/ui/requests?ok=provided`);
+    // The link has no session key: this origin's page opens it in the live session (app.js).
+    await page.waitForURL(/\/ui\/k\/[A-Za-z0-9_-]{22}\/requests\?ok=provided$/);
     const polled = await session.call('request_secret', { id: answer.id });
     expect(polled.structuredContent).toMatchObject({ status: 'saved', exists: true });
     const used = await session.call('http_request', { method: 'GET', url: `${stub.url}/echo`, headers: { authorization: 'Bearer <secrets.TEAM_KEY>' } });

@@ -14,7 +14,7 @@ import { logger } from '../../log.js';
 import type { UiBackend } from '../backend.js';
 import type { UiContext, UiEnv } from '../context.js';
 import { html } from '../html.js';
-import type { AdminTokens, LoginOutcome, SessionHolder, Sessions } from '../sessions.js';
+import type { AdminTokens, LoginOutcome, Session, SessionHolder, Sessions } from '../sessions.js';
 import { messageView } from '../views/access.js';
 import { page } from '../views/layout.js';
 
@@ -28,6 +28,8 @@ export interface AuthOptions {
   afterLogin?: () => void;
   /** The team server: its admin tokens (an agent, unknown, revoked or expired token opens nothing). */
   adminTokens?: AdminTokens;
+  /** Each session under `/k/<its path key>`, its cookie there only (Session.pathKey). */
+  pathKeys?: boolean;
 }
 
 /** `/login`: before the session check (it is how a session starts). */
@@ -41,13 +43,17 @@ export function loginRoute(app: Hono<UiEnv>, o: AuthOptions): void {
   app.post('/login', async (c) => {
     const body = await c.req.parseBody();
     const token = typeof body.token === 'string' ? body.token.trim() : '';
+    const next = typeof body.next === 'string' && PAGE_PATH.test(body.next) ? body.next : undefined;
     let holder: SessionHolder | undefined;
     const outcome = await o.sessions.admit(async () => (holder = token && token.length <= 200 ? await adminTokens.login(token) : undefined));
-    return finish(c, o, outcome, holder ? `admin token ${holder.name}` : 'admin token');
+    return finish(c, o, outcome, holder ? `admin token ${holder.name}` : 'admin token', next);
   });
 }
 
-async function finish(c: UiContext, o: AuthOptions, outcome: LoginOutcome, how: string): Promise<Response> {
+/** A page's own path, to go on to after a login (`/requests/<id>` from a request_secret link); nothing else is followed. */
+const PAGE_PATH = /^\/[A-Za-z0-9_-][A-Za-z0-9/_.-]{0,200}$/;
+
+async function finish(c: UiContext, o: AuthOptions, outcome: LoginOutcome, how: string, next = '/secrets'): Promise<Response> {
   const { backend } = o;
   if (!outcome.ok) {
     const reason = outcome.reason === 'rate' ? 'admin page: too many login attempts' : o.adminTokens ? 'admin page: not an admin token (or unknown, revoked, expired)' : 'admin page: used, unknown or missing login token';
@@ -57,7 +63,7 @@ async function finish(c: UiContext, o: AuthOptions, outcome: LoginOutcome, how: 
       return c.html(messageView('Too many attempts', 'Too many login attempts; wait a minute and try again.').toString(), 429);
     }
     const again = o.adminTokens ? 'Only a token created with --admin opens this page.' : 'This login link was already used, or is not valid. Use the newest one-time URL `blindfold ui` printed on its terminal.';
-    return c.html(o.adminTokens ? loginFormView(again).toString() : messageView('Login refused', again).toString(), 403);
+    return c.html(o.adminTokens ? loginFormView(again, next).toString() : messageView('Login refused', again).toString(), 403);
   }
   const principal = `ui:${outcome.session.loginId}`;
   try {
@@ -66,29 +72,37 @@ async function finish(c: UiContext, o: AuthOptions, outcome: LoginOutcome, how: 
     o.sessions.logout(outcome.session);
     throw err;
   }
-  setCookie(c, o.cookieName, outcome.session.id, { httpOnly: true, sameSite: 'Strict', path: o.cookiePath ?? '/', maxAge: o.sessions.maxAgeS });
+  const own = o.pathKeys ? `/k/${outcome.session.pathKey}` : '';
+  setCookie(c, o.cookieName, outcome.session.id, { httpOnly: true, sameSite: 'Strict', path: cookiePathOf(o, outcome.session), maxAge: o.sessions.maxAgeS });
   logger().info({ principal }, 'admin page: logged in');
   o.afterLogin?.();
-  return c.redirect('/secrets', 303);
+  return c.redirect(`${own}${next}`, 303);
 }
 
 /** `POST /logout`: after the session and CSRF checks, like every write. */
-export function logoutRoute(app: Hono<UiEnv>, o: Pick<AuthOptions, 'sessions' | 'cookieName' | 'cookiePath' | 'backend' | 'adminTokens'>): void {
+export function logoutRoute(app: Hono<UiEnv>, o: Pick<AuthOptions, 'sessions' | 'cookieName' | 'cookiePath' | 'backend' | 'adminTokens' | 'pathKeys'>): void {
   app.post('/logout', async (c) => {
     const session = c.get('session');
     o.sessions.logout(session);
-    deleteCookie(c, o.cookieName, { path: o.cookiePath ?? '/', httpOnly: true, sameSite: 'Strict' });
+    deleteCookie(c, o.cookieName, { path: cookiePathOf(o, session), httpOnly: true, sameSite: 'Strict' });
     await o.backend.trail.append({ action: 'ui.logout', principal: `ui:${session.loginId}`, outcome: 'ok' }).catch((err: unknown) => logger().error({ code: (err as { code?: string }).code }, 'a logout could not be audited'));
     const again = o.adminTokens ? html`You are logged out. <a href="/login">Log in again</a> with an admin token.` : 'You are logged out. Log in again with a one-time URL from `blindfold ui`.';
     return c.html(page({ title: 'Logged out' }, html`<p>${again}</p>`).toString());
   });
 }
 
-/** The team server's login form: an admin token in a password field, posted to this page only. */
-export function loginFormView(error?: string): ReturnType<typeof page> {
+/** Where a session's cookie is sent: the page's path, or the session's own under it (Session.pathKey). */
+function cookiePathOf(o: Pick<AuthOptions, 'cookiePath' | 'pathKeys'>, session: Session): string {
+  const base = o.cookiePath && o.cookiePath !== '/' ? o.cookiePath : '';
+  return o.pathKeys ? `${base}/k/${session.pathKey}` : o.cookiePath ?? '/';
+}
+
+/** The team server's login form: an admin token in a password field, posted to this page only; `next`, the page asked for. */
+export function loginFormView(error?: string, next?: string): ReturnType<typeof page> {
+  const then = next && PAGE_PATH.test(next) && next !== '/login' ? html`<input type="hidden" name="next" value="${next}">` : '';
   return page(
     { title: 'Log in', ...(error ? { error } : {}) },
-    html`<form method="post" action="/login" class="token-form" autocomplete="off">
+    html`<form method="post" action="/login" class="token-form" autocomplete="off">${then}
 <label>Admin token (created with <code>blindfold token create NAME --admin</code>) <input type="password" name="token" required autocomplete="off" spellcheck="false"></label>
 <p><button type="submit">Log in</button></p>
 </form>`,

@@ -17,3 +17,25 @@ document.addEventListener('click', (event) => {
   input.select();
   if (navigator.clipboard) void navigator.clipboard.writeText(input.value).then(() => (button.textContent = 'Copied'), () => {});
 });
+
+// The team server's page: each session lives under /ui/k/<key>/, and its cookie is sent there only
+// (so a dev server on another port of this host never receives it). This tab's origin remembers
+// the key of its live session, and a link without it (request_secret's /ui/requests/<id>) is
+// opened there; a key whose session ended is forgotten. Another origin (another port) cannot read it.
+(function () {
+  const KEY = 'blindfold-page-key';
+  const keyed = /^\/ui\/k\/([A-Za-z0-9_-]{22})(\/.*)?$/.exec(location.pathname);
+  const loginShown = document.querySelector('form.token-form') !== null;
+  try {
+    if (keyed) {
+      if (loginShown) localStorage.removeItem(KEY);
+      else localStorage.setItem(KEY, keyed[1]);
+      return;
+    }
+    const key = localStorage.getItem(KEY);
+    const rest = location.pathname.startsWith('/ui/') ? location.pathname.slice(3) : null;
+    if (key && loginShown && rest !== null && rest !== '/login' && /^[A-Za-z0-9_-]{22}$/.test(key)) location.replace(`/ui/k/${key}${rest}${location.search}`);
+  } catch {
+    // Storage refused (a private window's policy): links without the key ask for a login.
+  }
+})();
