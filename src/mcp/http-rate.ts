@@ -10,7 +10,12 @@ interface Bucket {
   at: number;
 }
 
-export class RateLimiter {
+/** Where rates are counted: this process (RateLimiter), or the store every instance shares. */
+export interface RateCounter {
+  take(principal: string, perMinute: number, calls: number): number | undefined | Promise<number | undefined>;
+}
+
+export class RateLimiter implements RateCounter {
   readonly #buckets = new Map<string, Bucket>();
   readonly #now: () => number;
 

@@ -16,7 +16,7 @@ import type { Blindfold } from '../open.js';
 import { tokenPrincipal } from '../vault/tokens.js';
 import { authenticate, sameIdentity, type HttpAuth, type Identity } from './http-auth.js';
 import { allowListsFor, BodyTooLarge, hostForUrl, readCappedBody, refusedOrigin, type AllowLists } from './http-guard.js';
-import { RateLimiter, toolCallsIn } from './http-rate.js';
+import { RateLimiter, toolCallsIn, type RateCounter } from './http-rate.js';
 import { sessionRecheck, type SessionRecheck } from './http-recheck.js';
 import { SESSIONS_PER_PRINCIPAL, SessionRegistry, type Session } from './http-sessions.js';
 import { createServer } from './server.js';
@@ -39,6 +39,8 @@ export interface HttpServerOptions {
   trustProxy?: boolean;
   /** Sessions open at once; past it a new one gets 503. */
   maxSessions?: number;
+  /** Where tokens' rates are counted: the shared store's (every instance), else this process. */
+  rates?: RateCounter;
   /** The admin page under `/ui` (src/ui/team.ts builds it over these allow-lists); absent: 404 there. */
   page?: (lists: () => AllowLists) => (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 }
@@ -54,7 +56,7 @@ const JSON_HEADERS = { 'content-type': 'application/json', 'cache-control': 'no-
 
 export async function serveHttp(options: HttpServerOptions): Promise<RunningHttpServer> {
   const sessions = new SessionRegistry(options.idleMs);
-  const rates = new RateLimiter();
+  const rates: RateCounter = options.rates ?? new RateLimiter();
   const maxSessions = options.maxSessions ?? 1000;
   let lists = allowListsFor(options.host, options.port, { hosts: options.allowedHosts, origins: options.allowedOrigins, trustProxy: options.trustProxy });
   let draining = false;
@@ -100,7 +102,7 @@ export async function serveHttp(options: HttpServerOptions): Promise<RunningHttp
         }
         return reply(res, 400, 'parse error: the body is not JSON', {}, ErrorCode.ParseError);
       }
-      const wait = rateLimited(identity, body);
+      const wait = await rateLimited(identity, body);
       if (wait !== undefined) return reply(res, 429, `rate limit reached: retry in ${wait} s`, { 'retry-after': String(wait) });
       countCall(res);
     }
@@ -112,7 +114,7 @@ export async function serveHttp(options: HttpServerOptions): Promise<RunningHttp
     return reply(res, 400, 'bad request: no session; send initialize first', {}, ErrorCode.InvalidRequest);
   };
 
-  const rateLimited = (identity: Identity, body: unknown): number | undefined => {
+  const rateLimited = async (identity: Identity, body: unknown): Promise<number | undefined> => {
     if (identity.kind !== 'token' || !identity.info.ratePerMinute) return undefined;
     const calls = toolCallsIn(body);
     return calls === 0 ? undefined : rates.take(tokenPrincipal(identity.info.name), identity.info.ratePerMinute, calls);

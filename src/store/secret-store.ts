@@ -94,6 +94,13 @@ export interface SecretStore<D extends StoreDocument> {
   /** Told of a prepared change whose writer died before it landed (the audit trail records the abort). */
   onAbandoned(handler: (revision: number) => Promise<void>): void;
 
+  /**
+   * A store several instances share (PostgreSQL) counts tokens' rates itself, so a rate holds across
+   * all of them: takes `calls` from the principal's bucket of `perMinute`; undefined when they fit,
+   * else the seconds to wait. Absent: each process counts its own (the file store has one server).
+   */
+  takeRate?(principal: string, perMinute: number, calls: number): Promise<number | undefined>;
+
   /** Calls `onChange` after changes land (here or elsewhere); may call it spuriously. Returns the unsubscribe. */
   watch(onChange: () => void): () => void;
 

@@ -86,11 +86,11 @@ afterAll(async () => {
   b?.cleanup();
 });
 
-// Known and documented (README, "Running several servers"): these two limits are counted by each
-// instance in its own memory, so N instances allow up to N times each. `it.fails` runs them and
-// marks the limit that does not hold across instances today; a fix turns them red, to be made plain.
-describe('redteam7: limits counted per instance, not in the shared database', () => {
-  it.fails("a token's --rate holds across the two instances (2/min: at most 2 calls in all, then 429)", async () => {
+// A token's rate is now counted in the database (src/store/postgres/rates.ts): held. The page's
+// wrong-login limit is counted by each instance, as the README says: `it.fails` runs it and marks
+// the limit that does not hold across instances; counting it in the database turns it red.
+describe('redteam7: limits across the two instances', () => {
+  it("a token's --rate holds across the two instances (2/min: at most 2 calls in all, then 429)", async () => {
     let passed = 0;
     const statuses: string[] = [];
     for (const [i, server] of servers.entries()) {

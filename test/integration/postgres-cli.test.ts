@@ -7,6 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
+import { PostgresConnection } from '../../src/store/postgres/connection.js';
+import { takeRate } from '../../src/store/postgres/rates.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO, runCli, tempHome, type TempHome } from '../helpers/cli.js';
 import { connectHttp, startHttpServer, type HttpServerProcess } from '../helpers/http-server.js';
@@ -158,7 +160,14 @@ describe("the README's least-privilege role", () => {
     const client = new pg.Client({ connectionString: asRole.href });
     await client.connect();
     try {
-      for (const statement of ['DELETE FROM blindfold_audit', "UPDATE blindfold_audit SET entry = '{}'", 'DROP TABLE blindfold_records']) {
+      // A token's rate is counted in the database (src/store/postgres/rates.ts): the role may.
+      const counter = new PostgresConnection(asRole.href, { poolSize: 1 });
+      try {
+        expect(await takeRate(counter, 'token:role-agent', 2, 1)).toBeUndefined();
+      } finally {
+        await counter.close();
+      }
+      for (const statement of ['DELETE FROM blindfold_audit', "UPDATE blindfold_audit SET entry = '{}'", 'DROP TABLE blindfold_records', 'DELETE FROM blindfold_rates']) {
         await expect(client.query(statement), statement).rejects.toThrow(/permission denied|must be owner/);
       }
     } finally {

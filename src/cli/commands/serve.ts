@@ -110,6 +110,7 @@ async function serveOverHttp(vault: Vault, plan: HttpPlan, env: string, maxBodyB
   const server = await serveHttp({
     core,
     auth: httpAuth(plan, vault, () => trail!),
+    ...(vault.store.takeRate ? { rates: { take: vault.store.takeRate.bind(vault.store) } } : {}),
     host: plan.host,
     port: plan.port,
     maxBodyBytes,

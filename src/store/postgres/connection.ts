@@ -178,6 +178,24 @@ export class PostgresConnection {
    * would go on in plaintext): the pool is then rebuilt without TLS and asked once more.
    */
   async #connect(): Promise<PoolClient> {
+    // Under `prefer`, the first connection settles TLS alone: callers that queued on a pool the
+    // fallback then ended would wait out the connect timeout (a burst at start got 503s).
+    if (this.#tls.mode === 'prefer' && !this.#settled) {
+      const first = (this.#settling ??= this.#connectFirst().finally(() => (this.#settling = undefined)));
+      const client = await first.catch(() => undefined);
+      if (client && this.#firstTaken !== first) {
+        this.#firstTaken = first;
+        return client;
+      }
+    }
+    return this.#connectFirst();
+  }
+
+  #settling: Promise<PoolClient> | undefined;
+  /** The settling connection's promise whose client a caller took (the others ask the pool for their own). */
+  #firstTaken: Promise<PoolClient> | undefined;
+
+  async #connectFirst(): Promise<PoolClient> {
     try {
       const client = await (await this.#getPool()).connect();
       this.#settled = true;

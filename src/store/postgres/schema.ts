@@ -67,6 +67,16 @@ const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
         notice json NOT NULL
       );`,
   },
+  {
+    // Tokens' rates (rates.ts), counted here so they hold across every instance: a bucket per principal.
+    version: 3,
+    sql: `
+      CREATE TABLE blindfold_rates (
+        principal text PRIMARY KEY,
+        tokens double precision NOT NULL,
+        at timestamptz NOT NULL
+      );`,
+  },
 ];
 
 /** The schema version this release reads and writes. */

@@ -27,6 +27,7 @@ import { StoreState } from '../state.js';
 import { PostgresConnection, type PostgresOptions } from './connection.js';
 import { ChangeListener, CHANGES_CHANNEL } from './listen.js';
 import { catchUp, stampOf, storedPosition, writeChange, type CatchUp, type Position, type Query, type RowChecks } from './rows.js';
+import { takeRate } from './rates.js';
 import { checkSchema } from './schema.js';
 import { withinTransaction, type OpenTransaction } from './transaction.js';
 
@@ -107,6 +108,11 @@ export class PostgresStore<D extends StoreDocument> implements SecretStore<D> {
 
   watch(onChange: () => void): () => void {
     return this.#listener.subscribe(onChange);
+  }
+
+  async takeRate(principal: string, perMinute: number, calls: number): Promise<number | undefined> {
+    await this.#ready();
+    return takeRate(this.#connection, principal, perMinute, calls);
   }
 
   async close(): Promise<void> {
