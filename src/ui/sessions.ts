@@ -23,6 +23,11 @@ export interface AdminTokens {
   login(token: string): Promise<SessionHolder | undefined>;
   /** Whether the holder's token is still an admin token in force: revoked, expired or replaced, its sessions end on their next request. */
   stillValid(holder: SessionHolder): Promise<boolean>;
+  /**
+   * Instances sharing a store (PostgreSQL) count wrong attempts there, so the limit holds across
+   * them: takes one from a bucket of `perMinute`; the seconds to wait past it, else undefined.
+   */
+  countWrong?(perMinute: number): Promise<number | undefined>;
 }
 
 export interface Session {
@@ -98,10 +103,16 @@ export class Sessions {
     return this.#refused();
   }
 
-  /** A login checked elsewhere (the team server's admin tokens), under the same limit of wrong attempts. */
-  async admit(check: () => Promise<SessionHolder | undefined>): Promise<LoginOutcome> {
+  /**
+   * A login checked elsewhere (the team server's admin tokens), under the same limit of wrong
+   * attempts: counted here, or by `shared` (AdminTokens.countWrong) when instances share a store.
+   */
+  async admit(check: () => Promise<SessionHolder | undefined>, shared?: (perMinute: number) => Promise<number | undefined>): Promise<LoginOutcome> {
     const holder = await check();
-    return holder ? { ok: true, session: this.#open(holder) } : this.#refused();
+    if (holder) return { ok: true, session: this.#open(holder) };
+    if (!shared) return this.#refused();
+    const wait = await shared(Math.round((this.#limits.loginsPerWindow * 60_000) / this.#limits.windowMs));
+    return wait === undefined ? { ok: false, reason: 'invalid' } : this.#limited(this.#now(), wait);
   }
 
   /**
@@ -115,9 +126,14 @@ export class Sessions {
     this.#attempts = this.#attempts.filter((t) => t > now - this.#limits.windowMs).slice(-this.#limits.loginsPerWindow);
     this.#attempts.push(now);
     if (this.#attempts.length <= this.#limits.loginsPerWindow) return { ok: false, reason: 'invalid' };
+    return this.#limited(now, Math.ceil((this.#attempts[0]! + this.#limits.windowMs - now) / 1000));
+  }
+
+  /** Past the limit: 'rate', reported (audited) once a window by this process. */
+  #limited(now: number, retryAfterS: number): LoginOutcome {
     const quiet = this.#rateReportedAt > now - this.#limits.windowMs;
     if (!quiet) this.#rateReportedAt = now;
-    return { ok: false, reason: 'rate', retryAfterS: Math.ceil((this.#attempts[0]! + this.#limits.windowMs - now) / 1000), quiet };
+    return { ok: false, reason: 'rate', retryAfterS, quiet };
   }
 
   #open(holder?: SessionHolder): Session {

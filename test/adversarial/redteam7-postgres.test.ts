@@ -2,7 +2,7 @@
 // servers (PostgreSQL)" describes them: "the vault, its tokens, the suspension list and the audit
 // trail move into one PostgreSQL database, and every instance is stateless beside it".
 //
-// Found (known gaps, `it.fails` below, documented in the README): the limits that count requests are kept in each process's memory, not
+// Found (fixed since: both are counted in the database now): the limits that count requests are kept in each process's memory, not
 // in the database, so an agent behind a load balancer gets them once per instance:
 //  - a token's `--rate` (src/mcp/http.ts: `const rates = new RateLimiter()`, src/mcp/http-rate.ts
 //    keeps its buckets in a Map): with two instances, twice the calls per minute. README: "The
@@ -86,9 +86,7 @@ afterAll(async () => {
   b?.cleanup();
 });
 
-// A token's rate is now counted in the database (src/store/postgres/rates.ts): held. The page's
-// wrong-login limit is counted by each instance, as the README says: `it.fails` runs it and marks
-// the limit that does not hold across instances; counting it in the database turns it red.
+// Both limits are now counted in the database (src/store/postgres/rates.ts): held.
 describe('redteam7: limits across the two instances', () => {
   it("a token's --rate holds across the two instances (2/min: at most 2 calls in all, then 429)", async () => {
     let passed = 0;
@@ -106,7 +104,7 @@ describe('redteam7: limits across the two instances', () => {
     expect(passed, `calls of a 2/min token that passed (${statuses.join(' ')})`).toBeLessThanOrEqual(2);
   });
 
-  it.fails("the admin page's limit of 10 wrong logins a minute holds across the two instances", async () => {
+  it("the admin page's limit of 10 wrong logins a minute holds across the two instances", async () => {
     const wrong = async (server: HttpServerProcess) => {
       const origin = new URL(server.url).origin;
       const r = await rawRequest(`${origin}/ui/login`, {

@@ -36,6 +36,19 @@ describe('admin-token logins (team server /ui)', () => {
     expect((await sessions.admit(right)).ok).toBe(true);
   });
 
+  it('with a shared counter (instances on one database), wrong tokens are counted there, right ones never', async () => {
+    const sessions = new Sessions({ loginsPerWindow: 3, windowMs: 60_000 });
+    const asked: number[] = [];
+    let left = 2;
+    const shared = async (perMinute: number) => (asked.push(perMinute), left-- > 0 ? undefined : 42);
+    expect(await sessions.admit(async () => undefined, shared)).toEqual({ ok: false, reason: 'invalid' });
+    expect(await sessions.admit(async () => undefined, shared)).toEqual({ ok: false, reason: 'invalid' });
+    expect(await sessions.admit(async () => undefined, shared)).toMatchObject({ ok: false, reason: 'rate', retryAfterS: 42, quiet: false });
+    expect(await sessions.admit(async () => undefined, shared)).toMatchObject({ ok: false, reason: 'rate', quiet: true });
+    expect((await sessions.admit(right, shared)).ok).toBe(true);
+    expect(asked).toEqual([3, 3, 3, 3]);
+  });
+
   it('an accepted one opens a session with its own login id and CSRF token', async () => {
     const sessions = new Sessions();
     const outcome = await sessions.admit(right);

@@ -133,6 +133,8 @@ async function serveOverHttp(vault: Vault, plan: HttpPlan, env: string, maxBodyB
                 const info = await vault.tokens.lookup(token);
                 return info?.admin ? { name: info.name, createdAt: info.createdAt } : undefined;
               },
+              // On PostgreSQL, wrong logins are counted in the database: the limit holds across instances.
+              ...(vault.store.takeRate ? { countWrong: (perMinute: number) => vault.store.takeRate!('ui:wrong-logins', perMinute, 1) } : {}),
               stillValid: async (holder) => {
                 await vault.refresh();
                 const t = vault.tokens.list().find((x) => x.name === holder.name);

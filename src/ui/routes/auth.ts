@@ -45,7 +45,8 @@ export function loginRoute(app: Hono<UiEnv>, o: AuthOptions): void {
     const token = typeof body.token === 'string' ? body.token.trim() : '';
     const next = typeof body.next === 'string' && PAGE_PATH.test(body.next) ? body.next : undefined;
     let holder: SessionHolder | undefined;
-    const outcome = await o.sessions.admit(async () => (holder = token && token.length <= 200 ? await adminTokens.login(token) : undefined));
+    const shared = adminTokens.countWrong ? (perMinute: number) => adminTokens.countWrong!(perMinute) : undefined;
+    const outcome = await o.sessions.admit(async () => (holder = token && token.length <= 200 ? await adminTokens.login(token) : undefined), shared);
     return finish(c, o, outcome, holder ? `admin token ${holder.name}` : 'admin token', next);
   });
 }
