@@ -238,3 +238,22 @@ async function rawTwice(path: string, cookie: string, lines: string[]): Promise<
     socket.on('error', reject);
   });
 }
+
+describe('redteam8: a keyless link into a session whose admin token was revoked', () => {
+  it('asks for a login and then goes to the page linked (README), as it does for a session that timed out', async () => {
+    const name = `rt8-bossd-${rnd()}`;
+    const login = await teamLogin(origin, createToken(name, '--admin'));
+    expect(login.status).toBe(303);
+    const linked = `/requests/rt8${rnd()}`;
+    // What app.js does with a keyless link: the same path under the remembered key.
+    expect((await getPage(origin, '/ui/secrets', login.cookie)).status).toBe(200);
+    expect(runCli(['token', 'revoke', name], { env: t.env }).code).toBe(0);
+    const ended = await rawRequest(`${origin}${login.base}${linked}`, { method: 'GET', headers: { cookie: login.cookie } });
+    expect(ended.status).toBe(401);
+    expect(ended.body).toContain('token-form');
+    // The login form it shows must carry the page linked, as the one for an unknown or timed-out session does.
+    const unknown = await rawRequest(`${origin}/ui/k/${MADE_UP}${linked}`, { method: 'GET' });
+    expect(unknown.body).toContain(`name="next" value="${linked}"`);
+    expect(ended.body, 'after the login, the admin lands on /secrets, not on the page linked').toContain(`name="next" value="${linked}"`);
+  });
+});
