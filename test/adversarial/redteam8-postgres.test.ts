@@ -117,6 +117,24 @@ describe("redteam8: a token's --rate in PostgreSQL (held)", () => {
     expect(second.map(statusOf).every((s) => s !== 200)).toBe(true);
   });
 
+  it('a batch of two tool calls from a 1/min token is refused whole; odd rates are refused at creation', async () => {
+    const name = `rt8-batch-${rnd()}`;
+    createToken(name, '--secrets', 'RT8_*', '--rate', '1/min');
+    const h = await callHeaders(B, name);
+    const hits = upstreamHits;
+    const one = { method: 'GET', url: `${upstream.url}/rt8`, headers: { 'x-api-key': '<secrets.RT8_KEY>' } };
+    const batch = `[${toolCall(1, 'http_request', one)},${toolCall(2, 'http_request', one)}]`;
+    const r = await rawRequest(B.url, { headers: h, body: batch });
+    seen.push(r.body);
+    expect(r.status, r.body).not.toBe(200);
+    expect(upstreamHits - hits).toBe(0);
+    for (const rate of ['0/min', '-1/min', '1e3/min', '1000001/min', '0.5/min', '30/h', '1/ms', 'Infinity/min']) {
+      const made = runCli(['token', 'create', `rt8-odd-${rnd()}`, '--rate', rate], { env: b.env });
+      expect(made.code, rate).toBe(2);
+      expect(made.stdout, rate).not.toMatch(TOKEN);
+    }
+  });
+
   for (const forward of [false, true]) {
     it(`the rate's query cut ${forward ? 'after the database took it' : 'before it reached the database'}: 503, nothing sent upstream; the next call passes`, async () => {
       const h = await callHeaders(A, N.cut);
