@@ -131,5 +131,6 @@ async function endedSession(c: UiContext, o: UiAppOptions, session: Session): Pr
   o.sessions.logout(session);
   const reason = 'admin page: the token this session was opened with was revoked, expired or replaced';
   await o.backend.trail.append({ action: 'auth.denied', principal: `ui:${session.loginId}`, outcome: 'denied', reason }).catch((err: unknown) => logger().error({ code: (err as { code?: string }).code }, 'an ended session could not be audited'));
-  return c.html(loginFormView('Your session ended: the admin token it was opened with was revoked, expired or replaced.').toString(), 401);
+  const next = c.req.method === 'GET' ? c.req.path : undefined;
+  return c.html(loginFormView('Your session ended: the admin token it was opened with was revoked, expired or replaced.', next).toString(), 401);
 }

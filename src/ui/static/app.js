@@ -21,15 +21,19 @@ document.addEventListener('click', (event) => {
 // The team server's page: each session lives under /ui/k/<key>/, and its cookie is sent there only
 // (so a dev server on another port of this host never receives it). This tab's origin remembers
 // the key of its live session, and a link without it (request_secret's /ui/requests/<id>) is
-// opened there; a key whose session ended is forgotten. Another origin (another port) cannot read it.
+// opened there; a key whose session ended is forgotten. Another origin (another port) cannot read it,
+// and cannot write it either: only a page of a live session (it has the logout form) stores its key,
+// and only the login page under that same key forgets it (any page can send the browser to a
+// made-up key's URL, whose refusal or login page must leave the real key be).
 (function () {
   const KEY = 'blindfold-page-key';
   const keyed = /^\/ui\/k\/([A-Za-z0-9_-]{22})(\/.*)?$/.exec(location.pathname);
   const loginShown = document.querySelector('form.token-form') !== null;
+  const loggedIn = document.querySelector('form[action$="/logout"]') !== null;
   try {
     if (keyed) {
-      if (loginShown) localStorage.removeItem(KEY);
-      else localStorage.setItem(KEY, keyed[1]);
+      if (loggedIn) localStorage.setItem(KEY, keyed[1]);
+      else if (loginShown && localStorage.getItem(KEY) === keyed[1]) localStorage.removeItem(KEY);
       return;
     }
     const key = localStorage.getItem(KEY);
