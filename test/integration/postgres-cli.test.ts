@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { PostgresConnection } from '../../src/store/postgres/connection.js';
 import { takeRate } from '../../src/store/postgres/rates.js';
+import { initSchema, schemaVersion } from '../../src/store/postgres/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO, runCli, tempHome, type TempHome } from '../helpers/cli.js';
 import { connectHttp, startHttpServer, type HttpServerProcess } from '../helpers/http-server.js';
@@ -132,6 +133,35 @@ describe('two team servers on one database', () => {
     const byCheck = (c: string) => doctor.checks.find((l) => l.check === c)!;
     expect(byCheck('vault')).toMatchObject({ status: 'ok', message: expect.stringMatching(/^postgres:\/\//) });
     expect(byCheck('audit')).toMatchObject({ status: 'ok', message: expect.stringContaining('(audit rows)') });
+  });
+});
+
+describe('an upgrade to schema 3 (tokens\' rates in the database)', () => {
+  it("gives a role that writes the vault's records the new table too: its rated calls are counted, not refused", async () => {
+    // A database as the previous release left it: schema 2, and a role with that release's grants.
+    const old = await freshDatabase();
+    await initSchema(old);
+    const role = `bfu_${randomBytes(4).toString('hex')}`;
+    const owner = new pg.Client({ connectionString: old });
+    await owner.connect();
+    try {
+      await owner.query('DROP TABLE blindfold_rates; DELETE FROM blindfold_schema_version WHERE version = 3');
+      await owner.query(`CREATE ROLE ${role} LOGIN; GRANT SELECT, INSERT, UPDATE ON blindfold_records TO ${role}`);
+    } finally {
+      await owner.end();
+    }
+    expect(await schemaVersion(old)).toBe(2);
+    const r = runCli(['upgrade'], { env: { ...a.env, BLINDFOLD_STORE: old } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(await schemaVersion(old)).toBe(3);
+    const asRole = new URL(old);
+    asRole.username = role;
+    const counter = new PostgresConnection(asRole.href, { poolSize: 1 });
+    try {
+      expect(await takeRate(counter, 'token:upgraded', 2, 1)).toBeUndefined();
+    } finally {
+      await counter.close();
+    }
   });
 });
 

@@ -75,7 +75,18 @@ const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
         principal text PRIMARY KEY,
         tokens double precision NOT NULL,
         at timestamptz NOT NULL
-      );`,
+      );
+      -- A role that writes the vault's records (README's least-privilege role, by any name) counts
+      -- rates too: without this, an upgraded database refused its rated calls until a GRANT by hand.
+      DO $grant$
+      DECLARE r record;
+      BEGIN
+        FOR r IN SELECT DISTINCT a.grantee FROM pg_class c, aclexplode(c.relacl) a
+                 WHERE c.oid = 'blindfold_records'::regclass AND a.privilege_type = 'UPDATE' AND a.grantee <> 0 AND a.grantee <> c.relowner LOOP
+          EXECUTE format('GRANT SELECT, INSERT, UPDATE ON blindfold_rates TO %I', pg_get_userbyid(r.grantee));
+        END LOOP;
+      END
+      $grant$;`,
   },
 ];
 
