@@ -86,6 +86,10 @@ export class PostgresConnection {
   #settled = false;
   #pool: Pool | undefined;
   #closed = false;
+  /** The first connection under `prefer`, while it settles TLS (see #connect). */
+  #settling: Promise<PoolClient> | undefined;
+  /** The settling connection whose client a caller took (the others ask the pool for their own). */
+  #firstTaken: Promise<PoolClient> | undefined;
 
   constructor(url: string, options: PostgresOptions = {}) {
     this.#url = url;
@@ -174,28 +178,27 @@ export class PostgresConnection {
   }
 
   /**
-   * A pooled client. Under sslmode=prefer a server without TLS answers "no" (pg gives up where libpq
-   * would go on in plaintext): the pool is then rebuilt without TLS and asked once more.
+   * A pooled client. Under `prefer`, the first connection settles TLS alone: callers that queued on
+   * a pool the plaintext fallback then ended would wait out the connect timeout (a burst at start
+   * got 503s). The settling connection goes to one caller; the others ask the settled pool.
    */
   async #connect(): Promise<PoolClient> {
-    // Under `prefer`, the first connection settles TLS alone: callers that queued on a pool the
-    // fallback then ended would wait out the connect timeout (a burst at start got 503s).
     if (this.#tls.mode === 'prefer' && !this.#settled) {
-      const first = (this.#settling ??= this.#connectFirst().finally(() => (this.#settling = undefined)));
+      const first = (this.#settling ??= this.#connectWithFallback().finally(() => (this.#settling = undefined)));
       const client = await first.catch(() => undefined);
       if (client && this.#firstTaken !== first) {
         this.#firstTaken = first;
         return client;
       }
     }
-    return this.#connectFirst();
+    return this.#connectWithFallback();
   }
 
-  #settling: Promise<PoolClient> | undefined;
-  /** The settling connection's promise whose client a caller took (the others ask the pool for their own). */
-  #firstTaken: Promise<PoolClient> | undefined;
-
-  async #connectFirst(): Promise<PoolClient> {
+  /**
+   * A client of the pool. Under sslmode=prefer a server without TLS answers "no" (pg gives up where
+   * libpq would go on in plaintext): the pool is then rebuilt without TLS and asked once more.
+   */
+  async #connectWithFallback(): Promise<PoolClient> {
     try {
       const client = await (await this.#getPool()).connect();
       this.#settled = true;
