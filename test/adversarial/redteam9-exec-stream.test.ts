@@ -51,7 +51,7 @@ describe('redteam9: exec output, a value spaced wider than the stream hold-back'
   it('control: the one-shot scan (the response wall) catches the same spellings', () => {
     const r = new Redactor();
     r.add({ name: 'EXEC_KEY', value: VALUE });
-    for (const gap of ['\u200b'.repeat(150), '<wbr>'.repeat(60)]) {
+    for (const gap of ['\u200b'.repeat(600), '<wbr>'.repeat(120)]) {
       const text = [...VALUE].join(gap);
       const out = r.redact(text);
       expect(out.redacted).toContain('EXEC_KEY');
@@ -65,15 +65,15 @@ describe('redteam9: exec output, a value spaced wider than the stream hold-back'
     expect(visible(r.stdout).includes(VALUE.slice(4, 16)), 'a window of the value reached the terminal').toBe(false);
   }, 30_000);
 
-  it('a value with 150 zero-width spaces between its characters (shown bare on a terminal) is masked', async () => {
-    const r = await execChild(childScript(`'\\u200b'.repeat(150)`));
+  it('a value with 600 zero-width spaces between its characters (shown bare on a terminal) is masked', async () => {
+    const r = await execChild(childScript(`'\\u200b'.repeat(600)`));
     expect(r.code).toBe(0);
     // Before a fix: the terminal shows VALUE itself (zero-width spaces are invisible).
     expect(visible(r.stdout).includes(VALUE.slice(4, 16)), 'a window of the value reached the terminal').toBe(false);
   }, 30_000);
 
-  it('a value with 60 <wbr> hints between its characters is masked', async () => {
-    const r = await execChild(childScript(`'<wbr>'.repeat(60)`));
+  it('a value with 120 <wbr> hints between its characters is masked', async () => {
+    const r = await execChild(childScript(`'<wbr>'.repeat(120)`));
     expect(r.code).toBe(0);
     expect(visible(r.stdout).includes(VALUE.slice(4, 16)), 'a window of the value reached the terminal').toBe(false);
   }, 30_000);
