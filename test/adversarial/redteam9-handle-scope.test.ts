@@ -7,8 +7,13 @@
 // team server or an orchestrator hands a component, an adapter wrapping it) gets `production`
 // values with one call; code holding a suspended principal's handle sends again under a fresh id.
 //
+// The same holds for `admin` (src/open.ts `get admin()`): every handle, scoped or suspended, hands
+// out the core's admin operations under its own principal id, so a handle scoped to one secret
+// lists every secret of the vault, rebinds any of them, and clears its own suspension.
+//
 // Findings (red now), low: not reachable through the tool surface an agent runtime gets (the
-// adapters never call as()), only by code that holds a handle.
+// adapters never call as() or admin), only by code that holds a handle; the README says to keep
+// `admin` to one's own code, but nothing ties it to the core's handle, unlike close().
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,6 +39,7 @@ beforeAll(async () => {
   t = tempHome();
   await setSecret(t, 'KEY', DEV, '--host', up.url);
   await setSecret(t, 'KEY', PROD, '--host', up.url, '--env', 'production');
+  await setSecret(t, 'OTHER', `rt9-other-${randomBytes(12).toString('base64url')}`, '--host', 'https://billing.example.com');
   core = await openBlindfold({ home: t.home, principal: 'rt9-core', env: 'development' });
 }, 30_000);
 
@@ -73,5 +79,21 @@ describe('redteam9: a scoped handle widened by as()', () => {
     }
     // Before a fix: the child handle is not suspended and KEY is sent again.
     expect(refused && seen.length === 0, 'a child of a suspended handle sent a secret').toBe(true);
+  });
+
+  it('a handle scoped to KEY neither lists OTHER nor lifts its own suspension through admin', async () => {
+    const agent = core.as({ principal: 'rt9-admin-scoped', secrets: ['KEY'] });
+    await expect(agent.httpRequest({ method: 'GET', url: `${up.url}/x`, headers: { 'x-note': DEV } })).rejects.toMatchObject({ code: 'REQUEST_REFUSED' });
+    let names: string[] = [];
+    let cleared = false;
+    try {
+      names = (await agent.admin.list()).map((s) => s.name);
+      cleared = await agent.admin.clear(agent.principal.id);
+    } catch {
+      // refused: what a fix may do
+    }
+    // Before a fix: OTHER is listed, and the suspension is lifted by the suspended handle itself.
+    expect.soft(names.includes('OTHER'), 'a scoped handle listed a secret outside its scope').toBe(false);
+    expect(cleared, 'a suspended handle cleared its own suspension').toBe(false);
   });
 });
