@@ -21,7 +21,7 @@ import { inScope } from './policy/in-scope.js';
 import { CountedAllowance, type PartialHitAllowance } from './policy/allowance.js';
 import type { OriginQuarantine } from './policy/quarantine.js';
 import type { CallQuotas } from './policy/quotas.js';
-import { suspendedRefusal, type SuspensionList } from './policy/suspensions.js';
+import { isStopped, suspendedRefusal, type SuspensionList } from './policy/suspensions.js';
 import { Redactor } from './redact/redactor.js';
 import { VaultIndex } from './redact/vault-index.js';
 import { presentResponse, type ResponseView } from './redact/response.js';
@@ -282,7 +282,7 @@ export class Broker {
   async #refuseIfSuspended(principal: Principal): Promise<void> {
     // Bookkeeping of the last answer (an allowance spent past its end) lands before the next call.
     await this.#bookkeeping;
-    if (this.#suspensions?.isSuspended(principal.id)) throw suspendedRefusal(principal.id);
+    if (this.#suspensions && isStopped(this.#suspensions, principal)) throw suspendedRefusal(principal.id);
     if (principal.ended?.aborted) throw new BlindfoldError('REQUEST_REFUSED', 'this handle was ended (its token revoked or expired, or its session closed): nothing more is sent for it');
   }
 }

@@ -19,7 +19,7 @@ import { parseConfigOrigin } from './policy/hosts.js';
 import { CountedAllowance } from './policy/allowance.js';
 import { TripQuarantine } from './policy/quarantine.js';
 import { CallQuotas } from './policy/quotas.js';
-import { suspendedRefusal, SuspensionList } from './policy/suspensions.js';
+import { isStopped, suspendedRefusal, SuspensionList } from './policy/suspensions.js';
 import { loadSettings } from './settings.js';
 import type { Task, TaskProblem } from './tasks/loader.js';
 import { TaskRegistry } from './tasks/registry.js';
@@ -147,8 +147,12 @@ export class Blindfold {
     const parent = this.principal;
     const [secrets, tasks] = [checkGlobs(scope.secrets, 'secrets'), checkGlobs(scope.tasks, 'tasks')];
     const env = scope.env === undefined ? parent.env : resolveEnvironment(scope.env);
+    // Only the core's own handle chooses an environment: a handle fixed to development never makes one for production.
+    if (!this.#owner && env !== parent.env) throw new BlindfoldError('BAD_ENVIRONMENT', 'env: a handle made from another handle keeps its environment; only the handle openBlindfold returned chooses another');
+    // A suspension of this handle's principal (or of one it was made from) stops the new one too.
+    const parents = this.#owner ? undefined : [parent.id, ...(parent.parents ?? [])];
     const ended = scope.signal && parent.ended ? AbortSignal.any([scope.signal, parent.ended]) : (scope.signal ?? parent.ended);
-    const principal: Principal = { id: scope.principal, env, ...(secrets ? { secrets } : {}), ...(tasks ? { tasks } : {}), ...(isScoped(parent) ? { within: parent } : {}), ...(ended ? { ended } : {}) };
+    const principal: Principal = { id: scope.principal, env, ...(secrets ? { secrets } : {}), ...(tasks ? { tasks } : {}), ...(isScoped(parent) ? { within: parent } : {}), ...(ended ? { ended } : {}), ...(parents ? { parents } : {}) };
     return new Blindfold(this.#core, principal, false);
   }
 
@@ -208,14 +212,26 @@ export class Blindfold {
     return this.#core.requests.poll(this.principal, id, page, waitMs);
   }
 
-  /** The home's pending requests, as the admin page lists and answers them. */
+  /** How long `request_secret` waits for a human within one call, in ms. */
+  get secretRequestWaitMs(): number {
+    return this.#core.requests.limits.waitMs;
+  }
+
+  /** The home's pending requests, as the admin page lists and answers them (never through a scoped handle). */
   get secretRequests(): SecretRequests {
+    this.#refuseIfScoped('secretRequests');
     return this.#core.requests;
   }
 
-  /** The admin operations (set, rm, rollback, suspensions) on this core, audited as this handle's principal. */
+  /** The admin operations (set, rm, rollback, suspensions) on this core, audited as this handle's principal (never through a scoped handle). */
   get admin(): Admin {
+    this.#refuseIfScoped('admin');
     return this.#core.admin(this.principal.id);
+  }
+
+  /** Managing the vault is the whole vault's business: a handle scoped to some secrets or tasks would list the rest, rebind them or clear its own suspension. */
+  #refuseIfScoped(what: string): void {
+    if (isScoped(this.#scope)) throw new BlindfoldError('REQUEST_REFUSED', `${what}: a scoped handle (made with secrets or tasks globs) cannot manage the vault; use an unscoped handle`);
   }
 
   /** Releases the tasks watcher, connections and the audit trail (the core's own handle only; others share it). */
@@ -282,7 +298,7 @@ export async function assembleBlindfold(vault: Vault, assembly: Assembly): Promi
   const childValues = async (principal: Principal, names: readonly string[], reason: string) => {
     await vault.refresh();
     await suspensions.settled();
-    if (suspensions.isSuspended(principal.id)) throw suspendedRefusal(principal.id);
+    if (isStopped(suspensions, principal)) throw suspendedRefusal(principal.id);
     for (const name of names) if (!vault.has(name) || !mayUse(principal, name)) throw new BlindfoldError('SECRET_NOT_FOUND', `no secret named ${repeatable(name)}`);
     await audit.append({ action: 'secret.resolve', principal: principal.id, secrets: [...names], env: principal.env, outcome: 'ok', reason });
     audit.flush();

@@ -14,7 +14,7 @@ import { WITHHELD_NOTICE } from '../redact/wall.js';
 import type { Principal } from './authorize.js';
 import type { PartialHitAllowance } from './allowance.js';
 import type { OriginQuarantine } from './quarantine.js';
-import { suspendedRefusal, tripwireRefusal, type SuspensionList } from './suspensions.js';
+import { isStopped, suspendedRefusal, tripwireRefusal, type SuspensionList } from './suspensions.js';
 
 type Trail = Omit<AuditFields, 'action' | 'outcome'>;
 /** What judge() is handed for a value that is no answer (its view is not shown). */
@@ -55,7 +55,7 @@ export class AnswerJudge {
   judge(principal: Principal, trail: Trail, findings: Findings, placed: Set<string>, view: ResponseView): ResponseView {
     // Calls in flight when the wire tripped are not shown either: a burst of guesses judged one by
     // one would tell the right ones from the wrong ones (group testing).
-    if (this.#deps.suspensions?.isSuspended(principal.id)) throw suspendedRefusal(principal.id);
+    if (this.#deps.suspensions && isStopped(this.#deps.suspensions, principal)) throw suspendedRefusal(principal.id);
     if (this.#deps.unsafeShowPieces) findings.pieces.clear();
     const unplaced = [...findings.pieces].filter((n) => !placed.has(n));
     if (unplaced.length > 0) {

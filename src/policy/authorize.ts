@@ -18,6 +18,8 @@ export interface Principal extends Scope {
   env: string;
   /** Aborted when the principal's handle is ended (its token revoked or expired, its session closed): nothing more is sent for it. */
   ended?: AbortSignal;
+  /** The principals of the handles this one was made from (never the core's own): a suspension of any of them stops this one too. */
+  parents?: readonly string[];
 }
 
 /** What authorization reads of the vault: policy only, never a value. */

@@ -158,6 +158,11 @@ function suspendIn(state: SuspensionState, principal: string, reason: string, no
 }
 
 /** Every call of a suspended principal is refused until a human clears it. */
+/** Whether a principal is stopped: suspended itself, or made from a handle whose principal is (a child handle sheds nothing). */
+export function isStopped(list: SuspensionList, principal: { id: string; parents?: readonly string[] }): boolean {
+  return list.isSuspended(principal.id) || (principal.parents ?? []).some((id) => list.isSuspended(id));
+}
+
 export function suspendedRefusal(principal: string): BlindfoldError {
   // Agent-facing: who decides, never the command (an agent must not learn how to lift its own suspension).
   return new BlindfoldError('PRINCIPAL_SUSPENDED', `${principal} is suspended after a tripwire hit; nothing is sent until an admin lifts it`);

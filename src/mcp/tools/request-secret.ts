@@ -29,7 +29,7 @@ export function registerRequestSecret(server: McpServer, { blindfold, page }: To
       const asked = await blindfold.requestSecret({ name: args.name, reason: args.reason, hosts: args.hosts }, origin);
       if (asked.status !== 'pending' || !asked.id) return shaped(asked, false);
       // One short wait in all, for the client and the human (an SDK client gives up on a call after 60 s): later calls poll.
-      const { waitMs } = blindfold.secretRequests.limits;
+      const waitMs = blindfold.secretRequestWaitMs;
       const until = Date.now() + waitMs;
       const elicited = canElicit && asked.link ? await elicit(server, asked, waitMs, extra.requestId) : false;
       return shaped(await blindfold.pollSecretRequest(asked.id, origin, Math.max(0, until - Date.now())), elicited);
