@@ -10,7 +10,8 @@ import { pinnedResolver, type Resolver } from './egress/connector.js';
 import { forwardLogs, type LogSink } from './log.js';
 import { BlindfoldError } from './errors.js';
 import { mayUse, type Principal } from './policy/authorize.js';
-import { checkGlobs, isScoped, taskInScope } from './policy/scope.js';
+import { isScoped, taskInScope } from './policy/scope.js';
+import { narrowedPrincipal, type HandleScope } from './policy/handle-scope.js';
 import { withVisibleNames } from './redact/spans.js';
 import { AdminCore, type Admin } from './admin.js';
 import { readyTrail, type AuditTrail } from './audit/trail.js';
@@ -30,6 +31,7 @@ import { repeatable } from './echo.js';
 import { PrincipalSlot } from './principal-slot.js';
 
 export { PrincipalSlot } from './principal-slot.js';
+export type { HandleScope } from './policy/handle-scope.js';
 import { SecretRequests, type AskInput, type RequestAnswer, type RequestLimits } from './requests.js';
 
 export interface OpenBlindfoldOptions {
@@ -84,22 +86,6 @@ export interface BlindfoldCore {
   release(): Promise<void>;
 }
 
-/** What `as(...)` narrows a handle to (SPEC §8): who it is, its environment, what it may see. */
-export interface HandleScope {
-  /** Recorded verbatim as the audit principal and the key of suspensions and limits (e.g. `token:ci-bot`). */
-  principal: string;
-  /** Environment its values come from; default the parent handle's. */
-  env?: string;
-  /** Secret-name globs (`*`, `?`); default every secret the parent handle sees. */
-  secrets?: string[];
-  /** Task-name globs; default every task the parent sees whose secrets are all in scope. */
-  tasks?: string[];
-  /** Once aborted, the handle sends nothing more: a task's next step and calls waiting for a slot are refused. */
-  signal?: AbortSignal;
-}
-
-const PRINCIPAL_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
-
 type ChildValues = (names: readonly string[], reason: string) => Promise<Map<string, string>>;
 /** Kept off the handle: nothing that holds a handle (an agent runtime's code) can ask it for a value. */
 const CHILD_VALUES = new WeakMap<Blindfold, ChildValues>();
@@ -141,18 +127,7 @@ export class Blindfold {
 
   /** A handle for another principal on the same core, never wider than this one. */
   as(scope: HandleScope): Blindfold {
-    if (typeof scope?.principal !== 'string' || !PRINCIPAL_ID.test(scope.principal)) {
-      throw new BlindfoldError('BAD_INPUT', 'principal: letters, digits, _ . : and - (at most 128; not repeated here)');
-    }
-    const parent = this.principal;
-    const [secrets, tasks] = [checkGlobs(scope.secrets, 'secrets'), checkGlobs(scope.tasks, 'tasks')];
-    const env = scope.env === undefined ? parent.env : resolveEnvironment(scope.env);
-    // Only the core's own handle chooses an environment: a handle fixed to development never makes one for production.
-    if (!this.#owner && env !== parent.env) throw new BlindfoldError('BAD_ENVIRONMENT', 'env: a handle made from another handle keeps its environment; only the handle openBlindfold returned chooses another');
-    // A suspension of this handle's principal (or of one it was made from) stops the new one too.
-    const parents = this.#owner ? undefined : [parent.id, ...(parent.parents ?? [])];
-    const ended = scope.signal && parent.ended ? AbortSignal.any([scope.signal, parent.ended]) : (scope.signal ?? parent.ended);
-    const principal: Principal = { id: scope.principal, env, ...(secrets ? { secrets } : {}), ...(tasks ? { tasks } : {}), ...(isScoped(parent) ? { within: parent } : {}), ...(ended ? { ended } : {}), ...(parents ? { parents } : {}) };
+    const principal = narrowedPrincipal(this.principal, scope, this.#owner);
     return new Blindfold(this.#core, principal, false);
   }
 
