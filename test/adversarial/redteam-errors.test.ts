@@ -13,8 +13,7 @@ import { setSecret } from '../helpers/adversarial.js';
 import { closeHomes, listenOn } from '../helpers/upstream.js';
 
 // Bound elsewhere and never placed by the agent. Lowercase hex (the redactor folds case); the
-// first four secret characters come early in the enumeration so the search below stays short (the
-// enumeration itself is complete: 16^4 / 3 calls at worst).
+// first four secret characters come early in the enumeration so the search below stays short.
 const OTHER = 'sk_live_0a3f9c2e7b1d8a4c6e0f5b9d2a7c3e1f8b';
 const KEY = 'rt-errors-Qz7Xv2Lp9Rt4Mn8Bc3Hd6';
 const HEX = '0123456789abcdef';
@@ -76,7 +75,10 @@ describe('redteam: error messages mark a guess in place (no tripwire, no allowan
     let calls = 0;
     // The first window: the public prefix and 4 secret characters, three candidates per 40-character header.
     let known = '';
-    for (let n = 0; n < 16 ** 4 && known === ''; n += 3) {
+    // Candidates past the right one cannot hit (no other value shares them): the search stops a few
+    // batches after the right one's, where the full enumeration would have found it.
+    const past = parseInt(OTHER.slice(8, 12), 16) + 30;
+    for (let n = 0; n < Math.min(16 ** 4, past) && known === ''; n += 3) {
       const batch = [n, n + 1, n + 2].map((k) => `sk_live_${k.toString(16).padStart(4, '0')}`);
       calls++;
       const r = await ask(s, batch.join(''));
