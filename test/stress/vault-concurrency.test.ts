@@ -1,8 +1,9 @@
 // Many writers at once (SPEC §8, §11): no update is lost. Crashes inside writes: vault-crash.test.ts.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CLI, modeOf, runCli, tempHome, type TempHome } from '../helpers/cli.js';
+import { modeOf, REPO, runCli, tempHome, type TempHome } from '../helpers/cli.js';
 
 let t: TempHome;
 beforeEach(() => {
@@ -11,16 +12,30 @@ beforeEach(() => {
 });
 afterEach(() => t.cleanup());
 
-/** A shell loop would hide exit codes; a small node driver runs N sets in sequence and reports each. */
+/**
+ * One writer process: opens the vault through the built library (the admin operations the CLI's
+ * `set` runs) and makes its sets one after another, reporting each. The processes, their file
+ * locks and their one audit chain are what is under test; a CLI process per set would spend the
+ * run starting Node (800 starts took three minutes on CI's two cores).
+ */
 function writerScript(prefix: string, count: number): string {
   return `
-    const { spawnSync } = require('node:child_process');
-    for (let i = 0; i < ${count}; i++) {
-      const name = '${prefix}_' + i;
-      const r = spawnSync(process.execPath, [${JSON.stringify(CLI)}, 'set', name, '--host', 'api.example.com'],
-        { input: 'value-of-' + name + '-0123456789abcdef', encoding: 'utf8' });
-      process.stdout.write(JSON.stringify({ name, code: r.status }) + '\\n');
-    }`;
+    (async () => {
+      const { openBlindfold } = await import(${JSON.stringify(pathToFileURL(join(REPO, 'dist/open.js')).href)});
+      const core = await openBlindfold({ principal: 'writer-${prefix}' });
+      for (let i = 0; i < ${count}; i++) {
+        const name = '${prefix}_' + i;
+        let code = 0;
+        try {
+          await core.admin.set({ name, value: 'value-of-' + name + '-0123456789abcdef', hosts: ['api.example.com'] });
+        } catch (err) {
+          code = 1;
+          process.stderr.write(String(err && err.code) + '\\n');
+        }
+        process.stdout.write(JSON.stringify({ name, code }) + '\\n');
+      }
+      await core.close();
+    })();`;
 }
 
 describe('concurrent writers', () => {
