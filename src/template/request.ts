@@ -68,13 +68,22 @@ export interface UrlParts {
 const AUTHORITY_REFUSAL = 'secrets can never be placed in the scheme, host, port or user info of a URL (the destination must be literal)';
 const EXPRESSION = /<(secrets|inputs|steps)\./;
 
+/**
+ * Where the text is split must be where the URL parser splits it: `http:host/…`, `http:/host`,
+ * `http:\\host` and `://` later in the text are all one URL to the parser, so only a URL that
+ * literally starts with its scheme and `//` is split, and one holding a tab or a line break (which the
+ * parser drops wherever they are) is refused.
+ */
+const LITERAL_START = /^https?:\/\//i;
+
 export function splitUrlTemplate(url: string): UrlParts {
-  const schemeEnd = url.indexOf('://');
   const firstExpr = url.search(EXPRESSION);
-  if (schemeEnd < 0) {
+  if (!LITERAL_START.test(url)) {
     if (firstExpr >= 0) throw new BlindfoldError('PLACEMENT_NOT_ALLOWED', AUTHORITY_REFUSAL);
     throw new BlindfoldError('BAD_INPUT', 'the url must be absolute, starting with http:// or https://');
   }
+  if (/[\t\n\r]/.test(url)) throw new BlindfoldError('BAD_INPUT', 'the url must not hold tabs or line breaks');
+  const schemeEnd = url.indexOf('://');
   // Special schemes treat "\" like "/", so the authority ends at the first of / \ ? #.
   const rest = url.slice(schemeEnd + 3);
   const authorityLength = rest.search(/[/\\?#]/);
