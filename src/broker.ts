@@ -88,6 +88,7 @@ export interface BrokerOptions {
 type RequestTrail = Omit<AuditFields, 'action' | 'outcome'> & { env: string };
 
 const NOTHING_INDEXED = new Redactor();
+const QUARANTINED = 'is quarantined: its answers tripped the wire, so nothing is sent there until an admin reviews it';
 
 export class Broker {
   readonly #vault: Vault;
@@ -178,12 +179,9 @@ export class Broker {
       await this.#index.complete();
       if (options.task) await this.#refuseIfSuspended(principal);
       else await this.#screen(principal, input);
-      const dispatcher = await this.#egress.dispatcherFor(principal);
       const request = parseRequest(input);
       trail.origin = request.target.origin;
-      if (this.#quarantine?.isQuarantined(trail.origin)) {
-        throw new BlindfoldError('HOST_NOT_ALLOWED', 'this origin is quarantined: its answers tripped the wire, so nothing is sent there until an admin reviews it');
-      }
+      if (this.#quarantine?.isQuarantined(trail.origin)) throw new BlindfoldError('HOST_NOT_ALLOWED', `this origin ${QUARANTINED}`);
       // As sent on the wire (percent-encoded), never decoded: a decoded path would carry the
       // agent's control characters into an admin's terminal.
       trail.path = pathForTrail(request.target.pathname);
@@ -198,11 +196,12 @@ export class Broker {
       countUse(usage, secrets);
       sent = true;
       const exchange = await sendFollowingRedirects(outgoing, {
-        dispatcher,
+        dispatcher: () => this.#egress.dispatcherFor(principal),
         timeoutMs: request.timeoutMs,
         readLimit: request.maxBytes + this.#redactor.longestPattern + 4,
         isOriginOptedIn: (origin) => this.#egress.optedIn(principal, origin),
-        refuseHop: (first, next) => redirectRefusal(secrets, first, next),
+        // A quarantined origin is refused on every hop, not only as the first URL.
+        refuseHop: (first, next) => redirectRefusal(secrets, first, next) ?? (this.#quarantine?.isQuarantined(next.origin) ? `the redirect's origin ${QUARANTINED}` : undefined),
       });
       const { response, url, ...redirects } = exchange;
       const presented = await presentResponse(this.#redactor, response, request.maxBytes, this.#egress.allowsRange(url.origin), url.toString());
@@ -211,7 +210,7 @@ export class Broker {
       const shownUrl = screen(this.#redactor, url.toString(), into).text;
       if (redirects.redirectNotFollowed !== undefined) redirects.redirectNotFollowed = screen(this.#redactor, redirects.redirectNotFollowed, into).text;
       const placed = new Set([...trail.secrets, ...(options.exchange ?? [])]);
-      const shown = this.#judge.judge(principal, trail, presented.findings, placed, presented.view);
+      const shown = this.#judge.judge(principal, trail, presented.findings, placed, presented.view, url.origin);
       const result: HttpResult = { ...shown, url: shown.withheld && presented.findings.pieces.size > 0 ? request.target.origin : shownUrl, durationMs: round(performance.now() - started), ...redirects };
       await this.#recordAfter({ ...trail, action: 'request.sent', outcome: 'ok', status: result.status, durationMs: result.durationMs });
       if (logger().isLevelEnabled('debug')) logger().debug({ ...trail, status: result.status, durationMs: result.durationMs }, 'request sent');

@@ -5,13 +5,19 @@
  */
 import { BlindfoldError } from '../errors.js';
 import { EventEmitter } from 'node:events';
+import type { Dispatcher } from 'undici';
 import { send, type Deadline, type OutgoingRequest, type RawResponse, type SendOptions } from './client.js';
 import { assertUrlAllowedBeforeDns } from './connector.js';
 
 export const MAX_REDIRECTS = 5;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
-export interface RedirectOptions extends Omit<SendOptions, 'signal'> {
+export interface RedirectOptions extends Omit<SendOptions, 'signal' | 'dispatcher'> {
+  /**
+   * The pool for the principal's opt-ins as they are now, taken afresh for every hop: an opt-in
+   * an admin withdrew while the first hop was in flight opens no later hop.
+   */
+  dispatcher: () => Promise<Dispatcher>;
   /** Deadline for the whole exchange, every hop included. */
   timeoutMs: number;
   isOriginOptedIn: (origin: string) => boolean;
@@ -43,18 +49,18 @@ export async function sendFollowingRedirects(request: OutgoingRequest, options: 
   const timer = setTimeout(() => deadline.expire(), options.timeoutMs);
   timer.unref();
   try {
-    return await follow(request, { ...options, signal: deadline });
+    return await follow(request, options, deadline);
   } finally {
     clearTimeout(timer);
   }
 }
 
-async function follow(request: OutgoingRequest, options: RedirectOptions & SendOptions): Promise<Exchange> {
+async function follow(request: OutgoingRequest, options: RedirectOptions, signal: Deadline): Promise<Exchange> {
   const first = request.url;
   let redirects = 0;
   for (;;) {
     assertUrlAllowedBeforeDns(request.url, options.isOriginOptedIn);
-    const response = await send(request, options);
+    const response = await send(request, { readLimit: options.readLimit, signal, dispatcher: await options.dispatcher() });
     const location = response.headers.location;
     if (!REDIRECT_STATUSES.has(response.status) || !location) return { response, url: request.url, redirects };
     let next: URL;

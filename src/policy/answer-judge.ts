@@ -52,7 +52,7 @@ export class AnswerJudge {
    * answer and spends the principal's allowance; a scan limit withholds what it could not vouch
    * for. The agent sees one notice whatever the cause; the cause goes to the audit trail.
    */
-  judge(principal: Principal, trail: Trail, findings: Findings, placed: Set<string>, view: ResponseView): ResponseView {
+  judge(principal: Principal, trail: Trail, findings: Findings, placed: Set<string>, view: ResponseView, answeredBy = trail.origin): ResponseView {
     // Calls in flight when the wire tripped are not shown either: a burst of guesses judged one by
     // one would tell the right ones from the wrong ones (group testing).
     if (this.#deps.suspensions && isStopped(this.#deps.suspensions, principal)) throw suspendedRefusal(principal.id);
@@ -62,7 +62,9 @@ export class AnswerJudge {
       // The request already left; the answer is not shown and the principal stops here.
       this.#deps.suspensions?.suspend(principal.id, 'a piece of a value it was not given came back in an answer (tripwire)');
       this.#deps.later(async () => {
-        if (trail.origin) await this.#deps.quarantine?.recordTrip(trail.origin);
+        // Against the origin that answered (the last hop), not the first URL: an open redirect on an
+        // honest API would otherwise get that API quarantined for everyone.
+        if (answeredBy) await this.#deps.quarantine?.recordTrip(answeredBy);
         await this.#deps.record({ ...trail, action: 'request.attack', outcome: 'denied', reason: 'a piece of a secret not placed in this exchange came back in the answer' });
       });
       throw tripwireRefusal(principal.id);

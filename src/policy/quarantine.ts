@@ -41,7 +41,10 @@ export interface OriginQuarantine {
 const stateSchema = z.record(z.string(), z.object({ trips: z.number().int().positive(), firstTrip: z.string(), quarantinedSince: z.string().optional() }));
 type QuarantineState = z.infer<typeof stateSchema>;
 
-/** `scheme://host[:port]` as URL spells it (lower case, default port dropped), from an origin or any URL. */
+/**
+ * `scheme://host[:port]` as URL spells it (lower case, default port dropped, no trailing dot: DNS
+ * reads `planted.example.` as `planted.example`), from an origin or any URL.
+ */
 export function normalOrigin(originOrUrl: string): string {
   let url: URL;
   try {
@@ -50,7 +53,7 @@ export function normalOrigin(originOrUrl: string): string {
     throw new BlindfoldError('BAD_INPUT', 'an origin is a URL such as https://api.example.com or http://127.0.0.1:8080');
   }
   if (url.origin === 'null') throw new BlindfoldError('BAD_INPUT', 'an origin is an http(s) URL such as https://api.example.com');
-  return url.origin;
+  return url.hostname.endsWith('.') ? `${url.protocol}//${url.hostname.replace(/\.+$/, '')}${url.port ? `:${url.port}` : ''}` : url.origin;
 }
 
 export class TripQuarantine implements OriginQuarantine {

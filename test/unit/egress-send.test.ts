@@ -44,7 +44,7 @@ afterAll(async () => {
 const send = (path: string, timeoutMs = 30_000, readLimit = 1 << 20) =>
   sendFollowingRedirects(
     { method: 'GET', url: new URL(`${origin}${path}`), headers: {} },
-    { dispatcher, timeoutMs, readLimit, isOriginOptedIn: (o) => o === origin, refuseHop: () => undefined },
+    { dispatcher: async () => dispatcher, timeoutMs, readLimit, isOriginOptedIn: (o) => o === origin, refuseHop: () => undefined },
   );
 
 describe('sending', () => {
