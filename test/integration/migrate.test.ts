@@ -63,7 +63,10 @@ async function rowsText(database: string): Promise<string> {
       ['blindfold_audit', 'seq'],
       ['blindfold_audit_notices', 'id'],
     ];
-    return (await Promise.all(tables.map(async ([t, key]) => JSON.stringify((await client.query(`SELECT * FROM ${t} ORDER BY ${key}`)).rows)))).join('\n');
+    // One query at a time: a pg client runs one (pg@9 refuses a second one in flight).
+    const rows: string[] = [];
+    for (const [t, key] of tables) rows.push(JSON.stringify((await client.query(`SELECT * FROM ${t} ORDER BY ${key}`)).rows));
+    return rows.join('\n');
   } finally {
     await client.end();
   }

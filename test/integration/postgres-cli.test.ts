@@ -31,7 +31,9 @@ async function allRowsText(): Promise<string> {
   await client.connect();
   try {
     const tables = ['blindfold_vault', 'blindfold_records', 'blindfold_changes', 'blindfold_audit', 'blindfold_audit_notices'];
-    const rows = await Promise.all(tables.map(async (t) => JSON.stringify((await client.query(`SELECT * FROM ${t}`)).rows)));
+    // One query at a time: a pg client runs one (pg@9 refuses a second one in flight).
+    const rows: string[] = [];
+    for (const t of tables) rows.push(JSON.stringify((await client.query(`SELECT * FROM ${t}`)).rows));
     return rows.join('\n');
   } finally {
     await client.end();
