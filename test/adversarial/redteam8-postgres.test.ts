@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, runCliAsync, tempHome, type TempHome } from '../helpers/cli.js';
-import { connectHttp, mcpHeaders, rawRequest, startHttpServer, toolCall, type HttpServerProcess, type HttpSession } from '../helpers/http-server.js';
+import { connectHttp, INITIALIZE, mcpHeaders, rawRequest, startHttpServer, toolCall, type HttpServerProcess, type HttpSession } from '../helpers/http-server.js';
 import { freshDatabase } from '../helpers/postgres-db.js';
 import { getPage, teamLogin } from '../helpers/redteam7-page.js';
 import { tcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
@@ -50,6 +50,19 @@ function createToken(name: string, ...flags: string[]): string {
   const r = runCli(['token', 'create', name, ...flags], { env: b.env });
   expect(r.code, r.stderr).toBe(0);
   return (tokens[name] = TOKEN.exec(r.stdout)![0]);
+}
+
+/**
+ * A session opened by hand (initialize, initialized): unlike the SDK's client it opens no GET
+ * stream afterwards, whose own rate query could reach the proxy after a trap was armed for a call.
+ */
+async function quietHeaders(server: HttpServerProcess, name: string): Promise<Record<string, string>> {
+  const init = await rawRequest(server.url, { headers: mcpHeaders(tokens[name]), body: INITIALIZE });
+  expect(init.status, init.body).toBe(200);
+  const h = mcpHeaders(tokens[name], { 'mcp-session-id': String(init.headers['mcp-session-id']), 'mcp-protocol-version': '2025-06-18' });
+  const done = await rawRequest(server.url, { headers: h, body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }) });
+  expect(done.status, done.body).toBe(202);
+  return h;
 }
 
 async function callHeaders(server: HttpServerProcess, name: string): Promise<Record<string, string>> {
@@ -135,7 +148,7 @@ describe("redteam8: a token's --rate in PostgreSQL (held)", () => {
 
   for (const forward of [false, true]) {
     it(`the rate's query cut ${forward ? 'after the database took it' : 'before it reached the database'}: 503, nothing sent upstream; the next call passes`, async () => {
-      const h = await callHeaders(A, N.cut);
+      const h = await quietHeaders(A, N.cut);
       const call = (id: number) => rawRequest(A.url, { headers: h, body: toolCall(id, 'http_request', { method: 'GET', url: `${upstream.url}/rt8`, headers: { 'x-api-key': '<secrets.RT8_KEY>' } }) });
       const hits = upstreamHits;
       proxy.cutOn('blindfold_rates', forward);
