@@ -44,6 +44,15 @@ export function pieces(text: string): Array<[number, number]> {
 }
 
 /**
+ * The same characters in a string of their own: a slice of a larger string (or a rope) is read
+ * through an indirection on every charCodeAt, and the decoders read each character of a piece
+ * several times (a third of their time on a sliced piece). One copy, at memory speed.
+ */
+export function flat(s: string, ascii: boolean): string {
+  return ascii ? Buffer.from(s, 'latin1').toString('latin1') : Buffer.from(s, 'utf16le').toString('utf16le');
+}
+
+/**
  * Marks whole occurrences: runs of one name that overlap in the original text, or that only a line
  * break (with its indentation) parts, form a chain, and a chain holding a run that starts at a
  * stretch's head and a run that ends at that stretch's last window holds the whole stretch (a
@@ -96,6 +105,56 @@ export function newWindowStretches(v: View, input: string): number[] {
     else out.push(a, b);
   }
   return out;
+}
+
+/**
+ * Where the next piece must start (in this piece's coordinates) so that it holds the last units
+ * before `boundary` (where it would start anyway) of every view that takes padding out and runs up
+ * to it: a window that crosses the boundary has fewer than W of its units before it, and a view
+ * that takes padding out (zero-width characters, tags) can put them further back than any fixed overlap.
+ * Dense text asks for a few characters more; a thin spread asks for as far as its units lie.
+ */
+/** Views whose own decoder takes padding out: tags and comments (markup), zero-width and format characters (fold), NULs. */
+const PADDING_REMOVED = /^(?:markup|fold|nul)(?:<|$)/;
+/**
+ * Units of such a view the next piece must hold: a window of a later layer can need more of them
+ * than W (16 base64 characters, 24 hex digits, 36 percent-escaped bytes make 12).
+ */
+const TAIL_UNITS = 3 * WINDOW;
+/** Raw characters per unit that any view may spend without taking padding out (an escape), W of them. */
+const PIECE_OVERLAP_UNITS = 64 * WINDOW;
+
+export function tailReach(views: readonly View[], boundary: number): number {
+  let reach = Infinity;
+  for (const { text, start, sources, kind } of views) {
+    // Only a view that took padding out can spread a window thin (views decoded from it are read
+    // again by the next piece from the units it holds); elsewhere the usual overlap holds every
+    // window that crosses the boundary.
+    if (start === null || !PADDING_REMOVED.test(kind)) continue;
+    if (!sources || sources.length === 0) continue;
+    let last = text.length - 1;
+    while (last >= 0 && (start[last]! < 0 || start[last]! >= boundary)) last--;
+    if (last < 0) continue;
+    let first = last;
+    while (last - first < TAIL_UNITS - 1 && first > 0 && start[first - 1]! >= 0) first--;
+    // Thin because this view took padding out between them up to the boundary (not because the
+    // view it was decoded from is thin there: a decoding's text stretches among binary bytes).
+    const from = start[first]!;
+    if (boundary - from > PIECE_OVERLAP_UNITS && removedWithin(sources, from, boundary) >= boundary - from - PIECE_OVERLAP_UNITS) reach = Math.min(reach, from);
+  }
+  return reach;
+}
+
+/** Characters of [from, to) inside the view's own removals (its sources, in order). */
+function removedWithin(sources: Int32Array, from: number, to: number): number {
+  let n = 0;
+  for (let k = sources.length - 2; k >= 0; k -= 2) {
+    const a = Math.max(sources[k]!, from);
+    const b = Math.min(sources[k + 1]!, to);
+    if (b > a) n += b - a;
+    if (sources[k + 1]! <= from) break;
+  }
+  return n;
 }
 
 /** Whether text[a, b) is one line break with blanks around it (a wrap): at most a few characters. */

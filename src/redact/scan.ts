@@ -16,7 +16,7 @@
 import { bucketHash, checkHash, foldedWord, type HashKeys, shiftFor, WINDOW } from './fingerprints.js';
 import { clearUnits, lowerUnit, unitsOf } from './lowercase.js';
 import { type Span, wholePairs } from './spans.js';
-import { DECODE_PIECE, markWhole, newWindowStretches, pieces } from './occurrences.js';
+import { DECODE_PIECE, flat, markWhole, newWindowStretches, pieces, tailReach } from './occurrences.js';
 import { RECHECK_MIX, type FingerprintTable } from './table.js';
 import { pieceEnd } from './views/compressed-extent.js';
 import { asciiBase64RunStarts, base64RunStarts, BLOCK_WALK_MIN, BREAK, clearDecoderScratch, decodedViews, DEFAULT_LIMITS, identityView, type DecodedViews, type DecodeLimits, type View } from './views/index.js';
@@ -51,6 +51,8 @@ export interface ScanResult {
 
 /** Text a piece's decoding also sees on each side (so a spelling across a cut is found whole). */
 const PIECE_OVERLAP = WINDOW * 64;
+/** Furthest a piece reaches back for a thinly spread window of the piece before; beyond, withheld. */
+const MAX_REACH = 4 * DECODE_PIECE;
 
 /** Scan state for one call (nothing scanned outlives the call in a module variable). */
 interface RunState {
@@ -107,13 +109,19 @@ export function* scanSteps(keys: HashKeys, table: FingerprintTable, text: string
   const unscanned: Array<[number, number]> = [];
   const options = { context: CONTEXT, minBase64, minHex: Math.min(24, table.minLength * 2), minWindow: table.minLength };
   const cut = pieces(text);
+  let reach = Infinity; // where the next piece must start: a thin window of this one runs into it
   for (const [a, b] of cut) {
     // Only a text of several pieces pauses (a header or a small body costs no turn of the loop).
     if (cut.length > 1) yield;
     // Another scan may have run meanwhile: the bit set is this table's again.
     recheck = table.recheck;
     recheckShift = table.recheckShift;
-    const from = Math.max(0, a - PIECE_OVERLAP);
+    let from = Math.max(0, a - PIECE_OVERLAP);
+    if (reach < from) {
+      // Units further back than a piece may reach cannot be joined with this piece's: withheld.
+      if (reach < a - MAX_REACH) unscanned.push([reach, a - MAX_REACH]);
+      from = Math.max(0, reach, a - MAX_REACH);
+    }
     // A compressed run begun in this piece is inflated whole (./views/compressed-extent), or withheld past its bound.
     const extent = pieceEnd(text, from, Math.min(text.length, b + PIECE_OVERLAP));
     const to = extent.end;
@@ -136,6 +144,7 @@ export function* scanSteps(keys: HashKeys, table: FingerprintTable, text: string
       decoded = { views: [], complete: false };
     }
     if (!decoded.complete) unscanned.push([from, to]);
+    reach = to < text.length ? from + tailReach(decoded.views, b - PIECE_OVERLAP - from) : Infinity;
     run.offset = from;
     for (const v of decoded.views) {
       const u = unitsOf(v.text);
@@ -151,15 +160,6 @@ export function* scanSteps(keys: HashKeys, table: FingerprintTable, text: string
   for (const h of hits) wholePairs(text, [h]);
   markWhole(table, hits, text);
   return { hits, unscanned };
-}
-
-/**
- * The same characters in a string of their own: a slice of a larger string (or a rope) is read
- * through an indirection on every charCodeAt, and the decoders read each character of a piece
- * several times (a third of their time on a sliced piece). One copy, at memory speed.
- */
-function flat(s: string, ascii: boolean): string {
-  return ascii ? Buffer.from(s, 'latin1').toString('latin1') : Buffer.from(s, 'utf16le').toString('utf16le');
 }
 
 /** Hashes every window of `len` units of `v` in `u[lo, n)` and records the original span of each one in the index. */
