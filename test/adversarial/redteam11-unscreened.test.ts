@@ -6,7 +6,8 @@
 // requestSecret) only inside that handler, on the parsed arguments. So a guess in
 //  - the tool name ("MCP error -32602: Tool <name> not found"),
 //  - an argument that fails the schema (zod's path quotes record keys: "... at headers.<key>"),
-//  - an argument key the schema does not know (zod strips it before the handler sees it),
+//  - an argument key the schema does not know (zod strips it before the handler sees it), or a
+//    header named `__proto__` (the record zod builds drops a string set on `__proto__`),
 // is echoed back verbatim (the first two) and never trips the wire: no refusal, no request.attack,
 // no suspension (promise 4a: "secret material in what an agent sends ... suspends"; the runner's
 // own comment in src/tasks/runner.ts says schema errors must come after the screen for this reason).
@@ -53,6 +54,11 @@ describe('redteam11: a guess the SDK handles before the tool handler trips the w
   it('in a header name whose value fails the schema', async () => {
     const { first, next } = await guessedThen((s) => s.call('http_request', { method: 'GET', url: `${up.url}/x`, headers: { [GUESS]: 5 } }));
     expect(survivingWindow(first, KEY), first).toBeNull();
+    expect(next).toContain('PRINCIPAL_SUSPENDED');
+  });
+
+  it('in a header named __proto__ (the parsed record drops it)', async () => {
+    const { next } = await guessedThen((s) => s.call('http_request', JSON.parse(`{"method":"GET","url":"${up.url}/x","headers":{"__proto__":"${GUESS}"}}`) as Record<string, unknown>));
     expect(next).toContain('PRINCIPAL_SUSPENDED');
   });
 
