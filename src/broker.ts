@@ -148,6 +148,7 @@ export class Broker {
   /** What `principal` may use, sorted by name: all, or one page (usage joined to that page only: 100,000 names are cheap, not their copies). */
   async listSecrets(principal: Principal, filter?: string, page?: { limit?: number | undefined; cursor?: string | undefined }): Promise<ListingPage<SecretListing>> {
     await this.#vault.refresh();
+    await this.refuseIfStopped(principal);
     const usage = this.#usage;
     const matching = inScope(this.#vault.list(), principal, filter);
     const chosen: { items: readonly SecretInfo[]; total: number; nextCursor?: string } = page ? pageOf(matching, page.limit, page.cursor) : { items: matching, total: matching.length };
@@ -177,7 +178,7 @@ export class Broker {
     try {
       await this.#vault.refresh();
       await this.#index.complete();
-      if (options.task) await this.#refuseIfSuspended(principal);
+      if (options.task) await this.refuseIfStopped(principal);
       else await this.#screen(principal, input);
       const request = parseRequest(input);
       trail.origin = request.target.origin;
@@ -269,8 +270,10 @@ export class Broker {
 
   /** The tripwire on a vault already refreshed and an index already complete. */
   async #screen(principal: Principal, agentInput: unknown): Promise<void> {
-    await this.#refuseIfSuspended(principal);
+    await this.refuseIfStopped(principal);
     await this.#judge.screenInput(principal, this.#redactor, agentInput);
+    // Another call of the principal tripped the wire while this input was scanned: nothing is sent.
+    this.#judge.refuseInFlight(principal);
   }
 
   /** Runs bookkeeping after the reply, in order; a failure is logged (the answer already left). */
@@ -278,7 +281,8 @@ export class Broker {
     this.#bookkeeping = this.#bookkeeping.then(work).catch((err) => logger().error({ code: (err as BlindfoldError).code }, 'hit bookkeeping failed'));
   }
 
-  async #refuseIfSuspended(principal: Principal): Promise<void> {
+  /** Refuses a call of a suspended (or ended) principal: every call, listings and polls included. */
+  async refuseIfStopped(principal: Principal): Promise<void> {
     // Bookkeeping of the last answer (an allowance spent past its end) lands before the next call.
     await this.#bookkeeping;
     if (this.#suspensions && isStopped(this.#suspensions, principal)) throw suspendedRefusal(principal.id);

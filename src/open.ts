@@ -183,7 +183,8 @@ export class Blindfold {
   }
 
   /** A request this principal made: answered only to it. */
-  pollSecretRequest(id: string, page?: string, waitMs?: number): Promise<RequestAnswer> {
+  async pollSecretRequest(id: string, page?: string, waitMs?: number): Promise<RequestAnswer> {
+    await this.#core.broker.refuseIfStopped(this.principal);
     return this.#core.requests.poll(this.principal, id, page, waitMs);
   }
 

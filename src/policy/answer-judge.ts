@@ -14,7 +14,7 @@ import { WITHHELD_NOTICE } from '../redact/wall.js';
 import type { Principal } from './authorize.js';
 import type { PartialHitAllowance } from './allowance.js';
 import type { OriginQuarantine } from './quarantine.js';
-import { isStopped, suspendedRefusal, tripwireRefusal, type SuspensionList } from './suspensions.js';
+import { isStopped, tripwireRefusal, type SuspensionList } from './suspensions.js';
 
 type Trail = Omit<AuditFields, 'action' | 'outcome'>;
 /** What judge() is handed for a value that is no answer (its view is not shown). */
@@ -53,9 +53,10 @@ export class AnswerJudge {
    * for. The agent sees one notice whatever the cause; the cause goes to the audit trail.
    */
   judge(principal: Principal, trail: Trail, findings: Findings, placed: Set<string>, view: ResponseView, answeredBy = trail.origin): ResponseView {
-    // Calls in flight when the wire tripped are not shown either: a burst of guesses judged one by
-    // one would tell the right ones from the wrong ones (group testing).
-    if (this.#deps.suspensions && isStopped(this.#deps.suspensions, principal)) throw suspendedRefusal(principal.id);
+    // Calls in flight when the wire tripped are not shown either, and are answered as the call that
+    // tripped: a burst of guesses judged one by one would tell the right ones from the wrong ones
+    // (group testing).
+    this.refuseInFlight(principal);
     if (this.#deps.unsafeShowPieces) findings.pieces.clear();
     const unplaced = [...findings.pieces].filter((n) => !placed.has(n));
     if (unplaced.length > 0) {
@@ -118,6 +119,9 @@ export class AnswerJudge {
    * guess (hidden) from a wrong one (shown), call after call.
    */
   failure(principal: Principal, redactor: Redactor, err: unknown, trail: Trail, placed: Set<string>, sent: boolean): BlindfoldError {
+    // A call that fails for a reason of its own while another call of the principal trips the wire
+    // ends like the others in flight (its own message would mark it a wrong guess).
+    if (!(err instanceof BlindfoldError && (err.code === 'PRINCIPAL_SUSPENDED' || err.code === 'REQUEST_REFUSED')) && this.#stopped(principal)) return tripwireRefusal(principal.id);
     const found = { pieces: new Set<string>(), names: new Set<string>() };
     const scrubbed = scrubError(redactor, err, found);
     if (sent && found.pieces.size > 0) this.judge(principal, trail, { pieces: found.pieces, limited: false, partial: false }, placed, NO_VIEW);
@@ -128,6 +132,15 @@ export class AnswerJudge {
       throw tripwireRefusal(principal.id);
     }
     return scrubbed;
+  }
+
+  /** A call under way when its principal was stopped (by another call's trip) ends as the tripping call did. */
+  refuseInFlight(principal: Principal): void {
+    if (this.#stopped(principal)) throw tripwireRefusal(principal.id);
+  }
+
+  #stopped(principal: Principal): boolean {
+    return this.#deps.suspensions !== undefined && isStopped(this.#deps.suspensions, principal);
   }
 
   /**

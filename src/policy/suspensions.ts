@@ -157,22 +157,26 @@ function suspendIn(state: SuspensionState, principal: string, reason: string, no
   return { next: state, result: undefined };
 }
 
-/** Every call of a suspended principal is refused until a human clears it. */
 /** Whether a principal is stopped: suspended itself, or made from a handle whose principal is (a child handle sheds nothing). */
 export function isStopped(list: SuspensionList, principal: { id: string; parents?: readonly string[] }): boolean {
   return list.isSuspended(principal.id) || (principal.parents ?? []).some((id) => list.isSuspended(id));
 }
 
+/** Every call of a suspended principal is refused until a human clears it. */
 export function suspendedRefusal(principal: string): BlindfoldError {
   // Agent-facing: who decides, never the command (an agent must not learn how to lift its own suspension).
   return new BlindfoldError('PRINCIPAL_SUSPENDED', `${principal} is suspended after a tripwire hit; nothing is sent until an admin lifts it`);
 }
 
-/** The tripwire's answer names no input: it must not confirm which guess matched. */
+/**
+ * The tripwire's answer names no input: it must not confirm which guess matched. It is also the
+ * answer of every call of the principal that was in flight when the wire tripped (AnswerJudge), so
+ * a burst of calls, right and wrong guesses together, is answered alike: one call tripped, all stop.
+ */
 export function tripwireRefusal(principal: string): BlindfoldError {
   return new BlindfoldError(
     'REQUEST_REFUSED',
-    `the request was refused and ${principal} is suspended: its input held secret material, which an agent can only have by guessing. ` +
+    `the request was refused and ${principal} is suspended: an input of ${principal} held secret material, which an agent can only have by guessing. ` +
       'An admin can review it and lift the suspension',
   );
 }
