@@ -32,7 +32,7 @@ import type { SecretInfo, Vault } from './vault/vault.js';
 import { pageOf, type ListingPage } from './vault/listing-page.js';
 import type { AuditTrail } from './audit/trail.js';
 import type { AuditFields } from './audit/chain.js';
-import type { Usage } from './store/audit/query.js';
+import { countUses, type Usage } from './store/audit/query.js';
 
 export type { Principal } from './policy/authorize.js';
 export type { HttpRequestInput } from './template/request.js';
@@ -181,6 +181,9 @@ export class Broker {
       if (options.task) await this.refuseIfStopped(principal);
       else await this.#screen(principal, input);
       const request = parseRequest(input);
+      // What the URL parser made of the agent's URL is input too: IDNA turns a host cut by non-ASCII
+      // letters into one Punycode run of its ASCII letters (a whole guess, joined by Blindfold).
+      if (!options.task && request.target.href !== input.url) await this.#judge.screenInput(principal, this.#redactor, request.target.href);
       trail.origin = request.target.origin;
       if (this.#quarantine?.isQuarantined(trail.origin)) throw new BlindfoldError('HOST_NOT_ALLOWED', `this origin ${QUARANTINED}`);
       // As sent on the wire (percent-encoded), never decoded: a decoded path would carry the
@@ -194,7 +197,7 @@ export class Broker {
       // On record before any value is decrypted or sent; if this throws, nothing happens (fail closed).
       if (secrets.length > 0) await this.#audit?.append({ ...trail, action: 'secret.resolve', outcome: 'ok' });
       const outgoing = this.#resolveInto(request, secrets, injected, principal.env);
-      countUse(usage, secrets);
+      countUses(usage, secrets);
       sent = true;
       const exchange = await sendFollowingRedirects(outgoing, {
         dispatcher: () => this.#egress.dispatcherFor(principal),
@@ -288,11 +291,6 @@ export class Broker {
     if (this.#suspensions && isStopped(this.#suspensions, principal)) throw suspendedRefusal(principal.id);
     if (principal.ended?.aborted) throw new BlindfoldError('REQUEST_REFUSED', 'this handle was ended (its token revoked or expired, or its session closed): nothing more is sent for it');
   }
-}
-
-function countUse(usage: Map<string, Usage>, secrets: readonly SecretInfo[]): void {
-  const now = new Date().toISOString();
-  for (const { name } of secrets) usage.set(name, { lastUsedAt: now, useCount: (usage.get(name)?.useCount ?? 0) + 1 });
 }
 
 function round(ms: number): number {

@@ -68,6 +68,12 @@ export function readAudit(path: string, filter: AuditFilter = {}): AuditEntry[] 
  * retention are counted by the usage summary their deletion left, which the newest `audit.pruned`
  * entry vouches for by hash (so no key is needed here). Unreadable trail: no figures.
  */
+/** One more use of each secret, now (a running server's figures between reads of the trail). */
+export function countUses(usage: Map<string, Usage>, secrets: Iterable<{ name: string }>): void {
+  const now = new Date().toISOString();
+  for (const { name } of secrets) usage.set(name, { lastUsedAt: now, useCount: (usage.get(name)?.useCount ?? 0) + 1 });
+}
+
 export function usageFromAudit(path: string): Map<string, Usage> {
   const usage = new Map<string, Usage>();
   try {
