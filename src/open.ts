@@ -182,6 +182,11 @@ export class Blindfold {
     return this.#core.requests.ask(this.principal, input, page);
   }
 
+  /** Screens what an agent sent as the tripwire does: a guess refuses the call and suspends this principal. */
+  screenAgentInput(input: unknown): Promise<void> {
+    return this.#core.broker.screenInput(this.principal, input);
+  }
+
   /** A request this principal made: answered only to it. */
   async pollSecretRequest(id: string, page?: string, waitMs?: number): Promise<RequestAnswer> {
     await this.#core.broker.refuseIfStopped(this.principal);

@@ -9,6 +9,7 @@ import { registerHttpRequest } from './tools/http-request.js';
 import { registerListSecrets } from './tools/list-secrets.js';
 import { registerRequestSecret } from './tools/request-secret.js';
 import { registerTasks } from './tools/tasks.js';
+import { screenCallsAsSent } from './screen-calls.js';
 
 /**
  * One McpServer per connection (stdio has one; the HTTP transport makes one per session), each
@@ -43,6 +44,7 @@ export function createServer(blindfold: Blindfold, options: CreateServerOptions 
   if (expose.has('http_request')) registerHttpRequest(server, ctx);
   if (expose.has('request_secret')) registerRequestSecret(server, ctx);
   const stopTasks = expose.has('tasks') ? registerTasks(server, ctx) : () => {};
+  screenCallsAsSent(server, blindfold);
   const stopLogs = forwardLogs(server, blindfold);
   server.server.onclose = () => {
     stopTasks();

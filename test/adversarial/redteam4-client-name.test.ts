@@ -89,7 +89,9 @@ describe('redteam4: a guess in the MCP client\'s own name, while every stdio pri
   // the client's name) it "trips the wire" again and answers REQUEST_REFUSED instead. A wrong guess
   // gets PRINCIPAL_SUSPENDED. No notification needed: the tool result itself answers, one guess per
   // connection, for as long as the home stays suspended (the agent suspended it on purpose).
-  it.fails('while stdio:* is suspended, a client named after a right guess gets the same refusal as one named after a wrong guess', async () => {
+  // Closed since every tools/call is screened as sent, before the SDK reads it
+  // (src/mcp/screen-calls.ts): a suspended principal is refused there, alike for every name.
+  it('while stdio:* is suspended, a client named after a right guess gets the same refusal as one named after a wrong guess', async () => {
     // Two trips of two clients: a window of OTHER forwards in an input.
     const trip = { method: 'GET', url: `https://api.example.com/${OTHER.slice(3, 17)}` };
     for (const n of ['tripper-one', 'tripper-two']) expect((await connectAs(n, trip)).result).toMatch(/REQUEST_REFUSED/);
@@ -99,7 +101,7 @@ describe('redteam4: a guess in the MCP client\'s own name, while every stdio pri
     // The wildcard holds: the wrong guess is refused as suspended.
     expect(wrong.result).toMatch(/PRINCIPAL_SUSPENDED/);
     const code = (r: string) => /(PRINCIPAL_SUSPENDED|REQUEST_REFUSED)/.exec(r)?.[1];
-    // The safe behaviour: the same refusal (before a fix: REQUEST_REFUSED for the right guess only).
+    // The same refusal (before the fix: REQUEST_REFUSED for the right guess only).
     expect(code(right.result)).toBe(code(wrong.result));
   }, 60_000);
 });
