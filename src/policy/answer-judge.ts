@@ -51,6 +51,7 @@ export class AnswerJudge {
    * not placed in this exchange is a tripwire event; a piece of a placed one withholds the whole
    * answer and spends the principal's allowance; a scan limit withholds what it could not vouch
    * for. The agent sees one notice whatever the cause; the cause goes to the audit trail.
+   * `answeredBy`: the origin that answered (a redirect chain's last hop), which a trip counts against.
    */
   judge(principal: Principal, trail: Trail, findings: Findings, placed: Set<string>, view: ResponseView, answeredBy = trail.origin): ResponseView {
     // Calls in flight when the wire tripped are not shown either, and are answered as the call that

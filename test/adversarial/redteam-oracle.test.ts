@@ -166,7 +166,7 @@ describe('redteam: the allowance under concurrent calls', () => {
 });
 
 describe('redteam: the tripwire under concurrent calls', () => {
-  // Mechanism: the suspension is checked when a call starts; calls already in flight are judged
+  // Mechanism: the suspension is checked when a call starts; calls already in flight were judged
   // one by one, each right guess refused with REQUEST_REFUSED and each wrong one shown. A burst
   // of 16 calls, each holding the candidates whose bit i is set, names one candidate out of 65,536
   // (group testing), the first window after a vendor prefix, in one round trip.
@@ -175,9 +175,12 @@ describe('redteam: the tripwire under concurrent calls', () => {
     const guesses = Array.from({ length: 16 }, (_, i) => (i % 2 === 0 ? KEY.slice(8 + i, 22 + i) : `zz${i}zzzzzzzzzzzz`));
     const burst = await Promise.all(guesses.map((g) => s.call('http_request', { method: 'GET', url: `${up.url}/reverse`, query: { s: reverse(g) } })));
     for (const r of burst) expect(survivingWindow(visible(r), KEY)).toBeNull();
-    // Past the first tripwire, a right and a wrong guess must look the same (both refused alike).
-    const trips = burst.filter((r) => visible(r).includes('REQUEST_REFUSED')).length;
-    expect(trips).toBeLessThanOrEqual(1);
+    // Past the first tripwire, a right and a wrong guess must look the same (both refused alike):
+    // at most one right guess (the call that tripped) shows what no wrong guess shows.
+    const shape = (r: (typeof burst)[number]) => visible(r).replace(/stdio:[\w.:-]+/g, 'P');
+    const wrongViews = new Set(burst.filter((_, i) => i % 2 === 1).map(shape));
+    const tellable = burst.filter((r, i) => i % 2 === 0 && !wrongViews.has(shape(r))).length;
+    expect(tellable, burst.map(shape).join('\n')).toBeLessThanOrEqual(1);
   });
 });
 
