@@ -107,13 +107,6 @@ export function newWindowStretches(v: View, input: string): number[] {
   return out;
 }
 
-/**
- * Where the next piece must start (in this piece's coordinates) so that it holds the last units
- * before `boundary` (where it would start anyway) of every view that takes padding out and runs up
- * to it: a window that crosses the boundary has fewer than W of its units before it, and a view
- * that takes padding out (zero-width characters, tags) can put them further back than any fixed overlap.
- * Dense text asks for a few characters more; a thin spread asks for as far as its units lie.
- */
 /** Views whose own decoder takes padding out: tags and comments (markup), zero-width and format characters (fold), NULs. */
 const PADDING_REMOVED = /^(?:markup|fold|nul)(?:<|$)/;
 /**
@@ -121,9 +114,16 @@ const PADDING_REMOVED = /^(?:markup|fold|nul)(?:<|$)/;
  * than W (16 base64 characters, 24 hex digits, 36 percent-escaped bytes make 12).
  */
 const TAIL_UNITS = 3 * WINDOW;
-/** Raw characters per unit that any view may spend without taking padding out (an escape), W of them. */
-const PIECE_OVERLAP_UNITS = 64 * WINDOW;
+/** How far apart W units of a view can lie without padding taken out (64 characters a unit: the usual overlap). */
+const DENSE_SPAN = 64 * WINDOW;
 
+/**
+ * Where the next piece must start (in this piece's coordinates, Infinity: where it would anyway,
+ * at `boundary`): early enough to hold the last TAIL_UNITS units before the boundary of every view
+ * that took padding out (zero-width characters, tags, NULs) between them and the boundary. A
+ * window that crosses the boundary has fewer than W of its units before it, and such a view can put
+ * them further back than the fixed overlap; anywhere else the overlap holds them already.
+ */
 export function tailReach(views: readonly View[], boundary: number): number {
   let reach = Infinity;
   for (const { text, start, sources, kind } of views) {
@@ -137,10 +137,10 @@ export function tailReach(views: readonly View[], boundary: number): number {
     if (last < 0) continue;
     let first = last;
     while (last - first < TAIL_UNITS - 1 && first > 0 && start[first - 1]! >= 0) first--;
-    // Thin because this view took padding out between them up to the boundary (not because the
+    // Thin because this view's own removals fill the stretch up to the boundary (not because the
     // view it was decoded from is thin there: a decoding's text stretches among binary bytes).
     const from = start[first]!;
-    if (boundary - from > PIECE_OVERLAP_UNITS && removedWithin(sources, from, boundary) >= boundary - from - PIECE_OVERLAP_UNITS) reach = Math.min(reach, from);
+    if (boundary - from > DENSE_SPAN && removedWithin(sources, from, boundary) >= boundary - from - DENSE_SPAN) reach = Math.min(reach, from);
   }
   return reach;
 }
