@@ -96,4 +96,12 @@ describe('redteam9: a scoped handle widened by as()', () => {
     expect.soft(names.includes('OTHER'), 'a scoped handle listed a secret outside its scope').toBe(false);
     expect(cleared, 'a suspended handle cleared its own suspension').toBe(false);
   });
+
+  it("a scoped handle does not reach the home's pending requests (the admin page's list and answers)", () => {
+    const agent = core.as({ principal: 'rt9-requests-scoped', secrets: ['KEY'] });
+    expect(() => agent.secretRequests).toThrow(expect.objectContaining({ code: 'REQUEST_REFUSED' }));
+    // Its own wait for a human stays readable (request_secret uses it), and the core's handle keeps the list.
+    expect(agent.secretRequestWaitMs).toBeGreaterThan(0);
+    expect(typeof core.secretRequests.list).toBe('function');
+  });
 });

@@ -163,6 +163,16 @@ describe('splitUrlTemplate', () => {
     expect(caught(() => splitUrlTemplate('/just/a/path')).code).toBe('BAD_INPUT');
     expect(caught(() => splitUrlTemplate('x.com/a')).code).toBe('BAD_INPUT');
   });
+
+  it('splits only a URL the parser reads the same way: the scheme and // as written, no tab or line break', () => {
+    // The URL parser reads each of these as one URL whose query holds the text after '?'; split on
+    // the first '://', they would put a query-bound value in the path (red team 10).
+    for (const url of ['http:127.0.0.1:8/x?a=://b/y', 'http:/127.0.0.1:8/x?a=://b/y', 'http:\\127.0.0.1:8\\x?a=://b/y']) {
+      expect(caught(() => splitUrlTemplate(url)).code, url).toBe('BAD_INPUT');
+    }
+    for (const url of ['https://x.com/a\tb', 'https://x.com/a\nb', 'https://x.com\r/a']) expect(caught(() => splitUrlTemplate(url)).code, JSON.stringify(url)).toBe('BAD_INPUT');
+    expect(splitUrlTemplate('HTTPS://x.com/a')).toMatchObject({ origin: 'HTTPS://x.com', path: '/a' });
+  });
 });
 
 describe('analyzeRequest', () => {
