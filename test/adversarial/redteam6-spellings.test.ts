@@ -3,8 +3,8 @@
 // known and not repeated here). A careless upstream on 127.0.0.1 gets the real key in a header and
 // writes it back in a layout a real stack prints (test/helpers/redteam6-layouts.ts names each
 // stack); the test asserts the promise: no window of the key in what the agent is shown, and the
-// layout's own reader applied to the shown body gives no window back either. A fresh home per case
-// (a withheld answer spends an allowance). Two keys: a plain one, and one behind a vendor prefix.
+// layout's own reader applied to the shown body gives no window back either. A fresh home after
+// each withheld answer (it may spend an allowance). Two keys: a plain one, and one behind a vendor prefix.
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TempHome } from '../helpers/cli.js';
@@ -31,7 +31,7 @@ const LEAKING = new Set<string>([
 ]);
 
 let up: { url: string; close(): Promise<void> };
-const homes: Array<{ t: TempHome; s: StdioSession }> = [];
+type Homes = Array<{ t: TempHome; s: StdioSession }>;
 
 beforeAll(async () => {
   const server: Server = createServer((req, res) => {
@@ -45,17 +45,31 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await closeHomes(homes, KEYS);
+  for (const { mine } of serving.values()) await closeHomes(mine, KEYS);
   await up.close();
 });
 
+/**
+ * One home and stdio server per key, reused from case to case while its answers are shown; a case
+ * whose answer was withheld or refused (it may have spent the principal's partial-hit allowance)
+ * retires it, so the next case starts on a fresh home whose principal owes nothing. Cases run one
+ * at a time in this file, so a server serves one case at a time.
+ */
+const serving = new Map<string, { s: StdioSession; mine: Homes }>();
+
 async function shownFor(key: string, kind: string): Promise<{ all: string; body: string; withheld: boolean }> {
-  // A fresh home per case, closed (and its stderr checked) as soon as the call is answered.
-  const mine: typeof homes = [];
-  const s = await servedHome(mine, [['KEY', key, '--host', up.url]]);
-  const r = await s.call('http_request', { method: 'GET', url: `${up.url}/echo`, query: { kind }, headers: { 'x-api-key': '<secrets.KEY>' } });
-  await closeHomes(mine, KEYS);
+  let current = serving.get(key);
+  if (!current) {
+    const mine: Homes = [];
+    current = { s: await servedHome(mine, [['KEY', key, '--host', up.url]]), mine };
+    serving.set(key, current);
+  }
+  const r = await current.s.call('http_request', { method: 'GET', url: `${up.url}/echo`, query: { kind }, headers: { 'x-api-key': '<secrets.KEY>' } });
   const sc = (r.structuredContent ?? {}) as { body?: string; json?: unknown; withheld?: boolean };
+  if (r.isError || sc.withheld === true) {
+    serving.delete(key);
+    await closeHomes(current.mine, KEYS); // its stderr checked now, not at the end
+  }
   return { all: visible(r), body: sc.body ?? (sc.json !== undefined ? JSON.stringify(sc.json) : ''), withheld: sc.withheld === true };
 }
 
