@@ -29,7 +29,7 @@
 import { randomBytes } from 'node:crypto';
 import { startStub } from '../helpers/stub.js';
 import { describe, expect, it } from 'vitest';
-import { runCli, runCliAsync, tempHome, type TempHome } from '../helpers/cli.js';
+import { runCliAsync, tempHome, type TempHome } from '../helpers/cli.js';
 import { connectHttp, INITIALIZE, mcpHeaders, rawRequest, startHttpServer, type HttpServerProcess } from '../helpers/http-server.js';
 import { csrfOf, getPage, postForm, teamLogin } from '../helpers/redteam7-page.js';
 import { expectNoTrace } from '../helpers/traces.js';
@@ -55,16 +55,20 @@ async function withTeam(agents: string[], test: (team: Team) => Promise<void>): 
   const t = tempHome();
   const tokens: Record<string, string> = {};
   let server: HttpServerProcess | undefined;
-  const create = (name: string, ...flags: string[]) => {
-    const r = runCli(['token', 'create', name, ...flags], { env: t.env });
+  // Spawned without blocking: the tests of this file run at once.
+  const cli = async (args: string[], input?: string) => {
+    const r = await runCliAsync(args, { env: t.env, ...(input === undefined ? {} : { input }) }).done;
     expect(r.code, r.stderr).toBe(0);
-    tokens[name] = TOKEN.exec(r.stdout)![0];
+    return r;
+  };
+  const create = async (name: string, ...flags: string[]) => {
+    tokens[name] = TOKEN.exec((await cli(['token', 'create', name, ...flags])).stdout)![0];
   };
   try {
-    expect(runCli(['init'], { env: t.env }).code).toBe(0);
-    expect(runCli(['set', 'RT7_KEY', '--host', 'https://api.example.com'], { env: t.env, input: VALUE }).code).toBe(0);
-    create('boss', '--admin');
-    for (const name of agents) create(name, '--secrets', 'RT7_*');
+    await cli(['init']);
+    await cli(['set', 'RT7_KEY', '--host', 'https://api.example.com'], VALUE);
+    await create('boss', '--admin');
+    for (const name of agents) await create(name, '--secrets', 'RT7_*');
     server = await startHttpServer(t.env);
     const origin = new URL(server.url).origin;
     const login = await teamLogin(origin, tokens.boss!);
@@ -101,7 +105,9 @@ const errorsOf = (server: HttpServerProcess) =>
     .slice(0, 4)
     .join('\n');
 
-describe('redteam7: the team server keeps reading a vault file it wrote itself, once a CLI wrote it too', () => {
+// Concurrent: each test has its own home and server, and spends most of its time waiting (a
+// request_secret call waits 3 s for its human); one after another they took 90 s.
+describe.concurrent('redteam7: the team server keeps reading a vault file it wrote itself, once a CLI wrote it too', () => {
   it('a token revoked by the CLI just after the page wrote the vault is refused by the server from its next request on', async () => {
     const victims = [0, 1, 2, 3, 4, 5].map((i) => `rt7-victim-${i}`);
     await withTeam(victims, async (team) => {
@@ -181,7 +187,7 @@ describe('redteam7: the team server keeps reading a vault file it wrote itself, 
     try {
       await withTeam(['asker-a', 'asker-b'], async (team) => {
         for (const [i, value] of values.entries()) {
-          const r = runCli(['set', `RT7_GONE_${i}`, '--host', stub.origin, '--inject', 'header:x-api-key:{value}'], { env: team.t.env, input: value });
+          const r = await runCliAsync(['set', `RT7_GONE_${i}`, '--host', stub.origin, '--inject', 'header:x-api-key:{value}'], { env: team.t.env, input: value }).done;
           expect(r.code, r.stderr).toBe(0);
         }
         await sleep(500);
@@ -248,9 +254,14 @@ describe('redteam7: the team server keeps reading a vault file it wrote itself, 
             .then((r) => JSON.stringify(r), (err: unknown) => String(err));
           await g.close().catch(() => {});
           expectNoTrace(tripped, [VALUE]);
-          await sleep(300);
-          const listed = runCli(['suspended', '--json'], { env: team.t.env });
-          const seen = listed.code === 0 && listed.stdout.includes(`token:${guesser}`);
+          // The suspension is written off the reply path: look for it a few times before calling it lost.
+          let listed: { code: number | null; stdout: string } = { code: null, stdout: '' };
+          let seen = false;
+          for (let look = 0; look < 5 && !seen; look++) {
+            await sleep(300 * (look + 1));
+            listed = await runCliAsync(['suspended', '--json'], { env: team.t.env }).done;
+            seen = listed.code === 0 && listed.stdout.includes(`token:${guesser}`);
+          }
           outcomes.push(seen ? 'suspended' : `round ${i}: token:${guesser} tripped the wire (${tripped.includes('PRINCIPAL_SUSPENDED') || tripped.includes('suspend') ? 'the server said suspended' : tripped.slice(0, 100)}) but the vault does not hold its suspension (CLI exit ${listed.code})`);
           if (outcomes.at(-1) !== 'suspended') {
             // What a restart makes of it: the server's own memory had the suspension; the vault has not.
