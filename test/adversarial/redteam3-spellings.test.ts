@@ -9,9 +9,8 @@
 // (Node's Uint8Array JSON) already is decoded while the same array of 16- or 32-bit elements is not.
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TempHome } from '../helpers/cli.js';
-import { visible, type StdioSession } from '../helpers/mcp.js';
-import { closeHomes, listenOn, servedHome } from '../helpers/upstream.js';
+import { visible } from '../helpers/mcp.js';
+import { listenOn, servedUntilWithheld } from '../helpers/upstream.js';
 import { survivingWindow } from '../helpers/windows.js';
 
 const KEY = 'rt3-spl-Qz7Xv2Lp9Rt4Mn8Bc3Hd6Wy5';
@@ -292,7 +291,8 @@ const HELD: Record<string, { write: (v: string) => string | Buffer; type?: strin
 };
 
 let up: { url: string; close(): Promise<void> };
-const homes: Array<{ t: TempHome; s: StdioSession }> = [];
+/** One home and server, retired after each withheld answer. */
+let served: ReturnType<typeof servedUntilWithheld>;
 
 beforeAll(async () => {
   const server: Server = createServer((req, res) => {
@@ -303,10 +303,11 @@ beforeAll(async () => {
     res.end(layout.write(String(req.headers['x-api-key'] ?? '')));
   });
   up = await listenOn(server);
+  served = servedUntilWithheld([['KEY', KEY, '--host', up.url]], [KEY]);
 });
 
 afterAll(async () => {
-  await closeHomes(homes, [KEY]);
+  await served.close();
   await up.close();
 });
 
@@ -318,9 +319,8 @@ describe('redteam3: layouts not decoded (the whole value comes back)', () => {
     (process.env.RED3_PLAIN ? it : STILL_OPEN.has(kind) ? it.fails : it)(kind, async () => {
       // The layout is what its reader says it is (compared as a boolean: no value in a failure message).
       expect(read(Buffer.from(write(KEY)).toString('utf8')).includes(KEY)).toBe(true);
-      // A fresh home each: a withheld answer spends an allowance that must not carry over.
-      const s = await servedHome(homes, [['KEY', KEY, '--host', up.url]]);
-      const r = await s.call('http_request', { method: 'GET', url: `${up.url}/spell`, query: { kind }, headers: { 'x-api-key': '<secrets.KEY>' } });
+      // A fresh home after a withheld answer: it may spend an allowance that must not carry over.
+      const r = await served.call('http_request', { method: 'GET', url: `${up.url}/spell`, query: { kind }, headers: { 'x-api-key': '<secrets.KEY>' } });
       const sc = r.structuredContent as { body?: string; json?: unknown } | undefined;
       const shown = sc?.body ?? (sc?.json !== undefined ? JSON.stringify(sc.json) : '');
       let readBack = '';
@@ -338,8 +338,7 @@ describe('redteam3: layouts not decoded (the whole value comes back)', () => {
 describe('redteam3 (stopped): layouts the wall reads', () => {
   for (const kind of Object.keys(HELD)) {
     it(kind, async () => {
-      const s = await servedHome(homes, [['KEY', KEY, '--host', up.url]]);
-      const r = await s.call('http_request', { method: 'GET', url: `${up.url}/spell`, query: { kind }, headers: { 'x-api-key': '<secrets.KEY>' } });
+      const r = await served.call('http_request', { method: 'GET', url: `${up.url}/spell`, query: { kind }, headers: { 'x-api-key': '<secrets.KEY>' } });
       expect(survivingWindow(visible(r), KEY) === null).toBe(true);
       expect(visible(r)).toMatch(/REDACTED:KEY|WITHHELD/);
     });

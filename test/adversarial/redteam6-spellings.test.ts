@@ -7,9 +7,8 @@
 // each withheld answer (it may spend an allowance). Two keys: a plain one, and one behind a vendor prefix.
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TempHome } from '../helpers/cli.js';
-import { visible, type StdioSession } from '../helpers/mcp.js';
-import { closeHomes, listenOn, servedHome } from '../helpers/upstream.js';
+import { visible } from '../helpers/mcp.js';
+import { listenOn, servedUntilWithheld } from '../helpers/upstream.js';
 import { survivingWindow } from '../helpers/windows.js';
 import { LAYOUTS } from '../helpers/redteam6-layouts.js';
 
@@ -31,7 +30,8 @@ const LEAKING = new Set<string>([
 ]);
 
 let up: { url: string; close(): Promise<void> };
-type Homes = Array<{ t: TempHome; s: StdioSession }>;
+/** One home and server per key, retired after each withheld answer. */
+let served: Map<string, ReturnType<typeof servedUntilWithheld>>;
 
 beforeAll(async () => {
   const server: Server = createServer((req, res) => {
@@ -42,34 +42,18 @@ beforeAll(async () => {
     res.end(layout.write(String(req.headers['x-api-key'] ?? '')));
   });
   up = await listenOn(server);
+  served = new Map(KEYS.map((key) => [key, servedUntilWithheld([['KEY', key, '--host', up.url]], KEYS)]));
 });
 
 afterAll(async () => {
-  for (const { mine } of serving.values()) await closeHomes(mine, KEYS);
+  for (const home of served.values()) await home.close();
   await up.close();
 });
 
-/**
- * One home and stdio server per key, reused from case to case while its answers are shown; a case
- * whose answer was withheld or refused (it may have spent the principal's partial-hit allowance)
- * retires it, so the next case starts on a fresh home whose principal owes nothing. Cases run one
- * at a time in this file, so a server serves one case at a time.
- */
-const serving = new Map<string, { s: StdioSession; mine: Homes }>();
 
 async function shownFor(key: string, kind: string): Promise<{ all: string; body: string; withheld: boolean }> {
-  let current = serving.get(key);
-  if (!current) {
-    const mine: Homes = [];
-    current = { s: await servedHome(mine, [['KEY', key, '--host', up.url]]), mine };
-    serving.set(key, current);
-  }
-  const r = await current.s.call('http_request', { method: 'GET', url: `${up.url}/echo`, query: { kind }, headers: { 'x-api-key': '<secrets.KEY>' } });
+  const r = await served.get(key)!.call('http_request', { method: 'GET', url: `${up.url}/echo`, query: { kind }, headers: { 'x-api-key': '<secrets.KEY>' } });
   const sc = (r.structuredContent ?? {}) as { body?: string; json?: unknown; withheld?: boolean };
-  if (r.isError || sc.withheld === true) {
-    serving.delete(key);
-    await closeHomes(current.mine, KEYS); // its stderr checked now, not at the end
-  }
   return { all: visible(r), body: sc.body ?? (sc.json !== undefined ? JSON.stringify(sc.json) : ''), withheld: sc.withheld === true };
 }
 

@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import { expect } from 'vitest';
 import { setSecret } from './adversarial.js';
 import { tempHome, type TempHome } from './cli.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { connectStdio, type StdioSession } from './mcp.js';
 import { survivingWindow } from './windows.js';
 
@@ -39,4 +40,28 @@ export async function servedHome(homes: Array<{ t: TempHome; s: StdioSession }>,
   const s = await connectStdio(t.env);
   homes.push({ t, s });
   return s;
+}
+
+/**
+ * A home holding `secrets` and a stdio server on it, reused from call to call while its answers are
+ * shown: an answer withheld or refused (it may have spent the principal's partial-hit allowance)
+ * retires both, so the next call starts on a fresh home whose principal owes nothing. Spawning a
+ * server per case cost a test file a minute. For cases run one at a time. `values` are checked
+ * absent from each retired server's stderr.
+ */
+export function servedUntilWithheld(secrets: ReadonlyArray<readonly [string, string, ...string[]]>, values: readonly string[]) {
+  let current: Array<{ t: TempHome; s: StdioSession }> = [];
+  return {
+    async call(name: string, args: Record<string, unknown>): Promise<CallToolResult> {
+      if (!current.length) await servedHome(current, secrets);
+      const r = await current[0]!.s.call(name, args);
+      if (r.isError || (r.structuredContent as { withheld?: unknown } | undefined)?.withheld === true) await this.close();
+      return r;
+    },
+    async close(): Promise<void> {
+      const retired = current;
+      current = [];
+      await closeHomes(retired, values);
+    },
+  };
 }
