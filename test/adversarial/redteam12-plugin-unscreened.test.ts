@@ -13,11 +13,17 @@
 //  - in a header name whose value fails the schema (also echoed verbatim in the refusal),
 //  - in a task tool's undeclared input,
 //  - in list_secrets' filter,
+//  - in an undeclared key of a task's object input (zod's `unrecognized_keys` message quotes it,
+//    and issuesOf repeats zod's messages as they are, unlike src/tasks/problem-text.ts zodIssueText),
 // never reaches the tripwire on the AI SDK / LangChain / OpenAI Agents adapters: no refusal, no
 // request.attack, no suspension (promise 4a), while the same call over MCP (including the Claude
 // Agent SDK adapter, which is the MCP server) suspends the principal. Severity: medium — a plugin
 // path skips the input screening the MCP path applies; an agent can probe without ever being stopped
-// (no oracle by itself: right and wrong guesses are answered alike).
+// (no oracle by itself: right and wrong guesses are answered alike). Also, low: a suspended
+// principal's call with arguments that fail the schema is answered BAD_INPUT (with zod's paths)
+// instead of PRINCIPAL_SUSPENDED, which the MCP door answers before parsing anything.
+// Root cause: src/plugins/tools.ts pluginTool.call (parse first; no blindfold.screenAgentInput on
+// the raw args, as src/mcp/screen-calls.ts does) and issuesOf (paths and messages verbatim).
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -62,6 +68,25 @@ steps:
   - kind: http
     method: GET
     url: ${up.url}/ping
+    secret_name: KEY
+`,
+  );
+  writeFileSync(
+    join(t.home, 'tasks', 'tag.yaml'),
+    `name: tag
+description: Tag an item of the stub.
+inputs:
+  type: object
+  properties:
+    meta:
+      type: object
+      properties:
+        label: {type: string}
+steps:
+  - kind: http
+    method: POST
+    url: ${up.url}/tag
+    json: {meta: "<inputs.meta>"}
     secret_name: KEY
 `,
   );
@@ -134,6 +159,25 @@ describe('redteam12: a guess in a plugin tool call trips the wire as it does ove
       const tool = langchainTools(b).find((x) => x.name === 'list_secrets')!;
       await settle(tool.invoke({ name: 'list_secrets', args: { filter: GUESS }, id: 'call-1', type: 'tool_call' }));
       expect(await suspendedAfter(b)).toBe(true);
+    });
+  });
+
+  it("OpenAI Agents: in an undeclared key of a task's object input (not echoed, and tripped)", async () => {
+    await withHandle('rt12-oa-nested', async (b) => {
+      const tool = openaiTools(b).find((x) => x.name === 'tag')!;
+      const seen = await settle(tool.invoke(new RunContext({}), JSON.stringify({ meta: { label: 'x', [GUESS]: 'y' } })));
+      expect(survivingWindow(seen, KEY) === null, 'the refusal quotes the guessed key').toBe(true);
+      expect(await suspendedAfter(b)).toBe(true);
+    });
+  });
+
+  it('OpenAI Agents: a suspended principal is refused as suspended before its arguments are parsed (as over MCP)', async () => {
+    await withHandle('rt12-oa-suspended', async (b) => {
+      await settle(b.screenAgentInput({ note: GUESS }));
+      expect(await suspendedAfter(b)).toBe(true);
+      const tool = openaiTools(b).find((x) => x.name === 'http_request')!;
+      const seen = await settle(tool.invoke(new RunContext({}), JSON.stringify({ method: 'FETCH', url: 42 })));
+      expect(seen).toContain('PRINCIPAL_SUSPENDED');
     });
   });
 
