@@ -148,7 +148,8 @@ export class Broker {
   /** What `principal` may use, sorted by name: all, or one page (usage joined to that page only: 100,000 names are cheap, not their copies). */
   async listSecrets(principal: Principal, filter?: string, page?: { limit?: number | undefined; cursor?: string | undefined }): Promise<ListingPage<SecretListing>> {
     await this.#vault.refresh();
-    await this.refuseIfStopped(principal);
+    await this.#index.complete();
+    await this.#screen(principal, { filter, ...page }); // the filter and cursor are the agent's text
     const usage = this.#usage;
     const matching = inScope(this.#vault.list(), principal, filter);
     const chosen: { items: readonly SecretInfo[]; total: number; nextCursor?: string } = page ? pageOf(matching, page.limit, page.cursor) : { items: matching, total: matching.length };
@@ -178,12 +179,12 @@ export class Broker {
     try {
       await this.#vault.refresh();
       await this.#index.complete();
-      if (options.task) await this.refuseIfStopped(principal);
-      else await this.#screen(principal, input);
+      // A task step is screened as built too: its template joins inputs screened one by one (red team 12).
+      await this.#screen(principal, input);
       const request = parseRequest(input);
       // What the URL parser made of the agent's URL is input too: IDNA turns a host cut by non-ASCII
       // letters into one Punycode run of its ASCII letters (a whole guess, joined by Blindfold).
-      if (!options.task && request.target.href !== input.url) await this.#judge.screenInput(principal, this.#redactor, request.target.href);
+      if (request.target.href !== input.url) await this.#judge.screenInput(principal, this.#redactor, request.target.href);
       trail.origin = request.target.origin;
       if (this.#quarantine?.isQuarantined(trail.origin)) throw new BlindfoldError('HOST_NOT_ALLOWED', `this origin ${QUARANTINED}`);
       // As sent on the wire (percent-encoded), never decoded: a decoded path would carry the

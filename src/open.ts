@@ -155,6 +155,7 @@ export class Blindfold {
   /** Runs a task file by its name with the given inputs; one outside the scope is as if not loaded. */
   async runTask(name: string, inputs: Record<string, unknown> = {}): Promise<TaskResult> {
     const principal = this.principal;
+    await this.screenAgentInput({ name, inputs });
     const task = this.#core.tasks?.get(name);
     if (!task || !taskInScope(principal, task)) throw new BlindfoldError('TASK_NOT_FOUND', `no task named ${repeatable(name)} is loaded`);
     return this.#scoped(principal, () => runTask(this.#core.broker, principal, task, inputs));
@@ -189,7 +190,7 @@ export class Blindfold {
 
   /** A request this principal made: answered only to it. */
   async pollSecretRequest(id: string, page?: string, waitMs?: number): Promise<RequestAnswer> {
-    await this.#core.broker.refuseIfStopped(this.principal);
+    await this.screenAgentInput(id);
     return this.#core.requests.poll(this.principal, id, page, waitMs);
   }
 

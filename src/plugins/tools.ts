@@ -9,6 +9,7 @@ import { BlindfoldError } from '../errors.js';
 import { exposedGroups, taskToolDefinition, toolDefinitions, type ToolDefinition, type ToolGroup } from '../mcp/definitions.js';
 import { toolError } from '../mcp/results.js';
 import type { Blindfold } from '../open.js';
+import { zodIssueText } from '../tasks/problem-text.js';
 
 export { TOOL_GROUPS, type ToolGroup } from '../mcp/definitions.js';
 
@@ -62,7 +63,7 @@ export function pluginTools(blindfold: Blindfold, options: PluginOptions = {}): 
   if (expose.has('list_secrets')) {
     const shape = z.object(toolDefinitions.list_secrets.outputSchema);
     tools.push(
-      pluginTool(toolDefinitions.list_secrets, async ({ filter, limit, cursor }) => {
+      pluginTool(blindfold, toolDefinitions.list_secrets, async ({ filter, limit, cursor }) => {
         const page = await blindfold.listSecretsPage({ filter: filter as string | undefined, limit: limit as number | undefined, cursor: cursor as string | undefined });
         // Parsing through the output schema keeps exactly the fields the MCP tool declares.
         return shape.parse({ secrets: page.items, total: page.total, nextCursor: page.nextCursor, environment: blindfold.principal.env });
@@ -70,23 +71,26 @@ export function pluginTools(blindfold: Blindfold, options: PluginOptions = {}): 
     );
   }
   if (expose.has('http_request')) {
-    tools.push(pluginTool(toolDefinitions.http_request, async (args) => ({ ...(await blindfold.httpRequest(args as unknown as Parameters<Blindfold['httpRequest']>[0])) })));
+    tools.push(pluginTool(blindfold, toolDefinitions.http_request, async (args) => ({ ...(await blindfold.httpRequest(args as unknown as Parameters<Blindfold['httpRequest']>[0])) })));
   }
   if (expose.has('tasks')) {
     for (const task of blindfold.tasks()) {
-      tools.push(pluginTool(taskToolDefinition(task), async (args) => ({ ...(await blindfold.runTask(task.name, args)) })));
+      tools.push(pluginTool(blindfold, taskToolDefinition(task), async (args) => ({ ...(await blindfold.runTask(task.name, args)) })));
     }
   }
   return tools;
 }
 
-function pluginTool(definition: ToolDefinition, run: (args: Record<string, unknown>) => Promise<Record<string, unknown>>): PluginTool {
+function pluginTool(blindfold: Blindfold, definition: ToolDefinition, run: (args: Record<string, unknown>) => Promise<Record<string, unknown>>): PluginTool {
   const input = z.object(definition.inputSchema);
   return {
     definition,
     input,
     async call(args) {
       try {
+        // Screened as sent, before zod strips keys it does not know or quotes one in its error, as
+        // the MCP door does (src/mcp/screen-calls.ts); a suspended principal is refused here too.
+        await blindfold.screenAgentInput({ name: definition.name, arguments: args ?? null });
         // The MCP SDK parses arguments with the same object schema before a tool runs.
         const parsed = input.safeParse(args ?? {});
         if (!parsed.success) throw new BlindfoldError('BAD_INPUT', `invalid arguments for ${definition.name}: ${issuesOf(parsed.error)}`);
@@ -98,7 +102,7 @@ function pluginTool(definition: ToolDefinition, run: (args: Record<string, unkno
   };
 }
 
-/** Where and why the input did not fit, never the input itself (it may hold a guessed value). */
+/** Where and why the input did not fit; a key of the agent's is named only if it may be repeated (src/echo.ts). */
 function issuesOf(error: z.ZodError): string {
-  return error.issues.map((issue) => `${issue.path.join('.') || '(input)'}: ${issue.message}`).join('; ');
+  return error.issues.map((issue) => zodIssueText(issue, '(input)')).join('; ');
 }
