@@ -11,6 +11,13 @@ import { lowerUnit, unitsOf } from './lowercase.js';
 export type Range = [number, number];
 
 const VENDOR_PREFIX = /^(?:sk-(?:live|test|proj|ant(?:-api\d+)?|or-v\d+)?-|sk_(?:live|test)_|rk_(?:live|test)_|pk_(?:live|test)_|ghp_|gho_|ghu_|ghs_|ghr_|github_pat_|xox[abprs]-|glpat-|AKIA|ASIA|AIza|SG\.|npm_|pypi-|dop_v1_|hf_)/;
+/**
+ * The user of an HTTP Basic credential stored as `user:secret` (the jira and twilio presets) when
+ * the vendor shows that user in every URL and answer: an email address (Atlassian's
+ * `email:api_token`) or a Twilio account or API key SID (`AC`/`SK` + 32 hex digits). Red team 12:
+ * held secret, it made every honest answer of those APIs "a piece of a placed value".
+ */
+const PUBLIC_BASIC_USER = /^(?:[^\s:@]+@[^\s:@]+\.[A-Za-z]{2,}|(?:AC|SK)[0-9a-fA-F]{32}):(?=\S)/;
 const STANDARD_JWT_HEADERS = /^eyJ(?:hbGciOi|0eXAiOi)[A-Za-z0-9_-]*$/;
 /**
  * Base64 of the DER that opens a private key of a standard type, up to its first secret byte:
@@ -37,12 +44,12 @@ const DER_HEADER = new RegExp(
  */
 const URL_SHAPE = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)((?:[^?#\s]*@)?)([^/?#\s]*)([^?#\s]*)(\?[^#\s]*)?(#\S*)?$/;
 
-/** Public parts of a value (vendor prefixes, PEM armour, a JWT header, a URL's structure), sorted, not overlapping. */
+/** Public parts of a value (vendor prefixes, a Basic credential's public user, PEM armour, a JWT header, a URL's structure), sorted, not overlapping. */
 export function publicParts(value: string): Range[] {
   const url = URL_SHAPE.exec(value);
   if (url) return complement(urlSecretParts(value, url), value.length);
   const parts: Range[] = [];
-  const prefix = VENDOR_PREFIX.exec(value);
+  const prefix = VENDOR_PREFIX.exec(value) ?? PUBLIC_BASIC_USER.exec(value);
   if (prefix) parts.push([0, prefix[0].length]);
   // Armour, the line breaks around it, and the DER header a key body starts with (the same in
   // every key of a type and size: an agent sending its own key of that kind writes it too).

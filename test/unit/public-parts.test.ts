@@ -149,3 +149,19 @@ describe('the entropy floor is computed on what the matcher indexes', () => {
     for (const v of [SLACK, DATABASE, USERINFO, QUERY, SENTRY]) expect(() => assertValueAcceptable('V', v, false), v).not.toThrow();
   });
 });
+
+describe('publicParts of an HTTP Basic credential stored as user:secret (red team 12)', () => {
+  it('keeps a public user out (an email, a Twilio account or API key SID), only the secret half', () => {
+    expect(stretchText('dana.whitfield@example-corp.com:ATATT3xFfGF0Qm9uZ1Nlcn1ZaWdHd0F4')).toEqual(['ATATT3xFfGF0Qm9uZ1Nlcn1ZaWdHd0F4']);
+    expect(stretchText('AC0123456789abcdef0123456789abcdef:9f8e7d6c5b4a39281706f5e4d3c2b1a0')).toEqual(['9f8e7d6c5b4a39281706f5e4d3c2b1a0']);
+    expect(stretchText('SK0123456789ABCDEF0123456789ABCDEF:Qm9uZ1Nlcn1ZaWdHd0F4TDd6')).toEqual(['Qm9uZ1Nlcn1ZaWdHd0F4TDd6']);
+  });
+
+  it('keeps any other user secret: only users the vendor shows everywhere are public', () => {
+    for (const v of ['deploybot:Xk29dkLq0sPz7mWn4Rt', 'Qm9uZ1Nlcn1ZaWdH:d0F4TDd6Xk29dkLq', 'AC0123:9f8e7d6c5b4a39281706f5e4d3c2b1a0', 'a@b:9f8e7d6c5b4a39281706f5e4d3c2b1a0']) {
+      expect(stretchText(v), v).toEqual([v]);
+    }
+    // A user with nothing after the colon is no credential: all of it stays secret.
+    expect(stretchText('dana@example.com:')).toEqual(['dana@example.com:']);
+  });
+});
