@@ -73,7 +73,9 @@ export interface RawResponse {
 /** One HTTP request with exactly the headers given (Host included). */
 export function rawRequest(url: string, options: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {}): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: options.method ?? 'POST', headers: options.headers ?? {} }, (res) => {
+    // A connection of its own (agent: false): a pooled keep-alive socket the server is closing just
+    // then fails the request with "socket hang up" (seen under load).
+    const req = request(url, { method: options.method ?? 'POST', headers: options.headers ?? {}, agent: false }, (res) => {
       let body = '';
       res.setEncoding('utf8').on('data', (d: string) => (body += d));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
