@@ -94,7 +94,7 @@ describe('family 1: an input nested too deep to serialise is still screened, ref
     expect(survivingWindow(stderr, KEY)).toBeNull();
     const first = answers.get(2) ?? '';
     const second = answers.get(3) ?? '';
-    expect(received.filter((b) => survivingWindow(b, KEY) !== null), 'the guess reached the upstream').toHaveLength(0);
+    expect(received.filter((b) => survivingWindow(b, KEY) !== null).length, 'the guess reached the upstream').toBe(0);
     expect(first, 'the refusal quotes an internal error').not.toMatch(/call stack|INTERNAL/);
     expect(first).toMatch(/REQUEST_REFUSED|BAD_INPUT/);
     const audit = runCli(['audit', '--json'], { env: t.env });
@@ -104,6 +104,6 @@ describe('family 1: an input nested too deep to serialise is still screened, ref
       'the refused deep input is not on the audit trail',
     ).toBe(true);
     // Safe outcome either way: the guesser is suspended (a tripwire), or at least nothing was sent.
-    expect(second, 'the principal that sent secret material goes on unsuspended').toContain('PRINCIPAL_SUSPENDED');
+    expect(second.includes('PRINCIPAL_SUSPENDED'), 'the principal that sent secret material goes on unsuspended').toBe(true);
   }, 15_000);
 });
