@@ -2,7 +2,8 @@
  * Repeated refusals of one principal, aggregated and rate limited (issue 18 item 7). A hostile agent
  * can make refused calls as fast as it likes; written one entry each, they would fill the trail. So
  * within a window, identical refusals — same principal, action, reason code and origin — are
- * counted into one aggregate entry (`count`, `firstAt`, `lastAt`) written when the window closes;
+ * counted into aggregate entries (`count`, `firstAt`, `lastAt`), written a second after the first
+ * count at the latest (each entry counts what the one before did not);
  * and past MAX_INDIVIDUAL distinct refusals of a principal in one window, the rest of its refusals
  * are counted into one aggregate per action. Nothing is dropped: the counts add up to every refusal.
  *
@@ -16,14 +17,30 @@ import { isAttack, type AuditFields } from './chain.js';
 export const DEFAULT_AGGREGATE_WINDOW_MS = 60_000;
 /** Distinct refusals of one principal written individually per window; the rest are counted. */
 export const MAX_INDIVIDUAL = 20;
+/**
+ * Counts not yet written are written this long after the first of them at the latest, as an
+ * aggregate of those alone, while the window stays open: a process killed (SIGKILL, the OOM killer)
+ * loses at most the last second of counts, not its minute (red team 12c).
+ */
+export const COUNT_FLUSH_MS = 1000;
 
 interface Bucket {
   fields: AuditFields;
-  /** Refusals this aggregate stands for (beyond any written individually). */
+  /** Refusals counted and not yet written (beyond any written individually). */
   count: number;
+  /** When the first and last of those were counted (ISO), and the first in ms. */
   firstAt: string;
   lastAt: string;
+  countedSince: number;
   opened: number;
+}
+
+function counted(b: Bucket, at: string, now: number): void {
+  if (b.count++ === 0) {
+    b.firstAt = at;
+    b.countedSince = now;
+  }
+  b.lastAt = at;
 }
 
 export function isRefusal(fields: AuditFields): boolean {
@@ -36,6 +53,7 @@ export class RefusalAggregator {
   readonly #buckets = new Map<string, Bucket>();
   readonly #principals = new Map<string, { start: number; individual: number }>();
   #timer: NodeJS.Timeout | undefined;
+  #timerAt = Infinity;
 
   /** `write` gets each aggregate when its window closes (on a timer) or on flush. */
   constructor(write: (aggregate: AuditFields) => void, windowMs = DEFAULT_AGGREGATE_WINDOW_MS) {
@@ -51,9 +69,12 @@ export class RefusalAggregator {
   }
 
   #schedule(): void {
-    if (this.#timer || this.#buckets.size === 0) return;
     let next = Infinity;
-    for (const b of this.#buckets.values()) next = Math.min(next, b.opened + this.#windowMs);
+    for (const b of this.#buckets.values()) next = Math.min(next, b.opened + this.#windowMs, b.count > 0 ? b.countedSince + COUNT_FLUSH_MS : Infinity);
+    // A timer set for a window's close is brought forward by a count that must be written sooner.
+    if (next === Infinity || (this.#timer && this.#timerAt <= next)) return;
+    clearTimeout(this.#timer);
+    this.#timerAt = next;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       for (const a of this.due(Date.now())) this.#write(a);
@@ -69,8 +90,7 @@ export class RefusalAggregator {
     const key = JSON.stringify([fields.principal, fields.action, reasonCode(fields.reason), fields.origin ?? '']);
     const open = this.#buckets.get(key);
     if (open && now - open.opened < this.#windowMs) {
-      open.count++;
-      open.lastAt = at;
+      counted(open, at, now);
       this.#schedule();
       return false;
     }
@@ -79,30 +99,34 @@ export class RefusalAggregator {
     if (p.individual >= MAX_INDIVIDUAL) {
       const overKey = JSON.stringify([fields.principal, fields.action, '*']);
       const over = this.#buckets.get(overKey);
-      if (over) {
-        over.count++;
-        over.lastAt = at;
-      } else {
+      if (over) counted(over, at, now);
+      else {
         // Its own reason: the folded refusals differ in reason and origin, so neither is kept.
         const summary: AuditFields = { action: fields.action, principal: fields.principal, outcome: fields.outcome, reason: 'RATE_LIMITED: refusals past the per-principal limit, counted' };
         if (fields.env) summary.env = fields.env;
-        this.#buckets.set(overKey, { fields: summary, count: 1, firstAt: at, lastAt: at, opened: now });
+        this.#buckets.set(overKey, { fields: summary, count: 1, firstAt: at, lastAt: at, countedSince: now, opened: now });
       }
       this.#schedule();
       return false;
     }
     p.individual++;
-    this.#buckets.set(key, { fields, count: 0, firstAt: at, lastAt: at, opened: now });
+    this.#buckets.set(key, { fields, count: 0, firstAt: at, lastAt: at, countedSince: now, opened: now });
     return true;
   }
 
-  /** Aggregate entries whose window has closed (all of them when `all`), removed from the open set. */
+  /**
+   * Aggregate entries due now: the counts of every bucket whose window has closed (all of them when
+   * `all`), which leaves the open set, and of every open one whose counts waited COUNT_FLUSH_MS.
+   */
   due(now: number, all = false): AuditFields[] {
     const out: AuditFields[] = [];
     for (const [key, b] of this.#buckets) {
-      if (!all && now - b.opened < this.#windowMs) continue;
-      this.#buckets.delete(key);
-      if (b.count > 0) out.push({ ...b.fields, count: b.count, firstAt: b.firstAt, lastAt: b.lastAt });
+      const closed = all || now - b.opened >= this.#windowMs;
+      if (closed) this.#buckets.delete(key);
+      if (b.count > 0 && (closed || now - b.countedSince >= COUNT_FLUSH_MS)) {
+        out.push({ ...b.fields, count: b.count, firstAt: b.firstAt, lastAt: b.lastAt });
+        b.count = 0;
+      }
     }
     return out;
   }

