@@ -14,7 +14,7 @@ import { applyRename, type ValueMover } from './rename.js';
 import type { VaultEvent } from './changes.js';
 import type { SecretRecord, VaultFile } from './schema.js';
 import { storedValues, type StoredValueSlot } from './values.js';
-import type { Leaving, Retire } from './versions.js';
+import { versionsOf, type Leaving, type Retire } from './versions.js';
 
 export type { IndexedFingerprints };
 
@@ -68,10 +68,10 @@ export function retirer(keys: VaultKeys, fingerprints: FingerprintBinder | undef
     }
     const retiredAt = new Date().toISOString();
     const tombstones = [...(file.retired?.[record.name] ?? [])];
-    for (const [env, value] of leaving) {
-      const slot: StoredValueSlot = { record, env, value, holder: {} };
+    for (const [env, value, isPublic] of leaving) {
+      const slot: StoredValueSlot = { record, env, value, holder: {}, public: isPublic };
       const windows = fingerprints.stored(file.vaultId, slot) ?? fingerprints.fresh(decryptSlot(keys, file, slot));
-      const retiring = { env, v: value.v, retiredAt, ...(record.policy.public ? { public: true } : {}) };
+      const retiring = { env, v: value.v, retiredAt, ...(isPublic ? { public: true } : {}) };
       tombstones.push(fingerprints.tombstone(file.vaultId, record.name, retiring, windows));
     }
     // One key of the collection, not a copy of it: the store writes only the records touched.
@@ -122,6 +122,14 @@ export function* decryptEvery(keys: VaultKeys, file: VaultFile): Generator<{ nam
  */
 export function* fingerprintEvery(keys: VaultKeys, whole: VaultFile, binder: FingerprintBinder, only?: readonly string[]): Generator<IndexedFingerprints> {
   const file = only ? namesOf(whole, only) : whole;
+  // The redactor knows public-ness by name (Redactor.setPublic): a name is public only while every
+  // value it indexes — current, kept and retired — was public (red team 12c: one public value made
+  // a name's retired secret values stop tripping). Fail closed: a public key stored under a name
+  // that held a secret trips like that secret.
+  const isPublic = (name: string) => {
+    const record = Object.hasOwn(file.secrets, name) ? file.secrets[name] : undefined;
+    return (!record || versionsOf(record).every((v) => v.public)) && (file.retired?.[name] ?? []).every((t) => t.public === true);
+  };
   for (const slot of storedValues(file)) {
     let fingerprints = binder.stored(file.vaultId, slot);
     if (fingerprints === undefined) {
@@ -129,15 +137,12 @@ export function* fingerprintEvery(keys: VaultKeys, whole: VaultFile, binder: Fin
       if (value === undefined) continue;
       fingerprints = binder.fresh(value);
     }
-    yield { name: slot.record.name, fingerprints, public: slot.record.policy.public === true };
+    yield { name: slot.record.name, fingerprints, public: isPublic(slot.record.name) };
   }
   for (const [name, tombstones] of Object.entries(file.retired ?? {})) {
-    const record = Object.hasOwn(file.secrets, name) ? file.secrets[name] : undefined;
-    // A name's current record says whether it is public; a removed name is public only if every retired value was.
-    const isPublic = record ? record.policy.public === true : tombstones.every((t) => t.public === true);
     for (const t of tombstones) {
       const fingerprints = binder.openTombstone(file.vaultId, name, t);
-      if (fingerprints !== undefined) yield { name, fingerprints, public: isPublic };
+      if (fingerprints !== undefined) yield { name, fingerprints, public: isPublic(name) };
     }
   }
 }

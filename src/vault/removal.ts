@@ -6,7 +6,7 @@
 import type { VaultEvent } from './changes.js';
 import { notFound } from './names.js';
 import type { VaultFile } from './schema.js';
-import { distinctValues, type Retire } from './versions.js';
+import { distinctValues, versionsOf, type Retire } from './versions.js';
 
 export interface RemoveOptions {
   /** Also drop the fingerprints of this name's retired values: they stop being redacted. */
@@ -23,7 +23,7 @@ export function applyRemove(file: VaultFile, name: string, retire: Retire, optio
   if (!record && !(options.forgetFingerprints && tombstones > 0)) throw notFound(name, Object.keys(file.secrets));
   const events: VaultEvent[] = [];
   if (record) {
-    if (!options.forgetFingerprints) retire(file, record, distinctValues([record.values, ...record.history.map((h) => h.values)]));
+    if (!options.forgetFingerprints) retire(file, record, distinctValues(versionsOf(record)));
     delete file.secrets[name];
     events.push({ action: 'secret.delete', names: [name] });
   }

@@ -54,6 +54,11 @@ const tokenRecord = z.object({
 const historyEntry = z.object({
   version: z.number().int().positive(),
   updatedAt: z.string(),
+  /**
+   * The secret was marked public while this version was current (stored only when true): a kept
+   * version is public only if it was, whatever the secret is marked now (red team 12c).
+   */
+  public: z.boolean().optional(),
   values: z.record(z.string(), encryptedValue),
 });
 

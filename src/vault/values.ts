@@ -4,6 +4,7 @@
  * they all walk it here.
  */
 import type { SecretRecord, StoredEncryptedValue, VaultFile } from './schema.js';
+import { versionsOf } from './versions.js';
 
 export interface StoredValueSlot {
   record: SecretRecord;
@@ -11,11 +12,13 @@ export interface StoredValueSlot {
   value: StoredEncryptedValue;
   /** The map holding it (current values or one kept version), for replacing it in place. */
   holder: Record<string, StoredEncryptedValue>;
+  /** Its version was public while current (a kept version keeps its own mark: versions.ts). */
+  public: boolean;
 }
 
 export function* valuesOf(record: SecretRecord): Generator<StoredValueSlot> {
-  for (const holder of [record.values, ...record.history.map((h) => h.values)]) {
-    for (const [env, value] of Object.entries(holder)) yield { record, env, value, holder };
+  for (const { values: holder, public: isPublic } of versionsOf(record)) {
+    for (const [env, value] of Object.entries(holder)) yield { record, env, value, holder, public: isPublic };
   }
 }
 

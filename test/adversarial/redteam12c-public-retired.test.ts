@@ -26,6 +26,8 @@ const PUBLIC_B = 'pk_live_51Jd6Fs3Gh8Pk2Lq9Mn4Bv7Cx5';
 const LIVE = 'live-Ux5Rb8Nc2Mq6Wt3Yk9Pd4';
 const CONTROL_SECRET = 'ctl-Gm3Rw8Yx2Lp6Dk9Vs4Hq7';
 const CONTROL_NEXT = 'ctl2-Nb7Qs4Tw9Zm2Xc5Lr8';
+const ROLLED_SECRET = 'roll-Hc6Vx3Qm8Zt2Wk5Np9';
+const PUBLIC_C = 'pk_live_51Qs4Nw8Ty2Lm7Xc3Rb9Vd6';
 
 let t: TempHome;
 let stub: Stub;
@@ -54,13 +56,17 @@ beforeAll(async () => {
   await setSecret(t, 'CONTROL_KEY', CONTROL_SECRET, ...host);
   cli(['rm', 'CONTROL_KEY', '--force']);
   await setSecret(t, 'CONTROL_KEY', CONTROL_NEXT, ...host);
+  // 3. A secret version rolled back to from behind a public one comes back secret (its own mark).
+  await setSecret(t, 'ROLL_KEY', ROLLED_SECRET, ...host);
+  cli(['set', 'ROLL_KEY', '--public', '--host', stub.origin], PUBLIC_C);
+  cli(['rollback', 'ROLL_KEY', '--to', '1']);
   session = await connectStdio(t.env);
 }, 30_000);
 
 afterAll(async () => {
   await session?.close();
   await stub?.close();
-  if (session) expectNoTrace(session.stderr(), [REMOVED_SECRET, HISTORY_SECRET, LIVE, CONTROL_SECRET, CONTROL_NEXT], 'server stderr');
+  if (session) expectNoTrace(session.stderr(), [REMOVED_SECRET, HISTORY_SECRET, LIVE, CONTROL_SECRET, CONTROL_NEXT, ROLLED_SECRET], 'server stderr');
   t?.cleanup();
 });
 
@@ -88,5 +94,9 @@ describe('family 9: a retired secret value stays a tripwire when its name later 
 
   it('a secret value kept in history still trips after the current value is set --public', async () => {
     await expectTrips(HISTORY_SECRET.slice(5, 21));
+  });
+
+  it('a secret version made current again by rollback, from behind a public one, trips', async () => {
+    await expectTrips(ROLLED_SECRET.slice(5, 21));
   });
 });
