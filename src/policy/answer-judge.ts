@@ -5,6 +5,7 @@
  * withholds what could not be vouched for. Bookkeeping runs after the reply (the same cost for a
  * right and a wrong guess).
  */
+import { inputText } from './input-text.js';
 import type { AuditFields } from '../audit/chain.js';
 import { BlindfoldError } from '../errors.js';
 import { logger } from '../log.js';
@@ -150,9 +151,10 @@ export class AnswerJudge {
    * an input the scan could not finish is refused (fail closed), nothing said of what it held.
    */
   async screenInput(principal: Principal, redactor: Redactor, agentInput: unknown): Promise<void> {
-    const text = JSON.stringify(agentInput) ?? '';
+    const maxBytes = this.#deps.maxInputBytes ?? DEFAULT_MAX_INPUT_BYTES;
+    const text = inputText(agentInput, maxBytes);
     // The stdio transport caps raw bytes before parsing; this caps every other door (the library, plugins).
-    if (Buffer.byteLength(text) > (this.#deps.maxInputBytes ?? DEFAULT_MAX_INPUT_BYTES)) {
+    if (Buffer.byteLength(text) > maxBytes) {
       throw new BlindfoldError('BAD_INPUT', 'the request was refused: its input is larger than the server accepts (settings: limits.maxArgumentBytes)');
     }
     // In pieces, yielding between them (other principals' calls go on meanwhile), and within a

@@ -135,9 +135,19 @@ function analyze(req: AgentRequest, templates: Map<string, Segment[]>): Analyzed
   for (const [k, v] of Object.entries(req.query ?? {})) add(v, 'query', `query "${refuseInName(k, 'a query parameter name')}"`);
   for (const [k, v] of Object.entries(req.headers ?? {})) add(v, 'header', `header "${refuseInName(k, 'a header name')}"`);
   if (req.body !== undefined) add(req.body, 'body', 'body');
-  if (req.json !== undefined) mapJson(req.json, (text) => add(text, 'body', 'json body'), { key: (k) => refuseInName(k, 'a JSON object key') });
+  if (req.json !== undefined) {
+    try {
+      mapJson(req.json, (text) => add(text, 'body', 'json body'), { key: (k) => refuseInName(k, 'a JSON object key'), maxDepth: MAX_JSON_BODY_DEPTH });
+    } catch (err) {
+      if (err instanceof RangeError) throw new BlindfoldError('BAD_INPUT', `the json body is nested deeper than ${MAX_JSON_BODY_DEPTH} levels; send it as body text`);
+      throw err;
+    }
+  }
   return { uses, names: [...new Set(uses.map((u) => u.name))] };
 }
+
+/** Deeper `json` is refused before it is walked: every later walk (render, send) recurses. */
+const MAX_JSON_BODY_DEPTH = 512;
 
 /** Checks an agent's request and parses every template in it, once. Nothing is resolved. */
 export function parseRequest(input: HttpRequestInput): ParsedRequest {

@@ -106,4 +106,14 @@ describe('family 1: an input nested too deep to serialise is still screened, ref
     // Safe outcome either way: the guesser is suspended (a tripwire), or at least nothing was sent.
     expect(second.includes('PRINCIPAL_SUSPENDED'), 'the principal that sent secret material goes on unsuspended').toBe(true);
   }, 15_000);
+
+  it('the same input with no secret material in it is refused as bad input, not an internal error, and nothing is sent', async () => {
+    expect(runCli(['clear', '--all'], { env: t.env }).code).toBe(0); // the test before suspended the principal
+    const before = received.length;
+    const { answers } = await rawSession([callWith('['.repeat(DEPTH) + JSON.stringify('nothing secret here') + ']'.repeat(DEPTH))]);
+    const first = answers.get(2) ?? '';
+    expect(first).not.toMatch(/call stack|INTERNAL/);
+    expect(first).toMatch(/BAD_INPUT/);
+    expect(received.length - before, 'a body nested too deeply was sent').toBe(0);
+  }, 15_000);
 });
