@@ -7,7 +7,8 @@ import { BlindfoldError, describeError } from '../errors.js';
 import type { RawResponse } from '../egress/client.js';
 import { mapJson } from '../template/json.js';
 import { STREAM_HOLD_BACK, WINDOW, type Redactor } from './redactor.js';
-import { emptyScreen, screen, screenAsync, type Screened, WITHHELD_NOTICE } from './wall.js';
+import { readBody, screenReadings } from './charset.js';
+import { emptyScreen, screen, type Screened, WITHHELD_NOTICE } from './wall.js';
 import { nameIsVisible } from './spans.js';
 
 /** Bytes that are not text: the agent learns their content type only (a size or hash is a BREACH figure). */
@@ -55,7 +56,11 @@ export async function presentResponse(redactor: Redactor, res: RawResponse, maxB
   for (const [k, v] of Object.entries(res.headers)) headers[scrub(k)] = scrub(v);
   const view: ResponseView = { status: res.status, statusText: scrub(res.statusText), headers, truncated: res.cut, redacted: [] };
   const contentType = res.headers['content-type'] ?? '';
-  joinedUnitPieces(redactor, res, found.pieces, url);
+  // A compressed download arrives inflated (egress/client): shown if it is text, like any answer.
+  const readable = res.inflated ? looksLikeText('', res.body) : looksLikeText(contentType, res.body);
+  // Text in the charset it declares, with its other readings (./charset); null: a charset not decoded.
+  const body = readable ? readBody(res.body, contentType) : undefined;
+  joinedUnitPieces(redactor, res, found.pieces, url, body ? [body.shown, ...body.others].map((r) => r.text.slice(0, 256)) : []);
   const findings: Findings = { pieces: found.pieces, limited: false, partial: !partialAllowed && isPartialRepresentation(res) };
   const done = () => {
     findings.limited = found.limited;
@@ -68,9 +73,7 @@ export async function presentResponse(redactor: Redactor, res: RawResponse, maxB
     view.withheld = true;
     return done();
   }
-  const bytes = res.body;
-  // A compressed download arrives inflated (egress/client): shown if it is text, like any answer.
-  if (res.inflated ? !looksLikeText('', bytes) : !looksLikeText(contentType, bytes)) {
+  if (!readable) {
     // Nothing computed from these bytes is shown: no size, no hash, no names found in them, not
     // even whether they passed maxBytes (bisecting maxBytes measured a compressed size to the byte),
     // and none of the headers that state their size or hash.
@@ -79,11 +82,18 @@ export async function presentResponse(redactor: Redactor, res: RawResponse, maxB
     for (const name of BINARY_FIGURE_HEADERS) delete view.headers[name];
     return done();
   }
-  let text = UTF8.decode(bytes);
+  if (!body) {
+    // A declared charset that cannot be decoded (UTF-7, UTF-32, a made-up name): never read as UTF-8.
+    view.body = WITHHELD_NOTICE;
+    view.truncated = false;
+    found.limited = true;
+    return done();
+  }
   // A cut body: the tail read beyond the cap is scanned (a value crossing the cap is seen whole)
-  // but never shown.
+  // but never shown. Every reading of the bytes is scanned; the declared one is shown.
+  let text = body.shown.text;
   const shownEnd = res.cut ? Math.max(0, text.length - STREAM_HOLD_BACK) : text.length;
-  text = (await screenAsync(redactor, text, found, SCAN_DEADLINE_MS, shownEnd)).text;
+  text = (await screenReadings(redactor, body, found, SCAN_DEADLINE_MS, shownEnd)).text;
   // The cap is on the body as it travels in the tool result (JSON-escaped UTF-8), not on characters.
   const fits = jsonPrefixWithin(text, maxBytes);
   if (fits < text.length) {
@@ -110,17 +120,17 @@ export async function presentResponse(redactor: Redactor, res: RawResponse, maxB
  * a window, one per header, is found here; any hit that crosses a boundary is a piece (no honest
  * upstream splits a value across headers).
  */
-function joinedUnitPieces(redactor: Redactor, res: RawResponse, pieces: Set<string>, url: string): void {
-  const head = res.body.subarray(0, 256).toString('utf8');
+function joinedUnitPieces(redactor: Redactor, res: RawResponse, pieces: Set<string>, url: string, heads: string[]): void {
+  const utf8Head = res.body.subarray(0, 256).toString('utf8');
   const values = Object.entries(res.headers);
   const sorted = [...values].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   // Units side by side as a reader may join them: the status text, header values (as sent and by
   // name) and the body's start; header names, and the payloads of numbered ones; the final URL a
   // redirect chain ended on and the body (its path can hold the start of what the body goes on with).
+  // The body's start in each of its readings (./charset) as well as read as UTF-8.
   const sequences = [
-    ...[values, sorted].map((order) => [res.statusText, ...order.map(([, v]) => v), head]),
+    ...[...new Set([utf8Head, ...heads])].flatMap((head) => [...[values, sorted].map((order) => [res.statusText, ...order.map(([, v]) => v), head]), [url, head]]),
     ...[values, sorted].map((order) => order.map(([k]) => k)),
-    [url, head],
     ...indexedNamePayloads(values.map(([k]) => k)),
   ];
   for (const units of sequences) {
@@ -178,8 +188,6 @@ function isPartialRepresentation(res: RawResponse): boolean {
 /** Headers that state a body's size or hash: dropped from a binary summary. */
 const BINARY_FIGURE_HEADERS = ['content-length', 'content-range', 'content-md5', 'digest', 'content-digest', 'repr-digest', 'etag'];
 
-/** One decoder for every body: a decode without `stream` keeps no state between calls. */
-const UTF8 = new TextDecoder('utf-8');
 const NOT_JSON = Symbol('not JSON');
 
 /**
