@@ -1,32 +1,83 @@
 /** Views that undo a textual escape: HTML references, JSON escapes, percent-encoding, mojibake, UTF-16 NULs, line breaks. */
+import { LEGACY_NAMES, NAMED_REFS } from './html-named-refs.js';
 import { tokensOf } from './tokens.js';
 import { utf8 } from './utf8.js';
-import { regionsView, type View, type ViewOptions } from './view.js';
+import { regionsView, type Piece, type View, type ViewOptions } from './view.js';
 
 const fromCodePoint = (cp: number): string | null => (cp >= 0 && cp <= 0x10ffff ? String.fromCodePoint(cp) : null);
 
-/** Named references real encoders emit (HTML5 names for ASCII punctuation, and the classic ones). */
-const NAMED: Record<string, string> = {
-  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0', sol: '/', plus: '+', equals: '=',
-  colon: ':', semi: ';', comma: ',', period: '.', excl: '!', quest: '?', num: '#', dollar: '$',
-  percnt: '%', lpar: '(', rpar: ')', ast: '*', midast: '*', lowbar: '_', hyphen: '-', dash: '-',
-  lsqb: '[', rsqb: ']', lbrack: '[', rbrack: ']', lcub: '{', rcub: '}', lbrace: '{', rbrace: '}',
-  bsol: '\\', verbar: '|', vert: '|', grave: '`', tilde: '~', commat: '@', Hat: '^', Tab: '\t',
-  NewLine: '\n', copy: '\u00a9', reg: '\u00ae', shy: '\u00ad', iexcl: '\u00a1', euro: '\u20ac',
-};
+/**
+ * Every HTML5 named reference (WHATWG's table, ./html-named-refs), read as an HTML parser reads
+ * text: `&name;` when the table has the name, else the longest legacy name (`&amp`, `&copy`, `&not`)
+ * that starts the run, without its ";". A name not in the table is also looked up in lower case (a
+ * reflection may have changed case: `&ZWNJ;`, `&AMP;`). Built on first use.
+ */
+let named: Map<string, string> | null = null;
+let legacy: Set<string> | null = null;
+function namedRefs(): Map<string, string> {
+  if (named !== null) return named;
+  const m = new Map<string, string>();
+  const lower = new Map<string, string>();
+  for (const line of NAMED_REFS) {
+    for (const item of line.split(' ')) {
+      const eq = item.indexOf('=');
+      if (eq < 0) continue;
+      const name = item.slice(0, eq);
+      const ch = String.fromCodePoint(...item.slice(eq + 1).split(',').map((h) => parseInt(h, 16)));
+      m.set(name, ch);
+      if (!lower.has(name.toLowerCase()) || name === name.toLowerCase()) lower.set(name.toLowerCase(), ch);
+    }
+  }
+  for (const [name, ch] of lower) if (!m.has(name)) m.set(name, ch);
+  legacy = new Set(LEGACY_NAMES.flatMap((line) => line.split(' ')).filter((n) => n !== ''));
+  named = m;
+  return m;
+}
+/** The longest name in the table (31) and the longest legacy one (6). */
+const NAME_MAX = 31;
+const LEGACY_MAX = 6;
+const NUMERIC_RE = /&(?:#(\d{1,8})|#[xX]([0-9a-fA-F]{1,8}));?/y;
+const isNameChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 
-const HTML_RE = /&(?:#(\d{1,8})|#[xX]([0-9a-fA-F]{1,8}));?|&([A-Za-z][A-Za-z0-9]{1,9});?/y;
+/** The named reference at text[at] (an `&`): its end and character(s), or null. Reads at most 33 characters. */
+function namedAt(text: string, at: number): [number, string] | null {
+  const refs = namedRefs();
+  let e = at + 1;
+  while (e < text.length && e - at <= NAME_MAX + 1 && isNameChar(text.charCodeAt(e))) e++;
+  const name = text.slice(at + 1, e);
+  if (name.length < 2 || name.charCodeAt(0) <= 57) return null;
+  if (name.length <= NAME_MAX && text.charCodeAt(e) === 0x3b) {
+    const ch = refs.get(name) ?? refs.get(name.toLowerCase());
+    if (ch !== undefined) return [e + 1, ch];
+  }
+  for (let k = Math.min(LEGACY_MAX, name.length); k >= 2; k--) {
+    const p = name.slice(0, k);
+    const q = legacy!.has(p) ? p : p.toLowerCase();
+    if (legacy!.has(q)) return [at + 1 + k, refs.get(q)!];
+  }
+  return null;
+}
+
 export function htmlView(v: View, o: ViewOptions): View | null {
-  if (v.text.indexOf('&') < 0) return null;
-  const tokens = tokensOf(v.text, '&', HTML_RE, (m) => {
-    if (m[1] !== undefined) return fromCodePoint(parseInt(m[1], 10));
-    if (m[2] !== undefined) return fromCodePoint(parseInt(m[2], 16));
-    const name = m[3]!;
-    const ch = NAMED[name] ?? NAMED[name.toLowerCase()];
-    // A named reference without ";" is read only for the few legacy names browsers accept so.
-    if (ch === undefined || (!m[0].endsWith(';') && !/^(amp|lt|gt|quot|nbsp|copy|reg)$/i.test(name))) return null;
-    return ch;
-  });
+  const text = v.text;
+  const tokens: Array<[number, number, Piece]> = [];
+  for (let at = text.indexOf('&'); at >= 0; ) {
+    NUMERIC_RE.lastIndex = at;
+    const m = NUMERIC_RE.exec(text);
+    let end = at + 1;
+    if (m) {
+      const ch = m[1] !== undefined ? fromCodePoint(parseInt(m[1], 10)) : fromCodePoint(parseInt(m[2]!, 16));
+      if (ch !== null) tokens.push([at, at + m[0].length, ch]);
+      end = at + m[0].length;
+    } else {
+      const r = namedAt(text, at);
+      if (r) {
+        tokens.push([at, r[0], r[1]]);
+        end = r[0];
+      }
+    }
+    at = text.indexOf('&', end);
+  }
   return regionsView(v, tokens, o.context, 'html');
 }
 
