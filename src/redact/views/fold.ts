@@ -1,13 +1,21 @@
 /**
  * Compatibility and confusable folding: the text as a reader sees it once look-alikes are made
  * plain. NFKC (full-width `ｓｋ＿ｌｉｖｅ`, mathematical alphanumerics, ligatures, superscripts), a
- * combining sequence composed (`e` + U+0301 is `é`), Cyrillic, Greek and Cherokee letters and small
+ * combining sequence composed (`e` + U+0301 is `é`) and the marks left over taken out (U+0336
+ * strikethrough, U+0332 underline, U+20DD enclosing circle, a "zalgo" stack: `Mn`, `Mc`, `Me`; a
+ * script's own marks on its own letters stay, ./marks `dropsMark`),
+ * Cyrillic, Greek and Cherokee letters and small
  * capitals that look Latin read as Latin, letters and numbers in parentheses (⒬, ⑺) or drawn as
  * symbols (🅰, 🅐, regional indicators 🇦) read as themselves, Unicode tag characters (U+E0020–E007E, invisible ASCII) read as ASCII, and
  * zero-width and format characters (`Cf`: U+200B–D, U+2060, U+FEFF, soft hyphen …, variation
- * selectors, the braille blank) removed. Case is folded by the scan itself. The tripwire scans agent input with the
- * same redactor, so both sides see this view. Text that is all ASCII has nothing to fold.
+ * selectors, the braille blank) and control characters (`Cc` but NUL, TAB, LF, VT, FF, CR: SOH,
+ * RS, US, ESC, DEL, C1) removed. The fold of a fold view reads the letters it composed without
+ * their marks (./marks `unmarkView`: `ś` is `s`). Case is folded by the scan itself. The tripwire scans agent input with the
+ * same redactor, so both sides see this view. Text that is all ASCII with no such control has nothing to fold.
+ * In text decoded from bytes (base64, hex, quoted-printable …: ./marks BYTES_DECODED) controls and
+ * leftover marks stay: there they are random bytes.
  */
+import { ASCII_CONTROL, BYTES_DECODED, dropsMark, isDroppedControl, isMark, markKind, NOT_MARK, unmarkView } from './marks.js';
 import { regionsView, type Piece, type View, type ViewOptions } from './view.js';
 
 /**
@@ -50,7 +58,6 @@ function letterSymbol(cp: number): number {
 /** Invisible characters that are no format (`Cf`) characters (the braille blank among them): removed all the same. */
 const INVISIBLE = /^[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u2800\u3164\ufe00-\ufe0f\uffa0\u{e0100}-\u{e01ef}]$/u;
 const FORMAT = /^\p{Cf}$/u;
-const MARK = /^\p{M}$/u;
 
 /** Fold of one code point (null: unchanged), cached: a page uses few distinct characters. */
 const folds = new Map<number, string | null>();
@@ -76,41 +83,67 @@ function foldOf(cp: number): string | null {
   return out;
 }
 
-/** Whether each BMP unit is a combining mark: 0 not known yet, 1 no, 2 yes (a regex per character cost a CJK page dearly). */
-const MARKS = new Uint8Array(65536);
-function isMark(cp: number): boolean {
-  if (cp < 0x300) return false;
-  if (cp > 0xffff) return MARK.test(String.fromCodePoint(cp));
-  if (MARKS[cp] === 0) MARKS[cp] = MARK.test(String.fromCharCode(cp)) ? 2 : 1;
-  return MARKS[cp] === 2;
+/**
+ * Marks read with their base: at most MAX_MARKS (Unicode's stream-safe limit), the rest are taken
+ * out unread. Normalising puts marks in canonical order by insertion, quadratic in a run of marks
+ * (40,000 alternating marks took 25 s): a hostile run must not reach it whole.
+ */
+const MAX_MARKS = 30;
+function composable(seq: string): string {
+  if (seq.length <= MAX_MARKS) return seq;
+  let k = 0;
+  let end = 0;
+  for (const ch of seq) {
+    if (k++ > MAX_MARKS) break;
+    end += ch.length;
+  }
+  return seq.slice(0, end);
 }
 
 export function foldView(v: View, o: ViewOptions): View | null {
+  // A fold view holds the letters it composed: read again without their marks.
+  if (v.kind === 'fold' || v.kind.startsWith('fold<')) return unmarkView(v, o, foldOf);
   const t = v.text;
-  // ASCII text (the usual case) holds nothing to fold; Buffer.byteLength tells at memory speed.
-  if (Buffer.byteLength(t, 'utf8') === t.length) return null;
+  const controls = !BYTES_DECODED.test(v.kind);
+  // ASCII text (the usual case) holds nothing to fold but controls; Buffer.byteLength tells at memory speed.
+  if (Buffer.byteLength(t, 'utf8') === t.length && !(controls && ASCII_CONTROL.test(t))) return null;
   const tokens: Array<[number, number, Piece]> = [];
   const n = t.length;
   for (let i = 0; i < n; ) {
     const c = t.charCodeAt(i);
     if (c < 0x80) {
-      i++;
+      if (controls && isDroppedControl(c)) {
+        // A run of controls is one removal.
+        let e = i + 1;
+        while (e < n && t.charCodeAt(e) < 0x80 && isDroppedControl(t.charCodeAt(e))) e++;
+        tokens.push([i, e, '']);
+        i = e;
+      } else i++;
       continue;
     }
     const cp = t.codePointAt(i)!;
+    if (controls && isDroppedControl(cp)) {
+      // A C1 control (U+0080–009F).
+      tokens.push([i, i + 1, '']);
+      i++;
+      continue;
+    }
     const w = cp > 0xffff ? 2 : 1;
-    // A base character and its combining marks compose as one (NFKC of the whole sequence).
+    // A base character and its combining marks compose as one (NFKC of the whole sequence); the
+    // marks left over are taken out (./marks dropsMark; not in decoded bytes, BYTES_DECODED). A
+    // mark after an ASCII character (not a removed control) takes it as its base.
     let e = i + w;
     while (e < n && t.charCodeAt(e) >= 0x300 && isMark(t.codePointAt(e)!)) e += t.codePointAt(e)! > 0xffff ? 2 : 1;
-    if (e > i + w || (i > 0 && isMark(cp) && t.charCodeAt(i - 1) < 0x80)) {
-      const s = i > 0 && isMark(cp) && t.charCodeAt(i - 1) < 0x80 ? i - 1 : i;
-      if (tokens.length > 0 && tokens[tokens.length - 1]![1] > s) {
-        i = e;
-        continue;
-      }
+    const mark = isMark(cp);
+    if (e > i + w || mark) {
+      const s = mark && i > 0 && t.charCodeAt(i - 1) < 0x80 && !isDroppedControl(t.charCodeAt(i - 1)) ? i - 1 : i;
       const seq = t.slice(s, e);
       let f = '';
-      for (const ch of seq.normalize('NFKC')) f += foldOf(ch.codePointAt(0)!) ?? ch;
+      for (const ch of composable(seq).normalize('NFKC')) {
+        const p = ch.codePointAt(0)!;
+        if (markKind(p) === NOT_MARK) f += foldOf(p) ?? ch;
+        else if (!controls || !dropsMark(p, f.length > 0 ? f.charCodeAt(0) : -1)) f += ch;
+      }
       if (f !== seq) tokens.push([s, e, f]);
       i = e;
       continue;
