@@ -264,14 +264,12 @@ const LEAKS: Record<string, { write: (v: string) => string | Buffer; read: (show
     write: (v) => `HC1:${base45(Buffer.from(v))}`,
     read: (t) => unbase45(t.slice(4)).toString(),
   },
-  'combining low line after each character (underlined plain text)': {
-    write: (v) => [...v].map((c) => `${c}\u0332`).join(''),
-    read: (t) => t.replace(/\u0332/g, ''),
-  },
 };
 
 /** Layouts tried and stopped by the wall today (new kinds; kept as regression guards). */
 const HELD: Record<string, { write: (v: string) => string | Buffer; type?: string }> = {
+  // Closed by red team 12's fix (combining marks taken out by the fold: ./views/marks).
+  'combining low line after each character (underlined plain text)': { write: (v) => [...v].map((c) => `${c}\u0332`).join('') },
   'YAML folded block scalar (>-), 10 characters a line': { write: (v) => `token: >-\n  ${parts(v, 10).join('\n  ')}\nnext: 1\n` },
   'YAML double-quoted scalar with escaped line breaks': { write: (v) => `token: "${parts(v, 8).join('\\\n  ')}"\n` },
   'UTF-32LE with its charset declared': { write: (v) => Buffer.from([...v].flatMap((c) => [c.charCodeAt(0), 0, 0, 0])), type: 'text/plain; charset=utf-32le' },
