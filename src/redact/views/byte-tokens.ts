@@ -2,6 +2,7 @@
  * Tokens of byte lists (./bytelist): character classes, hex groups and decimal bytes, and the
  * sampling that finds a list without reading every character of a text.
  */
+import { literalListNear } from './byte-literals.js';
 
 /** Character classes (ASCII): hex digit, decimal digit, letter or digit. */
 export const HEXD = 1;
@@ -125,8 +126,11 @@ export function listAt(t: string, p: number): boolean {
     if (!(cls(c) & HEXD) && (c | 0x20) !== 120) return false;
     // Letters past the `x` of a prefix are hex digits in a list: a word or an id fails here.
     let e = i + 1;
-    for (; e < n && cls(t.charCodeAt(e)) & ALNUM; e++) if (!(cls(t.charCodeAt(e)) & HEXD) && !(e === i + 1 && (t.charCodeAt(e) | 0x20) === 120)) return false;
-    if (e - i > MAX_HEX_GROUP + 2) return false;
+    // Read no further than a token can be long: a run of a million digits is read once per sample otherwise.
+    for (; e < n && cls(t.charCodeAt(e)) & ALNUM; e++) {
+      if (!(cls(t.charCodeAt(e)) & HEXD) && !(e === i + 1 && (t.charCodeAt(e) | 0x20) === 120)) return false;
+      if (e - i > MAX_HEX_GROUP + 2) return false;
+    }
     runs[2 * k] = i;
     runs[2 * k + 1] = e;
     i = pastSeparator(t, e, 2 * MAX_SEP);
@@ -165,7 +169,8 @@ function mayBeListAt(t: string, p: number): boolean {
  */
 export function listSampleIn(t: string, p: number): number {
   const to = Math.min(t.length, p + SAMPLE);
-  for (let q = p; q < to; q++) if (mayBeListAt(t, q)) return listAt(t, q) ? q : -1;
+  // Byte literals with a cast, a suffix or another radix (./byte-literals) from the first one after it.
+  for (let q = p; q < to; q++) if (mayBeListAt(t, q)) return listAt(t, q) || literalListNear(t, q, SAMPLE) ? q : -1;
   return -1;
 }
 /**

@@ -2,7 +2,9 @@
  * Byte lists and hex dumps: a value's bytes written one number at a time. Decimal lists of 0–255
  * or signed −128…127 (`[115, 107, …]`, Node `Buffer.toJSON`, Java `Arrays.toString`), hex pairs or
  * groups separated by non-alphanumerics (`0x73, 0x6b`, `73 6b 5f`, `73:6b`, `"73","6b"`), octal
- * bytes, eight-digit binary bytes, `U+` code points (read as hex), little-endian hex words, and
+ * bytes, eight-digit binary bytes, `U+` code points (read as hex), little-endian hex words, byte
+ * literals in any radix notation with casts and type suffixes (`(byte)0x73`, `115u8`, `0o163`,
+ * `&H73`, `73h`: ./byte-literals), and
  * dumps (`xxd`, `od` with -c, -b, -x or -t x1z, `hexdump` with or without -C, Go `hex.Dump`) whose
  * offsets and ASCII column are skipped and whose rows join across line breaks, so a value spread over rows is read whole. The
  * bytes become text (UTF-8, and latin1 when a byte is ≥ 0x80); compressed bytes are inflated.
@@ -13,7 +15,8 @@
  * two strides, so it cannot fall between them whatever its alignment or its line length.
  */
 import { ALNUM, bitsByte, cls, codePointPrefix, decimalByte, digitsStart, HEXD, hexToken, hexValue, LIST_DIGITS, listAt, octalByte, runEnd, SAMPLE, listSampleIn, MAX_SEP } from './byte-tokens.js';
-import { Counting, READINGS, readingStart, Stretch, type Reading } from './list-readings.js';
+import { fewLiteralsLine, literalListNear } from './byte-literals.js';
+import { Counting, READINGS, readingStart, readLiterals, Stretch, type Reading } from './list-readings.js';
 import { Builder, type View, type ViewOptions } from './view.js';
 
 const lineStartOf = (t: string, i: number) => t.lastIndexOf('\n', i - 1) + 1;
@@ -39,7 +42,7 @@ function listLine(t: string, s: number, e: number): boolean {
   const off = offsetEnd(t, i, e);
   if (off >= 0) i = off;
   for (let k = i; k < Math.min(e, i + 3 * SAMPLE); k++) if (listAt(t, k)) return true;
-  return false;
+  return literalListNear(t, i, Math.min(e - i, 3 * SAMPLE));
 }
 
 /**
@@ -222,13 +225,15 @@ export function byteListView(v: View, o: ViewOptions): View | null {
     // The block of list lines around the sample: a dump's rows, a wrapped array.
     let a = lineStartOf(t, p);
     let e = lineEndOf(t, p);
-    const inBlock = (s: number, end: number) => listLine(t, s, end) || fewTokensLine(t, s, end);
+    const inBlock = (s: number, end: number) => listLine(t, s, end) || fewTokensLine(t, s, end) || fewLiteralsLine(t, s, end);
     while (a > done && a > 0 && inBlock(lineStartOf(t, a - 1), a - 1)) a = lineStartOf(t, a - 1);
     while (e < n && inBlock(e + 1, lineEndOf(t, e + 1))) e = lineEndOf(t, e + 1);
     b ??= new Builder(v);
     for (const reading of READINGS) {
       const from = readingStart(t, a, e, reading);
-      if (from >= 0) readList(t, from, e, reading, b, o.minWindow);
+      if (from < 0) continue;
+      if (reading === 'literal') readLiterals(t, from, e, b, o.minWindow);
+      else readList(t, from, e, reading, b, o.minWindow);
     }
     done = e;
   }

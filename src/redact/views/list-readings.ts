@@ -4,7 +4,8 @@
  * bytes spent its whole budget), and the stretch of bytes a reading collects.
  */
 import { emitText } from './binary.js';
-import { cls, decimalByte, DIGIT } from './byte-tokens.js';
+import { lineWordEnd, LIT, literalAt, MAX_LITERAL_BLANKS, MAX_LITERAL_SEP } from './byte-literals.js';
+import { ALNUM, cls, decimalByte, DIGIT, runEnd } from './byte-tokens.js';
 import { emitInflated, compressedMagic, inflateBytes } from './inflate.js';
 import type { Builder } from './view.js';
 
@@ -13,10 +14,11 @@ import type { Builder } from './view.js';
  * bytes little-endian (`od -x` and `hexdump` without -C print `6b73`), decimal bytes, three-digit
  * octal bytes (`od -b`, `od -t o1`), eight-digit binary bytes, or decimal bytes each after its index
  * (`indexed`: PHP `print_r`, a Python or Ruby dict, a Java map, a Lua table, `enumerate` lines, a
- * CSV of index and byte: the index counts up by one and is skipped like a dump's offset).
+ * CSV of index and byte: the index counts up by one and is skipped like a dump's offset), or byte
+ * literals in any radix notation, with casts and suffixes (`literal`: ./byte-literals, readLiterals).
  */
-export type Reading = 'hex' | 'words' | 'decimal' | 'octal' | 'bits' | 'indexed';
-export const READINGS: readonly Reading[] = ['hex', 'words', 'decimal', 'octal', 'bits', 'indexed'];
+export type Reading = 'hex' | 'words' | 'decimal' | 'octal' | 'bits' | 'indexed' | 'literal';
+export const READINGS: readonly Reading[] = ['hex', 'words', 'decimal', 'octal', 'bits', 'indexed', 'literal'];
 
 /**
  * Where the block [a, e) is read from the way `reading` reads, or -1 when it is not written so:
@@ -27,7 +29,7 @@ export const READINGS: readonly Reading[] = ['hex', 'words', 'decimal', 'octal',
  * read again (a dump of random bytes spent its whole budget).
  */
 export function readingStart(t: string, a: number, e: number, reading: Reading): number {
-  if (reading === 'hex' || reading === 'decimal') return a;
+  if (reading === 'hex' || reading === 'decimal' || reading === 'literal') return a;
   if (reading === 'indexed') {
     const at = countsFrom(t.slice(a, e));
     return at < 0 ? -1 : a + at;
@@ -52,8 +54,51 @@ function countsFrom(block: string): number {
 const MAX_COUNTED = 4096;
 const BITS_ROW = /(?:^|[^0-9A-Za-z])[01]{8}[ \t,]+[01]{8}[ \t,]+[01]{8}(?![0-9A-Za-z])/;
 const WORDS_ROW = /(?:^|\n)[^\n]*?\b[0-9a-f]{7} +[0-9a-f]{4} [0-9a-f]{4}\b/i;
-const OCTAL_ROW = /(?:^|[^0-9A-Za-z])[0-3][0-7]{2}[ \t]+[0-3][0-7]{2}[ \t]+[0-3][0-7]{2}(?![0-9A-Za-z])/;
+/** Three-digit octal bytes parted by blanks (`od -b`) or by a comma or semicolon (`['163', '153']`). */
+const OCTAL_SEP = `(?:[ \\t]*[,;][ \\t'"]*|[ \\t]+)`;
+const OCTAL_ROW = new RegExp(`(?:^|[^0-9A-Za-z])[0-3][0-7]{2}['"]?${OCTAL_SEP}[0-3][0-7]{2}['"]?${OCTAL_SEP}[0-3][0-7]{2}(?![0-9A-Za-z])`);
 
+
+/**
+ * Reads the lines [a, end) as byte literals (./byte-literals) into `b`. A word (but one that starts
+ * a line of literals, `db`), or a separator of more than MAX_LITERAL_SEP characters besides blanks,
+ * ends a stretch. A stretch with fewer than two marked literals is left to the other readings (it
+ * is their text again, or a dump's ASCII column's `4Y` read as F#): a list of literals marks every
+ * item, or (Java's casts) every byte of a character outside ASCII, two or more.
+ */
+export function readLiterals(t: string, a: number, end: number, b: Builder, min: number): void {
+  const st = new Stretch();
+  let marked = 0;
+  let sep = 0;
+  let blanks = 0;
+  const flush = () => {
+    if (marked >= 2) st.flush(b, min);
+    else st.n = 0;
+    marked = 0;
+  };
+  for (let i = a; i < end; ) {
+    const c = t.charCodeAt(i);
+    if ((literalAt(t, i) || (cls(c) & ALNUM && lineWordEnd(t, i) >= 0)) && LIT.e <= end) {
+      if (sep > MAX_LITERAL_SEP || blanks > MAX_LITERAL_BLANKS) flush();
+      st.push(LIT.v, LIT.s, LIT.e);
+      if (LIT.marked) marked++;
+      i = LIT.e;
+      sep = blanks = 0;
+      continue;
+    }
+    if (cls(c) & ALNUM || c === 0xffff) {
+      // A word, or the break between two regions of a view (unrelated text).
+      flush();
+      i = c === 0xffff ? i + 1 : runEnd(t, i, end);
+      sep = blanks = 0;
+      continue;
+    }
+    if (c !== 32 && c !== 9 && c !== 10 && c !== 13) sep++;
+    else blanks++;
+    i++;
+  }
+  flush();
+}
 
 /**
  * Bytes of one stretch being read, each with its parent-relative [start, end). Small at first (a
