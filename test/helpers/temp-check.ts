@@ -14,14 +14,19 @@ import { join, relative } from 'node:path';
  */
 const NODE_COMPILE_CACHE = 'node-compile-cache';
 
-/** What is in the folder, two levels deep (a test's mkdtemp folder and what it holds). */
+/** What a folder holds, `depth` levels deep, five entries a level (enough to tell which test left it). */
+function contents(path: string, depth: number): string {
+  const inside = readdirSync(path, { withFileTypes: true }).slice(0, 5);
+  if (inside.length === 0) return 'empty';
+  return inside.map((e) => (e.isDirectory() && depth > 1 ? `${e.name}/ (${contents(join(path, e.name), depth - 1)})` : e.name)).join(', ');
+}
+
+/** What is in the folder: a test's mkdtemp folder and what it holds, three levels deep (a home's files). */
 function leftovers(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     if (entry.name === NODE_COMPILE_CACHE) return [];
-    const path = join(dir, entry.name);
     if (!entry.isDirectory()) return [entry.name];
-    const inside = readdirSync(path).slice(0, 5);
-    return [`${entry.name}/ (${inside.length ? inside.join(', ') : 'empty'})`];
+    return [`${entry.name}/ (${contents(join(dir, entry.name), 2)})`];
   });
 }
 
