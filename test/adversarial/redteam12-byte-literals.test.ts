@@ -8,8 +8,7 @@
 // Java writes any byte array with a byte above 0x7f, and what IDE "copy as Java" prints), Rust
 // `115u8` / `0x73u8` (Debug of a `[u8]` in const form), F# `115uy`, Python `0o163` and `0b1110011`
 // (`list(map(oct, b))`), VB `&H73`, assembler `73h` (`db` lines). Each reads back in one line.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectUnreadable, startRig, type Rig, type Spelling } from '../helpers/redteam12.js';
+import { describeSpellings, type Spelling } from '../helpers/redteam12.js';
 
 const KEY = 'sk_live_6tY2nB8xKp3Wq9Lm4Rc7Vz1Hs5Fd';
 const bytes = (k: string) => [...Buffer.from(k, 'utf8')];
@@ -35,21 +34,4 @@ const SPELLINGS: Record<string, Spelling> = {
   'assembler 73h': literal((b) => `${hex(b).toUpperCase()}h`, ',', /([0-9A-F]{2})h/g, 16, ['db ', '']),
 };
 
-let rig: Rig;
-beforeAll(async () => {
-  rig = await startRig(KEY, SPELLINGS);
-}, 30_000);
-afterAll(async () => {
-  await rig?.close();
-});
-
-describe('redteam12: byte-array literals with casts, suffixes and radix prefixes', () => {
-  for (const [as, s] of Object.entries(SPELLINGS)) {
-    it(as, async () => {
-      rig.received.length = 0;
-      const r = await rig.call(as);
-      expect(rig.received.length === 1 && rig.received[0] === KEY, 'the upstream got the real key').toBe(true);
-      expectUnreadable(r, KEY, s, as);
-    });
-  }
-});
+describeSpellings('redteam12: byte-array literals with casts, suffixes and radix prefixes', KEY, SPELLINGS);

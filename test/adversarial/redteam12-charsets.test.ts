@@ -10,8 +10,7 @@
 // agent runs `TextDecoder('iso-2022-jp')` + NFKC (or drops every `#`) and has the whole key.
 // Same with `charset=utf-7` written one character per shift (`+AHM-+AGs-…`, RFC 2152 allows any
 // character to be shifted): each shift is a base64 chunk of three characters, below any run.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectUnreadable, startRig, type Rig, type Spelling } from '../helpers/redteam12.js';
+import { describeSpellings, type Spelling } from '../helpers/redteam12.js';
 
 const KEY = 'sk_live_8pT3wM6xNq2Rk9Lv4Zc7Bh1Gy5Fd';
 
@@ -31,21 +30,4 @@ const SPELLINGS: Record<string, Spelling> = {
   'charset=utf-7, one character per shift': { answer: (k) => ({ body: `key=${utf7(k)}\n`, headers: { 'content-type': 'text/plain; charset=utf-7' } }), decode: readUtf7 },
 };
 
-let rig: Rig;
-beforeAll(async () => {
-  rig = await startRig(KEY, SPELLINGS);
-}, 30_000);
-afterAll(async () => {
-  await rig?.close();
-});
-
-describe('redteam12: the declared charset is not applied', () => {
-  for (const [as, s] of Object.entries(SPELLINGS)) {
-    it(as, async () => {
-      rig.received.length = 0;
-      const r = await rig.call(as);
-      expect(rig.received.length === 1 && rig.received[0] === KEY, 'the upstream got the real key').toBe(true);
-      expectUnreadable(r, KEY, s, as);
-    });
-  }
-});
+describeSpellings('redteam12: the declared charset is not applied', KEY, SPELLINGS);

@@ -7,8 +7,7 @@
 // field separators by real formats), DEL (U+007F), a C1 control (U+0080–009F), a lone ESC. Between every two characters of
 // the key, each leaves it whole to `s.replace(/\p{Cc}/gu, '')`. (src/redact/views/fold.ts, FORMAT /
 // INVISIBLE; the NUL view in views/text.ts handles U+0000 only.)
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectUnreadable, startRig, type Rig, type Spelling } from '../helpers/redteam12.js';
+import { describeSpellings, type Spelling } from '../helpers/redteam12.js';
 
 const KEY = 'sk_live_3fR8mK2xWq9Tn4Lv7Zc6Bp1Hy5Dj';
 const dropControls = (s: string) => s.replace(/\p{Cc}/gu, '');
@@ -24,21 +23,4 @@ const SPELLINGS: Record<string, Spelling> = {
   'DEL between characters inside JSON': { answer: (k) => ({ body: JSON.stringify({ key: [...k].join('\u007f') }), headers: { 'content-type': 'application/json' } }), decode: dropControls },
 };
 
-let rig: Rig;
-beforeAll(async () => {
-  rig = await startRig(KEY, SPELLINGS);
-}, 30_000);
-afterAll(async () => {
-  await rig?.close();
-});
-
-describe('redteam12: control characters (Cc) other than NUL between characters', () => {
-  for (const [as, s] of Object.entries(SPELLINGS)) {
-    it(as, async () => {
-      rig.received.length = 0;
-      const r = await rig.call(as);
-      expect(rig.received.length === 1 && rig.received[0] === KEY, 'the upstream got the real key').toBe(true);
-      expectUnreadable(r, KEY, s, as);
-    });
-  }
-});
+describeSpellings('redteam12: control characters (Cc) other than NUL between characters', KEY, SPELLINGS);

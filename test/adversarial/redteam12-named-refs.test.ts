@@ -11,8 +11,7 @@
 //    `&sscr;` 𝓈), which NFKC folds to ASCII (the fold view would catch 𝕤 itself), are never read.
 // The agent decodes with any HTML entity decoder (Python's html.unescape) and drops the invisibles
 // (or NFKC-folds the letters): the whole key. Nothing is withheld and `redacted` is empty.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectUnreadable, startRig, type Rig, type Spelling } from '../helpers/redteam12.js';
+import { describeSpellings, type Spelling } from '../helpers/redteam12.js';
 
 const KEY = 'sk_live_4mQ8zR2vXc7Lp9Tw3Ky6Bn1Hd5Gf';
 
@@ -49,21 +48,4 @@ const SPELLINGS: Record<string, Spelling> = {
   'script letters by name (&sscr;)': letters('scr'),
 };
 
-let rig: Rig;
-beforeAll(async () => {
-  rig = await startRig(KEY, SPELLINGS);
-}, 30_000);
-afterAll(async () => {
-  await rig?.close();
-});
-
-describe('redteam12: HTML named references beyond the punctuation table', () => {
-  for (const [as, s] of Object.entries(SPELLINGS)) {
-    it(as, async () => {
-      rig.received.length = 0;
-      const r = await rig.call(as);
-      expect(rig.received.length === 1 && rig.received[0] === KEY, 'the upstream got the real key').toBe(true);
-      expectUnreadable(r, KEY, s, as);
-    });
-  }
-});
+describeSpellings('redteam12: HTML named references beyond the punctuation table', KEY, SPELLINGS);

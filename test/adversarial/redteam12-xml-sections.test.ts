@@ -8,8 +8,7 @@
 // (src/redact/views/markup.ts, TAG_RE) takes out tags, comments and ANSI sequences only: neither
 // `]]><![CDATA[` nor `<?p?>` is taken out, and no join reads across them; each piece is below a
 // window in the plain text. `ElementTree.fromstring(body).text` gives the key.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectUnreadable, startRig, type Rig, type Spelling } from '../helpers/redteam12.js';
+import { describeSpellings, type Spelling } from '../helpers/redteam12.js';
 
 const KEY = 'sk_live_2gH7vN4xRt9Kq3Wm8Lc6Bz1Fp5Dy';
 const XML = { 'content-type': 'application/xml; charset=utf-8' };
@@ -22,21 +21,4 @@ const SPELLINGS: Record<string, Spelling> = {
   'pieces parted by empty processing instructions': { answer: (k) => ({ body: `<key>${pieces(k, 6).join('<?p?>')}</key>`, headers: XML }), decode: readXmlText },
 };
 
-let rig: Rig;
-beforeAll(async () => {
-  rig = await startRig(KEY, SPELLINGS);
-}, 30_000);
-afterAll(async () => {
-  await rig?.close();
-});
-
-describe('redteam12: XML text split by CDATA sections and processing instructions', () => {
-  for (const [as, s] of Object.entries(SPELLINGS)) {
-    it(as, async () => {
-      rig.received.length = 0;
-      const r = await rig.call(as);
-      expect(rig.received.length === 1 && rig.received[0] === KEY, 'the upstream got the real key').toBe(true);
-      expectUnreadable(r, KEY, s, as);
-    });
-  }
-});
+describeSpellings('redteam12: XML text split by CDATA sections and processing instructions', KEY, SPELLINGS);

@@ -5,7 +5,7 @@
 // Nothing here prints a value: assertions say only which spelling leaked.
 import { createServer, type OutgoingHttpHeaders } from 'node:http';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setSecret } from './adversarial.js';
 import { tempHome, type TempHome } from './cli.js';
 import { connectStdio, visible, type StdioSession } from './mcp.js';
@@ -82,4 +82,28 @@ export function expectUnreadable(r: CallToolResult, key: string, s: Spelling, la
     for (const text of [seen, s.decode(seen)]) if (survivingWindow(text, key) !== null) clean = false;
   }
   expect(clean, `${label}: the agent decoded a window of the key from what it was shown`).toBe(true);
+}
+
+/**
+ * One test per spelling: the bound upstream got the real key, and the agent, decoding what it was
+ * shown the way the spelling wrote it, reads no window of it.
+ */
+export function describeSpellings(title: string, key: string, spellings: Record<string, Spelling>): void {
+  let rig: Rig;
+  beforeAll(async () => {
+    rig = await startRig(key, spellings);
+  }, 30_000);
+  afterAll(async () => {
+    await rig?.close();
+  });
+  describe(title, () => {
+    for (const [as, s] of Object.entries(spellings)) {
+      it(as, async () => {
+        rig.received.length = 0;
+        const r = await rig.call(as);
+        expect(rig.received.length === 1 && rig.received[0] === key, 'the upstream got the real key').toBe(true);
+        expectUnreadable(r, key, s, as);
+      });
+    }
+  });
 }

@@ -156,13 +156,3 @@ describe('honest text trips nothing', () => {
     expect(views.find((v) => v.kind === 'unmark<fold')?.text).toContain('abcdefs');
   });
 });
-
-describe('controls alone between the characters of a value (no other decoding trigger in the text)', () => {
-  it('are found in bare ASCII text with nothing else to decode', () => {
-    const r = redactor();
-    for (const control of ['\u0001', '\u001b', '\u001f', '\u007f', '\u0008']) {
-      const text = [...PLAIN].join(control);
-      expect(survivingWindow(r.redact(text).text, PLAIN), JSON.stringify(control)).toBeNull();
-    }
-  });
-});

@@ -3,7 +3,6 @@
  * and to each other's output, breadth first, up to MAX_DEPTH layers, with the total size of all
  * views capped at a fixed multiple of the input so the cost stays linear in the input size.
  */
-import { ASCII_CONTROL } from './marks.js';
 import { ascii85View } from './ascii85.js';
 import { base32View, clearBase32 } from './base32.js';
 import { base64View, clearDecoded, hexView } from './binary.js';
@@ -76,8 +75,6 @@ function mayDecode(text: string, o: ViewOptions): boolean {
     TRIGGERS.some((c) => text.includes(c)) ||
     // Outside ASCII (fold, box-drawing borders): Buffer.byteLength tells at memory speed.
     Buffer.byteLength(text, 'utf8') !== text.length ||
-    // ASCII controls the fold takes out (SOH, ESC, DEL and others) between a value's characters, with no other trigger.
-    ASCII_CONTROL.test(text) ||
     mayHoldByteList(text) ||
     mayJoin(text) ||
     maySpell(text, o.minWindow)
