@@ -6,6 +6,7 @@
 import { readdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COUNT_FLUSH_MS } from '../../src/audit/aggregate.js';
 import type { AuditFields } from '../../src/audit/chain.js';
 import { AuditLog } from '../../src/store/audit/log.js';
 import { resolvePaths } from '../../src/config.js';
@@ -50,23 +51,27 @@ afterAll(async () => {
 
 describe('a flood of refused calls over MCP', () => {
   it('keeps the real use, counts every refusal in few entries, and useCount holds', async () => {
+    let mostEntries = 0;
     const session = await connectStdio(t.env);
     try {
       const ok = await session.call('http_request', { method: 'GET', url: `${stub.url}/me`, headers: { Authorization: 'Bearer <secrets.REAL_KEY>' } });
       expect(ok.isError, visible(ok)).toBeFalsy();
+      const began = Date.now();
       for (let i = 0; i < FLOOD; i++) {
         const r = await session.call('http_request', { method: 'GET', url: `https://not-bound.example/p${i}`, headers: { Authorization: 'Bearer <secrets.REAL_KEY>' } });
         expect(r.isError).toBe(true);
       }
-      // While the server runs: one refusal written, the rest counted in an open window.
-      expect(audit('--action', 'request.denied').length).toBeLessThan(5);
+      // While the server runs: the first refusal written, the rest counted and written as one
+      // entry per COUNT_FLUSH_MS at most (a slow, loaded machine takes longer, hence more entries).
+      mostEntries = 2 + Math.ceil((Date.now() - began) / COUNT_FLUSH_MS);
+      expect(audit('--action', 'request.denied').length).toBeLessThanOrEqual(mostEntries);
     } finally {
       await session.close();
       expectNoTrace(session.stderr(), [VALUE], 'server stderr');
     }
     const denied = audit('--action', 'request.denied');
     expect(denied.reduce((n, e) => n + (e.count ?? 1), 0)).toBe(FLOOD);
-    expect(denied.length).toBeLessThan(5);
+    expect(denied.length).toBeLessThanOrEqual(Math.min(mostEntries + 1, FLOOD / 10));
     const resolves = audit('--action', 'secret.resolve');
     expect(resolves).toHaveLength(1);
     expect(cli(['audit', 'verify']).stdout).toMatch(/^ok:/);
