@@ -18,7 +18,7 @@ import type { AuditTrail } from './audit/trail.js';
 import { repeatable } from './echo.js';
 import { BlindfoldError } from './errors.js';
 import { mayUse, type Principal } from './policy/authorize.js';
-import { parseHostPattern } from './policy/hosts.js';
+import { parseHostBinding } from './policy/registrable.js';
 import type { StateCell } from './store/cells.js';
 import type { HomeState } from './store/home-state.js';
 import { assertSecretName } from './vault/names.js';
@@ -113,7 +113,7 @@ export class SecretRequests {
   async ask(principal: Principal, input: AskInput, pageOrigin?: string): Promise<RequestAnswer> {
     const name = assertSecretName(input.name);
     const reason = cleanReason(input.reason);
-    const hosts = [...new Set((input.hosts ?? []).map((h) => parseHostPattern(h).canonical.replace(/:443$/, '').replace(/^https:\/\//, '')))];
+    const hosts = [...new Set((input.hosts ?? []).map((h) => parseHostBinding(h).canonical.replace(/:443$/, '').replace(/^https:\/\//, '')))];
     if (hosts.length > HOSTS_MAX) throw new BlindfoldError('BAD_INPUT', `hosts: at most ${HOSTS_MAX}`);
     const base = { action: 'secret.requested' as const, principal: principal.id, secrets: [name], env: principal.env };
     if (!mayUse(principal, name)) {

@@ -1,25 +1,49 @@
 /**
- * The registrable domain of a host (the part a person buys: `evil.example` in
- * `api.github.com.evil.example`), shown apart on the form where a human confirms the hosts an
- * agent proposed, so a look-alike reads wrong at a glance. Not the Public Suffix List: a short list
- * of multi-label suffixes in common use (co.uk, com.au, github.io…) and, otherwise, the last two
- * labels. Its limits: a suffix not listed here (many country second levels, most private suffixes
- * such as cloud providers' app domains) shows one label too few, e.g. `foo.example.ac.at` shows
- * `ac.at`; that errs towards showing less as "the owner", never towards hiding the real one.
+ * Who owns a host name: its registrable domain (the part a person buys: `evil.example` in
+ * `api.github.com.evil.example`; the tenant's own name under a platform: `my-app.herokuapp.com`),
+ * from the Public Suffix List with its private section (tldts). Shown apart on the form where a
+ * human confirms the hosts an agent proposed, so a look-alike reads wrong at a glance; and the test
+ * for a wildcard binding that nobody in particular owns (`*.herokuapp.com`, `*.co.uk`): every name
+ * under a public suffix is registered by whoever asks, an agent's operator included.
  * IP addresses are their own registrable domain.
  */
-import { parseHostPattern } from './hosts.js';
+import { getDomain } from 'tldts';
+import { BlindfoldError } from '../errors.js';
+import { type HostPattern, parseHostPattern } from './hosts.js';
 
-const MULTI_LABEL_SUFFIXES = new Set([
-  'co.uk', 'org.uk', 'ac.uk', 'gov.uk', 'ltd.uk', 'plc.uk', 'me.uk', 'net.uk',
-  'com.au', 'net.au', 'org.au', 'edu.au', 'gov.au',
-  'co.nz', 'org.nz', 'govt.nz', 'co.jp', 'ne.jp', 'or.jp', 'ac.jp', 'go.jp',
-  'co.kr', 'or.kr', 'com.br', 'net.br', 'org.br', 'gov.br', 'com.cn', 'net.cn', 'org.cn', 'gov.cn',
-  'com.mx', 'com.ar', 'com.tr', 'com.tw', 'com.hk', 'com.sg', 'com.my', 'co.in', 'net.in', 'org.in',
-  'co.za', 'org.za', 'co.il', 'com.ua', 'com.pl', 'co.id', 'or.id', 'com.vn', 'com.ph',
-  'github.io', 'gitlab.io', 'herokuapp.com', 'vercel.app', 'netlify.app', 'pages.dev', 'workers.dev',
-  'appspot.com', 'azurewebsites.net', 'cloudfront.net', 'amazonaws.com', 'firebaseapp.com', 'web.app',
-]);
+const WITH_PRIVATE_SUFFIXES = { allowPrivateDomains: true };
+
+const isAddress = (host: string) => /^\[.*\]$/.test(host) || /^\d+\.\d+\.\d+\.\d+$/.test(host);
+
+/** Whether names directly under `host` (lower case, punycode) are registered by anyone: a public suffix. */
+function isPublicSuffix(host: string): boolean {
+  return !isAddress(host) && getDomain(host, WITH_PRIVATE_SUFFIXES) === null;
+}
+
+/** The registrable domain of a host name (lower case, punycode; `*.` for a wildcard binding). */
+export function registrableDomain(host: string): string {
+  const bare = host.toLowerCase().replace(/\.$/, '');
+  const name = bare.replace(/^\*\./, '');
+  if (isAddress(name)) return name;
+  if (isPublicSuffix(name)) return bare === name ? name : `none: every name under ${name}, a public suffix`;
+  return getDomain(name, WITH_PRIVATE_SUFFIXES) ?? name;
+}
+
+/**
+ * A host binding about to be stored (`set --host`, the admin page, an agent's `request_secret`):
+ * parsed as parseHostPattern does, and a wildcard directly over a public suffix refused, whoever
+ * proposes it. Bindings already stored are matched as they are (parseHostPattern).
+ */
+export function parseHostBinding(text: string): HostPattern {
+  const pattern = parseHostPattern(text);
+  if (pattern.wildcard && isPublicSuffix(pattern.host)) {
+    throw new BlindfoldError(
+      'BAD_HOST',
+      'invalid host (not repeated here in case it holds a value): a wildcard directly over a public suffix (*.herokuapp.com, *.github.io, *.co.uk) matches names anyone can register there; bind the exact host, or a wildcard under a domain you own',
+    );
+  }
+  return pattern;
+}
 
 export interface HostShown {
   /** The binding as the vault will store it (canonical origin). */
@@ -30,18 +54,8 @@ export interface HostShown {
   registrable: string;
 }
 
-/** The registrable domain of a host name (lower case, punycode). */
-export function registrableDomain(host: string): string {
-  const bare = host.toLowerCase().replace(/\.$/, '').replace(/^\*\./, '');
-  if (/^\[.*\]$/.test(bare) || /^\d+\.\d+\.\d+\.\d+$/.test(bare)) return bare;
-  const labels = bare.split('.');
-  if (labels.length <= 2) return bare;
-  const lastTwo = labels.slice(-2).join('.');
-  return MULTI_LABEL_SUFFIXES.has(lastTwo) ? labels.slice(-3).join('.') : lastTwo;
-}
-
 /** A proposed host as the form shows it; throws BAD_HOST (without repeating it) when it is no host binding. */
 export function showHost(text: string): HostShown {
-  const pattern = parseHostPattern(text);
+  const pattern = parseHostBinding(text);
   return { canonical: pattern.canonical, host: pattern.host, registrable: registrableDomain(pattern.host) };
 }

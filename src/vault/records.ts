@@ -6,7 +6,7 @@
 import { BlindfoldError } from '../errors.js';
 import type { VaultEvent } from './changes.js';
 import { DEFAULT_INJECT, parseInject } from '../policy/inject.js';
-import { parseHostPattern } from '../policy/hosts.js';
+import { parseHostBinding } from '../policy/registrable.js';
 import { DEFAULT_PLACEMENTS, parsePlacements, type Placement } from '../policy/placements.js';
 import { assertEnvironment, assertSecretName, assertValueAcceptable, DEFAULT_ENVIRONMENT } from './names.js';
 import type { SecretRecord, StoredEncryptedValue, VaultFile } from './schema.js';
@@ -83,7 +83,7 @@ export function prepareSet(input: SetSecretInput): PreparedSet {
   if (input.description !== undefined) refuseValueIn(input.description, 'the description');
   for (const [key, text] of Object.entries(input.metadata ?? {})) refuseValueIn(text, `metadata ${repeatable(key)}`);
   const change: PreparedSet = { name, env, input };
-  if (input.hosts) change.hosts = [...new Set(input.hosts.map((h) => parseHostPattern(h).canonical))];
+  if (input.hosts) change.hosts = [...new Set(input.hosts.map((h) => parseHostBinding(h).canonical))];
   if (input.placements) change.placements = parsePlacements(input.placements);
   if (input.inject !== undefined) change.inject = parseInject(input.inject).canonical;
   return change;
