@@ -70,12 +70,16 @@ function forgetLastMatch(): void {
 const SPAN_PER_CHAR = 64;
 /** What stream() holds back: a window of W characters spelled with up to SPAN_PER_CHAR each. */
 export const STREAM_HOLD_BACK = WINDOW * SPAN_PER_CHAR;
+/** Most a cut read takes past its cap (longestPattern): 64 Ki secret-bearing characters spelled out. */
+const MAX_READ_AHEAD = 4 * 1024 * 1024;
 
 export class Redactor {
   readonly #keys: HashKeys;
   readonly #table = new FingerprintTable();
   readonly #limits: DecodeLimits;
   readonly #failOpen: boolean;
+  /** Windows of the longest value learned (one add), for longestPattern. */
+  #longestWindows = 0;
   /** Values public by design (`set --public`): redacted, never a tripwire. */
   readonly #public = new Set<string>();
   /** Short texts scanned clean since the last value was learned (header names and values, mostly). */
@@ -96,9 +100,16 @@ export class Redactor {
     return this.#public.has(name);
   }
 
-  /** How much text a stream holds back (0 while nothing is indexed). */
+  /**
+   * How far past its cap a cut answer is read and scanned, never shown (0 while nothing is
+   * indexed): the longest value learned, spelled with up to SPAN_PER_CHAR characters each, and at
+   * least a window's hold-back. A stored value an honest answer holds whole and the cap cuts is then
+   * read whole, not judged a piece of itself (red team 13: a PEM key longer than the window's
+   * hold-back, cut by a preview's maxBytes, tripped the wire).
+   */
   get longestPattern(): number {
-    return this.#table.entries === 0 ? 0 : STREAM_HOLD_BACK;
+    if (this.#table.entries === 0) return 0;
+    return Math.min(MAX_READ_AHEAD, Math.max(STREAM_HOLD_BACK, (this.#longestWindows + WINDOW) * SPAN_PER_CHAR));
   }
 
   /** Fingerprints in the index. */
@@ -122,11 +133,16 @@ export class Redactor {
 
   #addTriples(name: string, triples: Int32Array): void {
     this.#clean.clear();
+    let windows = 0;
     for (let i = 0; i < triples.length; i += 3) {
       if (triples[i] === HEAD) this.#table.insertHead(triples[i + 1]!);
       else if (triples[i] === STRETCH) this.#table.insertStretch(triples[i + 1]!, triples[i + 2]!);
-      else this.#table.insert(triples[i]! & ~BACKWARDS, triples[i + 1]!, triples[i + 2]!, name, (triples[i]! & BACKWARDS) !== 0);
+      else {
+        windows++;
+        this.#table.insert(triples[i]! & ~BACKWARDS, triples[i + 1]!, triples[i + 2]!, name, (triples[i]! & BACKWARDS) !== 0);
+      }
     }
+    this.#longestWindows = Math.max(this.#longestWindows, windows);
   }
 
   redact(text: string): RedactResult {

@@ -6,7 +6,7 @@
 import { BlindfoldError, describeError } from '../errors.js';
 import type { RawResponse } from '../egress/client.js';
 import { mapJson } from '../template/json.js';
-import { STREAM_HOLD_BACK, WINDOW, type Redactor } from './redactor.js';
+import { WINDOW, type Redactor } from './redactor.js';
 import { readBody, screenReadings } from './charset.js';
 import { emptyScreen, screen, type Screened, WITHHELD_NOTICE } from './wall.js';
 import { nameIsVisible } from './spans.js';
@@ -92,7 +92,7 @@ export async function presentResponse(redactor: Redactor, res: RawResponse, maxB
   // A cut body: the tail read beyond the cap is scanned (a value crossing the cap is seen whole)
   // but never shown. Every reading of the bytes is scanned; the declared one is shown.
   let text = body.shown.text;
-  const shownEnd = res.cut ? Math.max(0, text.length - STREAM_HOLD_BACK) : text.length;
+  const shownEnd = res.cut ? Math.max(0, text.length - redactor.longestPattern) : text.length;
   text = (await screenReadings(redactor, body, found, SCAN_DEADLINE_MS, shownEnd)).text;
   // The cap is on the body as it travels in the tool result (JSON-escaped UTF-8), not on characters.
   const fits = jsonPrefixWithin(text, maxBytes);

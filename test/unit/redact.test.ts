@@ -8,6 +8,7 @@ import { publicParts, Redactor, replacementFor, STREAM_HOLD_BACK, WINDOW } from 
 import { expectNoWindow, survivingWindow } from '../helpers/windows.js';
 import { asciiBase64RunStarts, base64RunStarts, BLOCK_WALK_MIN } from '../../src/redact/views/index.js';
 import { redactBytes } from '../helpers/redact-bytes.js';
+import { windowFingerprints } from '../../src/redact/fingerprints.js';
 
 const SECRET = 'sk-Live_4f9a+/=Zx "q\'<&>é\\';
 const mark = (name = 'KEY') => replacementFor(name);
@@ -324,7 +325,7 @@ describe('Redactor.stream', () => {
     const s2 = r2.stream();
     const big = 'x'.repeat(STREAM_HOLD_BACK + 1000);
     const first = s2.push(big);
-    expect(r2.longestPattern).toBe(STREAM_HOLD_BACK);
+    expect(r2.longestPattern).toBeGreaterThanOrEqual(STREAM_HOLD_BACK); // a cut read takes at least what a stream holds back
     expect(first.length).toBe(1000);
     expect(first + s2.end()).toBe(big);
   });
@@ -514,5 +515,23 @@ describe('a character outside ASCII whose lowercase is ASCII', () => {
       const out = r.redact(`<${spelling}>`).text;
       expect(out, spelling).toBe(`<${replacementFor('KELVIN')}>`);
     }
+  });
+});
+
+describe('how far past its cap a cut answer is read (longestPattern)', () => {
+  it('covers the longest value learned, spelled with up to 64 characters each, learned from fingerprints too', () => {
+    const long = `Rq${'x7Kp2Wm9'.repeat(2)}${randomBytes(1200).toString('base64url')}`;
+    const r = new Redactor();
+    r.add({ name: 'SHORT', value: 'short-Zq8Wx3Lp7Kv2' });
+    const short = r.longestPattern;
+    r.add({ name: 'LONG', value: long });
+    expect(r.longestPattern).toBeGreaterThanOrEqual(long.length * 64);
+    expect(short).toBeLessThan(long.length * 64);
+    const key = randomBytes(32);
+    const fromValue = new Redactor({ key });
+    fromValue.add({ name: 'LONG', value: long });
+    const fromFingerprints = new Redactor({ key });
+    fromFingerprints.addFingerprints('LONG', windowFingerprints(key, long));
+    expect(fromFingerprints.longestPattern).toBe(fromValue.longestPattern);
   });
 });
