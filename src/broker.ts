@@ -11,21 +11,22 @@
 import { BlindfoldError } from './errors.js';
 import { pathForTrail } from './echo.js';
 import { addLogScrubber, logger } from './log.js';
-import { createGuardedAgent, type Resolver } from './egress/connector.js';
+import { createGuardedAgent } from './egress/connector.js';
 import { ScopedEgress } from './egress/scoped-egress.js';
 import type { OutgoingRequest } from './egress/client.js';
 import { sendFollowingRedirects } from './egress/redirects.js';
 import { buildOutgoing, fail } from './egress/outgoing.js';
 import { authorizeSecrets, redirectRefusal, type Principal } from './policy/authorize.js';
 import { inScope } from './policy/in-scope.js';
-import { CountedAllowance, type PartialHitAllowance } from './policy/allowance.js';
+import { CountedAllowance } from './policy/allowance.js';
 import type { OriginQuarantine } from './policy/quarantine.js';
 import type { CallQuotas } from './policy/quotas.js';
 import { isStopped, suspendedRefusal, type SuspensionList } from './policy/suspensions.js';
 import { Redactor } from './redact/redactor.js';
 import { VaultIndex } from './redact/vault-index.js';
-import { presentResponse, type ResponseView } from './redact/response.js';
+import { presentResponse } from './redact/response.js';
 import { screen } from './redact/wall.js';
+import { scrubStrings } from './redact/shown-text.js';
 import { AnswerJudge } from './policy/answer-judge.js';
 import { parseRequest, type HttpRequestInput, type ParsedRequest } from './template/request.js';
 import type { SecretInfo, Vault } from './vault/vault.js';
@@ -36,53 +37,8 @@ import { countUses, type Usage } from './store/audit/query.js';
 
 export type { Principal } from './policy/authorize.js';
 export type { HttpRequestInput } from './template/request.js';
-
-/** How a request is made beyond what an agent can ask for: only task files (admin-written) set these. */
-export interface RequestOptions {
-  /** Secrets placed by their own inject rule (a task step's `secret_name`), replacing a same-name header. */
-  inject?: string[];
-  /** The task this request is a step of, for the audit trail. */
-  task?: string;
-  /** Secrets placed anywhere in the exchange this request is part of (every step of a task run). */
-  exchange?: string[];
-}
-
-export interface HttpResult extends ResponseView {
-  url: string;
-  durationMs: number;
-  redirects: number;
-  /** Set when a redirect was returned instead of followed, saying why. */
-  redirectNotFollowed?: string;
-}
-
-export interface SecretListing extends SecretInfo {
-  lastUsedAt: string | null;
-  useCount: number;
-}
-
-export interface BrokerOptions {
-  vault: Vault;
-  /** Where every resolution and denial is recorded before anything leaves (fail closed). */
-  audit?: AuditTrail;
-  /** Test seam: lets tests make names resolve to private addresses. */
-  resolver?: Resolver;
-  /** Exact origins the admin allows even on special addresses (server config). */
-  allowOrigins?: string[];
-  /** Principals the tripwire suspended (promise 4a); without it a hit still refuses the call. */
-  suspensions?: SuspensionList | undefined;
-  /** Partial hits each principal has spent (issue 18 item 2); past the allowance the principal is suspended. */
-  allowance?: PartialHitAllowance | undefined;
-  /** Origins quarantined after their answers tripped the wire twice (issue 18 item 2). */
-  quarantine?: OriginQuarantine | undefined;
-  /** Concurrent calls per principal before the shared limit (issue 18 item 6). */
-  quotas?: CallQuotas | undefined;
-  /** Exact origins opted into partial answers (settings `rangeOrigins`): Range is sent, 206 shown. */
-  rangeOrigins?: string[] | undefined;
-  /** Largest agent input (bytes of its JSON) screened; larger ones are refused unread. */
-  maxInputBytes?: number | undefined;
-  /** Test-only switch (never from env or config): turns the no-oracle judgement of pieces off. */
-  unsafeShowPieces?: boolean | undefined;
-}
+export type { BrokerOptions, HttpResult, RequestOptions, SecretListing } from './broker-types.js';
+import type { BrokerOptions, HttpResult, RequestOptions, SecretListing } from './broker-types.js';
 
 /** What the audit trail says of a request, filled in as the request is understood. */
 type RequestTrail = Omit<AuditFields, 'action' | 'outcome'> & { env: string };
@@ -153,7 +109,18 @@ export class Broker {
     const usage = this.#usage;
     const matching = inScope(this.#vault.list(), principal, filter);
     const chosen: { items: readonly SecretInfo[]; total: number; nextCursor?: string } = page ? pageOf(matching, page.limit, page.cursor) : { items: matching, total: matching.length };
-    return { ...chosen, items: chosen.items.map((s) => ({ ...s, lastUsedAt: usage.get(s.name)?.lastUsedAt ?? null, useCount: usage.get(s.name)?.useCount ?? 0 })) };
+    const items = chosen.items.map((s) => ({ ...s, ...scrubStrings(this.#redactor, { description: s.description, metadata: s.metadata }) }));
+    return { ...chosen, items: items.map((s) => ({ ...s, lastUsedAt: usage.get(s.name)?.lastUsedAt ?? null, useCount: usage.get(s.name)?.useCount ?? 0 })) };
+  }
+
+  /** Resolves once every value the vault holds is in the index. */
+  async indexed(): Promise<void> {
+    await this.#index.complete();
+  }
+
+  /** Admin-written text an agent is shown (a task tool's listing), every indexed value in it taken out (./redact/shown-text). */
+  scrubShown<T>(value: T): T {
+    return scrubStrings(this.#redactor, value);
   }
 
   get #usage(): Map<string, Usage> {

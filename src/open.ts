@@ -24,6 +24,7 @@ import { isStopped, suspendedRefusal, SuspensionList } from './policy/suspension
 import { loadSettings } from './settings.js';
 import type { Task, TaskProblem } from './tasks/loader.js';
 import { TaskRegistry } from './tasks/registry.js';
+import { keepCore, whenIndexed } from './handle-core.js';
 import { runTask, type TaskResult } from './tasks/runner.js';
 import type { HttpRequestInput } from './template/request.js';
 import { Vault } from './vault/vault.js';
@@ -86,19 +87,6 @@ export interface BlindfoldCore {
   release(): Promise<void>;
 }
 
-type ChildValues = (names: readonly string[], reason: string) => Promise<Map<string, string>>;
-/** Kept off the handle: nothing that holds a handle (an agent runtime's code) can ask it for a value. */
-const CHILD_VALUES = new WeakMap<Blindfold, ChildValues>();
-
-/**
- * The values `blindfold exec` puts in its child's environment, through the handle's principal:
- * refused when it is suspended or a name is outside its scope, on the audit trail before any value
- * is decrypted. Not exported by the package (src/index.ts): only the CLI's exec reaches it.
- */
-export function valuesForChildProcess(handle: Blindfold, names: readonly string[], reason: string): Promise<Map<string, string>> {
-  return CHILD_VALUES.get(handle)!(names, reason);
-}
-
 /**
  * A handle of the core for one principal: what it lists, resolves and runs is only what its scope
  * allows, and a secret or task outside it is refused as if it did not exist (markers, `redacted`
@@ -115,7 +103,7 @@ export class Blindfold {
 
   constructor(core: BlindfoldCore, principal: Principal | PrincipalSlot, owner = true) {
     this.#core = core;
-    CHILD_VALUES.set(this, (names, reason) => core.childValues(this.principal, names, reason));
+    keepCore(this, core);
     this.#principal = principal;
     this.#owner = owner;
     // An own property, as it always was (the handle shows nothing else), read through the slot.
@@ -244,12 +232,15 @@ export async function openBlindfold(options: OpenBlindfoldOptions = {}): Promise
   const env = resolveEnvironment(options.env);
   const vault = await Vault.open({ paths: resolvePaths({ home: options.home, tasks: options.tasks }) });
   const stopLogs = options.logger ? forwardLogs(options.logger) : undefined;
-  return assembleBlindfold(vault, {
+  const handle = await assembleBlindfold(vault, {
     principal: { id: `plugin:${name}`, env },
     ...(options.allowOrigins ? { allowOrigins: options.allowOrigins.map((o) => parseConfigOrigin(o, 'allowOrigins')) } : {}),
     ...(options.resolve?.length ? { resolver: pinnedResolver(options.resolve) } : {}),
     ...(stopLogs ? { onClose: stopLogs } : {}),
   });
+  // A runtime's tool list is made at once, from the task tools' text with every value taken out (src/plugins/tools.ts).
+  await whenIndexed(handle);
+  return handle;
 }
 
 /** Wires an opened vault into a handle: the one place a broker is built for a long-lived caller. */

@@ -10,6 +10,9 @@ import { exposedGroups, taskToolDefinition, toolDefinitions, type ToolDefinition
 import { toolError } from '../mcp/results.js';
 import type { Blindfold } from '../open.js';
 import { zodIssueText } from '../tasks/problem-text.js';
+import { shapeFor } from '../tasks/input-schema.js';
+import type { Task } from '../tasks/loader.js';
+import { shownToAgentNow } from '../handle-core.js';
 
 export { TOOL_GROUPS, type ToolGroup } from '../mcp/definitions.js';
 
@@ -75,10 +78,21 @@ export function pluginTools(blindfold: Blindfold, options: PluginOptions = {}): 
   }
   if (expose.has('tasks')) {
     for (const task of blindfold.tasks()) {
-      tools.push(pluginTool(blindfold, taskToolDefinition(task), async (args) => ({ ...(await blindfold.runTask(task.name, args)) })));
+      tools.push(pluginTool(blindfold, taskToolDefinition(shownTask(blindfold, task)), async (args) => ({ ...(await blindfold.runTask(task.name, args)) })));
     }
   }
   return tools;
+}
+
+/**
+ * A task as a runtime's tool list shows it: the admin's text (title, description, input schema)
+ * with any stored value written there by mistake taken out, as the MCP door's tools/list does
+ * (src/mcp/tools/tasks.ts; openBlindfold indexed every value before returning the handle).
+ */
+function shownTask(blindfold: Blindfold, task: Task): Task {
+  const text = { title: task.title, description: task.description, inputs: task.inputs };
+  const shown = shownToAgentNow(blindfold, text);
+  return JSON.stringify(shown) === JSON.stringify(text) ? task : { ...task, ...shown, inputShape: shapeFor(shown.inputs) };
 }
 
 function pluginTool(blindfold: Blindfold, definition: ToolDefinition, run: (args: Record<string, unknown>) => Promise<Record<string, unknown>>): PluginTool {

@@ -117,7 +117,8 @@ export const execAction = action(async (command: string[], opts: { secret: strin
   const { injections, skipped } = expandSpecs(specs, vault.list(), env);
   if (skipped.length) note(`not injected, though the glob matches: ${skipped.join(', ')}`);
   const names = [...new Set(injections.map((i) => i.name))];
-  const { assembleBlindfold, valuesForChildProcess } = await import('../../open.js');
+  const { assembleBlindfold } = await import('../../open.js');
+  const { valuesForChildProcess } = await import('../../handle-core.js');
   // Through a handle of the core: a suspended principal is refused here as at every door, and the
   // use is on the audit trail before any value is decrypted (fail closed).
   const handle = await assembleBlindfold(vault, { principal: { id: cliPrincipal(), env } });

@@ -1,8 +1,10 @@
 import type { McpServer, RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { Task } from '../../tasks/loader.js';
+import { shownToAgent } from '../../handle-core.js';
 import type { ToolContext } from '../context.js';
 import { taskToolDefinition } from '../definitions.js';
 import { preview, toolError } from '../results.js';
+import { wrapToolsHandler } from '../screen-calls.js';
 
 function registerTask(server: McpServer, { blindfold }: ToolContext, task: Task): RegisteredTool {
   const { name, ...definition } = taskToolDefinition(task);
@@ -47,5 +49,20 @@ export function registerTasks(server: McpServer, ctx: ToolContext): () => void {
     for (const task of tasks) registered.set(task.name, registerTask(server, ctx, task));
   };
   sync();
+  scrubTaskListings(server, ctx, registered);
   return ctx.blindfold.onTasksChanged(sync);
+}
+
+/**
+ * tools/list as the agent gets it: a task tool's description and input schema are the admin's
+ * text, so a stored value written there by mistake (a key in a description or an input's default)
+ * is taken out before the list leaves (red team 13). Only task tools wait for the index: the
+ * built-in tools' text is Blindfold's own, so a list without task tools is answered at once.
+ */
+function scrubTaskListings(server: McpServer, { blindfold }: ToolContext, tasks: ReadonlyMap<string, RegisteredTool>): void {
+  wrapToolsHandler(server, 'tools/list', (inner) => async (request, extra) => {
+    const listing = (await inner(request, extra)) as { tools: Array<{ name: string }> };
+    if (!listing.tools.some((t) => tasks.has(t.name))) return listing;
+    return { ...listing, tools: await Promise.all(listing.tools.map((t) => (tasks.has(t.name) ? shownToAgent(blindfold, t) : t))) };
+  });
 }
