@@ -152,6 +152,13 @@ export class Redactor {
     return { text: out, redacted: names };
   }
 
+  /** `text` with every indexed value written in it as is (no decoded view) replaced by its marker: admin-written text (./shown-text). */
+  redactAsWritten(text: string): string {
+    const out = applySpans(text, this.#marked(scanText(this.#keys, this.#table, text, this.#limits, true)), []).out;
+    forgetLastMatch();
+    return out;
+  }
+
   /**
    * Every hit run in `text` (unmerged: one per occurrence and view, each saying whether it is a
    * whole value) and the ranges a decoding limit left unscanned. The response wall (./wall) decides

@@ -65,8 +65,8 @@ interface RunState {
 }
 
 /** Every hit run of `text` in any view, and the ranges a limit left unscanned. Never throws. */
-export function scanText(keys: HashKeys, table: FingerprintTable, text: string, limits: DecodeLimits = DEFAULT_LIMITS): ScanResult {
-  const steps = scanSteps(keys, table, text, limits, () => false);
+export function scanText(keys: HashKeys, table: FingerprintTable, text: string, limits: DecodeLimits = DEFAULT_LIMITS, asWritten = false): ScanResult {
+  const steps = scanSteps(keys, table, text, limits, () => false, asWritten);
   let step = steps.next();
   while (!step.done) step = steps.next();
   return step.value;
@@ -77,7 +77,7 @@ export function scanText(keys: HashKeys, table: FingerprintTable, text: string, 
  * a caller can yield to the event loop between steps (a large hostile body does not block other
  * calls) and stop at a deadline: `stop()` true before a piece marks it and every later one unscanned.
  */
-export function* scanSteps(keys: HashKeys, table: FingerprintTable, text: string, limits: DecodeLimits, stop: () => boolean): Generator<void, ScanResult> {
+export function* scanSteps(keys: HashKeys, table: FingerprintTable, text: string, limits: DecodeLimits, stop: () => boolean, asWritten = false): Generator<void, ScanResult> {
   if (table.entries === 0 || text.length < table.minLength) return { hits: [], unscanned: [] };
   table.prepare();
   recheck = table.recheck;
@@ -106,6 +106,7 @@ export function* scanSteps(keys: HashKeys, table: FingerprintTable, text: string
     runs = base64RunStarts(u, text.length, minBase64);
     rootHigh = /[\u00c2-\u00f4]/.test(text);
   }
+  if (asWritten) return { hits, unscanned: [] }; // admin-written text: the value as pasted (./shown-text)
   const unscanned: Array<[number, number]> = [];
   const options = { context: CONTEXT, minBase64, minHex: Math.min(24, table.minLength * 2), minWindow: table.minLength };
   const cut = pieces(text);

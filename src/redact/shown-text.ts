@@ -3,10 +3,11 @@
  * description and input schema): a stored value pasted there by mistake (`--description "$TOKEN"`,
  * a key in a task file) is taken out the way an answer's is (red team 13: a passphrase, a PIN or a
  * key written there reached every agent in scope, past a guard that judged by shape). No agent text
- * goes through here, so a marker tells an agent nothing it chose.
+ * goes through here, so a marker tells an agent nothing it chose. The text is matched as written
+ * (every window, case folded, no decoded view): the slip is pasting a value, and a listing of
+ * 10,000 descriptions through every view took seconds.
  */
 import type { Redactor } from './redactor.js';
-import { screen } from './wall.js';
 
 /** `value` with every string in it (object keys too) through the wall; numbers and the shape kept. */
 export function scrubStrings<T>(redactor: Redactor, value: T): T {
@@ -17,9 +18,9 @@ export function scrubStrings<T>(redactor: Redactor, value: T): T {
 const MAX_DEPTH = 64;
 
 function walk(redactor: Redactor, value: unknown, depth: number): unknown {
-  if (typeof value === 'string') return screen(redactor, value).text;
+  if (typeof value === 'string') return redactor.redactAsWritten(value);
   if (value === null || typeof value !== 'object') return value;
   if (depth >= MAX_DEPTH) return null;
   if (Array.isArray(value)) return value.map((v) => walk(redactor, v, depth + 1));
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [screen(redactor, k).text, walk(redactor, v, depth + 1)]));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [redactor.redactAsWritten(k), walk(redactor, v, depth + 1)]));
 }

@@ -22,7 +22,7 @@ beforeAll(async () => {
   t = tempHome();
   expect(cli(['init']).code).toBe(0);
   await seedSecret(t.env, 'STRIPE_KEY', VALUES[0]!, '--host', 'api.stripe.com', '--env', 'development');
-  await seedSecret(t.env, 'GITHUB_TOKEN', VALUES[1]!, '--host', 'api.github.com', '--host', '*.githubusercontent.com', '--env', 'production');
+  await seedSecret(t.env, 'GITHUB_TOKEN', VALUES[1]!, '--host', 'api.github.com', '--host', '*.githubassets.com', '--env', 'production');
   await seedSecret(t.env, 'SHARED', VALUES[2]!, '--host', 'http://127.0.0.1:8080', '--env', 'default');
   await seedSecret(t.env, 'UNBOUND', VALUES[3]!, '--env', 'staging');
   // STRIPE_KEY is used now: a `secret.resolve` entry on the trail.
@@ -45,9 +45,9 @@ describe('list filters', () => {
 
   it('--host matches the way a request is checked: bare names are https, wildcards one label, ports count', () => {
     expect(names('--host', 'api.github.com')).toEqual(['GITHUB_TOKEN']);
-    expect(names('--host', 'https://raw.githubusercontent.com/acme/x/main/README.md')).toEqual(['GITHUB_TOKEN']);
-    expect(names('--host', 'a.b.githubusercontent.com')).toEqual([]);
-    expect(names('--host', '*.githubusercontent.com')).toEqual(['GITHUB_TOKEN']);
+    expect(names('--host', 'https://github.githubassets.com/assets/app.js')).toEqual(['GITHUB_TOKEN']);
+    expect(names('--host', 'a.b.githubassets.com')).toEqual([]);
+    expect(names('--host', '*.githubassets.com')).toEqual(['GITHUB_TOKEN']);
     expect(names('--host', 'http://127.0.0.1:8080')).toEqual(['SHARED']);
     expect(names('--host', '127.0.0.1:8080')).toEqual([]); // https: not where SHARED may go
     expect(names('--host', 'api.stripe.com:8443')).toEqual([]);
