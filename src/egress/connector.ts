@@ -108,7 +108,8 @@ async function pickAddress(host: ReturnType<typeof classifyHost>, resolver: Reso
   if (!optedIn) {
     for (const a of answers) {
       const check = checkAddress(a.address);
-      if (!check.allowed) throw refusal(`${host.name} (${a.address})`, check.range);
+      // The name and the kind of address, never the address: an agent would map internal names to addresses.
+      if (!check.allowed) throw refusal(host.name, check.range);
     }
   }
   return answers[0]!.address;
