@@ -19,6 +19,8 @@ const MUTATIONS = [
   ['stream view', 'src/redact/views/index.ts', '  unjoined(streamView),\n', '', ['test/adversarial/redteam2-spellings.test.ts']],
   ['pem view', 'src/redact/views/index.ts', '  unjoined(pemView),\n', '', ['test/adversarial/redteam-false-alarms.test.ts']],
   ['public parts', 'src/redact/public-parts.ts', 'export function publicParts(value: string): Range[] {\n', 'export function publicParts(value: string): Range[] {\n  if (value) return [];\n', ['test/adversarial/honest-traffic.test.ts']],
+  ['word test (URL tokens)', 'src/redact/structured-parts.ts', '  if (token.length < WINDOW) return false;\n', '  return false;\n', ['test/adversarial/redteam13-url-word-tokens.test.ts', 'test/unit/structured-parts.test.ts']],
+  ['JSON structure', 'src/redact/public-parts.ts', '  const json = jsonSecretParts(value, publicParts);\n', '  const json = undefined as Range[] | undefined;\n', ['test/adversarial/redteam13-json-credential.test.ts', 'test/unit/structured-parts.test.ts']],
   ['argument cap', 'src/mcp/capped-lines.ts', 'else if (this.#size + piece.length > this.maxBytes)', 'else if (false)', ['test/adversarial/argument-cap.test.ts']],
   ['retention by time', 'src/store/audit/retention.ts', 'if (newest === undefined || newest >= now - retentionMs) break;', 'if (newest === undefined) break;', ['test/adversarial/audit-flush.test.ts']],
   ['terminal escaping', 'src/cli/io.ts', '  return text.replace(UNSAFE_BUT_LAYOUT, visible);', '  return text;', ['test/adversarial/terminal-controls.test.ts']],

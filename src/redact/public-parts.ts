@@ -7,6 +7,7 @@
  * the way the matcher folds them (`secretMaterial`).
  */
 import { lowerUnit, unitsOf } from './lowercase.js';
+import { jsonSecretParts, URL_SHAPE, urlSecretParts } from './structured-parts.js';
 
 export type Range = [number, number];
 
@@ -37,17 +38,12 @@ const DER_HEADER = new RegExp(
   ].join('|'),
   'y',
 );
-/**
- * scheme://[userinfo@]host path ?query #fragment, one token with no white space. The userinfo runs
- * to the last "@" before any query: a password with an unencoded "/" is still all userinfo (a
- * stricter parser would read part of it as the host, which is public).
- */
-const URL_SHAPE = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)((?:[^?#\s]*@)?)([^/?#\s]*)([^?#\s]*)(\?[^#\s]*)?(#\S*)?$/;
-
-/** Public parts of a value (vendor prefixes, a Basic credential's public user, PEM armour, a JWT header, a URL's structure), sorted, not overlapping. */
+/** Public parts of a value (vendor prefixes, a Basic credential's public user, PEM armour, a JWT header, a URL's or a JSON object's structure: structured-parts.ts), sorted, not overlapping. */
 export function publicParts(value: string): Range[] {
   const url = URL_SHAPE.exec(value);
-  if (url) return complement(urlSecretParts(value, url), value.length);
+  if (url) return complement(urlSecretParts(value, url, VENDOR_PREFIX), value.length);
+  const json = jsonSecretParts(value, publicParts);
+  if (json) return complement(json, value.length);
   const parts: Range[] = [];
   const prefix = VENDOR_PREFIX.exec(value) ?? PUBLIC_BASIC_USER.exec(value);
   if (prefix) parts.push([0, prefix[0].length]);
@@ -116,68 +112,6 @@ export function indexedStarts(form: string, len: number): number[] {
 export function stretchesTooShort(value: string, window: number): number {
   const len = Math.min(window, value.length);
   return secretStretches(value).filter(([a, b]) => b - a < len).length;
-}
-
-/**
- * The secret-bearing parts of a URL-shaped value: the userinfo password, the user when it does not
- * read as a word, and path segments, query values and a fragment that do not. Never the scheme,
- * host, port, separators or query keys. Secret parts one separator apart (`T0…/B0…/xyz`,
- * `user:password`) are one stretch: the separator between two secret tokens is no public text a
- * guess could start from, and joining them keeps each stretch long enough to be indexed.
- */
-function urlSecretParts(value: string, m: RegExpExecArray): Range[] {
-  const secret: Range[] = [];
-  let at = m[1]!.length;
-  const userinfo = m[2]!.slice(0, -1);
-  if (userinfo) {
-    const colon = userinfo.indexOf(':');
-    const user = colon >= 0 ? userinfo.slice(0, colon) : userinfo;
-    if (looksSecret(user)) secret.push([at, at + user.length]);
-    if (colon >= 0 && colon + 1 < userinfo.length) secret.push([at + colon + 1, at + userinfo.length]);
-  }
-  at += m[2]!.length + m[3]!.length;
-  const path = m[4]!;
-  tokens(path, /[^/;]+/g, at, (s, e, t) => looksSecret(t) && secret.push([s, e]));
-  at += path.length;
-  const query = m[5] ?? '';
-  tokens(query, /[^?&;]+/g, at, (s, e, pair) => {
-    const eq = pair.indexOf('=');
-    const v = eq >= 0 ? pair.slice(eq + 1) : pair;
-    if (looksSecret(v)) secret.push([e - v.length, e]);
-  });
-  at += query.length;
-  const fragment = (m[6] ?? '').slice(1);
-  if (looksSecret(fragment)) secret.push([at + 1, value.length]);
-  const joined: Range[] = [];
-  for (const r of secret) {
-    // A token in a URL may carry a vendor prefix of its own (`https://x:ghp_…@host`).
-    r[0] += VENDOR_PREFIX.exec(value.slice(r[0], r[1]))?.[0].length ?? 0;
-    if (r[1] <= r[0]) continue;
-    const last = joined.at(-1);
-    if (last && r[0] - last[1] <= 1) last[1] = r[1];
-    else joined.push([r[0], r[1]]);
-  }
-  return joined;
-}
-
-function tokens(text: string, re: RegExp, offset: number, each: (start: number, end: number, token: string) => void): void {
-  for (const t of text.matchAll(re)) each(offset + t.index, offset + t.index + t[0].length, t[0]);
-}
-
-/**
- * Whether a URL token (path segment, user, query value) can carry a secret. Words (lowercase,
- * Capitalised or camelCase, with - _ . separators, up to two trailing digits as in `oauth2`),
- * versions (`v1`, `v2beta1`) and numbers (ports, account and project ids) are public: every such URL has them, and an agent
- * writes them honestly. Anything else (digits and letters mixed, random case, long runs) is secret.
- */
-function looksSecret(token: string): boolean {
-  if (token.length === 0) return false;
-  if (/^v\d+(?:\.\d+)*(?:[a-z]+\d*)?$/i.test(token)) return false;
-  if (/^\d{1,12}$/.test(token)) return false;
-  if (/^[a-z]{1,20}(?:[-_.~+][a-z]{1,20})*\d{0,2}$/.test(token)) return false;
-  if (/^[A-Z]?[a-z]{1,20}(?:[A-Z][a-z]{1,20}){0,3}$/.test(token)) return false;
-  if (/^[A-Z]{1,8}$/.test(token)) return false;
-  return true;
 }
 
 function normalise(parts: Range[]): Range[] {
