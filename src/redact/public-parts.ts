@@ -6,6 +6,7 @@
  * text trips nothing. The entropy floor at `set` is computed on exactly these characters, folded
  * the way the matcher folds them (`secretMaterial`).
  */
+import { keyPublicParts } from './key-parts.js';
 import { lowerUnit, unitsOf } from './lowercase.js';
 import { jsonSecretParts, URL_SHAPE, urlSecretParts } from './structured-parts.js';
 
@@ -53,6 +54,7 @@ export function publicParts(value: string): Range[] {
   for (let m = armour.exec(value); m; m = armour.exec(value)) {
     let end = m.index + m[0].length;
     if (m[1] === 'BEGIN') {
+      parts.push(...keyPublicParts(value, m[0], end));
       DER_HEADER.lastIndex = end;
       end += DER_HEADER.exec(value)?.[0].length ?? 0;
     }
