@@ -22,7 +22,7 @@ const MUTATIONS = [
   ['word test (URL tokens)', 'src/redact/structured-parts.ts', '  if (token.length < WINDOW) return false;\n', '  return false;\n', ['test/adversarial/redteam13-url-word-tokens.test.ts', 'test/unit/structured-parts.test.ts']],
   ['JSON structure', 'src/redact/public-parts.ts', '  const json = jsonSecretParts(value, publicParts);\n', '  const json = undefined as Range[] | undefined;\n', ['test/adversarial/redteam13-json-credential.test.ts', 'test/unit/structured-parts.test.ts']],
   ['key parts (the public half of a private key)', 'src/redact/public-parts.ts', '      parts.push(...keyPublicParts(value, m[0], end));\n', '', ['test/adversarial/redteam13-public-key-half.test.ts']],
-  ['key parts (the private half of an RSA key)', 'src/redact/key-parts.ts', '...k.slice(3).map(head)]', '...k.slice(3).map(whole)]', ['test/adversarial/redteam13-private-half.test.ts']],
+  ['key parts (an RSA key\'s private exponent kept secret)', 'src/redact/key-parts.ts', '...k.slice(3).map(head)]', 'whole(k[3]!), ...k.slice(4).map(head)]', ['test/adversarial/redteam13-private-half.test.ts']],
   ['argument cap', 'src/mcp/capped-lines.ts', 'else if (this.#size + piece.length > this.maxBytes)', 'else if (false)', ['test/adversarial/argument-cap.test.ts']],
   ['retention by time', 'src/store/audit/retention.ts', 'if (newest === undefined || newest >= now - retentionMs) break;', 'if (newest === undefined) break;', ['test/adversarial/audit-flush.test.ts']],
   ['terminal escaping', 'src/cli/io.ts', '  return text.replace(UNSAFE_BUT_LAYOUT, visible);', '  return text;', ['test/adversarial/terminal-controls.test.ts']],
