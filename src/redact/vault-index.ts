@@ -37,8 +37,8 @@ export interface FingerprintSource {
   whenIdle(): Promise<void> | null;
 }
 
-/** Names the fingerprint format, so fingerprints made by another format are redone, not trusted (v5: values read backwards too). */
-const FINGERPRINT_SCHEME = 'redact-w12-v5';
+/** Names the fingerprint format, so fingerprints made by another format are redone, not trusted (v5: values read backwards too; v6: public parts by what tokens are: URL words, JSON structure, a private key's public half, red team 13). */
+const FINGERPRINT_SCHEME = 'redact-w12-v6';
 /**
  * Time one turn of the event loop may spend feeding the index after start: bounded by time, not
  * count, because a value without stored fingerprints costs a decryption (a hundred times more).
