@@ -19,6 +19,7 @@ import { maySpell, phoneticView } from './phonetic.js';
 import { streamView } from './stream.js';
 import { taggedView } from './tagged.js';
 import { quotedPrintableView } from './quoted-printable.js';
+import { clearRawProbes } from './raw-deflate.js';
 import { unwrapView } from './unwrap.js';
 import { uuencodeView } from './uuencode.js';
 import { tableColumnsView } from './table-columns.js';
@@ -267,4 +268,5 @@ function overlapsAny(lo: number[], hi: number[], a: number, b: number): boolean 
 export function clearDecoderScratch(): void {
   clearBase32();
   clearDecoded();
+  clearRawProbes();
 }

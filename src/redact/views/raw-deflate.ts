@@ -63,10 +63,30 @@ function continuesWrappedRun(t: string, s: number): boolean {
  */
 const PROBE_IN = 512;
 const PROBE_OUT = 4096;
+/**
+ * Answers of the probe by its input bytes (as latin1 text): the same run is asked again from every
+ * view that copies it (the JSON view, the joins, ...), and a failed zlib call costs a thrown error
+ * each time. The answer depends on those bytes alone; cleared when a scan ends (clearRawProbes).
+ */
+const probed = new Map<string, boolean>();
+const MAX_PROBED = 4096;
+export function clearRawProbes(): void {
+  probed.clear();
+}
 export function inflatesToText(bytes: Uint8Array): boolean {
+  const head = bytes.subarray(0, PROBE_IN);
+  const key = Buffer.from(head.buffer, head.byteOffset, head.length).toString('latin1');
+  let known = probed.get(key);
+  if (known === undefined) {
+    known = probeInflatesToText(head);
+    if (probed.size < MAX_PROBED) probed.set(key, known);
+  }
+  return known;
+}
+function probeInflatesToText(bytes: Uint8Array): boolean {
   let probe: Buffer;
   try {
-    probe = inflateRawSync(bytes.subarray(0, PROBE_IN), { maxOutputLength: PROBE_OUT, chunkSize: PROBE_OUT, finishFlush: constants.Z_SYNC_FLUSH });
+    probe = inflateRawSync(bytes, { maxOutputLength: PROBE_OUT, chunkSize: PROBE_OUT, finishFlush: constants.Z_SYNC_FLUSH });
   } catch (err) {
     // Past 4 KiB from 512 bytes is a real stream's ratio (repeated text); garbage read as
     // Huffman codes fails on a distance too far back long before.
