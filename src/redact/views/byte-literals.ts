@@ -94,6 +94,8 @@ function digitsEnd(t: string, d: number, radix: number, max = MAX_DIGITS + 1): n
  */
 export function literalAt(t: string, i: number): boolean {
   const first = t.charCodeAt(i);
+  // Every literal starts with a START character (below): the rest of the text is turned down on one read.
+  if (first >= 128 || !START[first]) return false;
   if (first !== 92 && i > 0 && isAlnum(t.charCodeAt(i - 1))) return false;
   let k = i;
   if (first === 40) {
@@ -234,10 +236,7 @@ export function literalListNear(t: string, p: number, reach: number): boolean {
   const to = Math.min(t.length, p + reach);
   // Three literals nearly always hold a digit (`&HFF, &HAB, &HCD` do not, but a list of a value's
   // bytes holds digits in its other triples): prose without one near p costs one read a character.
-  const digitsTo = Math.min(t.length, to + MAX_CAST);
-  let d = p;
-  while (d < digitsTo && !isDigit(t.charCodeAt(d))) d++;
-  if (d === digitsTo) return false;
+  if (!digitIn(t, p, Math.min(t.length, to + MAX_CAST))) return false;
   for (let k = p; k < to; k++) {
     const c = t.charCodeAt(k);
     if (c >= 128 || !START[c] || !literalAt(t, k)) continue;
@@ -249,6 +248,38 @@ export function literalListNear(t: string, p: number, reach: number): boolean {
     k = firstEnd - 1;
   }
   return false;
+}
+
+/**
+ * While ./bytelist samples one text (begin/endDigitSearch): no digit in [from, end), and at === end
+ * is a digit (-1: not known). Its samples move a stride at a time and each looked MAX_CAST past its
+ * reach, so prose without digits was read three times over; now once. Indexes only, no text.
+ */
+const seen = { on: false, from: 0, end: 0, at: -1 };
+export const beginDigitSearch = () => void Object.assign(seen, { on: true, from: 0, end: 0, at: -1 });
+export const endDigitSearch = () => void (seen.on = false);
+
+/** Whether a digit is in t[p, to). */
+function digitIn(t: string, p: number, to: number): boolean {
+  if (seen.on && seen.from <= p) {
+    if (seen.at >= 0) {
+      if (seen.at >= p) return seen.at < to;
+    } else if (p <= seen.end) {
+      let d = seen.end;
+      while (d < to && !isDigit(t.charCodeAt(d))) d++;
+      if (d > seen.end) seen.end = d;
+      if (d < to) seen.at = d;
+      return d < to;
+    }
+  }
+  let d = p;
+  while (d < to && !isDigit(t.charCodeAt(d))) d++;
+  if (seen.on) {
+    seen.from = p;
+    seen.end = d;
+    seen.at = d < to ? d : -1;
+  }
+  return d < to;
 }
 
 /** Whether the line [s, e) holds one to three literals and separators only (the last items of a list printed one per line). */

@@ -15,7 +15,7 @@
  * two strides, so it cannot fall between them whatever its alignment or its line length.
  */
 import { ALNUM, bitsByte, cls, codePointPrefix, decimalByte, digitsStart, HEXD, hexToken, hexValue, LIST_DIGITS, listAt, octalByte, runEnd, SAMPLE, listSampleIn, MAX_SEP } from './byte-tokens.js';
-import { fewLiteralsLine, literalListNear } from './byte-literals.js';
+import { beginDigitSearch, endDigitSearch, fewLiteralsLine, literalListNear } from './byte-literals.js';
 import { Counting, READINGS, readingStart, readLiterals, Stretch, type Reading } from './list-readings.js';
 import { Builder, type View, type ViewOptions } from './view.js';
 
@@ -217,6 +217,17 @@ export function byteListView(v: View, o: ViewOptions): View | null {
   const t = v.text;
   const n = t.length;
   if (!LIST_DIGITS.some((d) => t.includes(d))) return null;
+  beginDigitSearch();
+  try {
+    return readLists(v, o);
+  } finally {
+    endDigitSearch();
+  }
+}
+
+function readLists(v: View, o: ViewOptions): View | null {
+  const t = v.text;
+  const n = t.length;
   let b: Builder | null = null;
   let done = 0; // lines before this were read already
   for (let stride = 0; stride < n; stride += SAMPLE) {

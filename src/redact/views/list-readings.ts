@@ -43,11 +43,26 @@ export function readingStart(t: string, a: number, e: number, reading: Reading):
  * counting up by one starts to alternate with a byte (`0: 115, 1: 107, 2: …`), or -1.
  */
 function countsFrom(block: string): number {
-  const nums: RegExpExecArray[] = [];
-  for (const m of block.matchAll(/\d{1,9}/g)) if (nums.push(m) >= MAX_COUNTED) break;
-  const n = (k: number) => Number(nums[k]![0]);
-  for (let k = 0; k + 4 < nums.length; k++) {
-    if (n(k + 2) === n(k) + 1 && n(k + 4) === n(k) + 2 && n(k + 1) <= 255 && n(k + 3) <= 255) return nums[k]!.index;
+  // The matches of /\d{1,9}/g, read by hand: a match object each was most of the time of a block of numbers.
+  const at: number[] = [];
+  const value: number[] = [];
+  for (let i = 0; i < block.length && at.length < MAX_COUNTED; ) {
+    let c = block.charCodeAt(i);
+    if (c < 48 || c > 57) {
+      i++;
+      continue;
+    }
+    const s = i;
+    let v = 0;
+    do {
+      v = v * 10 + c - 48;
+      c = block.charCodeAt(++i);
+    } while (i - s < 9 && c >= 48 && c <= 57);
+    at.push(s);
+    value.push(v);
+  }
+  for (let k = 0; k + 4 < at.length; k++) {
+    if (value[k + 2] === value[k]! + 1 && value[k + 4] === value[k]! + 2 && value[k + 1]! <= 255 && value[k + 3]! <= 255) return at[k]!;
   }
   return -1;
 }
