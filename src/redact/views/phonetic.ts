@@ -30,11 +30,11 @@ const SPELLED = new Map<string, string>([
 ]);
 /** What may stand between two words of a chain. */
 const BETWEEN = /^[\s,;.|/()-]{1,4}$/;
-/** The spelled words by first letter and length: most words of text are turned down on that alone. */
-const BY_SHAPE = new Map<number, string[]>();
+/** The spelled words by first letter and length: most words of text are turned down on that alone (an array read, not a hash). */
+const BY_SHAPE: Array<string[] | undefined> = new Array(128 << 4).fill(undefined);
 for (const w of SPELLED.keys()) {
   const shape = (w.charCodeAt(0) << 4) + w.length;
-  BY_SHAPE.set(shape, [...(BY_SHAPE.get(shape) ?? []), w]);
+  BY_SHAPE[shape] = [...(BY_SHAPE[shape] ?? []), w];
 }
 const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 
@@ -49,7 +49,7 @@ function wordEnd(t: string, a: number): number {
 /** The character the word t[a, e) spells, in any case, or undefined (compared in place: no string per word of text). */
 function spelledBy(t: string, a: number, e: number): string | undefined {
   const len = e - a;
-  const bucket = len <= 10 ? BY_SHAPE.get(((t.charCodeAt(a) | 0x20) << 4) + len) : undefined;
+  const bucket = len <= 10 ? BY_SHAPE[((t.charCodeAt(a) | 0x20) << 4) + len] : undefined;
   if (!bucket) return undefined;
   for (const w of bucket) {
     let k = 1;
@@ -77,6 +77,8 @@ function chains(t: string, min: number, first: boolean): Array<[number, number, 
   let words = 0;
   let lastEnd = -1;
   const close = () => {
+    // Most words of text spell nothing: an empty chain is left as it is (a new array per word was garbage).
+    if (chain.length === 0) return;
     if (words >= min) tokens.push(...chain);
     chain = [];
     words = 0;
