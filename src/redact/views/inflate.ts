@@ -253,6 +253,13 @@ export function inflateView(v: View, o: ViewOptions): View | null {
       const b0 = base64Byte(t, idx, align, 0);
       const b1 = base64Byte(t, idx, align, 1);
       if (b0 === null || b1 === null || (!raw && !compressedMagic(b0, b1) && !zipMagic(b0, b1))) continue;
+      // Raw deflate is tried at alignment 0 only: elsewhere, bytes without magic inflate to nothing,
+      // and decoding the whole run (a wrapped attachment, three times) to be told so was a third
+      // of this view's time. What inflateBytes would have done without magic: throw when spent.
+      if (align > 0 && !compressedMagic(b0, b1) && !zipMagic(b0, b1)) {
+        if (inflationLeft <= 0 && ((idx.length - align) >> 2) * 3 >= 4) throw new DecodeLimitReached('inflate budget spent');
+        continue;
+      }
       // The whole run (wrapped lines joined), else its first line: a run may go on across a line
       // break into text that is no part of it (a date), and trailing bytes fail gunzip.
       let line = align + 1;
