@@ -10,7 +10,9 @@ import { keyPublicParts } from './key-parts.js';
 import { lowerUnit, unitsOf } from './lowercase.js';
 import { jsonSecretParts, URL_SHAPE, urlSecretParts } from './structured-parts.js';
 
-export type Range = [number, number];
+import { complement, type Range } from './ranges.js';
+
+export type { Range } from './ranges.js';
 
 const VENDOR_PREFIX = /^(?:sk-(?:live|test|proj|ant(?:-api\d+)?|or-v\d+)?-|sk_(?:live|test)_|rk_(?:live|test)_|pk_(?:live|test)_|ghp_|gho_|ghu_|ghs_|ghr_|github_pat_|xox[abprs]-|glpat-|AKIA|ASIA|AIza|SG\.|npm_|pypi-|dop_v1_|hf_)/;
 /**
@@ -127,14 +129,3 @@ function normalise(parts: Range[]): Range[] {
   return out;
 }
 
-/** The ranges of [0, n) not in `ranges` (sorted, not overlapping). */
-function complement(ranges: Range[], n: number): Range[] {
-  const out: Range[] = [];
-  let at = 0;
-  for (const [a, b] of ranges) {
-    if (a > at) out.push([at, a]);
-    at = Math.max(at, b);
-  }
-  if (at < n) out.push([at, n]);
-  return out;
-}

@@ -8,11 +8,11 @@
  * signature, a passphrase in `?password=` and a 12-digit access code out of the index, and a key
  * file's field names and fixed URLs into it.
  */
+import { complement, type Range } from './ranges.js';
 import { readsAsWords } from './word-like.js';
 
 // This module is called by public-parts.ts, which hands it its own publicParts (for JSON leaves) and
 // vendor prefixes: imported, they would make a cycle.
-type Range = [number, number];
 type PartsOf = (text: string) => Range[];
 
 /** A window (fingerprints.ts WINDOW, not imported: fingerprints imports this module's parent). */
@@ -220,7 +220,7 @@ function leafSecretParts(s: JsonString, key: string, publicParts: PartsOf): Rang
   if (d.length === 0) return [];
   const inner = publicParts(d);
   let stretches: Range[];
-  if (inner.length > 0) stretches = gaps(inner, d.length);
+  if (inner.length > 0) stretches = complement(inner, d.length);
   else if (namesCredential(key)) stretches = secretToken(d, true) ? [[0, d.length]] : [];
   else if (namesIdentifier(key) || EMAIL.test(d)) stretches = [];
   // Prose (a description, a display name): each word judged alone, without its punctuation.
@@ -228,14 +228,3 @@ function leafSecretParts(s: JsonString, key: string, publicParts: PartsOf): Rang
   return stretches.map(([a, b]) => [s.at[a]!, s.at[b]!] as Range);
 }
 
-/** The ranges of [0, n) not in `ranges` (sorted, not overlapping). */
-function gaps(ranges: Range[], n: number): Range[] {
-  const out: Range[] = [];
-  let at = 0;
-  for (const [a, b] of ranges) {
-    if (a > at) out.push([at, a]);
-    at = Math.max(at, b);
-  }
-  if (at < n) out.push([at, n]);
-  return out;
-}
