@@ -3,14 +3,13 @@
 // exponent or a prime, of an EC key's scalar, or of an OpenSSH Ed25519 seed still trips the wire in
 // agent input and, in an answer to a call that placed no secret, is never shown and is an attack.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBlindfold } from '../../src/index.js';
 import { setSecret } from '../helpers/adversarial.js';
 import { tempHome, type TempHome } from '../helpers/cli.js';
 import { listenOn, type Listening } from '../helpers/upstream.js';
+import { attacksOn, settled } from '../helpers/trail.js';
 
 type Jwk = Record<string, string>;
 const b64u = (s: string) => Buffer.from(s, 'base64url');
@@ -87,19 +86,6 @@ afterAll(async () => {
   for (const u of answering) await u.close();
 });
 
-function attacksOn(principal: string): string[] {
-  return readFileSync(join(t.home, 'audit.jsonl'), 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as { action?: string; principal?: string; reason?: string })
-    .filter((e) => e.action === 'request.attack' && e.principal === principal)
-    .map((e) => e.reason ?? '');
-}
-
-async function settled(done: () => boolean): Promise<void> {
-  for (let i = 0; i < 30 && !done(); i++) await new Promise((r) => setTimeout(r, 100));
-}
-
 describe('redteam13: the private half of a stored private key stays secret', () => {
   it.each(PIECES.map(([name], i) => [name, i] as const))('a window of %s in agent input trips the wire', async (name) => {
     const principal = `rt13p-in-${name}`;
@@ -111,8 +97,8 @@ describe('redteam13: the private half of a stored private key stays secret', () 
         (err: { code?: string }) => err.code ?? 'error',
       );
       expect(first).not.toBe('sent');
-      await settled(() => attacksOn(`plugin:${principal}`).length > 0);
-      expect(attacksOn(`plugin:${principal}`)).toEqual(['secret material in the agent input']);
+      await settled(() => attacksOn(t.home, `plugin:${principal}`).length > 0);
+      expect(attacksOn(t.home, `plugin:${principal}`)).toEqual(['secret material in the agent input']);
     } finally {
       await b.close();
     }
@@ -128,8 +114,8 @@ describe('redteam13: the private half of a stored private key stays secret', () 
         (err: { code?: string }) => err.code ?? 'error',
       );
       expect(seen.includes(piece)).toBe(false);
-      await settled(() => attacksOn(`plugin:${principal}`).length > 0);
-      expect(attacksOn(`plugin:${principal}`)).toEqual(['a piece of a secret not placed in this exchange came back in the answer']);
+      await settled(() => attacksOn(t.home, `plugin:${principal}`).length > 0);
+      expect(attacksOn(t.home, `plugin:${principal}`)).toEqual(['a piece of a secret not placed in this exchange came back in the answer']);
     } finally {
       await b.close();
     }

@@ -27,14 +27,13 @@
 // point, a certificate) should be parsed out of the DER and left unindexed, like the certificate
 // of a key+certificate bundle already is.
 import { createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBlindfold } from '../../src/index.js';
 import { setSecret } from '../helpers/adversarial.js';
 import { tempHome, type TempHome } from '../helpers/cli.js';
 import { listenOn, type Listening } from '../helpers/upstream.js';
+import { attacksOn, settled } from '../helpers/trail.js';
 
 // Made-up keys for this file only (no value is ever printed).
 const RSA = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
@@ -144,46 +143,31 @@ async function outcome(principal: string, call: (b: Handle) => Promise<{ withhel
   }
 }
 
-/** The `request.attack` entries of a principal on the trail (what the tripwire recorded). */
-function attacksOn(principal: string): string[] {
-  return readFileSync(join(t.home, 'audit.jsonl'), 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as { action?: string; principal?: string; reason?: string })
-    .filter((e) => e.action === 'request.attack' && e.principal === principal)
-    .map((e) => e.reason ?? '');
-}
-
-/** Waits (at most 3 s) for `done`; a fixed honest read never trips, so this only waits when it did. */
-async function settled(done: () => boolean): Promise<void> {
-  for (let i = 0; i < 30 && !done(); i++) await new Promise((r) => setTimeout(r, 100));
-}
-
 describe('redteam13: the public half of a stored private key is public', () => {
   it('reading the JWKS of a stored PKCS#1 RSA key (no secret placed) is shown, twice, and is no attack', async () => {
     const seen = await outcome('rt13-jwks', (b) => b.httpRequest({ method: 'GET', url: `${ups[0]!.url}/.well-known/jwks.json` }));
     // Today: a tripwire event on an honest read ("a piece of a secret not placed in this exchange
     // came back in the answer"), then PRINCIPAL_SUSPENDED.
-    expect(attacksOn('plugin:rt13-jwks')).toEqual([]);
+    expect(attacksOn(t.home, 'plugin:rt13-jwks')).toEqual([]);
     expect(seen).toEqual(['shown', 'shown']);
   });
 
   it('reading the PEM public key of a stored SEC1 EC key is shown and is no attack', async () => {
     const seen = await outcome('rt13-ecpem', (b) => b.httpRequest({ method: 'GET', url: `${ups[1]!.url}/v1/app/public-key` }));
-    expect(attacksOn('plugin:rt13-ecpem')).toEqual([]);
+    expect(attacksOn(t.home, 'plugin:rt13-ecpem')).toEqual([]);
     expect(seen).toEqual(['shown', 'shown']);
   });
 
   it('the same public key inside a JSON answer is shown too', async () => {
     const seen = await outcome('rt13-ecjson', (b) => b.httpRequest({ method: 'GET', url: `${ups[2]!.url}/v1/app/public-key.json` }));
-    expect(attacksOn('plugin:rt13-ecjson')).toEqual([]);
+    expect(attacksOn(t.home, 'plugin:rt13-ecjson')).toEqual([]);
     expect(seen).toEqual(['shown', 'shown']);
   });
 
   it('an agent registering the public key it was handed (its input) is not taken for a guess', async () => {
     const seen = await outcome('rt13-register', (b) => b.httpRequest({ method: 'POST', url: `${ups[3]!.url}/v1/keys`, json: { title: 'deploy', key: RSA.publicKey } }));
     // Today: "secret material in the agent input", then PRINCIPAL_SUSPENDED.
-    expect(attacksOn('plugin:rt13-register')).toEqual([]);
+    expect(attacksOn(t.home, 'plugin:rt13-register')).toEqual([]);
     expect(seen).toEqual(['shown', 'shown']);
   });
 
@@ -192,7 +176,7 @@ describe('redteam13: the public half of a stored private key is public', () => {
     for (const reader of ['rt13-reader-a', 'rt13-reader-b']) {
       await outcome(reader, (b) => b.httpRequest({ method: 'GET', url: `${url}/.well-known/jwks.json` }), 1);
       // Each read's bookkeeping (audit entry, trip against the origin) lands after its answer.
-      await settled(() => attacksOn(`plugin:${reader}`).length > 0);
+      await settled(() => attacksOn(t.home, `plugin:${reader}`).length > 0);
     }
     // A third principal that never read a key: today HOST_NOT_ALLOWED ("this origin is quarantined").
     expect(await outcome('rt13-bystander', (b) => b.httpRequest({ method: 'GET', url: `${url}/v1/status` }), 1)).toEqual(['shown']);
@@ -206,13 +190,13 @@ describe('redteam13: OpenSSH private keys (the default format of ssh-keygen)', (
   // key's own public key.
   it('reading the .keys page with the stored key\'s own public key line is shown and is no attack', async () => {
     const seen = await outcome('rt13-sshpub', (b) => b.httpRequest({ method: 'GET', url: `${ups[5]!.url}/rt13-user.keys` }));
-    expect(attacksOn('plugin:rt13-sshpub')).toEqual([]);
+    expect(attacksOn(t.home, 'plugin:rt13-sshpub')).toEqual([]);
     expect(seen).toEqual(['shown', 'shown']);
   });
 
   it('an API that returns a newly generated OpenSSH key (another key entirely) is shown and is no attack', async () => {
     const seen = await outcome('rt13-sshnew', (b) => b.httpRequest({ method: 'POST', url: `${ups[6]!.url}/v1/deploy-keys`, json: { title: 'ci' } }));
-    expect(attacksOn('plugin:rt13-sshnew')).toEqual([]);
+    expect(attacksOn(t.home, 'plugin:rt13-sshnew')).toEqual([]);
     expect(seen).toEqual(['shown', 'shown']);
   });
 });
