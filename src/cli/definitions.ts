@@ -46,7 +46,7 @@ export function declareCommands(program: Command): void {
     .option('--env <env>', `environment to store the value for, or "default" for the fallback ${ENV_DEFAULT}`)
     .option('--description <text>', 'what the secret is for (shown to agents)')
     .option('--meta <key=value>', 'metadata entry, repeatable', collect)
-    .option('--host <host>', 'origin the secret may be sent to, repeatable: api.x.com, *.x.com, https://x.com:8443, http://127.0.0.1:8080', collect)
+    .option('--host <host>', 'origin the secret may be sent to, repeatable: api.x.com, *.x.com, https://x.com:8443, http://127.0.0.1:8080 (a wildcard directly over a public suffix, *.herokuapp.com or *.co.uk, is refused)', collect)
     .option('--placement <where>', 'where an agent may place it: header, query, body, path (repeatable; default header)', collect)
     .option('--inject <spec>', 'how task steps place it, e.g. "header:Authorization:Bearer {value}", "query:key:{value}"')
     .option('--preset <id>', 'fill hosts and inject for a known API (see `blindfold presets`)')
